@@ -1,0 +1,70 @@
+# Two commands: `make run` serves the marketplace with embedded defaults and demo data;
+# `make test` installs what the tests need and runs the whole suite on SQLite and PostgreSQL,
+# then the browser tests in Chromium.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test deps system-deps translations test-sqlite test-postgresql test-e2e bench clean
+
+$(STAMP): requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+deps: $(STAMP) translations
+
+translations: $(STAMP)
+	@$(VENV)/bin/pybabel compile -d market/translations >/dev/null
+
+run: deps
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(FLASK) calendar import
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VENV)/bin/localstripe --port 8420 >instance/localstripe.log 2>&1 & \
+	  $(FLASK) scheduler run >instance/scheduler.log 2>&1 & \
+	  echo "Marketplace on http://127.0.0.1:5000 (logins in README.md; Ctrl-C stops all three processes)"; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian packages the tests need: PostgreSQL (only where its binaries are missing), Chromium and
+# CJK fonts for the browser tests.
+system-deps:
+	@missing=""; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  test -d /usr/share/fonts/opentype/noto || missing="$$missing fonts-noto-cjk"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
+
+test: system-deps deps
+	@status=0; summary=""; \
+	  for phase in sqlite postgresql e2e; do \
+	    start=$$(date +%s%N); \
+	    $(MAKE) --no-print-directory test-$$phase || status=1; \
+	    ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	    summary="$$summary\n  $$phase: $$((ms / 1000)).$$(( (ms % 1000) / 100 )) s"; \
+	  done; \
+	  printf "make test phases:$$summary\n"; exit $$status
+
+test-sqlite: deps
+	TEST_DATABASE=sqlite $(PY) -m pytest -q --ignore=tests/e2e
+
+test-postgresql: deps
+	TEST_DATABASE=postgresql $(PY) -m pytest -q --ignore=tests/e2e
+
+test-e2e: deps
+	TEST_DATABASE=sqlite $(PY) -m pytest -q tests/e2e
+
+bench: deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance/market.db*

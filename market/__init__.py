@@ -1,0 +1,83 @@
+"""The platform core. `create_core_app()` builds the Flask app with the core features only;
+`wsgi.create_app()` composes it with `bidding` and `ratings`.
+
+Creating the app touches no database and starts no scheduler.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from market import config as config_module
+from market.config import ROOT
+
+
+def create_core_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        "market",
+        root_path=str(ROOT / "market"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(config_module.defaults())
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+
+    from market import passwords
+    from market.db import Database
+
+    passwords.configure(app.config["PASSWORD_HASH_TIME_COST"],
+                        app.config["PASSWORD_HASH_MEMORY_KIB"])
+    app.extensions["market.db"] = Database(app.config["DATABASE_URL"])
+
+    _init_extensions(app)
+
+    from market import cli, jobs
+    from market.api import init_api
+    from market.views import init_views
+
+    init_views(app)
+    init_api(app)
+    cli.init_app(app)
+    jobs.register_market_jobs(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from market import web
+    from market.extensions import babel, csrf, limiter, login_manager
+    from market.models import User
+
+    babel.init_app(app, locale_selector=web.select_locale)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = web.db().get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.disabled_at is None else None
+
+    @login_manager.request_loader
+    def load_from_token(request):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        from market.accounts import user_for_token
+
+        user = user_for_token(web.db(), header.removeprefix("Bearer ").strip())
+        if user is not None:
+            web.db().commit()  # record last_used_at
+            from flask import g
+
+            g.api_token_auth = True
+        return user
+
+    app.teardown_appcontext(web.close_db)

@@ -1,0 +1,309 @@
+"""Accounts: registration of enterprises, accounts created by operators, login, API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import pyotp
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, func, select
+
+from market import audit, clock, passwords
+from market.models import (
+    ApiToken,
+    ExpertCategory,
+    Jurisdiction,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+)
+from market.models.accounts import SECOND_FACTOR_REQUIRED
+from market.models.catalog import CATEGORIES
+from market.validation import N_, Checker, Forbidden, Invalid, Message
+
+OPERATOR_CREATED = (OrgKind.department, OrgKind.regulator, OrgKind.expert, OrgKind.operator)
+
+
+@dataclass(frozen=True)
+class Policy:
+    password_min_length: int = 12
+    password_max_length: int = 128
+
+
+def check_email(checker: Checker, name: str, value: object, session: Session | None = None
+                ) -> str | None:
+    raw = checker.text(name, value, max_length=254)
+    if raw is None:
+        return None
+    try:
+        email = validate_email(raw, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        checker.add(name, N_("Not a valid e-mail address."))
+        return None
+    if session is not None and session.exec(
+        select(User.id).where(func.lower(User.email) == email)
+    ).first():
+        checker.add(name, N_("An account with this e-mail address already exists."))
+    return email
+
+
+def check_phone(checker: Checker, name: str, value: object, required: bool = False) -> str | None:
+    raw = checker.text(name, value, max_length=20, required=required)
+    if raw is not None and not all(c.isdigit() or c in "+- " for c in raw):
+        checker.add(name, N_("A phone number has only digits, spaces, + and -."))
+    return raw
+
+
+def check_region(checker: Checker, name: str, value: object, required: bool = True) -> str | None:
+    raw = checker.text(name, value, max_length=6, required=required)
+    if raw is not None and (len(raw) != 6 or not raw.isdigit()):
+        checker.add(name, N_("An administrative division code has 6 digits, e.g. 220102."))
+    return raw
+
+
+def check_user_fields(checker: Checker, session: Session, data: dict, policy: Policy) -> dict:
+    """The fields of a new user account, shared by every way an account is made."""
+    return {
+        "name": checker.text("user_name", data.get("user_name"), max_length=50, markup=False),
+        "email": check_email(checker, "email", data.get("email"), session),
+        "phone": check_phone(checker, "phone", data.get("phone")),
+        "password": passwords.check_policy(
+            checker, "password", data.get("password"),
+            min_length=policy.password_min_length, max_length=policy.password_max_length,
+        ),
+    }
+
+
+def new_user(org: Organization, fields: dict, role: Role = Role.admin) -> User:
+    return User(
+        organization_id=org.id,
+        role=role,
+        email=fields["email"],
+        name=fields["name"],
+        phone=fields["phone"],
+        password_hash=passwords.hash_password(fields["password"]),
+        created_at=clock.now(),
+    )
+
+
+def register_enterprise(session: Session, data: dict, policy: Policy = Policy()) -> User:
+    """An enterprise registers itself with its USCC and an administrator account."""
+    checker = Checker()
+    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    uscc = checker.uscc("uscc", data.get("uscc"))
+    if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
+        checker.add("uscc", N_("An organization with this unified social credit code is "
+                               "already registered."))
+    region = check_region(checker, "region_code", data.get("region_code"))
+    legal_rep = checker.text("legal_representative", data.get("legal_representative"),
+                             max_length=50, markup=False)
+    user_fields = check_user_fields(checker, session, data, policy)
+    checker.raise_if_any()
+    now = clock.now()
+    org = Organization(kind=OrgKind.enterprise, name=name, uscc=uscc, region_code=region,
+                       legal_representative=legal_rep, created_at=now)
+    session.add(org)
+    session.flush()
+    user = new_user(org, user_fields)
+    session.add(user)
+    session.flush()
+    audit.record(session, "organization.registered", "organization", org.id,
+                 {"kind": org.kind, "name": org.name, "uscc": uscc},
+                 actor_user_id=user.id, actor_org_id=org.id)
+    return user
+
+
+def create_by_operator(session: Session, actor: User | None, data: dict,
+                       policy: Policy = Policy(), *, from_cli: bool = False
+                       ) -> tuple[User, str | None]:
+    """An operator creates a department, regulator, expert or operator account.
+
+    The command line (run by whoever runs the platform) may do it without an operator account,
+    which is how the first operator is made. Returns the user and, for kinds that log in with a
+    second factor, the TOTP secret, which is shown once to be handed over.
+    """
+    if not from_cli:
+        require_kind(session, actor, OrgKind.operator)
+    checker = Checker()
+    kind = data.get("kind")
+    if kind not in [k.value for k in OPERATOR_CREATED]:
+        checker.add("kind", N_("Choose one of: department, regulator, expert, operator."))
+    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    region = check_region(checker, "region_code", data.get("region_code"),
+                          required=kind in (OrgKind.department, OrgKind.regulator))
+    categories = [c for c in (data.get("categories") or []) if c]
+    for c in categories:
+        if c not in CATEGORIES:
+            checker.add("categories", N_("Unknown service category: %(c)s."), c=str(c))
+    if kind == OrgKind.expert and not categories:
+        checker.add("categories", N_("An expert needs at least one service category."))
+    region_prefixes = [r.strip() for r in (data.get("region_prefixes") or []) if r and r.strip()]
+    for r in region_prefixes:
+        if not (r.isdigit() and 2 <= len(r) <= 6):
+            checker.add("region_prefixes", N_("A region prefix is 2 to 6 digits: %(r)s."), r=r)
+    user_fields = check_user_fields(checker, session, data, policy)
+    checker.raise_if_any()
+    now = clock.now()
+    org = Organization(kind=kind, name=name, region_code=region, created_at=now)
+    session.add(org)
+    session.flush()
+    user = new_user(org, user_fields)
+    secret = None
+    if kind in SECOND_FACTOR_REQUIRED:
+        secret = pyotp.random_base32()
+        user.totp_secret = secret
+    session.add(user)
+    if kind == OrgKind.regulator:
+        for category in categories or [None]:
+            for prefix in region_prefixes or [None]:
+                session.add(Jurisdiction(organization_id=org.id, category=category,
+                                         region_prefix=prefix))
+    if kind == OrgKind.expert:
+        for category in categories:
+            session.add(ExpertCategory(organization_id=org.id, category=category))
+    session.flush()
+    audit.record(session, "organization.created", "organization", org.id,
+                 {"kind": kind, "name": name, "categories": categories,
+                  "region_prefixes": region_prefixes},
+                 actor_user_id=actor.id if actor else None,
+                 actor_org_id=actor.organization_id if actor else None)
+    return user, secret
+
+
+def organization_of(session: Session, user: User) -> Organization:
+    return session.get(Organization, user.organization_id)
+
+
+def require_kind(session: Session, user: User | None, *kinds: OrgKind) -> Organization:
+    if user is None:
+        raise Forbidden(N_("Please log in first."))
+    org = organization_of(session, user)
+    if org.kind not in kinds:
+        raise Forbidden(N_("Your organization's kind may not do this."))
+    return org
+
+
+class LoginFailed(Exception):
+    def __init__(self, message: Message, needs_second_factor: bool = False):
+        super().__init__(message.msgid)
+        self.message = message
+        self.needs_second_factor = needs_second_factor
+
+
+def authenticate(session: Session, email: str, password: str, totp_code: str | None) -> User:
+    """Check a login; the same message whether the e-mail or the password is wrong."""
+    email = (email or "").strip().lower()
+    user = session.exec(select(User).where(func.lower(User.email) == email)).first()
+    if user is None:
+        passwords.dummy_verify(password or "")
+        raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
+    if not passwords.verify_password(user.password_hash, password or ""):
+        raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
+    if user.disabled_at is not None:
+        raise LoginFailed(Message(N_("This account is disabled.")))
+    org = organization_of(session, user)
+    if org.kind in SECOND_FACTOR_REQUIRED or user.totp_secret:
+        if not user.totp_secret:
+            raise LoginFailed(Message(N_("This account has no second factor; ask an operator.")))
+        if not totp_code:
+            raise LoginFailed(Message(N_("Enter the 6-digit code from your authenticator app.")),
+                              needs_second_factor=True)
+        step = accept_totp(user.totp_secret, totp_code, user.totp_last_step)
+        if step is None:
+            raise LoginFailed(Message(N_("The authenticator code is wrong, expired or already "
+                                         "used.")), needs_second_factor=True)
+        user.totp_last_step = step
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = clock.now()
+    session.add(user)
+    audit.record(session, "user.login", "user", user.id, {},
+                 actor_user_id=user.id, actor_org_id=user.organization_id)
+    return user
+
+
+def accept_totp(secret: str, code: str, last_step: int | None) -> int | None:
+    """The time step a code belongs to (±1 step of drift), or None; a step is used once."""
+    code = "".join(code.split())
+    totp = pyotp.TOTP(secret)
+    current = int(clock.now().timestamp()) // totp.interval
+    for step in (current, current - 1, current + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def current_totp(secret: str) -> str:
+    """The code an authenticator shows now (demo CLI and tests)."""
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(int(clock.now().timestamp()) // totp.interval)
+
+
+# --- personal API tokens -------------------------------------------------------------------
+
+TOKEN_PREFIX = "zjm_"
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: object) -> tuple[ApiToken, str]:
+    """Create a token; the plain token is returned once and never stored."""
+    checker = Checker()
+    clean = checker.text("name", name, max_length=100, markup=False)
+    checker.raise_if_any()
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=clean, prefix=plain[:12],
+                     token_sha256=_token_digest(plain), created_at=clock.now())
+    session.add(token)
+    session.flush()
+    audit.record(session, "token.created", "api_token", token.id, {"name": clean},
+                 actor_user_id=user.id, actor_org_id=user.organization_id)
+    return token, plain
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise Forbidden(N_("No such token of yours."))
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        session.add(token)
+        audit.record(session, "token.revoked", "api_token", token.id, {},
+                     actor_user_id=user.id, actor_org_id=user.organization_id)
+    return token
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.exec(
+        select(ApiToken).where(ApiToken.token_sha256 == _token_digest(plain))
+    ).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    token.last_used_at = clock.now()
+    session.add(token)
+    return user
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    return list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id)
+                             .order_by(ApiToken.id.desc())))
+
+
+__all__ = ["Invalid", "LoginFailed", "Policy", "authenticate", "create_by_operator",
+           "create_token", "register_enterprise", "revoke_token", "user_for_token"]
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    """The otpauth:// URI an authenticator app imports (shown once, with the secret)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="ZJ Market")

@@ -1,0 +1,266 @@
+"""Zero-barrier agency entry and the public agency directory.
+
+An agency is listed the moment it registers: no fee, no approval, no quota, and no condition on
+region, industry or size. What it declares is published as declared ("self-declared") until a
+regulator verifies a qualification.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, func, select
+
+from market import audit, clock
+from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
+from market.models import (
+    AgencyService,
+    Organization,
+    OrgKind,
+    Professional,
+    Qualification,
+    ServiceItem,
+    User,
+)
+from market.validation import N_, Checker, Forbidden, NotFound
+
+#: The commitment statement (承诺制) an agency signs; its version is stored with the signature.
+COMMITMENT_VERSION = "2026-1"
+MAX_ROWS = 50
+MAX_PRICE_FEN = 10**12
+
+
+def _rows(data: dict, key: str) -> list[dict]:
+    rows = data.get(key) or []
+    if not isinstance(rows, list):
+        return []
+    # Form rows left entirely blank are not rows.
+    return [r for r in rows if isinstance(r, dict) and any(str(v or "").strip() for v in r.values())]
+
+
+def _check_services(checker: Checker, session: Session, rows: list[dict]) -> list[dict]:
+    clean, seen = [], set()
+    if not rows:
+        checker.add("services", N_("Offer at least one service item."))
+    for i, row in enumerate(rows[:MAX_ROWS]):
+        p = f"services.{i}."
+        item = None
+        code = row.get("service_item")
+        if not code:
+            checker.add(p + "service_item", N_("Choose a service item."))
+        else:
+            item = session.exec(select(ServiceItem).where(ServiceItem.code == str(code))).first()
+            if item is None:
+                checker.add(p + "service_item", N_("Unknown service item."))
+            elif item.id in seen:
+                checker.add(p + "service_item", N_("This service item is listed twice."))
+            else:
+                seen.add(item.id)
+        days = checker.integer(p + "commitment_days", row.get("commitment_days"), minimum=1,
+                               maximum=3650)
+        scope = checker.text(p + "commitment_scope", row.get("commitment_scope"), max_length=500,
+                             multiline=True)
+        low = checker.integer(p + "price_min_fen", row.get("price_min_fen"), minimum=0,
+                              maximum=MAX_PRICE_FEN)
+        high = checker.integer(p + "price_max_fen", row.get("price_max_fen"), minimum=0,
+                               maximum=MAX_PRICE_FEN)
+        if low is not None and high is not None and low > high:
+            checker.add(p + "price_max_fen", N_("The highest price is below the lowest price."))
+        clean.append({"item": item, "days": days, "scope": scope, "low": low, "high": high})
+    if len(rows) > MAX_ROWS:
+        checker.add("services", N_("At most %(max)d rows."), max=MAX_ROWS)
+    return clean
+
+
+def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
+    clean = []
+    for i, row in enumerate(rows[:MAX_ROWS]):
+        p = f"professionals.{i}."
+        id_number = checker.text(p + "id_number", row.get("id_number"), max_length=18,
+                                 required=False)
+        clean.append({
+            "name": checker.text(p + "name", row.get("name"), max_length=50, markup=False),
+            "certificate": checker.text(p + "certificate", row.get("certificate"), max_length=100,
+                                        markup=False),
+            "certificate_no": checker.text(p + "certificate_no", row.get("certificate_no"),
+                                           max_length=50, markup=False),
+            "id_number": id_number,
+        })
+    if len(rows) > MAX_ROWS:
+        checker.add("professionals", N_("At most %(max)d rows."), max=MAX_ROWS)
+    return clean
+
+
+def parse_date(checker: Checker, name: str, value: object, required: bool = False) -> date | None:
+    if value in (None, ""):
+        if required:
+            checker.add(name, N_("This field is required."))
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        checker.add(name, N_("A date looks like 2027-06-30."))
+        return None
+
+
+def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
+    clean = []
+    today = clock.now().date()
+    for i, row in enumerate(rows[:MAX_ROWS]):
+        p = f"qualifications.{i}."
+        valid_until = parse_date(checker, p + "valid_until", row.get("valid_until"))
+        if valid_until is not None and valid_until < today:
+            checker.add(p + "valid_until", N_("This qualification has already expired."))
+        clean.append({
+            "name": checker.text(p + "name", row.get("name"), max_length=100, markup=False),
+            "certificate_no": checker.text(p + "certificate_no", row.get("certificate_no"),
+                                           max_length=50, markup=False),
+            "issuer": checker.text(p + "issuer", row.get("issuer"), max_length=100, markup=False),
+            "valid_until": valid_until,
+        })
+    if len(rows) > MAX_ROWS:
+        checker.add("qualifications", N_("At most %(max)d rows."), max=MAX_ROWS)
+    return clean
+
+
+def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> User:
+    """Register an agency and its administrator; listed at once. All or nothing."""
+    checker = Checker()
+    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    uscc = checker.uscc("uscc", data.get("uscc"))
+    if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
+        checker.add("uscc", N_("An organization with this unified social credit code is "
+                               "already registered."))
+    org_fields = {
+        "legal_representative": checker.text("legal_representative",
+                                             data.get("legal_representative"), max_length=50,
+                                             markup=False),
+        "region_code": check_region(checker, "region_code", data.get("region_code")),
+        "address": checker.text("address", data.get("address"), max_length=200, required=False,
+                                markup=False),
+        "description": checker.text("description", data.get("description"), max_length=2000,
+                                    required=False, multiline=True),
+        "contact_name": checker.text("contact_name", data.get("contact_name"), max_length=50,
+                                     markup=False),
+        "contact_phone": check_phone(checker, "contact_phone", data.get("contact_phone"),
+                                     required=True),
+        "contact_email": checker.text("contact_email", data.get("contact_email"),
+                                      max_length=254, required=False),
+    }
+    services = _check_services(checker, session, _rows(data, "services"))
+    professionals = _check_professionals(checker, _rows(data, "professionals"))
+    qualifications = _check_qualifications(checker, _rows(data, "qualifications"))
+    if data.get("commitment") is not True:
+        checker.add("commitment", N_("The commitment statement must be signed to register."))
+    user_fields = check_user_fields(checker, session, data, policy)
+    checker.raise_if_any()
+
+    now = clock.now()
+    org = Organization(kind=OrgKind.agency, name=name, uscc=uscc, created_at=now, listed_at=now,
+                       commitment_signed_at=now, commitment_version=COMMITMENT_VERSION,
+                       **org_fields)
+    session.add(org)
+    session.flush()
+    for s in services:
+        session.add(AgencyService(organization_id=org.id, service_item_id=s["item"].id,
+                                  commitment_days=s["days"], commitment_scope=s["scope"],
+                                  price_min_fen=s["low"], price_max_fen=s["high"]))
+    for p in professionals:
+        session.add(Professional(organization_id=org.id, **p))
+    for q in qualifications:
+        session.add(Qualification(organization_id=org.id, **q))
+    user = new_user(org, user_fields)
+    session.add(user)
+    session.flush()
+    audit.record(session, "agency.registered", "organization", org.id,
+                 {"name": name, "uscc": uscc, "commitment_version": COMMITMENT_VERSION,
+                  "services": [s["item"].code for s in services],
+                  "qualifications": [q["name"] for q in qualifications]},
+                 actor_user_id=user.id, actor_org_id=org.id)
+    return user
+
+
+def verify_qualification(session: Session, actor: User, qualification_id: int,
+                         agency_id: int | None = None) -> Qualification:
+    """A regulator whose jurisdiction covers the agency's region marks a qualification verified."""
+    from market.permissions import regulator_covers
+
+    q = session.get(Qualification, qualification_id)
+    if q is None or (agency_id is not None and q.organization_id != agency_id):
+        raise NotFound()
+    agency = session.get(Organization, q.organization_id)
+    if not regulator_covers(session, actor, region_code=agency.region_code):
+        raise Forbidden(N_("This agency is outside your jurisdiction."))
+    if q.verified_at is None:
+        q.verified_at = clock.now()
+        q.verified_by_user_id = actor.id
+        session.add(q)
+        audit.record(session, "qualification.verified", "qualification", q.id,
+                     {"agency": agency.id, "name": q.name, "certificate_no": q.certificate_no},
+                     actor_user_id=actor.id, actor_org_id=actor.organization_id)
+    return q
+
+
+# --- directory -------------------------------------------------------------------------------
+
+@dataclass
+class AgencyCard:
+    org: Organization
+    services: list[tuple[AgencyService, ServiceItem]]
+    qualifications: list[Qualification]
+    professionals: list[Professional]
+
+
+def listed_agencies_query(service_item: str | None = None, qualification: str | None = None,
+                          name: str | None = None):
+    query = select(Organization).where(
+        Organization.kind == OrgKind.agency,
+        Organization.listed_at.is_not(None),
+        Organization.removed_at.is_(None),
+    )
+    if service_item:
+        query = query.where(Organization.id.in_(
+            select(AgencyService.organization_id).join(ServiceItem).where(
+                ServiceItem.code == service_item)))
+    if qualification:
+        query = query.where(Organization.id.in_(
+            select(Qualification.organization_id).where(
+                func.lower(Qualification.name).contains(qualification.lower(), autoescape=True))))
+    if name:
+        query = query.where(func.lower(Organization.name).contains(name.lower(), autoescape=True))
+    return query
+
+
+def count_listed(session: Session, **filters) -> int:
+    query = listed_agencies_query(**filters)
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def directory_page(session: Session, *, page: int = 1, per_page: int = 20, **filters
+                   ) -> tuple[list[AgencyCard], int]:
+    query = listed_agencies_query(**filters)
+    total = count_listed(session, **filters)
+    orgs = session.exec(query.order_by(Organization.listed_at.desc(), Organization.id.desc())
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return [load_card(session, o) for o in orgs], total
+
+
+def load_card(session: Session, org: Organization) -> AgencyCard:
+    services = session.exec(
+        select(AgencyService, ServiceItem).join(ServiceItem)
+        .where(AgencyService.organization_id == org.id).order_by(ServiceItem.code)
+    ).all()
+    quals = session.exec(select(Qualification).where(Qualification.organization_id == org.id)
+                         .order_by(Qualification.id)).all()
+    pros = session.exec(select(Professional).where(Professional.organization_id == org.id)
+                        .order_by(Professional.id)).all()
+    return AgencyCard(org, list(services), list(quals), list(pros))
+
+
+def get_listed_agency(session: Session, agency_id: int) -> Organization:
+    org = session.get(Organization, agency_id)
+    if org is None or org.kind != OrgKind.agency or org.listed_at is None:
+        raise NotFound()
+    return org

@@ -1,0 +1,62 @@
+"""The JSON API under /api/v1: thin handlers over the domain services."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+
+from market.api.openapi import API_PREFIX, build_spec
+from market.api.problems import problem, register_handlers
+from market.extensions import csrf
+
+api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+register_handlers(api)
+
+
+@api.before_request
+def _csrf_for_cookie_sessions():
+    """Token clients are exempt; a browser using its session cookie must send X-CSRFToken."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config["WTF_CSRF_ENABLED"]:
+        return None
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return None
+    csrf.protect()
+    return None
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    return jsonify(build_spec())
+
+
+def init_api(app: Flask) -> None:
+    from market.api import endpoints  # noqa: F401  (registers the routes)
+
+    csrf.exempt(api)
+    app.register_blueprint(api)
+
+    @app.errorhandler(404)
+    def _not_found(exc):
+        if request.path.startswith(API_PREFIX):
+            return problem(404, "Not Found", exc.description)
+        from market.views.errors import render_error
+
+        return render_error(exc)
+
+    @app.errorhandler(405)
+    def _not_allowed(exc):
+        if request.path.startswith(API_PREFIX):
+            return problem(405, "Method Not Allowed", exc.description)
+        from market.views.errors import render_error
+
+        return render_error(exc)
+
+
+def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
+    """A blueprint of another package under /api/v1 with the same problem+json handling."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX + prefix)
+    register_handlers(bp)
+    bp.before_request(_csrf_for_cookie_sessions)
+    return bp
+
+
+def token_authenticated() -> bool:
+    return bool(g.get("api_token_auth"))

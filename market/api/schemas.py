@@ -1,0 +1,220 @@
+"""Request and response shapes of the core API (documentation and type checks).
+
+Field rules (lengths, USCC, duplicates…) are checked by the services, so that the form and the API
+give the same specific messages; these models only fix the shape.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Strict):
+    email: str
+    password: str
+    totp: str | None = None
+
+
+class UserFields(Strict):
+    user_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    password: str | None = None
+
+
+class EnterpriseIn(UserFields):
+    name: str | None = None
+    uscc: str | None = None
+    legal_representative: str | None = None
+    region_code: str | None = None
+
+
+class AgencyServiceIn(Strict):
+    service_item: str | None = None
+    commitment_days: int | None = None
+    commitment_scope: str | None = None
+    price_min_fen: int | None = None
+    price_max_fen: int | None = None
+
+
+class ProfessionalIn(Strict):
+    name: str | None = None
+    certificate: str | None = None
+    certificate_no: str | None = None
+    id_number: str | None = None
+
+
+class QualificationIn(Strict):
+    name: str | None = None
+    certificate_no: str | None = None
+    issuer: str | None = None
+    valid_until: str | None = None
+
+
+class AgencyIn(EnterpriseIn):
+    address: str | None = None
+    description: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    services: list[AgencyServiceIn] = []
+    professionals: list[ProfessionalIn] = []
+    qualifications: list[QualificationIn] = []
+    commitment: bool = False
+
+
+class OperatorCreatedIn(UserFields):
+    kind: str
+    name: str | None = None
+    region_code: str | None = None
+    categories: list[str] = []
+    region_prefixes: list[str] = []
+
+
+class ServiceItemPatch(Strict):
+    name_zh: str | None = None
+    name_en: str | None = None
+    category: str | None = None
+    legal_basis_zh: str | None = None
+    legal_basis_en: str | None = None
+    approval_item_zh: str | None = None
+    approval_item_en: str | None = None
+    approving_department_zh: str | None = None
+    approving_department_en: str | None = None
+    time_limit_wd: int | None = None
+    workflow_zh: list[str] | None = None
+    workflow_en: list[str] | None = None
+    conditions_zh: str | None = None
+    conditions_en: str | None = None
+    fee_standard: str | None = None
+    fee_note_zh: str | None = None
+    fee_note_en: str | None = None
+    department_commissioned: bool | None = None
+
+
+class TokenIn(Strict):
+    name: str
+
+
+class CalendarDayIn(Strict):
+    day: str
+    is_workday: bool
+    name: str | None = None
+    mark_year_known: bool = False
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+class Organization(BaseModel):
+    id: int
+    kind: str
+    name: str
+    uscc: str | None
+    legal_representative: str | None
+    region_code: str | None
+    listed_at: str | None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+
+
+class Me(BaseModel):
+    id: int
+    name: str
+    email: str
+    role: str
+    organization: Organization
+    second_factor: bool
+
+
+class AgencyService(BaseModel):
+    service_item: str
+    name_zh: str
+    name_en: str
+    commitment_days: int
+    commitment_scope: str
+    price_min_fen: int
+    price_max_fen: int
+
+
+class Qualification(BaseModel):
+    id: int
+    name: str
+    certificate_no: str
+    issuer: str
+    valid_until: str | None
+    verification: str
+
+
+class Agency(Organization):
+    services: list[AgencyService]
+    qualifications: list[Qualification]
+
+
+class AgencyPage(BaseModel):
+    items: list[Agency]
+    total: int
+    next_cursor: str | None
+
+
+class ServiceItem(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    legal_basis_zh: str
+    time_limit_wd: int
+    workflow_zh: list[str]
+    fee_standard: str
+    required_qualifications: list[dict]
+    department_commissioned: bool
+
+
+class ServiceItemList(BaseModel):
+    items: list[ServiceItem]
+
+
+class Created(BaseModel):
+    id: int
+    totp_secret: str | None = None
+
+
+class Token(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    token: str | None = None
+
+
+class AuditEvent(BaseModel):
+    seq: int
+    at: str
+    action: str
+    object_type: str
+    object_id: str
+    data: dict
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEvent]
+    next_cursor: str | None
+
+
+class Checkpoint(BaseModel):
+    day: str
+    seq: int
+    hash: str
+
+
+class CheckpointList(BaseModel):
+    items: list[Checkpoint]
+
+
+class CalendarYear(BaseModel):
+    year: int
+    known: bool
+    days: list[dict]

@@ -1,0 +1,117 @@
+"""The service catalog: seeding from the checked data, reading, and audited edits by operators."""
+from __future__ import annotations
+
+from sqlmodel import Session, func, or_, select
+
+from market import audit, clock
+from market.accounts import require_kind
+from market.models import OrgKind, ServiceItem, User
+from market.models.catalog import CATEGORIES, FEE_STANDARDS
+from market.validation import N_, Checker, NotFound
+
+TEXT_FIELDS = {
+    # field: (max length, multiline)
+    "name_zh": (100, False), "name_en": (100, False),
+    "approval_item_zh": (200, False), "approval_item_en": (200, False),
+    "approving_department_zh": (200, False), "approving_department_en": (200, False),
+    "legal_basis_zh": (2000, True), "legal_basis_en": (2000, True),
+    "conditions_zh": (2000, True), "conditions_en": (2000, True),
+    "fee_note_zh": (2000, True), "fee_note_en": (2000, True),
+}
+
+
+def seed_catalog(session: Session) -> int:
+    """Insert the catalog items that are missing (by code); returns how many were added."""
+    from market.catalog_data import SERVICE_ITEMS
+
+    existing = set(session.exec(select(ServiceItem.code)))
+    now = clock.now()
+    added = 0
+    for data in SERVICE_ITEMS:
+        if data["code"] in existing:
+            continue
+        session.add(ServiceItem(created_at=now, updated_at=now, **data))
+        added += 1
+    session.flush()
+    if added:
+        audit.record(session, "catalog.seeded", "service_item", "*", {"added": added})
+    return added
+
+
+def list_items(session: Session, category: str | None = None, q: str | None = None
+               ) -> list[ServiceItem]:
+    query = select(ServiceItem)
+    if category:
+        query = query.where(ServiceItem.category == category)
+    if q:
+        needle = q.lower()
+        query = query.where(or_(
+            ServiceItem.name_zh.contains(q, autoescape=True),
+            func.lower(ServiceItem.name_en).contains(needle, autoescape=True),
+            func.lower(ServiceItem.code).contains(needle, autoescape=True),
+        ))
+    return list(session.exec(query.order_by(ServiceItem.category, ServiceItem.code)))
+
+
+def get_item(session: Session, code: str) -> ServiceItem:
+    item = session.exec(select(ServiceItem).where(ServiceItem.code == code)).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def _lines(value: object) -> list[str] | None:
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+def update_item(session: Session, actor: User, code: str, data: dict) -> ServiceItem:
+    """An operator edits an item; the audit event records each changed field, old and new."""
+    require_kind(session, actor, OrgKind.operator)
+    item = get_item(session, code)
+    checker = Checker()
+    changes: dict[str, object] = {}
+    for name, (max_length, multiline) in TEXT_FIELDS.items():
+        if name in data:
+            changes[name] = checker.text(name, data[name], max_length=max_length,
+                                         multiline=multiline, markup=multiline)
+    if "category" in data:
+        if data["category"] not in CATEGORIES:
+            checker.add("category", N_("Unknown service category."))
+        changes["category"] = data["category"]
+    if "fee_standard" in data:
+        if data["fee_standard"] not in FEE_STANDARDS:
+            checker.add("fee_standard", N_("Choose market or government-guided pricing."))
+        changes["fee_standard"] = data["fee_standard"]
+    if "time_limit_wd" in data:
+        changes["time_limit_wd"] = checker.integer("time_limit_wd", data["time_limit_wd"],
+                                                   minimum=1, maximum=365)
+    for name in ("workflow_zh", "workflow_en"):
+        if name in data:
+            steps = _lines(data[name])
+            if not steps:
+                checker.add(name, N_("List at least one workflow step, one per line."))
+            elif len(steps) > 20 or any(len(s) > 200 for s in steps):
+                checker.add(name, N_("At most 20 steps of at most 200 characters."))
+            changes[name] = steps
+    if "department_commissioned" in data:
+        changes["department_commissioned"] = bool(data["department_commissioned"])
+    if changes.get("workflow_zh") and changes.get("workflow_en") and \
+            len(changes["workflow_zh"]) != len(changes["workflow_en"]):
+        checker.add("workflow_en", N_("The English workflow needs as many steps as the Chinese."))
+    checker.raise_if_any()
+    diff = {}
+    for name, value in changes.items():
+        old = getattr(item, name)
+        if old != value:
+            diff[name] = {"old": old, "new": value}
+            setattr(item, name, value)
+    if diff:
+        item.updated_at = clock.now()
+        session.add(item)
+        audit.record(session, "service_item.updated", "service_item", item.code, diff,
+                     actor_user_id=actor.id, actor_org_id=actor.organization_id)
+    return item

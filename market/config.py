@@ -1,0 +1,69 @@
+"""Configuration from environment variables (and an optional `.env`), with embedded defaults.
+
+Every default runs on a laptop with nothing else installed: SQLite, the embedded search engine,
+memory rate-limit storage and the local Stripe stand-in. Production swaps each by setting a variable.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Policy settings (DESIGN §1: every number is a default a deployment may change).
+DEFAULT_POLICY = {
+    "password_min_length": 12,
+    "password_max_length": 128,
+}
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """Read the configuration; `.env` in the working directory is loaded first if present."""
+    try:
+        from dotenv import load_dotenv
+
+        load_dotenv(ROOT / ".env", override=False)
+    except ImportError:  # pragma: no cover - python-dotenv is a pinned dependency
+        pass
+    instance = ROOT / "instance"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'market.db'}"),
+        "MEILISEARCH_URL": os.environ.get("MEILISEARCH_URL", ""),
+        "MEILISEARCH_KEY": os.environ.get("MEILISEARCH_KEY", ""),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_local"),
+        # Draw seeds are encrypted with this key (kept outside the database).
+        "DRAW_SEED_KEY": os.environ.get("DRAW_SEED_KEY", ""),
+        "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH", str(instance / "signing_key.pem")),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+        "PASSWORD_HASH_TIME_COST": int(os.environ.get("PASSWORD_HASH_TIME_COST", "3")),
+        "PASSWORD_HASH_MEMORY_KIB": int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", "65536")),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh"),
+    }
+
+
+def defaults() -> dict:
+    """Settings that do not come from the environment."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "market" / "translations"),
+        "LANGUAGES": ["zh", "en"],
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "POLICY": dict(DEFAULT_POLICY),
+        "PAGE_SIZE": 20,
+    }

@@ -1,0 +1,195 @@
+"""HTML forms (Flask-WTF: CSRF and rendering). The rules live in the services; forms only carry
+the fields and convert yuan to fen."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    FieldList,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from market.validation import Invalid
+
+
+def yuan_to_fen(value: str | None) -> int | str | None:
+    """"1,234.50" → 123450; anything else is passed on for the service to reject."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return str(value)
+    fen = amount * 100
+    return int(fen) if fen == fen.to_integral_value() else str(value)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"))
+    password = PasswordField(_l("Password"))
+    totp = StringField(_l("Authenticator code"), render_kw={"inputmode": "numeric",
+                                                           "autocomplete": "one-time-code"})
+    submit = SubmitField(_l("Log in"))
+
+
+class AccountFields:
+    user_name = StringField(_l("Your name"))
+    email = EmailField(_l("E-mail (login)"), render_kw={"autocomplete": "username"})
+    phone = TelField(_l("Mobile phone (not public)"))
+    password = PasswordField(_l("Password (12–128 characters)"),
+                             render_kw={"autocomplete": "new-password"})
+
+
+class EnterpriseForm(AccountFields, FlaskForm):
+    name = StringField(_l("Enterprise name"))
+    uscc = StringField(_l("Unified social credit code"))
+    legal_representative = StringField(_l("Legal representative"))
+    region_code = StringField(_l("Administrative division code"))
+    submit = SubmitField(_l("Register"))
+
+
+class ServiceRow(Form):
+    service_item = SelectField(_l("Service item"), choices=[], validate_choice=False)
+    commitment_days = StringField(_l("Committed time (days)"))
+    commitment_scope = StringField(_l("Committed scope"))
+    price_min = StringField(_l("Lowest price (yuan)"))
+    price_max = StringField(_l("Highest price (yuan)"))
+
+
+class ProfessionalRow(Form):
+    name = StringField(_l("Name"))
+    certificate = StringField(_l("Certificate"))
+    certificate_no = StringField(_l("Certificate number"))
+    id_number = StringField(_l("ID number (not public)"))
+
+
+class QualificationRow(Form):
+    name = StringField(_l("Qualification"))
+    certificate_no = StringField(_l("Certificate number"))
+    issuer = StringField(_l("Issued by"))
+    valid_until = StringField(_l("Valid until (YYYY-MM-DD)"), render_kw={"type": "date"})
+
+
+class AgencyForm(AccountFields, FlaskForm):
+    name = StringField(_l("Agency name"))
+    uscc = StringField(_l("Unified social credit code"))
+    legal_representative = StringField(_l("Legal representative"))
+    region_code = StringField(_l("Administrative division code"))
+    address = StringField(_l("Address"))
+    description = TextAreaField(_l("About the agency"))
+    contact_name = StringField(_l("Contact person"))
+    contact_phone = TelField(_l("Contact phone (not public)"))
+    contact_email = StringField(_l("Contact e-mail (not public)"))
+    services = FieldList(FormField(ServiceRow), min_entries=1)
+    professionals = FieldList(FormField(ProfessionalRow), min_entries=1)
+    qualifications = FieldList(FormField(QualificationRow), min_entries=1)
+    commitment = BooleanField(_l("I sign the commitment statement above."))
+    add_service = SubmitField(_l("Add a service"))
+    add_professional = SubmitField(_l("Add a professional"))
+    add_qualification = SubmitField(_l("Add a qualification"))
+    submit = SubmitField(_l("Register and list my agency"))
+
+    def to_data(self) -> dict:
+        data = {k: v for k, v in self.data.items()
+                if k not in ("csrf_token", "add_service", "add_professional",
+                             "add_qualification", "submit", "services")}
+        data["services"] = [
+            {"service_item": r["service_item"], "commitment_days": r["commitment_days"],
+             "commitment_scope": r["commitment_scope"],
+             "price_min_fen": yuan_to_fen(r["price_min"]),
+             "price_max_fen": yuan_to_fen(r["price_max"])}
+            for r in self.services.data
+        ]
+        data["commitment"] = bool(self.commitment.data)
+        return data
+
+
+class OperatorAccountForm(AccountFields, FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[
+        ("department", _l("department")), ("regulator", _l("regulator")),
+        ("expert", _l("expert")), ("operator", _l("operator"))])
+    name = StringField(_l("Organization or person name"))
+    region_code = StringField(_l("Administrative division code"))
+    categories = SelectMultipleField(_l("Service categories"), choices=[],
+                                     validate_choice=False)
+    region_prefixes = StringField(_l("Region prefixes (regulators; comma-separated, empty = all)"))
+    submit = SubmitField(_l("Create account"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"))
+    submit = SubmitField(_l("Create token"))
+
+
+class CatalogItemForm(FlaskForm):
+    name_zh = StringField(_l("Name (Chinese)"))
+    name_en = StringField(_l("Name (English)"))
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    legal_basis_zh = TextAreaField(_l("Legal basis (Chinese)"))
+    legal_basis_en = TextAreaField(_l("Legal basis (English)"))
+    approval_item_zh = StringField(_l("Approval item (Chinese)"))
+    approval_item_en = StringField(_l("Approval item (English)"))
+    approving_department_zh = StringField(_l("Approving department (Chinese)"))
+    approving_department_en = StringField(_l("Approving department (English)"))
+    time_limit_wd = IntegerField(_l("Time limit (working days)"), validators=[Optional()])
+    workflow_zh = TextAreaField(_l("Workflow steps (Chinese, one per line)"))
+    workflow_en = TextAreaField(_l("Workflow steps (English, one per line)"))
+    conditions_zh = TextAreaField(_l("Application conditions (Chinese)"))
+    conditions_en = TextAreaField(_l("Application conditions (English)"))
+    fee_standard = SelectField(_l("Fee standard"), choices=[
+        ("market", _l("market-regulated")), ("government", _l("government-guided"))])
+    fee_note_zh = TextAreaField(_l("Fee note (Chinese)"))
+    fee_note_en = TextAreaField(_l("Fee note (English)"))
+    department_commissioned = BooleanField(_l("Commissioned by the approving department"))
+    submit = SubmitField(_l("Save"))
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[Optional()])
+    is_workday = SelectField(_l("Kind of day"), choices=[
+        ("0", _l("holiday (no work)")), ("1", _l("make-up working day"))])
+    name = StringField(_l("Name"))
+    mark_year_known = BooleanField(_l("This year's official arrangement is now complete"))
+    submit = SubmitField(_l("Save day"))
+
+
+def attach_errors(form: FlaskForm, exc: Invalid, translate, renames: dict | None = None
+                  ) -> list[str]:
+    """Put each service error on its form field; returns the ones that belong to no field."""
+    renames = renames or {"price_min_fen": "price_min", "price_max_fen": "price_max"}
+    leftover: list[str] = []
+    for key, messages in exc.errors.items():
+        target = form
+        field = None
+        parts = key.split(".") if key else []
+        try:
+            for i, part in enumerate(parts):
+                part = renames.get(part, part)
+                field = target[part] if not part.isdigit() else target.entries[int(part)]
+                if i < len(parts) - 1:
+                    target = field.form if hasattr(field, "form") else field
+        except (KeyError, IndexError, AttributeError, TypeError):
+            field = None
+        texts = [translate(m) for m in messages]
+        if field is None or not hasattr(field, "errors"):
+            leftover.extend(texts)
+        else:
+            if isinstance(field.errors, tuple):
+                field.errors = list(field.errors)
+            field.errors.extend(texts)
+    return leftover

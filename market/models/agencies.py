@@ -1,0 +1,46 @@
+"""What an agency declares about itself: services, professionals, qualifications."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from market.db import UTCDateTime
+
+
+class AgencyService(SQLModel, table=True):
+    """A service item an agency offers, with its service commitment and price range."""
+
+    __table_args__ = (UniqueConstraint("organization_id", "service_item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    service_item_id: int = Field(foreign_key="serviceitem.id", index=True)
+    commitment_days: int
+    commitment_scope: str = Field(max_length=500)
+    price_min_fen: int
+    price_max_fen: int
+
+
+class Professional(SQLModel, table=True):
+    """A registered professional of an agency; the ID number is personal data, never public."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=50)
+    certificate: str = Field(max_length=100)
+    certificate_no: str = Field(max_length=50)
+    id_number: str | None = Field(default=None, max_length=18)
+
+
+class Qualification(SQLModel, table=True):
+    """A declared qualification: self-declared until a regulator verifies it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=100, index=True)
+    certificate_no: str = Field(max_length=50)
+    issuer: str = Field(max_length=100)
+    valid_until: date | None = Field(default=None)
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verified_by_user_id: int | None = Field(default=None, foreign_key="user.id")

@@ -1,0 +1,83 @@
+"""What each audience may see, decided in one place and used by pages, API and exports alike."""
+from __future__ import annotations
+
+from market.agencies import AgencyCard
+from market.models import AuditEvent, Organization, ServiceItem, User
+
+PUBLIC = "public"
+PRIVATE = "private"  # the organization itself, operators and regulators
+
+
+def service_item(item: ServiceItem) -> dict:
+    return {
+        "code": item.code, "name_zh": item.name_zh, "name_en": item.name_en,
+        "category": item.category,
+        "legal_basis_zh": item.legal_basis_zh, "legal_basis_en": item.legal_basis_en,
+        "approval_item_zh": item.approval_item_zh, "approval_item_en": item.approval_item_en,
+        "approving_department_zh": item.approving_department_zh,
+        "approving_department_en": item.approving_department_en,
+        "time_limit_wd": item.time_limit_wd,
+        "workflow_zh": item.workflow_zh, "workflow_en": item.workflow_en,
+        "conditions_zh": item.conditions_zh, "conditions_en": item.conditions_en,
+        "fee_standard": item.fee_standard,
+        "fee_note_zh": item.fee_note_zh, "fee_note_en": item.fee_note_en,
+        "required_qualifications": item.required_qualifications,
+        "abolished_zh": item.abolished_zh, "abolished_en": item.abolished_en,
+        "department_commissioned": item.department_commissioned,
+        "updated_at": item.updated_at.isoformat(),
+    }
+
+
+def organization(org: Organization, audience: str = PUBLIC) -> dict:
+    """What a business licence makes public; contact details only for the private audience."""
+    data = {
+        "id": org.id, "kind": org.kind, "name": org.name, "uscc": org.uscc,
+        "legal_representative": org.legal_representative, "region_code": org.region_code,
+        "address": org.address, "description": org.description,
+        "listed_at": org.listed_at.isoformat() if org.listed_at else None,
+        "commitment_signed_at": org.commitment_signed_at.isoformat()
+        if org.commitment_signed_at else None,
+        "commitment_version": org.commitment_version,
+        "grade": org.grade,
+        "removed": org.removed_at is not None,
+    }
+    if audience == PRIVATE:
+        data.update({"contact_name": org.contact_name, "contact_phone": org.contact_phone,
+                     "contact_email": org.contact_email})
+    return data
+
+
+def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
+    data = organization(card.org, audience)
+    data["services"] = [
+        {"service_item": item.code, "name_zh": item.name_zh, "name_en": item.name_en,
+         "commitment_days": s.commitment_days, "commitment_scope": s.commitment_scope,
+         "price_min_fen": s.price_min_fen, "price_max_fen": s.price_max_fen}
+        for s, item in card.services
+    ]
+    data["qualifications"] = [
+        {"id": q.id, "name": q.name, "certificate_no": q.certificate_no, "issuer": q.issuer,
+         "valid_until": q.valid_until.isoformat() if q.valid_until else None,
+         "verification": "verified" if q.verified_at else "self_declared",
+         "verified_at": q.verified_at.isoformat() if q.verified_at else None}
+        for q in card.qualifications
+    ]
+    data["professionals"] = [
+        {"name": p.name, "certificate": p.certificate, "certificate_no": p.certificate_no,
+         **({"id_number": p.id_number} if audience == PRIVATE else {})}
+        for p in card.professionals
+    ]
+    return data
+
+
+def user_self(user: User, org: Organization) -> dict:
+    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
+            "organization": organization(org, PRIVATE),
+            "second_factor": user.totp_secret is not None}
+
+
+def audit_event(ev: AuditEvent) -> dict:
+    return {"seq": ev.seq, "at": ev.at.isoformat(), "action": ev.action,
+            "actor_user_id": ev.actor_user_id, "actor_org_id": ev.actor_org_id,
+            "object_type": ev.object_type, "object_id": ev.object_id, "data": ev.data,
+            "prev_hash": ev.prev_hash, "hash": ev.hash}

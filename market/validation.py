@@ -1,0 +1,146 @@
+"""Validation that both the HTML forms and the JSON API go through.
+
+Services raise `Invalid` with messages keyed by field. A message is an untranslated msgid with its
+parameters (marked with `N_` so Babel extracts it); the web layer translates it at render time, so
+the rules themselves know nothing of Flask or of the reader's language.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import uscc as stdnum_uscc
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for translation without translating it here."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+class Invalid(Exception):
+    """Bad input: `errors` maps a field name ("" for the whole request) to its messages."""
+
+    def __init__(self, errors: Mapping[str, list[Message]]):
+        super().__init__("; ".join(f"{k}: {m.msgid}" for k, ms in errors.items() for m in ms))
+        self.errors = dict(errors)
+
+
+class Forbidden(Exception):
+    """The actor may not do this; `message` says why in words the user can act on."""
+
+    def __init__(self, message: Message | str):
+        self.message = message if isinstance(message, Message) else Message(message)
+        super().__init__(self.message.msgid)
+
+
+class NotFound(Exception):
+    pass
+
+
+_MARKUP = re.compile(r"[<>]|&[#a-zA-Z0-9]+;")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Checker:
+    """Collects every problem in a submission, then raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[Message]] = {}
+
+    def add(self, name: str, msgid: str, **params: object) -> None:
+        self.errors.setdefault(name, []).append(Message(msgid, params))
+
+    def ok(self, name: str) -> bool:
+        return name not in self.errors
+
+    def text(
+        self,
+        name: str,
+        value: object,
+        *,
+        max_length: int,
+        required: bool = True,
+        min_length: int = 0,
+        markup: bool = True,
+        multiline: bool = False,
+    ) -> str | None:
+        """Normalize (NFC, trimmed) and check a text field; returns the clean value."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(name, N_("This field is required."))
+            return None
+        if not isinstance(value, str):
+            self.add(name, N_("Must be text."))
+            return None
+        clean = unicodedata.normalize("NFC", value.strip())
+        if not multiline:
+            clean = " ".join(clean.split())
+        if _CONTROL.search(clean):
+            self.add(name, N_("Contains control characters."))
+        if len(clean) > max_length:
+            self.add(name, N_("At most %(max)d characters (you gave %(n)d)."), max=max_length,
+                     n=len(clean))
+        elif len(clean) < min_length:
+            self.add(name, N_("At least %(min)d characters."), min=min_length)
+        if not markup and _MARKUP.search(clean):
+            self.add(name, N_("Markup such as < > or & entities is not allowed here."))
+        return clean
+
+    def integer(
+        self, name: str, value: object, *, minimum: int | None = None,
+        maximum: int | None = None, required: bool = True,
+    ) -> int | None:
+        if value is None or value == "":
+            if required:
+                self.add(name, N_("This field is required."))
+            return None
+        if isinstance(value, bool):
+            self.add(name, N_("Must be a whole number."))
+            return None
+        try:
+            number = int(value) if not isinstance(value, float) or value.is_integer() else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None:
+            self.add(name, N_("Must be a whole number."))
+            return None
+        if minimum is not None and number < minimum:
+            self.add(name, N_("Must be at least %(min)d."), min=minimum)
+        if maximum is not None and number > maximum:
+            self.add(name, N_("Must be at most %(max)d."), max=maximum)
+        return number
+
+    def uscc(self, name: str, value: object) -> str | None:
+        """A unified social credit code, checked with python-stdnum, each failure named."""
+        raw = self.text(name, value, max_length=40)
+        if raw is None:
+            return None
+        try:
+            return stdnum_uscc.validate(raw.upper())
+        except stdnum_exc.InvalidLength:
+            self.add(name, N_("A unified social credit code has 18 characters."))
+        except stdnum_exc.InvalidFormat:
+            self.add(name, N_("A unified social credit code uses only digits and the letters "
+                              "A–Y without I, O, S, V, Z."))
+        except stdnum_exc.InvalidChecksum:
+            self.add(name, N_("The check character of this unified social credit code is wrong; "
+                              "please copy it again from the business licence."))
+        except stdnum_exc.InvalidComponent:
+            self.add(name, N_("This unified social credit code has an invalid component "
+                              "(registration authority, kind or region)."))
+        except stdnum_exc.ValidationError:
+            self.add(name, N_("Not a valid unified social credit code."))
+        return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors)

@@ -1,0 +1,50 @@
+"""A logged-in user's own page: organization, second factor, personal API tokens."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import login_required
+
+from market import accounts, agencies, serializers
+from market.forms import TokenForm, attach_errors
+from market.models import OrgKind
+from market.validation import Forbidden, Invalid
+from market.web import db, translate, viewer, viewer_org
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def home():
+    user, org = viewer(), viewer_org()
+    form = TokenForm()
+    new_token = None
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            _, new_token = accounts.create_token(db(), user, form.name.data)
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+        else:
+            db().commit()
+            form = TokenForm(formdata=None)
+    card = agencies.load_card(db(), org) if org.kind == OrgKind.agency else None
+    return render_template(
+        "market/account.html", user=user, org=serializers.organization(org, serializers.PRIVATE),
+        card=card, tokens=accounts.tokens_of(db(), user), form=form, new_token=new_token,
+        errors=errors)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    try:
+        accounts.revoke_token(db(), viewer(), token_id)
+    except Forbidden as exc:
+        flash(translate(exc.message), "error")
+    else:
+        db().commit()
+        flash(gettext("The token is revoked."), "info")
+    return redirect(url_for("account.home"))

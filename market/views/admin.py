@@ -1,0 +1,104 @@
+"""Operator pages: accounts of departments, regulators, experts and operators; the catalog; the
+working-day calendar."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import login_required
+
+from market import accounts, catalog, holidays
+from market.forms import CalendarDayForm, CatalogItemForm, OperatorAccountForm, attach_errors
+from market.models.catalog import CATEGORIES
+from market.permissions import is_operator
+from market.validation import Invalid, NotFound
+from market.web import db, policy, translate, viewer
+
+bp = Blueprint("admin", __name__, url_prefix="/operator")
+
+
+def operator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not is_operator(db(), viewer()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@operator_required
+def create_account():
+    form = OperatorAccountForm()
+    form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
+    errors: list[str] = []
+    created = None
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
+        data["region_prefixes"] = [p for p in (form.region_prefixes.data or "").replace(
+            "，", ",").split(",") if p.strip()]
+        try:
+            user, secret = accounts.create_by_operator(db(), viewer(), data, policy())
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+        else:
+            db().commit()
+            created = {"user": user, "secret": secret,
+                       "uri": accounts.provisioning_uri(user, secret) if secret else None}
+            form = OperatorAccountForm(formdata=None)
+            form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
+    return render_template("market/admin_accounts.html", form=form, errors=errors,
+                           created=created), 422 if errors else 200
+
+
+@bp.route("/service-items/<code>", methods=["GET", "POST"])
+@operator_required
+def edit_item(code: str):
+    try:
+        item = catalog.get_item(db(), code)
+    except NotFound:
+        abort(404)
+    form = CatalogItemForm(obj=item) if request.method == "GET" else CatalogItemForm()
+    if request.method == "GET":
+        form.workflow_zh.data = "\n".join(item.workflow_zh)
+        form.workflow_en.data = "\n".join(item.workflow_en)
+    form.category.choices = [(c, gettext(c)) for c in CATEGORIES]
+    errors: list[str] = []
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
+        try:
+            catalog.update_item(db(), viewer(), code, data)
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+        else:
+            db().commit()
+            flash(gettext("Saved; the change is in the audit log."), "success")
+            return redirect(url_for("public.catalog_item", code=code))
+    return render_template("market/admin_item.html", form=form, item=item, errors=errors), \
+        422 if errors else 200
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@operator_required
+def calendar():
+    form = CalendarDayForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        data = {"day": form.day.data, "is_workday": form.is_workday.data == "1",
+                "name": form.name.data, "mark_year_known": form.mark_year_known.data}
+        try:
+            row = holidays.set_day(db(), viewer(), data)
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+        else:
+            db().commit()
+            flash(gettext("Saved %(day)s.", day=row.day.isoformat()), "success")
+            return redirect(url_for("admin.calendar"))
+    return render_template("market/admin_calendar.html", form=form, errors=errors,
+                           years=holidays.known_years(db())), 422 if errors else 200

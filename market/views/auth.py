@@ -1,0 +1,125 @@
+"""Registration, login and logout pages."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import login_user, logout_user
+
+from market import accounts, agencies, catalog
+from market.extensions import limiter
+from market.forms import AgencyForm, EnterpriseForm, LoginForm, attach_errors
+from market.login_limits import ACCOUNT_LIMITS, ADDRESS_LIMITS, account_key, failed_login
+from market.validation import Invalid
+from market.web import db, policy, translate
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("account.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ACCOUNT_LIMITS, key_func=account_key, deduct_when=failed_login,
+               methods=["POST"])
+@limiter.limit(ADDRESS_LIMITS, deduct_when=failed_login, methods=["POST"])
+def login():
+    form = LoginForm()
+    needs_code = False
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(db(), form.email.data or "", form.password.data or "",
+                                         form.totp.data or None)
+        except accounts.LoginFailed as exc:
+            db().commit()
+            needs_code = exc.needs_second_factor
+            form.form_errors.append(translate(exc.message))
+            return render_template("market/login.html", form=form, needs_code=needs_code), 401
+        db().commit()
+        lang = session.get("lang")
+        session.clear()  # a new session on login
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        flash(gettext("Welcome, %(name)s.", name=user.name), "success")
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("market/login.html", form=form, needs_code=needs_code)
+
+
+@bp.post("/logout")
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(gettext("You have logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.get("/register")
+def register():
+    return render_template("market/register.html")
+
+
+@bp.route("/register/enterprise", methods=["GET", "POST"])
+def register_enterprise():
+    form = EnterpriseForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
+        try:
+            user = accounts.register_enterprise(db(), data, policy())
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+        else:
+            db().commit()
+            session.clear()
+            login_user(user)
+            flash(gettext("Your enterprise is registered."), "success")
+            return redirect(url_for("account.home"))
+    return render_template("market/register_enterprise.html", form=form, errors=errors), \
+        (422 if errors or form.errors else 200)
+
+
+@bp.route("/register/agency", methods=["GET", "POST"])
+def register_agency():
+    form = AgencyForm()
+    items = catalog.list_items(db())
+    choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}") for i in items]
+    for entry in form.services.entries:
+        entry.form.service_item.choices = choices
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate():
+        for button, field in (("add_service", form.services),
+                              ("add_professional", form.professionals),
+                              ("add_qualification", form.qualifications)):
+            if form[button].data:
+                field.append_entry()
+                if button == "add_service":
+                    field.entries[-1].form.service_item.choices = choices
+                return render_template("market/register_agency.html", form=form,
+                                       errors=errors, items=items)
+        try:
+            user = agencies.register_agency(db(), form.to_data(), policy())
+        except Invalid as exc:
+            db().rollback()
+            errors = attach_errors(form, exc, translate)
+            status = 422
+        else:
+            db().commit()
+            session.clear()
+            login_user(user)
+            flash(gettext("Your agency is registered and listed in the directory."), "success")
+            return redirect(url_for("public.agency_profile", agency_id=user.organization_id))
+    elif request.method == "POST":
+        errors = [gettext("The form has expired; please submit it again.")] \
+            if "csrf_token" in form.errors else []
+        status = 422
+    return render_template("market/register_agency.html", form=form, errors=errors,
+                           items=items), status
+

@@ -1,0 +1,100 @@
+"""Pages anyone can read: catalog, agency directory, policy, published audit heads, calendar."""
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlmodel import func, select
+
+from market import agencies, catalog, holidays, serializers
+from market.models import AuditCheckpoint, ServiceItem
+from market.permissions import sees_personal_data
+from market.validation import NotFound
+from market.web import db, viewer
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    counts = {
+        "agencies": db().exec(select(func.count()).select_from(
+            agencies.listed_agencies_query().subquery())).one(),
+        "items": db().exec(select(func.count(ServiceItem.id))).one(),
+    }
+    return render_template("market/index.html", counts=counts)
+
+
+@bp.get("/service-items")
+def catalog_list():
+    category = request.args.get("category") or None
+    q = (request.args.get("q") or "").strip()[:100] or None
+    items = catalog.list_items(db(), category, q)
+    return render_template("market/catalog.html", items=items, category=category, q=q or "")
+
+
+@bp.get("/service-items/<code>")
+def catalog_item(code: str):
+    try:
+        item = catalog.get_item(db(), code)
+    except NotFound:
+        abort(404)
+    offered = db().exec(select(func.count()).select_from(
+        agencies.listed_agencies_query(service_item=code).subquery())).one()
+    return render_template("market/catalog_item.html", item=item, offered=offered)
+
+
+@bp.get("/agencies")
+def directory():
+    filters = {
+        "service_item": request.args.get("service_item") or None,
+        "qualification": (request.args.get("qualification") or "").strip()[:100] or None,
+        "name": (request.args.get("name") or "").strip()[:100] or None,
+    }
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    per_page = current_app.config["PAGE_SIZE"]
+    cards, total = agencies.directory_page(db(), page=page, per_page=per_page, **filters)
+    items = catalog.list_items(db())
+    return render_template("market/directory.html", cards=cards, total=total, page=page,
+                           pages=max(1, math.ceil(total / per_page)), filters=filters,
+                           args={k: v for k, v in filters.items() if v}, items=items)
+
+
+@bp.get("/agencies/<int:agency_id>")
+def agency_profile(agency_id: int):
+    try:
+        org = agencies.get_listed_agency(db(), agency_id)
+    except NotFound:
+        abort(404)
+    card = agencies.load_card(db(), org)
+    audience = serializers.PRIVATE if sees_personal_data(db(), viewer(), org) \
+        else serializers.PUBLIC
+    return render_template("market/agency.html", card=card,
+                           agency=serializers.agency(card, audience))
+
+
+@bp.get("/policy")
+def policy():
+    return render_template("market/policy.html", policy=current_app.config["POLICY"])
+
+
+@bp.get("/audit/checkpoints")
+def checkpoints():
+    rows = db().exec(select(AuditCheckpoint).order_by(AuditCheckpoint.day.desc()).limit(366)).all()
+    return render_template("market/checkpoints.html", rows=rows)
+
+
+@bp.get("/calendar")
+@bp.get("/calendar/<int:year>")
+def calendar(year: int | None = None):
+    from market import clock
+    from market.workdays import SHANGHAI
+
+    year = year or clock.now().astimezone(SHANGHAI).year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return render_template("market/calendar.html", year=year,
+                           days=holidays.days_of_year(db(), year),
+                           known=year in holidays.known_years(db()))
+

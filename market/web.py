@@ -1,0 +1,71 @@
+"""Glue between Flask and the domain services: the request's session, the viewer, languages."""
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from sqlmodel import Session
+
+from market.models import Organization, User
+from market.validation import Invalid, Message
+
+
+def db() -> Session:
+    """The request's database session (closed, and rolled back if uncommitted, at teardown)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["market.db"].session()
+    return g.db_session
+
+
+def close_db(_exc=None) -> None:
+    s = g.pop("db_session", None)
+    if s is not None:
+        s.close()
+
+
+def viewer() -> User | None:
+    return current_user if current_user.is_authenticated else None
+
+
+def viewer_org() -> Organization | None:
+    user = viewer()
+    return db().get(Organization, user.organization_id) if user else None
+
+
+def select_locale() -> str:
+    wanted = request.args.get("lang")
+    if wanted in current_app.config["LANGUAGES"]:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in current_app.config["LANGUAGES"]:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def lang() -> str:
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def localized(obj: object, field: str) -> str:
+    """`name_zh` or `name_en` of a bilingual record, by the reader's language."""
+    value = getattr(obj, f"{field}_{lang()}", None)
+    return value if value else getattr(obj, f"{field}_zh", "")
+
+
+def translate(message: Message | str) -> str:
+    if isinstance(message, str):
+        return gettext(message)
+    text = gettext(message.msgid)
+    return text % dict(message.params) if message.params else text
+
+
+def translated_errors(exc: Invalid) -> dict[str, list[str]]:
+    return {field: [translate(m) for m in messages] for field, messages in exc.errors.items()}
+
+
+def policy():
+    from market.accounts import Policy
+
+    p = current_app.config["POLICY"]
+    return Policy(password_min_length=p["password_min_length"],
+                  password_max_length=p["password_max_length"])
