@@ -1,11 +1,29 @@
 """Bids, sealed bidding, selection methods, verifiable draws, awards and contracts.
 
-Imports `market`, never `ratings`.
+Imports `market`, never `ratings`. Services (plain functions over a SQLModel session, no Flask):
+
+- `bidding.sealed`: submit / change / withdraw a bid, the bidder's own bid and receipts;
+- `bidding.opening`: `open_if_due` (lazy and by sweep), the abnormally-low tests;
+- `bidding.validity`: explanations of abnormally low bids and the applicant's decisions;
+- `bidding.marking`: a panellist's declaration, recusal and marks (`scoring`);
+- `bidding.selection`: the methods, the ranking and the award candidate;
+- `bidding.draws`: making draws, the public draw record and its verification.
 """
 from __future__ import annotations
 
 from flask import Flask
 
+from bidding import models  # noqa: F401  (registers bidding's tables on the shared metadata)
+
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprints, commands, sweeps and signal handlers (none yet)."""
+    """Register this package's commands, sweeps, signal handlers and keys."""
+    from bidding import cli, jobs, keys, opening, seeds
+    from market import signals
+
+    keys.use(keys.Keys.from_config(app.config, app.instance_path))
+    # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
+    signals.task_published.connect(seeds.on_task_published, weak=False)
+    signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
+    jobs.register_bidding_jobs(app)
+    cli.init_app(app)

@@ -33,7 +33,7 @@ def create_core_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from market import cli, jobs
+    from market import cli, jobs, search
     from market.api import init_api
     from market.views import init_views
 
@@ -41,6 +41,7 @@ def create_core_app(config: dict | None = None) -> Flask:
     init_api(app)
     cli.init_app(app)
     jobs.register_market_jobs(app)
+    search.init_app(app)
     return app
 
 
@@ -62,14 +63,24 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = web.db().get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.disabled_at is None else None
+        uid, _, generation = user_id.partition(".")
+        user = web.db().get(User, int(uid)) if uid.isdigit() else None
+        if user is None or user.disabled_at is not None:
+            return None
+        return user if str(user.session_generation) == generation else None
 
-    @login_manager.request_loader
-    def load_from_token(request):
+    @app.before_request
+    def load_from_token():
+        # A Bearer token alone decides the user of its request, ahead of any session cookie:
+        # Flask-Login's strong session protection would otherwise turn a token request that also
+        # carries an anonymous session cookie (a CSRF token, a language) into an anonymous one,
+        # and a request with a token header, which skips the CSRF check, must never act as the
+        # cookie's user.
+        from flask import request
+
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
-            return None
+            return
         from market.accounts import user_for_token
 
         user = user_for_token(web.db(), header.removeprefix("Bearer ").strip())
@@ -78,6 +89,6 @@ def _init_extensions(app: Flask) -> None:
             from flask import g
 
             g.api_token_auth = True
-        return user
+        login_manager._update_request_context_with_user(user)
 
     app.teardown_appcontext(web.close_db)

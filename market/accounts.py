@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import or_, update
 from sqlmodel import Session, func, select
 
 from market import audit, clock, passwords
@@ -133,13 +134,15 @@ def create_by_operator(session: Session, actor: User | None, data: dict,
     name = checker.text("name", data.get("name"), max_length=100, markup=False)
     region = check_region(checker, "region_code", data.get("region_code"),
                           required=kind in (OrgKind.department, OrgKind.regulator))
-    categories = [c for c in (data.get("categories") or []) if c]
+    # Repeats are dropped: each (category, prefix) is one unique jurisdiction row.
+    categories = list(dict.fromkeys(c for c in (data.get("categories") or []) if c))
     for c in categories:
         if c not in CATEGORIES:
             checker.add("categories", N_("Unknown service category: %(c)s."), c=str(c))
     if kind == OrgKind.expert and not categories:
         checker.add("categories", N_("An expert needs at least one service category."))
-    region_prefixes = [r.strip() for r in (data.get("region_prefixes") or []) if r and r.strip()]
+    region_prefixes = list(dict.fromkeys(
+        r.strip() for r in (data.get("region_prefixes") or []) if r and r.strip()))
     for r in region_prefixes:
         if not (r.isdigit() and 2 <= len(r) <= 6):
             checker.add("region_prefixes", N_("A region prefix is 2 to 6 digits: %(r)s."), r=r)
@@ -212,6 +215,15 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
                               needs_second_factor=True)
         step = accept_totp(user.totp_secret, totp_code, user.totp_last_step)
         if step is None:
+            raise LoginFailed(Message(N_("The authenticator code is wrong, expired or already "
+                                         "used.")), needs_second_factor=True)
+        # A conditional update, so two concurrent logins cannot both spend the same code.
+        spent = session.execute(
+            update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                        User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False))
+        if spent.rowcount != 1:
             raise LoginFailed(Message(N_("The authenticator code is wrong, expired or already "
                                          "used.")), needs_second_factor=True)
         user.totp_last_step = step
@@ -307,3 +319,12 @@ __all__ = ["Invalid", "LoginFailed", "Policy", "authenticate", "create_by_operat
 def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// URI an authenticator app imports (shown once, with the secret)."""
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="ZJ Market")
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Logging out ends every session of the user, including copies of its cookie."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_generation=User.session_generation + 1)
+                    .execution_options(synchronize_session=False))
+    audit.record(session, "user.logout", "user", user.id, {},
+                 actor_user_id=user.id, actor_org_id=user.organization_id)

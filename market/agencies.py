@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from market import audit, clock
+from market import audit, clock, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
@@ -179,6 +179,7 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
                   "services": [s["item"].code for s in services],
                   "qualifications": [q["name"] for q in qualifications]},
                  actor_user_id=user.id, actor_org_id=org.id)
+    search.index(session, "agencies", org.id)
     return user
 
 
@@ -200,6 +201,7 @@ def verify_qualification(session: Session, actor: User, qualification_id: int,
         audit.record(session, "qualification.verified", "qualification", q.id,
                      {"agency": agency.id, "name": q.name, "certificate_no": q.certificate_no},
                      actor_user_id=actor.id, actor_org_id=actor.organization_id)
+        search.index(session, "agencies", agency.id)
     return q
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, or_, select
 
-from market import audit, clock
+from market import audit, clock, search
 from market.accounts import require_kind
 from market.models import OrgKind, ServiceItem, User
 from market.models.catalog import CATEGORIES, FEE_STANDARDS
@@ -27,12 +27,15 @@ def seed_catalog(session: Session) -> int:
     existing = set(session.exec(select(ServiceItem.code)))
     now = clock.now()
     added = 0
+    new_items = []
     for data in SERVICE_ITEMS:
         if data["code"] in existing:
             continue
-        session.add(ServiceItem(created_at=now, updated_at=now, **data))
+        new_items.append(ServiceItem(created_at=now, updated_at=now, **data))
+        session.add(new_items[-1])
         added += 1
     session.flush()
+    search.index_many(session, "service-items", [item.id for item in new_items])
     if added:
         audit.record(session, "catalog.seeded", "service_item", "*", {"added": added})
     return added
@@ -114,4 +117,5 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
         session.add(item)
         audit.record(session, "service_item.updated", "service_item", item.code, diff,
                      actor_user_id=actor.id, actor_org_id=actor.organization_id)
+        search.index(session, "service-items", item.id)
     return item

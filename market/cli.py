@@ -107,11 +107,22 @@ def calendar_import(years: tuple[int, ...], path: str | None):
 
             with open(path, encoding="utf-8") as fh:
                 rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
+            from market.validation import Invalid
+
             for day, workday, *name in rows:
-                holidays.set_day(session, None, {"day": day.strip(),
-                                                 "is_workday": workday.strip() == "1",
-                                                 "name": (name or [""])[0].strip(),
-                                                 "mark_year_known": True})
+                try:
+                    # Only 0 or 1: anything else (a "yes", a typo) must not become a holiday.
+                    holidays.set_day(session, None, {
+                        "day": day.strip(),
+                        "is_workday": {"1": True, "0": False}.get(workday.strip()),
+                        "name": (name or [""])[0].strip(), "mark_year_known": True})
+                except Invalid as exc:
+                    for field, messages in exc.errors.items():
+                        for m in messages:
+                            click.echo(f"{','.join([day, workday, *name])}: {field}: "
+                                       f"{m.msgid % dict(m.params) if m.params else m.msgid}",
+                                       err=True)
+                    sys.exit(2)  # inside the transaction: nothing of the file is kept
             click.echo(f"{len(rows)} days imported from {path}")
             return
         known = holidays.import_official(session, list(years) or None)

@@ -72,7 +72,7 @@ class ServiceRow(Form):
 
 
 class ProfessionalRow(Form):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Full name"))
     certificate = StringField(_l("Certificate"))
     certificate_no = StringField(_l("Certificate number"))
     id_number = StringField(_l("ID number (not public)"))
@@ -193,3 +193,54 @@ def attach_errors(form: FlaskForm, exc: Invalid, translate, renames: dict | None
                 field.errors = list(field.errors)
             field.errors.extend(texts)
     return leftover
+
+
+class TaskForm(FlaskForm):
+    service_item = SelectField(_l("Service item"), choices=[], validate_choice=False)
+    title = StringField(_l("Title"))
+    description = TextAreaField(_l("Description of the work"))
+    project_code = StringField(_l("Investment project code (项目代码)"))
+    approval_item = StringField(_l("Approval item served"))
+    funding = SelectField(_l("Funding"), choices=[
+        ("private", _l("private")), ("state_owned", _l("state-owned")),
+        ("budget", _l("budget"))])
+    budget_code = StringField(_l("Budget code (budget funding)"))
+    method = SelectField(_l("Selection method"), choices=[
+        ("lowest_price", _l("lowest price")), ("average_price", _l("average price")),
+        ("scoring", _l("scoring")), ("random", _l("random draw")), ("direct", _l("direct"))])
+    price_cap = StringField(_l("Price cap (yuan)"))
+    fixed_fee = StringField(_l("Fixed fee for a random draw (yuan)"))
+    min_bids = IntegerField(_l("Minimum valid bids"), default=3, validators=[Optional()])
+    weight_price = IntegerField(_l("Weight of price"), validators=[Optional()])
+    weight_credit = IntegerField(_l("Weight of credit"), validators=[Optional()])
+    weight_quality = IntegerField(_l("Weight of proposal quality"), validators=[Optional()])
+    panel_size = IntegerField(_l("Panel size (scoring)"), validators=[Optional()])
+    invited_agency_id = IntegerField(_l("Invited agency id (direct)"), validators=[Optional()])
+    service_days = IntegerField(_l("Service time limit (days)"), validators=[Optional()])
+    bidding_wd = IntegerField(_l("Bidding period (working days)"), default=5,
+                              validators=[Optional()])
+    required_qualifications = SelectMultipleField(_l("Required qualifications (only those the "
+                                                     "law requires)"), choices=[],
+                                                  validate_choice=False)
+    submit = SubmitField(_l("Save draft"))
+
+    FIELDS = ("service_item", "title", "description", "project_code", "approval_item",
+              "funding", "budget_code", "method", "min_bids", "weight_price", "weight_credit",
+              "weight_quality", "panel_size", "invited_agency_id", "service_days", "bidding_wd",
+              "required_qualifications")
+
+    def to_data(self) -> dict:
+        data = {name: self[name].data for name in self.FIELDS}
+        data["price_cap_fen"] = yuan_to_fen(self.price_cap.data)
+        data["fixed_fee_fen"] = yuan_to_fen(self.fixed_fee.data)
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+class AmendForm(TaskForm):
+    reason = TextAreaField(_l("Reason for the amendment (published)"))
+    submit = SubmitField(_l("Publish the amendment"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (published)"))
+    submit = SubmitField(_l("Cancel the task"))

@@ -9,11 +9,22 @@ from flask import request
 
 ACCOUNT_LIMITS = "5 per minute;20 per hour;100 per day"
 ADDRESS_LIMITS = "20 per minute;100 per hour;500 per day"
+#: Shared scopes, so that the login page and the API count the same failures.
+ACCOUNT_SCOPE = "login-account"
+ADDRESS_SCOPE = "login-address"
+
+
+def wait_message() -> str:
+    from flask_babel import gettext
+
+    return gettext("Too many failed login attempts. Please wait a while, then try again.")
 
 
 def account_key() -> str:
     data = request.get_json(silent=True) if request.is_json else request.form
-    email = str((data or {}).get("email", "")).strip().lower()
+    if not hasattr(data, "get"):  # a JSON list, string or number: the API answers 422
+        data = {}
+    email = str(data.get("email", "")).strip().lower()
     return f"login-account:{email}"
 
 

@@ -11,8 +11,9 @@ _hasher = PasswordHasher()
 
 def configure(time_cost: int, memory_kib: int) -> None:
     """Set the cost; tests use cheap parameters, production the library's defaults or more."""
-    global _hasher
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+    _dummy_hash = None
 
 
 def check_policy(checker: Checker, name: str, password: object, *, min_length: int,
@@ -43,6 +44,13 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-# A hash to verify against when the account does not exist, so timing does not reveal it.
+# A hash to verify against when the account does not exist, so timing does not reveal it. It is
+# made once: hashing it on every call would make an unknown e-mail twice as slow as a known one.
+_dummy_hash: str | None = None
+
+
 def dummy_verify(password: str) -> None:
-    verify_password(_hasher.hash("not-a-real-password"), password)
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password")
+    verify_password(_dummy_hash, password)

@@ -81,3 +81,40 @@ def audit_event(ev: AuditEvent) -> dict:
             "actor_user_id": ev.actor_user_id, "actor_org_id": ev.actor_org_id,
             "object_type": ev.object_type, "object_id": ev.object_id, "data": ev.data,
             "prev_hash": ev.prev_hash, "hash": ev.hash}
+
+
+def task(t, item: ServiceItem, applicant: Organization, *, status: str,
+         amendments: list | None = None, exclusions: list | None = None) -> dict:
+    """A task as anyone may read it once published (drafts only reach their applicant).
+
+    Nothing about bids is here: what bidders did is added by `bidding` per audience, after opening.
+    """
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "number": t.number, "status": status, "title": t.title, "description": t.description,
+        "service_item": item.code, "service_item_name_zh": item.name_zh,
+        "service_item_name_en": item.name_en,
+        "applicant": {"id": applicant.id, "name": applicant.name, "kind": applicant.kind},
+        "project_code": t.project_code, "approval_item": t.approval_item,
+        "funding": t.funding, "budget_code": t.budget_code, "method": t.method,
+        "price_cap_fen": t.price_cap_fen, "fixed_fee_fen": t.fixed_fee_fen,
+        "min_bids": t.min_bids, "weight_price": t.weight_price,
+        "weight_credit": t.weight_credit, "weight_quality": t.weight_quality,
+        "panel_size": t.panel_size, "invited_agency_id": t.invited_agency_id,
+        "service_days": t.service_days, "bidding_wd": t.bidding_wd,
+        "required_qualifications": t.required_qualifications,
+        "reposted_from_id": t.reposted_from_id,
+        "published_at": iso(t.published_at), "deadline_at": iso(t.deadline_at),
+        "deadline_calendar_fallback": t.deadline_calendar_fallback,
+        "opened_at": iso(t.opened_at), "failed_at": iso(t.failed_at),
+        "publicity_ends_at": iso(t.publicity_ends_at), "cancelled_at": iso(t.cancelled_at),
+        "cancel_reason": t.cancel_reason if t.cancelled_at or t.cancel_requested_at else None,
+        "cancel_requested_at": iso(t.cancel_requested_at),
+        "amendments": [{"at": iso(a.at), "reason": a.reason, "changes": a.changes,
+                        "deadline_extended_to": iso(a.deadline_extended_to)}
+                       for a in (amendments or [])],
+        "exclusions": [{"agency_id": e.agency_id, "ground": e.ground, "statement": e.statement}
+                       for e in (exclusions or [])],
+    }

@@ -69,3 +69,13 @@ def policy():
     p = current_app.config["POLICY"]
     return Policy(password_min_length=p["password_min_length"],
                   password_max_length=p["password_max_length"])
+
+
+def task_policy():
+    """The task policy in force: DESIGN defaults, overridden by the POLICY setting."""
+    from dataclasses import fields
+
+    from market.tasks import TaskPolicy
+
+    p = current_app.config["POLICY"]
+    return TaskPolicy(**{f.name: p[f.name] for f in fields(TaskPolicy) if f.name in p})

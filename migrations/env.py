@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 import market.models  # noqa: F401  (registers the core tables)
+import bidding.models  # noqa: F401  (registers bidding's tables, so autogenerate never drops them)
 from sqlmodel.sql.sqltypes import AutoString
 
 from market.db import Database, UTCDateTime, include_object, metadata

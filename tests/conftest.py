@@ -116,11 +116,14 @@ def _isolate(request, frozen):
 
 @pytest.fixture
 def db(app):
-    """A session on the test's transaction."""
-    with app.app_context():
-        session = app.extensions["market.db"].session()
-        yield session
-        session.close()
+    """A session on the test's transaction.
+
+    No application context is held open: Flask would reuse it for every test-client request, so
+    `g` (the cached current user, the request's session) would leak between requests and clients.
+    """
+    session = app.extensions["market.db"].session()
+    yield session
+    session.close()
 
 
 @pytest.fixture

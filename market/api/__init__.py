@@ -28,7 +28,7 @@ def openapi_document():
 
 
 def init_api(app: Flask) -> None:
-    from market.api import endpoints  # noqa: F401  (registers the routes)
+    from market.api import endpoints, tasks  # noqa: F401  (registers the routes)
 
     csrf.exempt(api)
     app.register_blueprint(api)

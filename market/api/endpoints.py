@@ -9,11 +9,20 @@ from sqlmodel import select
 
 from market import accounts, agencies, audit, catalog, holidays, serializers
 from market.api import api
+from market.api import search as search_api
 from market.api import schemas as s
 from market.api.openapi import operation
 from market.api.problems import parse_body, problem
 from market.extensions import limiter
-from market.login_limits import ACCOUNT_LIMITS, ADDRESS_LIMITS, account_key, failed_login
+from market.login_limits import (
+    ACCOUNT_LIMITS,
+    ACCOUNT_SCOPE,
+    ADDRESS_LIMITS,
+    ADDRESS_SCOPE,
+    account_key,
+    failed_login,
+    wait_message,
+)
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
 from market.validation import N_, Forbidden
@@ -50,8 +59,10 @@ def get_session():
 
 @operation(api, "/session", "POST", summary="Log in (a new session); TOTP for regulators and "
            "operators", tag="session", body=s.LoginIn, response=s.Me)
-@limiter.limit(ACCOUNT_LIMITS, key_func=account_key, deduct_when=failed_login)
-@limiter.limit(ADDRESS_LIMITS, deduct_when=failed_login)
+@limiter.shared_limit(ACCOUNT_LIMITS, ACCOUNT_SCOPE, key_func=account_key,
+                      deduct_when=failed_login, error_message=wait_message)
+@limiter.shared_limit(ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login,
+                      error_message=wait_message)
 def post_session():
     data = parse_body(s.LoginIn)
     try:
@@ -68,6 +79,9 @@ def post_session():
 
 @operation(api, "/session", "DELETE", summary="Log out", tag="session", status=204)
 def delete_session():
+    if viewer() is not None:
+        accounts.end_sessions(db(), viewer())
+        db().commit()
     logout_user()
     session.clear()
     return "", 204
@@ -109,12 +123,13 @@ def revoke_token(token_id: int):
            "or, as an operator, create a department, regulator, expert or operator",
            tag="organizations", body=s.OperatorCreatedIn, response=s.Created, status=201)
 def create_organization():
-    raw = request.get_json(silent=True) or {}
-    if raw.get("kind") in (None, "enterprise"):
-        data = parse_body(s.EnterpriseIn)
+    raw = request.get_json(silent=True)
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    if kind in (None, "enterprise"):
+        data = parse_body(s.EnterpriseRegistrationIn)
         user = accounts.register_enterprise(db(), data.model_dump(), policy())
         secret = None
-    elif raw.get("kind") == "agency":
+    elif kind == "agency":
         raise Forbidden(N_("Agencies register at /api/v1/agencies."))
     else:
         data = parse_body(s.OperatorCreatedIn)
@@ -146,12 +161,17 @@ def register_agency():
     return jsonify({"id": user.organization_id}), 201
 
 
-@operation(api, "/agencies", "GET", summary="The agency directory", tag="agencies",
+@operation(api, "/agencies", "GET", summary="The agency directory; with q, a full-text search "
+           "(highlights, facets, sort, page)", tag="agencies",
            response=s.AgencyPage, query={"service_item": "service item code",
-                                         "qualification": "part of a qualification name",
+                                         "qualification": "part of a qualification name "
+                                         "(with q: a qualification name)",
                                          "name": "part of the agency name",
-                                         "cursor": "from next_cursor", "limit": "1–100"})
+                                         "cursor": "from next_cursor", "limit": "1–100",
+                                         **search_api.search_query_docs("agencies")})
 def list_agencies():
+    if request.args.get("q"):
+        return search_api.search_page("agencies", search_api.agencies_by_id)
     cursor, limit = _cursor_limit()
     filters = {k: request.args.get(k) or None for k in ("service_item", "qualification", "name")}
     query = agencies.listed_agencies_query(**filters)
@@ -190,8 +210,10 @@ def verify_qualification(agency_id: int, qualification_id: int):
 
 @operation(api, "/service-items", "GET", summary="The service catalog", tag="service-items",
            response=s.ServiceItemList, query={"category": "category code",
-                                              "q": "part of the name or code"})
+                                              **search_api.search_query_docs("service-items")})
 def list_service_items():
+    if request.args.get("q"):
+        return search_api.search_page("service-items", search_api.service_items_by_id)
     items = catalog.list_items(db(), request.args.get("category"), request.args.get("q"))
     return jsonify({"items": [serializers.service_item(i) for i in items]})
 

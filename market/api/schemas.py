@@ -5,7 +5,7 @@ give the same specific messages; these models only fix the shape.
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 
 class Strict(BaseModel):
@@ -30,6 +30,11 @@ class EnterpriseIn(UserFields):
     uscc: str | None = None
     legal_representative: str | None = None
     region_code: str | None = None
+
+
+class EnterpriseRegistrationIn(EnterpriseIn):
+    """POST /organizations without a kind, or with kind "enterprise" (the endpoint checks)."""
+    kind: str | None = None
 
 
 class AgencyServiceIn(Strict):
@@ -63,7 +68,8 @@ class AgencyIn(EnterpriseIn):
     services: list[AgencyServiceIn] = []
     professionals: list[ProfessionalIn] = []
     qualifications: list[QualificationIn] = []
-    commitment: bool = False
+    # A signature is an explicit JSON true: lax parsing would take "yes" or 1 for one.
+    commitment: StrictBool = False
 
 
 class OperatorCreatedIn(UserFields):
@@ -218,3 +224,64 @@ class CalendarYear(BaseModel):
     year: int
     known: bool
     days: list[dict]
+
+
+class TaskIn(Strict):
+    service_item: str | None = None
+    title: str | None = None
+    description: str | None = None
+    project_code: str | None = None
+    approval_item: str | None = None
+    funding: str | None = None
+    budget_code: str | None = None
+    method: str | None = None
+    price_cap_fen: int | None = None
+    fixed_fee_fen: int | None = None
+    min_bids: int | None = None
+    weight_price: int | None = None
+    weight_credit: int | None = None
+    weight_quality: int | None = None
+    panel_size: int | None = None
+    invited_agency_id: int | None = None
+    service_days: int | None = None
+    bidding_wd: int | None = None
+    required_qualifications: list[str] | None = None
+
+
+class AmendmentIn(TaskIn):
+    reason: str | None = None
+
+
+class ReasonIn(Strict):
+    reason: str | None = None
+
+
+class ExclusionIn(Strict):
+    agency_id: int
+    ground: str
+    statement: str | None = None
+
+
+class Task(BaseModel):
+    number: str
+    status: str
+    title: str
+    description: str
+    service_item: str
+    applicant: dict
+    funding: str
+    method: str
+    price_cap_fen: int | None
+    fixed_fee_fen: int | None
+    min_bids: int
+    service_days: int
+    published_at: str | None
+    deadline_at: str | None
+    deadline_calendar_fallback: bool
+    amendments: list[dict]
+    exclusions: list[dict]
+
+
+class TaskPage(BaseModel):
+    items: list[Task]
+    next_cursor: str | None

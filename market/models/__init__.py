@@ -12,6 +12,8 @@ from market.models.agencies import AgencyService, Professional, Qualification
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
+from market.models.search import SearchOutbox
+from market.models.tasks import Funding, Method, Task, TaskAmendment, TaskExclusion
 
 __all__ = [
     "AgencyService",
@@ -22,12 +24,18 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "ExpertCategory",
+    "Funding",
     "Jurisdiction",
+    "Method",
     "Organization",
     "OrgKind",
     "Professional",
     "Qualification",
     "Role",
+    "SearchOutbox",
     "ServiceItem",
+    "Task",
+    "TaskAmendment",
+    "TaskExclusion",
     "User",
 ]

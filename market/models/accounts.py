@@ -68,6 +68,9 @@ class User(UserMixin, SQLModel, table=True):
     totp_secret: str | None = Field(default=None, max_length=64)
     #: The last accepted TOTP time step, so a code cannot be replayed.
     totp_last_step: int | None = Field(default=None)
+    #: Part of the id kept in the session cookie; logging out bumps it, so a copy of the cookie
+    #: taken before (the session lives in a signed cookie) stops working everywhere.
+    session_generation: int = Field(default=0)
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -75,6 +78,9 @@ class User(UserMixin, SQLModel, table=True):
     @property
     def is_active(self) -> bool:
         return self.disabled_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_generation}"
 
 
 class Jurisdiction(SQLModel, table=True):

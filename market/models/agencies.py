@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from market.db import UTCDateTime
@@ -18,8 +18,8 @@ class AgencyService(SQLModel, table=True):
     service_item_id: int = Field(foreign_key="serviceitem.id", index=True)
     commitment_days: int
     commitment_scope: str = Field(max_length=500)
-    price_min_fen: int
-    price_max_fen: int
+    price_min_fen: int = Field(sa_type=BigInteger)
+    price_max_fen: int = Field(sa_type=BigInteger)
 
 
 class Professional(SQLModel, table=True):

@@ -14,21 +14,37 @@ def fen_to_yuan(fen: int | None) -> str:
 
 
 def shanghai_time(value) -> str:
+    """Asia/Shanghai; midnight is shown as 24:00 of the day it ends (how deadlines are read)."""
     if value is None:
         return ""
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    from datetime import timedelta
+
+    local = value.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return (local - timedelta(days=1)).strftime("%Y-%m-%d 24:00")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def isodate_shanghai(value: str | None) -> str:
+    """An ISO timestamp from a serializer, shown in Asia/Shanghai."""
+    if not value:
+        return ""
+    from datetime import datetime
+
+    return shanghai_time(datetime.fromisoformat(value))
 
 
 def init_views(app: Flask) -> None:
     from market import web
     from market.models.catalog import CATEGORIES
-    from market.views import account, admin, auth, public, regulator
+    from market.views import account, admin, auth, public, regulator, search, tasks
 
-    for module in (public, auth, account, admin, regulator):
+    for module in (public, auth, account, admin, regulator, tasks, search):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["yuan"] = fen_to_yuan
     app.jinja_env.filters["shanghai"] = shanghai_time
+    app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
     app.jinja_env.globals.update(
         localized=web.localized, lang=web.lang, viewer_org=web.viewer_org,
         categories=CATEGORIES, translate=web.translate,

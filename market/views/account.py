@@ -21,12 +21,14 @@ def home():
     form = TokenForm()
     new_token = None
     errors: list[str] = []
+    status = 200
     if form.validate_on_submit():
         try:
             _, new_token = accounts.create_token(db(), user, form.name.data)
         except Invalid as exc:
             db().rollback()
             errors = attach_errors(form, exc, translate)
+            status = 422
         else:
             db().commit()
             form = TokenForm(formdata=None)
@@ -34,7 +36,7 @@ def home():
     return render_template(
         "market/account.html", user=user, org=serializers.organization(org, serializers.PRIVATE),
         card=card, tokens=accounts.tokens_of(db(), user), form=form, new_token=new_token,
-        errors=errors)
+        errors=errors), status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -35,6 +35,7 @@ def create_account():
     form = OperatorAccountForm()
     form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
     errors: list[str] = []
+    status = 200
     created = None
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
@@ -45,6 +46,7 @@ def create_account():
         except Invalid as exc:
             db().rollback()
             errors = attach_errors(form, exc, translate)
+            status = 422
         else:
             db().commit()
             created = {"user": user, "secret": secret,
@@ -52,7 +54,7 @@ def create_account():
             form = OperatorAccountForm(formdata=None)
             form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
     return render_template("market/admin_accounts.html", form=form, errors=errors,
-                           created=created), 422 if errors else 200
+                           created=created), status
 
 
 @bp.route("/service-items/<code>", methods=["GET", "POST"])
@@ -68,6 +70,7 @@ def edit_item(code: str):
         form.workflow_en.data = "\n".join(item.workflow_en)
     form.category.choices = [(c, gettext(c)) for c in CATEGORIES]
     errors: list[str] = []
+    status = 200
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         try:
@@ -75,12 +78,12 @@ def edit_item(code: str):
         except Invalid as exc:
             db().rollback()
             errors = attach_errors(form, exc, translate)
+            status = 422
         else:
             db().commit()
             flash(gettext("Saved; the change is in the audit log."), "success")
             return redirect(url_for("public.catalog_item", code=code))
-    return render_template("market/admin_item.html", form=form, item=item, errors=errors), \
-        422 if errors else 200
+    return render_template("market/admin_item.html", form=form, item=item, errors=errors), status
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -88,6 +91,7 @@ def edit_item(code: str):
 def calendar():
     form = CalendarDayForm()
     errors: list[str] = []
+    status = 200
     if form.validate_on_submit():
         data = {"day": form.day.data, "is_workday": form.is_workday.data == "1",
                 "name": form.name.data, "mark_year_known": form.mark_year_known.data}
@@ -96,9 +100,10 @@ def calendar():
         except Invalid as exc:
             db().rollback()
             errors = attach_errors(form, exc, translate)
+            status = 422
         else:
             db().commit()
             flash(gettext("Saved %(day)s.", day=row.day.isoformat()), "success")
             return redirect(url_for("admin.calendar"))
     return render_template("market/admin_calendar.html", form=form, errors=errors,
-                           years=holidays.known_years(db())), 422 if errors else 200
+                           years=holidays.known_years(db())), status

@@ -8,9 +8,17 @@ from flask_login import login_user, logout_user
 from market import accounts, agencies, catalog
 from market.extensions import limiter
 from market.forms import AgencyForm, EnterpriseForm, LoginForm, attach_errors
-from market.login_limits import ACCOUNT_LIMITS, ADDRESS_LIMITS, account_key, failed_login
+from market.login_limits import (
+    ACCOUNT_LIMITS,
+    ACCOUNT_SCOPE,
+    ADDRESS_LIMITS,
+    ADDRESS_SCOPE,
+    account_key,
+    failed_login,
+    wait_message,
+)
 from market.validation import Invalid
-from market.web import db, policy, translate
+from market.web import db, policy, translate, viewer
 
 bp = Blueprint("auth", __name__)
 
@@ -22,9 +30,10 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(ACCOUNT_LIMITS, key_func=account_key, deduct_when=failed_login,
-               methods=["POST"])
-@limiter.limit(ADDRESS_LIMITS, deduct_when=failed_login, methods=["POST"])
+@limiter.shared_limit(ACCOUNT_LIMITS, ACCOUNT_SCOPE, key_func=account_key,
+                      deduct_when=failed_login, methods=["POST"], error_message=wait_message)
+@limiter.shared_limit(ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login, methods=["POST"],
+                      error_message=wait_message)
 def login():
     form = LoginForm()
     needs_code = False
@@ -51,6 +60,9 @@ def login():
 @bp.post("/logout")
 def logout():
     lang = session.get("lang")
+    if viewer() is not None:
+        accounts.end_sessions(db(), viewer())
+        db().commit()
     logout_user()
     session.clear()
     if lang:
@@ -68,6 +80,7 @@ def register():
 def register_enterprise():
     form = EnterpriseForm()
     errors: list[str] = []
+    status = 200
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         try:
@@ -75,14 +88,14 @@ def register_enterprise():
         except Invalid as exc:
             db().rollback()
             errors = attach_errors(form, exc, translate)
+            status = 422
         else:
             db().commit()
             session.clear()
             login_user(user)
             flash(gettext("Your enterprise is registered."), "success")
             return redirect(url_for("account.home"))
-    return render_template("market/register_enterprise.html", form=form, errors=errors), \
-        (422 if errors or form.errors else 200)
+    return render_template("market/register_enterprise.html", form=form, errors=errors), status
 
 
 @bp.route("/register/agency", methods=["GET", "POST"])

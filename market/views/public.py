@@ -76,7 +76,10 @@ def agency_profile(agency_id: int):
 
 @bp.get("/policy")
 def policy():
-    return render_template("market/policy.html", policy=current_app.config["POLICY"])
+    from market.web import task_policy
+
+    return render_template("market/policy.html", policy=current_app.config["POLICY"],
+                           tp=task_policy())
 
 
 @bp.get("/audit/checkpoints")

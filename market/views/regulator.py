@@ -32,6 +32,8 @@ def qualifications():
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @login_required
 def verify(qualification_id: int):
+    if not is_regulator(db(), viewer()):
+        abort(403)  # as for the list; "outside your jurisdiction" is a regulator's message
     try:
         agencies.verify_qualification(db(), viewer(), qualification_id)
     except NotFound:

@@ -1,0 +1,183 @@
+"""Opening a task's bids after the deadline (DESIGN §4–§5).
+
+A task is opened under its row lock, lazily on the first access after the deadline (the market
+pages send `market.signals.task_due_for_opening`) and by the scheduler's sweep, whichever comes
+first; `open_if_due` does nothing for a task that is not due or already opened, so both may run.
+
+Opening publishes every standing receipt with its agency, fixes the draw key's receipts, re-checks
+eligibility *as at the deadline*, invalidates both bids of agencies sharing a legal representative,
+flags abnormally low prices (and asks for a written explanation), takes the credit snapshot for
+`scoring`, and then lets `bidding.progress.advance` take the task as far as it can.
+"""
+from __future__ import annotations
+
+import logging
+from fractions import Fraction
+
+from sqlmodel import Session, select
+
+from bidding import eligibility, panel, progress, sealed
+from bidding.locking import lock_task
+from bidding.models import Bid, ExplanationRequest, Opening, ValidityDecision
+from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from market import audit, clock, holidays, lifecycle
+from market.models import Organization, Task
+from market.models.tasks import Method
+from market.validation import N_, Message
+
+log = logging.getLogger(__name__)
+
+PRICE_METHODS = (Method.lowest_price, Method.average_price, Method.scoring)
+
+
+def abnormally_low_tests(price_fen: int, other_prices: list[int], cap_fen: int | None,
+                         policy: BiddingPolicy = DEFAULT_POLICY) -> list[dict]:
+    """The abnormally-low tests a price fails, each with its exact numbers (DESIGN §5).
+
+    `other_prices` are the other valid bids; the next-lowest bid is the lowest of them that is not
+    below this price.
+    """
+    price, failed = Fraction(price_fen), []
+    if other_prices:
+        mean = Fraction(sum(other_prices), len(other_prices))
+        if price < policy.low_share_of_mean * mean:
+            failed.append({"test": "mean_of_others", "mean_fen": str(mean),
+                           "threshold_fen": str(policy.low_share_of_mean * mean)})
+        higher = [p for p in other_prices if p >= price_fen]
+        if higher and price < policy.low_share_of_next * min(higher):
+            failed.append({"test": "next_lowest", "next_lowest_fen": str(min(higher)),
+                           "threshold_fen": str(policy.low_share_of_next * min(higher))})
+    if cap_fen is not None and price < policy.low_share_of_cap * cap_fen:
+        failed.append({"test": "cap", "cap_fen": str(cap_fen),
+                       "threshold_fen": str(policy.low_share_of_cap * cap_fen)})
+    return failed
+
+
+def _price_problems(task: Task, bid: Bid) -> list[eligibility.Problem]:
+    """A bid that was fine when made may not be after an amendment changed the cap or the fee."""
+    out = []
+    if task.method == Method.random and bid.price_fen != task.fixed_fee_fen:
+        out.append(eligibility.Problem("fee_changed", Message(N_(
+            "The sign-up is not at the task's fixed fee as amended."))))
+    if task.method != Method.random and task.price_cap_fen is not None \
+            and bid.price_fen > task.price_cap_fen:
+        out.append(eligibility.Problem("above_cap", Message(N_(
+            "The price is above the task's price cap as amended."))))
+    if bid.duration_days > task.service_days:
+        out.append(eligibility.Problem("duration_too_long", Message(N_(
+            "The duration is longer than the task's service period as amended."))))
+    return out
+
+
+def _messages(problems: list[eligibility.Problem]) -> list[dict]:
+    return [{"msgid": p.message.msgid, "params": dict(p.message.params)} for p in problems]
+
+
+def _judge(session: Session, task: Task, bids: list[Bid], agencies: dict[int, Organization],
+           policy: BiddingPolicy) -> None:
+    """Write each standing bid's validity: valid, invalid with its grounds, or pending."""
+    now = clock.now()
+    found = {b.id: eligibility.problems(session, task, agencies[b.agency_id], task.deadline_at)
+             + _price_problems(task, b) for b in bids}
+    everyone = [agencies[b.agency_id] for b in bids]
+    for b in bids:
+        if eligibility.related(agencies[b.agency_id], everyone):
+            found[b.id].append(eligibility.Problem("related_legal_representative",
+                                                   eligibility.RELATED_AT_OPENING))
+    valid = [b for b in bids if not found[b.id]]
+    calendar = holidays.load(session)
+    for b in bids:
+        if task.method == Method.scoring:
+            score = agencies[b.agency_id].credit_score_milli
+            b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
+            session.add(b)
+        if found[b.id]:
+            session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=False,
+                                         ground=found[b.id][0].ground,
+                                         messages=_messages(found[b.id]), decided_at=now))
+            continue
+        tests = abnormally_low_tests(b.price_fen, [o.price_fen for o in valid if o.id != b.id],
+                                     task.price_cap_fen, policy) \
+            if task.method in PRICE_METHODS else []
+        if not tests:
+            session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=True,
+                                         ground="eligible", decided_at=now))
+            continue
+        due_at = calendar.add_working_days(now, policy.explanation_wd)
+        session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=None,
+                                     ground="abnormally_low", messages=[{"msgid": N_(
+                                         "The price is abnormally low and must be explained in "
+                                         "writing."), "params": {}}]))
+        session.add(ExplanationRequest(task_id=task.id, bid_id=b.id, tests=tests,
+                                       requested_at=now, due_at=due_at))
+        audit.record(session, "bid.explanation_requested", "bid_receipt", b.receipt,
+                     {"task": task.number, "tests": tests, "due_at": due_at.isoformat()})
+    session.flush()
+
+
+def open_if_due(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY) -> bool:
+    """Open `task` if its deadline has passed and it is not opened yet; True if it was opened now.
+
+    Idempotent and safe to race: the row lock is taken first and the status read after it.
+    """
+    task = lock_task(session, task.number)
+    now = clock.now()
+    if lifecycle.status(task, now) != lifecycle.DEADLINE_PASSED:
+        return False
+    bids = sealed.standing_bids(session, task)
+    agencies = {o.id: o for o in session.exec(select(Organization).where(
+        Organization.id.in_([b.agency_id for b in bids])))}
+    published = [{"receipt": b.receipt, "agency": agencies[b.agency_id].uscc,
+                  "agency_name": agencies[b.agency_id].name}
+                 for b in sorted(bids, key=lambda b: b.receipt)]
+    lifecycle.transition(session, task, "open", at=now, data={"receipts": published})
+    pool = panel.expert_pool(session, task) if panel.needs_panel(task) else None
+    session.add(Opening(task_id=task.id, opened_at=now, panel_pool=pool,
+                        standing_receipts=sorted(b.receipt for b in bids)))
+    session.flush()
+    if pool is not None and len(pool) < panel.panel_size(task, policy):
+        audit.record(session, "panel.pool_too_small", "task", task.number,
+                     {"pool": len(pool), "panel_size": panel.panel_size(task, policy)})
+    _judge(session, task, bids, agencies, policy)
+    progress.advance(session, task, policy)
+    return True
+
+
+def on_task_due(task: Task, *, session: Session, **_ignored) -> None:
+    """`market.signals.task_due_for_opening` handler (the lazy opening on first access)."""
+    open_if_due(session, task)
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def open_due_tasks(session: Session) -> int:
+    """Sweep: open every task whose deadline passed; returns how many were opened.
+
+    Each task is opened and committed on its own, so one task that fails (logged) never holds the
+    others back. On PostgreSQL the due task is taken with ``FOR UPDATE SKIP LOCKED``, so two
+    scheduler processes never wait on, nor act twice on, the same task; SQLite's
+    ``BEGIN IMMEDIATE`` serializes the writers instead.
+    """
+    opened, seen = 0, set()
+    while True:
+        query = select(Task).where(Task.published_at.is_not(None), Task.opened_at.is_(None),
+                                   Task.cancelled_at.is_(None), Task.suspended_at.is_(None),
+                                   Task.deadline_at <= clock.now())
+        if seen:
+            query = query.where(Task.id.not_in(seen))
+        query = query.order_by(Task.deadline_at, Task.id).limit(1)
+        if _is_postgresql(session):
+            query = query.with_for_update(skip_locked=True)
+        task = session.exec(query).first()
+        if task is None:
+            return opened
+        task_id = task.id
+        seen.add(task_id)
+        try:
+            opened += open_if_due(session, task)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("opening task %s failed; the next sweep tries again", task_id)

@@ -1,0 +1,32 @@
+"""Bidding's default policy settings (DESIGN §1: every number is a default a deployment may change).
+
+Services take a `BiddingPolicy` argument defaulting to these values, as `market.tasks` does with
+`TaskPolicy`; shares are exact fractions, never floats.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class BiddingPolicy:
+    #: A bid below this share of the mean of the other valid bids is abnormally low.
+    low_share_of_mean: Fraction = Fraction(1, 2)
+    #: … or below this share of the next-lowest valid bid …
+    low_share_of_next: Fraction = Fraction(1, 2)
+    #: … or below this share of the price cap.
+    low_share_of_cap: Fraction = Fraction(45, 100)
+    #: Working days an abnormally low bidder has to explain its price in writing.
+    explanation_wd: int = 1
+    #: Working days the award candidate and the full ranking are published before the award.
+    publicity_wd: int = 3
+    #: Credit points (in milli-points) assumed for an agency without a computed credit score.
+    base_credit_milli: int = 80_000
+    #: Panel size of a `scoring` task that does not set one (private funding may leave it open).
+    default_panel_size: int = 3
+    #: With at least this many valid bids, `average_price` drops one highest and one lowest.
+    average_trim_from: int = 5
+
+
+DEFAULT_POLICY = BiddingPolicy()

@@ -1,0 +1,79 @@
+"""Taking an opened task as far as the rules allow without a person deciding.
+
+Every step that can unblock a task (opening, an explanation decided or expired, a panellist's
+declaration, recusal or mark) ends by calling `advance`, which runs under the task's row lock in
+the caller's transaction:
+
+1. while any bid's validity is pending, nothing happens;
+2. the first time nothing is pending, validity becomes **final** and every decision is published;
+3. fewer valid bids than the task's minimum ⇒ the task **fails**;
+4. `scoring` with a quality weight: the panel is drawn (the first draw, revealing the seed), and
+   the task waits until the panel has marked;
+5. otherwise the result is made and publicity starts (`bidding.selection.select_result`).
+"""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bidding import draws, panel, selection
+from bidding.models import Bid, ValidityDecision
+from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from market import audit, clock, lifecycle
+from market.models import Organization, Task
+
+VALIDITY_PENDING, FAILED, PANEL_PENDING, PUBLICITY = (
+    "validity_pending", "failed", "panel_pending", "publicity")
+
+
+def decisions_of(session: Session, task: Task) -> list[ValidityDecision]:
+    return list(session.exec(select(ValidityDecision).where(ValidityDecision.task_id == task.id)
+                             .order_by(ValidityDecision.bid_id)))
+
+
+def _publish_decisions(session: Session, task: Task, decisions: list[ValidityDecision]) -> None:
+    rows = session.exec(select(Bid, Organization).join(Organization,
+                                                       Organization.id == Bid.agency_id)
+                        .where(Bid.task_id == task.id))
+    by_bid = {bid.id: (bid, org) for bid, org in rows}
+    audit.record(session, "bid.validity_final", "task", task.number, {"decisions": [
+        {"receipt": by_bid[d.bid_id][0].receipt, "agency": by_bid[d.bid_id][1].uscc,
+         "valid": d.valid, "ground": d.ground, "messages": d.messages, "reason": d.reason}
+        for d in decisions]})
+
+
+def finalize_validity(session: Session, task: Task) -> bool:
+    """Make validity final if nothing is pending; True when it is (idempotent)."""
+    opening = draws.opening_of(session, task)
+    if opening is None:
+        return False
+    if opening.validity_final_at is not None:
+        return True
+    decisions = decisions_of(session, task)
+    if any(d.valid is None for d in decisions):
+        return False
+    opening.validity_final_at = clock.now()
+    session.add(opening)
+    session.flush()
+    _publish_decisions(session, task, decisions)
+    return True
+
+
+def advance(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY) -> str:
+    """Move an opened task on; returns where it stands (one of the constants above, or the
+    task's status when there is nothing for bidding to do)."""
+    status = lifecycle.status(task)
+    if status != lifecycle.OPENED:
+        return status
+    if not finalize_validity(session, task):
+        return VALIDITY_PENDING
+    valid = selection.valid_bids(session, task)
+    if len(valid) < task.min_bids:
+        lifecycle.transition(session, task, "fail", data={
+            "valid_bids": len(valid), "min_bids": task.min_bids})
+        return FAILED
+    if panel.needs_panel(task):
+        panel.draw_panel(session, task, policy)
+        if not panel.is_complete(session, task, valid, policy):
+            return PANEL_PENDING
+    selection.select_result(session, task, policy)
+    return PUBLICITY

@@ -1,0 +1,139 @@
+"""Task endpoints: post, amend, cancel, exclude, re-post; public reading."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from market import task_queries, tasks
+from market.api import api
+from market.api import schemas as s
+from market.api.openapi import operation
+from market.api.problems import parse_body
+from market.validation import N_, Forbidden
+from market.web import db, task_policy, viewer
+
+
+def _actor():
+    user = viewer()
+    if user is None:
+        raise Forbidden(N_("Please log in first."))
+    return user
+
+
+def _task_json(task):
+    return jsonify(task_queries.describe(db(), task))
+
+
+@operation(api, "/tasks", "GET", summary="Published tasks (status filtered from timestamps)",
+           tag="tasks", response=s.TaskPage, query={
+               "status": "open, opened, failed, publicity, cancelled…",
+               "service_item": "service item code", "cursor": "from next_cursor",
+               "limit": "1–100"})
+def list_tasks():
+    cursor = request.args.get("cursor")
+    try:
+        limit = max(1, min(100, int(request.args.get("limit", 20))))
+    except ValueError:
+        limit = 20
+    rows, more = task_queries.public_list(
+        db(), status=request.args.get("status") or None,
+        service_item=request.args.get("service_item") or None,
+        cursor=int(cursor) if cursor and cursor.isdigit() else None, limit=limit)
+    return jsonify({"items": [task_queries.describe(db(), t) for t in rows],
+                    "next_cursor": str(rows[-1].id) if more and rows else None})
+
+
+@operation(api, "/tasks", "POST", summary="Post a task as a draft (enterprise or department)",
+           tag="tasks", body=s.TaskIn, response=s.Task, status=201, auth=True)
+def create_task():
+    data = parse_body(s.TaskIn).model_dump(exclude_none=True)
+    task = tasks.create_draft(db(), _actor(), data, task_policy())
+    db().commit()
+    return _task_json(task), 201
+
+
+@operation(api, "/tasks/<number>", "GET", summary="A task (drafts: their applicant only)",
+           tag="tasks", response=s.Task)
+def get_task(number: str):
+    return _task_json(task_queries.load(db(), viewer(), number))
+
+
+@operation(api, "/tasks/<number>", "PATCH", summary="Edit a draft", tag="tasks", body=s.TaskIn,
+           response=s.Task, auth=True)
+def patch_task(number: str):
+    data = parse_body(s.TaskIn).model_dump(exclude_unset=True)
+    task = tasks.update_draft(db(), _actor(), number, data, task_policy())
+    db().commit()
+    return _task_json(task)
+
+
+@operation(api, "/tasks/<number>/publish", "POST", summary="Publish a draft: the deadline is "
+           "computed now in working days", tag="tasks", response=s.Task, auth=True)
+def publish_task(number: str):
+    task = tasks.publish(db(), _actor(), number, task_policy())
+    db().commit()
+    return _task_json(task)
+
+
+@operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log",
+           tag="tasks")
+def list_amendments(number: str):
+    task = task_queries.load(db(), viewer(), number)
+    return jsonify({"items": task_queries.describe(db(), task)["amendments"]})
+
+
+@operation(api, "/tasks/<number>/amendments", "POST", summary="Amend an open task (published in "
+           "the change log; the deadline extends when too little time is left)", tag="tasks",
+           body=s.AmendmentIn, response=s.Task, status=201, auth=True)
+def amend_task(number: str):
+    data = parse_body(s.AmendmentIn).model_dump(exclude_unset=True)
+    tasks.amend(db(), _actor(), number, data, task_policy())
+    db().commit()
+    return _task_json(task_queries.load(db(), viewer(), number)), 201
+
+
+@operation(api, "/tasks/<number>/cancel", "POST", summary="Cancel before opening (with a "
+           "published reason) or ask a regulator to approve a cancellation after opening",
+           tag="tasks", body=s.ReasonIn, response=s.Task, auth=True)
+def cancel_task(number: str):
+    data = parse_body(s.ReasonIn)
+    task = tasks.cancel(db(), _actor(), number, data.reason)
+    db().commit()
+    return _task_json(task)
+
+
+@operation(api, "/tasks/<number>/cancel/approve", "POST", summary="A regulator approves a "
+           "cancellation after opening", tag="tasks", response=s.Task, auth=True)
+def approve_cancellation(number: str):
+    task = tasks.approve_cancellation(db(), _actor(), number)
+    db().commit()
+    return _task_json(task)
+
+
+@operation(api, "/tasks/<number>/exclusions", "POST", summary="Exclude an agency on a listed "
+           "ground, stated publicly", tag="tasks", body=s.ExclusionIn, response=s.Task,
+           status=201, auth=True)
+def exclude_agency(number: str):
+    data = parse_body(s.ExclusionIn)
+    tasks.exclude(db(), _actor(), number, data.agency_id, data.ground, data.statement)
+    db().commit()
+    return _task_json(task_queries.load(db(), viewer(), number)), 201
+
+
+@operation(api, "/tasks/<number>/repost", "POST", summary="Post a failed task again as a new "
+           "linked draft", tag="tasks", response=s.Task, status=201, auth=True)
+def repost_task(number: str):
+    task = tasks.repost(db(), _actor(), number)
+    db().commit()
+    return _task_json(task), 201
+
+
+@operation(api, "/policy", "GET", summary="The policy settings in force", tag="policy")
+def get_policy():
+    from dataclasses import asdict
+
+    from flask import current_app
+
+    settings = dict(current_app.config["POLICY"])
+    settings.update({k: (dict(v) if isinstance(v, dict) else v)
+                     for k, v in asdict(task_policy()).items()})
+    return jsonify(settings)

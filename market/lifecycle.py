@@ -1,0 +1,91 @@
+"""The task lifecycle: status derived from timestamps, and the one function that moves a task.
+
+`draft → open → (deadline) → opened → publicity → awarded → contracted → delivered → accepted →
+closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (DESIGN §4). The status
+is a function of the task's timestamps, with the precedence written in `status()`; `transition()`
+is the only place that sets them and refuses an illegal move.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from market import audit, clock
+from market.models import Task
+from market.validation import N_, Forbidden, Message
+
+DRAFT, OPEN, DEADLINE_PASSED, OPENED, FAILED = "draft", "open", "deadline_passed", "opened", "failed"
+PUBLICITY, AWARDED, CONTRACTED, DELIVERED = "publicity", "awarded", "contracted", "delivered"
+ACCEPTED, CLOSED, SUSPENDED, CANCELLED, TERMINATED = (
+    "accepted", "closed", "suspended", "cancelled", "terminated")
+
+#: Precedence, highest first: a side state hides the step the task was at.
+_BY_TIMESTAMP = (
+    ("cancelled_at", CANCELLED), ("terminated_at", TERMINATED), ("suspended_at", SUSPENDED),
+    ("closed_at", CLOSED), ("accepted_at", ACCEPTED), ("delivered_at", DELIVERED),
+    ("contracted_at", CONTRACTED), ("awarded_at", AWARDED), ("publicity_at", PUBLICITY),
+    ("failed_at", FAILED), ("opened_at", OPENED),
+)
+
+
+def status(task: Task, now: datetime | None = None) -> str:
+    """The task's status at `now`. Before opening, only the deadline separates open from closed."""
+    for attr, name in _BY_TIMESTAMP:
+        if getattr(task, attr) is not None:
+            return name
+    if task.published_at is None:
+        return DRAFT
+    now = now or clock.now()
+    return OPEN if now < task.deadline_at else DEADLINE_PASSED
+
+
+def sealed(task: Task) -> bool:
+    """Bids stay sealed until the task is opened — not merely until the deadline (DESIGN §4)."""
+    return task.opened_at is None
+
+
+#: event → (statuses it may start from, timestamp it sets)
+_EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "publish": ((DRAFT,), "published_at"),
+    "open": ((DEADLINE_PASSED,), "opened_at"),
+    "fail": ((OPENED,), "failed_at"),
+    "start_publicity": ((OPENED,), "publicity_at"),
+    "award": ((PUBLICITY, OPEN), "awarded_at"),
+    "contract": ((AWARDED,), "contracted_at"),
+    "deliver": ((CONTRACTED,), "delivered_at"),
+    "accept": ((DELIVERED,), "accepted_at"),
+    "close": ((ACCEPTED,), "closed_at"),
+    "suspend": ((OPEN, DEADLINE_PASSED, OPENED, PUBLICITY, AWARDED), "suspended_at"),
+    "resume": ((SUSPENDED,), None),
+    "cancel": ((DRAFT, OPEN), "cancelled_at"),
+    "cancel_after_opening": ((OPENED, FAILED, PUBLICITY), "cancelled_at"),
+    "terminate": ((CONTRACTED, DELIVERED), "terminated_at"),
+}
+
+
+class IllegalTransition(Forbidden):
+    pass
+
+
+def transition(session: Session, task: Task, event: str, *, actor_user_id: int | None = None,
+               actor_org_id: int | None = None, data: dict | None = None,
+               at: datetime | None = None) -> str:
+    """Apply `event` to `task` (in the caller's transaction) and audit it; returns the new status."""
+    if event not in _EVENTS:
+        raise ValueError(f"unknown task event {event!r}")
+    now = at or clock.now()
+    allowed, attr = _EVENTS[event]
+    current = status(task, now)
+    if current not in allowed:
+        raise IllegalTransition(Message(
+            N_("A task that is %(status)s cannot be %(event)s."),
+            {"status": current, "event": event}))
+    if event == "resume":
+        task.suspended_at = None
+    else:
+        setattr(task, attr, now)
+    session.add(task)
+    audit.record(session, f"task.{event}", "task", task.number, data or {},
+                 actor_user_id=actor_user_id, actor_org_id=actor_org_id)
+    return status(task, now)

@@ -1,0 +1,185 @@
+"""The search port: one interface, two engines (DESIGN §8).
+
+- `index(session, name, id)` — call it in the transaction of every change to a record. It updates
+  the embedded index at once (same transaction) and, when Meilisearch is configured, writes an
+  outbox row that the `search.outbox` sweep delivers.
+- `search(session, name, Query)` — Meilisearch when `MEILISEARCH_URL` is set and it answers; the
+  embedded engine (SQLite FTS5 / PostgreSQL full-text) otherwise, with `Results.fallback` set when
+  Meilisearch was configured but failed. The embedded index is always maintained, so the
+  fallback has data.
+- `register_index(IndexSpec)` — how a package adds an index (see `market.search.registry`).
+
+The engines know nothing of Flask; only `meilisearch_config()` reads the app's configuration.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from market import clock
+from market.search import indexes  # noqa: F401  (registers the core's indexes)
+from market.search.embedded import EmbeddedEngine
+from market.search.meili import ENGINE_ERRORS, MeiliEngine
+from market.search.registry import (
+    REGISTRY,
+    Document,
+    Hit,
+    IndexSpec,
+    Query,
+    Results,
+    UnknownIndex,
+    get_index,
+    register_index,
+)
+from market.search.text import parse_query
+
+__all__ = ["Document", "Hit", "IndexSpec", "Query", "Results", "UnknownIndex", "get_index",
+           "index", "index_many", "init_app", "register_index", "reindex", "search", "suggest"]
+
+log = logging.getLogger(__name__)
+
+#: After a failure, Meilisearch is not asked again for this long (pages stay fast meanwhile).
+BREAKER_SECONDS = 15.0
+_unavailable_until: dict[str, float] = {}
+
+
+@dataclass(frozen=True)
+class MeiliConfig:
+    url: str
+    api_key: str
+    prefix: str
+    timeout: float
+
+    def engine(self) -> MeiliEngine:
+        return MeiliEngine(self.url, self.api_key, self.prefix, self.timeout)
+
+
+def meilisearch_config() -> MeiliConfig | None:
+    """Meilisearch's settings from the current app, or None (not configured, or no app)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or not current_app.config.get("MEILISEARCH_URL"):
+        return None
+    config = current_app.config
+    return MeiliConfig(config["MEILISEARCH_URL"], config.get("MEILISEARCH_KEY") or "",
+                       config.get("MEILISEARCH_INDEX_PREFIX", "zjm_"),
+                       float(config.get("MEILISEARCH_TIMEOUT", 3)))
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def index(session: Session, name: str, doc_id: int | str) -> None:
+    """Bring record `doc_id` of index `name` up to date, in the caller's transaction."""
+    index_many(session, name, [doc_id])
+
+
+def index_many(session: Session, name: str, doc_ids: Iterable[int | str]) -> None:
+    from market.search.outbox import enqueue
+
+    spec = get_index(name)
+    engine = EmbeddedEngine(session)
+    docs, gone = [], []
+    for doc_id in dict.fromkeys(str(i) for i in doc_ids):
+        doc = spec.build(session, doc_id)
+        if doc is None:
+            gone.append(doc_id)
+        else:
+            docs.append(doc)
+    engine.put_many(spec, docs)
+    for doc_id in gone:
+        engine.delete(spec, doc_id)
+    if meilisearch_config() is not None:
+        enqueue(session, name, [d.id for d in docs] + gone, clock.now())
+
+
+@dataclass
+class ReindexReport:
+    name: str
+    documents: int
+    meilisearch_error: str | None = None
+
+
+def reindex(session: Session, name: str, on_progress: Callable[[int], None] | None = None,
+            batch: int = 500) -> ReindexReport:
+    """Rebuild index `name` from the database: the embedded index in this transaction, and
+    Meilisearch (settings first) when configured. A Meilisearch failure is reported, not raised,
+    so the embedded index is rebuilt whatever happens."""
+    spec = get_index(name)
+    ids = [str(i) for i in spec.ids(session)]
+    embedded = EmbeddedEngine(session)
+    embedded.clear(spec)
+    config = meilisearch_config()
+    meili, error = (config.engine() if config else None), None
+    if meili is not None:
+        try:
+            meili.apply_settings(spec)
+            meili.clear(spec)
+        except ENGINE_ERRORS as exc:
+            meili, error = None, f"{type(exc).__name__}: {exc}"
+    count = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        docs = [d for d in (spec.build(session, i) for i in chunk) if d is not None]
+        embedded.put_many(spec, docs)
+        if meili is not None:
+            try:
+                meili.put_many(spec, docs)
+            except ENGINE_ERRORS as exc:
+                meili, error = None, f"{type(exc).__name__}: {exc}"
+        count += len(docs)
+        if on_progress:
+            on_progress(len(chunk))
+    return ReindexReport(name, count, error)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def search(session: Session, name: str, query: Query, now: datetime | None = None) -> Results:
+    spec = get_index(name)
+    query = query.cleaned(spec)
+    # As in Meilisearch, the last word may be the start of a longer one, unless a space follows.
+    parsed = parse_query(query.text, prefix=not query.text[-1:].isspace())
+    now = now or clock.now()
+    if query.text.strip() and parsed.empty:
+        # Only punctuation or stop words: nothing to look for, on either engine.
+        return Results([], 0, query.page, query.per_page, {f: [] for f in spec.filters},
+                       engine="", no_terms=True)
+    config = meilisearch_config()
+    fallback = False
+    if config is not None:
+        if _unavailable_until.get(config.url, 0.0) <= time.monotonic():
+            try:
+                return config.engine().search(spec, query, parsed, now)
+            except ENGINE_ERRORS as exc:
+                log.warning("Meilisearch unavailable, searching the embedded index: %s", exc)
+                _unavailable_until[config.url] = time.monotonic() + BREAKER_SECONDS
+        fallback = True
+    results = EmbeddedEngine(session).search(spec, query, parsed, now)
+    results.fallback = fallback
+    return results
+
+
+def suggest(session: Session, text: str, limit: int = 5,
+            names: Iterable[str] | None = None) -> list[tuple[IndexSpec, Hit]]:
+    """The best few titles of each index for what has been typed so far (last word a prefix)."""
+    out = []
+    for name in names or REGISTRY:
+        spec = get_index(name)
+        results = search(session, name, Query(text=text, per_page=limit))
+        out.extend((spec, hit) for hit in results.hits)
+    return out
+
+
+def init_app(app) -> None:
+    """Register the outbox sweep and the `search` CLI group."""
+    from market import jobs
+    from market.search.cli import search_cli
+    from market.search.outbox import SWEEP
+
+    jobs.register(app, SWEEP)
+    app.cli.add_command(search_cli)

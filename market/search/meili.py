@@ -1,0 +1,179 @@
+"""The Meilisearch engine, through the official client.
+
+Same query semantics as the embedded engine: the query's words (cut by jieba, synonyms from the
+same table), keyword filters and time conditions as a filter expression with every value quoted,
+facets, named sorts, page/hitsPerPage pagination, and highlights escaped before <mark> is added.
+Every write waits for Meilisearch's task and fails unless the task succeeded.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import meilisearch
+import requests
+from meilisearch.errors import MeilisearchError
+
+from market.search.registry import (
+    MAX_OFFSET,
+    RELEVANCE,
+    Condition,
+    Document,
+    Hit,
+    IndexSpec,
+    Query,
+    Results,
+    epoch,
+    sorted_facets,
+)
+from market.search.text import (
+    POST_TAG,
+    PRE_TAG,
+    SYNONYMS,
+    ParsedQuery,
+    marked,
+    query_words,
+)
+
+
+
+class EngineFailed(RuntimeError):
+    """A Meilisearch task ended in another state than `succeeded`."""
+
+
+#: What "Meilisearch could not do it" looks like through the client.
+ENGINE_ERRORS = (MeilisearchError, requests.RequestException, OSError, EngineFailed)
+CROP_WORDS = 24
+TASK_TIMEOUT_MS = 30_000
+
+
+def filter_string(value: str) -> str:
+    """A Meilisearch filter string: double-quoted, backslashes and quotes escaped."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _condition(c: Condition, now: int) -> str:
+    return {
+        "before_now": f"{c.field} <= {now}",
+        "after_now": f"{c.field} > {now}",
+        "missing": f"{c.field} IS NULL",
+        "missing_or_before_now": f"({c.field} IS NULL OR {c.field} <= {now})",
+        "missing_or_after_now": f"({c.field} IS NULL OR {c.field} > {now})",
+    }[c.op]
+
+
+def filter_expression(spec: IndexSpec, query: Query, now: datetime) -> list[str]:
+    """The filters as a list of expressions (Meilisearch ANDs them)."""
+    at = epoch(now)
+    out = []
+    for name, values in sorted(query.filters.items()):
+        if name in spec.states:
+            options = []
+            for value in values:
+                conds = [_condition(c, at) for c in spec.states[name].options[value].conditions]
+                options.append("(" + " AND ".join(conds) + ")" if conds else "")
+            options = [o for o in options if o]
+            if options and len(options) == len(values):
+                out.append("(" + " OR ".join(options) + ")")
+        else:
+            out.append(f"{name} IN [" + ", ".join(filter_string(v) for v in values) + "]")
+    out.extend(_condition(c, at) for c in spec.always)
+    return out
+
+
+def settings(spec: IndexSpec) -> dict:
+    order = {w: i for i, w in enumerate("ABCD")}
+    searchable = [f.name for f in sorted(spec.searchable, key=lambda f: order[f.weight])]
+    return {
+        "searchableAttributes": searchable,
+        "filterableAttributes": sorted(set(spec.filters) | set(spec.numbers)),
+        "sortableAttributes": sorted({s.field for s in spec.sorts.values()}),
+        "synonyms": {term: list(others) for term, others in SYNONYMS.items()},
+        "pagination": {"maxTotalHits": MAX_OFFSET},
+        "faceting": {"maxValuesPerFacet": 100},
+    }
+
+
+class MeiliEngine:
+    name = "meilisearch"
+
+    def __init__(self, url: str, api_key: str | None = None, prefix: str = "",
+                 timeout: float = 3):
+        self.client = meilisearch.Client(url, api_key or None, timeout=timeout)
+        self.prefix = prefix
+
+    def index(self, spec: IndexSpec):
+        return self.client.index(self.prefix + spec.name)
+
+    def _wait(self, task_info) -> None:
+        task = self.client.wait_for_task(task_info.task_uid, timeout_in_ms=TASK_TIMEOUT_MS,
+                                         interval_in_ms=50)
+        if task.status != "succeeded":
+            raise EngineFailed(f"task {task.uid} {task.status}: {task.error}")
+
+    def apply_settings(self, spec: IndexSpec) -> None:
+        if not self._exists(spec):
+            self._wait(self.client.create_index(self.prefix + spec.name, {"primaryKey": "id"}))
+        self._wait(self.index(spec).update_settings(settings(spec)))
+
+    def _exists(self, spec: IndexSpec) -> bool:
+        try:
+            self.client.get_index(self.prefix + spec.name)
+            return True
+        except meilisearch.errors.MeilisearchApiError as exc:
+            if getattr(exc, "code", None) == "index_not_found":
+                return False
+            raise
+
+    @staticmethod
+    def document(spec: IndexSpec, doc: Document) -> dict:
+        body: dict = {"id": doc.id}
+        body.update({f.name: doc.text.get(f.name) or "" for f in spec.searchable})
+        body.update({name: [str(v) for v in doc.terms.get(name) or []] for name in spec.filters})
+        body.update({name: doc.numbers.get(name) for name in spec.numbers})
+        return body
+
+    def put_many(self, spec: IndexSpec, docs: Iterable[Document]) -> None:
+        bodies = [self.document(spec, d) for d in docs]
+        if bodies:
+            self._wait(self.index(spec).add_documents(bodies, primary_key="id"))
+
+    def delete_many(self, spec: IndexSpec, ids: list[str]) -> None:
+        if ids:
+            self._wait(self.index(spec).delete_documents(ids))
+
+    def clear(self, spec: IndexSpec) -> None:
+        self._wait(self.index(spec).delete_all_documents())
+
+    def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime
+               ) -> Results:
+        params: dict = {
+            "page": query.page, "hitsPerPage": query.per_page,
+            "facets": list(spec.filters),
+            "attributesToRetrieve": ["id", *(f.name for f in spec.searchable)],
+            "attributesToHighlight": list(spec.highlighted),
+            "highlightPreTag": PRE_TAG, "highlightPostTag": POST_TAG,
+        }
+        if spec.snippets:
+            params.update(attributesToCrop=list(spec.snippets), cropLength=CROP_WORDS,
+                          cropMarker="…")
+        filters = filter_expression(spec, query, now)
+        if filters:
+            params["filter"] = filters
+        if query.sort != RELEVANCE:
+            option = spec.sorts[query.sort]
+            params["sort"] = [f"{option.field}:{'desc' if option.descending else 'asc'}"]
+        words = " ".join(query_words(query.text))
+        answer = self.index(spec).search(words, params)
+        hits = []
+        for h in answer.get("hits", []):
+            formatted = h.get("_formatted") or {}
+            data = {f.name: h.get(f.name) or "" for f in spec.searchable}
+            highlights = {name: marked(formatted.get(name) or data.get(name) or "")
+                          for name in spec.highlighted}
+            hits.append(Hit(str(h["id"]), data, highlights))
+        distribution = answer.get("facetDistribution") or {}
+        facets = sorted_facets({name: dict(distribution.get(name) or {})
+                                for name in spec.filters})
+        total = answer.get("totalHits", answer.get("estimatedTotalHits", len(hits)))
+        return Results(hits, int(total), query.page, query.per_page, facets, engine=self.name)

@@ -1,0 +1,14 @@
+"""Facts the core announces; upper packages connect module-level handlers with `weak=False`.
+
+Handlers run inside the sender's transaction (they receive its session) and never commit.
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender=Task, session=Session — a task was published (bidding makes its draw seed here).
+task_published = _signals.signal("task-published")
+#: sender=Task, session=Session — a task's deadline passed and it must be opened now.
+task_due_for_opening = _signals.signal("task-due-for-opening")

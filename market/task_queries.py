@@ -1,0 +1,64 @@
+"""Reading tasks for pages and the API: who may see a task, and the lists each audience gets."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from market import lifecycle, serializers
+from market.models import Organization, ServiceItem, Task, TaskAmendment, TaskExclusion, User
+from market.validation import NotFound
+
+
+def visible(session: Session, viewer: User | None, task: Task) -> bool:
+    """A draft is its applicant's alone; a published task is public."""
+    if task.published_at is not None:
+        return True
+    return viewer is not None and viewer.organization_id == task.applicant_org_id
+
+
+def load(session: Session, viewer: User | None, number: str) -> Task:
+    task = session.exec(select(Task).where(Task.number == number)).first()
+    if task is None or not visible(session, viewer, task):
+        raise NotFound()
+    return task
+
+
+def describe(session: Session, task: Task) -> dict:
+    item = session.get(ServiceItem, task.service_item_id)
+    applicant = session.get(Organization, task.applicant_org_id)
+    amendments = session.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)
+                              .order_by(TaskAmendment.id)).all()
+    exclusions = session.exec(select(TaskExclusion).where(TaskExclusion.task_id == task.id)
+                              .order_by(TaskExclusion.id)).all()
+    return serializers.task(task, item, applicant, status=lifecycle.status(task),
+                            amendments=amendments, exclusions=exclusions)
+
+
+def public_list(session: Session, *, status: str | None = None, service_item: str | None = None,
+                cursor: int | None = None, limit: int = 20) -> tuple[list[Task], bool]:
+    """Published tasks, newest first; status is filtered from timestamps at query time."""
+    from market.clock import now
+
+    query = select(Task).where(Task.published_at.is_not(None))
+    if service_item:
+        query = query.join(ServiceItem, ServiceItem.id == Task.service_item_id).where(
+            ServiceItem.code == service_item)
+    if status == lifecycle.OPEN:
+        query = query.where(Task.deadline_at > now(), Task.cancelled_at.is_(None),
+                            Task.suspended_at.is_(None))
+    if cursor is not None:
+        query = query.where(Task.id < cursor)
+    rows = list(session.exec(query.order_by(Task.id.desc()).limit(limit + 1)))
+    if status and status != lifecycle.OPEN:
+        rows = [t for t in rows if lifecycle.status(t) == status]
+    return rows[:limit], len(rows) > limit
+
+
+def of_applicant(session: Session, org_id: int) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.applicant_org_id == org_id)
+                             .order_by(Task.id.desc())))
+
+
+def awaiting_cancellation(session: Session) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.cancel_requested_at.is_not(None),
+                                                Task.cancelled_at.is_(None))
+                             .order_by(Task.id)))

@@ -1,0 +1,101 @@
+"""Helpers for bidding tests: agencies, tasks in any state, and bids.
+
+`World.shift_to(task, state)` moves a task by shifting its dates relative to the frozen clock (the
+clock itself stays put), in the manner of openprocurement's `set_status()`.
+"""
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from sqlmodel import Session
+from stdnum.cn import uscc as stdnum_uscc
+
+from bidding import opening, sealed
+from market import clock, tasks
+from market.models import Organization, Task, User
+from tests.conftest import Accounts
+
+_SEQUENCE = itertools.count(1)
+
+EIA_QUALIFICATION = "环境影响评价工程师职业资格证书（编制主持人）"
+
+
+def new_uscc() -> str:
+    body = f"91220101MA{next(_SEQUENCE):07d}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def task_data(method: str = "lowest_price", **overrides) -> dict:
+    data = {"service_item": "EIA-REPORT", "title": "某项目环境影响报告书编制",
+            "description": "编制环境影响报告书。", "funding": "private", "method": method,
+            "price_cap_fen": 2_000_000, "min_bids": 1, "service_days": 60, "bidding_wd": 5}
+    if method == "random":
+        data["fixed_fee_fen"] = 1_000_000
+    if method == "scoring":
+        data.update(weight_price=30, weight_credit=10, weight_quality=60)
+    data.update(overrides)
+    return data
+
+
+class World:
+    """An applicant, agencies, tasks and bids inside the test's transaction."""
+
+    def __init__(self, session: Session, make: Accounts, frozen: clock.FrozenClock):
+        self.db, self.make, self.frozen = session, make, frozen
+        self._applicant: User | None = None
+
+    @property
+    def applicant(self) -> User:
+        if self._applicant is None:
+            self._applicant = self.make.enterprise(uscc=new_uscc())
+        return self._applicant
+
+    def agency(self, **overrides) -> User:
+        n = next(_SEQUENCE)
+        data = {"uscc": new_uscc(), "name": f"吉林测试咨询{n}有限公司",
+                "legal_representative": f"代表人{n}", "email": f"bidder{n}@test.zjm"}
+        data.update(overrides)
+        return self.make.agency(**data)
+
+    def org(self, user: User) -> Organization:
+        return self.db.get(Organization, user.organization_id)
+
+    def qualified_agency(self, **overrides) -> User:
+        """An agency holding the EIA qualification (declared and with its professional)."""
+        return self.agency(qualifications=[{
+            "name": EIA_QUALIFICATION, "certificate_no": "HP-1", "issuer": "生态环境部",
+            "valid_until": "2030-12-31"}], **overrides)
+
+    def post_task(self, method: str = "lowest_price", **overrides) -> Task:
+        """A published task (deadline 5 wd after the frozen now)."""
+        draft = tasks.create_draft(self.db, self.applicant, task_data(method, **overrides))
+        task = tasks.publish(self.db, self.applicant, draft.number)
+        self.db.commit()
+        return task
+
+    def bid(self, agency: User, task: Task, price_fen: int | None = 1_000_000,
+            duration_days: int = 30, proposal: str = "技术方案", attachments=()
+            ) -> sealed.Acknowledgement:
+        ack = sealed.submit_bid(self.db, agency, task.number, price_fen=price_fen,
+                                duration_days=duration_days, proposal_text=proposal,
+                                attachment_sha256s=attachments)
+        self.db.commit()
+        return ack
+
+    def shift_to(self, task: Task, state: str) -> Task:
+        """Put `task` in `state` ("open", "deadline_passed" or "opened") by moving its dates."""
+        now = clock.now()
+        if state == "open":
+            task.published_at, task.deadline_at = now - timedelta(days=1), now + timedelta(days=3)
+        elif state in ("deadline_passed", "opened"):
+            task.published_at = now - timedelta(days=8)
+            task.deadline_at = now - timedelta(seconds=1)
+        else:
+            raise ValueError(f"unknown state {state!r}")
+        self.db.add(task)
+        self.db.flush()
+        if state == "opened":
+            assert opening.open_if_due(self.db, task)
+        self.db.commit()
+        return task

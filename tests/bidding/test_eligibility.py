@@ -1,0 +1,119 @@
+"""Who may bid: standing, qualifications with their professionals, exclusions and related agencies,
+at submission and again at the deadline (DESIGN §5)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bidding import progress
+from bidding.models import Bid, ValidityDecision
+from market import clock, tasks
+from market.models import Professional, Qualification
+from market.validation import Forbidden
+from tests.bidding.helpers import EIA_QUALIFICATION
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("suspended_until", "suspended from bidding"),
+    ("dishonest_until", "serious-dishonesty list"),
+    ("removed_at", "removed from the platform"),
+])
+def test_an_agency_without_standing_is_refused(world, db, field, message):
+    task = world.post_task()
+    agency = world.agency()
+    org = world.org(agency)
+    when = clock.now() - timedelta(days=1) if field == "removed_at" \
+        else clock.now() + timedelta(days=30)
+    setattr(org, field, when)
+    db.add(org)
+    db.commit()
+    with pytest.raises(Forbidden, match=message):
+        world.bid(agency, task)
+
+
+def test_a_suspension_that_has_ended_no_longer_bars(world, db):
+    task = world.post_task()
+    agency = world.agency()
+    org = world.org(agency)
+    org.suspended_until = clock.now() - timedelta(seconds=1)
+    db.add(org)
+    assert world.bid(agency, task).version == 1
+
+
+def test_a_required_qualification_must_be_declared(world):
+    task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
+    with pytest.raises(Forbidden, match="has not declared the qualification"):
+        world.bid(world.agency(), task)
+    assert world.bid(world.qualified_agency(), task).version == 1
+
+
+def test_an_expired_qualification_does_not_count(world, db):
+    task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
+    agency = world.qualified_agency()
+    row = db.exec(select(Qualification).where(
+        Qualification.organization_id == agency.organization_id)).one()
+    row.valid_until = date(2026, 11, 24)  # yesterday in Shanghai
+    db.add(row)
+    db.commit()
+    with pytest.raises(Forbidden, match="has expired"):
+        world.bid(agency, task)
+
+
+def test_a_qualification_the_law_ties_to_a_person_needs_a_registered_professional(world, db):
+    task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
+    agency = world.qualified_agency()
+    for p in db.exec(select(Professional).where(
+            Professional.organization_id == agency.organization_id)):
+        db.delete(p)
+    db.commit()
+    with pytest.raises(Forbidden, match="register a professional"):
+        world.bid(agency, task)
+
+
+def test_an_excluded_agency_is_refused(world, db):
+    task = world.post_task()
+    agency = world.agency()
+    tasks.exclude(db, world.applicant, task.number, agency.organization_id,
+                  "earlier_work_on_project", "编制了本项目的可行性研究报告。")
+    db.commit()
+    with pytest.raises(Forbidden, match="excluded your agency"):
+        world.bid(agency, task)
+
+
+def grounds_by_agency(db, task) -> dict[int, tuple[bool | None, str]]:
+    return {db.get(Bid, d.bid_id).agency_id: (d.valid, d.ground)
+            for d in progress.decisions_of(db, task)}
+
+
+def test_standing_is_checked_again_at_the_deadline(world, db):
+    task = world.post_task(min_bids=1)
+    suspended_later, fine = world.agency(), world.agency()
+    world.bid(suspended_later, task)
+    world.bid(fine, task)
+    org = world.org(suspended_later)
+    org.suspended_until = task.deadline_at + timedelta(days=180)
+    db.add(org)
+    world.shift_to(task, "opened")
+    assert grounds_by_agency(db, task) == {
+        suspended_later.organization_id: (False, "suspended"),
+        fine.organization_id: (True, "eligible")}
+    decision = db.exec(select(ValidityDecision).where(ValidityDecision.valid.is_(False))).one()
+    assert "suspended" in decision.messages[0]["msgid"]
+
+
+def test_related_agencies_are_both_invalid_at_opening(world, db):
+    """Two agencies whose legal representative became the same after bidding."""
+    task = world.post_task(min_bids=1)
+    a, b, c = world.agency(), world.agency(), world.agency()
+    for agency in (a, b, c):
+        world.bid(agency, task)
+    org_b = world.org(b)
+    org_b.legal_representative = world.org(a).legal_representative
+    db.add(org_b)
+    world.shift_to(task, "opened")
+    related = (False, "related_legal_representative")
+    assert grounds_by_agency(db, task) == {a.organization_id: related,
+                                           b.organization_id: related,
+                                           c.organization_id: (True, "eligible")}

@@ -1,0 +1,200 @@
+"""The JSON API's contract (DESIGN §10): an OpenAPI 3 document generated from the code at
+/api/v1/openapi.json, and errors as application/problem+json (RFC 9457)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import agency_payload
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def refs(node):
+    """Every $ref in a JSON document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, op
+
+
+def documented_rule(rule: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    return {(documented_rule(rule.rule), method.lower())
+            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+            for method in rule.methods - {"HEAD", "OPTIONS"}
+            if rule.rule != "/api/v1/openapi.json"}
+
+
+# --- the document ------------------------------------------------------------------------------------
+
+def test_document_is_openapi_3_with_info(spec):
+    assert re.fullmatch(r"3\.\d+\.\d+", spec["openapi"])
+    assert spec["info"]["title"] and spec["info"]["version"]
+    assert isinstance(spec["paths"], dict) and spec["paths"]
+
+
+@pytest.mark.parametrize("path, methods", [
+    ("/api/v1/session", {"get", "post", "delete"}),
+    ("/api/v1/agencies", {"get", "post"}),
+    ("/api/v1/agencies/{agency_id}", {"get"}),
+    ("/api/v1/service-items", {"get"}),
+    ("/api/v1/service-items/{code}", {"get", "patch"}),
+    ("/api/v1/audit", {"get"}),
+    ("/api/v1/audit/checkpoints", {"get"}),
+    ("/api/v1/calendar/days", {"put"}),
+])
+def test_core_paths_are_described(spec, path, methods):
+    assert path in spec["paths"]
+    assert methods <= set(spec["paths"][path])
+
+
+def test_every_reference_points_at_a_defined_schema(spec):
+    schemas = spec["components"]["schemas"]
+    found = list(refs(spec))
+    assert found
+    for ref in found:
+        assert ref.startswith("#/components/schemas/"), ref
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
+    assert "$defs" not in str(spec)
+
+
+def test_every_operation_is_complete(spec):
+    for path, method, op in operations(spec):
+        assert path.startswith("/api/v1/"), path
+        assert op.get("summary"), (path, method)
+        assert op["responses"], (path, method)
+        for status, response in op["responses"].items():
+            assert status == "default" or re.fullmatch(r"[1-5]\d\d", status), (path, status)
+            assert response.get("description"), (path, method, status)
+        # Errors are documented as problem+json.
+        assert "application/problem+json" in op["responses"]["default"]["content"]
+        declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+        assert declared == set(re.findall(r"{(\w+)}", path)), (path, method)
+        for p in op.get("parameters", []):
+            if p["in"] == "path":
+                assert p["required"] is True
+        for scheme in op.get("security", []):
+            assert set(scheme) <= set(spec["components"]["securitySchemes"])
+
+
+def test_document_matches_the_routes(app, spec):
+    """Generated from the code: every API route is described, and nothing else is."""
+    documented = {(path, method) for path, method, _ in operations(spec)}
+    assert documented == api_routes(app)
+
+
+def test_bodies_and_responses_are_described_by_their_models(spec):
+    schemas = spec["components"]["schemas"]
+    post = spec["paths"]["/api/v1/agencies"]["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/AgencyIn"}
+    agency_in = schemas["AgencyIn"]["properties"]
+    assert {"uscc", "name", "services", "qualifications", "commitment"} <= set(agency_in)
+    assert agency_in["services"]["items"] == {"$ref": "#/components/schemas/AgencyServiceIn"}
+    assert "201" in post["responses"]
+    listing = spec["paths"]["/api/v1/agencies"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {"service_item", "qualification",
+                                                          "name", "cursor", "limit"}
+    page = schemas["AgencyPage"]["properties"]
+    assert {"items", "next_cursor"} <= set(page)
+
+
+def test_protected_operations_say_how_to_authenticate(spec):
+    assert spec["components"]["securitySchemes"]["token"] == {"type": "http",
+                                                             "scheme": "bearer"}
+    assert spec["paths"]["/api/v1/audit"]["get"]["security"]
+    assert spec["paths"]["/api/v1/service-items/{code}"]["patch"]["security"]
+    assert "security" not in spec["paths"]["/api/v1/service-items"]["get"]
+
+
+def test_document_is_the_same_on_every_request(client):
+    assert client.get("/api/v1/openapi.json").get_json() == \
+        client.get("/api/v1/openapi.json").get_json()
+
+
+# --- problems -------------------------------------------------------------------------------------------
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["type"] == "about:blank"
+    return body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/agencies/1/nothing",
+                                  "/api/v1/service-items/NO-SUCH", "/api/v1/agencies/999999"])
+def test_unknown_api_path_is_a_404_problem(client, path):
+    assert_problem(client.get(path), 404)
+
+
+def test_unknown_page_outside_the_api_is_an_html_404(client):
+    response = client.get("/nothing-here")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_wrong_method_is_a_405_problem(client):
+    assert_problem(client.delete("/api/v1/agencies"), 405)
+
+
+@pytest.mark.parametrize("data", ["{bad json", "", "null", "[1, 2]", '"a string"'],
+                         ids=["malformed", "empty", "null", "array", "string"])
+def test_a_body_that_is_no_json_object_is_a_422_problem(client, data):
+    response = client.post("/api/v1/agencies?lang=en", data=data,
+                           content_type="application/json")
+    body = assert_problem(response, 422)
+    assert "" in body["errors"]
+    assert client.get("/api/v1/agencies").get_json()["total"] == 0
+
+
+def test_malformed_json_on_another_endpoint_is_a_422_problem(client):
+    response = client.post("/api/v1/session?lang=en", data="{", content_type="application/json")
+    body = assert_problem(response, 422)
+    assert body["errors"] == {"": ["The request body must be a JSON object."]}
+
+
+def test_a_value_of_the_wrong_type_is_named(client):
+    response = client.post("/api/v1/agencies?lang=en",
+                           json=agency_payload(services=[{"service_item": "EIA-REPORT",
+                                                          "commitment_days": "thirty"}]))
+    body = assert_problem(response, 422)
+    assert body["errors"] == {"services.0.commitment_days": ["Wrong type of value."]}
+
+
+def test_an_unknown_field_is_named(client):
+    body = assert_problem(client.post("/api/v1/agencies?lang=en",
+                                      json=agency_payload(approved=True)), 422)
+    assert body["errors"] == {"approved": ["Unknown field."]}
+
+
+def test_forbidden_is_a_403_problem_with_a_reason(client):
+    body = assert_problem(client.get("/api/v1/audit?lang=en"), 403)
+    assert body["detail"] == "Please log in first."
