@@ -20,11 +20,12 @@ $(STAMP): requirements.lock
 deps: $(STAMP) translations
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile -d market/translations >/dev/null
+	@$(VENV)/bin/pybabel compile -d market/translations >/dev/null 2>&1
 
 run: deps
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
+	$(FLASK) search reindex
 	$(FLASK) calendar import
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(VENV)/bin/localstripe --port 8420 >instance/localstripe.log 2>&1 & \

@@ -57,31 +57,33 @@ TASKS = IndexSpec(
     browse_sort="newest",
 )
 
-CITIES = ["长春市", "吉林市", "四平市", "辽源市", "通化市", "白山市", "松原市", "白城市", "延吉市",
-          "梅河口市", "公主岭市", "珲春市", "敦化市", "榆树市", "德惠市", "桦甸市", "蛟河市", "舒兰市"]
-DISTRICTS = ["南关区", "朝阳区", "宽城区", "二道区", "绿园区", "双阳区", "九台区", "昌邑区", "龙潭区",
-             "船营区", "丰满区", "经济开发区", "高新区", "新区", "工业园区"]
-PROJECTS = ["道路改扩建工程", "污水处理厂提标改造", "光伏发电项目", "风电场工程", "住宅小区",
-            "产业园基础设施", "水库除险加固", "垃圾焚烧发电", "物流园", "学校教学楼", "医院门诊楼",
-            "输变电工程", "天然气管道", "铁路专用线", "农村饮水安全工程", "河道综合治理",
-            "棚户区改造", "冷链仓储中心", "汽车零部件厂房", "数据中心", "热电联产", "矿山开采"]
-SERVICES = [("EIA-REPORT", "建设项目环境影响报告书编制"), ("EIA-FORM", "建设项目环境影响报告表编制"),
-            ("SWC-PLAN", "生产建设项目水土保持方案编制"), ("FLOOD-IMPACT", "洪水影响评价报告编制"),
-            ("GEO-HAZARD-ASSESS", "地质灾害危险性评估"), ("SEISMIC-SAFETY", "建设工程地震安全性评价"),
-            ("ENERGY-REPORT", "固定资产投资项目节能报告编制"), ("SAFETY-PRE-EVAL", "建设项目安全预评价"),
-            ("COST-CONSULTING", "工程造价咨询"), ("SURVEYING-MAPPING", "建设工程测绘"),
-            ("DRAWING-REVIEW", "施工图设计文件审查"), ("TRAFFIC-IMPACT", "建设项目交通影响评价")]
-PHRASES = ["服务内容包括现场踏勘、资料收集、监测与报告编制", "配合评审会议并按专家意见修改完善",
-           "成果需满足审批部门要求", "服务期限自合同签订之日起计算", "报价应包含全部服务费用",
-           "项目位于规划范围内，周边无敏感目标", "需提交纸质成果五份及电子文档",
-           "委托人提供项目可行性研究报告及设计图纸", "按照国家和地方现行规范开展工作",
-           "涉及占用耕地的需同步开展相关论证", "依法开展环境影响评价", "环评批复后方可开工建设",
-           "同步编制水土保持方案", "需取得地质灾害危险性评估结论"]
-BRANDS = ["华信", "中联", "博远", "吉环", "长测", "鼎盛", "天元", "正和", "恒通", "宏达", "金石",
-          "北方", "东升", "瑞丰", "中科", "国泰", "新世纪", "泰和", "宇航", "松江"]
-TRADES = ["环境科技", "工程咨询", "测绘", "勘察设计", "造价咨询", "安全技术", "水利规划", "地质勘查"]
-QUALIFICATIONS = ["测绘资质证书", "工程造价咨询企业资质", "地质灾害评估资质", "安全评价机构资质",
-                  "水土保持方案编制能力评价", "工程勘察资质", "工程设计资质"]
+CITIES = """长春市 吉林市 四平市 辽源市 通化市 白山市 松原市 白城市 延吉市 梅河口市 公主岭市
+    珲春市 敦化市 榆树市 德惠市 桦甸市 蛟河市 舒兰市""".split()
+DISTRICTS = """南关区 朝阳区 宽城区 二道区 绿园区 双阳区 九台区 昌邑区 龙潭区 船营区 丰满区
+    经济开发区 高新区 新区 工业园区""".split()
+PROJECTS = """道路改扩建工程 污水处理厂提标改造 光伏发电项目 风电场工程 住宅小区 产业园基础设施
+    水库除险加固 垃圾焚烧发电 物流园 学校教学楼 医院门诊楼 输变电工程 天然气管道 铁路专用线
+    农村饮水安全工程 河道综合治理 棚户区改造 冷链仓储中心 汽车零部件厂房 数据中心 热电联产
+    矿山开采""".split()
+SERVICES = [
+    ("EIA-REPORT", "建设项目环境影响报告书编制"), ("EIA-FORM", "建设项目环境影响报告表编制"),
+    ("SWC-PLAN", "生产建设项目水土保持方案编制"), ("FLOOD-IMPACT", "洪水影响评价报告编制"),
+    ("GEO-HAZARD-ASSESS", "地质灾害危险性评估"), ("SEISMIC-SAFETY", "建设工程地震安全性评价"),
+    ("ENERGY-REPORT", "固定资产投资项目节能报告编制"), ("SAFETY-PRE-EVAL", "建设项目安全预评价"),
+    ("COST-CONSULTING", "工程造价咨询"), ("SURVEYING-MAPPING", "建设工程测绘"),
+    ("DRAWING-REVIEW", "施工图设计文件审查"), ("TRAFFIC-IMPACT", "建设项目交通影响评价"),
+]
+PHRASES = """服务内容包括现场踏勘、资料收集、监测与报告编制 配合评审会议并按专家意见修改完善
+    成果需满足审批部门要求 服务期限自合同签订之日起计算 报价应包含全部服务费用
+    项目位于规划范围内，周边无敏感目标 需提交纸质成果五份及电子文档
+    委托人提供项目可行性研究报告及设计图纸 按照国家和地方现行规范开展工作
+    涉及占用耕地的需同步开展相关论证 依法开展环境影响评价 环评批复后方可开工建设
+    同步编制水土保持方案 需取得地质灾害危险性评估结论""".split()
+BRANDS = """华信 中联 博远 吉环 长测 鼎盛 天元 正和 恒通 宏达 金石 北方 东升 瑞丰 中科 国泰
+    新世纪 泰和 宇航 松江""".split()
+TRADES = "环境科技 工程咨询 测绘 勘察设计 造价咨询 安全技术 水利规划 地质勘查".split()
+QUALIFICATIONS = """测绘资质证书 工程造价咨询企业资质 地质灾害评估资质 安全评价机构资质
+    水土保持方案编制能力评价 工程勘察资质 工程设计资质""".split()
 FUNDINGS = ["private", "state_owned", "budget"]
 METHODS = ["random", "lowest_price", "average_price", "scoring", "direct"]
 
@@ -232,10 +234,10 @@ def run(url: str, tasks: int, agency_count: int, repeat: int) -> None:
         all_search, all_naive = [], []
         for index, words, filters, sort in QUERIES:
             query = Query(text=words, filters=filters, sort=sort)
-            s_samples, found = timed(lambda: search.search(session, index, query, now=NOW),
-                                     repeat)
-            n_samples, n_total = timed(lambda: naive(session, index, words, filters, sort),
-                                       repeat)
+            s_samples, found = timed(
+                lambda i=index, q=query: search.search(session, i, q, now=NOW), repeat)
+            n_samples, n_total = timed(
+                lambda i=index, w=words, f=filters, s=sort: naive(session, i, w, f, s), repeat)
             all_search += s_samples
             all_naive += n_samples
             label = words + (f" {filters}" if filters else "") + (

@@ -1,4 +1,5 @@
-"""Labels that templates translate from stored codes (`_(item.category)`, `_(org.kind)`).
+"""Readable, translatable labels for codes stored in the database (categories, kinds, task
+statuses and events). Templates use the `label` filter; messages translate such parameters too.
 
 The codes live in the database, so Babel cannot find them in the templates; listing them here with
 `N_` markers keeps their msgids in the catalog across `pybabel extract` / `update` runs.
@@ -10,25 +11,25 @@ from market.validation import N_
 #: Service categories (`ServiceItem.category`, see `market.models.catalog.CATEGORIES`).
 CATEGORY_LABELS = {
     "environment": N_("environment"),
-    "water": N_("water"),
-    "geology": N_("geology"),
-    "seismic": N_("seismic"),
+    "water": N_("water resources"),
+    "geology": N_("geological hazards"),
+    "seismic": N_("seismic safety"),
     "meteorology": N_("meteorology"),
-    "cultural_relics": N_("cultural_relics"),
+    "cultural_relics": N_("cultural relics"),
     "land": N_("land"),
-    "mineral": N_("mineral"),
-    "energy": N_("energy"),
-    "safety": N_("safety"),
-    "occupational_health": N_("occupational_health"),
+    "mineral": N_("mineral resources"),
+    "energy": N_("energy saving"),
+    "safety": N_("work safety"),
+    "occupational_health": N_("occupational health"),
     "construction": N_("construction"),
-    "cost": N_("cost"),
-    "surveying": N_("surveying"),
-    "fire": N_("fire"),
-    "real_estate": N_("real_estate"),
+    "cost": N_("cost consulting"),
+    "surveying": N_("surveying and mapping"),
+    "fire": N_("fire safety"),
+    "real_estate": N_("real estate"),
     "transport": N_("transport"),
-    "lightning": N_("lightning"),
-    "planning": N_("planning"),
-    "social": N_("social"),
+    "lightning": N_("lightning protection"),
+    "planning": N_("engineering consulting"),
+    "social": N_("social stability risk"),
 }
 
 #: Organization kinds (`Organization.kind`, see `market.models.accounts.OrgKind`).
@@ -40,3 +41,32 @@ KIND_LABELS = {
     "expert": N_("expert"),
     "operator": N_("operator"),
 }
+
+#: Task statuses and lifecycle events (`market.lifecycle`), as shown in messages.
+STATUS_LABELS = {
+    "draft": N_("draft"), "open": N_("open for bids"), "deadline_passed": N_("deadline passed"),
+    "opened": N_("opened"), "failed": N_("failed selection"), "publicity": N_("publicity"),
+    "awarded": N_("awarded"), "contracted": N_("contracted"), "delivered": N_("delivered"),
+    "accepted": N_("accepted"), "closed": N_("closed"), "suspended": N_("suspended"),
+    "cancelled": N_("cancelled"), "terminated": N_("terminated"),
+}
+EVENT_LABELS = {
+    "publish": N_("published"), "open": N_("opened"), "fail": N_("declared failed"),
+    "start_publicity": N_("put in publicity"), "award": N_("awarded"),
+    "contract": N_("contracted"), "deliver": N_("delivered"), "accept": N_("accepted"),
+    "close": N_("closed"), "suspend": N_("suspended"), "resume": N_("resumed"),
+    "cancel": N_("cancelled"), "cancel_after_opening": N_("cancelled"),
+    "terminate": N_("terminated"),
+}
+_ALL = {**CATEGORY_LABELS, **KIND_LABELS, **STATUS_LABELS,
+        **{msgid: msgid for msgid in EVENT_LABELS.values()}}
+
+
+def is_label(value: object) -> bool:
+    """Whether a message parameter is a code (or event label) to show translated."""
+    return isinstance(value, str) and value in _ALL
+
+
+def label(code: object) -> str:
+    """The untranslated label (msgid) of a stored code; unknown values pass through."""
+    return _ALL.get(code, code) if isinstance(code, str) else str(code)

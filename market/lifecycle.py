@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from market import audit, clock
+from market.labels import EVENT_LABELS
 from market.models import Task
 from market.validation import N_, Forbidden, Message
 
@@ -80,7 +81,7 @@ def transition(session: Session, task: Task, event: str, *, actor_user_id: int |
     if current not in allowed:
         raise IllegalTransition(Message(
             N_("A task that is %(status)s cannot be %(event)s."),
-            {"status": current, "event": event}))
+            {"status": current, "event": EVENT_LABELS[event]}))
     if event == "resume":
         task.suspended_at = None
     else:

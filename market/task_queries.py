@@ -22,6 +22,18 @@ def load(session: Session, viewer: User | None, number: str) -> Task:
     return task
 
 
+def open_if_due(session: Session, tasks: list[Task]) -> bool:
+    """The lazy opening (DESIGN §4): announce each task whose deadline passed unopened; the
+    bidding package opens it under the task's row lock, in this session's transaction.
+    Returns True when something was announced, so the caller commits."""
+    from market import signals
+
+    due = [t for t in tasks if lifecycle.status(t) == lifecycle.DEADLINE_PASSED]
+    for task in due:
+        signals.task_due_for_opening.send(task, session=session)
+    return bool(due)
+
+
 def describe(session: Session, task: Task) -> dict:
     item = session.get(ServiceItem, task.service_item_id)
     applicant = session.get(Organization, task.applicant_org_id)

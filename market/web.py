@@ -55,8 +55,14 @@ def localized(obj: object, field: str) -> str:
 def translate(message: Message | str) -> str:
     if isinstance(message, str):
         return gettext(message)
+    from market.labels import is_label, label
+
     text = gettext(message.msgid)
-    return text % dict(message.params) if message.params else text
+    if not message.params:
+        return text
+    # Codes in parameters (a status, a category) are shown by their translated labels.
+    return text % {k: gettext(label(v)) if is_label(v) else v
+                   for k, v in message.params.items()}
 
 
 def translated_errors(exc: Invalid) -> dict[str, list[str]]:

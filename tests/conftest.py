@@ -59,14 +59,18 @@ def app_config(database_url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     from alembic import command
 
     from market import catalog, holidays
     from market.cli import alembic_config
     from wsgi import create_app
 
-    app = create_app(app_config(database_url))
+    keys = tmp_path_factory.mktemp("keys")
+    # Keys of the test session's own, so tests never write into the repository's instance/.
+    app = create_app(app_config(database_url, DRAW_SEED_KEY="test draw seed key",
+                                SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
+                                UPLOAD_DIR=str(keys / "uploads")))
     db = app.extensions["market.db"]
     with app.app_context():
         if db.dialect == "postgresql":

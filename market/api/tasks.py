@@ -23,6 +23,13 @@ def _task_json(task):
     return jsonify(task_queries.describe(db(), task))
 
 
+def _load(number: str):
+    task = task_queries.load(db(), viewer(), number)
+    if task_queries.open_if_due(db(), [task]):
+        db().commit()
+    return task
+
+
 @operation(api, "/tasks", "GET", summary="Published tasks (status filtered from timestamps)",
            tag="tasks", response=s.TaskPage, query={
                "status": "open, opened, failed, publicity, cancelled…",
@@ -38,6 +45,8 @@ def list_tasks():
         db(), status=request.args.get("status") or None,
         service_item=request.args.get("service_item") or None,
         cursor=int(cursor) if cursor and cursor.isdigit() else None, limit=limit)
+    if task_queries.open_if_due(db(), rows):
+        db().commit()
     return jsonify({"items": [task_queries.describe(db(), t) for t in rows],
                     "next_cursor": str(rows[-1].id) if more and rows else None})
 
@@ -54,7 +63,7 @@ def create_task():
 @operation(api, "/tasks/<number>", "GET", summary="A task (drafts: their applicant only)",
            tag="tasks", response=s.Task)
 def get_task(number: str):
-    return _task_json(task_queries.load(db(), viewer(), number))
+    return _task_json(_load(number))
 
 
 @operation(api, "/tasks/<number>", "PATCH", summary="Edit a draft", tag="tasks", body=s.TaskIn,
@@ -77,8 +86,7 @@ def publish_task(number: str):
 @operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log",
            tag="tasks")
 def list_amendments(number: str):
-    task = task_queries.load(db(), viewer(), number)
-    return jsonify({"items": task_queries.describe(db(), task)["amendments"]})
+    return jsonify({"items": task_queries.describe(db(), _load(number))["amendments"]})
 
 
 @operation(api, "/tasks/<number>/amendments", "POST", summary="Amend an open task (published in "

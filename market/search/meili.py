@@ -36,7 +36,6 @@ from market.search.text import (
 )
 
 
-
 class EngineFailed(RuntimeError):
     """A Meilisearch task ended in another state than `succeeded`."""
 
@@ -96,11 +95,13 @@ def settings(spec: IndexSpec) -> dict:
 
 class MeiliEngine:
     name = "meilisearch"
+    #: (url, index uid) whose settings this process has applied (see `ensure_settings`).
+    _settings_applied: set[tuple[str, str]] = set()
 
     def __init__(self, url: str, api_key: str | None = None, prefix: str = "",
                  timeout: float = 3):
         self.client = meilisearch.Client(url, api_key or None, timeout=timeout)
-        self.prefix = prefix
+        self.url, self.prefix = url, prefix
 
     def index(self, spec: IndexSpec):
         return self.client.index(self.prefix + spec.name)
@@ -115,6 +116,13 @@ class MeiliEngine:
         if not self._exists(spec):
             self._wait(self.client.create_index(self.prefix + spec.name, {"primaryKey": "id"}))
         self._wait(self.index(spec).update_settings(settings(spec)))
+        self._settings_applied.add((self.url, self.prefix + spec.name))
+
+    def ensure_settings(self, spec: IndexSpec) -> None:
+        """Apply the settings once per process before the first delivery to an index, so that
+        documents sent before any `search reindex` are filterable and sortable as specified."""
+        if (self.url, self.prefix + spec.name) not in self._settings_applied:
+            self.apply_settings(spec)
 
     def _exists(self, spec: IndexSpec) -> bool:
         try:

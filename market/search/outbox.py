@@ -95,6 +95,7 @@ def deliver(session: Session) -> int:
     for spec, index_rows, docs, gone, error in work:
         if error is None:
             try:
+                engine.ensure_settings(spec)
                 engine.put_many(spec, docs)
                 engine.delete_many(spec, gone)
             except ENGINE_ERRORS as exc:

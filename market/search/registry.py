@@ -152,7 +152,7 @@ def epoch(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp())
 
 
-# --- queries and results ---------------------------------------------------------------------------
+# --- queries and results --------------------------------------------------------------------
 
 RELEVANCE = "relevance"
 RELEVANCE_LABEL = N_("Relevance")

@@ -161,7 +161,7 @@ def parse_query(text: str, prefix: bool = False) -> ParsedQuery:
     return ParsedQuery(tuple(terms))
 
 
-# --- the embedded engines' query languages --------------------------------------------------------
+# --- the embedded engines' query languages ---------------------------------------------------
 
 def fts5_string(token: str) -> str:
     """An FTS5 string: double-quoted, inner double quotes doubled, so nothing is syntax."""
@@ -212,7 +212,7 @@ def pg_tsvector(weighted: Iterable[tuple[str, list[str]]]) -> str:
     return " ".join(f"{tsquery_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
 
 
-# --- highlighting ----------------------------------------------------------------------------------
+# --- highlighting -----------------------------------------------------------------------------
 
 #: Meilisearch is asked to wrap matches in these, so that the text can be escaped afterwards.
 PRE_TAG, POST_TAG = "\x02", "\x03"

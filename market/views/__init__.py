@@ -42,7 +42,12 @@ def init_views(app: Flask) -> None:
     for module in (public, auth, account, admin, regulator, tasks, search):
         app.register_blueprint(module.bp)
 
+    from flask_babel import gettext
+
+    from market.labels import label
+
     app.jinja_env.filters["yuan"] = fen_to_yuan
+    app.jinja_env.filters["label"] = lambda code: gettext(label(code))
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
     app.jinja_env.globals.update(

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from market import accounts, catalog, holidays
 from market.forms import CalendarDayForm, CatalogItemForm, OperatorAccountForm, attach_errors
+from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.permissions import is_operator
 from market.validation import Invalid, NotFound
@@ -33,7 +34,7 @@ def operator_required(view):
 @operator_required
 def create_account():
     form = OperatorAccountForm()
-    form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
+    form.categories.choices = [(c, gettext(label(c))) for c in CATEGORIES]
     errors: list[str] = []
     status = 200
     created = None
@@ -52,7 +53,7 @@ def create_account():
             created = {"user": user, "secret": secret,
                        "uri": accounts.provisioning_uri(user, secret) if secret else None}
             form = OperatorAccountForm(formdata=None)
-            form.categories.choices = [(c, gettext(c)) for c in CATEGORIES]
+            form.categories.choices = [(c, gettext(label(c))) for c in CATEGORIES]
     return render_template("market/admin_accounts.html", form=form, errors=errors,
                            created=created), status
 
@@ -68,7 +69,7 @@ def edit_item(code: str):
     if request.method == "GET":
         form.workflow_zh.data = "\n".join(item.workflow_zh)
         form.workflow_en.data = "\n".join(item.workflow_en)
-    form.category.choices = [(c, gettext(c)) for c in CATEGORIES]
+    form.category.choices = [(c, gettext(label(c))) for c in CATEGORIES]
     errors: list[str] = []
     status = 200
     if form.validate_on_submit():

@@ -52,8 +52,8 @@ def results():
     query = query.cleaned(spec)
     base = {"index": name, "q": query.text, "sort": query.sort, **query.filters}
     base = {k: v for k, v in base.items() if v not in ("", None, [])}
-    labels = {f: facet_labels(f, [v for v, _n in found.facets.get(f, [])] + query.filters.get(f, []))
-              for f in spec.filters}
+    labels = {f: facet_labels(f, [v for v, _n in found.facets.get(f, [])]
+                              + query.filters.get(f, [])) for f in spec.filters}
     sorts = {RELEVANCE: RELEVANCE_LABEL, **{k: s.label for k, s in spec.sorts.items()}}
     return render_template(
         "market/search.html", spec=spec, name=name, query=query, results=found,

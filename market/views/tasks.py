@@ -36,15 +36,20 @@ def _fill(form: TaskForm, task) -> None:
 
 def _load(number: str):
     try:
-        return task_queries.load(db(), viewer(), number)
+        task = task_queries.load(db(), viewer(), number)
     except NotFound:
         abort(404)
+    if task_queries.open_if_due(db(), [task]):
+        db().commit()
+    return task
 
 
 @bp.get("/tasks")
 def task_list():
     status = request.args.get("status") or None
     rows, _ = task_queries.public_list(db(), status=status, limit=100)
+    if task_queries.open_if_due(db(), rows):
+        db().commit()
     return render_template("market/tasks.html", rows=[task_queries.describe(db(), t)
                                                       for t in rows], status=status)
 

@@ -27,7 +27,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_searchoutbox'))
     )
     with op.batch_alter_table('searchoutbox', schema=None) as batch_op:
-        batch_op.create_index('ix_searchoutbox_pending', ['done_at', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_searchoutbox_pending', ['done_at', 'next_attempt_at'],
+                              unique=False)
 
     # The embedded full-text index (market.search.embedded). Not models: the `search_` prefix keeps
     # these tables out of the autogenerate comparison (market.db.include_object).
@@ -35,8 +36,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('index_name', sa.String(length=32), nullable=False),
     sa.Column('doc_id', sa.String(length=64), nullable=False),
-    sa.Column('data', sa.Text(), nullable=False),
+    # facets before data: SQLite reads a row's columns in order, and data can be long.
     sa.Column('facets', sa.Text(), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name='pk_search_document'),
     sa.UniqueConstraint('index_name', 'doc_id', name='uq_search_document_index_name')
     )

@@ -20,7 +20,8 @@ def test_the_engine_is_the_database_under_test(app, db):
     assert find(db, "service-items").engine == db.get_bind().dialect.name
 
 
-@pytest.mark.parametrize("words", ["环境影响评价", "影响评价", "环境影响", "环评", "长春", "长春市"])
+@pytest.mark.parametrize("words", ["环境影响评价", "影响评价", "环境影响", "环评", "长春",
+                                   "长春市"])
 def test_a_long_compound_is_found_by_its_inner_words_and_synonyms(db, agency, words):
     wanted = agency(description=EXAMPLE, qualifications=[f"{EXAMPLE}资质"])
     agency(name="吉林测绘有限公司", services=["SURVEYING-MAPPING"])

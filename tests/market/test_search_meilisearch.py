@@ -56,7 +56,8 @@ def test_reindex_applies_settings_and_meilisearch_answers_like_the_embedded_engi
     assert ids(find(db, "agencies", "", filters={"service_item": ["SWC-PLAN"]})) == [water]
     assert dict(find(db, "agencies", "").facets["service_item"]) == \
         {"SWC-PLAN": 1, "EIA-REPORT": 1}
-    injected = find(db, "agencies", "", filters={"service_item": ['x" OR service_item = "EIA-REPORT']})
+    injected = find(db, "agencies", "",
+                    filters={"service_item": ['x" OR service_item = "EIA-REPORT']})
     assert injected.total == 0 and not injected.fallback
 
 

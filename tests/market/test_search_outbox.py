@@ -90,6 +90,9 @@ class StubEngine:
     def __init__(self, fail: bool):
         self.fail, self.sent, self.deleted = fail, [], []
 
+    def ensure_settings(self, spec):
+        pass
+
     def put_many(self, spec, docs):
         if self.fail:
             raise EngineFailed("task 7 failed: invalid_document_id")
