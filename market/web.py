@@ -1,6 +1,8 @@
 """Glue between Flask and the domain services: the request's session, the viewer, languages."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import current_app, g, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -85,3 +87,34 @@ def task_policy():
 
     p = current_app.config["POLICY"]
     return TaskPolicy(**{f.name: p[f.name] for f in fields(TaskPolicy) if f.name in p})
+
+
+@dataclass
+class Submission:
+    """What became of a form submitted to a service: its result, or errors and a 422."""
+
+    ok: bool = False
+    result: object = None
+    errors: list[str] = field(default_factory=list)
+    status: int = 200
+
+
+def submit(form, action, renames: dict | None = None) -> Submission:
+    """Run `action()` (a service call) for a submitted form in the request's transaction.
+
+    Success commits; `Invalid` rolls back and puts each message on its field (the rest are
+    returned), `Forbidden` rolls back with its message; both answer 422 and keep what was typed.
+    """
+    from market.forms import attach_errors
+    from market.validation import Forbidden
+
+    try:
+        result = action()
+    except Invalid as exc:
+        db().rollback()
+        return Submission(errors=attach_errors(form, exc, translate, renames), status=422)
+    except Forbidden as exc:
+        db().rollback()
+        return Submission(errors=[translate(exc.message)], status=422)
+    db().commit()
+    return Submission(ok=True, result=result)

@@ -6,10 +6,10 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from market import accounts, agencies, serializers
-from market.forms import TokenForm, attach_errors
+from market.forms import TokenForm
 from market.models import OrgKind
-from market.validation import Forbidden, Invalid
-from market.web import db, translate, viewer, viewer_org
+from market.validation import Forbidden
+from market.web import Submission, db, submit, translate, viewer, viewer_org
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -20,23 +20,17 @@ def home():
     user, org = viewer(), viewer_org()
     form = TokenForm()
     new_token = None
-    errors: list[str] = []
-    status = 200
+    outcome = Submission()
     if form.validate_on_submit():
-        try:
-            _, new_token = accounts.create_token(db(), user, form.name.data)
-        except Invalid as exc:
-            db().rollback()
-            errors = attach_errors(form, exc, translate)
-            status = 422
-        else:
-            db().commit()
+        outcome = submit(form, lambda: accounts.create_token(db(), user, form.name.data))
+        if outcome.ok:
+            new_token = outcome.result[1]
             form = TokenForm(formdata=None)
     card = agencies.load_card(db(), org) if org.kind == OrgKind.agency else None
     return render_template(
         "market/account.html", user=user, org=serializers.organization(org, serializers.PRIVATE),
         card=card, tokens=accounts.tokens_of(db(), user), form=form, new_token=new_token,
-        errors=errors), status
+        errors=outcome.errors), outcome.status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

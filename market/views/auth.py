@@ -7,7 +7,7 @@ from flask_login import login_user, logout_user
 
 from market import accounts, agencies, catalog
 from market.extensions import limiter
-from market.forms import AgencyForm, EnterpriseForm, LoginForm, attach_errors
+from market.forms import AgencyForm, EnterpriseForm, LoginForm
 from market.login_limits import (
     ACCOUNT_LIMITS,
     ACCOUNT_SCOPE,
@@ -17,10 +17,19 @@ from market.login_limits import (
     failed_login,
     wait_message,
 )
-from market.validation import Invalid
-from market.web import db, policy, translate, viewer
+from market.web import Submission, db, policy, submit, translate, viewer
 
 bp = Blueprint("auth", __name__)
+
+
+def _new_session(user=None) -> None:
+    """A fresh session (on login and logout), keeping only the reader's language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    if user is not None:
+        login_user(user)
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,11 +56,7 @@ def login():
             form.form_errors.append(translate(exc.message))
             return render_template("market/login.html", form=form, needs_code=needs_code), 401
         db().commit()
-        lang = session.get("lang")
-        session.clear()  # a new session on login
-        if lang:
-            session["lang"] = lang
-        login_user(user)
+        _new_session(user)
         flash(gettext("Welcome, %(name)s.", name=user.name), "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("market/login.html", form=form, needs_code=needs_code)
@@ -59,14 +64,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    lang = session.get("lang")
     if viewer() is not None:
         accounts.end_sessions(db(), viewer())
         db().commit()
     logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _new_session()
     flash(gettext("You have logged out."), "info")
     return redirect(url_for("public.index"))
 
@@ -79,23 +81,16 @@ def register():
 @bp.route("/register/enterprise", methods=["GET", "POST"])
 def register_enterprise():
     form = EnterpriseForm()
-    errors: list[str] = []
-    status = 200
+    outcome = Submission()
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-        try:
-            user = accounts.register_enterprise(db(), data, policy())
-        except Invalid as exc:
-            db().rollback()
-            errors = attach_errors(form, exc, translate)
-            status = 422
-        else:
-            db().commit()
-            session.clear()
-            login_user(user)
+        outcome = submit(form, lambda: accounts.register_enterprise(db(), data, policy()))
+        if outcome.ok:
+            _new_session(outcome.result)
             flash(gettext("Your enterprise is registered."), "success")
             return redirect(url_for("account.home"))
-    return render_template("market/register_enterprise.html", form=form, errors=errors), status
+    return render_template("market/register_enterprise.html", form=form,
+                           errors=outcome.errors), outcome.status
 
 
 @bp.route("/register/agency", methods=["GET", "POST"])
@@ -105,8 +100,7 @@ def register_agency():
     choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}") for i in items]
     for entry in form.services.entries:
         entry.form.service_item.choices = choices
-    errors: list[str] = []
-    status = 200
+    outcome = Submission()
     if request.method == "POST" and form.validate():
         for button, field in (("add_service", form.services),
                               ("add_professional", form.professionals),
@@ -116,23 +110,17 @@ def register_agency():
                 if button == "add_service":
                     field.entries[-1].form.service_item.choices = choices
                 return render_template("market/register_agency.html", form=form,
-                                       errors=errors, items=items)
-        try:
-            user = agencies.register_agency(db(), form.to_data(), policy())
-        except Invalid as exc:
-            db().rollback()
-            errors = attach_errors(form, exc, translate)
-            status = 422
-        else:
-            db().commit()
-            session.clear()
-            login_user(user)
+                                       errors=[], items=items)
+        outcome = submit(form, lambda: agencies.register_agency(db(), form.to_data(), policy()))
+        if outcome.ok:
+            _new_session(outcome.result)
             flash(gettext("Your agency is registered and listed in the directory."), "success")
-            return redirect(url_for("public.agency_profile", agency_id=user.organization_id))
+            return redirect(url_for("public.agency_profile",
+                                    agency_id=outcome.result.organization_id))
     elif request.method == "POST":
-        errors = [gettext("The form has expired; please submit it again.")] \
-            if "csrf_token" in form.errors else []
-        status = 422
-    return render_template("market/register_agency.html", form=form, errors=errors,
-                           items=items), status
+        outcome = Submission(status=422, errors=[
+            gettext("The form has expired; please submit it again.")]
+            if "csrf_token" in form.errors else [])
+    return render_template("market/register_agency.html", form=form, errors=outcome.errors,
+                           items=items), outcome.status
 

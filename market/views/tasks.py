@@ -7,11 +7,11 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from market import catalog, lifecycle, task_queries, tasks
-from market.forms import AmendForm, ReasonForm, TaskForm, attach_errors
+from market.forms import AmendForm, ReasonForm, TaskForm
 from market.permissions import is_regulator
 from market.validation import Forbidden, Invalid, NotFound
 from market.views import fen_to_yuan
-from market.web import db, task_policy, translate, viewer, viewer_org
+from market.web import Submission, db, submit, task_policy, translate, viewer, viewer_org
 
 bp = Blueprint("tasks", __name__)
 RENAMES = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
@@ -89,24 +89,20 @@ def task_form(number: str | None = None):
     _choices(form)
     if task is not None and request.method == "GET":
         _fill(form, task)
-    errors: list[str] = []
-    status = 200
+    outcome = Submission()
     if form.validate_on_submit():
-        try:
-            if task is None:
-                task = tasks.create_draft(db(), viewer(), form.to_data(), task_policy())
-            else:
-                tasks.update_draft(db(), viewer(), number, form.to_data(), task_policy())
-        except (Invalid, Forbidden) as exc:
-            db().rollback()
-            errors = attach_errors(form, exc, translate, RENAMES) if isinstance(exc, Invalid) \
-                else [translate(exc.message)]
-            status = 422
+        if task is None:
+            outcome = submit(form, lambda: tasks.create_draft(db(), viewer(), form.to_data(),
+                                                              task_policy()), RENAMES)
         else:
-            db().commit()
+            outcome = submit(form, lambda: tasks.update_draft(db(), viewer(), number,
+                                                              form.to_data(), task_policy()),
+                             RENAMES)
+        if outcome.ok:
             flash(gettext("Draft saved. Publish it when it is ready."), "success")
-            return redirect(url_for("tasks.task_detail", number=task.number))
-    return render_template("market/task_form.html", form=form, task=task, errors=errors), status
+            return redirect(url_for("tasks.task_detail", number=outcome.result.number))
+    return render_template("market/task_form.html", form=form, task=task,
+                           errors=outcome.errors), outcome.status
 
 
 def _act(number: str, action, success: str):
