@@ -41,6 +41,26 @@ def status(task: Task, now: datetime | None = None) -> str:
     return OPEN if now < task.deadline_at else DEADLINE_PASSED
 
 
+def status_clause(name: str, now: datetime):
+    """A SQL condition selecting the tasks whose `status()` at `now` is `name` (same precedence),
+    so lists filter by status from timestamps at query time."""
+    from sqlalchemy import and_
+
+    attrs = [attr for attr, _ in _BY_TIMESTAMP]
+    for i, (attr, status_name) in enumerate(_BY_TIMESTAMP):
+        if status_name == name:
+            return and_(*(getattr(Task, a).is_(None) for a in attrs[:i]),
+                        getattr(Task, attr).is_not(None))
+    unset = [getattr(Task, a).is_(None) for a in attrs]
+    if name == DRAFT:
+        return and_(*unset, Task.published_at.is_(None))
+    if name == OPEN:
+        return and_(*unset, Task.published_at.is_not(None), Task.deadline_at > now)
+    if name == DEADLINE_PASSED:
+        return and_(*unset, Task.published_at.is_not(None), Task.deadline_at <= now)
+    raise ValueError(f"unknown task status {name!r}")
+
+
 def sealed(task: Task) -> bool:
     """Bids stay sealed until the task is opened — not merely until the deadline (DESIGN §4)."""
     return task.opened_at is None

@@ -1,6 +1,7 @@
 """Reading tasks for pages and the API: who may see a task, and the lists each audience gets."""
 from __future__ import annotations
 
+from sqlalchemy import false
 from sqlmodel import Session, select
 
 from market import lifecycle, serializers
@@ -54,14 +55,14 @@ def public_list(session: Session, *, status: str | None = None, service_item: st
     if service_item:
         query = query.join(ServiceItem, ServiceItem.id == Task.service_item_id).where(
             ServiceItem.code == service_item)
-    if status == lifecycle.OPEN:
-        query = query.where(Task.deadline_at > now(), Task.cancelled_at.is_(None),
-                            Task.suspended_at.is_(None))
+    if status:
+        try:
+            query = query.where(lifecycle.status_clause(status, now()))
+        except ValueError:
+            query = query.where(false())  # an unknown status matches nothing
     if cursor is not None:
         query = query.where(Task.id < cursor)
     rows = list(session.exec(query.order_by(Task.id.desc()).limit(limit + 1)))
-    if status and status != lifecycle.OPEN:
-        rows = [t for t in rows if lifecycle.status(t) == status]
     return rows[:limit], len(rows) > limit
 
 

@@ -284,3 +284,22 @@ def test_public_task_page_shows_the_change_log(client, db, enterprise):
     page = client.get(f"/tasks/{task.number}?lang=en").get_data(as_text=True)
     assert "延长服务期限" in page
     assert db.exec(TaskAmendment.__table__.select()).first() is not None
+
+
+def test_status_filter_in_sql_agrees_with_the_status_function(db, enterprise, frozen):
+    from sqlmodel import select
+
+    drafts = tasks.create_draft(db, enterprise, task_data())
+    published = tasks.create_draft(db, enterprise, task_data())
+    tasks.publish(db, enterprise, published.number)
+    cancelled = tasks.create_draft(db, enterprise, task_data())
+    tasks.cancel(db, enterprise, cancelled.number, "不再需要")
+    db.flush()
+    for moment in (frozen.now(), published.deadline_at):
+        frozen.set(moment)
+        for name in (lifecycle.DRAFT, lifecycle.OPEN, lifecycle.DEADLINE_PASSED,
+                     lifecycle.CANCELLED, lifecycle.OPENED):
+            found = set(db.exec(select(Task.id).where(lifecycle.status_clause(name, moment))))
+            expected = {t.id for t in (drafts, published, cancelled)
+                        if lifecycle.status(t, moment) == name}
+            assert found == expected, (name, moment)
