@@ -8,6 +8,9 @@ Imports `market`, never `ratings`. Services (plain functions over a SQLModel ses
 - `bidding.marking`: a panellist's declaration, recusal and marks (`scoring`);
 - `bidding.selection`: the methods, the ranking and the award candidate;
 - `bidding.draws`: making draws, the public draw record and its verification.
+
+What each audience sees is decided in `bidding.serializers`; `bidding.views` (pages) and
+`bidding.api` (JSON under /api/v1) only call the services and these serializers.
 """
 from __future__ import annotations
 
@@ -27,3 +30,10 @@ def init_app(app: Flask) -> None:
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     jobs.register_bidding_jobs(app)
     cli.init_app(app)
+    from bidding import api, views
+    from market.extensions import csrf
+
+    # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+    views.init_views(app)

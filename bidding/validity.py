@@ -30,6 +30,8 @@ def _request_for(session: Session, bid_id: int) -> tuple[Task, Bid, ExplanationR
     if bid is None:
         raise NotFound()
     task = lock_task(session, session.get(Task, bid.task_id).number)
+    if lifecycle.sealed(task):
+        raise NotFound()  # before opening, a bid must not be told apart from no bid at all
     request = session.exec(select(ExplanationRequest).where(
         ExplanationRequest.bid_id == bid.id)).first()
     if request is None:

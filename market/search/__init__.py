@@ -9,7 +9,10 @@
   fallback has data.
 - `register_index(IndexSpec)` — how a package adds an index (see `market.search.registry`).
 
-The engines know nothing of Flask; only `meilisearch_config()` reads the app's configuration.
+The engines know nothing of Flask; only `meilisearch_config()` reads the app's configuration
+(MEILISEARCH_URL, MEILISEARCH_KEY, MEILISEARCH_INDEX_PREFIX = "zjm_", MEILISEARCH_TIMEOUT = 3 s),
+so the outbox is written by code running in an application context — requests, CLI commands and
+the scheduler's sweeps all do.
 """
 from __future__ import annotations
 
@@ -170,7 +173,7 @@ def suggest(session: Session, text: str, limit: int = 5,
     out = []
     for name in names or REGISTRY:
         spec = get_index(name)
-        results = search(session, name, Query(text=text, per_page=limit))
+        results = search(session, name, Query(text=text, per_page=limit, facets=False))
         out.extend((spec, hit) for hit in results.hits)
     return out
 

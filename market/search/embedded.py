@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import bindparam, text
@@ -66,9 +67,19 @@ def filter_token(field: str, value: str) -> str:
 
 
 def _facets_string(spec: IndexSpec, doc: Document) -> str:
-    pairs = sorted({(name, str(v)) for name in spec.filters for v in doc.terms.get(name) or []
+    pairs = sorted({(name, str(v).replace(_FIELD_SEP, " ").replace(_VALUE_SEP, " "))
+                    for name in spec.filters for v in doc.terms.get(name) or []
                     if v not in (None, "")})
     return _FIELD_SEP.join(f"{n}{_VALUE_SEP}{v}" for n, v in pairs)
+
+
+def _multi_values(template: str, rows: list[dict]) -> tuple[str, dict]:
+    """`(:a, :b), (:a, :b)…` with the parameters of each row renamed `a_0`, `b_0`…"""
+    groups, params = [], {}
+    for i, row in enumerate(rows):
+        groups.append(re.sub(r":(\w+)", rf":\1_{i}", template))
+        params.update({f"{k}_{i}": v for k, v in row.items()})
+    return ", ".join(groups), params
 
 
 def _condition_sql(c: Condition, key: str, i: int) -> tuple[str, dict]:
@@ -101,6 +112,7 @@ class EmbeddedEngine:
         self.put_many(spec, [doc])
 
     def put_many(self, spec: IndexSpec, docs: list[Document]) -> None:
+        docs = list({d.id: d for d in docs}.values())  # one upsert may touch a row only once
         for start in range(0, len(docs), BATCH):
             self._put_batch(spec, docs[start:start + BATCH])
 
@@ -116,23 +128,20 @@ class EmbeddedEngine:
         rows = [{"ix": spec.name, "doc_id": d.id, "facets": _facets_string(spec, d),
                  "data": json.dumps(d.text, ensure_ascii=False)} for d in docs]
         if self.sqlite:
-            upsert = text("INSERT INTO search_document (index_name, doc_id, data, facets) "
-                          "VALUES (:ix, :doc_id, :data, :facets) "
-                          "ON CONFLICT (index_name, doc_id) "
-                          "DO UPDATE SET data = excluded.data, facets = excluded.facets")
+            columns, values, tsv = "index_name, doc_id, data, facets", \
+                "(:ix, :doc_id, :data, :facets)", ""
         else:
             for row in rows:
                 row["tsv"] = pg_tsvector(weighted[row["doc_id"]] +
                                          [("D", ["~" + t for t in filters[row["doc_id"]]])])
-            upsert = text("INSERT INTO search_document (index_name, doc_id, data, facets, tsv) "
-                          "VALUES (:ix, :doc_id, :data, :facets, CAST(:tsv AS tsvector)) "
-                          "ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
-                          "facets = excluded.facets, tsv = excluded.tsv")
-        execute(upsert, rows)
-        ids = dict(execute(
-            text("SELECT doc_id, id FROM search_document WHERE index_name = :ix "
-                 "AND doc_id IN :doc_ids").bindparams(bindparam("doc_ids", expanding=True)),
-            {"ix": spec.name, "doc_ids": [d.id for d in docs]}).all())
+            columns, values, tsv = "index_name, doc_id, data, facets, tsv", \
+                "(:ix, :doc_id, :data, :facets, CAST(:tsv AS tsvector))", ", tsv = excluded.tsv"
+        # One multi-row upsert that returns the ids (no second look-up, no executemany).
+        sql, params = _multi_values(values, rows)
+        ids = dict(execute(text(
+            f"INSERT INTO search_document ({columns}) VALUES {sql} "
+            f"ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
+            f"facets = excluded.facets{tsv} RETURNING doc_id, id"), params).all())
         self._delete_rows(list(ids.values()), documents=False)
         if self.sqlite:
             fts_rows = []
@@ -143,13 +152,15 @@ class EmbeddedEngine:
                     key = weight.lower()
                     row[key] = (row[key] + " " + " ".join(tokens)).strip()
                 fts_rows.append(row)
-            execute(text("INSERT INTO search_fts (rowid, ix, f, a, b, c, d) "
-                         "VALUES (:rowid, :ix, :f, :a, :b, :c, :d)"), fts_rows)
+            sql, params = _multi_values("(:rowid, :ix, :f, :a, :b, :c, :d)", fts_rows)
+            execute(text(f"INSERT INTO search_fts (rowid, ix, f, a, b, c, d) VALUES {sql}"),
+                    params)
         numbers = [{"id": ids[d.id], "ix": spec.name, "f": name, "v": int(d.numbers[name])}
                    for d in docs for name in spec.numbers if d.numbers.get(name) is not None]
-        if numbers:
+        for start in range(0, len(numbers), BATCH):
+            sql, params = _multi_values("(:id, :ix, :f, :v)", numbers[start:start + BATCH])
             execute(text("INSERT INTO search_number (document_id, index_name, field, value) "
-                         "VALUES (:id, :ix, :f, :v)"), numbers)
+                         f"VALUES {sql}"), params)
 
     def _delete_rows(self, ids: list[int], documents: bool) -> None:
         if not ids:
@@ -230,52 +241,67 @@ class EmbeddedEngine:
     def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime
                ) -> Results:
         source, where, key, params = self._matched(spec, query, parsed, now)
-        execute = self.session.execute
-        # One pass gives the total and every facet: each document is one group of values.
-        join = f" CROSS JOIN search_document d ON d.id = {key}" if self.sqlite else ""
+        score, order, python_order = self._order(spec, query, parsed, key, params)
+        params.update(limit=query.per_page, offset=(query.page - 1) * query.per_page)
+        join = f" {self.join} search_document d ON d.id = {key}" if self.sqlite else ""
+        facets_sql = "d.facets"
+        if not query.facets:  # then no need to read the documents' rows at all
+            join, facets_sql = "", "CAST(NULL AS TEXT)"
+        # One pass over the matches: each document's facet values (one group per combination)
+        # give the total and every facet count; the same rows, ranked, give the page.
+        sql = (f"WITH m AS MATERIALIZED (SELECT {key} AS rid, {facets_sql} AS facets, "
+               f"{score} AS score FROM {source}{join} WHERE {where}) "
+               f"SELECT 0, facets, count(*), CAST(NULL AS INTEGER), "
+               f"CAST(NULL AS DOUBLE PRECISION) FROM m GROUP BY facets "
+               f"UNION ALL SELECT * FROM (SELECT 1, CAST(NULL AS TEXT), CAST(NULL AS BIGINT), "
+               f"rid, CAST(score AS DOUBLE PRECISION) FROM m "
+               f"ORDER BY {order.format(score='score', rid='rid')} "
+               f"LIMIT :limit OFFSET :offset) p")
         counts: Counter = Counter()
-        total = 0
-        for facets, count in execute(text(f"SELECT d.facets, count(*) FROM {source}{join} "
-                                          f"WHERE {where} GROUP BY d.facets"), params):
+        total, page = 0, []
+        for part, facets, count, rid, rank in self.session.execute(text(sql), params):
+            if part == 1:
+                page.append((rid, rank))
+                continue
             total += count
             for pair in filter(None, (facets or "").split(_FIELD_SEP)):
                 name, _sep, value = pair.partition(_VALUE_SEP)
                 counts[(name, value)] += count
-        facets: dict[str, dict[str, int]] = {name: {} for name in spec.filters}
+        facet_counts: dict[str, dict[str, int]] = {name: {} for name in spec.filters}
         for (name, value), count in counts.items():
-            if name in facets:
-                facets[name][value] = count
-        rows = []
-        if total:
-            score, order = self._order(spec, query, parsed, key, params)
-            params.update(limit=query.per_page, offset=(query.page - 1) * query.per_page)
-            # Rank the matches by id and score alone; read the text of one page only.
-            rows = execute(text(
-                f"SELECT d.doc_id, d.data FROM (SELECT m.rid, m.score FROM (SELECT {key} AS rid, "
-                f"{score} AS score FROM {source} WHERE {where}) m "
-                f"ORDER BY {order.format(score='m.score', rid='m.rid')} "
-                f"LIMIT :limit OFFSET :offset) f {self.join} search_document d ON d.id = f.rid "
-                f"ORDER BY {order.format(score='f.score', rid='f.rid')}"), params).all()
+            if name in facet_counts:
+                facet_counts[name][value] = count
+        page.sort(key=python_order)
+        rows = {}
+        if page:
+            rows = {rid: (doc_id, data) for rid, doc_id, data in self.session.execute(
+                text("SELECT id, doc_id, data FROM search_document WHERE id IN :ids")
+                .bindparams(bindparam("ids", expanding=True)), {"ids": [r for r, _s in page]})}
         marks = parsed.marks()
-        hits = [self._hit(spec, str(doc_id), json.loads(data), marks) for doc_id, data in rows]
-        return Results(hits, total, query.page, query.per_page, sorted_facets(facets),
+        hits = [self._hit(spec, str(rows[rid][0]), json.loads(rows[rid][1]), marks)
+                for rid, _score in page if rid in rows]
+        return Results(hits, total, query.page, query.per_page, sorted_facets(facet_counts),
                        engine=self.name)
 
     def _order(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, key: str,
-               params: dict) -> tuple[str, str]:
-        """The score expression and the ORDER BY template ({score}, {rid})."""
+               params: dict) -> tuple[str, str, Callable]:
+        """The score expression, the ORDER BY template ({score}, {rid}), and the same order as
+        a sort key of (rid, score) pairs."""
         if query.sort != RELEVANCE:
             option = spec.sorts[query.sort]
             params["sort_field"] = option.field
             score = (f"(SELECT n.value FROM search_number n WHERE n.document_id = {key} "
                      f"AND n.field = :sort_field)")
-            direction = "DESC" if option.descending else "ASC"
-            return score, f"({{score}} IS NULL), {{score}} {direction}, {{rid}} DESC"
+            sign = -1 if option.descending else 1
+            return (score, f"({{score}} IS NULL), {{score}} {'DESC' if sign < 0 else 'ASC'}, "
+                           f"{{rid}} DESC",
+                    lambda r: (r[1] is None, sign * (r[1] or 0), -r[0]))
         if parsed.empty:
-            return "0", "{rid} DESC"
-        if self.sqlite:
-            return BM25, "{score}, {rid} DESC"
-        return "ts_rank(d.tsv, CAST(:words AS tsquery))", "{score} DESC, {rid} DESC"
+            return "0", "{rid} DESC", lambda r: -r[0]
+        if self.sqlite:  # bm25: lower is better
+            return BM25, "{score}, {rid} DESC", lambda r: (r[1], -r[0])
+        return ("ts_rank(d.tsv, CAST(:words AS tsquery))", "{score} DESC, {rid} DESC",
+                lambda r: (-r[1], -r[0]))
 
     @staticmethod
     def _hit(spec: IndexSpec, doc_id: str, data: dict, marks: set[str]) -> Hit:

@@ -157,7 +157,7 @@ class MeiliEngine:
                ) -> Results:
         params: dict = {
             "page": query.page, "hitsPerPage": query.per_page,
-            "facets": list(spec.filters),
+            "facets": list(spec.filters) if query.facets else [],
             "attributesToRetrieve": ["id", *(f.name for f in spec.searchable)],
             "attributesToHighlight": list(spec.highlighted),
             "highlightPreTag": PRE_TAG, "highlightPostTag": POST_TAG,

@@ -7,7 +7,9 @@ whose answer changes with time alone (open/closed, suspended…). A state is nev
 set of conditions on stored timestamps evaluated against the clock when the query runs.
 
 Adding an index (e.g. tasks) is registering a spec, and calling `market.search.index(session,
-name, id)` in the transaction of every change to a record; nothing else changes.
+name, id)` in the transaction of every change to a record; nothing else changes. A builder puts
+into a document only what the public may read at any time: an index is public (suggestions, the
+API), so a sealed fact — that a task has bids, how many, from whom — must never reach it.
 """
 from __future__ import annotations
 
@@ -166,6 +168,8 @@ class Query:
     sort: str = RELEVANCE
     page: int = 1
     per_page: int = 20
+    #: Count the facet values of the matches (suggestions need the first few hits only).
+    facets: bool = True
 
     @classmethod
     def from_args(cls, args, spec: IndexSpec, per_page: int) -> Query:
@@ -199,7 +203,7 @@ class Query:
             sort = spec.browse_sort
         per_page = max(1, min(MAX_PER_PAGE, int(self.per_page)))
         page = max(1, min(int(self.page), MAX_OFFSET // per_page))
-        return Query(self.text or "", filters, sort, page, per_page)
+        return Query(self.text or "", filters, sort, page, per_page, self.facets)
 
 
 @dataclass

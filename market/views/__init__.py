@@ -34,6 +34,23 @@ def isodate_shanghai(value: str | None) -> str:
     return shanghai_time(datetime.fromisoformat(value))
 
 
+def task_panels(task) -> list:
+    """Sections other packages add to the task page, without market importing them: each appends
+    a callable (task -> HTML) to ``app.extensions["market.task_panels"]``."""
+    from flask import current_app
+
+    return [panel(task) for panel in current_app.extensions.get("market.task_panels", [])]
+
+
+def nav_links(org) -> list:
+    """Header links other packages add: callables (organization or None -> [(url, text)]) in
+    ``app.extensions["market.nav_links"]``."""
+    from flask import current_app
+
+    return [link for links in current_app.extensions.get("market.nav_links", [])
+            for link in links(org)]
+
+
 def init_views(app: Flask) -> None:
     from market import web
     from market.models.catalog import CATEGORIES
@@ -53,4 +70,5 @@ def init_views(app: Flask) -> None:
     app.jinja_env.globals.update(
         localized=web.localized, lang=web.lang, viewer_org=web.viewer_org,
         categories=CATEGORIES, translate=web.translate,
+        task_panels=task_panels, nav_links=nav_links,
     )

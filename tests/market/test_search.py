@@ -129,6 +129,12 @@ def test_relevance_puts_a_name_match_before_a_description_match(db, agency):
     assert ids(find(db, "agencies", "水土保持")) == [in_name, in_description]
 
 
+def test_suggestions_skip_the_facets_but_not_the_total(db, agency):
+    agency(name="甲环评公司")
+    found = find(db, "agencies", "环评", facets=False)
+    assert found.total == 1 and all(values == [] for values in found.facets.values())
+
+
 def test_pages_split_the_results_without_overlap(db, agency):
     made = {agency(name=f"第{n}环评公司") for n in range(7)}
     pages = [find(db, "agencies", "环评", page=p, per_page=3) for p in (1, 2, 3)]

@@ -1,0 +1,61 @@
+"""HTML forms of bidding (Flask-WTF: CSRF and rendering). The rules are the services'; forms
+carry the fields and turn yuan into fen."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+
+from market.forms import yuan_to_fen
+
+NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class BidForm(FlaskForm):
+    """A bid; for a `random` task the page leaves out the price (the sign-up is at the fixed
+    fee)."""
+
+    price = StringField(_l("Price (yuan)"), render_kw={"inputmode": "decimal",
+                                                      "autocomplete": "off"})
+    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
+    proposal_text = TextAreaField(_l("Technical proposal"), render_kw={"rows": 8})
+    submit = SubmitField(_l("Submit the sealed bid"))
+
+    def to_data(self) -> dict:
+        return {"price_fen": yuan_to_fen(self.price.data),
+                "duration_days": (self.duration_days.data or "").strip() or None,
+                "proposal_text": self.proposal_text.data or ""}
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw my bid"))
+
+
+class ExplanationForm(FlaskForm):
+    explanation = TextAreaField(_l("Written explanation of the price"), render_kw={"rows": 5})
+    submit = SubmitField(_l("Send the explanation"))
+
+
+class ValidityForm(FlaskForm):
+    decision = RadioField(_l("Decision"), choices=[
+        ("accept", _l("Accept the explanation: the bid is valid")),
+        ("reject", _l("Rule the bid invalid"))], validate_choice=False)
+    reason = TextAreaField(_l("Reason (published)"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Publish the decision"))
+
+
+class DeclarationForm(FlaskForm):
+    statement = TextAreaField(_l("Statement (optional)"), render_kw={"rows": 2})
+    submit = SubmitField(_l("I declare no conflict of interest with any bidder"))
+
+
+class RecusalForm(FlaskForm):
+    statement = TextAreaField(_l("Conflict of interest (published)"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Recuse myself"))
+
+
+class MarkForm(FlaskForm):
+    bid = HiddenField()
+    mark = StringField(_l("Mark (0–100)"), render_kw=NUMERIC)
+    comment = TextAreaField(_l("Comment (published with the result)"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Give the mark"))

@@ -1,0 +1,260 @@
+"""Request and response shapes of bidding's JSON API (for the OpenAPI document and type checks).
+
+The rules (ranges, lengths, who may do what) are the services'; these models fix the shape only.
+What each audience sees is decided by `bidding.serializers`; the response models describe the
+largest view, so fields an audience may not see are optional.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests --------------------------------------------------------------------------------------
+
+class BidIn(Strict):
+    """A bid, or for a `random` task a sign-up (price omitted or equal to the fixed fee)."""
+
+    price_fen: int | None = Field(None, description="Price in fen (1 yuan = 100 fen)")
+    duration_days: int | None = Field(None, description="Days to deliver, ≤ the task's limit")
+    proposal_text: str | None = Field(None, description="Technical proposal (hashed into the "
+                                      "receipt in NFC with LF line breaks)")
+    attachment_sha256s: list[str] = Field(default_factory=list,
+                                          description="Lowercase hex SHA-256 of each file")
+
+
+class ExplanationIn(Strict):
+    explanation: str | None = None
+
+
+class ValidityIn(Strict):
+    accept: StrictBool = Field(description="true: accept the explanation (the bid is valid); "
+                               "false: rule the bid invalid")
+    reason: str | None = Field(None, description="Published with the decision")
+
+
+class StatementIn(Strict):
+    statement: str | None = None
+
+
+class MarkIn(Strict):
+    bid_id: str = Field(description="The bid's public identifier: its receipt")
+    mark: int | None = Field(None, description="0–100")
+    comment: str | None = None
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+class Acknowledgement(BaseModel):
+    content: dict = Field(description="The receipt content: recompute the receipt as "
+                          "hex(SHA-256(RFC 8785 JSON of it))")
+    receipt: str
+    signature: str = Field(description="Base64 Ed25519 signature over the receipt's 64 ASCII "
+                           "characters")
+    public_key_pem: str
+    version: int
+    submitted_at: str
+
+
+class Withdrawal(BaseModel):
+    receipt: str
+    withdrawn_at: str | None
+
+
+class Message(BaseModel):
+    msgid: str
+    params: dict
+    text: str
+
+
+class Validity(BaseModel):
+    state: str = Field(description="valid, invalid or pending")
+    ground: str | None
+    messages: list[Message]
+    reason: str | None
+    decided_at: str | None
+
+
+class Explanation(BaseModel):
+    requested_at: str | None
+    due_at: str | None
+    explained: bool
+    explained_at: str | None
+    decision: str | None
+    decision_reason: str | None
+    decided_at: str | None
+    explanation: str | None = None
+    tests: list[dict] | None = None
+
+
+class AgencyRef(BaseModel):
+    id: int
+    name: str
+    uscc: str | None
+
+
+class BidEntry(BaseModel):
+    id: str = Field(description="The bid's public identifier: its receipt")
+    receipt: str
+    agency: AgencyRef
+    own: bool
+    validity: Validity
+    explanation: Explanation | None
+    price_fen: int | None = None
+    duration_days: int | None = None
+    version: int | None = None
+    submitted_at: str | None = None
+    proposal_text: str | None = None
+    proposal_sha256: str | None = None
+    attachments: list[str] | None = None
+    credit_snapshot_milli: int | None = None
+
+
+class TaskBids(BaseModel):
+    """Before opening the same answer for everyone, whatever the bids: `sealed` true, no items."""
+
+    task: str
+    sealed: bool
+    opens_after: str | None
+    opened_at: str | None
+    prices_public: bool
+    items: list[BidEntry]
+    validity_final_at: str | None = None
+    audience: str | None = None
+
+
+class ReceiptEntry(BaseModel):
+    version: int
+    receipt: str
+    content: dict
+    jcs: str = Field(description="The RFC 8785 text whose SHA-256 is the receipt")
+    signature: str
+    submitted_at: str | None
+    withdrawn_at: str | None
+
+
+class MyBidOnTask(BaseModel):
+    task: str
+    method: str
+    status: str
+    deadline_at: str | None
+    fixed_fee_fen: int | None
+    price_cap_fen: int | None
+    can_bid: bool
+    can_change: bool
+    can_withdraw: bool
+    reasons: list[Message] = Field(description="Why the agency cannot bid now")
+    bid: dict | None
+    receipts: list[ReceiptEntry]
+    public_key_pem: str
+
+
+class MyBid(BaseModel):
+    task: str
+    title: str
+    method: str
+    status: str
+    deadline_at: str | None
+    receipt: str
+    version: int
+    price_fen: int
+    duration_days: int
+    submitted_at: str | None
+    withdrawn_at: str | None
+    validity: Validity | None
+    rank: int | None
+    award_candidate: bool
+
+
+class MyBidList(BaseModel):
+    items: list[MyBid]
+
+
+class RankingEntry(BaseModel):
+    rank: int
+    id: str
+    receipt: str
+    agency: AgencyRef
+    price_fen: int
+    duration_days: int
+    numbers: dict = Field(description="Every number of the place, exact fractions as strings")
+    tie_purpose: str | None
+    award_candidate: bool
+
+
+class Result(BaseModel):
+    task: str
+    title: str
+    method: str
+    status: str
+    min_bids: int
+    price_cap_fen: int | None
+    fixed_fee_fen: int | None
+    weights: dict | None
+    opened_at: str | None
+    publicity_at: str | None
+    publicity_ends_at: str | None
+    failed_at: str | None
+    published: bool
+    ranking: list[RankingEntry]
+    award_candidate: dict | None
+    revoked: list[dict]
+    panel: list[dict]
+    draws: list[dict]
+    valid_bids: int | None
+
+
+class DrawRecord(BaseModel):
+    task_number: str
+    commitment: str | None
+    receipts: list[dict]
+    draws: list[dict]
+    seed_hex: str | None = None
+    key_hex: str | None = None
+
+
+class PublicKey(BaseModel):
+    algorithm: str
+    public_key_pem: str
+    signed_message: str
+
+
+class PanelBid(BaseModel):
+    id: str
+    receipt: str
+    agency: AgencyRef
+    duration_days: int
+    proposal_text: str
+    attachments: list[str]
+    mark: int | None
+    comment: str | None
+
+
+class Panel(BaseModel):
+    task: str
+    title: str
+    status: str
+    position: int
+    called_at: str | None
+    declared_at: str | None
+    recused_at: str | None
+    statement: str | None
+    can_declare: bool
+    can_recuse: bool
+    can_mark: bool
+    bids: list[PanelBid]
+
+
+class PanelList(BaseModel):
+    items: list[Panel]
+
+
+class Mark(BaseModel):
+    task: str
+    bid_id: str
+    mark: int
+    comment: str | None
+    marked_at: str
