@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from market import audit, clock
+from market import audit, clock, search
 from market.labels import EVENT_LABELS
 from market.models import Task
 from market.validation import N_, Forbidden, Message
@@ -107,6 +107,8 @@ def transition(session: Session, task: Task, event: str, *, actor_user_id: int |
     else:
         setattr(task, attr, now)
     session.add(task)
+    session.flush()
+    search.index(session, "tasks", task.id)
     audit.record(session, f"task.{event}", "task", task.number, data or {},
                  actor_user_id=actor_user_id, actor_org_id=actor_org_id)
     return status(task, now)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from market import audit, clock, holidays, lifecycle, signals
+from market import audit, clock, holidays, lifecycle, search, signals
 from market.accounts import require_kind
 from market.models import (
     Organization,
@@ -319,6 +319,7 @@ def amend(session: Session, actor: User, number: str, data: dict,
     session.add(task)
     session.add(amendment)
     session.flush()
+    search.index(session, "tasks", task.id)
     audit.record(session, "task.amended", "task", task.number,
                  {"changes": diff, "deadline_extended_to": extended.isoformat() if extended
                   else None}, actor_user_id=actor.id, actor_org_id=applicant.id)

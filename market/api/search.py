@@ -106,3 +106,11 @@ def search_suggest():
                           "title_html": str(hit.highlights.get(title_field, "")),
                           "url": url_for(endpoint, **url_args) if endpoint else None})
     return jsonify({"items": items})
+
+
+def tasks_by_id(ids: list[str]) -> dict[str, dict]:
+    from market import task_queries
+    from market.models import Task
+
+    rows = db().exec(select(Task).where(Task.id.in_([int(i) for i in ids]))).all()
+    return {str(t.id): task_queries.describe(db(), t) for t in rows if t.published_at}

@@ -5,6 +5,7 @@ from flask import jsonify, request
 
 from market import task_queries, tasks
 from market.api import api
+from market.api import search as search_api
 from market.api import schemas as s
 from market.api.openapi import operation
 from market.api.problems import parse_body
@@ -30,12 +31,14 @@ def _load(number: str):
     return task
 
 
-@operation(api, "/tasks", "GET", summary="Published tasks (status filtered from timestamps)",
-           tag="tasks", response=s.TaskPage, query={
+@operation(api, "/tasks", "GET", summary="Published tasks (status filtered from timestamps); "
+           "with q, a full-text search", tag="tasks", response=s.TaskPage, query={
                "status": "open, opened, failed, publicity, cancelled…",
                "service_item": "service item code", "cursor": "from next_cursor",
-               "limit": "1–100"})
+               "limit": "1–100", **search_api.search_query_docs("tasks")})
 def list_tasks():
+    if request.args.get("q"):
+        return search_api.search_page("tasks", search_api.tasks_by_id)
     cursor = request.args.get("cursor")
     try:
         limit = max(1, min(100, int(request.args.get("limit", 20))))

@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from market import clock
-from market.search import indexes  # noqa: F401  (registers the core's indexes)
+from market.search import indexes, task_index  # noqa: F401  (registers the core's indexes)
 from market.search.embedded import EmbeddedEngine
 from market.search.meili import ENGINE_ERRORS, MeiliEngine
 from market.search.registry import (

@@ -264,11 +264,16 @@ class EmbeddedEngine:
                 page.append((rid, rank))
                 continue
             total += count
-            for pair in filter(None, (facets or "").split(_FIELD_SEP)):
-                name, _sep, value = pair.partition(_VALUE_SEP)
-                counts[(name, value)] += count
+            if not facets:
+                continue
+            if count == 1:  # the common case for multi-valued fields: Counter's C loop
+                counts.update(facets.split(_FIELD_SEP))
+            else:
+                for pair in facets.split(_FIELD_SEP):
+                    counts[pair] += count
         facet_counts: dict[str, dict[str, int]] = {name: {} for name in spec.filters}
-        for (name, value), count in counts.items():
+        for pair, count in counts.items():
+            name, _sep, value = pair.partition(_VALUE_SEP)
             if name in facet_counts:
                 facet_counts[name][value] = count
         page.sort(key=python_order)
