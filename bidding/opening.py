@@ -11,7 +11,9 @@ flags abnormally low prices (and asks for a written explanation), takes the cred
 """
 from __future__ import annotations
 
+import bisect
 import logging
+from collections import Counter
 from fractions import Fraction
 
 from sqlmodel import Session, select
@@ -37,20 +39,40 @@ def abnormally_low_tests(price_fen: int, other_prices: list[int], cap_fen: int |
     `other_prices` are the other valid bids; the next-lowest bid is the lowest of them that is not
     below this price.
     """
+    mean = Fraction(sum(other_prices), len(other_prices)) if other_prices else None
+    higher = [p for p in other_prices if p >= price_fen]
+    return _low_tests(price_fen, mean, min(higher) if higher else None, cap_fen, policy)
+
+
+def _low_tests(price_fen: int, mean: Fraction | None, next_lowest: int | None,
+               cap_fen: int | None, policy: BiddingPolicy) -> list[dict]:
     price, failed = Fraction(price_fen), []
-    if other_prices:
-        mean = Fraction(sum(other_prices), len(other_prices))
-        if price < policy.low_share_of_mean * mean:
-            failed.append({"test": "mean_of_others", "mean_fen": str(mean),
-                           "threshold_fen": str(policy.low_share_of_mean * mean)})
-        higher = [p for p in other_prices if p >= price_fen]
-        if higher and price < policy.low_share_of_next * min(higher):
-            failed.append({"test": "next_lowest", "next_lowest_fen": str(min(higher)),
-                           "threshold_fen": str(policy.low_share_of_next * min(higher))})
+    if mean is not None and price < policy.low_share_of_mean * mean:
+        failed.append({"test": "mean_of_others", "mean_fen": str(mean),
+                       "threshold_fen": str(policy.low_share_of_mean * mean)})
+    if next_lowest is not None and price < policy.low_share_of_next * next_lowest:
+        failed.append({"test": "next_lowest", "next_lowest_fen": str(next_lowest),
+                       "threshold_fen": str(policy.low_share_of_next * next_lowest)})
     if cap_fen is not None and price < policy.low_share_of_cap * cap_fen:
         failed.append({"test": "cap", "cap_fen": str(cap_fen),
                        "threshold_fen": str(policy.low_share_of_cap * cap_fen)})
     return failed
+
+
+def _low_tests_among(valid: list[Bid], cap_fen: int | None, policy: BiddingPolicy
+                     ) -> dict[int, list[dict]]:
+    """`abnormally_low_tests` for every valid bid at once, in O(n log n): the others' mean and
+    next-lowest price come from one sorted list and one sum instead of a list per bid."""
+    prices = sorted(b.price_fen for b in valid)
+    total, n = sum(prices), len(prices)
+    out = {}
+    for b in valid:
+        mean = Fraction(total - b.price_fen, n - 1) if n > 1 else None
+        # Leaving out one occurrence of this price, the next price up is the one after it.
+        i = bisect.bisect_left(prices, b.price_fen)
+        next_lowest = prices[i + 1] if i + 1 < n else None
+        out[b.id] = _low_tests(b.price_fen, mean, next_lowest, cap_fen, policy)
+    return out
 
 
 def _price_problems(task: Task, bid: Bid) -> list[eligibility.Problem]:
@@ -79,12 +101,16 @@ def _judge(session: Session, task: Task, bids: list[Bid], agencies: dict[int, Or
     now = clock.now()
     found = {b.id: eligibility.problems(session, task, agencies[b.agency_id], task.deadline_at)
              + _price_problems(task, b) for b in bids}
-    everyone = [agencies[b.agency_id] for b in bids]
+    # Agencies sharing a legal representative: counted once, not compared pairwise.
+    keys = Counter(eligibility.legal_representative_key(agencies[b.agency_id]) for b in bids)
     for b in bids:
-        if eligibility.related(agencies[b.agency_id], everyone):
+        key = eligibility.legal_representative_key(agencies[b.agency_id])
+        if key is not None and keys[key] > 1:
             found[b.id].append(eligibility.Problem("related_legal_representative",
                                                    eligibility.RELATED_AT_OPENING))
     valid = [b for b in bids if not found[b.id]]
+    low = _low_tests_among(valid, task.price_cap_fen, policy) \
+        if task.method in PRICE_METHODS else {}
     calendar = holidays.load(session)
     for b in bids:
         if task.method == Method.scoring:
@@ -96,9 +122,7 @@ def _judge(session: Session, task: Task, bids: list[Bid], agencies: dict[int, Or
                                          ground=found[b.id][0].ground,
                                          messages=_messages(found[b.id]), decided_at=now))
             continue
-        tests = abnormally_low_tests(b.price_fen, [o.price_fen for o in valid if o.id != b.id],
-                                     task.price_cap_fen, policy) \
-            if task.method in PRICE_METHODS else []
+        tests = low.get(b.id, [])
         if not tests:
             session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=True,
                                          ground="eligible", decided_at=now))

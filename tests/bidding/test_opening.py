@@ -123,3 +123,23 @@ def test_sign_ups_at_the_fixed_fee_are_never_abnormally_low(world, db, method):
     world.shift_to(task, "opened")
     assert db.exec(select(ExplanationRequest)).all() == []
     assert lifecycle.status(task) == lifecycle.PUBLICITY
+
+
+def test_the_batch_low_price_tests_agree_with_the_per_bid_definition():
+    """Opening computes the tests for all bids at once; they must equal the definition."""
+    import random
+    from types import SimpleNamespace
+
+    from bidding.opening import _low_tests_among, abnormally_low_tests
+    from bidding.policy import DEFAULT_POLICY
+
+    rng = random.Random(7)
+    for _ in range(200):
+        prices = [rng.choice([rng.randint(1, 100), rng.randint(1, 10) * 10])
+                  for _ in range(rng.randint(1, 8))]
+        bids = [SimpleNamespace(id=i, price_fen=p) for i, p in enumerate(prices)]
+        cap = rng.choice([None, 100, 250])
+        batch = _low_tests_among(bids, cap, DEFAULT_POLICY)
+        for b in bids:
+            others = [o.price_fen for o in bids if o.id != b.id]
+            assert batch[b.id] == abnormally_low_tests(b.price_fen, others, cap, DEFAULT_POLICY)
