@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     jobs.register_bidding_jobs(app)
     cli.init_app(app)
-    from bidding import api, views
+    from bidding import api, qa_api, views  # noqa: F401  (qa_api adds routes to api.bp)
     from market.extensions import csrf
 
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.

@@ -9,17 +9,26 @@ from __future__ import annotations
 from flask import jsonify
 from sqlmodel import select
 
+from bidding import attachments as bid_attachments
 from bidding import draws, marking, sealed, serializers, validity
 from bidding import schemas as s
 from bidding.models import Bid, PanelMember
-from market import clock, lifecycle, task_queries
+from market import attachments, clock, lifecycle, task_queries
 from market.accounts import require_kind
 from market.api import api_blueprint
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import OrgKind, Task
 from market.validation import N_, Forbidden, NotFound
-from market.web import db, translate, viewer
+from market.web import (
+    attachment_policy,
+    db,
+    send_attachment,
+    translate,
+    upload_dir,
+    uploaded_file,
+    viewer,
+)
 
 bp = api_blueprint("bidding_api", __name__)
 
@@ -108,6 +117,40 @@ def withdraw_bid(number: str):
     receipt = sealed.withdraw_bid(db(), actor, number)
     db().commit()
     return jsonify({"receipt": receipt, "withdrawn_at": clock.now().isoformat()})
+
+
+@operation(bp, "/tasks/<number>/bids/mine/attachments", "POST", summary="Upload a PDF, PNG or "
+           "JPEG file for my bid (multipart/form-data, field `file`) while the task is open; put "
+           "its sha256 in the bid's attachment_sha256s", tag="bids", response=s.BidAttachment,
+           status=201, auth=True)
+def upload_bid_attachment(number: str):
+    actor = _actor()
+    task_queries.load(db(), actor, number)
+    filename, data = uploaded_file()
+    row = bid_attachments.upload(db(), actor, number, filename, data, upload_dir(),
+                                 attachment_policy())
+    body = attachments.describe(row)
+    db().commit()
+    return jsonify(body), 201
+
+
+@operation(bp, "/tasks/<number>/bids/mine/attachments", "GET", summary="The files my agency "
+           "uploaded for its bid on a task", tag="bids", response=s.BidAttachmentList, auth=True)
+def list_bid_attachments(number: str):
+    actor = _actor()
+    _load(number)
+    return jsonify({"items": [attachments.describe(a)
+                              for a in bid_attachments.mine(db(), actor, number)]})
+
+
+@operation(bp, "/tasks/<number>/bid-attachments/<sha256>", "GET", summary="Download a bid's "
+           "file: its agency any time; the applicant and regulators once the bids are opened",
+           tag="bids", auth=True)
+def download_bid_attachment(number: str, sha256: str):
+    task = _load(number)
+    db().refresh(task)
+    row, path = bid_attachments.readable(db(), viewer(), task, sha256, upload_dir())
+    return send_attachment(row, path)
 
 
 @operation(bp, "/tasks/<number>/bids/mine", "GET", summary="My bid on a task, every receipt and "

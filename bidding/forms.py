@@ -19,12 +19,15 @@ class BidForm(FlaskForm):
                                                       "autocomplete": "off"})
     duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
     proposal_text = TextAreaField(_l("Technical proposal"), render_kw={"rows": 8})
+    attachments = TextAreaField(_l("Attached files (the SHA-256 of each uploaded file, one per "
+                                   "line)"), render_kw={"rows": 2, "spellcheck": "false"})
     submit = SubmitField(_l("Submit the sealed bid"))
 
     def to_data(self) -> dict:
         return {"price_fen": yuan_to_fen(self.price.data),
                 "duration_days": (self.duration_days.data or "").strip() or None,
-                "proposal_text": self.proposal_text.data or ""}
+                "proposal_text": self.proposal_text.data or "",
+                "attachment_sha256s": (self.attachments.data or "").split()}
 
 
 class WithdrawForm(FlaskForm):
@@ -59,3 +62,24 @@ class MarkForm(FlaskForm):
     mark = StringField(_l("Mark (0–100)"), render_kw=NUMERIC)
     comment = TextAreaField(_l("Comment (published with the result)"), render_kw={"rows": 2})
     submit = SubmitField(_l("Give the mark"))
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(_l("Your question (published without your name)"),
+                             render_kw={"rows": 3})
+    submit = SubmitField(_l("Ask anonymously"))
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Answer (published)"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Publish the answer"))
+
+
+class ObjectionForm(FlaskForm):
+    text = TextAreaField(_l("Objection to the announcement's conditions"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Submit the objection"))
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(_l("Reply (published)"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Publish the reply"))

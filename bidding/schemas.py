@@ -59,6 +59,18 @@ class Acknowledgement(BaseModel):
     submitted_at: str
 
 
+class BidAttachment(BaseModel):
+    sha256: str
+    filename: str
+    size: int
+    content_type: str
+    uploaded_at: str
+
+
+class BidAttachmentList(BaseModel):
+    items: list[BidAttachment]
+
+
 class Withdrawal(BaseModel):
     receipt: str
     withdrawn_at: str | None

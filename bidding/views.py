@@ -15,7 +15,8 @@ from flask_login import login_required
 from markupsafe import Markup
 from sqlmodel import select
 
-from bidding import draws, marking, panel, sealed, serializers, validity
+from bidding import attachments as bid_attachments
+from bidding import draws, marking, panel, qa_views, sealed, serializers, validity
 from bidding.forms import (
     BidForm,
     DeclarationForm,
@@ -27,12 +28,21 @@ from bidding.forms import (
 )
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS, fraction_text
 from bidding.models import Bid, PanelMember
-from market import clock, lifecycle, task_queries
+from market import attachments, clock, lifecycle, task_queries
 from market.forms import attach_errors
 from market.models import OrgKind, Task
 from market.validation import N_, Forbidden, Invalid, Message, NotFound
 from market.views import fen_to_yuan
-from market.web import db, translate, viewer, viewer_org
+from market.web import (
+    attachment_policy,
+    db,
+    send_attachment,
+    translate,
+    upload_dir,
+    uploaded_file,
+    viewer,
+    viewer_org,
+)
 
 bp = Blueprint("bidding", __name__)
 
@@ -46,6 +56,7 @@ def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
             form.price.data = fen_to_yuan(bid["price_fen"]).replace(",", "")
             form.duration_days.data = str(bid["duration_days"])
             form.proposal_text.data = bid["proposal_text"]
+            form.attachments.data = "\n".join(bid.get("attachments") or [])
         forms["bid"] = form
         forms["withdraw"] = WithdrawForm(formdata=None, prefix="withdraw")
     for item in bids.get("items", []):
@@ -69,6 +80,8 @@ def task_panel(task: Task) -> Markup:
         versions = sealed.own_versions(db(), user, task.number)
         mine = serializers.own_bid(db(), task, org, own, versions,
                                    sealed.platform_public_key_pem(), translate)
+        mine["files"] = [attachments.describe(a)
+                         for a in attachments.bid_files(db(), task, org.id)]
     on_panel = False
     if org is not None and org.kind == OrgKind.expert and not lifecycle.sealed(task):
         on_panel = db().exec(select(PanelMember).where(
@@ -82,7 +95,7 @@ def task_panel(task: Task) -> Markup:
         own_applicant=own_applicant, on_panel=on_panel, stage=stage,
         forms=_forms_for(task, mine, bids), errors=g.get("bidding_errors", {}),
         number_labels=NUMBER_LABELS, ground_labels=GROUND_LABELS, state_labels=STATE_LABELS,
-        actions=_actions(task, bids, own_applicant)))
+        actions=_actions(task, bids, own_applicant), qa=qa_views.context(task)))
 
 
 def _actions(task: Task, bids: dict, own_applicant: bool) -> dict[str, dict[str, bool]]:
@@ -152,7 +165,7 @@ def _visible(number: str) -> Task:
 
 # --- bidders -------------------------------------------------------------------------------------
 
-BID_RENAMES = {"price_fen": "price", "attachments": "proposal_text"}
+BID_RENAMES = {"price_fen": "price"}
 
 
 @bp.post("/tasks/<number>/bid")
@@ -187,6 +200,42 @@ def change(number: str):
     flash(gettext("Your bid is changed (version %(v)d). New receipt: %(receipt)s",
                   v=ack.version, receipt=ack.receipt), "success")
     return redirect(_task_url(number, "my-bid"))
+
+
+@bp.post("/tasks/<number>/bid/attachments")
+@login_required
+def upload_attachment(number: str):
+    _visible(number)
+    filename, data = uploaded_file()
+    try:
+        row = bid_attachments.upload(db(), viewer(), number, filename, data, upload_dir(),
+                                     attachment_policy())
+    except Invalid as exc:
+        db().rollback()
+        for messages in exc.errors.values():
+            for m in messages:
+                flash(translate(m), "error")
+        return redirect(_task_url(number, "my-bid"))
+    except Forbidden as exc:
+        db().rollback()
+        flash(translate(exc.message), "error")
+        return redirect(_task_url(number, "my-bid"))
+    digest = row.sha256
+    db().commit()
+    flash(gettext("The file is uploaded. Add its SHA-256 to your bid: %(sha256)s",
+                  sha256=digest), "success")
+    return redirect(_task_url(number, "my-bid"))
+
+
+@bp.get("/tasks/<number>/bid-attachments/<sha256>")
+def download_attachment(number: str, sha256: str):
+    task = _visible(number)
+    db().refresh(task)
+    try:
+        row, path = bid_attachments.readable(db(), viewer(), task, sha256, upload_dir())
+    except NotFound:
+        abort(404)
+    return send_attachment(row, path)
 
 
 @bp.post("/tasks/<number>/bid/withdraw")
@@ -390,6 +439,7 @@ def init_views(app) -> None:
     """Register the pages, and bidding's section of the task page and header links through the
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     app.register_blueprint(bp)
+    app.register_blueprint(qa_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.extensions.setdefault("market.task_panels", []).append(task_panel)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY = {
     "password_min_length": 12,
     "password_max_length": 128,
+    # Attachments (PDF, PNG, JPEG): bytes per file, files per task or per bid.
+    "attachment_max_bytes": 20 * 1024 * 1024,
+    "attachment_max_files": 10,
 }
 
 

@@ -84,7 +84,8 @@ def audit_event(ev: AuditEvent) -> dict:
 
 
 def task(t, item: ServiceItem, applicant: Organization, *, status: str,
-         amendments: list | None = None, exclusions: list | None = None) -> dict:
+         amendments: list | None = None, exclusions: list | None = None,
+         attachments: list | None = None) -> dict:
     """A task as anyone may read it once published (drafts only reach their applicant).
 
     Nothing about bids is here: what bidders did is added by `bidding` per audience, after opening.
@@ -117,4 +118,7 @@ def task(t, item: ServiceItem, applicant: Organization, *, status: str,
                        for a in (amendments or [])],
         "exclusions": [{"agency_id": e.agency_id, "ground": e.ground, "statement": e.statement}
                        for e in (exclusions or [])],
+        "attachments": [{"sha256": a.sha256, "filename": a.filename, "size": a.size,
+                         "content_type": a.content_type, "uploaded_at": iso(a.uploaded_at)}
+                        for a in (attachments or [])],
     }

@@ -42,8 +42,11 @@ def describe(session: Session, task: Task) -> dict:
                               .order_by(TaskAmendment.id)).all()
     exclusions = session.exec(select(TaskExclusion).where(TaskExclusion.task_id == task.id)
                               .order_by(TaskExclusion.id)).all()
+    from market import attachments
+
     return serializers.task(task, item, applicant, status=lifecycle.status(task),
-                            amendments=amendments, exclusions=exclusions)
+                            amendments=amendments, exclusions=exclusions,
+                            attachments=attachments.of_task(session, task))
 
 
 def public_list(session: Session, *, status: str | None = None, service_item: str | None = None,

@@ -89,6 +89,38 @@ def task_policy():
     return TaskPolicy(**{f.name: p[f.name] for f in fields(TaskPolicy) if f.name in p})
 
 
+def attachment_policy():
+    """The attachment limits in force (POLICY attachment_max_bytes, attachment_max_files)."""
+    from market.attachments import policy_from
+
+    return policy_from(current_app.config["POLICY"])
+
+
+def upload_dir() -> str:
+    return current_app.config["UPLOAD_DIR"]
+
+
+def uploaded_file(field_name: str = "file") -> tuple[str | None, bytes]:
+    """The multipart file's name and bytes, read at most one byte past the size limit."""
+    upload = request.files.get(field_name)
+    if upload is None:
+        return None, b""
+    return upload.filename, upload.read(attachment_policy().attachment_max_bytes + 1)
+
+
+def send_attachment(row, path):
+    """A stored file as a download: its sanitized name, its checked type, never sniffed or
+    rendered by the browser."""
+    from flask import send_file
+
+    response = send_file(path, mimetype=row.content_type, as_attachment=True,
+                         download_name=row.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @dataclass
 class Submission:
     """What became of a form submitted to a service: its result, or errors and a 422."""

@@ -280,6 +280,19 @@ class Task(BaseModel):
     deadline_calendar_fallback: bool
     amendments: list[dict]
     exclusions: list[dict]
+    attachments: list[dict] = []
+
+
+class Attachment(BaseModel):
+    sha256: str
+    filename: str
+    size: int
+    content_type: str
+    uploaded_at: str
+
+
+class AttachmentList(BaseModel):
+    items: list[Attachment]
 
 
 class TaskPage(BaseModel):

@@ -3,14 +3,22 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from market import task_queries, tasks
+from market import attachments, task_queries, tasks
 from market.api import api
 from market.api import search as search_api
 from market.api import schemas as s
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.validation import N_, Forbidden
-from market.web import db, task_policy, viewer
+from market.web import (
+    attachment_policy,
+    db,
+    send_attachment,
+    task_policy,
+    upload_dir,
+    uploaded_file,
+    viewer,
+)
 
 
 def _actor():
@@ -100,6 +108,33 @@ def amend_task(number: str):
     tasks.amend(db(), _actor(), number, data, task_policy())
     db().commit()
     return _task_json(task_queries.load(db(), viewer(), number)), 201
+
+
+@operation(api, "/tasks/<number>/attachments", "GET", summary="The task's files (drafts: their "
+           "applicant only)", tag="tasks", response=s.AttachmentList)
+def list_attachments(number: str):
+    task = _load(number)
+    return jsonify({"items": [attachments.describe(a) for a in attachments.of_task(db(), task)]})
+
+
+@operation(api, "/tasks/<number>/attachments", "POST", summary="Attach a PDF, PNG or JPEG file "
+           "(multipart/form-data, field `file`) to a draft, or to an open task with a change-log "
+           "entry", tag="tasks", response=s.Attachment, status=201, auth=True)
+def add_attachment(number: str):
+    actor = _actor()
+    filename, data = uploaded_file()
+    row = attachments.add_to_task(db(), actor, number, filename, data, upload_dir(),
+                                  attachment_policy(), task_policy())
+    body = attachments.describe(row)
+    db().commit()
+    return jsonify(body), 201
+
+
+@operation(api, "/tasks/<number>/attachments/<sha256>", "GET", summary="Download one of the "
+           "task's files (drafts: their applicant only)", tag="tasks")
+def download_attachment(number: str, sha256: str):
+    row, path = attachments.task_file(db(), _load(number), sha256, upload_dir())
+    return send_attachment(row, path)
 
 
 @operation(api, "/tasks/<number>/cancel", "POST", summary="Cancel before opening (with a "

@@ -9,6 +9,7 @@ from market.models.accounts import (
     User,
 )
 from market.models.agencies import AgencyService, Professional, Qualification
+from market.models.attachments import Attachment
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
@@ -18,6 +19,7 @@ from market.models.tasks import Funding, Method, Task, TaskAmendment, TaskExclus
 __all__ = [
     "AgencyService",
     "ApiToken",
+    "Attachment",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",

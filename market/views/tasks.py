@@ -6,12 +6,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import login_required
 
-from market import catalog, lifecycle, task_queries, tasks
+from market import attachments, catalog, lifecycle, task_queries, tasks
 from market.forms import AmendForm, ReasonForm, TaskForm
 from market.permissions import is_regulator
 from market.validation import Forbidden, Invalid, NotFound
 from market.views import fen_to_yuan
-from market.web import Submission, db, submit, task_policy, translate, viewer, viewer_org
+from market.web import (
+    Submission,
+    attachment_policy,
+    db,
+    send_attachment,
+    submit,
+    task_policy,
+    translate,
+    upload_dir,
+    uploaded_file,
+    viewer,
+    viewer_org,
+)
 
 bp = Blueprint("tasks", __name__)
 RENAMES = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
@@ -140,6 +152,25 @@ def amend(number: str):
     data["reason"] = form.reason.data
     return _act(number, lambda: tasks.amend(db(), viewer(), number, data, task_policy()),
                 gettext("The amendment is published in the change log."))
+
+
+@bp.post("/tasks/<number>/attachments")
+@login_required
+def add_attachment(number: str):
+    filename, data = uploaded_file()
+    return _act(number, lambda: attachments.add_to_task(db(), viewer(), number, filename, data,
+                                                        upload_dir(), attachment_policy(),
+                                                        task_policy()),
+                gettext("The file is attached."))
+
+
+@bp.get("/tasks/<number>/attachments/<sha256>")
+def download_attachment(number: str, sha256: str):
+    try:
+        row, path = attachments.task_file(db(), _load(number), sha256, upload_dir())
+    except NotFound:
+        abort(404)
+    return send_attachment(row, path)
 
 
 @bp.post("/tasks/<number>/cancel")

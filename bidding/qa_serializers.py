@@ -1,0 +1,53 @@
+"""What each audience sees of a task's questions and objections (DESIGN §4, §10) — decided here
+and only here, for pages and the API alike.
+
+- A question's asker is shown to **nobody**: not the public, the applicant, regulators or
+  operators. Only the asker itself learns that a question is its own (``"mine": true``).
+- An objection's text and reply are public; the objector is shown to the task's applicant and to
+  regulators (``"objector"``), and the objector itself sees ``"mine": true``.
+
+Readers come from `bidding.serializers.reader_of`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bidding.models import AnnouncementObjection, TaskQuestion
+from bidding.serializers import APPLICANT, REGULATOR, Reader, agency_ref
+from market.models import Organization
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def question(row: TaskQuestion, reader: Reader) -> dict:
+    out = {"id": row.id, "question": row.question, "asked_at": _iso(row.asked_at),
+           "answered": row.answered_at is not None, "answer": row.answer,
+           "answered_at": _iso(row.answered_at)}
+    if reader.agency_id is not None and reader.agency_id == row.asker_org_id:
+        out["mine"] = True
+    return out
+
+
+def questions(rows: list[TaskQuestion], reader: Reader) -> list[dict]:
+    return [question(r, reader) for r in rows]
+
+
+def objection(row: AnnouncementObjection, reader: Reader,
+              objector: Organization | None = None) -> dict:
+    """`objector` is needed only for the applicant and regulators."""
+    out = {"id": row.id, "text": row.text, "submitted_at": _iso(row.submitted_at),
+           "replied": row.replied_at is not None, "reply": row.reply,
+           "replied_at": _iso(row.replied_at)}
+    if reader.audience in (APPLICANT, REGULATOR) and objector is not None:
+        out["objector"] = agency_ref(objector)
+    if reader.agency_id is not None and reader.agency_id == row.objector_org_id:
+        out["mine"] = True
+    return out
+
+
+def objections(session, rows: list[AnnouncementObjection], reader: Reader) -> list[dict]:
+    sees = reader.audience in (APPLICANT, REGULATOR)
+    return [objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
+            for r in rows]

@@ -1,0 +1,98 @@
+"""The questions and objections sections of the task page (included by bidding's task panel,
+`bidding.views.task_panel`), and the forms they post to. What a reader sees is decided by
+`bidding.qa_serializers`; the rules are `bidding.questions`'."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect
+from flask_babel import gettext
+from flask_login import login_required
+
+from bidding import qa_serializers, questions, serializers
+from bidding.forms import AnswerForm, ObjectionForm, QuestionForm, ReplyForm
+from market import clock, holidays, lifecycle
+from market.models import OrgKind, Task
+from market.validation import Forbidden, Invalid
+from market.web import db, translate, viewer, viewer_org
+
+bp = Blueprint("bidding_qa", __name__)
+
+
+def context(task: Task) -> dict:
+    """Everything the included template `bidding/_questions.html` shows to the reader."""
+    user, org = viewer(), viewer_org()
+    reader = serializers.reader_of(db(), user, task)
+    now = clock.now()
+    calendar = holidays.load(db())
+    ask_refusal = questions.ask_refusal(db(), task, now, calendar)
+    object_refusal = questions.object_refusal(task, now)
+    agency = org is not None and org.kind == OrgKind.agency
+    own_applicant = org is not None and org.id == task.applicant_org_id
+    items = qa_serializers.questions(questions.task_questions(db(), task), reader)
+    objections = qa_serializers.objections(db(), questions.task_objections(db(), task), reader)
+    forms: dict = {"ask": QuestionForm(formdata=None, prefix="ask"),
+                   "object": ObjectionForm(formdata=None, prefix="obj")}
+    for q in items:
+        forms[f"answer-{q['id']}"] = AnswerForm(formdata=None, prefix=f"a{q['id']}")
+    for o in objections:
+        forms[f"reply-{o['id']}"] = ReplyForm(formdata=None, prefix=f"r{o['id']}")
+    forms.update(g.get("bidding_forms", {}))
+    last_day = questions.last_question_day(calendar, task.deadline_at) \
+        if task.deadline_at is not None else None
+    return {"questions": items, "objections": objections, "forms": forms,
+            "last_question_day": last_day, "can_ask": agency and ask_refusal is None,
+            "ask_refusal": translate(ask_refusal) if ask_refusal else None,
+            "can_object": agency and object_refusal is None,
+            "can_answer": own_applicant and lifecycle.status(task, now) == lifecycle.OPEN,
+            "can_reply": own_applicant, "is_agency": agency, "errors": g.get("bidding_errors", {})}
+
+
+def _act(number: str, key: str, form, action, success: str, anchor: str):
+    from bidding.views import _failed, _task_url, _visible
+
+    _visible(number)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except (Invalid, Forbidden) as exc:
+        return _failed(number, key, form, exc)
+    db().commit()
+    flash(success, "success")
+    return redirect(_task_url(number, anchor))
+
+
+@bp.post("/tasks/<number>/questions")
+@login_required
+def ask(number: str):
+    form = QuestionForm(prefix="ask")
+    return _act(number, "ask", form,
+                lambda: questions.ask(db(), viewer(), number, form.question.data),
+                gettext("Your question is published without your name."), "questions")
+
+
+@bp.post("/tasks/<number>/questions/<int:qid>/answer")
+@login_required
+def answer(number: str, qid: int):
+    form = AnswerForm(prefix=f"a{qid}")
+    return _act(number, f"answer-{qid}", form,
+                lambda: questions.answer(db(), viewer(), number, qid, form.answer.data),
+                gettext("Your answer is published."), f"question-{qid}")
+
+
+@bp.post("/tasks/<number>/objections")
+@login_required
+def object_(number: str):
+    form = ObjectionForm(prefix="obj")
+    return _act(number, "object", form,
+                lambda: questions.submit_objection(db(), viewer(), number, form.text.data),
+                gettext("Your objection is sent to the applicant and published without your "
+                        "name."), "objections")
+
+
+@bp.post("/tasks/<number>/objections/<int:oid>/reply")
+@login_required
+def reply(number: str, oid: int):
+    form = ReplyForm(prefix=f"r{oid}")
+    return _act(number, f"reply-{oid}", form,
+                lambda: questions.reply(db(), viewer(), number, oid, form.reply.data),
+                gettext("Your reply is published."), f"objection-{oid}")

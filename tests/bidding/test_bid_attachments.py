@@ -1,0 +1,181 @@
+"""Bid attachments: an agency uploads files for its sealed bid and puts their SHA-256 in the bid;
+before opening only that agency can read them, afterwards the applicant and regulators too; the
+upload reveals nothing to anyone else (DESIGN §5)."""
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from sqlmodel import func, select
+
+from market.models import AuditEvent
+from tests.conftest import login
+
+API = "/api/v1"
+PDF = b"%PDF-1.4\n% proposal\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 16
+HTML = b"<html><body>not a pdf</body></html>"
+
+
+@pytest.fixture
+def as_(app):
+    def make(user=None):
+        client = app.test_client()
+        if user is not None:
+            login(client, user)
+        return client
+
+    return make
+
+
+def upload(client, number, name, data):
+    return client.post(f"{API}/tasks/{number}/bids/mine/attachments",
+                       data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def bid_body(*hashes):
+    return {"price_fen": 1_000_000, "duration_days": 30, "proposal_text": "技术方案",
+            "attachment_sha256s": list(hashes)}
+
+
+def url(number, digest):
+    return f"{API}/tasks/{number}/bid-attachments/{digest}"
+
+
+def audit_count(db):
+    return db.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def test_agency_uploads_and_bids_with_the_file(world, as_, db):
+    task = world.post_task()
+    agency = as_(world.agency())
+    before = audit_count(db)
+    response = upload(agency, task.number, "方案.pdf", PDF)
+    assert response.status_code == 201, response.get_json()
+    digest = response.get_json()["sha256"]
+    assert digest == hashlib.sha256(PDF).hexdigest()
+    assert audit_count(db) == before  # nothing in the log names the bidder
+    listed = agency.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json()["items"]
+    assert [a["filename"] for a in listed] == ["方案.pdf"]
+    ack = agency.post(f"{API}/tasks/{task.number}/bids", json=bid_body(digest))
+    assert ack.status_code == 201
+    assert ack.get_json()["content"]["attachments"] == [digest]
+    got = agency.get(url(task.number, digest))
+    assert got.status_code == 200 and got.data == PDF
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db):
+    task = world.post_task()
+    bidder = world.agency()
+    client = as_(bidder)
+    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["sha256"]
+    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(digest)).status_code \
+        == 201
+    other_agency = world.agency()
+    outsiders = {"public": as_(), "applicant": as_(world.applicant),
+                 "regulator": as_(make.staff("regulator")), "other agency": as_(other_agency),
+                 "operator": as_(make.staff("operator"))}
+    unknown = hashlib.sha256(b"nothing").hexdigest()
+    for who, c in outsiders.items():
+        sealed_answer = c.get(url(task.number, digest))
+        assert sealed_answer.status_code == 404, who
+        # Indistinguishable from a file that does not exist.
+        assert c.get(url(task.number, unknown)).status_code == 404, who
+        assert sealed_answer.get_data() == c.get(url(task.number, unknown)).get_data(), who
+    world.shift_to(task, "opened")
+    for who in ("applicant", "regulator"):
+        got = outsiders[who].get(url(task.number, digest))
+        assert got.status_code == 200, who
+        assert got.data == PDF
+    for who in ("public", "other agency", "operator"):
+        assert outsiders[who].get(url(task.number, digest)).status_code == 404, who
+    assert client.get(url(task.number, digest)).status_code == 200
+
+
+def test_a_file_not_in_a_standing_bid_stays_private_after_opening(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    in_bid = upload(client, task.number, "a.pdf", PDF).get_json()["sha256"]
+    loose = upload(client, task.number, "b.png", PNG).get_json()["sha256"]
+    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(in_bid)).status_code \
+        == 201
+    world.shift_to(task, "opened")
+    applicant = as_(world.applicant)
+    assert applicant.get(url(task.number, in_bid)).status_code == 200
+    assert applicant.get(url(task.number, loose)).status_code == 404
+
+
+def test_uploading_the_same_file_as_another_agency_reveals_nothing(world, as_):
+    task = world.post_task()
+    first, second = as_(world.agency()), as_(world.agency())
+    a = upload(first, task.number, "same.pdf", PDF)
+    b = upload(second, task.number, "same.pdf", PDF)
+    assert a.status_code == b.status_code == 201
+    assert a.get_json() == b.get_json()
+    mine = second.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json()["items"]
+    assert len(mine) == 1
+
+
+def test_bid_file_refusals(world, as_, app, monkeypatch):
+    task = world.post_task()
+    client = as_(world.agency())
+    fake = upload(client, task.number, "proposal.pdf", HTML)
+    assert fake.status_code == 422
+    assert list(fake.get_json()["errors"]) == ["file"]
+    assert upload(client, task.number, "empty.pdf", b"").status_code == 422
+    monkeypatch.setitem(app.config["POLICY"], "attachment_max_files", 1)
+    assert upload(client, task.number, "one.pdf", PDF).status_code == 201
+    assert upload(client, task.number, "two.png", PNG).status_code == 422
+    # The applicant is no agency: it cannot upload bid files.
+    assert upload(as_(world.applicant), task.number, "x.pdf", PDF).status_code == 403
+
+
+def test_no_upload_after_the_deadline(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    world.shift_to(task, "opened")
+    assert upload(client, task.number, "late.pdf", PDF).status_code == 403
+
+
+def test_bid_files_are_not_task_files(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["sha256"]
+    public = as_()
+    assert public.get(f"{API}/tasks/{task.number}/attachments").get_json()["items"] == []
+    assert public.get(f"{API}/tasks/{task.number}/attachments/{digest}").status_code == 404
+    assert public.get(f"/tasks/{task.number}/attachments/{digest}").status_code == 404
+
+
+def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
+    from bidding.models import Bid
+
+    task = world.post_task()
+    agency_user = world.agency()
+    client = as_(agency_user)
+    response = client.post(f"/tasks/{task.number}/bid/attachments",
+                           data={"file": (io.BytesIO(PDF), "技术方案.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    digest = hashlib.sha256(PDF).hexdigest()
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    assert "技术方案.pdf" in page and digest in page
+    assert client.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 200
+    response = client.post(f"/tasks/{task.number}/bid", data={
+        "bid-price": "9000", "bid-duration_days": "30", "bid-proposal_text": "方案",
+        "bid-attachments": digest + "\n"})
+    assert response.status_code == 302
+    bid = db.exec(select(Bid).where(Bid.task_id == task.id)).one()
+    db.refresh(bid)
+    assert bid.attachments == [digest]
+    # Others see neither the file nor its name before opening.
+    for other in (as_(), as_(world.applicant), as_(world.agency())):
+        assert other.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 404
+        assert "技术方案.pdf" not in other.get(f"/tasks/{task.number}").get_data(as_text=True)
+    world.shift_to(task, "opened")
+    applicant = as_(world.applicant)
+    assert applicant.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 200
