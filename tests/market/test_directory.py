@@ -9,47 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from stdnum.cn import uscc as stdnum_uscc
 
 from market.models import Organization
 from tests.conftest import FROZEN_AT
-
-
-
-def valid_uscc(n: int) -> str:
-    first17 = f"91220101{n:09d}"
-    return first17 + stdnum_uscc.calc_check_digit(first17)
-
-
-def offer(code: str) -> dict:
-    return {"service_item": code, "commitment_days": 20, "commitment_scope": "全部",
-            "price_min_fen": 100000, "price_max_fen": 500000}
-
-
-def qual(name: str) -> dict:
-    return {"name": name, "certificate_no": "Q-1", "issuer": "自然资源部",
-            "valid_until": "2030-01-01"}
-
-
-class Agencies:
-    """Registers agencies with distinct codes; returns their organization ids."""
-
-    def __init__(self, make):
-        self.make, self.n = make, 0
-
-    def __call__(self, name: str | None = None, services=("EIA-REPORT",), qualifications=(),
-                 **extra) -> int:
-        self.n += 1
-        user = self.make.agency(
-            name=name or f"测试咨询第{self.n}有限公司", uscc=valid_uscc(self.n),
-            services=[offer(c) for c in services],
-            qualifications=[qual(q) for q in qualifications], **extra)
-        return user.organization_id
-
-
-@pytest.fixture
-def agency(make):
-    return Agencies(make)
+from tests.market.search_support import agency_factory, valid_uscc  # noqa: F401  (fixture)
 
 
 def listed_ids(html: str) -> list[int]:
