@@ -9,12 +9,15 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test deps system-deps translations test-sqlite test-postgresql test-e2e bench clean
+.PHONY: run test deps system-deps translations test-sqlite test-postgresql test-e2e lint format \
+	bench clean
 
-$(STAMP): requirements.lock
+# The development venv: production's requirements.lock plus the tools of requirements-dev.lock
+# (production installs requirements.lock alone).
+$(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $(STAMP)
 
 deps: $(STAMP) translations
@@ -63,6 +66,15 @@ test-postgresql: deps
 
 test-e2e: deps
 	TEST_DATABASE=sqlite $(PY) -m pytest -q tests/e2e
+
+# Ruff's rules (pyproject.toml) and its formatter, checked: zero findings before every commit.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 bench: deps
 	$(PY) -m bench

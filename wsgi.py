@@ -1,4 +1,5 @@
 """The composition root: the core app from `market`, then `bidding` and `ratings` on top."""
+
 from __future__ import annotations
 
 from flask import Flask

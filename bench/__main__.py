@@ -1,4 +1,5 @@
 """`python -m bench` (make bench): the search benchmark on SQLite."""
+
 from bench.search_bench import main
 
 main()

@@ -20,6 +20,7 @@ client bidding once on each of the tasks. Throughput, median and p95 latency of 
 
 Everything is bounded in count and time and stays on loopback. Not part of `make test`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,13 +53,21 @@ METHODS = ("lowest_price", "average_price", "random")
 
 # --- the app and its data -------------------------------------------------------------------------
 
+
 def app_config(url: str, tmp: Path) -> dict:
-    return {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "MEILISEARCH_URL": "",
-            "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False,
-            # Passwords are not what is measured: the cheapest Argon2 parameters.
-            "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 8,
-            "DRAW_SEED_KEY": "bench draw seed key",
-            "SIGNING_KEY_PATH": str(tmp / "signing_key.pem"), "UPLOAD_DIR": str(tmp / "uploads")}
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "MEILISEARCH_URL": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "WTF_CSRF_ENABLED": False,
+        # Passwords are not what is measured: the cheapest Argon2 parameters.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 8,
+        "DRAW_SEED_KEY": "bench draw seed key",
+        "SIGNING_KEY_PATH": str(tmp / "signing_key.pem"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+    }
 
 
 def make_app(url: str, tmp: Path, pool: int):
@@ -100,11 +109,18 @@ class Registry:
     def enterprise(self, session: Session):
         from market import accounts
 
-        user = accounts.register_enterprise(session, {
-            "name": f"基准测试企业{self.tag}有限公司", "uscc": self.uscc(),
-            "legal_representative": f"企业代表{self.tag}", "region_code": "220106",
-            "user_name": "张三", "email": f"enterprise-{self.tag}@bench.zjm",
-            "password": PASSWORD})
+        user = accounts.register_enterprise(
+            session,
+            {
+                "name": f"基准测试企业{self.tag}有限公司",
+                "uscc": self.uscc(),
+                "legal_representative": f"企业代表{self.tag}",
+                "region_code": "220106",
+                "user_name": "张三",
+                "email": f"enterprise-{self.tag}@bench.zjm",
+                "password": PASSWORD,
+            },
+        )
         session.commit()
         return user
 
@@ -115,21 +131,51 @@ class Registry:
         users = []
         for i in range(count):
             uscc = self.uscc()
-            users.append(agencies.register_agency(session, {
-                "name": f"吉林基准咨询{self.tag}{self.n}有限公司", "uscc": uscc,
-                "legal_representative": f"代表人{self.tag}{self.n}", "region_code": "220102",
-                "address": "长春市南关区", "description": "环评。", "contact_name": "王五",
-                "contact_phone": "0431-88888888", "contact_email": "contact@agency.test",
-                "services": [{"service_item": "EIA-REPORT", "commitment_days": 30,
-                              "commitment_scope": "报告书编制", "price_min_fen": 1_000_000,
-                              "price_max_fen": 2_000_000}],
-                "professionals": [{"name": "李四", "certificate": "环境影响评价工程师",
-                                   "certificate_no": f"HP{self.n:06d}",
-                                   "id_number": "220102199001011234"}],
-                "qualifications": [{"name": EIA_QUALIFICATION, "certificate_no": "HP-1",
-                                    "issuer": "生态环境部", "valid_until": "2030-12-31"}],
-                "commitment": True, "user_name": "王五",
-                "email": f"agency-{self.tag}-{self.n}@bench.zjm", "password": PASSWORD}))
+            users.append(
+                agencies.register_agency(
+                    session,
+                    {
+                        "name": f"吉林基准咨询{self.tag}{self.n}有限公司",
+                        "uscc": uscc,
+                        "legal_representative": f"代表人{self.tag}{self.n}",
+                        "region_code": "220102",
+                        "address": "长春市南关区",
+                        "description": "环评。",
+                        "contact_name": "王五",
+                        "contact_phone": "0431-88888888",
+                        "contact_email": "contact@agency.test",
+                        "services": [
+                            {
+                                "service_item": "EIA-REPORT",
+                                "commitment_days": 30,
+                                "commitment_scope": "报告书编制",
+                                "price_min_fen": 1_000_000,
+                                "price_max_fen": 2_000_000,
+                            }
+                        ],
+                        "professionals": [
+                            {
+                                "name": "李四",
+                                "certificate": "环境影响评价工程师",
+                                "certificate_no": f"HP{self.n:06d}",
+                                "id_number": "220102199001011234",
+                            }
+                        ],
+                        "qualifications": [
+                            {
+                                "name": EIA_QUALIFICATION,
+                                "certificate_no": "HP-1",
+                                "issuer": "生态环境部",
+                                "valid_until": "2030-12-31",
+                            }
+                        ],
+                        "commitment": True,
+                        "user_name": "王五",
+                        "email": f"agency-{self.tag}-{self.n}@bench.zjm",
+                        "password": PASSWORD,
+                    },
+                )
+            )
             if i % 100 == 99:
                 session.commit()
         session.commit()
@@ -139,10 +185,18 @@ class Registry:
 def post_task(session: Session, applicant, method: str):
     from market import tasks
 
-    data = {"service_item": "EIA-REPORT", "title": "某项目环境影响报告书编制",
-            "description": "编制环境影响报告书。", "funding": "private", "method": method,
-            "price_cap_fen": CAP_FEN, "min_bids": 3, "service_days": 60, "bidding_wd": 5,
-            "required_qualifications": [EIA_QUALIFICATION]}
+    data = {
+        "service_item": "EIA-REPORT",
+        "title": "某项目环境影响报告书编制",
+        "description": "编制环境影响报告书。",
+        "funding": "private",
+        "method": method,
+        "price_cap_fen": CAP_FEN,
+        "min_bids": 3,
+        "service_days": 60,
+        "bidding_wd": 5,
+        "required_qualifications": [EIA_QUALIFICATION],
+    }
     if method == "random":
         data["fixed_fee_fen"] = FIXED_FEE_FEN
     draft = tasks.create_draft(session, applicant, data)
@@ -162,30 +216,56 @@ def write_bids(session: Session, task, agencies: list, rng: random.Random) -> No
     from market.models import Organization
 
     signing_key, now = keys.current().signing_key(), clock.now()
-    orgs = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([u.organization_id for u in agencies])))}
+    orgs = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([u.organization_id for u in agencies]))
+        )
+    }
     rows = []
     for user in agencies:
         org = orgs[user.organization_id]
-        price = FIXED_FEE_FEN if task.method == "random" else rng.randint(
-            CAP_FEN * 6 // 10, CAP_FEN)
+        price = (
+            FIXED_FEE_FEN if task.method == "random" else rng.randint(CAP_FEN * 6 // 10, CAP_FEN)
+        )
         text = receipts.normalize_proposal(f"技术方案 {org.id}")
-        content = receipts.receipt_content(task.number, org.uscc, 1, price, 30, text, [],
-                                           receipts.new_nonce())
+        content = receipts.receipt_content(
+            task.number, org.uscc, 1, price, 30, text, [], receipts.new_nonce()
+        )
         receipt = receipts.receipt(content)
-        bid = Bid(task_id=task.id, agency_id=org.id, version=1, price_fen=price,
-                  duration_days=30, proposal_text=text, attachments=[], receipt=receipt,
-                  submitted_at=now)
+        bid = Bid(
+            task_id=task.id,
+            agency_id=org.id,
+            version=1,
+            price_fen=price,
+            duration_days=30,
+            proposal_text=text,
+            attachments=[],
+            receipt=receipt,
+            submitted_at=now,
+        )
         rows.append((bid, content, receipts.sign_receipt(signing_key, receipt)))
     session.add_all([bid for bid, _, _ in rows])
     session.flush()
-    session.add_all([BidVersion(bid_id=bid.id, task_id=task.id, version=1, content=content,
-                                receipt=bid.receipt, signature=signature, submitted_at=now)
-                     for bid, content, signature in rows])
+    session.add_all(
+        [
+            BidVersion(
+                bid_id=bid.id,
+                task_id=task.id,
+                version=1,
+                content=content,
+                receipt=bid.receipt,
+                signature=signature,
+                submitted_at=now,
+            )
+            for bid, content, signature in rows
+        ]
+    )
     session.commit()
 
 
 # --- statistics -----------------------------------------------------------------------------------
+
 
 def p95(samples: list[float]) -> float:
     if len(samples) < 2:
@@ -198,6 +278,7 @@ def ms(seconds: float) -> str:
 
 
 # --- (a) opening and selection --------------------------------------------------------------------
+
 
 def bench_opening(app, bids: int, reps: int) -> None:
     from bidding import opening, progress, sealed, selection
@@ -216,11 +297,13 @@ def bench_opening(app, bids: int, reps: int) -> None:
             applicant = reg.enterprise(session)
             agencies = reg.agencies(session, bids + 1)
             bidders, spare = agencies[:bids], agencies[bids]
-            print(f"[a] {bids + 1:,} agencies registered in {time.perf_counter() - start:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"[a] {bids + 1:,} agencies registered in {time.perf_counter() - start:.0f} s",
+                file=sys.stderr,
+            )
             # A task for the submission baseline, holding bids - 1 bids already.
             base_task = post_task(session, applicant, "lowest_price")
-            write_bids(session, base_task, bidders[:bids - 1], rng)
+            write_bids(session, base_task, bidders[: bids - 1], rng)
             published = frozen.now()
             tasks = {m: [] for m in METHODS}
             for method in METHODS:
@@ -228,8 +311,11 @@ def bench_opening(app, bids: int, reps: int) -> None:
                     task = post_task(session, applicant, method)
                     write_bids(session, task, bidders, rng)
                     tasks[method].append(task)
-            print(f"[a] {len(METHODS) * (reps + 1)} tasks of {bids:,} bids written "
-                  f"({time.perf_counter() - start:.0f} s so far)", file=sys.stderr)
+            print(
+                f"[a] {len(METHODS) * (reps + 1)} tasks of {bids:,} bids written "
+                f"({time.perf_counter() - start:.0f} s so far)",
+                file=sys.stderr,
+            )
 
             # Baseline 1: as many single-row reads as there are bids, through the same session.
             ids = list(session.exec(select(Bid.id).where(Bid.task_id == base_task.id)))
@@ -248,8 +334,14 @@ def bench_opening(app, bids: int, reps: int) -> None:
             submits = []
             for _ in range(reps + 1):
                 t0 = time.perf_counter()
-                sealed.submit_bid(session, spare, base_task.number, price_fen=1_500_000,
-                                  duration_days=30, proposal_text="技术方案")
+                sealed.submit_bid(
+                    session,
+                    spare,
+                    base_task.number,
+                    price_fen=1_500_000,
+                    duration_days=30,
+                    proposal_text="技术方案",
+                )
                 session.commit()
                 submits.append(time.perf_counter() - t0)
                 sealed.withdraw_bid(session, spare, base_task.number)
@@ -283,8 +375,7 @@ def bench_opening(app, bids: int, reps: int) -> None:
                         totals.append(t2 - t0)
                         advances.append(advance_seconds[-1])
                         commits.append(t2 - t1)
-                        assert lifecycle.status(task) == lifecycle.PUBLICITY, \
-                            lifecycle.status(task)
+                        assert lifecycle.status(task) == lifecycle.PUBLICITY, lifecycle.status(task)
                         assert len(selection.ranking_of(session, task)) == bids
                     results[method] = (totals[1:], advances[1:], commits[1:])
             finally:
@@ -292,30 +383,42 @@ def bench_opening(app, bids: int, reps: int) -> None:
     finally:
         clock.use(previous)
 
-    print(f"\n(a) opening and selection, {db.dialect}: {bids:,} bids per task; median (p95) of "
-          f"{reps} fresh tasks per method after one warm-up\n")
-    header = (f"{'':<46}{'median':>13}{'p95':>13}{'judge':>13}{'rank':>12}{'commit':>11}"
-              f"{'× reads':>9}{'× submit':>10}")
+    print(
+        f"\n(a) opening and selection, {db.dialect}: {bids:,} bids per task; median (p95) of "
+        f"{reps} fresh tasks per method after one warm-up\n"
+    )
+    header = (
+        f"{'':<46}{'median':>13}{'p95':>13}{'judge':>13}{'rank':>12}{'commit':>11}"
+        f"{'× reads':>9}{'× submit':>10}"
+    )
     print(header + "\n" + "-" * len(header))
     read_med, submit_med = statistics.median(reads), statistics.median(submits)
     print(f"{f'baseline: {bids:,} single-row reads':<46}{ms(read_med):>13}{ms(p95(reads)):>13}")
-    print(f"{f'baseline: submit 1 bid (the {bids:,}th) + commit':<46}{ms(submit_med):>13}"
-          f"{ms(p95(submits)):>13}")
+    print(
+        f"{f'baseline: submit 1 bid (the {bids:,}th) + commit':<46}{ms(submit_med):>13}"
+        f"{ms(p95(submits)):>13}"
+    )
     for method, (totals, advances, commits) in results.items():
         total = statistics.median(totals)
-        judge = statistics.median([t - a - c for t, a, c in zip(totals, advances, commits,
-                                                                 strict=True)])
-        print(f"{f'open_if_due + ranking + commit: {method}':<46}{ms(total):>13}"
-              f"{ms(p95(totals)):>13}{ms(judge):>13}{ms(statistics.median(advances)):>12}"
-              f"{ms(statistics.median(commits)):>11}{total / read_med:>8.1f}x"
-              f"{total / submit_med:>9.1f}x")
-    print("\njudge = open_if_due without the advance it calls (lock, receipts published, "
-          "eligibility as at the deadline, abnormally-low tests); rank = progress.advance "
-          "(validity final and published, draws, ranking, award candidate, publicity); "
-          "× = median / baseline median.")
+        judge = statistics.median(
+            [t - a - c for t, a, c in zip(totals, advances, commits, strict=True)]
+        )
+        print(
+            f"{f'open_if_due + ranking + commit: {method}':<46}{ms(total):>13}"
+            f"{ms(p95(totals)):>13}{ms(judge):>13}{ms(statistics.median(advances)):>12}"
+            f"{ms(statistics.median(commits)):>11}{total / read_med:>8.1f}x"
+            f"{total / submit_med:>9.1f}x"
+        )
+    print(
+        "\njudge = open_if_due without the advance it calls (lock, receipts published, "
+        "eligibility as at the deadline, abnormally-low tests); rank = progress.advance "
+        "(validity final and published, draws, ranking, award candidate, publicity); "
+        "× = median / baseline median."
+    )
 
 
 # --- (b) bid submission over HTTP -----------------------------------------------------------------
+
 
 def _serve(config: dict, pool: int, ready, stop) -> None:
     """The child process: build the app and serve it until `stop` is set."""
@@ -340,8 +443,9 @@ class Server:
             ready, self._stop = ctx.Queue(), ctx.Event()
             # By its module's name, which the child can import also when this runs as __main__.
             serve = importlib.import_module("bench.bidding_bench")._serve
-            self._proc = ctx.Process(target=serve, args=(app_config(url, tmp), pool, ready,
-                                                         self._stop), daemon=True)
+            self._proc = ctx.Process(
+                target=serve, args=(app_config(url, tmp), pool, ready, self._stop), daemon=True
+            )
             self._proc.start()
             self.port = ready.get(timeout=120)
         else:
@@ -365,8 +469,9 @@ class Server:
             self._thread.join(timeout=30)
 
 
-def _phase(port: int, plans: list[list[tuple[str, str, bytes | None]]], tokens: list[str],
-           seconds: float) -> dict:
+def _phase(
+    port: int, plans: list[list[tuple[str, str, bytes | None]]], tokens: list[str], seconds: float
+) -> dict:
     """Run one phase: client i sends plans[i] in order on its own keep-alive connection, all
     starting together; stops early at `seconds`. Returns latencies, statuses and wall time."""
     clients = len(plans)
@@ -407,12 +512,18 @@ def _phase(port: int, plans: list[list[tuple[str, str, bytes | None]]], tokens: 
         t.join(timeout=seconds + 180)
     wall = time.perf_counter() - t0
     flat = [x for per in latencies for x in per]
-    return {"latencies": flat, "statuses": sum(statuses, Counter()), "wall": wall,
-            "failures": failures, "hung": sum(t.is_alive() for t in threads)}
+    return {
+        "latencies": flat,
+        "statuses": sum(statuses, Counter()),
+        "wall": wall,
+        "failures": failures,
+        "hung": sum(t.is_alive() for t in threads),
+    }
 
 
-def bench_http(url: str, tmp: Path, clients: int, per_client: int, seconds: float, pool: int,
-               mode: str) -> None:
+def bench_http(
+    url: str, tmp: Path, clients: int, per_client: int, seconds: float, pool: int, mode: str
+) -> None:
     from bidding.models import Bid
     from market import accounts, audit
 
@@ -430,8 +541,9 @@ def bench_http(url: str, tmp: Path, clients: int, per_client: int, seconds: floa
     server = Server(url, tmp, pool, mode)
     try:
         session_plan = [("GET", "/api/v1/session", None)] * per_client
-        warmup = _phase(server.port, [[("GET", "/api/v1/session", None)] * 3] * clients, tokens,
-                        seconds)
+        warmup = _phase(
+            server.port, [[("GET", "/api/v1/session", None)] * 3] * clients, tokens, seconds
+        )
         baseline = _phase(server.port, [session_plan] * clients, tokens, seconds)
         rng = random.Random(7)
         bid_plans = []
@@ -439,9 +551,13 @@ def bench_http(url: str, tmp: Path, clients: int, per_client: int, seconds: floa
             plan = []
             for j in range(per_client):
                 number = tasks[(i + j) % len(tasks)]
-                body = json.dumps({"price_fen": rng.randint(CAP_FEN * 6 // 10, CAP_FEN),
-                                   "duration_days": 30,
-                                   "proposal_text": f"技术方案 {i}-{j}"}).encode()
+                body = json.dumps(
+                    {
+                        "price_fen": rng.randint(CAP_FEN * 6 // 10, CAP_FEN),
+                        "duration_days": 30,
+                        "proposal_text": f"技术方案 {i}-{j}",
+                    }
+                ).encode()
                 plan.append(("POST", f"/api/v1/tasks/{number}/bids", body))
             bid_plans.append(plan)
         bidding = _phase(server.port, bid_plans, tokens, seconds)
@@ -451,36 +567,50 @@ def bench_http(url: str, tmp: Path, clients: int, per_client: int, seconds: floa
     with db.session() as session:
         from market.models import Task
 
-        stored = session.exec(select(func.count()).select_from(Bid).join(
-            Task, Task.id == Bid.task_id).where(Task.number.in_(tasks))).one()
+        stored = session.exec(
+            select(func.count())
+            .select_from(Bid)
+            .join(Task, Task.id == Bid.task_id)
+            .where(Task.number.in_(tasks))
+        ).one()
         chain = audit.verify(session)
     db.engine.dispose()
 
-    print(f"\n(b) bid submission over HTTP, {db.dialect}: {clients} clients (own agency, token "
-          f"and keep-alive connection each), werkzeug threaded server in a {mode}, up to "
-          f"{per_client} requests per client or {seconds:.0f} s per phase\n")
-    header = (f"{'':<40}{'requests':>9}{'seconds':>9}{'req/s':>9}{'median':>12}{'p95':>12}"
-              f"  statuses")
+    print(
+        f"\n(b) bid submission over HTTP, {db.dialect}: {clients} clients (own agency, token "
+        f"and keep-alive connection each), werkzeug threaded server in a {mode}, up to "
+        f"{per_client} requests per client or {seconds:.0f} s per phase\n"
+    )
+    header = f"{'':<40}{'requests':>9}{'seconds':>9}{'req/s':>9}{'median':>12}{'p95':>12}  statuses"
     print(header + "\n" + "-" * (len(header) + 12))
-    for label, r in (("baseline: GET /api/v1/session", baseline),
-                     ("POST /api/v1/tasks/{number}/bids", bidding)):
+    for label, r in (
+        ("baseline: GET /api/v1/session", baseline),
+        ("POST /api/v1/tasks/{number}/bids", bidding),
+    ):
         n = len(r["latencies"])
-        print(f"{label:<40}{n:>9}{r['wall']:>9.1f}{n / r['wall']:>9.1f}"
-              f"{ms(statistics.median(r['latencies'])):>12}{ms(p95(r['latencies'])):>12}"
-              f"  {dict(sorted(r['statuses'].items()))}")
+        print(
+            f"{label:<40}{n:>9}{r['wall']:>9.1f}{n / r['wall']:>9.1f}"
+            f"{ms(statistics.median(r['latencies'])):>12}{ms(p95(r['latencies'])):>12}"
+            f"  {dict(sorted(r['statuses'].items()))}"
+        )
     b_lat, s_lat = bidding["latencies"], baseline["latencies"]
     rate = len(b_lat) / bidding["wall"] / (len(s_lat) / baseline["wall"])
     median = statistics.median(b_lat) / statistics.median(s_lat)
-    print(f"\nratio bids / baseline: throughput {rate:.2f}×, median latency {median:.1f}×, "
-          f"p95 latency {p95(b_lat) / p95(s_lat):.1f}×")
-    print(f"bids stored: {stored} (201 responses: {bidding['statuses'][201]}); audit chain "
-          f"{'intact' if not chain else f'BROKEN: {chain[:3]}'}")
+    print(
+        f"\nratio bids / baseline: throughput {rate:.2f}×, median latency {median:.1f}×, "
+        f"p95 latency {p95(b_lat) / p95(s_lat):.1f}×"
+    )
+    print(
+        f"bids stored: {stored} (201 responses: {bidding['statuses'][201]}); audit chain "
+        f"{'intact' if not chain else f'BROKEN: {chain[:3]}'}"
+    )
     for name, r in (("warm-up", warmup), ("baseline", baseline), ("bids", bidding)):
         if r["failures"] or r["hung"]:
             print(f"{name}: {r['hung']} clients hung; first failures: {r['failures']}")
 
 
 # --- entry point ----------------------------------------------------------------------------------
+
 
 def load_average() -> str:
     """The machine's load, printed with the results: other processes skew every number."""
@@ -501,8 +631,9 @@ def run(url: str, args) -> None:
             bench_opening(app, args.bids, args.reps)
         app.extensions["market.db"].engine.dispose()
         if args.part in ("all", "http"):
-            bench_http(url, Path(tmp), args.clients, args.requests, args.seconds, args.pool,
-                       args.server)
+            bench_http(
+                url, Path(tmp), args.clients, args.requests, args.seconds, args.pool, args.server
+            )
     print(f"\nload average at end: {load_average()}")
 
 
@@ -513,14 +644,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bids", type=int, default=1000, help="(a) bids per task")
     parser.add_argument("--reps", type=int, default=5, help="(a) timed tasks per method")
     parser.add_argument("--clients", type=int, default=50, help="(b) concurrent clients")
-    parser.add_argument("--requests", type=int, default=40,
-                        help="(b) requests per client per phase (= tasks each client bids on)")
-    parser.add_argument("--seconds", type=float, default=120.0,
-                        help="(b) time limit of each phase")
-    parser.add_argument("--server", choices=["process", "thread"], default="process",
-                        help="(b) run the server in a child process or in a thread")
-    parser.add_argument("--pool", type=int, default=60,
-                        help="PostgreSQL connection pool size of the app (0: the app's default)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=40,
+        help="(b) requests per client per phase (= tasks each client bids on)",
+    )
+    parser.add_argument("--seconds", type=float, default=120.0, help="(b) time limit of each phase")
+    parser.add_argument(
+        "--server",
+        choices=["process", "thread"],
+        default="process",
+        help="(b) run the server in a child process or in a thread",
+    )
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=60,
+        help="PostgreSQL connection pool size of the app (0: the app's default)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.db == "postgresql":

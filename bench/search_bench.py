@@ -9,6 +9,7 @@ the same text into a plain table, then times each query both ways: the search po
 (count + first page + facets) against `count(*)` + first page of `LIKE '%word%'` on every word.
 Prints median and p95 latency per query and the ratio naive / embedded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,49 +42,173 @@ from market.search.registry import (
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 TASKS = IndexSpec(
-    name="bench-tasks", build=lambda _s, _i: None, ids=lambda _s: [],
-    searchable=(SearchField("title", "A"), SearchField("service", "B"),
-                SearchField("description", "D")),
-    title="title", snippets=("description",),
+    name="bench-tasks",
+    build=lambda _s, _i: None,
+    ids=lambda _s: [],
+    searchable=(
+        SearchField("title", "A"),
+        SearchField("service", "B"),
+        SearchField("description", "D"),
+    ),
+    title="title",
+    snippets=("description",),
     filters={"funding": "Funding", "method": "Selection method", "service_item": "Service item"},
     numbers=("published_at", "deadline_at", "price_cap_fen"),
-    sorts={"newest": SortOption("published_at", True, "Newest"),
-           "deadline": SortOption("deadline_at", False, "Deadline"),
-           "price_cap": SortOption("price_cap_fen", True, "Price cap")},
-    states={"status": State("Status", {
-        "open": StateOption("Open", (Condition("published_at", "before_now"),
-                                     Condition("deadline_at", "after_now"))),
-        "closed": StateOption("Closed", (Condition("deadline_at", "before_now"),))})},
+    sorts={
+        "newest": SortOption("published_at", True, "Newest"),
+        "deadline": SortOption("deadline_at", False, "Deadline"),
+        "price_cap": SortOption("price_cap_fen", True, "Price cap"),
+    },
+    states={
+        "status": State(
+            "Status",
+            {
+                "open": StateOption(
+                    "Open",
+                    (
+                        Condition("published_at", "before_now"),
+                        Condition("deadline_at", "after_now"),
+                    ),
+                ),
+                "closed": StateOption("Closed", (Condition("deadline_at", "before_now"),)),
+            },
+        )
+    },
     browse_sort="newest",
 )
 
-CITIES = """长春市 吉林市 四平市 辽源市 通化市 白山市 松原市 白城市 延吉市 梅河口市 公主岭市
-    珲春市 敦化市 榆树市 德惠市 桦甸市 蛟河市 舒兰市""".split()
-DISTRICTS = """南关区 朝阳区 宽城区 二道区 绿园区 双阳区 九台区 昌邑区 龙潭区 船营区 丰满区
-    经济开发区 高新区 新区 工业园区""".split()
-PROJECTS = """道路改扩建工程 污水处理厂提标改造 光伏发电项目 风电场工程 住宅小区 产业园基础设施
-    水库除险加固 垃圾焚烧发电 物流园 学校教学楼 医院门诊楼 输变电工程 天然气管道 铁路专用线
-    农村饮水安全工程 河道综合治理 棚户区改造 冷链仓储中心 汽车零部件厂房 数据中心 热电联产
-    矿山开采""".split()
-SERVICES = [
-    ("EIA-REPORT", "建设项目环境影响报告书编制"), ("EIA-FORM", "建设项目环境影响报告表编制"),
-    ("SWC-PLAN", "生产建设项目水土保持方案编制"), ("FLOOD-IMPACT", "洪水影响评价报告编制"),
-    ("GEO-HAZARD-ASSESS", "地质灾害危险性评估"), ("SEISMIC-SAFETY", "建设工程地震安全性评价"),
-    ("ENERGY-REPORT", "固定资产投资项目节能报告编制"), ("SAFETY-PRE-EVAL", "建设项目安全预评价"),
-    ("COST-CONSULTING", "工程造价咨询"), ("SURVEYING-MAPPING", "建设工程测绘"),
-    ("DRAWING-REVIEW", "施工图设计文件审查"), ("TRAFFIC-IMPACT", "建设项目交通影响评价"),
+CITIES = [
+    "长春市",
+    "吉林市",
+    "四平市",
+    "辽源市",
+    "通化市",
+    "白山市",
+    "松原市",
+    "白城市",
+    "延吉市",
+    "梅河口市",
+    "公主岭市",
+    "珲春市",
+    "敦化市",
+    "榆树市",
+    "德惠市",
+    "桦甸市",
+    "蛟河市",
+    "舒兰市",
 ]
-PHRASES = """服务内容包括现场踏勘、资料收集、监测与报告编制 配合评审会议并按专家意见修改完善
-    成果需满足审批部门要求 服务期限自合同签订之日起计算 报价应包含全部服务费用
-    项目位于规划范围内，周边无敏感目标 需提交纸质成果五份及电子文档
-    委托人提供项目可行性研究报告及设计图纸 按照国家和地方现行规范开展工作
-    涉及占用耕地的需同步开展相关论证 依法开展环境影响评价 环评批复后方可开工建设
-    同步编制水土保持方案 需取得地质灾害危险性评估结论""".split()
-BRANDS = """华信 中联 博远 吉环 长测 鼎盛 天元 正和 恒通 宏达 金石 北方 东升 瑞丰 中科 国泰
-    新世纪 泰和 宇航 松江""".split()
-TRADES = "环境科技 工程咨询 测绘 勘察设计 造价咨询 安全技术 水利规划 地质勘查".split()
-QUALIFICATIONS = """测绘资质证书 工程造价咨询企业资质 地质灾害评估资质 安全评价机构资质
-    水土保持方案编制能力评价 工程勘察资质 工程设计资质""".split()
+DISTRICTS = [
+    "南关区",
+    "朝阳区",
+    "宽城区",
+    "二道区",
+    "绿园区",
+    "双阳区",
+    "九台区",
+    "昌邑区",
+    "龙潭区",
+    "船营区",
+    "丰满区",
+    "经济开发区",
+    "高新区",
+    "新区",
+    "工业园区",
+]
+PROJECTS = [
+    "道路改扩建工程",
+    "污水处理厂提标改造",
+    "光伏发电项目",
+    "风电场工程",
+    "住宅小区",
+    "产业园基础设施",
+    "水库除险加固",
+    "垃圾焚烧发电",
+    "物流园",
+    "学校教学楼",
+    "医院门诊楼",
+    "输变电工程",
+    "天然气管道",
+    "铁路专用线",
+    "农村饮水安全工程",
+    "河道综合治理",
+    "棚户区改造",
+    "冷链仓储中心",
+    "汽车零部件厂房",
+    "数据中心",
+    "热电联产",
+    "矿山开采",
+]
+SERVICES = [
+    ("EIA-REPORT", "建设项目环境影响报告书编制"),
+    ("EIA-FORM", "建设项目环境影响报告表编制"),
+    ("SWC-PLAN", "生产建设项目水土保持方案编制"),
+    ("FLOOD-IMPACT", "洪水影响评价报告编制"),
+    ("GEO-HAZARD-ASSESS", "地质灾害危险性评估"),
+    ("SEISMIC-SAFETY", "建设工程地震安全性评价"),
+    ("ENERGY-REPORT", "固定资产投资项目节能报告编制"),
+    ("SAFETY-PRE-EVAL", "建设项目安全预评价"),
+    ("COST-CONSULTING", "工程造价咨询"),
+    ("SURVEYING-MAPPING", "建设工程测绘"),
+    ("DRAWING-REVIEW", "施工图设计文件审查"),
+    ("TRAFFIC-IMPACT", "建设项目交通影响评价"),
+]
+PHRASES = [
+    "服务内容包括现场踏勘、资料收集、监测与报告编制",
+    "配合评审会议并按专家意见修改完善",
+    "成果需满足审批部门要求",
+    "服务期限自合同签订之日起计算",
+    "报价应包含全部服务费用",
+    "项目位于规划范围内，周边无敏感目标",
+    "需提交纸质成果五份及电子文档",
+    "委托人提供项目可行性研究报告及设计图纸",
+    "按照国家和地方现行规范开展工作",
+    "涉及占用耕地的需同步开展相关论证",
+    "依法开展环境影响评价",
+    "环评批复后方可开工建设",
+    "同步编制水土保持方案",
+    "需取得地质灾害危险性评估结论",
+]
+BRANDS = [
+    "华信",
+    "中联",
+    "博远",
+    "吉环",
+    "长测",
+    "鼎盛",
+    "天元",
+    "正和",
+    "恒通",
+    "宏达",
+    "金石",
+    "北方",
+    "东升",
+    "瑞丰",
+    "中科",
+    "国泰",
+    "新世纪",
+    "泰和",
+    "宇航",
+    "松江",
+]
+TRADES = [
+    "环境科技",
+    "工程咨询",
+    "测绘",
+    "勘察设计",
+    "造价咨询",
+    "安全技术",
+    "水利规划",
+    "地质勘查",
+]
+QUALIFICATIONS = [
+    "测绘资质证书",
+    "工程造价咨询企业资质",
+    "地质灾害评估资质",
+    "安全评价机构资质",
+    "水土保持方案编制能力评价",
+    "工程勘察资质",
+    "工程设计资质",
+]
 FUNDINGS = ["private", "state_owned", "budget"]
 METHODS = ["random", "lowest_price", "average_price", "scoring", "direct"]
 
@@ -108,12 +233,20 @@ def generate_tasks(n: int, rng: random.Random):
         title = f"{rng.choice(CITIES)}{rng.choice(DISTRICTS)}{rng.choice(PROJECTS)}{service}"
         description = "；".join(rng.sample(PHRASES, 3)) + f"。项目编号{rng.randint(10**5, 10**6)}。"
         published = NOW - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
-        yield Document(str(i), {"title": title, "service": service, "description": description},
-                       {"funding": [rng.choice(FUNDINGS)], "method": [rng.choice(METHODS)],
-                        "service_item": [code]},
-                       {"published_at": epoch(published),
-                        "deadline_at": epoch(published + timedelta(days=rng.randint(3, 20))),
-                        "price_cap_fen": rng.randint(1, 500) * 1000_00})
+        yield Document(
+            str(i),
+            {"title": title, "service": service, "description": description},
+            {
+                "funding": [rng.choice(FUNDINGS)],
+                "method": [rng.choice(METHODS)],
+                "service_item": [code],
+            },
+            {
+                "published_at": epoch(published),
+                "deadline_at": epoch(published + timedelta(days=rng.randint(3, 20))),
+                "price_cap_fen": rng.randint(1, 500) * 1000_00,
+            },
+        )
 
 
 def generate_agencies(n: int, rng: random.Random):
@@ -122,14 +255,25 @@ def generate_agencies(n: int, rng: random.Random):
         offered = rng.sample(SERVICES, rng.randint(1, 4))
         quals = rng.sample(QUALIFICATIONS, rng.randint(0, 2))
         name = f"{rng.choice(CITIES)[:-1]}{rng.choice(BRANDS)}{trade}有限公司"
-        yield Document(str(i), {"name": name,
-                                "services": "；".join(s for _c, s in offered),
-                                "qualifications": "；".join(quals),
-                                "description": f"专业从事{trade}服务，{rng.choice(PHRASES)}。"},
-                       {"service_item": [c for c, _s in offered], "qualification": quals,
-                        "verified_qualification": [], "grade": [rng.choice("ABCD")]},
-                       {"listed_at": epoch(NOW - timedelta(days=rng.randint(0, 900))),
-                        "credit": rng.randint(50_000, 100_000)})
+        yield Document(
+            str(i),
+            {
+                "name": name,
+                "services": "；".join(s for _c, s in offered),
+                "qualifications": "；".join(quals),
+                "description": f"专业从事{trade}服务，{rng.choice(PHRASES)}。",
+            },
+            {
+                "service_item": [c for c, _s in offered],
+                "qualification": quals,
+                "verified_qualification": [],
+                "grade": [rng.choice("ABCD")],
+            },
+            {
+                "listed_at": epoch(NOW - timedelta(days=rng.randint(0, 900))),
+                "credit": rng.randint(50_000, 100_000),
+            },
+        )
 
 
 def load(session: Session, spec: IndexSpec, docs, total: int) -> float:
@@ -150,17 +294,28 @@ def load(session: Session, spec: IndexSpec, docs, total: int) -> float:
 
 def _write(session, engine, spec, batch) -> int:
     engine.put_many(spec, batch)
-    rows = [{"ix": spec.name, "id": int(d.id), "title": d.text[spec.title],
-             "body": " ".join(v for k, v in d.text.items() if k != spec.title),
-             "funding": (d.terms.get("funding") or [""])[0],
-             "service_item": " ".join(d.terms.get("service_item") or []),
-             "published_at": d.numbers.get("published_at") or d.numbers.get("listed_at"),
-             "deadline_at": d.numbers.get("deadline_at")} for d in batch]
+    rows = [
+        {
+            "ix": spec.name,
+            "id": int(d.id),
+            "title": d.text[spec.title],
+            "body": " ".join(v for k, v in d.text.items() if k != spec.title),
+            "funding": (d.terms.get("funding") or [""])[0],
+            "service_item": " ".join(d.terms.get("service_item") or []),
+            "published_at": d.numbers.get("published_at") or d.numbers.get("listed_at"),
+            "deadline_at": d.numbers.get("deadline_at"),
+        }
+        for d in batch
+    ]
     if rows:
-        session.execute(text(
-            "INSERT INTO bench_naive (ix, id, title, body, funding, service_item, published_at, "
-            "deadline_at) VALUES (:ix, :id, :title, :body, :funding, :service_item, "
-            ":published_at, :deadline_at)"), rows)
+        session.execute(
+            text(
+                "INSERT INTO bench_naive (ix, id, title, body, funding, service_item, published_at, "
+                "deadline_at) VALUES (:ix, :id, :title, :body, :funding, :service_item, "
+                ":published_at, :deadline_at)"
+            ),
+            rows,
+        )
     return len(batch)
 
 
@@ -180,10 +335,15 @@ def naive(session: Session, index: str, words: str, filters: dict, sort: str) ->
         params["si"] = f"%{filters['service_item'][0]}%"
     sql_where = " AND ".join(where)
     order = {"newest": "published_at DESC", "deadline": "deadline_at ASC"}.get(sort, "id")
-    total = session.execute(text(f"SELECT count(*) FROM bench_naive WHERE {sql_where}"),
-                            params).scalar_one()
-    session.execute(text(f"SELECT id, title, body FROM bench_naive WHERE {sql_where} "
-                         f"ORDER BY {order} LIMIT 20"), params).all()
+    total = session.execute(
+        text(f"SELECT count(*) FROM bench_naive WHERE {sql_where}"), params
+    ).scalar_one()
+    session.execute(
+        text(
+            f"SELECT id, title, body FROM bench_naive WHERE {sql_where} ORDER BY {order} LIMIT 20"
+        ),
+        params,
+    ).all()
     return total
 
 
@@ -213,46 +373,68 @@ def run(url: str, tasks: int, agency_count: int, repeat: int) -> None:
         command.upgrade(alembic_config(), "head")
     search.register_index(TASKS)
     with Session(db.engine) as session:
-        session.execute(text("CREATE TABLE bench_naive (ix VARCHAR(32), id INTEGER, title TEXT, "
-                             "body TEXT, funding VARCHAR(16), service_item TEXT, "
-                             "published_at BIGINT, deadline_at BIGINT, PRIMARY KEY (ix, id))"))
+        session.execute(
+            text(
+                "CREATE TABLE bench_naive (ix VARCHAR(32), id INTEGER, title TEXT, "
+                "body TEXT, funding VARCHAR(16), service_item TEXT, "
+                "published_at BIGINT, deadline_at BIGINT, PRIMARY KEY (ix, id))"
+            )
+        )
         session.commit()
         rng = random.Random(20261125)
         print(f"generating and indexing on {db.dialect}…", file=sys.stderr)
-        seconds = {TASKS.name: load(session, TASKS, generate_tasks(tasks, rng), tasks),
-                   AGENCIES.name: load(session, AGENCIES, generate_agencies(agency_count, rng),
-                                       agency_count)}
+        seconds = {
+            TASKS.name: load(session, TASKS, generate_tasks(tasks, rng), tasks),
+            AGENCIES.name: load(
+                session, AGENCIES, generate_agencies(agency_count, rng), agency_count
+            ),
+        }
         if db.dialect == "postgresql":
             session.execute(text("ANALYZE"))
             session.commit()
-        print(f"\n{db.dialect}: {tasks:,} task-like documents, {agency_count:,} agencies; "
-              f"indexing {seconds[TASKS.name]:.0f} s + {seconds[AGENCIES.name]:.0f} s; "
-              f"{repeat} timed runs per query after one warm-up\n")
-        header = (f"{'index':<12}{'query':<28}{'hits':>7}{'LIKE hits':>10}{'search med':>11}"
-                  f"{'p95':>8}{'LIKE med':>10}{'p95':>8}{'ratio':>8}")
+        print(
+            f"\n{db.dialect}: {tasks:,} task-like documents, {agency_count:,} agencies; "
+            f"indexing {seconds[TASKS.name]:.0f} s + {seconds[AGENCIES.name]:.0f} s; "
+            f"{repeat} timed runs per query after one warm-up\n"
+        )
+        header = (
+            f"{'index':<12}{'query':<28}{'hits':>7}{'LIKE hits':>10}{'search med':>11}"
+            f"{'p95':>8}{'LIKE med':>10}{'p95':>8}{'ratio':>8}"
+        )
         print(header + "\n" + "-" * len(header))
         all_search, all_naive = [], []
         for index, words, filters, sort in QUERIES:
             query = Query(text=words, filters=filters, sort=sort)
             s_samples, found = timed(
-                lambda i=index, q=query: search.search(session, i, q, now=NOW), repeat)
+                lambda i=index, q=query: search.search(session, i, q, now=NOW), repeat
+            )
             n_samples, n_total = timed(
-                lambda i=index, w=words, f=filters, s=sort: naive(session, i, w, f, s), repeat)
+                lambda i=index, w=words, f=filters, s=sort: naive(session, i, w, f, s), repeat
+            )
             all_search += s_samples
             all_naive += n_samples
-            label = words + (f" {filters}" if filters else "") + (
-                f" ↓{sort}" if sort != "relevance" else "")
+            label = (
+                words
+                + (f" {filters}" if filters else "")
+                + (f" ↓{sort}" if sort != "relevance" else "")
+            )
             s_med, n_med = statistics.median(s_samples), statistics.median(n_samples)
-            print(f"{index:<12}{label[:26]:<28}{found.total:>7}{n_total:>10}{s_med:>9.1f}ms"
-                  f"{p95(s_samples):>6.1f}ms{n_med:>8.1f}ms{p95(n_samples):>6.1f}ms"
-                  f"{n_med / s_med:>7.1f}x")
+            print(
+                f"{index:<12}{label[:26]:<28}{found.total:>7}{n_total:>10}{s_med:>9.1f}ms"
+                f"{p95(s_samples):>6.1f}ms{n_med:>8.1f}ms{p95(n_samples):>6.1f}ms"
+                f"{n_med / s_med:>7.1f}x"
+            )
         s_med, n_med = statistics.median(all_search), statistics.median(all_naive)
         print("-" * len(header))
-        print(f"{'all queries':<40}{'':>7}{s_med:>9.1f}ms{p95(all_search):>6.1f}ms"
-              f"{n_med:>8.1f}ms{p95(all_naive):>6.1f}ms{n_med / s_med:>7.1f}x")
-        print("\nsearch = count + first page (20) + facet counts through market.search; "
-              "LIKE = count + first page of LIKE '%word%' on every word (no facets, no "
-              "synonyms, no ranking); ratio = LIKE median / search median.")
+        print(
+            f"{'all queries':<40}{'':>7}{s_med:>9.1f}ms{p95(all_search):>6.1f}ms"
+            f"{n_med:>8.1f}ms{p95(all_naive):>6.1f}ms{n_med / s_med:>7.1f}x"
+        )
+        print(
+            "\nsearch = count + first page (20) + facet counts through market.search; "
+            "LIKE = count + first page of LIKE '%word%' on every word (no facets, no "
+            "synonyms, no ranking); ratio = LIKE median / search median."
+        )
     db.engine.dispose()
 
 

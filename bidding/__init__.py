@@ -12,6 +12,7 @@ Imports `market`, never `ratings`. Services (plain functions over a SQLModel ses
 What each audience sees is decided in `bidding.serializers`; `bidding.views` (pages) and
 `bidding.api` (JSON under /api/v1) only call the services and these serializers.
 """
+
 from __future__ import annotations
 
 from flask import Flask

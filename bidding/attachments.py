@@ -7,6 +7,7 @@ does not exist. Uploading reveals nothing to others: the answer depends only on 
 files (the store is content-addressed, so a file another agency also uploaded looks new), and
 nothing is written to the audit log.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,13 +25,27 @@ from market.tasks import get_task
 from market.validation import NotFound
 
 
-def upload(session: Session, actor: User, number: str, filename: object, data: bytes,
-           upload_dir, policy: attachments.AttachmentPolicy | None = None) -> Attachment:
+def upload(
+    session: Session,
+    actor: User,
+    number: str,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: attachments.AttachmentPolicy | None = None,
+) -> Attachment:
     """Store a file for the actor's agency's bid on an open task (lock first, then the clock,
     like a bid). Its SHA-256 then goes into the bid's `attachment_sha256s`."""
     task, agency, _now = _open_task_for(session, actor, number)
-    return attachments.add_for_bid(session, task, agency.id, filename, data, upload_dir,
-                                   policy or attachments.AttachmentPolicy())
+    return attachments.add_for_bid(
+        session,
+        task,
+        agency.id,
+        filename,
+        data,
+        upload_dir,
+        policy or attachments.AttachmentPolicy(),
+    )
 
 
 def mine(session: Session, actor: User, number: str) -> list[Attachment]:
@@ -38,23 +53,43 @@ def mine(session: Session, actor: User, number: str) -> list[Attachment]:
     return attachments.bid_files(session, get_task(session, number), agency.id)
 
 
-def readable(session: Session, viewer: User | None, task: Task, sha256: str, upload_dir
-             ) -> tuple[Attachment, Path]:
+def readable(
+    session: Session, viewer: User | None, task: Task, sha256: str, upload_dir
+) -> tuple[Attachment, Path]:
     """The bid file `sha256` of `task` if `viewer` may read it, and where its bytes are."""
     path = attachments.path_for(upload_dir, sha256)
     if viewer is None:
         raise NotFound()
-    rows = list(session.exec(select(Attachment).where(
-        Attachment.task_id == task.id, Attachment.owner_kind == BID,
-        Attachment.sha256 == sha256).order_by(Attachment.id)))
+    rows = list(
+        session.exec(
+            select(Attachment)
+            .where(
+                Attachment.task_id == task.id,
+                Attachment.owner_kind == BID,
+                Attachment.sha256 == sha256,
+            )
+            .order_by(Attachment.id)
+        )
+    )
     found = next((r for r in rows if r.uploaded_by_org_id == viewer.organization_id), None)
     if found is None and not lifecycle.sealed(task):
         reader = serializers.reader_of(session, viewer, task)
         if reader.audience in (serializers.APPLICANT, serializers.REGULATOR):
-            standing = {b.agency_id: b for b in session.exec(select(Bid).where(
-                Bid.task_id == task.id, Bid.withdrawn_at.is_(None)))}
-            found = next((r for r in rows if r.uploaded_by_org_id in standing
-                          and sha256 in standing[r.uploaded_by_org_id].attachments), None)
+            standing = {
+                b.agency_id: b
+                for b in session.exec(
+                    select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
+                )
+            }
+            found = next(
+                (
+                    r
+                    for r in rows
+                    if r.uploaded_by_org_id in standing
+                    and sha256 in standing[r.uploaded_by_org_id].attachments
+                ),
+                None,
+            )
     if found is None or not path.is_file():
         raise NotFound()
     return found, path

@@ -1,4 +1,5 @@
 """`flask --app wsgi draw …`: the draw record of a task, and its verification from the database."""
+
 from __future__ import annotations
 
 import json

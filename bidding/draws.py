@@ -6,6 +6,7 @@ gives the public JSON in exactly the shape `bidding.draw.verify_record` and the 
 `verify_draw_standalone.py` accept; `verify_task` recomputes it from the database (the
 `flask draw verify TASK` command).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ def draws_of(session: Session, task: Task) -> list[Draw]:
     return list(session.exec(select(Draw).where(Draw.task_id == task.id).order_by(Draw.id)))
 
 
-def make_draw(session: Session, task: Task, purpose: str, candidates: list[str],
-              picks: int | None = None) -> list[str]:
+def make_draw(
+    session: Session, task: Task, purpose: str, candidates: list[str], picks: int | None = None
+) -> list[str]:
     """Draw `picks` of `candidates` (None: the full order) for `purpose`; idempotent per purpose.
 
     Candidates are sorted here, as the design requires. The key is made from the receipts fixed at
@@ -41,8 +43,9 @@ def make_draw(session: Session, task: Task, purpose: str, candidates: list[str],
     if opening is None or opening.validity_final_at is None:
         raise DrawTooEarly(f"task {task.number}: no draw before every bid's validity is final")
     ordered = sorted(candidates)
-    existing = session.exec(select(Draw).where(Draw.task_id == task.id,
-                                               Draw.purpose == purpose)).first()
+    existing = session.exec(
+        select(Draw).where(Draw.task_id == task.id, Draw.purpose == purpose)
+    ).first()
     if existing is not None:
         if existing.candidates != ordered:
             raise RuntimeError(f"task {task.number}: draw {purpose} exists with other candidates")
@@ -50,19 +53,30 @@ def make_draw(session: Session, task: Task, purpose: str, candidates: list[str],
     seed = seeds.reveal(session, task)
     key = draw.draw_key(seed, task.number, opening.standing_receipts)
     picked = draw.draw(key, purpose, ordered, picks)
-    session.add(Draw(task_id=task.id, purpose=purpose, candidates=ordered, picks=picked,
-                     made_at=clock.now()))
+    session.add(
+        Draw(
+            task_id=task.id, purpose=purpose, candidates=ordered, picks=picked, made_at=clock.now()
+        )
+    )
     session.flush()
-    audit.record(session, "draw.made", "task", task.number,
-                 {"purpose": purpose, "candidates": ordered, "picks": picked})
+    audit.record(
+        session,
+        "draw.made",
+        "task",
+        task.number,
+        {"purpose": purpose, "candidates": ordered, "picks": picked},
+    )
     return picked
 
 
-def _agencies_by_receipt(session: Session, task: Task, receipts_: list[str]
-                         ) -> dict[str, Organization]:
-    rows = session.exec(select(Bid, Organization).join(Organization,
-                                                       Organization.id == Bid.agency_id)
-                        .where(Bid.task_id == task.id, Bid.receipt.in_(receipts_)))
+def _agencies_by_receipt(
+    session: Session, task: Task, receipts_: list[str]
+) -> dict[str, Organization]:
+    rows = session.exec(
+        select(Bid, Organization)
+        .join(Organization, Organization.id == Bid.agency_id)
+        .where(Bid.task_id == task.id, Bid.receipt.in_(receipts_))
+    )
     return {bid.receipt: org for bid, org in rows}
 
 
@@ -76,53 +90,81 @@ def draw_record(session: Session, task: Task) -> dict:
     (``[{"purpose", "candidates", "picks", "made_at"}]``).
     """
     seed = seeds.seed_of(session, task)
-    record: dict = {"task_number": task.number,
-                    "commitment": seed.commitment if seed is not None else None,
-                    "receipts": [], "draws": []}
+    record: dict = {
+        "task_number": task.number,
+        "commitment": seed.commitment if seed is not None else None,
+        "receipts": [],
+        "draws": [],
+    }
     opening = opening_of(session, task)
     if opening is not None:
         by_receipt = _agencies_by_receipt(session, task, opening.standing_receipts)
         record["receipts"] = [
-            {"receipt": r, "agency": by_receipt[r].uscc if r in by_receipt else "",
-             "agency_name": by_receipt[r].name if r in by_receipt else ""}
-            for r in opening.standing_receipts]
+            {
+                "receipt": r,
+                "agency": by_receipt[r].uscc if r in by_receipt else "",
+                "agency_name": by_receipt[r].name if r in by_receipt else "",
+            }
+            for r in opening.standing_receipts
+        ]
     if seed is not None and seed.seed_hex is not None:
         record["seed_hex"] = seed.seed_hex
-        record["key_hex"] = draw.draw_key(bytes.fromhex(seed.seed_hex), task.number,
-                                          opening.standing_receipts).hex()
-        record["draws"] = [{"purpose": d.purpose, "candidates": list(d.candidates),
-                            "picks": list(d.picks), "made_at": d.made_at.isoformat()}
-                           for d in draws_of(session, task)]
+        record["key_hex"] = draw.draw_key(
+            bytes.fromhex(seed.seed_hex), task.number, opening.standing_receipts
+        ).hex()
+        record["draws"] = [
+            {
+                "purpose": d.purpose,
+                "candidates": list(d.candidates),
+                "picks": list(d.picks),
+                "made_at": d.made_at.isoformat(),
+            }
+            for d in draws_of(session, task)
+        ]
     return record
 
 
 def _receipt_problems(session: Session, task: Task, opening: Opening) -> list[str]:
     out = []
-    standing = list(session.exec(select(Bid).where(Bid.task_id == task.id,
-                                                   Bid.withdrawn_at.is_(None))))
+    standing = list(
+        session.exec(select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None)))
+    )
     if sorted(b.receipt for b in standing) != opening.standing_receipts:
         out.append("the receipts fixed at opening are not those of the bids standing")
     for bid in standing:
-        version = session.exec(select(BidVersion).where(BidVersion.bid_id == bid.id,
-                                                        BidVersion.version == bid.version)).first()
+        version = session.exec(
+            select(BidVersion).where(BidVersion.bid_id == bid.id, BidVersion.version == bid.version)
+        ).first()
         agency = session.get(Organization, bid.agency_id)
         if version is None or receipts.receipt(version.content) != bid.receipt:
             out.append(f"receipt {bid.receipt} is not the hash of its bid's content")
             continue
         c = version.content
-        if (c.get("task"), c.get("agency"), c.get("version"), c.get("price_fen"),
-                c.get("duration_days")) != (task.number, agency.uscc, bid.version, bid.price_fen,
-                                            bid.duration_days) \
-                or c.get("proposal_sha256") != receipts.proposal_sha256(bid.proposal_text) \
-                or c.get("attachments") != sorted(bid.attachments):
+        if (
+            (
+                c.get("task"),
+                c.get("agency"),
+                c.get("version"),
+                c.get("price_fen"),
+                c.get("duration_days"),
+            )
+            != (task.number, agency.uscc, bid.version, bid.price_fen, bid.duration_days)
+            or c.get("proposal_sha256") != receipts.proposal_sha256(bid.proposal_text)
+            or c.get("attachments") != sorted(bid.attachments)
+        ):
             out.append(f"receipt {bid.receipt}: the bid differs from the content it acknowledges")
     return out
 
 
 def _candidate_problems(session: Session, task: Task, opening: Opening) -> list[str]:
-    valid = {bid.receipt for bid, _ in session.exec(
-        select(Bid, ValidityDecision).join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
-        .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True)))}
+    valid = {
+        bid.receipt
+        for bid, _ in session.exec(
+            select(Bid, ValidityDecision)
+            .join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
+            .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True))
+        )
+    }
     out = []
     for d in draws_of(session, task):
         if opening.validity_final_at is None or d.made_at < opening.validity_final_at:

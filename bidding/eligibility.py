@@ -6,6 +6,7 @@ person, also a registered professional holding it), and is not excluded from the
 with the same legal representative may not both bid on one task. Each failure has its own ground
 and message, so the refused agency knows exactly what to fix.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -48,32 +49,54 @@ def _same_certificate(certificate: str, qualification: str) -> bool:
     return bool(a) and bool(b) and (a.startswith(b) or b.startswith(a))
 
 
-def _qualification_problems(session: Session, task: Task, agency: Organization,
-                            at: datetime) -> list[Problem]:
+def _qualification_problems(
+    session: Session, task: Task, agency: Organization, at: datetime
+) -> list[Problem]:
     if not task.required_qualifications:
         return []
     item = session.get(ServiceItem, task.service_item_id)
     holders = {q["name_zh"]: q.get("holder", "firm") for q in item.required_qualifications}
-    declared = list(session.exec(select(Qualification).where(
-        Qualification.organization_id == agency.id)))
-    professionals = list(session.exec(select(Professional).where(
-        Professional.organization_id == agency.id)))
+    declared = list(
+        session.exec(select(Qualification).where(Qualification.organization_id == agency.id))
+    )
+    professionals = list(
+        session.exec(select(Professional).where(Professional.organization_id == agency.id))
+    )
     today = shanghai_date(at)
     out = []
     for name in task.required_qualifications:
         rows = [q for q in declared if q.name == name]
         if not rows:
-            out.append(_problem("qualification_missing", N_(
-                "Your agency has not declared the qualification this task requires: %(name)s."),
-                name=name))
+            out.append(
+                _problem(
+                    "qualification_missing",
+                    N_(
+                        "Your agency has not declared the qualification this task requires: %(name)s."
+                    ),
+                    name=name,
+                )
+            )
         elif all(q.valid_until is not None and q.valid_until < today for q in rows):
-            out.append(_problem("qualification_expired", N_(
-                "Your agency's qualification %(name)s has expired."), name=name))
+            out.append(
+                _problem(
+                    "qualification_expired",
+                    N_("Your agency's qualification %(name)s has expired."),
+                    name=name,
+                )
+            )
         if holders.get(name) == "person" and not any(
-                _same_certificate(p.certificate, name) for p in professionals):
-            out.append(_problem("professional_missing", N_(
-                "The law ties %(name)s to a person: register a professional of your agency who "
-                "holds it."), name=name))
+            _same_certificate(p.certificate, name) for p in professionals
+        ):
+            out.append(
+                _problem(
+                    "professional_missing",
+                    N_(
+                        "The law ties %(name)s to a person: register a professional of your agency who "
+                        "holds it."
+                    ),
+                    name=name,
+                )
+            )
     return out
 
 
@@ -83,25 +106,45 @@ def problems(session: Session, task: Task, agency: Organization, at: datetime) -
         return [_problem("not_an_agency", N_("Only agencies may bid."))]
     out: list[Problem] = []
     if agency.removed_at is not None and agency.removed_at <= at:
-        out.append(_problem("removed", N_(
-            "Your agency has been removed from the platform and may not bid.")))
+        out.append(
+            _problem(
+                "removed", N_("Your agency has been removed from the platform and may not bid.")
+            )
+        )
     if agency.listed_at is None:
         out.append(_problem("not_listed", N_("Your agency is not listed on the platform.")))
     if agency.suspended_until is not None and at < agency.suspended_until:
-        out.append(_problem("suspended", N_(
-            "Your agency is suspended from bidding until %(until)s."),
-            until=agency.suspended_until.isoformat()))
+        out.append(
+            _problem(
+                "suspended",
+                N_("Your agency is suspended from bidding until %(until)s."),
+                until=agency.suspended_until.isoformat(),
+            )
+        )
     if agency.dishonest_until is not None and at < agency.dishonest_until:
-        out.append(_problem("dishonesty_list", N_(
-            "Your agency is on the serious-dishonesty list until %(until)s and may not bid."),
-            until=agency.dishonest_until.isoformat()))
+        out.append(
+            _problem(
+                "dishonesty_list",
+                N_(
+                    "Your agency is on the serious-dishonesty list until %(until)s and may not bid."
+                ),
+                until=agency.dishonest_until.isoformat(),
+            )
+        )
     out.extend(_qualification_problems(session, task, agency, at))
-    exclusion = session.exec(select(TaskExclusion).where(
-        TaskExclusion.task_id == task.id, TaskExclusion.agency_id == agency.id)).first()
+    exclusion = session.exec(
+        select(TaskExclusion).where(
+            TaskExclusion.task_id == task.id, TaskExclusion.agency_id == agency.id
+        )
+    ).first()
     if exclusion is not None:
-        out.append(_problem("excluded", N_(
-            "The applicant excluded your agency from this task (ground: %(ground)s)."),
-            ground=exclusion.ground))
+        out.append(
+            _problem(
+                "excluded",
+                N_("The applicant excluded your agency from this task (ground: %(ground)s)."),
+                ground=exclusion.ground,
+            )
+        )
     return out
 
 
@@ -125,9 +168,15 @@ def related(agency: Organization, others: list[Organization]) -> list[Organizati
     return [o for o in others if o.id != agency.id and legal_representative_key(o) == key]
 
 
-RELATED_BID = Message(N_(
-    "An agency with the same legal representative as yours already bids on this task; related "
-    "agencies may not both bid."))
-RELATED_AT_OPENING = Message(N_(
-    "Another bid on this task comes from an agency with the same legal representative; related "
-    "agencies may not both bid, so both bids are invalid."))
+RELATED_BID = Message(
+    N_(
+        "An agency with the same legal representative as yours already bids on this task; related "
+        "agencies may not both bid."
+    )
+)
+RELATED_AT_OPENING = Message(
+    N_(
+        "Another bid on this task comes from an agency with the same legal representative; related "
+        "agencies may not both bid, so both bids are invalid."
+    )
+)

@@ -1,5 +1,6 @@
 """HTML forms of bidding (Flask-WTF: CSRF and rendering). The rules are the services'; forms
 carry the fields and turn yuan into fen."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,19 +16,24 @@ class BidForm(FlaskForm):
     """A bid; for a `random` task the page leaves out the price (the sign-up is at the fixed
     fee)."""
 
-    price = StringField(_l("Price (yuan)"), render_kw={"inputmode": "decimal",
-                                                      "autocomplete": "off"})
+    price = StringField(
+        _l("Price (yuan)"), render_kw={"inputmode": "decimal", "autocomplete": "off"}
+    )
     duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
     proposal_text = TextAreaField(_l("Technical proposal"), render_kw={"rows": 8})
-    attachments = TextAreaField(_l("Attached files (the SHA-256 of each uploaded file, one per "
-                                   "line)"), render_kw={"rows": 2, "spellcheck": "false"})
+    attachments = TextAreaField(
+        _l("Attached files (the SHA-256 of each uploaded file, one per line)"),
+        render_kw={"rows": 2, "spellcheck": "false"},
+    )
     submit = SubmitField(_l("Submit the sealed bid"))
 
     def to_data(self) -> dict:
-        return {"price_fen": yuan_to_fen(self.price.data),
-                "duration_days": (self.duration_days.data or "").strip() or None,
-                "proposal_text": self.proposal_text.data or "",
-                "attachment_sha256s": (self.attachments.data or "").split()}
+        return {
+            "price_fen": yuan_to_fen(self.price.data),
+            "duration_days": (self.duration_days.data or "").strip() or None,
+            "proposal_text": self.proposal_text.data or "",
+            "attachment_sha256s": (self.attachments.data or "").split(),
+        }
 
 
 class WithdrawForm(FlaskForm):
@@ -40,9 +46,14 @@ class ExplanationForm(FlaskForm):
 
 
 class ValidityForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[
-        ("accept", _l("Accept the explanation: the bid is valid")),
-        ("reject", _l("Rule the bid invalid"))], validate_choice=False)
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            ("accept", _l("Accept the explanation: the bid is valid")),
+            ("reject", _l("Rule the bid invalid")),
+        ],
+        validate_choice=False,
+    )
     reason = TextAreaField(_l("Reason (published)"), render_kw={"rows": 3})
     submit = SubmitField(_l("Publish the decision"))
 
@@ -65,8 +76,9 @@ class MarkForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    question = TextAreaField(_l("Your question (published without your name)"),
-                             render_kw={"rows": 3})
+    question = TextAreaField(
+        _l("Your question (published without your name)"), render_kw={"rows": 3}
+    )
     submit = SubmitField(_l("Ask anonymously"))
 
 

@@ -9,8 +9,10 @@ Ed25519 signing key lives at ``SIGNING_KEY_PATH`` and is made on first use too.
 Like `market.clock`, the keys in force are installed once (by `bidding.init_app`) and read by the
 services through `current()`, so the services need no Flask application to run.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -39,10 +41,8 @@ def _read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(make())
-        try:
+        with contextlib.suppress(FileExistsError):  # another process made it first
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_bytes()
@@ -51,8 +51,12 @@ def _read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
 class Keys:
     """The seed key and the signing key of one deployment, loaded lazily and cached."""
 
-    def __init__(self, draw_seed_key: str = "", seed_key_path: Path | str | None = None,
-                 signing_key_path: Path | str | None = None):
+    def __init__(
+        self,
+        draw_seed_key: str = "",
+        seed_key_path: Path | str | None = None,
+        signing_key_path: Path | str | None = None,
+    ):
         if not draw_seed_key and seed_key_path is None:
             raise ValueError("give DRAW_SEED_KEY or a path to keep a generated one")
         if signing_key_path is None:
@@ -66,10 +70,12 @@ class Keys:
 
     @classmethod
     def from_config(cls, config: Mapping, instance_path: str | Path) -> Keys:
-        return cls(draw_seed_key=config.get("DRAW_SEED_KEY") or "",
-                   seed_key_path=Path(instance_path) / "draw_seed.key",
-                   signing_key_path=config.get("SIGNING_KEY_PATH")
-                   or Path(instance_path) / "signing_key.pem")
+        return cls(
+            draw_seed_key=config.get("DRAW_SEED_KEY") or "",
+            seed_key_path=Path(instance_path) / "draw_seed.key",
+            signing_key_path=config.get("SIGNING_KEY_PATH")
+            or Path(instance_path) / "signing_key.pem",
+        )
 
     def seed_key(self) -> bytes:
         """The 32-byte AES key: SHA-256 of the configured (or generated) string."""
@@ -77,8 +83,9 @@ class Keys:
             if self._seed_key is None:
                 secret = self._configured
                 if not secret:
-                    data = _read_or_create(self._seed_key_path,
-                                           lambda: (secrets.token_urlsafe(32) + "\n").encode())
+                    data = _read_or_create(
+                        self._seed_key_path, lambda: (secrets.token_urlsafe(32) + "\n").encode()
+                    )
                     secret = data.decode("ascii").strip()
                 self._seed_key = hashlib.sha256(secret.encode("utf-8")).digest()
             return self._seed_key
@@ -86,8 +93,10 @@ class Keys:
     def signing_key(self) -> Ed25519PrivateKey:
         with self._lock:
             if self._signing_key is None:
-                pem = _read_or_create(self._signing_key_path, lambda: receipts.private_key_pem(
-                    receipts.load_or_create_signing_key(None)))
+                pem = _read_or_create(
+                    self._signing_key_path,
+                    lambda: receipts.private_key_pem(receipts.load_or_create_signing_key(None)),
+                )
                 self._signing_key = receipts.load_or_create_signing_key(pem)
             return self._signing_key
 

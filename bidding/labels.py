@@ -1,6 +1,7 @@
 """Readable, translatable names of the codes bidding stores and shows (ranking numbers, validity
 grounds and states), and how an exact fraction is shown. Msgids are marked with `N_` so Babel
 extracts them; templates translate them with `_()` at render time."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -9,22 +10,30 @@ from market.validation import N_
 
 #: Names of the numbers stored with a place in the ranking (`bidding.selection`).
 NUMBER_LABELS = {
-    "price_fen": N_("price (fen)"), "fee_fen": N_("fixed fee (fen)"),
+    "price_fen": N_("price (fen)"),
+    "fee_fen": N_("fixed fee (fen)"),
     "award_pick": N_("place in the award draw (0-based)"),
-    "lowest_price_fen": N_("lowest valid price (fen)"), "weight_price": N_("price weight"),
-    "price_score": N_("price score"), "credit_snapshot_milli": N_("credit score at opening "
-                                                                  "(milli-points)"),
-    "weight_credit": N_("credit weight"), "credit_score": N_("credit score"),
-    "marks": N_("panel marks"), "mean_mark": N_("mean mark"),
-    "weight_quality": N_("quality weight"), "quality_score": N_("quality score"),
-    "total": N_("total score"), "prices_in_mean": N_("prices in the mean"),
-    "mean_fen": N_("mean price (fen)"), "factor": N_("drawn factor"),
-    "reference_fen": N_("reference price (fen)"), "distance_fen": N_("distance to the reference "
-                                                                     "(fen)"),
+    "lowest_price_fen": N_("lowest valid price (fen)"),
+    "weight_price": N_("price weight"),
+    "price_score": N_("price score"),
+    "credit_snapshot_milli": N_("credit score at opening (milli-points)"),
+    "weight_credit": N_("credit weight"),
+    "credit_score": N_("credit score"),
+    "marks": N_("panel marks"),
+    "mean_mark": N_("mean mark"),
+    "weight_quality": N_("quality weight"),
+    "quality_score": N_("quality score"),
+    "total": N_("total score"),
+    "prices_in_mean": N_("prices in the mean"),
+    "mean_fen": N_("mean price (fen)"),
+    "factor": N_("drawn factor"),
+    "reference_fen": N_("reference price (fen)"),
+    "distance_fen": N_("distance to the reference (fen)"),
 }
 #: Validity grounds (`bidding.opening`, `bidding.validity`).
 GROUND_LABELS = {
-    "eligible": N_("eligible"), "abnormally_low": N_("abnormally low price"),
+    "eligible": N_("eligible"),
+    "abnormally_low": N_("abnormally low price"),
     "explanation_accepted": N_("explanation accepted"),
     "explanation_rejected": N_("explanation rejected"),
     "no_explanation": N_("no explanation in time"),

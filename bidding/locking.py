@@ -1,4 +1,5 @@
 """The task's row lock: the one serialization point of bidding, opening and deciding."""
+
 from __future__ import annotations
 
 from sqlmodel import Session

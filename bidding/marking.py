@@ -4,6 +4,7 @@ every valid bid's proposal 0–100. The last mark of a complete panel produces t
 A recusal calls the next expert of the drawn order (`bidding.panel.call_next`). Marks are final
 once given and are published by name with the result.
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -23,9 +24,11 @@ MAX_TEXT = 2000
 def _member(session: Session, actor: User, task_number: str) -> tuple[Task, PanelMember]:
     task = lock_task(session, task_number)
     expert = require_kind(session, actor, OrgKind.expert)
-    member = session.exec(select(PanelMember).where(PanelMember.task_id == task.id,
-                                                    PanelMember.expert_org_id == expert.id)
-                          ).first()
+    member = session.exec(
+        select(PanelMember).where(
+            PanelMember.task_id == task.id, PanelMember.expert_org_id == expert.id
+        )
+    ).first()
     if member is None or member.recused_at is not None:
         raise Forbidden(N_("You are not on this task's panel."))
     if lifecycle.status(task) != lifecycle.OPENED:
@@ -33,31 +36,47 @@ def _member(session: Session, actor: User, task_number: str) -> tuple[Task, Pane
     return task, member
 
 
-def declare_no_conflict(session: Session, actor: User, task_number: str,
-                        statement: object = None) -> PanelMember:
+def declare_no_conflict(
+    session: Session, actor: User, task_number: str, statement: object = None
+) -> PanelMember:
     """The panellist declares it has no conflict of interest with any bidder (needed to mark)."""
     task, member = _member(session, actor, task_number)
     if member.declared_at is not None:
         raise Forbidden(N_("You have already declared."))
     c = Checker()
-    member.statement = c.text("statement", statement, max_length=MAX_TEXT, required=False,
-                              multiline=True)
+    member.statement = c.text(
+        "statement", statement, max_length=MAX_TEXT, required=False, multiline=True
+    )
     c.raise_if_any()
     member.declared_at = clock.now()
     session.add(member)
-    audit.record(session, "panel.declared_no_conflict", "task", task.number,
-                 {"expert": member.expert_org_id},
-                 actor_user_id=actor.id, actor_org_id=member.expert_org_id)
+    audit.record(
+        session,
+        "panel.declared_no_conflict",
+        "task",
+        task.number,
+        {"expert": member.expert_org_id},
+        actor_user_id=actor.id,
+        actor_org_id=member.expert_org_id,
+    )
     return member
 
 
-def recuse(session: Session, actor: User, task_number: str, statement: object,
-           policy: BiddingPolicy = DEFAULT_POLICY) -> PanelMember | None:
+def recuse(
+    session: Session,
+    actor: User,
+    task_number: str,
+    statement: object,
+    policy: BiddingPolicy = DEFAULT_POLICY,
+) -> PanelMember | None:
     """The panellist recuses itself for a conflict of interest, with a statement; the next expert
     of the drawn order is called. Only before marking. Returns the expert called, if any."""
     task, member = _member(session, actor, task_number)
-    marked = session.exec(select(PanelMark).where(
-        PanelMark.task_id == task.id, PanelMark.expert_org_id == member.expert_org_id)).first()
+    marked = session.exec(
+        select(PanelMark).where(
+            PanelMark.task_id == task.id, PanelMark.expert_org_id == member.expert_org_id
+        )
+    ).first()
     if marked is not None:
         raise Forbidden(N_("You have already marked bids on this task."))
     c = Checker()
@@ -65,9 +84,15 @@ def recuse(session: Session, actor: User, task_number: str, statement: object,
     c.raise_if_any()
     member.recused_at = clock.now()
     session.add(member)
-    audit.record(session, "panel.recused", "task", task.number,
-                 {"expert": member.expert_org_id, "statement": member.statement},
-                 actor_user_id=actor.id, actor_org_id=member.expert_org_id)
+    audit.record(
+        session,
+        "panel.recused",
+        "task",
+        task.number,
+        {"expert": member.expert_org_id, "statement": member.statement},
+        actor_user_id=actor.id,
+        actor_org_id=member.expert_org_id,
+    )
     replacement = panel.call_next(session, task)
     progress.advance(session, task, policy)
     return replacement
@@ -81,8 +106,15 @@ def bids_to_mark(session: Session, actor: User, task_number: str) -> list[Bid]:
     return selection.valid_bids(session, task)
 
 
-def submit_mark(session: Session, actor: User, task_number: str, bid_id: int, mark: object,
-                comment: object = None, policy: BiddingPolicy = DEFAULT_POLICY) -> PanelMark:
+def submit_mark(
+    session: Session,
+    actor: User,
+    task_number: str,
+    bid_id: int,
+    mark: object,
+    comment: object = None,
+    policy: BiddingPolicy = DEFAULT_POLICY,
+) -> PanelMark:
     """Mark a valid bid's proposal 0–100 (once). The last mark of a complete panel makes the
     result and starts publicity, in this transaction."""
     task, member = _member(session, actor, task_number)
@@ -95,18 +127,34 @@ def submit_mark(session: Session, actor: User, task_number: str, bid_id: int, ma
     value = c.integer("mark", mark, minimum=0, maximum=100)
     text = c.text("comment", comment, max_length=MAX_TEXT, required=False, multiline=True)
     c.raise_if_any()
-    exists = session.exec(select(PanelMark).where(
-        PanelMark.task_id == task.id, PanelMark.expert_org_id == member.expert_org_id,
-        PanelMark.bid_id == bid_id)).first()
+    exists = session.exec(
+        select(PanelMark).where(
+            PanelMark.task_id == task.id,
+            PanelMark.expert_org_id == member.expert_org_id,
+            PanelMark.bid_id == bid_id,
+        )
+    ).first()
     if exists is not None:
         raise Forbidden(N_("You have already marked this bid."))
-    row = PanelMark(task_id=task.id, expert_org_id=member.expert_org_id, bid_id=bid_id,
-                    mark=value, comment=text, marked_at=clock.now())
+    row = PanelMark(
+        task_id=task.id,
+        expert_org_id=member.expert_org_id,
+        bid_id=bid_id,
+        mark=value,
+        comment=text,
+        marked_at=clock.now(),
+    )
     session.add(row)
     session.flush()
     bid = session.get(Bid, bid_id)
-    audit.record(session, "panel.marked", "bid_receipt", bid.receipt,
-                 {"task": task.number, "expert": member.expert_org_id, "mark": value},
-                 actor_user_id=actor.id, actor_org_id=member.expert_org_id)
+    audit.record(
+        session,
+        "panel.marked",
+        "bid_receipt",
+        bid.receipt,
+        {"task": task.number, "expert": member.expert_org_id, "mark": value},
+        actor_user_id=actor.id,
+        actor_org_id=member.expert_org_id,
+    )
     progress.advance(session, task, policy)
     return row

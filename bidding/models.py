@@ -3,6 +3,7 @@
 Money is integer fen in BigInteger columns; every number of a result is stored as the string of an
 exact fraction (``str(Fraction)``, e.g. ``"1234/5"``), so a reader recomputes it without floats.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -75,8 +76,9 @@ class Opening(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", unique=True)
     opened_at: datetime = Field(sa_type=UTCDateTime)
     #: Sorted receipts of every bid standing at the deadline: the draw key's input, never changed.
-    standing_receipts: list[str] = Field(default_factory=list,
-                                         sa_column=Column(JSON, nullable=False))
+    standing_receipts: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     #: `scoring` only: expert ids (as strings, sorted) of the pool for the item's category.
     panel_pool: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     #: Set when no bid's validity is pending any more; no draw is made before.

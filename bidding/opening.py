@@ -9,6 +9,7 @@ eligibility *as at the deadline*, invalidates both bids of agencies sharing a le
 flags abnormally low prices (and asks for a written explanation), takes the credit snapshot for
 `scoring`, and then lets `bidding.progress.advance` take the task as far as it can.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -32,8 +33,12 @@ log = logging.getLogger(__name__)
 PRICE_METHODS = (Method.lowest_price, Method.average_price, Method.scoring)
 
 
-def abnormally_low_tests(price_fen: int, other_prices: list[int], cap_fen: int | None,
-                         policy: BiddingPolicy = DEFAULT_POLICY) -> list[dict]:
+def abnormally_low_tests(
+    price_fen: int,
+    other_prices: list[int],
+    cap_fen: int | None,
+    policy: BiddingPolicy = DEFAULT_POLICY,
+) -> list[dict]:
     """The abnormally-low tests a price fails, each with its exact numbers (DESIGN §5).
 
     `other_prices` are the other valid bids; the next-lowest bid is the lowest of them that is not
@@ -44,23 +49,44 @@ def abnormally_low_tests(price_fen: int, other_prices: list[int], cap_fen: int |
     return _low_tests(price_fen, mean, min(higher) if higher else None, cap_fen, policy)
 
 
-def _low_tests(price_fen: int, mean: Fraction | None, next_lowest: int | None,
-               cap_fen: int | None, policy: BiddingPolicy) -> list[dict]:
+def _low_tests(
+    price_fen: int,
+    mean: Fraction | None,
+    next_lowest: int | None,
+    cap_fen: int | None,
+    policy: BiddingPolicy,
+) -> list[dict]:
     price, failed = Fraction(price_fen), []
     if mean is not None and price < policy.low_share_of_mean * mean:
-        failed.append({"test": "mean_of_others", "mean_fen": str(mean),
-                       "threshold_fen": str(policy.low_share_of_mean * mean)})
+        failed.append(
+            {
+                "test": "mean_of_others",
+                "mean_fen": str(mean),
+                "threshold_fen": str(policy.low_share_of_mean * mean),
+            }
+        )
     if next_lowest is not None and price < policy.low_share_of_next * next_lowest:
-        failed.append({"test": "next_lowest", "next_lowest_fen": str(next_lowest),
-                       "threshold_fen": str(policy.low_share_of_next * next_lowest)})
+        failed.append(
+            {
+                "test": "next_lowest",
+                "next_lowest_fen": str(next_lowest),
+                "threshold_fen": str(policy.low_share_of_next * next_lowest),
+            }
+        )
     if cap_fen is not None and price < policy.low_share_of_cap * cap_fen:
-        failed.append({"test": "cap", "cap_fen": str(cap_fen),
-                       "threshold_fen": str(policy.low_share_of_cap * cap_fen)})
+        failed.append(
+            {
+                "test": "cap",
+                "cap_fen": str(cap_fen),
+                "threshold_fen": str(policy.low_share_of_cap * cap_fen),
+            }
+        )
     return failed
 
 
-def _low_tests_among(valid: list[Bid], cap_fen: int | None, policy: BiddingPolicy
-                     ) -> dict[int, list[dict]]:
+def _low_tests_among(
+    valid: list[Bid], cap_fen: int | None, policy: BiddingPolicy
+) -> dict[int, list[dict]]:
     """`abnormally_low_tests` for every valid bid at once, in O(n log n): the others' mean and
     next-lowest price come from one sorted list and one sum instead of a list per bid."""
     prices = sorted(b.price_fen for b in valid)
@@ -79,15 +105,28 @@ def _price_problems(task: Task, bid: Bid) -> list[eligibility.Problem]:
     """A bid that was fine when made may not be after an amendment changed the cap or the fee."""
     out = []
     if task.method == Method.random and bid.price_fen != task.fixed_fee_fen:
-        out.append(eligibility.Problem("fee_changed", Message(N_(
-            "The sign-up is not at the task's fixed fee as amended."))))
-    if task.method != Method.random and task.price_cap_fen is not None \
-            and bid.price_fen > task.price_cap_fen:
-        out.append(eligibility.Problem("above_cap", Message(N_(
-            "The price is above the task's price cap as amended."))))
+        out.append(
+            eligibility.Problem(
+                "fee_changed", Message(N_("The sign-up is not at the task's fixed fee as amended."))
+            )
+        )
+    if (
+        task.method != Method.random
+        and task.price_cap_fen is not None
+        and bid.price_fen > task.price_cap_fen
+    ):
+        out.append(
+            eligibility.Problem(
+                "above_cap", Message(N_("The price is above the task's price cap as amended."))
+            )
+        )
     if bid.duration_days > task.service_days:
-        out.append(eligibility.Problem("duration_too_long", Message(N_(
-            "The duration is longer than the task's service period as amended."))))
+        out.append(
+            eligibility.Problem(
+                "duration_too_long",
+                Message(N_("The duration is longer than the task's service period as amended.")),
+            )
+        )
     return out
 
 
@@ -95,22 +134,32 @@ def _messages(problems: list[eligibility.Problem]) -> list[dict]:
     return [{"msgid": p.message.msgid, "params": dict(p.message.params)} for p in problems]
 
 
-def _judge(session: Session, task: Task, bids: list[Bid], agencies: dict[int, Organization],
-           policy: BiddingPolicy) -> None:
+def _judge(
+    session: Session,
+    task: Task,
+    bids: list[Bid],
+    agencies: dict[int, Organization],
+    policy: BiddingPolicy,
+) -> None:
     """Write each standing bid's validity: valid, invalid with its grounds, or pending."""
     now = clock.now()
-    found = {b.id: eligibility.problems(session, task, agencies[b.agency_id], task.deadline_at)
-             + _price_problems(task, b) for b in bids}
+    found = {
+        b.id: eligibility.problems(session, task, agencies[b.agency_id], task.deadline_at)
+        + _price_problems(task, b)
+        for b in bids
+    }
     # Agencies sharing a legal representative: counted once, not compared pairwise.
     keys = Counter(eligibility.legal_representative_key(agencies[b.agency_id]) for b in bids)
     for b in bids:
         key = eligibility.legal_representative_key(agencies[b.agency_id])
         if key is not None and keys[key] > 1:
-            found[b.id].append(eligibility.Problem("related_legal_representative",
-                                                   eligibility.RELATED_AT_OPENING))
+            found[b.id].append(
+                eligibility.Problem("related_legal_representative", eligibility.RELATED_AT_OPENING)
+            )
     valid = [b for b in bids if not found[b.id]]
-    low = _low_tests_among(valid, task.price_cap_fen, policy) \
-        if task.method in PRICE_METHODS else {}
+    low = (
+        _low_tests_among(valid, task.price_cap_fen, policy) if task.method in PRICE_METHODS else {}
+    )
     calendar = holidays.load(session)
     for b in bids:
         if task.method == Method.scoring:
@@ -118,24 +167,54 @@ def _judge(session: Session, task: Task, bids: list[Bid], agencies: dict[int, Or
             b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
             session.add(b)
         if found[b.id]:
-            session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=False,
-                                         ground=found[b.id][0].ground,
-                                         messages=_messages(found[b.id]), decided_at=now))
+            session.add(
+                ValidityDecision(
+                    task_id=task.id,
+                    bid_id=b.id,
+                    valid=False,
+                    ground=found[b.id][0].ground,
+                    messages=_messages(found[b.id]),
+                    decided_at=now,
+                )
+            )
             continue
         tests = low.get(b.id, [])
         if not tests:
-            session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=True,
-                                         ground="eligible", decided_at=now))
+            session.add(
+                ValidityDecision(
+                    task_id=task.id, bid_id=b.id, valid=True, ground="eligible", decided_at=now
+                )
+            )
             continue
         due_at = calendar.add_working_days(now, policy.explanation_wd)
-        session.add(ValidityDecision(task_id=task.id, bid_id=b.id, valid=None,
-                                     ground="abnormally_low", messages=[{"msgid": N_(
-                                         "The price is abnormally low and must be explained in "
-                                         "writing."), "params": {}}]))
-        session.add(ExplanationRequest(task_id=task.id, bid_id=b.id, tests=tests,
-                                       requested_at=now, due_at=due_at))
-        audit.record(session, "bid.explanation_requested", "bid_receipt", b.receipt,
-                     {"task": task.number, "tests": tests, "due_at": due_at.isoformat()})
+        session.add(
+            ValidityDecision(
+                task_id=task.id,
+                bid_id=b.id,
+                valid=None,
+                ground="abnormally_low",
+                messages=[
+                    {
+                        "msgid": N_(
+                            "The price is abnormally low and must be explained in writing."
+                        ),
+                        "params": {},
+                    }
+                ],
+            )
+        )
+        session.add(
+            ExplanationRequest(
+                task_id=task.id, bid_id=b.id, tests=tests, requested_at=now, due_at=due_at
+            )
+        )
+        audit.record(
+            session,
+            "bid.explanation_requested",
+            "bid_receipt",
+            b.receipt,
+            {"task": task.number, "tests": tests, "due_at": due_at.isoformat()},
+        )
     session.flush()
 
 
@@ -149,19 +228,39 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_PO
     if lifecycle.status(task, now) != lifecycle.DEADLINE_PASSED:
         return False
     bids = sealed.standing_bids(session, task)
-    agencies = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([b.agency_id for b in bids])))}
-    published = [{"receipt": b.receipt, "agency": agencies[b.agency_id].uscc,
-                  "agency_name": agencies[b.agency_id].name}
-                 for b in sorted(bids, key=lambda b: b.receipt)]
+    agencies = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([b.agency_id for b in bids]))
+        )
+    }
+    published = [
+        {
+            "receipt": b.receipt,
+            "agency": agencies[b.agency_id].uscc,
+            "agency_name": agencies[b.agency_id].name,
+        }
+        for b in sorted(bids, key=lambda b: b.receipt)
+    ]
     lifecycle.transition(session, task, "open", at=now, data={"receipts": published})
     pool = panel.expert_pool(session, task) if panel.needs_panel(task) else None
-    session.add(Opening(task_id=task.id, opened_at=now, panel_pool=pool,
-                        standing_receipts=sorted(b.receipt for b in bids)))
+    session.add(
+        Opening(
+            task_id=task.id,
+            opened_at=now,
+            panel_pool=pool,
+            standing_receipts=sorted(b.receipt for b in bids),
+        )
+    )
     session.flush()
     if pool is not None and len(pool) < panel.panel_size(task, policy):
-        audit.record(session, "panel.pool_too_small", "task", task.number,
-                     {"pool": len(pool), "panel_size": panel.panel_size(task, policy)})
+        audit.record(
+            session,
+            "panel.pool_too_small",
+            "task",
+            task.number,
+            {"pool": len(pool), "panel_size": panel.panel_size(task, policy)},
+        )
     _judge(session, task, bids, agencies, policy)
     progress.advance(session, task, policy)
     return True
@@ -186,9 +285,13 @@ def open_due_tasks(session: Session) -> int:
     """
     opened, seen = 0, set()
     while True:
-        query = select(Task).where(Task.published_at.is_not(None), Task.opened_at.is_(None),
-                                   Task.cancelled_at.is_(None), Task.suspended_at.is_(None),
-                                   Task.deadline_at <= clock.now())
+        query = select(Task).where(
+            Task.published_at.is_not(None),
+            Task.opened_at.is_(None),
+            Task.cancelled_at.is_(None),
+            Task.suspended_at.is_(None),
+            Task.deadline_at <= clock.now(),
+        )
         if seen:
             query = query.where(Task.id.not_in(seen))
         query = query.order_by(Task.deadline_at, Task.id).limit(1)

@@ -6,6 +6,7 @@ the bids are known. The "panel" draw orders the whole pool; the first `panel_siz
 called, and each recusal calls the next place of that same order, so no second draw (and no choice)
 is ever needed. Experts' services (declaring, recusing, marking) are in `bidding.marking`.
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -29,25 +30,30 @@ def needs_panel(task: Task) -> bool:
 def expert_pool(session: Session, task: Task) -> list[str]:
     """Ids (as strings, sorted as strings) of the experts registered for the task's category."""
     item = session.get(ServiceItem, task.service_item_id)
-    ids = session.exec(select(ExpertCategory.organization_id)
-                       .join(Organization, Organization.id == ExpertCategory.organization_id)
-                       .where(ExpertCategory.category == item.category,
-                              Organization.kind == OrgKind.expert))
+    ids = session.exec(
+        select(ExpertCategory.organization_id)
+        .join(Organization, Organization.id == ExpertCategory.organization_id)
+        .where(ExpertCategory.category == item.category, Organization.kind == OrgKind.expert)
+    )
     return sorted({str(i) for i in ids})
 
 
 def members_of(session: Session, task: Task) -> list[PanelMember]:
     """Everyone called so far, recused or not, in the drawn order."""
-    return list(session.exec(select(PanelMember).where(PanelMember.task_id == task.id)
-                             .order_by(PanelMember.position)))
+    return list(
+        session.exec(
+            select(PanelMember).where(PanelMember.task_id == task.id).order_by(PanelMember.position)
+        )
+    )
 
 
 def active_members(session: Session, task: Task) -> list[PanelMember]:
     return [m for m in members_of(session, task) if m.recused_at is None]
 
 
-def draw_panel(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
-               ) -> list[PanelMember]:
+def draw_panel(
+    session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
+) -> list[PanelMember]:
     """Draw the pool's order and call the first `panel_size` experts (idempotent).
 
     Returns [] when the pool taken at opening is smaller than the panel; the task then waits for a
@@ -64,12 +70,19 @@ def draw_panel(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POL
         return []
     order = draws.make_draw(session, task, draw.PANEL, pool)
     now = clock.now()
-    members = [PanelMember(task_id=task.id, expert_org_id=int(order[p]), position=p,
-                           called_at=now) for p in range(size)]
+    members = [
+        PanelMember(task_id=task.id, expert_org_id=int(order[p]), position=p, called_at=now)
+        for p in range(size)
+    ]
     session.add_all(members)
     session.flush()
-    audit.record(session, "panel.called", "task", task.number,
-                 {"experts": [m.expert_org_id for m in members]})
+    audit.record(
+        session,
+        "panel.called",
+        "task",
+        task.number,
+        {"experts": [m.expert_org_id for m in members]},
+    )
     return members
 
 
@@ -81,12 +94,21 @@ def call_next(session: Session, task: Task) -> PanelMember | None:
     if panel_draw is None or position >= len(panel_draw.picks):
         audit.record(session, "panel.order_exhausted", "task", task.number, {})
         return None
-    member = PanelMember(task_id=task.id, expert_org_id=int(panel_draw.picks[position]),
-                         position=position, called_at=clock.now())
+    member = PanelMember(
+        task_id=task.id,
+        expert_org_id=int(panel_draw.picks[position]),
+        position=position,
+        called_at=clock.now(),
+    )
     session.add(member)
     session.flush()
-    audit.record(session, "panel.called", "task", task.number,
-                 {"experts": [member.expert_org_id], "position": position})
+    audit.record(
+        session,
+        "panel.called",
+        "task",
+        task.number,
+        {"experts": [member.expert_org_id], "position": position},
+    )
     return member
 
 
@@ -100,8 +122,9 @@ def marks_by_bid(session: Session, task: Task, bids: list[Bid]) -> dict[int, dic
     return out
 
 
-def is_complete(session: Session, task: Task, bids: list[Bid],
-                policy: BiddingPolicy = DEFAULT_POLICY) -> bool:
+def is_complete(
+    session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy = DEFAULT_POLICY
+) -> bool:
     """Whether a full panel, all declared free of conflicts, has marked every valid bid."""
     active = active_members(session, task)
     if len(active) < panel_size(task, policy) or any(m.declared_at is None for m in active):

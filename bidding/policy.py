@@ -3,6 +3,7 @@
 Services take a `BiddingPolicy` argument defaulting to these values, as `market.tasks` does with
 `TaskPolicy`; shares are exact fractions, never floats.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -11,6 +11,7 @@ the caller's transaction:
    the task waits until the panel has marked;
 5. otherwise the result is made and publicity starts (`bidding.selection.select_result`).
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -22,23 +23,49 @@ from market import audit, clock, lifecycle
 from market.models import Organization, Task
 
 VALIDITY_PENDING, FAILED, PANEL_PENDING, PUBLICITY = (
-    "validity_pending", "failed", "panel_pending", "publicity")
+    "validity_pending",
+    "failed",
+    "panel_pending",
+    "publicity",
+)
 
 
 def decisions_of(session: Session, task: Task) -> list[ValidityDecision]:
-    return list(session.exec(select(ValidityDecision).where(ValidityDecision.task_id == task.id)
-                             .order_by(ValidityDecision.bid_id)))
+    return list(
+        session.exec(
+            select(ValidityDecision)
+            .where(ValidityDecision.task_id == task.id)
+            .order_by(ValidityDecision.bid_id)
+        )
+    )
 
 
 def _publish_decisions(session: Session, task: Task, decisions: list[ValidityDecision]) -> None:
-    rows = session.exec(select(Bid, Organization).join(Organization,
-                                                       Organization.id == Bid.agency_id)
-                        .where(Bid.task_id == task.id))
+    rows = session.exec(
+        select(Bid, Organization)
+        .join(Organization, Organization.id == Bid.agency_id)
+        .where(Bid.task_id == task.id)
+    )
     by_bid = {bid.id: (bid, org) for bid, org in rows}
-    audit.record(session, "bid.validity_final", "task", task.number, {"decisions": [
-        {"receipt": by_bid[d.bid_id][0].receipt, "agency": by_bid[d.bid_id][1].uscc,
-         "valid": d.valid, "ground": d.ground, "messages": d.messages, "reason": d.reason}
-        for d in decisions]})
+    audit.record(
+        session,
+        "bid.validity_final",
+        "task",
+        task.number,
+        {
+            "decisions": [
+                {
+                    "receipt": by_bid[d.bid_id][0].receipt,
+                    "agency": by_bid[d.bid_id][1].uscc,
+                    "valid": d.valid,
+                    "ground": d.ground,
+                    "messages": d.messages,
+                    "reason": d.reason,
+                }
+                for d in decisions
+            ]
+        },
+    )
 
 
 def finalize_validity(session: Session, task: Task) -> bool:
@@ -68,8 +95,9 @@ def advance(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
         return VALIDITY_PENDING
     valid = selection.valid_bids(session, task)
     if len(valid) < task.min_bids:
-        lifecycle.transition(session, task, "fail", data={
-            "valid_bids": len(valid), "min_bids": task.min_bids})
+        lifecycle.transition(
+            session, task, "fail", data={"valid_bids": len(valid), "min_bids": task.min_bids}
+        )
         return FAILED
     if panel.needs_panel(task):
         panel.draw_panel(session, task, policy)

@@ -1,5 +1,6 @@
 """Request and response shapes of the questions and objections API (`bidding.qa_api`). The rules
 are `bidding.questions`'; what each audience sees is `bidding.qa_serializers`'."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
@@ -8,8 +9,9 @@ from bidding.schemas import AgencyRef, Strict
 
 
 class QuestionIn(Strict):
-    question: str | None = Field(None, description="The question (at most 2000 characters); the "
-                                 "asker stays anonymous")
+    question: str | None = Field(
+        None, description="The question (at most 2000 characters); the asker stays anonymous"
+    )
 
 
 class AnswerIn(Strict):
@@ -31,15 +33,18 @@ class Question(BaseModel):
     answered: bool
     answer: str | None
     answered_at: str | None
-    mine: bool | None = Field(None, description="Present (true) only for the asker itself; "
-                              "nobody else learns who asked")
+    mine: bool | None = Field(
+        None, description="Present (true) only for the asker itself; nobody else learns who asked"
+    )
 
 
 class QuestionList(BaseModel):
     task: str
-    questions_close_at: str | None = Field(description="Questions are accepted strictly before "
-                                           "this moment: 24:00 (Asia/Shanghai) of the working "
-                                           "day before the deadline's day")
+    questions_close_at: str | None = Field(
+        description="Questions are accepted strictly before "
+        "this moment: 24:00 (Asia/Shanghai) of the working "
+        "day before the deadline's day"
+    )
     can_ask: bool
     items: list[Question]
 

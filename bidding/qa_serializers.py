@@ -8,6 +8,7 @@ and only here, for pages and the API alike.
 
 Readers come from `bidding.serializers.reader_of`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,9 +23,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def question(row: TaskQuestion, reader: Reader) -> dict:
-    out = {"id": row.id, "question": row.question, "asked_at": _iso(row.asked_at),
-           "answered": row.answered_at is not None, "answer": row.answer,
-           "answered_at": _iso(row.answered_at)}
+    out = {
+        "id": row.id,
+        "question": row.question,
+        "asked_at": _iso(row.asked_at),
+        "answered": row.answered_at is not None,
+        "answer": row.answer,
+        "answered_at": _iso(row.answered_at),
+    }
     if reader.agency_id is not None and reader.agency_id == row.asker_org_id:
         out["mine"] = True
     return out
@@ -34,12 +40,18 @@ def questions(rows: list[TaskQuestion], reader: Reader) -> list[dict]:
     return [question(r, reader) for r in rows]
 
 
-def objection(row: AnnouncementObjection, reader: Reader,
-              objector: Organization | None = None) -> dict:
+def objection(
+    row: AnnouncementObjection, reader: Reader, objector: Organization | None = None
+) -> dict:
     """`objector` is needed only for the applicant and regulators."""
-    out = {"id": row.id, "text": row.text, "submitted_at": _iso(row.submitted_at),
-           "replied": row.replied_at is not None, "reply": row.reply,
-           "replied_at": _iso(row.replied_at)}
+    out = {
+        "id": row.id,
+        "text": row.text,
+        "submitted_at": _iso(row.submitted_at),
+        "replied": row.replied_at is not None,
+        "reply": row.reply,
+        "replied_at": _iso(row.replied_at),
+    }
     if reader.audience in (APPLICANT, REGULATOR) and objector is not None:
         out["objector"] = agency_ref(objector)
     if reader.agency_id is not None and reader.agency_id == row.objector_org_id:
@@ -49,5 +61,7 @@ def objection(row: AnnouncementObjection, reader: Reader,
 
 def objections(session, rows: list[AnnouncementObjection], reader: Reader) -> list[dict]:
     sees = reader.audience in (APPLICANT, REGULATOR)
-    return [objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
-            for r in rows]
+    return [
+        objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
+        for r in rows
+    ]

@@ -1,6 +1,7 @@
 """The questions and objections sections of the task page (included by bidding's task panel,
 `bidding.views.task_panel`), and the forms they post to. What a reader sees is decided by
 `bidding.qa_serializers`; the rules are `bidding.questions`'."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect
@@ -29,21 +30,33 @@ def context(task: Task) -> dict:
     own_applicant = org is not None and org.id == task.applicant_org_id
     items = qa_serializers.questions(questions.task_questions(db(), task), reader)
     objections = qa_serializers.objections(db(), questions.task_objections(db(), task), reader)
-    forms: dict = {"ask": QuestionForm(formdata=None, prefix="ask"),
-                   "object": ObjectionForm(formdata=None, prefix="obj")}
+    forms: dict = {
+        "ask": QuestionForm(formdata=None, prefix="ask"),
+        "object": ObjectionForm(formdata=None, prefix="obj"),
+    }
     for q in items:
         forms[f"answer-{q['id']}"] = AnswerForm(formdata=None, prefix=f"a{q['id']}")
     for o in objections:
         forms[f"reply-{o['id']}"] = ReplyForm(formdata=None, prefix=f"r{o['id']}")
     forms.update(g.get("bidding_forms", {}))
-    last_day = questions.last_question_day(calendar, task.deadline_at) \
-        if task.deadline_at is not None else None
-    return {"questions": items, "objections": objections, "forms": forms,
-            "last_question_day": last_day, "can_ask": agency and ask_refusal is None,
-            "ask_refusal": translate(ask_refusal) if ask_refusal else None,
-            "can_object": agency and object_refusal is None,
-            "can_answer": own_applicant and lifecycle.status(task, now) == lifecycle.OPEN,
-            "can_reply": own_applicant, "is_agency": agency, "errors": g.get("bidding_errors", {})}
+    last_day = (
+        questions.last_question_day(calendar, task.deadline_at)
+        if task.deadline_at is not None
+        else None
+    )
+    return {
+        "questions": items,
+        "objections": objections,
+        "forms": forms,
+        "last_question_day": last_day,
+        "can_ask": agency and ask_refusal is None,
+        "ask_refusal": translate(ask_refusal) if ask_refusal else None,
+        "can_object": agency and object_refusal is None,
+        "can_answer": own_applicant and lifecycle.status(task, now) == lifecycle.OPEN,
+        "can_reply": own_applicant,
+        "is_agency": agency,
+        "errors": g.get("bidding_errors", {}),
+    }
 
 
 def _act(number: str, key: str, form, action, success: str, anchor: str):
@@ -65,34 +78,53 @@ def _act(number: str, key: str, form, action, success: str, anchor: str):
 @login_required
 def ask(number: str):
     form = QuestionForm(prefix="ask")
-    return _act(number, "ask", form,
-                lambda: questions.ask(db(), viewer(), number, form.question.data),
-                gettext("Your question is published without your name."), "questions")
+    return _act(
+        number,
+        "ask",
+        form,
+        lambda: questions.ask(db(), viewer(), number, form.question.data),
+        gettext("Your question is published without your name."),
+        "questions",
+    )
 
 
 @bp.post("/tasks/<number>/questions/<int:qid>/answer")
 @login_required
 def answer(number: str, qid: int):
     form = AnswerForm(prefix=f"a{qid}")
-    return _act(number, f"answer-{qid}", form,
-                lambda: questions.answer(db(), viewer(), number, qid, form.answer.data),
-                gettext("Your answer is published."), f"question-{qid}")
+    return _act(
+        number,
+        f"answer-{qid}",
+        form,
+        lambda: questions.answer(db(), viewer(), number, qid, form.answer.data),
+        gettext("Your answer is published."),
+        f"question-{qid}",
+    )
 
 
 @bp.post("/tasks/<number>/objections")
 @login_required
 def object_(number: str):
     form = ObjectionForm(prefix="obj")
-    return _act(number, "object", form,
-                lambda: questions.submit_objection(db(), viewer(), number, form.text.data),
-                gettext("Your objection is sent to the applicant and published without your "
-                        "name."), "objections")
+    return _act(
+        number,
+        "object",
+        form,
+        lambda: questions.submit_objection(db(), viewer(), number, form.text.data),
+        gettext("Your objection is sent to the applicant and published without your name."),
+        "objections",
+    )
 
 
 @bp.post("/tasks/<number>/objections/<int:oid>/reply")
 @login_required
 def reply(number: str, oid: int):
     form = ReplyForm(prefix=f"r{oid}")
-    return _act(number, f"reply-{oid}", form,
-                lambda: questions.reply(db(), viewer(), number, oid, form.reply.data),
-                gettext("Your reply is published."), f"objection-{oid}")
+    return _act(
+        number,
+        f"reply-{oid}",
+        form,
+        lambda: questions.reply(db(), viewer(), number, oid, form.reply.data),
+        gettext("Your reply is published."),
+        f"objection-{oid}",
+    )

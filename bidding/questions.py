@@ -15,6 +15,7 @@ answers and replies carry the applicant's user and organization, which are publi
 **The lock comes first, then the clock**, as for bids (`bidding.sealed`): each write takes the
 task's row lock and only then reads the clock.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -37,6 +38,7 @@ OBJECTION_SUBMITTED, OBJECTION_REPLIED = "task.objection_submitted", "task.objec
 
 
 # --- the period for questions ----------------------------------------------------------------------
+
 
 def deadline_day(deadline_at: datetime) -> date:
     """The Shanghai day on which the deadline falls. A deadline at 24:00 of day D (stored as 00:00
@@ -63,6 +65,7 @@ def questions_close_at(calendar: WorkCalendar, deadline_at: datetime) -> datetim
 
 
 # --- who may ask and object ------------------------------------------------------------------------
+
 
 def _org(session: Session, actor: User | None) -> Organization:
     if actor is None:
@@ -91,8 +94,7 @@ def _objecting_agency(session: Session, actor: User | None, now: datetime) -> Or
     if org.kind != OrgKind.agency:
         raise Forbidden(N_("Only agencies may object to the announcement's conditions."))
     if not _listed(org, now):
-        raise Forbidden(N_("Only agencies listed on the platform may object to an "
-                           "announcement."))
+        raise Forbidden(N_("Only agencies listed on the platform may object to an announcement."))
     return org
 
 
@@ -105,16 +107,22 @@ def _applicant(session: Session, actor: User | None, task: Task, msgid: str) -> 
 
 # --- questions ---------------------------------------------------------------------------------------
 
-def ask_refusal(session: Session, task: Task, now: datetime,
-                calendar: WorkCalendar | None = None) -> Message | None:
+
+def ask_refusal(
+    session: Session, task: Task, now: datetime, calendar: WorkCalendar | None = None
+) -> Message | None:
     """Why nobody may ask about `task` at `now` (None: questions are open)."""
     if lifecycle.status(task, now) != lifecycle.OPEN:
         return Message(N_("Questions may be asked only while the task is open for bids."))
     calendar = calendar or holidays.load(session)
     if now >= questions_close_at(calendar, task.deadline_at):
-        return Message(N_("Questions closed at the end of %(day)s (Asia/Shanghai), one working "
-                          "day before the deadline."),
-                       {"day": last_question_day(calendar, task.deadline_at).isoformat()})
+        return Message(
+            N_(
+                "Questions closed at the end of %(day)s (Asia/Shanghai), one working "
+                "day before the deadline."
+            ),
+            {"day": last_question_day(calendar, task.deadline_at).isoformat()},
+        )
     return None
 
 
@@ -144,8 +152,9 @@ def _question(session: Session, task: Task, question_id: int) -> TaskQuestion:
     return row
 
 
-def answer(session: Session, actor: User | None, number: str, question_id: int,
-           text: object) -> TaskQuestion:
+def answer(
+    session: Session, actor: User | None, number: str, question_id: int, text: object
+) -> TaskQuestion:
     """The applicant answers a question, publicly and once, before the deadline."""
     task = lock_task(session, number)
     now = clock.now()
@@ -154,25 +163,39 @@ def answer(session: Session, actor: User | None, number: str, question_id: int,
     if row.answered_at is not None:
         raise Forbidden(N_("This question is already answered."))
     if lifecycle.status(task, now) != lifecycle.OPEN:
-        raise Forbidden(N_("Answers can be published only while the task is open, before the "
-                           "deadline."))
+        raise Forbidden(
+            N_("Answers can be published only while the task is open, before the deadline.")
+        )
     checker = Checker()
     clean = checker.text("answer", text, max_length=MAX_ANSWER_CHARS, multiline=True)
     checker.raise_if_any()
     row.answer, row.answered_at = clean, now
     session.add(row)
     session.flush()
-    audit.record(session, QUESTION_ANSWERED, "task_question", row.id, {"task": task.number},
-                 actor_user_id=actor.id, actor_org_id=org.id)
+    audit.record(
+        session,
+        QUESTION_ANSWERED,
+        "task_question",
+        row.id,
+        {"task": task.number},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
     return row
 
 
 def task_questions(session: Session, task: Task) -> list[TaskQuestion]:
-    return list(session.exec(select(TaskQuestion).where(TaskQuestion.task_id == task.id)
-                             .order_by(TaskQuestion.asked_at, TaskQuestion.id)))
+    return list(
+        session.exec(
+            select(TaskQuestion)
+            .where(TaskQuestion.task_id == task.id)
+            .order_by(TaskQuestion.asked_at, TaskQuestion.id)
+        )
+    )
 
 
 # --- objections --------------------------------------------------------------------------------------
+
 
 def object_refusal(task: Task, now: datetime) -> Message | None:
     """Why nobody may object to `task`'s announcement at `now` (None: objections are open)."""
@@ -180,13 +203,13 @@ def object_refusal(task: Task, now: datetime) -> Message | None:
     if status == lifecycle.OPEN:
         return None
     if task.deadline_at is not None and now >= task.deadline_at and task.published_at:
-        return Message(N_("Objections to the announcement are accepted only until the "
-                          "deadline."))
+        return Message(N_("Objections to the announcement are accepted only until the deadline."))
     return Message(N_("This task is not open for objections."))
 
 
-def submit_objection(session: Session, actor: User | None, number: str,
-                     text: object) -> AnnouncementObjection:
+def submit_objection(
+    session: Session, actor: User | None, number: str, text: object
+) -> AnnouncementObjection:
     """A listed agency objects to the announcement's conditions, until the deadline. Audited
     without the objector (see the module docstring)."""
     task = lock_task(session, number)
@@ -198,31 +221,34 @@ def submit_objection(session: Session, actor: User | None, number: str,
     checker = Checker()
     clean = checker.text("text", text, max_length=MAX_OBJECTION_CHARS, multiline=True)
     checker.raise_if_any()
-    row = AnnouncementObjection(task_id=task.id, objector_org_id=org.id, text=clean,
-                                submitted_at=now)
+    row = AnnouncementObjection(
+        task_id=task.id, objector_org_id=org.id, text=clean, submitted_at=now
+    )
     session.add(row)
     session.flush()
-    audit.record(session, OBJECTION_SUBMITTED, "announcement_objection", row.id,
-                 {"task": task.number})
+    audit.record(
+        session, OBJECTION_SUBMITTED, "announcement_objection", row.id, {"task": task.number}
+    )
     return row
 
 
 def _objection(session: Session, task: Task, objection_id: int) -> AnnouncementObjection:
-    row = session.get(AnnouncementObjection, objection_id) \
-        if isinstance(objection_id, int) else None
+    row = (
+        session.get(AnnouncementObjection, objection_id) if isinstance(objection_id, int) else None
+    )
     if row is None or row.task_id != task.id:
         raise NotFound()
     return row
 
 
-def reply(session: Session, actor: User | None, number: str, objection_id: int,
-          text: object) -> AnnouncementObjection:
+def reply(
+    session: Session, actor: User | None, number: str, objection_id: int, text: object
+) -> AnnouncementObjection:
     """The applicant replies to an objection, publicly and once."""
     task = lock_task(session, number)
     now = clock.now()
     row = _objection(session, task, objection_id)
-    org = _applicant(session, actor, task,
-                     N_("Only the task's applicant may reply to objections."))
+    org = _applicant(session, actor, task, N_("Only the task's applicant may reply to objections."))
     if row.replied_at is not None:
         raise Forbidden(N_("This objection already has a reply."))
     checker = Checker()
@@ -231,12 +257,23 @@ def reply(session: Session, actor: User | None, number: str, objection_id: int,
     row.reply, row.replied_at = clean, now
     session.add(row)
     session.flush()
-    audit.record(session, OBJECTION_REPLIED, "announcement_objection", row.id,
-                 {"task": task.number}, actor_user_id=actor.id, actor_org_id=org.id)
+    audit.record(
+        session,
+        OBJECTION_REPLIED,
+        "announcement_objection",
+        row.id,
+        {"task": task.number},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
     return row
 
 
 def task_objections(session: Session, task: Task) -> list[AnnouncementObjection]:
-    return list(session.exec(
-        select(AnnouncementObjection).where(AnnouncementObjection.task_id == task.id)
-        .order_by(AnnouncementObjection.submitted_at, AnnouncementObjection.id)))
+    return list(
+        session.exec(
+            select(AnnouncementObjection)
+            .where(AnnouncementObjection.task_id == task.id)
+            .order_by(AnnouncementObjection.submitted_at, AnnouncementObjection.id)
+        )
+    )

@@ -4,6 +4,7 @@ The rules (ranges, lengths, who may do what) are the services'; these models fix
 What each audience sees is decided by `bidding.serializers`; the response models describe the
 largest view, so fields an audience may not see are optional.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -15,15 +16,18 @@ class Strict(BaseModel):
 
 # --- requests --------------------------------------------------------------------------------------
 
+
 class BidIn(Strict):
     """A bid, or for a `random` task a sign-up (price omitted or equal to the fixed fee)."""
 
     price_fen: int | None = Field(None, description="Price in fen (1 yuan = 100 fen)")
     duration_days: int | None = Field(None, description="Days to deliver, ≤ the task's limit")
-    proposal_text: str | None = Field(None, description="Technical proposal (hashed into the "
-                                      "receipt in NFC with LF line breaks)")
-    attachment_sha256s: list[str] = Field(default_factory=list,
-                                          description="Lowercase hex SHA-256 of each file")
+    proposal_text: str | None = Field(
+        None, description="Technical proposal (hashed into the receipt in NFC with LF line breaks)"
+    )
+    attachment_sha256s: list[str] = Field(
+        default_factory=list, description="Lowercase hex SHA-256 of each file"
+    )
 
 
 class ExplanationIn(Strict):
@@ -31,8 +35,9 @@ class ExplanationIn(Strict):
 
 
 class ValidityIn(Strict):
-    accept: StrictBool = Field(description="true: accept the explanation (the bid is valid); "
-                               "false: rule the bid invalid")
+    accept: StrictBool = Field(
+        description="true: accept the explanation (the bid is valid); false: rule the bid invalid"
+    )
     reason: str | None = Field(None, description="Published with the decision")
 
 
@@ -48,12 +53,16 @@ class MarkIn(Strict):
 
 # --- responses -------------------------------------------------------------------------------------
 
+
 class Acknowledgement(BaseModel):
-    content: dict = Field(description="The receipt content: recompute the receipt as "
-                          "hex(SHA-256(RFC 8785 JSON of it))")
+    content: dict = Field(
+        description="The receipt content: recompute the receipt as "
+        "hex(SHA-256(RFC 8785 JSON of it))"
+    )
     receipt: str
-    signature: str = Field(description="Base64 Ed25519 signature over the receipt's 64 ASCII "
-                           "characters")
+    signature: str = Field(
+        description="Base64 Ed25519 signature over the receipt's 64 ASCII characters"
+    )
     public_key_pem: str
     version: int
     submitted_at: str

@@ -13,6 +13,7 @@ reference would break the seal the same way. Submissions and changes share one a
 log as a whole does not tell new bids from changed ones. At opening the receipts are published with
 their agencies, which links these events to the bidders after the fact.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ def platform_public_key_pem() -> str:
     return keys.current().public_key_pem()
 
 
-def _open_task_for(session: Session, actor: User, task_number: str
-                   ) -> tuple[Task, Organization, datetime]:
+def _open_task_for(
+    session: Session, actor: User, task_number: str
+) -> tuple[Task, Organization, datetime]:
     """Lock the task, then read the clock, then check the task is open and the actor an agency."""
     task = lock_task(session, task_number)
     now = clock.now()  # read after the lock, never before (see the module docstring)
@@ -72,8 +74,12 @@ def _open_task_for(session: Session, actor: User, task_number: str
     if status != lifecycle.OPEN:
         raise Forbidden(N_("This task is not open for bids."))
     if task.method == Method.direct:
-        raise Forbidden(N_("A direct selection takes no bids: the invited agency accepts or "
-                           "declines the invitation."))
+        raise Forbidden(
+            N_(
+                "A direct selection takes no bids: the invited agency accepts or "
+                "declines the invitation."
+            )
+        )
     agency = require_kind(session, actor, OrgKind.agency)
     return task, agency, now
 
@@ -87,26 +93,41 @@ def _check_eligible(session: Session, task: Task, agency: Organization, now: dat
 def _check_not_related(session: Session, task: Task, agency: Organization) -> None:
     """A related agency bidding first keeps its bid; the later one is refused. The refusal tells
     the later agency only what its own legal representative already knows."""
-    others = list(session.exec(select(Organization).join(Bid, Bid.agency_id == Organization.id)
-                               .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None),
-                                      Bid.agency_id != agency.id)))
+    others = list(
+        session.exec(
+            select(Organization)
+            .join(Bid, Bid.agency_id == Organization.id)
+            .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None), Bid.agency_id != agency.id)
+        )
+    )
     if eligibility.related(agency, others):
         raise Forbidden(eligibility.RELATED_BID)
 
 
-def _clean(task: Task, price_fen: object, duration_days: object, proposal_text: object,
-           attachment_sha256s: Iterable[str] | None) -> tuple[int, int, str, list[str]]:
+def _clean(
+    task: Task,
+    price_fen: object,
+    duration_days: object,
+    proposal_text: object,
+    attachment_sha256s: Iterable[str] | None,
+) -> tuple[int, int, str, list[str]]:
     c = Checker()
     if task.method == Method.random:
         price = task.fixed_fee_fen if price_fen is None else c.integer("price_fen", price_fen)
         if price is not None and price != task.fixed_fee_fen:
-            c.add("price_fen", N_("A sign-up is at exactly the task's fixed fee of %(fee)d fen."),
-                  fee=task.fixed_fee_fen)
+            c.add(
+                "price_fen",
+                N_("A sign-up is at exactly the task's fixed fee of %(fee)d fen."),
+                fee=task.fixed_fee_fen,
+            )
     else:
         price = c.integer("price_fen", price_fen, minimum=1, maximum=MAX_PRICE_FEN)
         if price is not None and task.price_cap_fen is not None and price > task.price_cap_fen:
-            c.add("price_fen", N_("The price is above the task's price cap of %(cap)d fen."),
-                  cap=task.price_cap_fen)
+            c.add(
+                "price_fen",
+                N_("The price is above the task's price cap of %(cap)d fen."),
+                cap=task.price_cap_fen,
+            )
     days = c.integer("duration_days", duration_days, minimum=1, maximum=task.service_days)
     text = ""
     if proposal_text is None:
@@ -118,16 +139,22 @@ def _clean(task: Task, price_fen: object, duration_days: object, proposal_text: 
         if not text.strip() and task.method != Method.random:
             c.add("proposal_text", N_("This field is required."))
         if len(text) > MAX_PROPOSAL_CHARS:
-            c.add("proposal_text", N_("At most %(max)d characters (you gave %(n)d)."),
-                  max=MAX_PROPOSAL_CHARS, n=len(text))
+            c.add(
+                "proposal_text",
+                N_("At most %(max)d characters (you gave %(n)d)."),
+                max=MAX_PROPOSAL_CHARS,
+                n=len(text),
+            )
         if _CONTROL.search(text):
             c.add("proposal_text", N_("Contains control characters."))
     hashes = list(attachment_sha256s or [])
     if len(hashes) > MAX_ATTACHMENTS:
         c.add("attachments", N_("At most %(max)d attachments."), max=MAX_ATTACHMENTS)
     if any(not isinstance(h, str) or not _HEX64.fullmatch(h) for h in hashes):
-        c.add("attachments", N_("Each attachment is identified by the lowercase hex SHA-256 of "
-                                "its file."))
+        c.add(
+            "attachments",
+            N_("Each attachment is identified by the lowercase hex SHA-256 of its file."),
+        )
     elif len(set(hashes)) != len(hashes):
         c.add("attachments", N_("The same file is attached twice."))
     c.raise_if_any()
@@ -135,41 +162,80 @@ def _clean(task: Task, price_fen: object, duration_days: object, proposal_text: 
 
 
 def _own_bid(session: Session, task: Task, agency: Organization) -> Bid | None:
-    return session.exec(select(Bid).where(Bid.task_id == task.id,
-                                          Bid.agency_id == agency.id)).first()
+    return session.exec(
+        select(Bid).where(Bid.task_id == task.id, Bid.agency_id == agency.id)
+    ).first()
 
 
-def _write_version(session: Session, task: Task, agency: Organization, bid: Bid | None,
-                   now: datetime, price: int, days: int, text: str, hashes: list[str]
-                   ) -> Acknowledgement:
+def _write_version(
+    session: Session,
+    task: Task,
+    agency: Organization,
+    bid: Bid | None,
+    now: datetime,
+    price: int,
+    days: int,
+    text: str,
+    hashes: list[str],
+) -> Acknowledgement:
     version = 1 if bid is None else bid.version + 1
-    content = receipts.receipt_content(task.number, agency.uscc, version, price, days, text,
-                                       hashes, receipts.new_nonce())
+    content = receipts.receipt_content(
+        task.number, agency.uscc, version, price, days, text, hashes, receipts.new_nonce()
+    )
     receipt = receipts.receipt(content)
     the_keys = keys.current()
     signature = receipts.sign_receipt(the_keys.signing_key(), receipt)
     if bid is None:
-        bid = Bid(task_id=task.id, agency_id=agency.id, version=version, price_fen=price,
-                  duration_days=days, proposal_text=text, attachments=hashes, receipt=receipt,
-                  submitted_at=now)
+        bid = Bid(
+            task_id=task.id,
+            agency_id=agency.id,
+            version=version,
+            price_fen=price,
+            duration_days=days,
+            proposal_text=text,
+            attachments=hashes,
+            receipt=receipt,
+            submitted_at=now,
+        )
     else:
         bid.version, bid.price_fen, bid.duration_days = version, price, days
         bid.proposal_text, bid.attachments, bid.receipt = text, hashes, receipt
         bid.submitted_at, bid.withdrawn_at = now, None
     session.add(bid)
     session.flush()
-    session.add(BidVersion(bid_id=bid.id, task_id=task.id, version=version, content=content,
-                           receipt=receipt, signature=signature, submitted_at=now))
+    session.add(
+        BidVersion(
+            bid_id=bid.id,
+            task_id=task.id,
+            version=version,
+            content=content,
+            receipt=receipt,
+            signature=signature,
+            submitted_at=now,
+        )
+    )
     session.flush()
     audit.record(session, RECEIPT_ISSUED, "bid_receipt", receipt, {})
-    return Acknowledgement(content=content, receipt=receipt, signature=signature,
-                           public_key_pem=the_keys.public_key_pem(), version=version,
-                           submitted_at=now)
+    return Acknowledgement(
+        content=content,
+        receipt=receipt,
+        signature=signature,
+        public_key_pem=the_keys.public_key_pem(),
+        version=version,
+        submitted_at=now,
+    )
 
 
-def submit_bid(session: Session, actor: User, task_number: str, *, price_fen: int | None,
-               duration_days: int, proposal_text: str = "",
-               attachment_sha256s: Iterable[str] = ()) -> Acknowledgement:
+def submit_bid(
+    session: Session,
+    actor: User,
+    task_number: str,
+    *,
+    price_fen: int | None,
+    duration_days: int,
+    proposal_text: str = "",
+    attachment_sha256s: Iterable[str] = (),
+) -> Acknowledgement:
     """Submit the actor's agency's bid (or, for a `random` task, its sign-up) before the deadline.
 
     For `random`, `price_fen` may be None and must otherwise equal the fixed fee; for the other
@@ -186,14 +252,22 @@ def submit_bid(session: Session, actor: User, task_number: str, *, price_fen: in
     if bid is not None and bid.withdrawn_at is None:
         raise Forbidden(N_("Your agency already has a bid on this task: change it instead."))
     _check_not_related(session, task, agency)
-    price, days, text, hashes = _clean(task, price_fen, duration_days, proposal_text,
-                                       attachment_sha256s)
+    price, days, text, hashes = _clean(
+        task, price_fen, duration_days, proposal_text, attachment_sha256s
+    )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 
 
-def change_bid(session: Session, actor: User, task_number: str, *, price_fen: int | None,
-               duration_days: int, proposal_text: str = "",
-               attachment_sha256s: Iterable[str] = ()) -> Acknowledgement:
+def change_bid(
+    session: Session,
+    actor: User,
+    task_number: str,
+    *,
+    price_fen: int | None,
+    duration_days: int,
+    proposal_text: str = "",
+    attachment_sha256s: Iterable[str] = (),
+) -> Acknowledgement:
     """Replace the agency's standing bid with a new version (same rules as `submit_bid`); the last
     version before the deadline is the one that counts."""
     task, agency, now = _open_task_for(session, actor, task_number)
@@ -201,8 +275,9 @@ def change_bid(session: Session, actor: User, task_number: str, *, price_fen: in
     if bid is None or bid.withdrawn_at is not None:
         raise Forbidden(N_("Your agency has no bid on this task to change."))
     _check_eligible(session, task, agency, now)
-    price, days, text, hashes = _clean(task, price_fen, duration_days, proposal_text,
-                                       attachment_sha256s)
+    price, days, text, hashes = _clean(
+        task, price_fen, duration_days, proposal_text, attachment_sha256s
+    )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 
 
@@ -215,8 +290,9 @@ def withdraw_bid(session: Session, actor: User, task_number: str) -> str:
     bid = _own_bid(session, task, agency)
     if bid is None or bid.withdrawn_at is not None:
         raise Forbidden(N_("Your agency has no bid on this task to withdraw."))
-    version = session.exec(select(BidVersion).where(BidVersion.bid_id == bid.id,
-                                                    BidVersion.version == bid.version)).one()
+    version = session.exec(
+        select(BidVersion).where(BidVersion.bid_id == bid.id, BidVersion.version == bid.version)
+    ).one()
     bid.withdrawn_at = version.withdrawn_at = now
     session.add(bid)
     session.add(version)
@@ -236,11 +312,17 @@ def own_versions(session: Session, actor: User, task_number: str) -> list[BidVer
     bid = own_bid(session, actor, task_number)
     if bid is None:
         return []
-    return list(session.exec(select(BidVersion).where(BidVersion.bid_id == bid.id)
-                             .order_by(BidVersion.version)))
+    return list(
+        session.exec(
+            select(BidVersion).where(BidVersion.bid_id == bid.id).order_by(BidVersion.version)
+        )
+    )
 
 
 def standing_bids(session: Session, task: Task) -> list[Bid]:
     """Bids not withdrawn, in id order. Sealed until opening: for services, never for display."""
-    return list(session.exec(select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
-                             .order_by(Bid.id)))
+    return list(
+        session.exec(
+            select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None)).order_by(Bid.id)
+        )
+    )

@@ -4,6 +4,7 @@ The commitment is public from the moment the task is, before any bid can exist, 
 choose a bid knowing the seed; the seed itself is revealed only when the first draw is made, after
 every bid's validity is final, so nobody deciding validity can know what a draw will pick.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,12 +27,17 @@ def create_seed(session: Session, task: Task) -> DrawSeed:
     if existing is not None:
         return existing
     seed = draw.new_seed()
-    row = DrawSeed(task_id=task.id, seed_encrypted=keys.current().encrypt_seed(seed, task.number),
-                   commitment=draw.commitment(seed), created_at=clock.now())
+    row = DrawSeed(
+        task_id=task.id,
+        seed_encrypted=keys.current().encrypt_seed(seed, task.number),
+        commitment=draw.commitment(seed),
+        created_at=clock.now(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, "draw.seed_committed", "task", task.number,
-                 {"commitment": row.commitment})
+    audit.record(
+        session, "draw.seed_committed", "task", task.number, {"commitment": row.commitment}
+    )
     return row
 
 
@@ -54,6 +60,11 @@ def reveal(session: Session, task: Task) -> bytes:
     if row.revealed_at is None:
         row.revealed_at, row.seed_hex = clock.now(), seed.hex()
         session.add(row)
-        audit.record(session, "draw.seed_revealed", "task", task.number,
-                     {"commitment": row.commitment, "seed_hex": row.seed_hex})
+        audit.record(
+            session,
+            "draw.seed_revealed",
+            "task",
+            task.number,
+            {"commitment": row.commitment, "seed_hex": row.seed_hex},
+        )
     return seed

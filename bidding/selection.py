@@ -14,6 +14,7 @@ refuse to run before every bid's validity is final (`bidding.draws.make_draw`).
   credit snapshot taken at opening / 100; quality = w_quality × mean panel mark / 100. Highest
   total first, then higher quality. (No honour-roll bonus yet: standing has no honour-roll field.)
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -46,20 +47,31 @@ class Placed:
 
 def valid_bids(session: Session, task: Task) -> list[Bid]:
     """Bids ruled valid, in id order."""
-    return list(session.exec(select(Bid).join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
-                             .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True))
-                             .order_by(Bid.id)))
+    return list(
+        session.exec(
+            select(Bid)
+            .join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
+            .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True))
+            .order_by(Bid.id)
+        )
+    )
 
 
 def ranking_of(session: Session, task: Task) -> list[RankingEntry]:
-    return list(session.exec(select(RankingEntry).where(RankingEntry.task_id == task.id)
-                             .order_by(RankingEntry.rank)))
+    return list(
+        session.exec(
+            select(RankingEntry).where(RankingEntry.task_id == task.id).order_by(RankingEntry.rank)
+        )
+    )
 
 
 def award_candidate(session: Session, task: Task) -> Award | None:
     """The current (not revoked) award candidate."""
-    return session.exec(select(Award).where(Award.task_id == task.id, Award.revoked_at.is_(None))
-                        .order_by(Award.id.desc())).first()
+    return session.exec(
+        select(Award)
+        .where(Award.task_id == task.id, Award.revoked_at.is_(None))
+        .order_by(Award.id.desc())
+    ).first()
 
 
 def _f(value: Fraction | int) -> str:
@@ -88,23 +100,33 @@ def _break_ties(session: Session, task: Task, placed: list[Placed]) -> list[Plac
     return out
 
 
-def _random(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
-            ) -> list[Placed]:
+def _random(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> list[Placed]:
     by_receipt = {b.receipt: b for b in bids}
     order = draws.make_draw(session, task, draw.AWARD, list(by_receipt))
-    return [Placed(by_receipt[r], (i,), {"fee_fen": _f(by_receipt[r].price_fen),
-                                         "award_pick": str(i)}, draw.AWARD)
-            for i, r in enumerate(order)]
+    return [
+        Placed(
+            by_receipt[r],
+            (i,),
+            {"fee_fen": _f(by_receipt[r].price_fen), "award_pick": str(i)},
+            draw.AWARD,
+        )
+        for i, r in enumerate(order)
+    ]
 
 
-def _lowest_price(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
-                  ) -> list[Placed]:
-    return _break_ties(session, task, [
-        Placed(b, (Fraction(b.price_fen),), {"price_fen": _f(b.price_fen)}) for b in bids])
+def _lowest_price(
+    session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
+) -> list[Placed]:
+    return _break_ties(
+        session,
+        task,
+        [Placed(b, (Fraction(b.price_fen),), {"price_fen": _f(b.price_fen)}) for b in bids],
+    )
 
 
-def average_reference(prices: list[int], factor: Fraction,
-                      policy: BiddingPolicy = DEFAULT_POLICY) -> tuple[Fraction, Fraction, int]:
+def average_reference(
+    prices: list[int], factor: Fraction, policy: BiddingPolicy = DEFAULT_POLICY
+) -> tuple[Fraction, Fraction, int]:
     """(reference, mean, how many prices the mean used): one highest and one lowest price are
     dropped when there are at least `policy.average_trim_from` of them."""
     ordered = sorted(prices)
@@ -118,23 +140,28 @@ def average_price_key(price_fen: int, reference: Fraction) -> tuple[Fraction, Fr
     return abs(Fraction(price_fen) - reference), Fraction(price_fen)
 
 
-def _average_price(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
-                   ) -> list[Placed]:
+def _average_price(
+    session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
+) -> list[Placed]:
     percent = draws.make_draw(session, task, draw.FACTOR, draw.FACTOR_CANDIDATES, 1)[0]
     factor = Fraction(int(percent), 100)
     reference, mean, used = average_reference([b.price_fen for b in bids], factor, policy)
-    common = {"prices_in_mean": str(used), "mean_fen": _f(mean), "factor": _f(factor),
-              "reference_fen": _f(reference)}
+    common = {
+        "prices_in_mean": str(used),
+        "mean_fen": _f(mean),
+        "factor": _f(factor),
+        "reference_fen": _f(reference),
+    }
     placed = []
     for b in bids:
         key = average_price_key(b.price_fen, reference)
-        placed.append(Placed(b, key, {"price_fen": _f(b.price_fen), "distance_fen": _f(key[0]),
-                                      **common}))
+        placed.append(
+            Placed(b, key, {"price_fen": _f(b.price_fen), "distance_fen": _f(key[0]), **common})
+        )
     return _break_ties(session, task, placed)
 
 
-def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
-             ) -> list[Placed]:
+def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> list[Placed]:
     lowest = min(b.price_fen for b in bids)
     w_price, w_credit = task.weight_price or 0, task.weight_credit or 0
     w_quality = task.weight_quality or 0
@@ -142,32 +169,50 @@ def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolic
     placed = []
     for b in bids:
         price_score = w_price * Fraction(lowest, b.price_fen)
-        snapshot = b.credit_snapshot_milli if b.credit_snapshot_milli is not None \
+        snapshot = (
+            b.credit_snapshot_milli
+            if b.credit_snapshot_milli is not None
             else policy.base_credit_milli
+        )
         credit_score = w_credit * Fraction(snapshot, 1000) / 100
         given = marks.get(b.id, {})
         mean_mark = Fraction(sum(given.values()), len(given)) if given else Fraction(0)
         quality_score = w_quality * mean_mark / 100
         total = price_score + credit_score + quality_score
-        placed.append(Placed(b, (-total, -quality_score), {
-            "price_fen": _f(b.price_fen), "lowest_price_fen": _f(lowest),
-            "weight_price": _f(w_price), "price_score": _f(price_score),
-            "credit_snapshot_milli": _f(snapshot), "weight_credit": _f(w_credit),
-            "credit_score": _f(credit_score),
-            "marks": {str(k): v for k, v in sorted(given.items())},
-            "mean_mark": _f(mean_mark), "weight_quality": _f(w_quality),
-            "quality_score": _f(quality_score), "total": _f(total)}))
+        placed.append(
+            Placed(
+                b,
+                (-total, -quality_score),
+                {
+                    "price_fen": _f(b.price_fen),
+                    "lowest_price_fen": _f(lowest),
+                    "weight_price": _f(w_price),
+                    "price_score": _f(price_score),
+                    "credit_snapshot_milli": _f(snapshot),
+                    "weight_credit": _f(w_credit),
+                    "credit_score": _f(credit_score),
+                    "marks": {str(k): v for k, v in sorted(given.items())},
+                    "mean_mark": _f(mean_mark),
+                    "weight_quality": _f(w_quality),
+                    "quality_score": _f(quality_score),
+                    "total": _f(total),
+                },
+            )
+        )
     return _break_ties(session, task, placed)
 
 
 METHODS: dict[str, Callable[[Session, Task, list[Bid], BiddingPolicy], list[Placed]]] = {
-    Method.random: _random, Method.lowest_price: _lowest_price,
-    Method.average_price: _average_price, Method.scoring: _scoring,
+    Method.random: _random,
+    Method.lowest_price: _lowest_price,
+    Method.average_price: _average_price,
+    Method.scoring: _scoring,
 }
 
 
-def select_result(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
-                  ) -> list[RankingEntry]:
+def select_result(
+    session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
+) -> list[RankingEntry]:
     """Rank the valid bids, name the award candidate and start the publicity period (idempotent).
 
     Called by `bidding.progress.advance` once validity is final, there are enough valid bids and
@@ -186,22 +231,54 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_
         raise NotReady(f"task {task.number}: the panel has not finished marking")
     placed = METHODS[task.method](session, task, bids, policy)
     now = clock.now()
-    entries = [RankingEntry(task_id=task.id, bid_id=p.bid.id, rank=rank, numbers=p.numbers,
-                            tie_purpose=p.tie_purpose, created_at=now)
-               for rank, p in enumerate(placed, start=1)]
+    entries = [
+        RankingEntry(
+            task_id=task.id,
+            bid_id=p.bid.id,
+            rank=rank,
+            numbers=p.numbers,
+            tie_purpose=p.tie_purpose,
+            created_at=now,
+        )
+        for rank, p in enumerate(placed, start=1)
+    ]
     session.add_all(entries)
     first = placed[0].bid
     session.add(Award(task_id=task.id, bid_id=first.id, rank=1, candidate_at=now))
-    agencies = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([p.bid.agency_id for p in placed])))}
-    ranking = [{"rank": e.rank, "receipt": p.bid.receipt, "agency": agencies[p.bid.agency_id].uscc,
-                "numbers": e.numbers, "tie_purpose": e.tie_purpose}
-               for e, p in zip(entries, placed, strict=True)]
+    agencies = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([p.bid.agency_id for p in placed]))
+        )
+    }
+    ranking = [
+        {
+            "rank": e.rank,
+            "receipt": p.bid.receipt,
+            "agency": agencies[p.bid.agency_id].uscc,
+            "numbers": e.numbers,
+            "tie_purpose": e.tie_purpose,
+        }
+        for e, p in zip(entries, placed, strict=True)
+    ]
     task.publicity_ends_at = holidays.load(session).add_working_days(now, policy.publicity_wd)
     session.flush()
-    audit.record(session, "selection.ranked", "task", task.number,
-                 {"method": task.method, "ranking": ranking})
-    lifecycle.transition(session, task, "start_publicity", at=now, data={
-        "award_candidate": ranking[0]["receipt"], "agency": ranking[0]["agency"],
-        "publicity_ends_at": task.publicity_ends_at.isoformat()})
+    audit.record(
+        session,
+        "selection.ranked",
+        "task",
+        task.number,
+        {"method": task.method, "ranking": ranking},
+    )
+    lifecycle.transition(
+        session,
+        task,
+        "start_publicity",
+        at=now,
+        data={
+            "award_candidate": ranking[0]["receipt"],
+            "agency": ranking[0]["agency"],
+            "publicity_ends_at": task.publicity_ends_at.isoformat(),
+        },
+    )
     return entries

@@ -22,6 +22,7 @@ A bid is identified by its **receipt**, never by its row id: ids are sequential 
 platform, so publishing them when one task opens would tell how many bids other, still sealed,
 tasks received in between. The receipt is random-looking and public from opening on.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -88,8 +89,9 @@ def reader_of(session: Session, user: User | None, task: Task) -> Reader:
 
 def prices_public(task: Task) -> bool:
     """Prices become public with the result: the ranking in publicity, or a failed selection."""
-    return task.opened_at is not None and (task.publicity_at is not None
-                                           or task.failed_at is not None)
+    return task.opened_at is not None and (
+        task.publicity_at is not None or task.failed_at is not None
+    )
 
 
 def agency_ref(org: Organization) -> dict:
@@ -100,36 +102,56 @@ def messages(items: list[dict], tr: Translate = _plain) -> list[dict]:
     out = []
     for m in items or []:
         message = Message(m.get("msgid", ""), m.get("params") or {})
-        out.append({"msgid": message.msgid, "params": dict(message.params),
-                    "text": tr(message)})
+        out.append({"msgid": message.msgid, "params": dict(message.params), "text": tr(message)})
     return out
 
 
 # --- the task's bids -------------------------------------------------------------------------------
 
+
 def sealed_bids(task: Task) -> dict:
     """The one answer about bids before opening, for everyone: a function of the task alone."""
-    return {"task": task.number, "sealed": True, "opens_after": _iso(task.deadline_at),
-            "opened_at": None, "prices_public": False, "items": []}
+    return {
+        "task": task.number,
+        "sealed": True,
+        "opens_after": _iso(task.deadline_at),
+        "opened_at": None,
+        "prices_public": False,
+        "items": [],
+    }
 
 
 def _validity(decision: ValidityDecision | None, tr: Translate) -> dict:
     if decision is None:
-        return {"state": "pending", "ground": None, "messages": [], "reason": None,
-                "decided_at": None}
+        return {
+            "state": "pending",
+            "ground": None,
+            "messages": [],
+            "reason": None,
+            "decided_at": None,
+        }
     state = "pending" if decision.valid is None else ("valid" if decision.valid else "invalid")
-    return {"state": state, "ground": decision.ground,
-            "messages": messages(decision.messages, tr), "reason": decision.reason,
-            "decided_at": _iso(decision.decided_at)}
+    return {
+        "state": state,
+        "ground": decision.ground,
+        "messages": messages(decision.messages, tr),
+        "reason": decision.reason,
+        "decided_at": _iso(decision.decided_at),
+    }
 
 
 def _explanation(request: ExplanationRequest | None, full: bool, numbers: bool) -> dict | None:
     if request is None:
         return None
-    data = {"requested_at": _iso(request.requested_at), "due_at": _iso(request.due_at),
-            "explained": request.explanation is not None,
-            "explained_at": _iso(request.explained_at), "decision": request.decision,
-            "decision_reason": request.decision_reason, "decided_at": _iso(request.decided_at)}
+    data = {
+        "requested_at": _iso(request.requested_at),
+        "due_at": _iso(request.due_at),
+        "explained": request.explanation is not None,
+        "explained_at": _iso(request.explained_at),
+        "decision": request.decision,
+        "decision_reason": request.decision_reason,
+        "decided_at": _iso(request.decided_at),
+    }
     if full:
         data["explanation"] = request.explanation
     if full or numbers:
@@ -138,44 +160,66 @@ def _explanation(request: ExplanationRequest | None, full: bool, numbers: bool) 
     return data
 
 
-def bid_entry(bid: Bid, agency: Organization, decision: ValidityDecision | None,
-              request: ExplanationRequest | None, reader: Reader, task: Task,
-              tr: Translate = _plain) -> dict:
+def bid_entry(
+    bid: Bid,
+    agency: Organization,
+    decision: ValidityDecision | None,
+    request: ExplanationRequest | None,
+    reader: Reader,
+    task: Task,
+    tr: Translate = _plain,
+) -> dict:
     """One bid standing at the deadline, as `reader` may see it (after opening only)."""
     if task.opened_at is None:
         raise RuntimeError(f"task {task.number}: bids are sealed until opening")
     own = reader.audience == BIDDER and reader.agency_id == bid.agency_id
     full = own or reader.audience in (APPLICANT, REGULATOR)
     public_prices = prices_public(task)
-    data = {"id": bid.receipt, "receipt": bid.receipt, "agency": agency_ref(agency),
-            "own": own, "validity": _validity(decision, tr),
-            "explanation": _explanation(request, full, public_prices)}
+    data = {
+        "id": bid.receipt,
+        "receipt": bid.receipt,
+        "agency": agency_ref(agency),
+        "own": own,
+        "validity": _validity(decision, tr),
+        "explanation": _explanation(request, full, public_prices),
+    }
     if full or public_prices:
         data.update(price_fen=bid.price_fen, duration_days=bid.duration_days)
     if full:
-        data.update(version=bid.version, submitted_at=_iso(bid.submitted_at),
-                    proposal_text=bid.proposal_text,
-                    proposal_sha256=receipts.proposal_sha256(bid.proposal_text),
-                    attachments=list(bid.attachments),
-                    credit_snapshot_milli=bid.credit_snapshot_milli)
+        data.update(
+            version=bid.version,
+            submitted_at=_iso(bid.submitted_at),
+            proposal_text=bid.proposal_text,
+            proposal_sha256=receipts.proposal_sha256(bid.proposal_text),
+            attachments=list(bid.attachments),
+            credit_snapshot_milli=bid.credit_snapshot_milli,
+        )
     return data
 
 
-def opened_bids(session: Session, task: Task) -> list[tuple[Bid, Organization,
-                                                          ValidityDecision | None,
-                                                          ExplanationRequest | None]]:
+def opened_bids(
+    session: Session, task: Task
+) -> list[tuple[Bid, Organization, ValidityDecision | None, ExplanationRequest | None]]:
     """The bids standing at the deadline (the receipts fixed at opening), sorted by receipt."""
     opening = draws.opening_of(session, task)
     if opening is None:
         return []
     fixed = set(opening.standing_receipts)
-    rows = session.exec(select(Bid, Organization).join(Organization,
-                                                       Organization.id == Bid.agency_id)
-                        .where(Bid.task_id == task.id)).all()
-    decisions = {d.bid_id: d for d in session.exec(
-        select(ValidityDecision).where(ValidityDecision.task_id == task.id))}
-    requests = {r.bid_id: r for r in session.exec(
-        select(ExplanationRequest).where(ExplanationRequest.task_id == task.id))}
+    rows = session.exec(
+        select(Bid, Organization)
+        .join(Organization, Organization.id == Bid.agency_id)
+        .where(Bid.task_id == task.id)
+    ).all()
+    decisions = {
+        d.bid_id: d
+        for d in session.exec(select(ValidityDecision).where(ValidityDecision.task_id == task.id))
+    }
+    requests = {
+        r.bid_id: r
+        for r in session.exec(
+            select(ExplanationRequest).where(ExplanationRequest.task_id == task.id)
+        )
+    }
     out = [(b, o, decisions.get(b.id), requests.get(b.id)) for b, o in rows if b.receipt in fixed]
     return sorted(out, key=lambda row: row[0].receipt)
 
@@ -185,27 +229,39 @@ def task_bids(session: Session, task: Task, reader: Reader, tr: Translate = _pla
     if lifecycle.sealed(task):
         return sealed_bids(task)
     opening = draws.opening_of(session, task)
-    return {"task": task.number, "sealed": False, "opens_after": _iso(task.deadline_at),
-            "opened_at": _iso(task.opened_at),
-            "validity_final_at": _iso(opening.validity_final_at) if opening else None,
-            "prices_public": prices_public(task), "audience": reader.audience,
-            "items": [bid_entry(b, o, d, r, reader, task, tr)
-                      for b, o, d, r in opened_bids(session, task)]}
+    return {
+        "task": task.number,
+        "sealed": False,
+        "opens_after": _iso(task.deadline_at),
+        "opened_at": _iso(task.opened_at),
+        "validity_final_at": _iso(opening.validity_final_at) if opening else None,
+        "prices_public": prices_public(task),
+        "audience": reader.audience,
+        "items": [
+            bid_entry(b, o, d, r, reader, task, tr) for b, o, d, r in opened_bids(session, task)
+        ],
+    }
 
 
 # --- the bidder's own bid --------------------------------------------------------------------------
 
+
 def receipt_entry(version: BidVersion) -> dict:
     """One acknowledged submission: what the bidder recomputes and checks the signature of."""
-    return {"version": version.version, "receipt": version.receipt,
-            "content": dict(version.content),
-            "jcs": receipts.jcs(version.content).decode("utf-8"),
-            "signature": version.signature, "submitted_at": _iso(version.submitted_at),
-            "withdrawn_at": _iso(version.withdrawn_at)}
+    return {
+        "version": version.version,
+        "receipt": version.receipt,
+        "content": dict(version.content),
+        "jcs": receipts.jcs(version.content).decode("utf-8"),
+        "signature": version.signature,
+        "submitted_at": _iso(version.submitted_at),
+        "withdrawn_at": _iso(version.withdrawn_at),
+    }
 
 
-def bidding_options(session: Session, org: Organization | None, task: Task,
-                    bid: Bid | None) -> dict:
+def bidding_options(
+    session: Session, org: Organization | None, task: Task, bid: Bid | None
+) -> dict:
     """Whether the reader's agency can bid now, change or withdraw, and why not.
 
     Only the reader's own standing is looked at (eligibility and its own bid): the refusal about
@@ -220,49 +276,86 @@ def bidding_options(session: Session, org: Organization | None, task: Task,
     elif org.kind != OrgKind.agency:
         reasons.append(Message(N_("Only agencies may bid.")))
     elif status != lifecycle.OPEN:
-        if task.deadline_at is not None and task.published_at is not None \
-                and now >= task.deadline_at:
+        if (
+            task.deadline_at is not None
+            and task.published_at is not None
+            and now >= task.deadline_at
+        ):
             reasons.append(Message(N_("The deadline for bids on this task has passed.")))
         else:
             reasons.append(Message(N_("This task is not open for bids.")))
     elif task.method == Method.direct:
-        reasons.append(Message(N_("A direct selection takes no bids: the invited agency accepts "
-                                  "or declines the invitation.")))
+        reasons.append(
+            Message(
+                N_(
+                    "A direct selection takes no bids: the invited agency accepts "
+                    "or declines the invitation."
+                )
+            )
+        )
     else:
         reasons.extend(p.message for p in eligibility.problems(session, task, org, now))
-    open_to_agency = org is not None and org.kind == OrgKind.agency \
-        and status == lifecycle.OPEN and task.method != Method.direct
-    return {"can_bid": not reasons and not standing,
-            "can_change": open_to_agency and standing and not reasons,
-            "can_withdraw": open_to_agency and standing,
-            "reasons": reasons}
+    open_to_agency = (
+        org is not None
+        and org.kind == OrgKind.agency
+        and status == lifecycle.OPEN
+        and task.method != Method.direct
+    )
+    return {
+        "can_bid": not reasons and not standing,
+        "can_change": open_to_agency and standing and not reasons,
+        "can_withdraw": open_to_agency and standing,
+        "reasons": reasons,
+    }
 
 
-def own_bid(session: Session, task: Task, org: Organization | None, bid: Bid | None,
-            versions: list[BidVersion], public_key_pem: str, tr: Translate = _plain) -> dict:
+def own_bid(
+    session: Session,
+    task: Task,
+    org: Organization | None,
+    bid: Bid | None,
+    versions: list[BidVersion],
+    public_key_pem: str,
+    tr: Translate = _plain,
+) -> dict:
     """GET /tasks/{number}/bids/mine: the bidder's bid, every receipt and signature, and whether
     it can bid. After opening, its validity and explanation request too."""
     options = bidding_options(session, org, task, bid)
-    data = {"task": task.number, "method": task.method, "status": lifecycle.status(task),
-            "deadline_at": _iso(task.deadline_at), "fixed_fee_fen": task.fixed_fee_fen,
-            "price_cap_fen": task.price_cap_fen,
-            "can_bid": options["can_bid"], "can_change": options["can_change"],
-            "can_withdraw": options["can_withdraw"],
-            "reasons": [{"msgid": m.msgid, "params": dict(m.params), "text": tr(m)}
-                        for m in options["reasons"]],
-            "bid": None, "receipts": [receipt_entry(v) for v in versions],
-            "public_key_pem": public_key_pem}
+    data = {
+        "task": task.number,
+        "method": task.method,
+        "status": lifecycle.status(task),
+        "deadline_at": _iso(task.deadline_at),
+        "fixed_fee_fen": task.fixed_fee_fen,
+        "price_cap_fen": task.price_cap_fen,
+        "can_bid": options["can_bid"],
+        "can_change": options["can_change"],
+        "can_withdraw": options["can_withdraw"],
+        "reasons": [
+            {"msgid": m.msgid, "params": dict(m.params), "text": tr(m)} for m in options["reasons"]
+        ],
+        "bid": None,
+        "receipts": [receipt_entry(v) for v in versions],
+        "public_key_pem": public_key_pem,
+    }
     if bid is not None:
-        data["bid"] = {"receipt": bid.receipt, "version": bid.version, "price_fen": bid.price_fen,
-                       "duration_days": bid.duration_days, "proposal_text": bid.proposal_text,
-                       "attachments": list(bid.attachments),
-                       "submitted_at": _iso(bid.submitted_at),
-                       "withdrawn_at": _iso(bid.withdrawn_at)}
+        data["bid"] = {
+            "receipt": bid.receipt,
+            "version": bid.version,
+            "price_fen": bid.price_fen,
+            "duration_days": bid.duration_days,
+            "proposal_text": bid.proposal_text,
+            "attachments": list(bid.attachments),
+            "submitted_at": _iso(bid.submitted_at),
+            "withdrawn_at": _iso(bid.withdrawn_at),
+        }
         if not lifecycle.sealed(task):
-            decision = session.exec(select(ValidityDecision).where(
-                ValidityDecision.bid_id == bid.id)).first()
-            request = session.exec(select(ExplanationRequest).where(
-                ExplanationRequest.bid_id == bid.id)).first()
+            decision = session.exec(
+                select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
+            ).first()
+            request = session.exec(
+                select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)
+            ).first()
             data["bid"]["validity"] = _validity(decision, tr) if decision else None
             data["bid"]["explanation"] = _explanation(request, True, True)
     return data
@@ -270,22 +363,38 @@ def own_bid(session: Session, task: Task, org: Organization | None, bid: Bid | N
 
 def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
     """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first."""
-    rows = session.exec(select(Bid, Task).join(Task, Task.id == Bid.task_id)
-                        .where(Bid.agency_id == org.id).order_by(Task.id.desc())).all()
+    rows = session.exec(
+        select(Bid, Task)
+        .join(Task, Task.id == Bid.task_id)
+        .where(Bid.agency_id == org.id)
+        .order_by(Task.id.desc())
+    ).all()
     out = []
     for bid, task in rows:
-        entry = {"task": task.number, "title": task.title, "method": task.method,
-                 "status": lifecycle.status(task), "deadline_at": _iso(task.deadline_at),
-                 "receipt": bid.receipt, "version": bid.version, "price_fen": bid.price_fen,
-                 "duration_days": bid.duration_days, "submitted_at": _iso(bid.submitted_at),
-                 "withdrawn_at": _iso(bid.withdrawn_at), "validity": None, "rank": None,
-                 "award_candidate": False}
+        entry = {
+            "task": task.number,
+            "title": task.title,
+            "method": task.method,
+            "status": lifecycle.status(task),
+            "deadline_at": _iso(task.deadline_at),
+            "receipt": bid.receipt,
+            "version": bid.version,
+            "price_fen": bid.price_fen,
+            "duration_days": bid.duration_days,
+            "submitted_at": _iso(bid.submitted_at),
+            "withdrawn_at": _iso(bid.withdrawn_at),
+            "validity": None,
+            "rank": None,
+            "award_candidate": False,
+        }
         if not lifecycle.sealed(task) and bid.withdrawn_at is None:
-            decision = session.exec(select(ValidityDecision).where(
-                ValidityDecision.bid_id == bid.id)).first()
+            decision = session.exec(
+                select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
+            ).first()
             entry["validity"] = _validity(decision, tr) if decision else None
-            place = next((e for e in selection.ranking_of(session, task) if e.bid_id == bid.id),
-                         None)
+            place = next(
+                (e for e in selection.ranking_of(session, task) if e.bid_id == bid.id), None
+            )
             entry["rank"] = place.rank if place else None
             award = selection.award_candidate(session, task)
             entry["award_candidate"] = award is not None and award.bid_id == bid.id
@@ -295,39 +404,69 @@ def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list
 
 # --- the result ------------------------------------------------------------------------------------
 
+
 def _panel_published(session: Session, task: Task, by_bid: dict[int, Bid]) -> list[dict]:
     members = panel.members_of(session, task)
     if not members:
         return []
-    experts = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([m.expert_org_id for m in members])))}
-    marks = list(session.exec(select(PanelMark).where(PanelMark.task_id == task.id)
-                              .order_by(PanelMark.id)))
-    return [{"expert": {"id": m.expert_org_id, "name": experts[m.expert_org_id].name},
-             "position": m.position, "declared_at": _iso(m.declared_at),
-             "recused_at": _iso(m.recused_at), "statement": m.statement,
-             "marks": [{"bid": by_bid[k.bid_id].receipt, "mark": k.mark, "comment": k.comment}
-                       for k in marks
-                       if k.expert_org_id == m.expert_org_id and k.bid_id in by_bid]}
-            for m in members]
+    experts = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([m.expert_org_id for m in members]))
+        )
+    }
+    marks = list(
+        session.exec(select(PanelMark).where(PanelMark.task_id == task.id).order_by(PanelMark.id))
+    )
+    return [
+        {
+            "expert": {"id": m.expert_org_id, "name": experts[m.expert_org_id].name},
+            "position": m.position,
+            "declared_at": _iso(m.declared_at),
+            "recused_at": _iso(m.recused_at),
+            "statement": m.statement,
+            "marks": [
+                {"bid": by_bid[k.bid_id].receipt, "mark": k.mark, "comment": k.comment}
+                for k in marks
+                if k.expert_org_id == m.expert_org_id and k.bid_id in by_bid
+            ],
+        }
+        for m in members
+    ]
 
 
 def result(session: Session, task: Task) -> dict:
     """GET /tasks/{number}/award and the result page: the ranking, the award candidate and every
     number needed to recompute them. The same for every audience: it is published."""
     ranking = selection.ranking_of(session, task) if task.opened_at is not None else []
-    data = {"task": task.number, "title": task.title, "method": task.method,
-            "status": lifecycle.status(task), "min_bids": task.min_bids,
-            "price_cap_fen": task.price_cap_fen, "fixed_fee_fen": task.fixed_fee_fen,
-            "weights": None, "opened_at": _iso(task.opened_at),
-            "publicity_at": _iso(task.publicity_at),
-            "publicity_ends_at": _iso(task.publicity_ends_at),
-            "failed_at": _iso(task.failed_at), "published": bool(ranking),
-            "ranking": [], "award_candidate": None, "revoked": [], "panel": [],
-            "draws": [], "valid_bids": None}
+    data = {
+        "task": task.number,
+        "title": task.title,
+        "method": task.method,
+        "status": lifecycle.status(task),
+        "min_bids": task.min_bids,
+        "price_cap_fen": task.price_cap_fen,
+        "fixed_fee_fen": task.fixed_fee_fen,
+        "weights": None,
+        "opened_at": _iso(task.opened_at),
+        "publicity_at": _iso(task.publicity_at),
+        "publicity_ends_at": _iso(task.publicity_ends_at),
+        "failed_at": _iso(task.failed_at),
+        "published": bool(ranking),
+        "ranking": [],
+        "award_candidate": None,
+        "revoked": [],
+        "panel": [],
+        "draws": [],
+        "valid_bids": None,
+    }
     if task.method == Method.scoring:
-        data["weights"] = {"price": task.weight_price, "credit": task.weight_credit,
-                           "quality": task.weight_quality, "panel_size": task.panel_size}
+        data["weights"] = {
+            "price": task.weight_price,
+            "credit": task.weight_credit,
+            "quality": task.weight_quality,
+            "panel_size": task.panel_size,
+        }
     if task.opened_at is None:
         return data
     if task.failed_at is not None or ranking:
@@ -335,72 +474,126 @@ def result(session: Session, task: Task) -> dict:
     if not ranking:
         return data
     bids = {b.id: b for b in session.exec(select(Bid).where(Bid.task_id == task.id))}
-    agencies = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([b.agency_id for b in bids.values()])))}
-    awards = list(session.exec(select(Award).where(Award.task_id == task.id)
-                               .order_by(Award.id)))
+    agencies = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([b.agency_id for b in bids.values()]))
+        )
+    }
+    awards = list(session.exec(select(Award).where(Award.task_id == task.id).order_by(Award.id)))
     current = next((a for a in reversed(awards) if a.revoked_at is None), None)
     for entry in ranking:
         bid = bids[entry.bid_id]
-        data["ranking"].append({
-            "rank": entry.rank, "id": bid.receipt, "receipt": bid.receipt,
-            "agency": agency_ref(agencies[bid.agency_id]), "price_fen": bid.price_fen,
-            "duration_days": bid.duration_days, "numbers": dict(entry.numbers),
-            "tie_purpose": entry.tie_purpose,
-            "award_candidate": current is not None and current.bid_id == bid.id})
+        data["ranking"].append(
+            {
+                "rank": entry.rank,
+                "id": bid.receipt,
+                "receipt": bid.receipt,
+                "agency": agency_ref(agencies[bid.agency_id]),
+                "price_fen": bid.price_fen,
+                "duration_days": bid.duration_days,
+                "numbers": dict(entry.numbers),
+                "tie_purpose": entry.tie_purpose,
+                "award_candidate": current is not None and current.bid_id == bid.id,
+            }
+        )
     if current is not None:
         bid = bids[current.bid_id]
-        data["award_candidate"] = {"rank": current.rank, "receipt": bid.receipt,
-                                   "agency": agency_ref(agencies[bid.agency_id]),
-                                   "price_fen": bid.price_fen,
-                                   "candidate_at": _iso(current.candidate_at)}
-    data["revoked"] = [{"rank": a.rank, "receipt": bids[a.bid_id].receipt,
-                        "revoked_at": _iso(a.revoked_at), "reason": a.revoked_reason}
-                       for a in awards if a.revoked_at is not None]
+        data["award_candidate"] = {
+            "rank": current.rank,
+            "receipt": bid.receipt,
+            "agency": agency_ref(agencies[bid.agency_id]),
+            "price_fen": bid.price_fen,
+            "candidate_at": _iso(current.candidate_at),
+        }
+    data["revoked"] = [
+        {
+            "rank": a.rank,
+            "receipt": bids[a.bid_id].receipt,
+            "revoked_at": _iso(a.revoked_at),
+            "reason": a.revoked_reason,
+        }
+        for a in awards
+        if a.revoked_at is not None
+    ]
     data["panel"] = _panel_published(session, task, bids)
-    data["draws"] = [{"purpose": d.purpose, "candidates": list(d.candidates),
-                      "picks": list(d.picks), "made_at": _iso(d.made_at)}
-                     for d in draws.draws_of(session, task)]
+    data["draws"] = [
+        {
+            "purpose": d.purpose,
+            "candidates": list(d.candidates),
+            "picks": list(d.picks),
+            "made_at": _iso(d.made_at),
+        }
+        for d in draws.draws_of(session, task)
+    ]
     return data
 
 
 # --- experts ----------------------------------------------------------------------------------------
 
+
 def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
     """A panellist's own view of one task: its standing on the panel and, once it declared no
     conflict of interest, the proposals of the valid bids to mark and its marks."""
     status = lifecycle.status(task)
-    data = {"task": task.number, "title": task.title, "status": status,
-            "position": member.position, "called_at": _iso(member.called_at),
-            "declared_at": _iso(member.declared_at), "recused_at": _iso(member.recused_at),
-            "statement": member.statement, "can_declare": False, "can_recuse": False,
-            "can_mark": False, "bids": []}
+    data = {
+        "task": task.number,
+        "title": task.title,
+        "status": status,
+        "position": member.position,
+        "called_at": _iso(member.called_at),
+        "declared_at": _iso(member.declared_at),
+        "recused_at": _iso(member.recused_at),
+        "statement": member.statement,
+        "can_declare": False,
+        "can_recuse": False,
+        "can_mark": False,
+        "bids": [],
+    }
     active = member.recused_at is None and status == lifecycle.OPENED
-    given = {k.bid_id: k for k in session.exec(select(PanelMark).where(
-        PanelMark.task_id == task.id, PanelMark.expert_org_id == member.expert_org_id))}
+    given = {
+        k.bid_id: k
+        for k in session.exec(
+            select(PanelMark).where(
+                PanelMark.task_id == task.id, PanelMark.expert_org_id == member.expert_org_id
+            )
+        )
+    }
     data["can_declare"] = active and member.declared_at is None
     data["can_recuse"] = active and not given
     if member.declared_at is None or member.recused_at is not None:
         return data
     data["can_mark"] = active
     valid = selection.valid_bids(session, task) if active or given else []
-    agencies = {o.id: o for o in session.exec(select(Organization).where(
-        Organization.id.in_([b.agency_id for b in valid])))}
+    agencies = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([b.agency_id for b in valid]))
+        )
+    }
     for bid in sorted(valid, key=lambda b: b.receipt):
         mark = given.get(bid.id)
-        data["bids"].append({"id": bid.receipt, "receipt": bid.receipt,
-                             "agency": agency_ref(agencies[bid.agency_id]),
-                             "duration_days": bid.duration_days,
-                             "proposal_text": bid.proposal_text,
-                             "attachments": list(bid.attachments),
-                             "mark": mark.mark if mark else None,
-                             "comment": mark.comment if mark else None})
+        data["bids"].append(
+            {
+                "id": bid.receipt,
+                "receipt": bid.receipt,
+                "agency": agency_ref(agencies[bid.agency_id]),
+                "duration_days": bid.duration_days,
+                "proposal_text": bid.proposal_text,
+                "attachments": list(bid.attachments),
+                "mark": mark.mark if mark else None,
+                "comment": mark.comment if mark else None,
+            }
+        )
     return data
 
 
 def expert_panels(session: Session, expert: Organization) -> list[dict]:
     """Every panel the expert was called onto, newest task first."""
-    rows = session.exec(select(PanelMember, Task).join(Task, Task.id == PanelMember.task_id)
-                        .where(PanelMember.expert_org_id == expert.id)
-                        .order_by(Task.id.desc())).all()
+    rows = session.exec(
+        select(PanelMember, Task)
+        .join(Task, Task.id == PanelMember.task_id)
+        .where(PanelMember.expert_org_id == expert.id)
+        .order_by(Task.id.desc())
+    ).all()
     return [panel_view(session, member, task) for member, task in rows]

@@ -5,6 +5,7 @@ invalid, each with a published reason; a bidder that does not explain by the due
 ruled invalid by the sweep. When the last pending bid is decided, validity becomes final and the
 task moves on (`bidding.progress.advance`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,9 @@ def _request_for(session: Session, bid_id: int) -> tuple[Task, Bid, ExplanationR
     task = lock_task(session, session.get(Task, bid.task_id).number)
     if lifecycle.sealed(task):
         raise NotFound()  # before opening, a bid must not be told apart from no bid at all
-    request = session.exec(select(ExplanationRequest).where(
-        ExplanationRequest.bid_id == bid.id)).first()
+    request = session.exec(
+        select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)
+    ).first()
     if request is None:
         raise Forbidden(N_("No explanation was asked for this bid."))
     return task, bid, request
@@ -45,12 +47,18 @@ def _decision_for(session: Session, bid: Bid) -> ValidityDecision:
 
 def requests_of(session: Session, task: Task) -> list[ExplanationRequest]:
     """Every explanation request of a task (public once the task is opened)."""
-    return list(session.exec(select(ExplanationRequest).where(
-        ExplanationRequest.task_id == task.id).order_by(ExplanationRequest.id)))
+    return list(
+        session.exec(
+            select(ExplanationRequest)
+            .where(ExplanationRequest.task_id == task.id)
+            .order_by(ExplanationRequest.id)
+        )
+    )
 
 
-def submit_explanation(session: Session, actor: User, bid_id: int, text: object
-                       ) -> ExplanationRequest:
+def submit_explanation(
+    session: Session, actor: User, bid_id: int, text: object
+) -> ExplanationRequest:
     """The bidder explains its abnormally low price in writing, before the due time (once)."""
     task, bid, request = _request_for(session, bid_id)
     agency = require_kind(session, actor, OrgKind.agency)
@@ -65,15 +73,27 @@ def submit_explanation(session: Session, actor: User, bid_id: int, text: object
     c.raise_if_any()
     request.explanation, request.explained_at = clean, clock.now()
     session.add(request)
-    audit.record(session, "bid.explained", "bid_receipt", bid.receipt,
-                 {"task": task.number, "explanation": clean},
-                 actor_user_id=actor.id, actor_org_id=agency.id)
+    audit.record(
+        session,
+        "bid.explained",
+        "bid_receipt",
+        bid.receipt,
+        {"task": task.number, "explanation": clean},
+        actor_user_id=actor.id,
+        actor_org_id=agency.id,
+    )
     return request
 
 
-def decide_explanation(session: Session, actor: User, bid_id: int, *, accept: bool,
-                       reason: object, policy: BiddingPolicy = DEFAULT_POLICY
-                       ) -> ValidityDecision:
+def decide_explanation(
+    session: Session,
+    actor: User,
+    bid_id: int,
+    *,
+    accept: bool,
+    reason: object,
+    policy: BiddingPolicy = DEFAULT_POLICY,
+) -> ValidityDecision:
     """The applicant accepts the explanation (the bid is valid) or rules the bid invalid; the
     reason is published either way. Ruling invalid is possible once the bidder explained or the
     due time passed; accepting needs an explanation. May make validity final and move the task on.
@@ -91,32 +111,46 @@ def decide_explanation(session: Session, actor: User, bid_id: int, *, accept: bo
     c = Checker()
     clean = c.text("reason", reason, max_length=MAX_TEXT, multiline=True)
     c.raise_if_any()
-    decision = _decide(session, task, bid, request, accepted=accept, reason=clean,
-                       actor=actor)
+    decision = _decide(session, task, bid, request, accepted=accept, reason=clean, actor=actor)
     progress.advance(session, task, policy)
     return decision
 
 
-def _decide(session: Session, task: Task, bid: Bid, request: ExplanationRequest, *,
-            accepted: bool, reason: str, actor: User | None, expired: bool = False
-            ) -> ValidityDecision:
+def _decide(
+    session: Session,
+    task: Task,
+    bid: Bid,
+    request: ExplanationRequest,
+    *,
+    accepted: bool,
+    reason: str,
+    actor: User | None,
+    expired: bool = False,
+) -> ValidityDecision:
     now = clock.now()
     request.decision = "accepted" if accepted else ("expired" if expired else "rejected")
     request.decision_reason, request.decided_at = reason, now
     request.decided_by_user_id = actor.id if actor else None
     decision = _decision_for(session, bid)
     decision.valid, decision.reason, decision.decided_at = accepted, reason, now
-    decision.ground = "explanation_accepted" if accepted else (
-        "no_explanation" if expired else "explanation_rejected")
+    decision.ground = (
+        "explanation_accepted"
+        if accepted
+        else ("no_explanation" if expired else "explanation_rejected")
+    )
     decision.decided_by_user_id = actor.id if actor else None
     session.add(request)
     session.add(decision)
     session.flush()
-    audit.record(session, "bid.validity_decided", "bid_receipt", bid.receipt,
-                 {"task": task.number, "valid": accepted, "ground": decision.ground,
-                  "reason": reason},
-                 actor_user_id=actor.id if actor else None,
-                 actor_org_id=actor.organization_id if actor else None)
+    audit.record(
+        session,
+        "bid.validity_decided",
+        "bid_receipt",
+        bid.receipt,
+        {"task": task.number, "valid": accepted, "ground": decision.ground, "reason": reason},
+        actor_user_id=actor.id if actor else None,
+        actor_org_id=actor.organization_id if actor else None,
+    )
     return decision
 
 
@@ -129,8 +163,10 @@ def expire_overdue_explanations(session: Session, policy: BiddingPolicy = DEFAUL
     done, seen = 0, set()
     while True:
         query = select(ExplanationRequest).where(
-            ExplanationRequest.decision.is_(None), ExplanationRequest.explanation.is_(None),
-            ExplanationRequest.due_at <= clock.now())
+            ExplanationRequest.decision.is_(None),
+            ExplanationRequest.explanation.is_(None),
+            ExplanationRequest.due_at <= clock.now(),
+        )
         if seen:
             query = query.where(ExplanationRequest.id.not_in(seen))
         request = session.exec(query.order_by(ExplanationRequest.id).limit(1)).first()
@@ -140,10 +176,21 @@ def expire_overdue_explanations(session: Session, policy: BiddingPolicy = DEFAUL
         seen.add(request_id)
         try:
             task, bid, request = _request_for(session, request.bid_id)
-            if request.decision is None and request.explanation is None \
-                    and lifecycle.status(task) == lifecycle.OPENED:
-                _decide(session, task, bid, request, accepted=False, reason=NO_EXPLANATION,
-                        actor=None, expired=True)
+            if (
+                request.decision is None
+                and request.explanation is None
+                and lifecycle.status(task) == lifecycle.OPENED
+            ):
+                _decide(
+                    session,
+                    task,
+                    bid,
+                    request,
+                    accepted=False,
+                    reason=NO_EXPLANATION,
+                    actor=None,
+                    expired=True,
+                )
                 progress.advance(session, task, policy)
                 done += 1
             session.commit()

@@ -5,6 +5,7 @@ record, the result, an agency's bids and an expert's panels. What a reader sees 
 Forms post to their own URLs; on an error the task page is rendered again with the typed values
 and the messages next to their fields (the failed form travels in `g.bidding_forms`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -46,6 +47,7 @@ from market.web import (
 
 bp = Blueprint("bidding", __name__)
 
+
 def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
     """Blank forms for what the reader may do, replaced by a failed form from this request."""
     forms: dict = {}
@@ -78,24 +80,44 @@ def task_panel(task: Task) -> Markup:
     if org is not None and org.kind == OrgKind.agency:
         own = sealed.own_bid(db(), user, task.number)
         versions = sealed.own_versions(db(), user, task.number)
-        mine = serializers.own_bid(db(), task, org, own, versions,
-                                   sealed.platform_public_key_pem(), translate)
-        mine["files"] = [attachments.describe(a)
-                         for a in attachments.bid_files(db(), task, org.id)]
+        mine = serializers.own_bid(
+            db(), task, org, own, versions, sealed.platform_public_key_pem(), translate
+        )
+        mine["files"] = [attachments.describe(a) for a in attachments.bid_files(db(), task, org.id)]
     on_panel = False
     if org is not None and org.kind == OrgKind.expert and not lifecycle.sealed(task):
-        on_panel = db().exec(select(PanelMember).where(
-            PanelMember.task_id == task.id, PanelMember.expert_org_id == org.id)).first() \
+        on_panel = (
+            db()
+            .exec(
+                select(PanelMember).where(
+                    PanelMember.task_id == task.id, PanelMember.expert_org_id == org.id
+                )
+            )
+            .first()
             is not None
+        )
     result = serializers.result(db(), task)
     own_applicant = org is not None and org.id == task.applicant_org_id
     stage = _stage(task, bids, result)
-    return Markup(render_template(
-        "bidding/_task_panel.html", task=task, bids=bids, mine=mine, result=result,
-        own_applicant=own_applicant, on_panel=on_panel, stage=stage,
-        forms=_forms_for(task, mine, bids), errors=g.get("bidding_errors", {}),
-        number_labels=NUMBER_LABELS, ground_labels=GROUND_LABELS, state_labels=STATE_LABELS,
-        actions=_actions(task, bids, own_applicant), qa=qa_views.context(task)))
+    return Markup(
+        render_template(
+            "bidding/_task_panel.html",
+            task=task,
+            bids=bids,
+            mine=mine,
+            result=result,
+            own_applicant=own_applicant,
+            on_panel=on_panel,
+            stage=stage,
+            forms=_forms_for(task, mine, bids),
+            errors=g.get("bidding_errors", {}),
+            number_labels=NUMBER_LABELS,
+            ground_labels=GROUND_LABELS,
+            state_labels=STATE_LABELS,
+            actions=_actions(task, bids, own_applicant),
+            qa=qa_views.context(task),
+        )
+    )
 
 
 def _actions(task: Task, bids: dict, own_applicant: bool) -> dict[str, dict[str, bool]]:
@@ -105,12 +127,17 @@ def _actions(task: Task, bids: dict, own_applicant: bool) -> dict[str, dict[str,
     out = {}
     for b in bids.get("items", []):
         e = b["explanation"]
-        pending = e is not None and e["decision"] is None and not lifecycle.sealed(task) \
+        pending = (
+            e is not None
+            and e["decision"] is None
+            and not lifecycle.sealed(task)
             and lifecycle.status(task) == lifecycle.OPENED
+        )
         due = datetime.fromisoformat(e["due_at"]) if e else None
         out[b["receipt"]] = {
             "explain": pending and b["own"] and not e["explained"] and now < due,
-            "decide": pending and own_applicant and (e["explained"] or now >= due)}
+            "decide": pending and own_applicant and (e["explained"] or now >= due),
+        }
     return out
 
 
@@ -180,8 +207,9 @@ def submit(number: str):
     except (Invalid, Forbidden) as exc:
         return _failed(number, "bid", form, exc, BID_RENAMES)
     db().commit()
-    flash(gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt),
-          "success")
+    flash(
+        gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt), "success"
+    )
     return redirect(_task_url(number, "my-bid"))
 
 
@@ -197,8 +225,14 @@ def change(number: str):
     except (Invalid, Forbidden) as exc:
         return _failed(number, "bid", form, exc, BID_RENAMES)
     db().commit()
-    flash(gettext("Your bid is changed (version %(v)d). New receipt: %(receipt)s",
-                  v=ack.version, receipt=ack.receipt), "success")
+    flash(
+        gettext(
+            "Your bid is changed (version %(v)d). New receipt: %(receipt)s",
+            v=ack.version,
+            receipt=ack.receipt,
+        ),
+        "success",
+    )
     return redirect(_task_url(number, "my-bid"))
 
 
@@ -208,8 +242,9 @@ def upload_attachment(number: str):
     _visible(number)
     filename, data = uploaded_file()
     try:
-        row = bid_attachments.upload(db(), viewer(), number, filename, data, upload_dir(),
-                                     attachment_policy())
+        row = bid_attachments.upload(
+            db(), viewer(), number, filename, data, upload_dir(), attachment_policy()
+        )
     except Invalid as exc:
         db().rollback()
         for messages in exc.errors.values():
@@ -222,8 +257,10 @@ def upload_attachment(number: str):
         return redirect(_task_url(number, "my-bid"))
     digest = row.sha256
     db().commit()
-    flash(gettext("The file is uploaded. Add its SHA-256 to your bid: %(sha256)s",
-                  sha256=digest), "success")
+    flash(
+        gettext("The file is uploaded. Add its SHA-256 to your bid: %(sha256)s", sha256=digest),
+        "success",
+    )
     return redirect(_task_url(number, "my-bid"))
 
 
@@ -255,8 +292,9 @@ def withdraw(number: str):
 
 
 def _opened_bid(receipt: str) -> tuple[Bid, Task]:
-    bid = db().exec(select(Bid).where(Bid.receipt == receipt)).first() \
-        if len(receipt) == 64 else None
+    bid = (
+        db().exec(select(Bid).where(Bid.receipt == receipt)).first() if len(receipt) == 64 else None
+    )
     if bid is None:
         abort(404)
     task = _visible(db().get(Task, bid.task_id).number)
@@ -295,9 +333,9 @@ def decide(receipt: str):
         exc = Invalid({"decision": [Message(N_("Choose a decision."))]})
         return _failed(task.number, f"decide-{key}", form, exc)
     try:
-        validity.decide_explanation(db(), viewer(), bid.id,
-                                    accept=form.decision.data == "accept",
-                                    reason=form.reason.data)
+        validity.decide_explanation(
+            db(), viewer(), bid.id, accept=form.decision.data == "accept", reason=form.reason.data
+        )
     except (Invalid, Forbidden) as exc:
         return _failed(task.number, f"decide-{key}", form, exc)
     db().commit()
@@ -311,31 +349,42 @@ def my_bids():
     org = viewer_org()
     if org.kind != OrgKind.agency:
         abort(403)
-    tasks = db().exec(select(Task).join(Bid, Bid.task_id == Task.id)
-                      .where(Bid.agency_id == org.id)).all()
+    tasks = (
+        db()
+        .exec(select(Task).join(Bid, Bid.task_id == Task.id).where(Bid.agency_id == org.id))
+        .all()
+    )
     if task_queries.open_if_due(db(), list(tasks)):
         db().commit()
-    return render_template("bidding/my_bids.html", rows=serializers.my_bids(db(), org, translate),
-                           state_labels=STATE_LABELS)
+    return render_template(
+        "bidding/my_bids.html",
+        rows=serializers.my_bids(db(), org, translate),
+        state_labels=STATE_LABELS,
+    )
 
 
 # --- results -------------------------------------------------------------------------------------
 
+
 @bp.get("/tasks/<number>/draw")
 def draw_record(number: str):
     task = _visible(number)
-    return render_template("bidding/draw.html", task=task,
-                           record=draws.draw_record(db(), task))
+    return render_template("bidding/draw.html", task=task, record=draws.draw_record(db(), task))
 
 
 @bp.get("/tasks/<number>/award")
 def award(number: str):
     task = _visible(number)
-    return render_template("bidding/award.html", task=task,
-                           result=serializers.result(db(), task), number_labels=NUMBER_LABELS)
+    return render_template(
+        "bidding/award.html",
+        task=task,
+        result=serializers.result(db(), task),
+        number_labels=NUMBER_LABELS,
+    )
 
 
 # --- experts -------------------------------------------------------------------------------------
+
 
 def _expert_or_403():
     org = viewer_org()
@@ -362,8 +411,9 @@ def _panels_page(org, failed_forms: dict, errors: dict, status: int):
             form.bid.data = b["receipt"]
             forms[f"mark-{b['receipt'][:16]}"] = form
     forms.update(failed_forms)
-    return render_template("bidding/expert_panels.html", panels=panels, forms=forms,
-                           errors=errors), status
+    return render_template(
+        "bidding/expert_panels.html", panels=panels, forms=forms, errors=errors
+    ), status
 
 
 def _panel_action(number: str, key: str, form, action, success: str):
@@ -390,20 +440,26 @@ def _panel_action(number: str, key: str, form, action, success: str):
 @login_required
 def panel_declare(number: str):
     form = DeclarationForm(prefix=f"d{number}")
-    return _panel_action(number, f"declare-{number}", form,
-                         lambda: marking.declare_no_conflict(db(), viewer(), number,
-                                                             form.statement.data),
-                         gettext("Your declaration is recorded. You may now mark the bids."))
+    return _panel_action(
+        number,
+        f"declare-{number}",
+        form,
+        lambda: marking.declare_no_conflict(db(), viewer(), number, form.statement.data),
+        gettext("Your declaration is recorded. You may now mark the bids."),
+    )
 
 
 @bp.post("/expert/panels/<number>/recuse")
 @login_required
 def panel_recuse(number: str):
     form = RecusalForm(prefix=f"r{number}")
-    return _panel_action(number, f"recuse-{number}", form,
-                         lambda: marking.recuse(db(), viewer(), number, form.statement.data),
-                         gettext("You have recused yourself; the next expert of the drawn "
-                                 "order is called."))
+    return _panel_action(
+        number,
+        f"recuse-{number}",
+        form,
+        lambda: marking.recuse(db(), viewer(), number, form.statement.data),
+        gettext("You have recused yourself; the next expert of the drawn order is called."),
+    )
 
 
 @bp.post("/expert/panels/<number>/mark/<receipt>")
@@ -413,16 +469,18 @@ def panel_mark(number: str, receipt: str):
 
     def act():
         task = db().exec(select(Task).where(Task.number == number)).one()
-        bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == receipt)
-                        ).first()
-        marking.submit_mark(db(), viewer(), number, bid.id if bid else -1, form.mark.data,
-                            form.comment.data)
+        bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == receipt)).first()
+        marking.submit_mark(
+            db(), viewer(), number, bid.id if bid else -1, form.mark.data, form.comment.data
+        )
 
-    return _panel_action(number, f"mark-{receipt[:16]}", form, act,
-                         gettext("Your mark is recorded."))
+    return _panel_action(
+        number, f"mark-{receipt[:16]}", form, act, gettext("Your mark is recorded.")
+    )
 
 
 # --- navigation ----------------------------------------------------------------------------------
+
 
 def nav_links(org) -> list[tuple[str, str]]:
     """Links bidding adds to the header (a `market.views.nav_links` hook)."""

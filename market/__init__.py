@@ -3,6 +3,7 @@
 
 Creating the app touches no database and starts no scheduler.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -27,8 +28,9 @@ def create_core_app(config: dict | None = None) -> Flask:
     from market import passwords
     from market.db import Database
 
-    passwords.configure(app.config["PASSWORD_HASH_TIME_COST"],
-                        app.config["PASSWORD_HASH_MEMORY_KIB"])
+    passwords.configure(
+        app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
+    )
     app.extensions["market.db"] = Database(app.config["DATABASE_URL"])
 
     _init_extensions(app)

@@ -1,4 +1,5 @@
 """Accounts: registration of enterprises, accounts created by operators, login, API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ class Policy:
     password_max_length: int = 128
 
 
-def check_email(checker: Checker, name: str, value: object, session: Session | None = None
-                ) -> str | None:
+def check_email(
+    checker: Checker, name: str, value: object, session: Session | None = None
+) -> str | None:
     raw = checker.text(name, value, max_length=254)
     if raw is None:
         return None
@@ -43,9 +45,10 @@ def check_email(checker: Checker, name: str, value: object, session: Session | N
     except EmailNotValidError:
         checker.add(name, N_("Not a valid e-mail address."))
         return None
-    if session is not None and session.exec(
-        select(User.id).where(func.lower(User.email) == email)
-    ).first():
+    if (
+        session is not None
+        and session.exec(select(User.id).where(func.lower(User.email) == email)).first()
+    ):
         checker.add(name, N_("An account with this e-mail address already exists."))
     return email
 
@@ -71,8 +74,11 @@ def check_user_fields(checker: Checker, session: Session, data: dict, policy: Po
         "email": check_email(checker, "email", data.get("email"), session),
         "phone": check_phone(checker, "phone", data.get("phone")),
         "password": passwords.check_policy(
-            checker, "password", data.get("password"),
-            min_length=policy.password_min_length, max_length=policy.password_max_length,
+            checker,
+            "password",
+            data.get("password"),
+            min_length=policy.password_min_length,
+            max_length=policy.password_max_length,
         ),
     }
 
@@ -95,30 +101,50 @@ def register_enterprise(session: Session, data: dict, policy: Policy = Policy())
     name = checker.text("name", data.get("name"), max_length=100, markup=False)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
-        checker.add("uscc", N_("An organization with this unified social credit code is "
-                               "already registered."))
+        checker.add(
+            "uscc",
+            N_("An organization with this unified social credit code is already registered."),
+        )
     region = check_region(checker, "region_code", data.get("region_code"))
-    legal_rep = checker.text("legal_representative", data.get("legal_representative"),
-                             max_length=50, markup=False)
+    legal_rep = checker.text(
+        "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+    )
     user_fields = check_user_fields(checker, session, data, policy)
     checker.raise_if_any()
     now = clock.now()
-    org = Organization(kind=OrgKind.enterprise, name=name, uscc=uscc, region_code=region,
-                       legal_representative=legal_rep, created_at=now)
+    org = Organization(
+        kind=OrgKind.enterprise,
+        name=name,
+        uscc=uscc,
+        region_code=region,
+        legal_representative=legal_rep,
+        created_at=now,
+    )
     session.add(org)
     session.flush()
     user = new_user(org, user_fields)
     session.add(user)
     session.flush()
-    audit.record(session, "organization.registered", "organization", org.id,
-                 {"kind": org.kind, "name": org.name, "uscc": uscc},
-                 actor_user_id=user.id, actor_org_id=org.id)
+    audit.record(
+        session,
+        "organization.registered",
+        "organization",
+        org.id,
+        {"kind": org.kind, "name": org.name, "uscc": uscc},
+        actor_user_id=user.id,
+        actor_org_id=org.id,
+    )
     return user
 
 
-def create_by_operator(session: Session, actor: User | None, data: dict,
-                       policy: Policy = Policy(), *, from_cli: bool = False
-                       ) -> tuple[User, str | None]:
+def create_by_operator(
+    session: Session,
+    actor: User | None,
+    data: dict,
+    policy: Policy = Policy(),
+    *,
+    from_cli: bool = False,
+) -> tuple[User, str | None]:
     """An operator creates a department, regulator, expert or operator account.
 
     The command line (run by whoever runs the platform) may do it without an operator account,
@@ -132,8 +158,12 @@ def create_by_operator(session: Session, actor: User | None, data: dict,
     if kind not in [k.value for k in OPERATOR_CREATED]:
         checker.add("kind", N_("Choose one of: department, regulator, expert, operator."))
     name = checker.text("name", data.get("name"), max_length=100, markup=False)
-    region = check_region(checker, "region_code", data.get("region_code"),
-                          required=kind in (OrgKind.department, OrgKind.regulator))
+    region = check_region(
+        checker,
+        "region_code",
+        data.get("region_code"),
+        required=kind in (OrgKind.department, OrgKind.regulator),
+    )
     # Repeats are dropped: each (category, prefix) is one unique jurisdiction row.
     categories = list(dict.fromkeys(c for c in (data.get("categories") or []) if c))
     for c in categories:
@@ -141,8 +171,9 @@ def create_by_operator(session: Session, actor: User | None, data: dict,
             checker.add("categories", N_("Unknown service category: %(c)s."), c=str(c))
     if kind == OrgKind.expert and not categories:
         checker.add("categories", N_("An expert needs at least one service category."))
-    region_prefixes = list(dict.fromkeys(
-        r.strip() for r in (data.get("region_prefixes") or []) if r and r.strip()))
+    region_prefixes = list(
+        dict.fromkeys(r.strip() for r in (data.get("region_prefixes") or []) if r and r.strip())
+    )
     for r in region_prefixes:
         if not (r.isdigit() and 2 <= len(r) <= 6):
             checker.add("region_prefixes", N_("A region prefix is 2 to 6 digits: %(r)s."), r=r)
@@ -161,17 +192,22 @@ def create_by_operator(session: Session, actor: User | None, data: dict,
     if kind == OrgKind.regulator:
         for category in categories or [None]:
             for prefix in region_prefixes or [None]:
-                session.add(Jurisdiction(organization_id=org.id, category=category,
-                                         region_prefix=prefix))
+                session.add(
+                    Jurisdiction(organization_id=org.id, category=category, region_prefix=prefix)
+                )
     if kind == OrgKind.expert:
         for category in categories:
             session.add(ExpertCategory(organization_id=org.id, category=category))
     session.flush()
-    audit.record(session, "organization.created", "organization", org.id,
-                 {"kind": kind, "name": name, "categories": categories,
-                  "region_prefixes": region_prefixes},
-                 actor_user_id=actor.id if actor else None,
-                 actor_org_id=actor.organization_id if actor else None)
+    audit.record(
+        session,
+        "organization.created",
+        "organization",
+        org.id,
+        {"kind": kind, "name": name, "categories": categories, "region_prefixes": region_prefixes},
+        actor_user_id=actor.id if actor else None,
+        actor_org_id=actor.organization_id if actor else None,
+    )
     return user, secret
 
 
@@ -211,28 +247,44 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
         if not user.totp_secret:
             raise LoginFailed(Message(N_("This account has no second factor; ask an operator.")))
         if not totp_code:
-            raise LoginFailed(Message(N_("Enter the 6-digit code from your authenticator app.")),
-                              needs_second_factor=True)
+            raise LoginFailed(
+                Message(N_("Enter the 6-digit code from your authenticator app.")),
+                needs_second_factor=True,
+            )
         step = accept_totp(user.totp_secret, totp_code, user.totp_last_step)
         if step is None:
-            raise LoginFailed(Message(N_("The authenticator code is wrong, expired or already "
-                                         "used.")), needs_second_factor=True)
+            raise LoginFailed(
+                Message(N_("The authenticator code is wrong, expired or already used.")),
+                needs_second_factor=True,
+            )
         # A conditional update, so two concurrent logins cannot both spend the same code.
         spent = session.execute(
-            update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
-                                                        User.totp_last_step < step))
+            update(User)
+            .where(
+                User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step)
+            )
             .values(totp_last_step=step)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if spent.rowcount != 1:
-            raise LoginFailed(Message(N_("The authenticator code is wrong, expired or already "
-                                         "used.")), needs_second_factor=True)
+            raise LoginFailed(
+                Message(N_("The authenticator code is wrong, expired or already used.")),
+                needs_second_factor=True,
+            )
         user.totp_last_step = step
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = clock.now()
     session.add(user)
-    audit.record(session, "user.login", "user", user.id, {},
-                 actor_user_id=user.id, actor_org_id=user.organization_id)
+    audit.record(
+        session,
+        "user.login",
+        "user",
+        user.id,
+        {},
+        actor_user_id=user.id,
+        actor_org_id=user.organization_id,
+    )
     return user
 
 
@@ -270,12 +322,24 @@ def create_token(session: Session, user: User, name: object) -> tuple[ApiToken, 
     clean = checker.text("name", name, max_length=100, markup=False)
     checker.raise_if_any()
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=clean, prefix=plain[:12],
-                     token_sha256=_token_digest(plain), created_at=clock.now())
+    token = ApiToken(
+        user_id=user.id,
+        name=clean,
+        prefix=plain[:12],
+        token_sha256=_token_digest(plain),
+        created_at=clock.now(),
+    )
     session.add(token)
     session.flush()
-    audit.record(session, "token.created", "api_token", token.id, {"name": clean},
-                 actor_user_id=user.id, actor_org_id=user.organization_id)
+    audit.record(
+        session,
+        "token.created",
+        "api_token",
+        token.id,
+        {"name": clean},
+        actor_user_id=user.id,
+        actor_org_id=user.organization_id,
+    )
     return token, plain
 
 
@@ -286,8 +350,15 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         session.add(token)
-        audit.record(session, "token.revoked", "api_token", token.id, {},
-                     actor_user_id=user.id, actor_org_id=user.organization_id)
+        audit.record(
+            session,
+            "token.revoked",
+            "api_token",
+            token.id,
+            {},
+            actor_user_id=user.id,
+            actor_org_id=user.organization_id,
+        )
     return token
 
 
@@ -308,12 +379,24 @@ def user_for_token(session: Session, plain: str) -> User | None:
 
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
-    return list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id)
-                             .order_by(ApiToken.id.desc())))
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
 
 
-__all__ = ["Invalid", "LoginFailed", "Policy", "authenticate", "create_by_operator",
-           "create_token", "register_enterprise", "revoke_token", "user_for_token"]
+__all__ = [
+    "Invalid",
+    "LoginFailed",
+    "Policy",
+    "authenticate",
+    "create_by_operator",
+    "create_token",
+    "register_enterprise",
+    "revoke_token",
+    "user_for_token",
+]
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -323,8 +406,18 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def end_sessions(session: Session, user: User) -> None:
     """Logging out ends every session of the user, including copies of its cookie."""
-    session.execute(update(User).where(User.id == user.id)
-                    .values(session_generation=User.session_generation + 1)
-                    .execution_options(synchronize_session=False))
-    audit.record(session, "user.logout", "user", user.id, {},
-                 actor_user_id=user.id, actor_org_id=user.organization_id)
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        "user.logout",
+        "user",
+        user.id,
+        {},
+        actor_user_id=user.id,
+        actor_org_id=user.organization_id,
+    )

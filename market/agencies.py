@@ -4,6 +4,7 @@ An agency is listed the moment it registers: no fee, no approval, no quota, and 
 region, industry or size. What it declares is published as declared ("self-declared") until a
 regulator verifies a qualification.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ def _rows(data: dict, key: str) -> list[dict]:
     if not isinstance(rows, list):
         return []
     # Form rows left entirely blank are not rows.
-    return [r for r in rows if isinstance(r, dict) and any(str(v or "").strip() for v in r.values())]
+    return [
+        r for r in rows if isinstance(r, dict) and any(str(v or "").strip() for v in r.values())
+    ]
 
 
 def _check_services(checker: Checker, session: Session, rows: list[dict]) -> list[dict]:
@@ -56,14 +59,18 @@ def _check_services(checker: Checker, session: Session, rows: list[dict]) -> lis
                 checker.add(p + "service_item", N_("This service item is listed twice."))
             else:
                 seen.add(item.id)
-        days = checker.integer(p + "commitment_days", row.get("commitment_days"), minimum=1,
-                               maximum=3650)
-        scope = checker.text(p + "commitment_scope", row.get("commitment_scope"), max_length=500,
-                             multiline=True)
-        low = checker.integer(p + "price_min_fen", row.get("price_min_fen"), minimum=0,
-                              maximum=MAX_PRICE_FEN)
-        high = checker.integer(p + "price_max_fen", row.get("price_max_fen"), minimum=0,
-                               maximum=MAX_PRICE_FEN)
+        days = checker.integer(
+            p + "commitment_days", row.get("commitment_days"), minimum=1, maximum=3650
+        )
+        scope = checker.text(
+            p + "commitment_scope", row.get("commitment_scope"), max_length=500, multiline=True
+        )
+        low = checker.integer(
+            p + "price_min_fen", row.get("price_min_fen"), minimum=0, maximum=MAX_PRICE_FEN
+        )
+        high = checker.integer(
+            p + "price_max_fen", row.get("price_max_fen"), minimum=0, maximum=MAX_PRICE_FEN
+        )
         if low is not None and high is not None and low > high:
             checker.add(p + "price_max_fen", N_("The highest price is below the lowest price."))
         clean.append({"item": item, "days": days, "scope": scope, "low": low, "high": high})
@@ -76,16 +83,21 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
     clean = []
     for i, row in enumerate(rows[:MAX_ROWS]):
         p = f"professionals.{i}."
-        id_number = checker.text(p + "id_number", row.get("id_number"), max_length=18,
-                                 required=False)
-        clean.append({
-            "name": checker.text(p + "name", row.get("name"), max_length=50, markup=False),
-            "certificate": checker.text(p + "certificate", row.get("certificate"), max_length=100,
-                                        markup=False),
-            "certificate_no": checker.text(p + "certificate_no", row.get("certificate_no"),
-                                           max_length=50, markup=False),
-            "id_number": id_number,
-        })
+        id_number = checker.text(
+            p + "id_number", row.get("id_number"), max_length=18, required=False
+        )
+        clean.append(
+            {
+                "name": checker.text(p + "name", row.get("name"), max_length=50, markup=False),
+                "certificate": checker.text(
+                    p + "certificate", row.get("certificate"), max_length=100, markup=False
+                ),
+                "certificate_no": checker.text(
+                    p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
+                ),
+                "id_number": id_number,
+            }
+        )
     if len(rows) > MAX_ROWS:
         checker.add("professionals", N_("At most %(max)d rows."), max=MAX_ROWS)
     return clean
@@ -113,13 +125,18 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
         valid_until = parse_date(checker, p + "valid_until", row.get("valid_until"))
         if valid_until is not None and valid_until < today:
             checker.add(p + "valid_until", N_("This qualification has already expired."))
-        clean.append({
-            "name": checker.text(p + "name", row.get("name"), max_length=100, markup=False),
-            "certificate_no": checker.text(p + "certificate_no", row.get("certificate_no"),
-                                           max_length=50, markup=False),
-            "issuer": checker.text(p + "issuer", row.get("issuer"), max_length=100, markup=False),
-            "valid_until": valid_until,
-        })
+        clean.append(
+            {
+                "name": checker.text(p + "name", row.get("name"), max_length=100, markup=False),
+                "certificate_no": checker.text(
+                    p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
+                ),
+                "issuer": checker.text(
+                    p + "issuer", row.get("issuer"), max_length=100, markup=False
+                ),
+                "valid_until": valid_until,
+            }
+        )
     if len(rows) > MAX_ROWS:
         checker.add("qualifications", N_("At most %(max)d rows."), max=MAX_ROWS)
     return clean
@@ -131,23 +148,30 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
     name = checker.text("name", data.get("name"), max_length=100, markup=False)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
-        checker.add("uscc", N_("An organization with this unified social credit code is "
-                               "already registered."))
+        checker.add(
+            "uscc",
+            N_("An organization with this unified social credit code is already registered."),
+        )
     org_fields = {
-        "legal_representative": checker.text("legal_representative",
-                                             data.get("legal_representative"), max_length=50,
-                                             markup=False),
+        "legal_representative": checker.text(
+            "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+        ),
         "region_code": check_region(checker, "region_code", data.get("region_code")),
-        "address": checker.text("address", data.get("address"), max_length=200, required=False,
-                                markup=False),
-        "description": checker.text("description", data.get("description"), max_length=2000,
-                                    required=False, multiline=True),
-        "contact_name": checker.text("contact_name", data.get("contact_name"), max_length=50,
-                                     markup=False),
-        "contact_phone": check_phone(checker, "contact_phone", data.get("contact_phone"),
-                                     required=True),
-        "contact_email": checker.text("contact_email", data.get("contact_email"),
-                                      max_length=254, required=False),
+        "address": checker.text(
+            "address", data.get("address"), max_length=200, required=False, markup=False
+        ),
+        "description": checker.text(
+            "description", data.get("description"), max_length=2000, required=False, multiline=True
+        ),
+        "contact_name": checker.text(
+            "contact_name", data.get("contact_name"), max_length=50, markup=False
+        ),
+        "contact_phone": check_phone(
+            checker, "contact_phone", data.get("contact_phone"), required=True
+        ),
+        "contact_email": checker.text(
+            "contact_email", data.get("contact_email"), max_length=254, required=False
+        ),
     }
     services = _check_services(checker, session, _rows(data, "services"))
     professionals = _check_professionals(checker, _rows(data, "professionals"))
@@ -158,15 +182,29 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
     checker.raise_if_any()
 
     now = clock.now()
-    org = Organization(kind=OrgKind.agency, name=name, uscc=uscc, created_at=now, listed_at=now,
-                       commitment_signed_at=now, commitment_version=COMMITMENT_VERSION,
-                       **org_fields)
+    org = Organization(
+        kind=OrgKind.agency,
+        name=name,
+        uscc=uscc,
+        created_at=now,
+        listed_at=now,
+        commitment_signed_at=now,
+        commitment_version=COMMITMENT_VERSION,
+        **org_fields,
+    )
     session.add(org)
     session.flush()
     for s in services:
-        session.add(AgencyService(organization_id=org.id, service_item_id=s["item"].id,
-                                  commitment_days=s["days"], commitment_scope=s["scope"],
-                                  price_min_fen=s["low"], price_max_fen=s["high"]))
+        session.add(
+            AgencyService(
+                organization_id=org.id,
+                service_item_id=s["item"].id,
+                commitment_days=s["days"],
+                commitment_scope=s["scope"],
+                price_min_fen=s["low"],
+                price_max_fen=s["high"],
+            )
+        )
     for p in professionals:
         session.add(Professional(organization_id=org.id, **p))
     for q in qualifications:
@@ -174,17 +212,28 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
     user = new_user(org, user_fields)
     session.add(user)
     session.flush()
-    audit.record(session, "agency.registered", "organization", org.id,
-                 {"name": name, "uscc": uscc, "commitment_version": COMMITMENT_VERSION,
-                  "services": [s["item"].code for s in services],
-                  "qualifications": [q["name"] for q in qualifications]},
-                 actor_user_id=user.id, actor_org_id=org.id)
+    audit.record(
+        session,
+        "agency.registered",
+        "organization",
+        org.id,
+        {
+            "name": name,
+            "uscc": uscc,
+            "commitment_version": COMMITMENT_VERSION,
+            "services": [s["item"].code for s in services],
+            "qualifications": [q["name"] for q in qualifications],
+        },
+        actor_user_id=user.id,
+        actor_org_id=org.id,
+    )
     search.index(session, "agencies", org.id)
     return user
 
 
-def verify_qualification(session: Session, actor: User, qualification_id: int,
-                         agency_id: int | None = None) -> Qualification:
+def verify_qualification(
+    session: Session, actor: User, qualification_id: int, agency_id: int | None = None
+) -> Qualification:
     """A regulator whose jurisdiction covers the agency's region marks a qualification verified."""
     from market.permissions import regulator_covers
 
@@ -198,14 +247,21 @@ def verify_qualification(session: Session, actor: User, qualification_id: int,
         q.verified_at = clock.now()
         q.verified_by_user_id = actor.id
         session.add(q)
-        audit.record(session, "qualification.verified", "qualification", q.id,
-                     {"agency": agency.id, "name": q.name, "certificate_no": q.certificate_no},
-                     actor_user_id=actor.id, actor_org_id=actor.organization_id)
+        audit.record(
+            session,
+            "qualification.verified",
+            "qualification",
+            q.id,
+            {"agency": agency.id, "name": q.name, "certificate_no": q.certificate_no},
+            actor_user_id=actor.id,
+            actor_org_id=actor.organization_id,
+        )
         search.index(session, "agencies", agency.id)
     return q
 
 
 # --- directory -------------------------------------------------------------------------------
+
 
 @dataclass
 class AgencyCard:
@@ -215,21 +271,30 @@ class AgencyCard:
     professionals: list[Professional]
 
 
-def listed_agencies_query(service_item: str | None = None, qualification: str | None = None,
-                          name: str | None = None):
+def listed_agencies_query(
+    service_item: str | None = None, qualification: str | None = None, name: str | None = None
+):
     query = select(Organization).where(
         Organization.kind == OrgKind.agency,
         Organization.listed_at.is_not(None),
         Organization.removed_at.is_(None),
     )
     if service_item:
-        query = query.where(Organization.id.in_(
-            select(AgencyService.organization_id).join(ServiceItem).where(
-                ServiceItem.code == service_item)))
+        query = query.where(
+            Organization.id.in_(
+                select(AgencyService.organization_id)
+                .join(ServiceItem)
+                .where(ServiceItem.code == service_item)
+            )
+        )
     if qualification:
-        query = query.where(Organization.id.in_(
-            select(Qualification.organization_id).where(
-                func.lower(Qualification.name).contains(qualification.lower(), autoescape=True))))
+        query = query.where(
+            Organization.id.in_(
+                select(Qualification.organization_id).where(
+                    func.lower(Qualification.name).contains(qualification.lower(), autoescape=True)
+                )
+            )
+        )
     if name:
         query = query.where(func.lower(Organization.name).contains(name.lower(), autoescape=True))
     return query
@@ -240,24 +305,34 @@ def count_listed(session: Session, **filters) -> int:
     return session.exec(select(func.count()).select_from(query.subquery())).one()
 
 
-def directory_page(session: Session, *, page: int = 1, per_page: int = 20, **filters
-                   ) -> tuple[list[AgencyCard], int]:
+def directory_page(
+    session: Session, *, page: int = 1, per_page: int = 20, **filters
+) -> tuple[list[AgencyCard], int]:
     query = listed_agencies_query(**filters)
     total = count_listed(session, **filters)
-    orgs = session.exec(query.order_by(Organization.listed_at.desc(), Organization.id.desc())
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    orgs = session.exec(
+        query.order_by(Organization.listed_at.desc(), Organization.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return [load_card(session, o) for o in orgs], total
 
 
 def load_card(session: Session, org: Organization) -> AgencyCard:
     services = session.exec(
-        select(AgencyService, ServiceItem).join(ServiceItem)
-        .where(AgencyService.organization_id == org.id).order_by(ServiceItem.code)
+        select(AgencyService, ServiceItem)
+        .join(ServiceItem)
+        .where(AgencyService.organization_id == org.id)
+        .order_by(ServiceItem.code)
     ).all()
-    quals = session.exec(select(Qualification).where(Qualification.organization_id == org.id)
-                         .order_by(Qualification.id)).all()
-    pros = session.exec(select(Professional).where(Professional.organization_id == org.id)
-                        .order_by(Professional.id)).all()
+    quals = session.exec(
+        select(Qualification)
+        .where(Qualification.organization_id == org.id)
+        .order_by(Qualification.id)
+    ).all()
+    pros = session.exec(
+        select(Professional).where(Professional.organization_id == org.id).order_by(Professional.id)
+    ).all()
     return AgencyCard(org, list(services), list(quals), list(pros))
 
 

@@ -10,6 +10,7 @@ Task attachments belong to the applicant: added to a draft, or to an open task w
 public change log. Bid attachments belong to one agency's bid on a task; who may read them is
 decided by `bidding` (sealed until opening).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,13 +50,14 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]')
 MAX_NAME = 200
 
-WRONG_TYPE = N_("Only PDF, PNG and JPEG files are accepted, and the file name's extension must "
-                "match the content.")
+WRONG_TYPE = N_(
+    "Only PDF, PNG and JPEG files are accepted, and the file name's extension must "
+    "match the content."
+)
 TOO_LARGE = N_("The file is too large: at most %(mib)s MiB per file.")
 TOO_MANY = N_("At most %(max)d files may be attached.")
 EMPTY = N_("The file is empty.")
-NOT_ATTACHABLE = N_("Files can be attached only to a draft or to an open task before its "
-                    "deadline.")
+NOT_ATTACHABLE = N_("Files can be attached only to a draft or to an open task before its deadline.")
 AMENDMENT_REASON = "attachment added"
 
 
@@ -136,13 +138,24 @@ def store(upload_dir: str | os.PathLike, data: bytes) -> str:
     return digest
 
 
-def _add(session: Session, task: Task, kind: str, org_id: int, filename: object, data: bytes,
-         upload_dir, policy: AttachmentPolicy) -> tuple[Attachment, bool]:
+def _add(
+    session: Session,
+    task: Task,
+    kind: str,
+    org_id: int,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: AttachmentPolicy,
+) -> tuple[Attachment, bool]:
     """Check, store and record a file; returns (row, created). The same file twice is one row."""
     content_type, name = check_file(filename, data, policy)
     digest = hashlib.sha256(data).hexdigest()
-    owner = (Attachment.task_id == task.id, Attachment.owner_kind == kind,
-             Attachment.uploaded_by_org_id == org_id)
+    owner = (
+        Attachment.task_id == task.id,
+        Attachment.owner_kind == kind,
+        Attachment.uploaded_by_org_id == org_id,
+    )
     existing = session.exec(select(Attachment).where(*owner, Attachment.sha256 == digest)).first()
     if existing is not None:
         return existing, False
@@ -152,17 +165,31 @@ def _add(session: Session, task: Task, kind: str, org_id: int, filename: object,
         c.add("file", TOO_MANY, max=policy.attachment_max_files)
         c.raise_if_any()
     store(upload_dir, data)
-    row = Attachment(sha256=digest, size=len(data), content_type=content_type, filename=name,
-                     uploaded_at=clock.now(), uploaded_by_org_id=org_id, owner_kind=kind,
-                     task_id=task.id)
+    row = Attachment(
+        sha256=digest,
+        size=len(data),
+        content_type=content_type,
+        filename=name,
+        uploaded_at=clock.now(),
+        uploaded_by_org_id=org_id,
+        owner_kind=kind,
+        task_id=task.id,
+    )
     session.add(row)
     session.flush()
     return row, True
 
 
-def add_to_task(session: Session, actor: User, number: str, filename: object, data: bytes,
-                upload_dir, policy: AttachmentPolicy = AttachmentPolicy(),
-                task_policy=None) -> Attachment:
+def add_to_task(
+    session: Session,
+    actor: User,
+    number: str,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: AttachmentPolicy = AttachmentPolicy(),
+    task_policy=None,
+) -> Attachment:
     """The applicant attaches a file to its draft, or to its open task with a change-log entry
     (which extends the deadline like any amendment when too little time is left)."""
     from market import tasks
@@ -185,38 +212,68 @@ def add_to_task(session: Session, actor: User, number: str, filename: object, da
             extended = calendar.add_working_days(now, minimum)
             task.deadline_at = extended
             session.add(task)
-        session.add(TaskAmendment(
-            task_id=task.id, at=now, reason=AMENDMENT_REASON,
-            changes={"attachments": {"old": None, "new": f"{row.filename} ({row.sha256})"}},
-            deadline_extended_to=extended))
-    audit.record(session, "task.attachment_added", "task", task.number,
-                 {"sha256": row.sha256, "filename": row.filename, "size": row.size,
-                  "deadline_extended_to": extended.isoformat() if extended else None},
-                 actor_user_id=actor.id, actor_org_id=applicant.id)
+        session.add(
+            TaskAmendment(
+                task_id=task.id,
+                at=now,
+                reason=AMENDMENT_REASON,
+                changes={"attachments": {"old": None, "new": f"{row.filename} ({row.sha256})"}},
+                deadline_extended_to=extended,
+            )
+        )
+    audit.record(
+        session,
+        "task.attachment_added",
+        "task",
+        task.number,
+        {
+            "sha256": row.sha256,
+            "filename": row.filename,
+            "size": row.size,
+            "deadline_extended_to": extended.isoformat() if extended else None,
+        },
+        actor_user_id=actor.id,
+        actor_org_id=applicant.id,
+    )
     return row
 
 
 def of_task(session: Session, task: Task) -> list[Attachment]:
     """The task's own files (never bid files), in upload order."""
-    return list(session.exec(select(Attachment).where(Attachment.task_id == task.id,
-                                                      Attachment.owner_kind == TASK)
-                             .order_by(Attachment.id)))
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(Attachment.task_id == task.id, Attachment.owner_kind == TASK)
+            .order_by(Attachment.id)
+        )
+    )
 
 
 def task_file(session: Session, task: Task, sha256: str, upload_dir) -> tuple[Attachment, Path]:
     """One of a task's files and where its bytes are; the caller has checked the task is
     visible to the reader."""
     path = path_for(upload_dir, sha256)
-    row = session.exec(select(Attachment).where(Attachment.task_id == task.id,
-                                                Attachment.owner_kind == TASK,
-                                                Attachment.sha256 == sha256)).first()
+    row = session.exec(
+        select(Attachment).where(
+            Attachment.task_id == task.id,
+            Attachment.owner_kind == TASK,
+            Attachment.sha256 == sha256,
+        )
+    ).first()
     if row is None or not path.is_file():
         raise NotFound()
     return row, path
 
 
-def add_for_bid(session: Session, task: Task, agency_id: int, filename: object, data: bytes,
-                upload_dir, policy: AttachmentPolicy = AttachmentPolicy()) -> Attachment:
+def add_for_bid(
+    session: Session,
+    task: Task,
+    agency_id: int,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: AttachmentPolicy = AttachmentPolicy(),
+) -> Attachment:
     """An agency's file for its bid on `task` (the caller, in `bidding`, checked the task is open
     and the actor an agency). Nothing is audit-logged: that would reveal a bidder before opening."""
     row, _ = _add(session, task, BID, agency_id, filename, data, upload_dir, policy)
@@ -231,12 +288,18 @@ def bid_files(session: Session, task: Task, agency_id: int | None = None) -> lis
 
 
 def describe(row: Attachment) -> dict:
-    return {"sha256": row.sha256, "filename": row.filename, "size": row.size,
-            "content_type": row.content_type, "uploaded_at": row.uploaded_at.isoformat()}
+    return {
+        "sha256": row.sha256,
+        "filename": row.filename,
+        "size": row.size,
+        "content_type": row.content_type,
+        "uploaded_at": row.uploaded_at.isoformat(),
+    }
 
 
 def policy_from(settings: dict) -> AttachmentPolicy:
     from dataclasses import fields
 
-    return AttachmentPolicy(**{f.name: settings[f.name] for f in fields(AttachmentPolicy)
-                               if f.name in settings})
+    return AttachmentPolicy(
+        **{f.name: settings[f.name] for f in fields(AttachmentPolicy) if f.name in settings}
+    )

@@ -4,6 +4,7 @@
 transaction (the session's `before_commit`), under a lock on the single `AuditHead` row, so the
 event is written with the change it records or not at all.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The service catalog: seeding from the checked data, reading, and audited edits by operators."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, func, or_, select
@@ -11,12 +12,18 @@ from market.validation import N_, Checker, NotFound
 
 TEXT_FIELDS = {
     # field: (max length, multiline)
-    "name_zh": (100, False), "name_en": (100, False),
-    "approval_item_zh": (200, False), "approval_item_en": (200, False),
-    "approving_department_zh": (200, False), "approving_department_en": (200, False),
-    "legal_basis_zh": (2000, True), "legal_basis_en": (2000, True),
-    "conditions_zh": (2000, True), "conditions_en": (2000, True),
-    "fee_note_zh": (2000, True), "fee_note_en": (2000, True),
+    "name_zh": (100, False),
+    "name_en": (100, False),
+    "approval_item_zh": (200, False),
+    "approval_item_en": (200, False),
+    "approving_department_zh": (200, False),
+    "approving_department_en": (200, False),
+    "legal_basis_zh": (2000, True),
+    "legal_basis_en": (2000, True),
+    "conditions_zh": (2000, True),
+    "conditions_en": (2000, True),
+    "fee_note_zh": (2000, True),
+    "fee_note_en": (2000, True),
 }
 
 
@@ -41,18 +48,21 @@ def seed_catalog(session: Session) -> int:
     return added
 
 
-def list_items(session: Session, category: str | None = None, q: str | None = None
-               ) -> list[ServiceItem]:
+def list_items(
+    session: Session, category: str | None = None, q: str | None = None
+) -> list[ServiceItem]:
     query = select(ServiceItem)
     if category:
         query = query.where(ServiceItem.category == category)
     if q:
         needle = q.lower()
-        query = query.where(or_(
-            ServiceItem.name_zh.contains(q, autoescape=True),
-            func.lower(ServiceItem.name_en).contains(needle, autoescape=True),
-            func.lower(ServiceItem.code).contains(needle, autoescape=True),
-        ))
+        query = query.where(
+            or_(
+                ServiceItem.name_zh.contains(q, autoescape=True),
+                func.lower(ServiceItem.name_en).contains(needle, autoescape=True),
+                func.lower(ServiceItem.code).contains(needle, autoescape=True),
+            )
+        )
     return list(session.exec(query.order_by(ServiceItem.category, ServiceItem.code)))
 
 
@@ -79,8 +89,9 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
     changes: dict[str, object] = {}
     for name, (max_length, multiline) in TEXT_FIELDS.items():
         if name in data:
-            changes[name] = checker.text(name, data[name], max_length=max_length,
-                                         multiline=multiline, markup=multiline)
+            changes[name] = checker.text(
+                name, data[name], max_length=max_length, multiline=multiline, markup=multiline
+            )
     if "category" in data:
         if data["category"] not in CATEGORIES:
             checker.add("category", N_("Unknown service category."))
@@ -90,8 +101,9 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
             checker.add("fee_standard", N_("Choose market or government-guided pricing."))
         changes["fee_standard"] = data["fee_standard"]
     if "time_limit_wd" in data:
-        changes["time_limit_wd"] = checker.integer("time_limit_wd", data["time_limit_wd"],
-                                                   minimum=1, maximum=365)
+        changes["time_limit_wd"] = checker.integer(
+            "time_limit_wd", data["time_limit_wd"], minimum=1, maximum=365
+        )
     for name in ("workflow_zh", "workflow_en"):
         if name in data:
             steps = _lines(data[name])
@@ -102,8 +114,11 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
             changes[name] = steps
     if "department_commissioned" in data:
         changes["department_commissioned"] = bool(data["department_commissioned"])
-    if changes.get("workflow_zh") and changes.get("workflow_en") and \
-            len(changes["workflow_zh"]) != len(changes["workflow_en"]):
+    if (
+        changes.get("workflow_zh")
+        and changes.get("workflow_en")
+        and len(changes["workflow_zh"]) != len(changes["workflow_en"])
+    ):
         checker.add("workflow_en", N_("The English workflow needs as many steps as the Chinese."))
     checker.raise_if_any()
     diff = {}
@@ -115,7 +130,14 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
     if diff:
         item.updated_at = clock.now()
         session.add(item)
-        audit.record(session, "service_item.updated", "service_item", item.code, diff,
-                     actor_user_id=actor.id, actor_org_id=actor.organization_id)
+        audit.record(
+            session,
+            "service_item.updated",
+            "service_item",
+            item.code,
+            diff,
+            actor_user_id=actor.id,
+            actor_org_id=actor.organization_id,
+        )
         search.index(session, "service-items", item.id)
     return item

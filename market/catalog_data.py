@@ -33,12 +33,30 @@ could not confirm (an article number, the instrument that abolished something, a
 variation) is said in ``note_en``; an operator can correct every field through the audited
 catalog editor.
 """
+
 from __future__ import annotations
 
 CATEGORIES = (
-    "environment", "water", "geology", "seismic", "meteorology", "cultural_relics", "land",
-    "mineral", "energy", "safety", "occupational_health", "construction", "cost", "surveying",
-    "fire", "real_estate", "transport", "lightning", "planning", "social",
+    "environment",
+    "water",
+    "geology",
+    "seismic",
+    "meteorology",
+    "cultural_relics",
+    "land",
+    "mineral",
+    "energy",
+    "safety",
+    "occupational_health",
+    "construction",
+    "cost",
+    "surveying",
+    "fire",
+    "real_estate",
+    "transport",
+    "lightning",
+    "planning",
+    "social",
 )
 FEE_STANDARDS = ("market", "government")
 
@@ -68,8 +86,13 @@ _PRICE_LIB_EN = (
 
 
 def _qual(name_zh: str, name_en: str, holder: str, basis_zh: str, basis_en: str) -> dict:
-    return {"name_zh": name_zh, "name_en": name_en, "holder": holder,
-            "basis_zh": basis_zh, "basis_en": basis_en}
+    return {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "holder": holder,
+        "basis_zh": basis_zh,
+        "basis_en": basis_en,
+    }
 
 
 _SURVEY_QUAL = _qual(

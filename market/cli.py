@@ -1,4 +1,5 @@
 """`flask --app wsgi …` commands of the platform core."""
+
 from __future__ import annotations
 
 import sys
@@ -93,10 +94,19 @@ calendar_cli = AppGroup("calendar", help="The working-day calendar.")
 
 
 @calendar_cli.command("import")
-@click.option("--year", "years", type=int, multiple=True,
-              help="Year to import (repeatable); default: last, this and next year.")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
-              help="CSV of day,is_workday(0/1),name for a year the package does not know.")
+@click.option(
+    "--year",
+    "years",
+    type=int,
+    multiple=True,
+    help="Year to import (repeatable); default: last, this and next year.",
+)
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of day,is_workday(0/1),name for a year the package does not know.",
+)
 def calendar_import(years: tuple[int, ...], path: str | None):
     """Import the official holiday arrangement (from the package, or a CSV file)."""
     from market import holidays
@@ -112,16 +122,24 @@ def calendar_import(years: tuple[int, ...], path: str | None):
             for day, workday, *name in rows:
                 try:
                     # Only 0 or 1: anything else (a "yes", a typo) must not become a holiday.
-                    holidays.set_day(session, None, {
-                        "day": day.strip(),
-                        "is_workday": {"1": True, "0": False}.get(workday.strip()),
-                        "name": (name or [""])[0].strip(), "mark_year_known": True})
+                    holidays.set_day(
+                        session,
+                        None,
+                        {
+                            "day": day.strip(),
+                            "is_workday": {"1": True, "0": False}.get(workday.strip()),
+                            "name": (name or [""])[0].strip(),
+                            "mark_year_known": True,
+                        },
+                    )
                 except Invalid as exc:
                     for field, messages in exc.errors.items():
                         for m in messages:
-                            click.echo(f"{','.join([day, workday, *name])}: {field}: "
-                                       f"{m.msgid % dict(m.params) if m.params else m.msgid}",
-                                       err=True)
+                            click.echo(
+                                f"{','.join([day, workday, *name])}: {field}: "
+                                f"{m.msgid % dict(m.params) if m.params else m.msgid}",
+                                err=True,
+                            )
                     sys.exit(2)  # inside the transaction: nothing of the file is kept
             click.echo(f"{len(rows)} days imported from {path}")
             return
@@ -129,17 +147,20 @@ def calendar_import(years: tuple[int, ...], path: str | None):
     missing = sorted(set(years) - set(known))
     click.echo(f"imported years: {', '.join(map(str, known)) or 'none'}")
     if missing:
-        click.echo(f"WARNING: the package does not know {missing}; those years fall back to "
-                   "weekends only until an operator enters them (--file or the calendar page).",
-                   err=True)
+        click.echo(
+            f"WARNING: the package does not know {missing}; those years fall back to "
+            "weekends only until an operator enters them (--file or the calendar page).",
+            err=True,
+        )
 
 
 accounts_cli = AppGroup("accounts", help="Accounts made by the platform's operators.")
 
 
 @accounts_cli.command("create")
-@click.option("--kind", type=click.Choice(["department", "regulator", "expert", "operator"]),
-              required=True)
+@click.option(
+    "--kind", type=click.Choice(["department", "regulator", "expert", "operator"]), required=True
+)
 @click.option("--name", required=True, help="Organization (or expert's) name.")
 @click.option("--user-name", required=True)
 @click.option("--email", required=True)
@@ -152,16 +173,19 @@ def accounts_create(**data):
     from market import accounts
     from market.validation import Invalid
 
-    data["categories"], data["region_prefixes"] = list(data["categories"]), list(
-        data["region_prefixes"])
+    data["categories"], data["region_prefixes"] = (
+        list(data["categories"]),
+        list(data["region_prefixes"]),
+    )
     try:
         with _db().transaction() as session:
             user, secret = accounts.create_by_operator(session, None, data, from_cli=True)
     except Invalid as exc:
         for field, messages in exc.errors.items():
             for m in messages:
-                click.echo(f"{field}: {m.msgid % dict(m.params) if m.params else m.msgid}",
-                           err=True)
+                click.echo(
+                    f"{field}: {m.msgid % dict(m.params) if m.params else m.msgid}", err=True
+                )
         sys.exit(2)
     click.echo(f"created user {user.email} (organization {user.organization_id})")
     if secret:

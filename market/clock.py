@@ -1,4 +1,5 @@
 """The clock seam: all domain code reads the time here, so tests can freeze and move it."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

@@ -3,6 +3,7 @@
 Every default runs on a laptop with nothing else installed: SQLite, the embedded search engine,
 memory rate-limit storage and the local Stripe stand-in. Production swaps each by setting a variable.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ SQLite needs help to behave like a server database (DESIGN §9): WAL, a busy tim
 and `BEGIN IMMEDIATE` so that a transaction takes the write lock up front (SQLite ignores
 `FOR UPDATE`). Times are stored as timezone-aware UTC on both engines.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Demo data for every role, loaded by `flask --app wsgi seed demo` (README lists the logins)."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -15,29 +16,40 @@ DEMO_TOTP = {
 
 AGENCIES = [
     {
-        "name": "吉林绿源环境科技有限公司", "uscc": "91220101MA0Y4Q6X33",
-        "legal_representative": "王立新", "region_code": "220102",
-        "address": "长春市南关区人民大街 1000 号", "email": "agency@demo.zjm",
+        "name": "吉林绿源环境科技有限公司",
+        "uscc": "91220101MA0Y4Q6X33",
+        "legal_representative": "王立新",
+        "region_code": "220102",
+        "address": "长春市南关区人民大街 1000 号",
+        "email": "agency@demo.zjm",
         "description": "专注建设项目环境影响评价与水土保持方案编制。",
-        "services": [("EIA-REPORT", 30, "环境影响报告书编制及技术答疑", 80000_00, 300000_00),
-                     ("EIA-FORM", 15, "环境影响报告表编制", 20000_00, 80000_00),
-                     ("SWC-PLAN", 20, "水土保持方案报告书编制", 30000_00, 120000_00)],
+        "services": [
+            ("EIA-REPORT", 30, "环境影响报告书编制及技术答疑", 80000_00, 300000_00),
+            ("EIA-FORM", 15, "环境影响报告表编制", 20000_00, 80000_00),
+            ("SWC-PLAN", 20, "水土保持方案报告书编制", 30000_00, 120000_00),
+        ],
         "professionals": [("李明", "环境影响评价工程师", "HP00012345")],
         "qualifications": [],
     },
     {
-        "name": "长春市精诚测绘有限公司", "uscc": "91220102MA17X8Y2K8",
-        "legal_representative": "赵刚", "region_code": "220103",
-        "address": "长春市宽城区北京大街 88 号", "email": "survey@demo.zjm",
+        "name": "长春市精诚测绘有限公司",
+        "uscc": "91220102MA17X8Y2K8",
+        "legal_representative": "赵刚",
+        "region_code": "220103",
+        "address": "长春市宽城区北京大街 88 号",
+        "email": "survey@demo.zjm",
         "description": "甲级测绘资质，承接工程测量、不动产测绘、土地勘测定界。",
         "services": [("SURVEYING-MAPPING", 10, "工程测量与地形图测绘", 10000_00, 200000_00)],
         "professionals": [("孙丽", "注册测绘师", "CH2019000321")],
         "qualifications": [("测绘资质证书", "甲测资字22100001", "自然资源部", "2029-12-31")],
     },
     {
-        "name": "吉林省正衡工程造价咨询有限公司", "uscc": "91220104MA0Y7JL5XH",
-        "legal_representative": "周敏", "region_code": "220104",
-        "address": "长春市朝阳区西安大路 66 号", "email": "cost@demo.zjm",
+        "name": "吉林省正衡工程造价咨询有限公司",
+        "uscc": "91220104MA0Y7JL5XH",
+        "legal_representative": "周敏",
+        "region_code": "220104",
+        "address": "长春市朝阳区西安大路 66 号",
+        "email": "cost@demo.zjm",
         "description": "工程造价咨询、预结算审核。",
         "services": [("COST-CONSULTING", 15, "投资估算、概算、预算编制与审核", 5000_00, 150000_00)],
         "professionals": [("吴强", "一级注册造价工程师", "建[造]12220000123")],
@@ -48,19 +60,36 @@ AGENCIES = [
 
 def _agency_data(a: dict) -> dict:
     return {
-        "name": a["name"], "uscc": a["uscc"], "legal_representative": a["legal_representative"],
-        "region_code": a["region_code"], "address": a["address"],
-        "description": a["description"], "contact_name": a["legal_representative"],
-        "contact_phone": "0431-80000000", "contact_email": a["email"],
-        "services": [{"service_item": code, "commitment_days": days, "commitment_scope": scope,
-                      "price_min_fen": low, "price_max_fen": high}
-                     for code, days, scope, low, high in a["services"]],
-        "professionals": [{"name": n, "certificate": c, "certificate_no": no}
-                          for n, c, no in a["professionals"]],
-        "qualifications": [{"name": n, "certificate_no": no, "issuer": i, "valid_until": v}
-                           for n, no, i, v in a["qualifications"]],
+        "name": a["name"],
+        "uscc": a["uscc"],
+        "legal_representative": a["legal_representative"],
+        "region_code": a["region_code"],
+        "address": a["address"],
+        "description": a["description"],
+        "contact_name": a["legal_representative"],
+        "contact_phone": "0431-80000000",
+        "contact_email": a["email"],
+        "services": [
+            {
+                "service_item": code,
+                "commitment_days": days,
+                "commitment_scope": scope,
+                "price_min_fen": low,
+                "price_max_fen": high,
+            }
+            for code, days, scope, low, high in a["services"]
+        ],
+        "professionals": [
+            {"name": n, "certificate": c, "certificate_no": no} for n, c, no in a["professionals"]
+        ],
+        "qualifications": [
+            {"name": n, "certificate_no": no, "issuer": i, "valid_until": v}
+            for n, no, i, v in a["qualifications"]
+        ],
         "commitment": True,
-        "user_name": a["legal_representative"], "email": a["email"], "password": DEMO_PASSWORD,
+        "user_name": a["legal_representative"],
+        "email": a["email"],
+        "password": DEMO_PASSWORD,
     }
 
 
@@ -71,23 +100,48 @@ def load_demo(session: Session) -> str:
     holidays.import_official(session)
     staff = [
         ("operator", "平台运行机构（演示）", "operator@demo.zjm", "220000", [], []),
-        ("regulator", "吉林省发展和改革委员会（演示监管）", "regulator@demo.zjm", "220000", [],
-         ["22"]),
+        (
+            "regulator",
+            "吉林省发展和改革委员会（演示监管）",
+            "regulator@demo.zjm",
+            "220000",
+            [],
+            ["22"],
+        ),
         ("department", "长春市生态环境局（演示）", "department@demo.zjm", "220100", [], []),
         ("expert", "陈专家", "expert@demo.zjm", "220100", ["environment", "water"], []),
     ]
     for kind, name, email, region, categories, prefixes in staff:
-        user, _ = accounts.create_by_operator(session, None, {
-            "kind": kind, "name": name, "region_code": region, "categories": categories,
-            "region_prefixes": prefixes, "user_name": name, "email": email,
-            "password": DEMO_PASSWORD}, from_cli=True)
+        user, _ = accounts.create_by_operator(
+            session,
+            None,
+            {
+                "kind": kind,
+                "name": name,
+                "region_code": region,
+                "categories": categories,
+                "region_prefixes": prefixes,
+                "user_name": name,
+                "email": email,
+                "password": DEMO_PASSWORD,
+            },
+            from_cli=True,
+        )
         if email in DEMO_TOTP:
             user.totp_secret = DEMO_TOTP[email]
             session.add(user)
-    accounts.register_enterprise(session, {
-        "name": "长春示范新材料有限公司", "uscc": "91220106MA15AB3C42",
-        "legal_representative": "刘洋", "region_code": "220106", "user_name": "刘洋",
-        "email": "enterprise@demo.zjm", "password": DEMO_PASSWORD})
+    accounts.register_enterprise(
+        session,
+        {
+            "name": "长春示范新材料有限公司",
+            "uscc": "91220106MA15AB3C42",
+            "legal_representative": "刘洋",
+            "region_code": "220106",
+            "user_name": "刘洋",
+            "email": "enterprise@demo.zjm",
+            "password": DEMO_PASSWORD,
+        },
+    )
     for a in AGENCIES:
         agencies.register_agency(session, _agency_data(a))
     session.flush()

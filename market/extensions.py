@@ -1,4 +1,5 @@
 """Flask extensions, created once and bound to an app in the factory."""
+
 from __future__ import annotations
 
 from flask_babel import Babel

@@ -1,5 +1,6 @@
 """HTML forms (Flask-WTF: CSRF and rendering). The rules live in the services; forms only carry
 the fields and convert yuan to fen."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -10,8 +11,8 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Form,
     FieldList,
+    Form,
     FormField,
     IntegerField,
     PasswordField,
@@ -28,7 +29,7 @@ from market.validation import Invalid
 
 
 def yuan_to_fen(value: str | None) -> int | str | None:
-    """"1,234.50" → 123450; anything else is passed on for the service to reject."""
+    """ "1,234.50" → 123450; anything else is passed on for the service to reject."""
     if value is None or str(value).strip() == "":
         return None
     try:
@@ -42,8 +43,10 @@ def yuan_to_fen(value: str | None) -> int | str | None:
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"))
     password = PasswordField(_l("Password"))
-    totp = StringField(_l("Authenticator code"), render_kw={"inputmode": "numeric",
-                                                           "autocomplete": "one-time-code"})
+    totp = StringField(
+        _l("Authenticator code"),
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
     submit = SubmitField(_l("Log in"))
 
 
@@ -51,8 +54,9 @@ class AccountFields:
     user_name = StringField(_l("Your name"))
     email = EmailField(_l("E-mail (login)"), render_kw={"autocomplete": "username"})
     phone = TelField(_l("Mobile phone (not public)"))
-    password = PasswordField(_l("Password (12–128 characters)"),
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password (12–128 characters)"), render_kw={"autocomplete": "new-password"}
+    )
 
 
 class EnterpriseForm(AccountFields, FlaskForm):
@@ -105,14 +109,27 @@ class AgencyForm(AccountFields, FlaskForm):
     submit = SubmitField(_l("Register and list my agency"))
 
     def to_data(self) -> dict:
-        data = {k: v for k, v in self.data.items()
-                if k not in ("csrf_token", "add_service", "add_professional",
-                             "add_qualification", "submit", "services")}
+        data = {
+            k: v
+            for k, v in self.data.items()
+            if k
+            not in (
+                "csrf_token",
+                "add_service",
+                "add_professional",
+                "add_qualification",
+                "submit",
+                "services",
+            )
+        }
         data["services"] = [
-            {"service_item": r["service_item"], "commitment_days": r["commitment_days"],
-             "commitment_scope": r["commitment_scope"],
-             "price_min_fen": yuan_to_fen(r["price_min"]),
-             "price_max_fen": yuan_to_fen(r["price_max"])}
+            {
+                "service_item": r["service_item"],
+                "commitment_days": r["commitment_days"],
+                "commitment_scope": r["commitment_scope"],
+                "price_min_fen": yuan_to_fen(r["price_min"]),
+                "price_max_fen": yuan_to_fen(r["price_max"]),
+            }
             for r in self.services.data
         ]
         data["commitment"] = bool(self.commitment.data)
@@ -120,13 +137,18 @@ class AgencyForm(AccountFields, FlaskForm):
 
 
 class OperatorAccountForm(AccountFields, FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[
-        ("department", _l("department")), ("regulator", _l("regulator")),
-        ("expert", _l("expert")), ("operator", _l("operator"))])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            ("department", _l("department")),
+            ("regulator", _l("regulator")),
+            ("expert", _l("expert")),
+            ("operator", _l("operator")),
+        ],
+    )
     name = StringField(_l("Organization or person name"))
     region_code = StringField(_l("Administrative division code"))
-    categories = SelectMultipleField(_l("Service categories"), choices=[],
-                                     validate_choice=False)
+    categories = SelectMultipleField(_l("Service categories"), choices=[], validate_choice=False)
     region_prefixes = StringField(_l("Region prefixes (regulators; comma-separated, empty = all)"))
     submit = SubmitField(_l("Create account"))
 
@@ -151,8 +173,10 @@ class CatalogItemForm(FlaskForm):
     workflow_en = TextAreaField(_l("Workflow steps (English, one per line)"))
     conditions_zh = TextAreaField(_l("Application conditions (Chinese)"))
     conditions_en = TextAreaField(_l("Application conditions (English)"))
-    fee_standard = SelectField(_l("Fee standard"), choices=[
-        ("market", _l("market-regulated")), ("government", _l("government-guided"))])
+    fee_standard = SelectField(
+        _l("Fee standard"),
+        choices=[("market", _l("market-regulated")), ("government", _l("government-guided"))],
+    )
     fee_note_zh = TextAreaField(_l("Fee note (Chinese)"))
     fee_note_en = TextAreaField(_l("Fee note (English)"))
     department_commissioned = BooleanField(_l("Commissioned by the approving department"))
@@ -161,15 +185,18 @@ class CatalogItemForm(FlaskForm):
 
 class CalendarDayForm(FlaskForm):
     day = DateField(_l("Day"), validators=[Optional()])
-    is_workday = SelectField(_l("Kind of day"), choices=[
-        ("0", _l("holiday (no work)")), ("1", _l("make-up working day"))])
+    is_workday = SelectField(
+        _l("Kind of day"),
+        choices=[("0", _l("holiday (no work)")), ("1", _l("make-up working day"))],
+    )
     name = StringField(_l("Name"))
     mark_year_known = BooleanField(_l("This year's official arrangement is now complete"))
     submit = SubmitField(_l("Save day"))
 
 
-def attach_errors(form: FlaskForm, exc: Invalid, translate, renames: dict | None = None
-                  ) -> list[str]:
+def attach_errors(
+    form: FlaskForm, exc: Invalid, translate, renames: dict | None = None
+) -> list[str]:
     """Put each service error on its form field; returns the ones that belong to no field."""
     renames = renames or {"price_min_fen": "price_min", "price_max_fen": "price_max"}
     leftover: list[str] = []
@@ -201,13 +228,25 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Description of the work"))
     project_code = StringField(_l("Investment project code (项目代码)"))
     approval_item = StringField(_l("Approval item served"))
-    funding = SelectField(_l("Funding"), choices=[
-        ("private", _l("private")), ("state_owned", _l("state-owned")),
-        ("budget", _l("budget"))])
+    funding = SelectField(
+        _l("Funding"),
+        choices=[
+            ("private", _l("private")),
+            ("state_owned", _l("state-owned")),
+            ("budget", _l("budget")),
+        ],
+    )
     budget_code = StringField(_l("Budget code (budget funding)"))
-    method = SelectField(_l("Selection method"), choices=[
-        ("lowest_price", _l("lowest price")), ("average_price", _l("average price")),
-        ("scoring", _l("scoring")), ("random", _l("random draw")), ("direct", _l("direct"))])
+    method = SelectField(
+        _l("Selection method"),
+        choices=[
+            ("lowest_price", _l("lowest price")),
+            ("average_price", _l("average price")),
+            ("scoring", _l("scoring")),
+            ("random", _l("random draw")),
+            ("direct", _l("direct")),
+        ],
+    )
     price_cap = StringField(_l("Price cap (yuan)"))
     fixed_fee = StringField(_l("Fixed fee for a random draw (yuan)"))
     min_bids = IntegerField(_l("Minimum valid bids"), default=3, validators=[Optional()])
@@ -217,17 +256,35 @@ class TaskForm(FlaskForm):
     panel_size = IntegerField(_l("Panel size (scoring)"), validators=[Optional()])
     invited_agency_id = IntegerField(_l("Invited agency id (direct)"), validators=[Optional()])
     service_days = IntegerField(_l("Service time limit (days)"), validators=[Optional()])
-    bidding_wd = IntegerField(_l("Bidding period (working days)"), default=5,
-                              validators=[Optional()])
-    required_qualifications = SelectMultipleField(_l("Required qualifications (only those the "
-                                                     "law requires)"), choices=[],
-                                                  validate_choice=False)
+    bidding_wd = IntegerField(
+        _l("Bidding period (working days)"), default=5, validators=[Optional()]
+    )
+    required_qualifications = SelectMultipleField(
+        _l("Required qualifications (only those the law requires)"),
+        choices=[],
+        validate_choice=False,
+    )
     submit = SubmitField(_l("Save draft"))
 
-    FIELDS = ("service_item", "title", "description", "project_code", "approval_item",
-              "funding", "budget_code", "method", "min_bids", "weight_price", "weight_credit",
-              "weight_quality", "panel_size", "invited_agency_id", "service_days", "bidding_wd",
-              "required_qualifications")
+    FIELDS = (
+        "service_item",
+        "title",
+        "description",
+        "project_code",
+        "approval_item",
+        "funding",
+        "budget_code",
+        "method",
+        "min_bids",
+        "weight_price",
+        "weight_credit",
+        "weight_quality",
+        "panel_size",
+        "invited_agency_id",
+        "service_days",
+        "bidding_wd",
+        "required_qualifications",
+    )
 
     def to_data(self) -> dict:
         data = {name: self[name].data for name in self.FIELDS}

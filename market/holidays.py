@@ -1,4 +1,5 @@
 """The working-day calendar table: seeded from the official arrangement, edited by operators."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,22 +25,35 @@ def import_official(session: Session, years: list[int] | None = None) -> list[in
     years = years or list(range(clock.now().year - 1, clock.now().year + 2))
     exceptions, known = official_exceptions(years)
     now = clock.now()
-    edited = {d.day for d in session.exec(select(CalendarDay).where(CalendarDay.source == "operator"))}
+    edited = {
+        d.day for d in session.exec(select(CalendarDay).where(CalendarDay.source == "operator"))
+    }
     for day, (is_workday, name) in exceptions.items():
         if day in edited:
             continue
         row = session.get(CalendarDay, day) or CalendarDay(day=day, is_workday=is_workday)
-        row.is_workday, row.name, row.source, row.updated_at = is_workday, name[:100], "official", now
+        row.is_workday, row.name, row.source, row.updated_at = (
+            is_workday,
+            name[:100],
+            "official",
+            now,
+        )
         session.add(row)
     for year in known:
-        row = session.get(CalendarYear, year) or CalendarYear(year=year, source="official",
-                                                              loaded_at=now)
+        row = session.get(CalendarYear, year) or CalendarYear(
+            year=year, source="official", loaded_at=now
+        )
         row.loaded_at = now
         session.add(row)
     session.flush()
     if known:
-        audit.record(session, "calendar.imported", "calendar", ",".join(map(str, sorted(known))),
-                     {"years": sorted(known), "days": len(exceptions)})
+        audit.record(
+            session,
+            "calendar.imported",
+            "calendar",
+            ",".join(map(str, sorted(known))),
+            {"years": sorted(known), "days": len(exceptions)},
+        )
     return sorted(known)
 
 
@@ -61,22 +75,31 @@ def set_day(session: Session, actor: User | None, data: dict) -> CalendarDay:
     row.is_workday, row.name, row.source, row.updated_at = kind, name or "", "operator", clock.now()
     session.add(row)
     if data.get("mark_year_known"):
-        year = session.get(CalendarYear, day.year) or CalendarYear(year=day.year,
-                                                                   source="operator",
-                                                                   loaded_at=clock.now())
+        year = session.get(CalendarYear, day.year) or CalendarYear(
+            year=day.year, source="operator", loaded_at=clock.now()
+        )
         session.add(year)
     session.flush()
-    audit.record(session, "calendar.day_set", "calendar_day", day.isoformat(),
-                 {"old": old, "is_workday": kind, "name": name or ""},
-                 actor_user_id=actor.id if actor else None,
-                 actor_org_id=actor.organization_id if actor else None)
+    audit.record(
+        session,
+        "calendar.day_set",
+        "calendar_day",
+        day.isoformat(),
+        {"old": old, "is_workday": kind, "name": name or ""},
+        actor_user_id=actor.id if actor else None,
+        actor_org_id=actor.organization_id if actor else None,
+    )
     return row
 
 
 def days_of_year(session: Session, year: int) -> list[CalendarDay]:
-    return list(session.exec(select(CalendarDay).where(
-        CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
-    ).order_by(CalendarDay.day)))
+    return list(
+        session.exec(
+            select(CalendarDay)
+            .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+            .order_by(CalendarDay.day)
+        )
+    )
 
 
 def known_years(session: Session) -> list[int]:

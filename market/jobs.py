@@ -1,5 +1,6 @@
 """Scheduled sweeps. Each package registers idempotent sweep functions `f(session)`; the scheduler
 process runs each in its own transaction. Tests call the functions directly under a frozen clock."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,25 +25,39 @@ def register(app: Flask, sweep: Sweep) -> None:
 
 
 def register_market_jobs(app: Flask) -> None:
-    register(app, Sweep("audit.publish_checkpoint", audit.publish_checkpoint, "cron",
-                        {"hour": 0, "minute": 5, "timezone": "Asia/Shanghai"}))
+    register(
+        app,
+        Sweep(
+            "audit.publish_checkpoint",
+            audit.publish_checkpoint,
+            "cron",
+            {"hour": 0, "minute": 5, "timezone": "Asia/Shanghai"},
+        ),
+    )
 
 
 def run_sweep(app: Flask, sweep: Sweep) -> None:
-    with app.app_context():
-        with app.extensions["market.db"].transaction() as session:
-            sweep.func(session)
+    with app.app_context(), app.extensions["market.db"].transaction() as session:
+        sweep.func(session)
 
 
 def run_scheduler(app: Flask) -> None:
     """Block running every registered sweep (the separate `scheduler run` process)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    scheduler = BlockingScheduler(timezone="UTC", job_defaults={
-        "coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+    )
     for sweep in app.extensions.get("market.sweeps", {}).values():
-        scheduler.add_job(run_sweep, sweep.trigger, args=(app, sweep), id=sweep.id,
-                          replace_existing=True, **sweep.options)
+        scheduler.add_job(
+            run_sweep,
+            sweep.trigger,
+            args=(app, sweep),
+            id=sweep.id,
+            replace_existing=True,
+            **sweep.options,
+        )
         # Catch up at start: a sweep is idempotent, so running it once more is harmless.
         scheduler.add_job(run_sweep, "date", args=(app, sweep), id=sweep.id + ".startup")
     app.logger.info("scheduler running %d sweeps", len(app.extensions.get("market.sweeps", {})))

@@ -4,6 +4,7 @@ statuses and events). Templates use the `label` filter; messages translate such 
 The codes live in the database, so Babel cannot find them in the templates; listing them here with
 `N_` markers keeps their msgids in the catalog across `pybabel extract` / `update` runs.
 """
+
 from __future__ import annotations
 
 from market.validation import N_
@@ -44,22 +45,43 @@ KIND_LABELS = {
 
 #: Task statuses and lifecycle events (`market.lifecycle`), as shown in messages.
 STATUS_LABELS = {
-    "draft": N_("draft"), "open": N_("open for bids"), "deadline_passed": N_("deadline passed"),
-    "opened": N_("opened"), "failed": N_("failed selection"), "publicity": N_("publicity"),
-    "awarded": N_("awarded"), "contracted": N_("contracted"), "delivered": N_("delivered"),
-    "accepted": N_("accepted"), "closed": N_("closed"), "suspended": N_("suspended"),
-    "cancelled": N_("cancelled"), "terminated": N_("terminated"),
+    "draft": N_("draft"),
+    "open": N_("open for bids"),
+    "deadline_passed": N_("deadline passed"),
+    "opened": N_("opened"),
+    "failed": N_("failed selection"),
+    "publicity": N_("publicity"),
+    "awarded": N_("awarded"),
+    "contracted": N_("contracted"),
+    "delivered": N_("delivered"),
+    "accepted": N_("accepted"),
+    "closed": N_("closed"),
+    "suspended": N_("suspended"),
+    "cancelled": N_("cancelled"),
+    "terminated": N_("terminated"),
 }
 EVENT_LABELS = {
-    "publish": N_("published"), "open": N_("opened"), "fail": N_("declared failed"),
-    "start_publicity": N_("put in publicity"), "award": N_("awarded"),
-    "contract": N_("contracted"), "deliver": N_("delivered"), "accept": N_("accepted"),
-    "close": N_("closed"), "suspend": N_("suspended"), "resume": N_("resumed"),
-    "cancel": N_("cancelled"), "cancel_after_opening": N_("cancelled"),
+    "publish": N_("published"),
+    "open": N_("opened"),
+    "fail": N_("declared failed"),
+    "start_publicity": N_("put in publicity"),
+    "award": N_("awarded"),
+    "contract": N_("contracted"),
+    "deliver": N_("delivered"),
+    "accept": N_("accepted"),
+    "close": N_("closed"),
+    "suspend": N_("suspended"),
+    "resume": N_("resumed"),
+    "cancel": N_("cancelled"),
+    "cancel_after_opening": N_("cancelled"),
     "terminate": N_("terminated"),
 }
-_ALL = {**CATEGORY_LABELS, **KIND_LABELS, **STATUS_LABELS,
-        **{msgid: msgid for msgid in EVENT_LABELS.values()}}
+_ALL = {
+    **CATEGORY_LABELS,
+    **KIND_LABELS,
+    **STATUS_LABELS,
+    **{msgid: msgid for msgid in EVENT_LABELS.values()},
+}
 
 
 def is_label(value: object) -> bool:

@@ -5,6 +5,7 @@ closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (DESI
 is a function of the task's timestamps, with the precedence written in `status()`; `transition()`
 is the only place that sets them and refuses an illegal move.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,17 +17,35 @@ from market.labels import EVENT_LABELS
 from market.models import Task
 from market.validation import N_, Forbidden, Message
 
-DRAFT, OPEN, DEADLINE_PASSED, OPENED, FAILED = "draft", "open", "deadline_passed", "opened", "failed"
+DRAFT, OPEN, DEADLINE_PASSED, OPENED, FAILED = (
+    "draft",
+    "open",
+    "deadline_passed",
+    "opened",
+    "failed",
+)
 PUBLICITY, AWARDED, CONTRACTED, DELIVERED = "publicity", "awarded", "contracted", "delivered"
 ACCEPTED, CLOSED, SUSPENDED, CANCELLED, TERMINATED = (
-    "accepted", "closed", "suspended", "cancelled", "terminated")
+    "accepted",
+    "closed",
+    "suspended",
+    "cancelled",
+    "terminated",
+)
 
 #: Precedence, highest first: a side state hides the step the task was at.
 _BY_TIMESTAMP = (
-    ("cancelled_at", CANCELLED), ("terminated_at", TERMINATED), ("suspended_at", SUSPENDED),
-    ("closed_at", CLOSED), ("accepted_at", ACCEPTED), ("delivered_at", DELIVERED),
-    ("contracted_at", CONTRACTED), ("awarded_at", AWARDED), ("publicity_at", PUBLICITY),
-    ("failed_at", FAILED), ("opened_at", OPENED),
+    ("cancelled_at", CANCELLED),
+    ("terminated_at", TERMINATED),
+    ("suspended_at", SUSPENDED),
+    ("closed_at", CLOSED),
+    ("accepted_at", ACCEPTED),
+    ("delivered_at", DELIVERED),
+    ("contracted_at", CONTRACTED),
+    ("awarded_at", AWARDED),
+    ("publicity_at", PUBLICITY),
+    ("failed_at", FAILED),
+    ("opened_at", OPENED),
 )
 
 
@@ -49,8 +68,9 @@ def status_clause(name: str, now: datetime):
     attrs = [attr for attr, _ in _BY_TIMESTAMP]
     for i, (attr, status_name) in enumerate(_BY_TIMESTAMP):
         if status_name == name:
-            return and_(*(getattr(Task, a).is_(None) for a in attrs[:i]),
-                        getattr(Task, attr).is_not(None))
+            return and_(
+                *(getattr(Task, a).is_(None) for a in attrs[:i]), getattr(Task, attr).is_not(None)
+            )
     unset = [getattr(Task, a).is_(None) for a in attrs]
     if name == DRAFT:
         return and_(*unset, Task.published_at.is_(None))
@@ -89,9 +109,16 @@ class IllegalTransition(Forbidden):
     pass
 
 
-def transition(session: Session, task: Task, event: str, *, actor_user_id: int | None = None,
-               actor_org_id: int | None = None, data: dict | None = None,
-               at: datetime | None = None) -> str:
+def transition(
+    session: Session,
+    task: Task,
+    event: str,
+    *,
+    actor_user_id: int | None = None,
+    actor_org_id: int | None = None,
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> str:
     """Apply `event` to `task` (in the caller's transaction) and audit it; returns the new status."""
     if event not in _EVENTS:
         raise ValueError(f"unknown task event {event!r}")
@@ -99,9 +126,12 @@ def transition(session: Session, task: Task, event: str, *, actor_user_id: int |
     allowed, attr = _EVENTS[event]
     current = status(task, now)
     if current not in allowed:
-        raise IllegalTransition(Message(
-            N_("A task that is %(status)s cannot be %(event)s."),
-            {"status": current, "event": EVENT_LABELS[event]}))
+        raise IllegalTransition(
+            Message(
+                N_("A task that is %(status)s cannot be %(event)s."),
+                {"status": current, "event": EVENT_LABELS[event]},
+            )
+        )
     if event == "resume":
         task.suspended_at = None
     else:
@@ -109,6 +139,13 @@ def transition(session: Session, task: Task, event: str, *, actor_user_id: int |
     session.add(task)
     session.flush()
     search.index(session, "tasks", task.id)
-    audit.record(session, f"task.{event}", "task", task.number, data or {},
-                 actor_user_id=actor_user_id, actor_org_id=actor_org_id)
+    audit.record(
+        session,
+        f"task.{event}",
+        "task",
+        task.number,
+        data or {},
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
+    )
     return status(task, now)

@@ -3,6 +3,7 @@
 Each tier only slows attempts down for a while (HTTP 429 with Retry-After); nothing locks an account,
 so a competitor cannot lock an agency out before a deadline (DESIGN §10).
 """
+
 from __future__ import annotations
 
 from flask import request

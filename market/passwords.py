@@ -1,4 +1,5 @@
 """Password hashing with Argon2id (memory-hard); cost parameters come from configuration."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -16,8 +17,9 @@ def configure(time_cost: int, memory_kib: int) -> None:
     _dummy_hash = None
 
 
-def check_policy(checker: Checker, name: str, password: object, *, min_length: int,
-                 max_length: int) -> str | None:
+def check_policy(
+    checker: Checker, name: str, password: object, *, min_length: int, max_length: int
+) -> str | None:
     """Length only, no composition rules (NIST SP 800-63B)."""
     if not isinstance(password, str) or not password:
         checker.add(name, N_("This field is required."))

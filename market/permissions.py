@@ -1,4 +1,5 @@
 """Who may act on what: plain functions, checked server-side for each object."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -21,19 +22,26 @@ def is_regulator(session: Session, user: User | None) -> bool:
     return kind_of(session, user) == OrgKind.regulator
 
 
-def regulator_covers(session: Session, user: User | None, *, category: str | None = None,
-                     region_code: str | None = None) -> bool:
+def regulator_covers(
+    session: Session,
+    user: User | None,
+    *,
+    category: str | None = None,
+    region_code: str | None = None,
+) -> bool:
     """Whether a regulator's jurisdiction covers a service category and a region.
 
     A jurisdiction row with NULL category (or region prefix) covers every category (region).
     """
     if not is_regulator(session, user):
         return False
-    for row in session.exec(select(Jurisdiction).where(
-            Jurisdiction.organization_id == user.organization_id)):
+    for row in session.exec(
+        select(Jurisdiction).where(Jurisdiction.organization_id == user.organization_id)
+    ):
         category_ok = row.category is None or category is None or row.category == category
         region_ok = row.region_prefix is None or (
-            region_code is not None and region_code.startswith(row.region_prefix))
+            region_code is not None and region_code.startswith(row.region_prefix)
+        )
         if category_ok and region_ok:
             return True
     return False

@@ -1,4 +1,5 @@
 """What each audience may see, decided in one place and used by pages, API and exports alike."""
+
 from __future__ import annotations
 
 from market.agencies import AgencyCard
@@ -10,19 +11,27 @@ PRIVATE = "private"  # the organization itself, operators and regulators
 
 def service_item(item: ServiceItem) -> dict:
     return {
-        "code": item.code, "name_zh": item.name_zh, "name_en": item.name_en,
+        "code": item.code,
+        "name_zh": item.name_zh,
+        "name_en": item.name_en,
         "category": item.category,
-        "legal_basis_zh": item.legal_basis_zh, "legal_basis_en": item.legal_basis_en,
-        "approval_item_zh": item.approval_item_zh, "approval_item_en": item.approval_item_en,
+        "legal_basis_zh": item.legal_basis_zh,
+        "legal_basis_en": item.legal_basis_en,
+        "approval_item_zh": item.approval_item_zh,
+        "approval_item_en": item.approval_item_en,
         "approving_department_zh": item.approving_department_zh,
         "approving_department_en": item.approving_department_en,
         "time_limit_wd": item.time_limit_wd,
-        "workflow_zh": item.workflow_zh, "workflow_en": item.workflow_en,
-        "conditions_zh": item.conditions_zh, "conditions_en": item.conditions_en,
+        "workflow_zh": item.workflow_zh,
+        "workflow_en": item.workflow_en,
+        "conditions_zh": item.conditions_zh,
+        "conditions_en": item.conditions_en,
         "fee_standard": item.fee_standard,
-        "fee_note_zh": item.fee_note_zh, "fee_note_en": item.fee_note_en,
+        "fee_note_zh": item.fee_note_zh,
+        "fee_note_en": item.fee_note_en,
         "required_qualifications": item.required_qualifications,
-        "abolished_zh": item.abolished_zh, "abolished_en": item.abolished_en,
+        "abolished_zh": item.abolished_zh,
+        "abolished_en": item.abolished_en,
         "department_commissioned": item.department_commissioned,
         "updated_at": item.updated_at.isoformat(),
     }
@@ -31,94 +40,171 @@ def service_item(item: ServiceItem) -> dict:
 def organization(org: Organization, audience: str = PUBLIC) -> dict:
     """What a business licence makes public; contact details only for the private audience."""
     data = {
-        "id": org.id, "kind": org.kind, "name": org.name, "uscc": org.uscc,
-        "legal_representative": org.legal_representative, "region_code": org.region_code,
-        "address": org.address, "description": org.description,
+        "id": org.id,
+        "kind": org.kind,
+        "name": org.name,
+        "uscc": org.uscc,
+        "legal_representative": org.legal_representative,
+        "region_code": org.region_code,
+        "address": org.address,
+        "description": org.description,
         "listed_at": org.listed_at.isoformat() if org.listed_at else None,
         "commitment_signed_at": org.commitment_signed_at.isoformat()
-        if org.commitment_signed_at else None,
+        if org.commitment_signed_at
+        else None,
         "commitment_version": org.commitment_version,
         "grade": org.grade,
         "removed": org.removed_at is not None,
     }
     if audience == PRIVATE:
-        data.update({"contact_name": org.contact_name, "contact_phone": org.contact_phone,
-                     "contact_email": org.contact_email})
+        data.update(
+            {
+                "contact_name": org.contact_name,
+                "contact_phone": org.contact_phone,
+                "contact_email": org.contact_email,
+            }
+        )
     return data
 
 
 def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
     data = organization(card.org, audience)
     data["services"] = [
-        {"service_item": item.code, "name_zh": item.name_zh, "name_en": item.name_en,
-         "commitment_days": s.commitment_days, "commitment_scope": s.commitment_scope,
-         "price_min_fen": s.price_min_fen, "price_max_fen": s.price_max_fen}
+        {
+            "service_item": item.code,
+            "name_zh": item.name_zh,
+            "name_en": item.name_en,
+            "commitment_days": s.commitment_days,
+            "commitment_scope": s.commitment_scope,
+            "price_min_fen": s.price_min_fen,
+            "price_max_fen": s.price_max_fen,
+        }
         for s, item in card.services
     ]
     data["qualifications"] = [
-        {"id": q.id, "name": q.name, "certificate_no": q.certificate_no, "issuer": q.issuer,
-         "valid_until": q.valid_until.isoformat() if q.valid_until else None,
-         "verification": "verified" if q.verified_at else "self_declared",
-         "verified_at": q.verified_at.isoformat() if q.verified_at else None}
+        {
+            "id": q.id,
+            "name": q.name,
+            "certificate_no": q.certificate_no,
+            "issuer": q.issuer,
+            "valid_until": q.valid_until.isoformat() if q.valid_until else None,
+            "verification": "verified" if q.verified_at else "self_declared",
+            "verified_at": q.verified_at.isoformat() if q.verified_at else None,
+        }
         for q in card.qualifications
     ]
     data["professionals"] = [
-        {"name": p.name, "certificate": p.certificate, "certificate_no": p.certificate_no,
-         **({"id_number": p.id_number} if audience == PRIVATE else {})}
+        {
+            "name": p.name,
+            "certificate": p.certificate,
+            "certificate_no": p.certificate_no,
+            **({"id_number": p.id_number} if audience == PRIVATE else {}),
+        }
         for p in card.professionals
     ]
     return data
 
 
 def user_self(user: User, org: Organization) -> dict:
-    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-            "organization": organization(org, PRIVATE),
-            "second_factor": user.totp_secret is not None}
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "organization": organization(org, PRIVATE),
+        "second_factor": user.totp_secret is not None,
+    }
 
 
 def audit_event(ev: AuditEvent) -> dict:
-    return {"seq": ev.seq, "at": ev.at.isoformat(), "action": ev.action,
-            "actor_user_id": ev.actor_user_id, "actor_org_id": ev.actor_org_id,
-            "object_type": ev.object_type, "object_id": ev.object_id, "data": ev.data,
-            "prev_hash": ev.prev_hash, "hash": ev.hash}
+    return {
+        "seq": ev.seq,
+        "at": ev.at.isoformat(),
+        "action": ev.action,
+        "actor_user_id": ev.actor_user_id,
+        "actor_org_id": ev.actor_org_id,
+        "object_type": ev.object_type,
+        "object_id": ev.object_id,
+        "data": ev.data,
+        "prev_hash": ev.prev_hash,
+        "hash": ev.hash,
+    }
 
 
-def task(t, item: ServiceItem, applicant: Organization, *, status: str,
-         amendments: list | None = None, exclusions: list | None = None,
-         attachments: list | None = None) -> dict:
+def task(
+    t,
+    item: ServiceItem,
+    applicant: Organization,
+    *,
+    status: str,
+    amendments: list | None = None,
+    exclusions: list | None = None,
+    attachments: list | None = None,
+) -> dict:
     """A task as anyone may read it once published (drafts only reach their applicant).
 
     Nothing about bids is here: what bidders did is added by `bidding` per audience, after opening.
     """
+
     def iso(value):
         return value.isoformat() if value else None
 
     return {
-        "number": t.number, "status": status, "title": t.title, "description": t.description,
-        "service_item": item.code, "service_item_name_zh": item.name_zh,
+        "number": t.number,
+        "status": status,
+        "title": t.title,
+        "description": t.description,
+        "service_item": item.code,
+        "service_item_name_zh": item.name_zh,
         "service_item_name_en": item.name_en,
         "applicant": {"id": applicant.id, "name": applicant.name, "kind": applicant.kind},
-        "project_code": t.project_code, "approval_item": t.approval_item,
-        "funding": t.funding, "budget_code": t.budget_code, "method": t.method,
-        "price_cap_fen": t.price_cap_fen, "fixed_fee_fen": t.fixed_fee_fen,
-        "min_bids": t.min_bids, "weight_price": t.weight_price,
-        "weight_credit": t.weight_credit, "weight_quality": t.weight_quality,
-        "panel_size": t.panel_size, "invited_agency_id": t.invited_agency_id,
-        "service_days": t.service_days, "bidding_wd": t.bidding_wd,
+        "project_code": t.project_code,
+        "approval_item": t.approval_item,
+        "funding": t.funding,
+        "budget_code": t.budget_code,
+        "method": t.method,
+        "price_cap_fen": t.price_cap_fen,
+        "fixed_fee_fen": t.fixed_fee_fen,
+        "min_bids": t.min_bids,
+        "weight_price": t.weight_price,
+        "weight_credit": t.weight_credit,
+        "weight_quality": t.weight_quality,
+        "panel_size": t.panel_size,
+        "invited_agency_id": t.invited_agency_id,
+        "service_days": t.service_days,
+        "bidding_wd": t.bidding_wd,
         "required_qualifications": t.required_qualifications,
         "reposted_from_id": t.reposted_from_id,
-        "published_at": iso(t.published_at), "deadline_at": iso(t.deadline_at),
+        "published_at": iso(t.published_at),
+        "deadline_at": iso(t.deadline_at),
         "deadline_calendar_fallback": t.deadline_calendar_fallback,
-        "opened_at": iso(t.opened_at), "failed_at": iso(t.failed_at),
-        "publicity_ends_at": iso(t.publicity_ends_at), "cancelled_at": iso(t.cancelled_at),
+        "opened_at": iso(t.opened_at),
+        "failed_at": iso(t.failed_at),
+        "publicity_ends_at": iso(t.publicity_ends_at),
+        "cancelled_at": iso(t.cancelled_at),
         "cancel_reason": t.cancel_reason if t.cancelled_at or t.cancel_requested_at else None,
         "cancel_requested_at": iso(t.cancel_requested_at),
-        "amendments": [{"at": iso(a.at), "reason": a.reason, "changes": a.changes,
-                        "deadline_extended_to": iso(a.deadline_extended_to)}
-                       for a in (amendments or [])],
-        "exclusions": [{"agency_id": e.agency_id, "ground": e.ground, "statement": e.statement}
-                       for e in (exclusions or [])],
-        "attachments": [{"sha256": a.sha256, "filename": a.filename, "size": a.size,
-                         "content_type": a.content_type, "uploaded_at": iso(a.uploaded_at)}
-                        for a in (attachments or [])],
+        "amendments": [
+            {
+                "at": iso(a.at),
+                "reason": a.reason,
+                "changes": a.changes,
+                "deadline_extended_to": iso(a.deadline_extended_to),
+            }
+            for a in (amendments or [])
+        ],
+        "exclusions": [
+            {"agency_id": e.agency_id, "ground": e.ground, "statement": e.statement}
+            for e in (exclusions or [])
+        ],
+        "attachments": [
+            {
+                "sha256": a.sha256,
+                "filename": a.filename,
+                "size": a.size,
+                "content_type": a.content_type,
+                "uploaded_at": iso(a.uploaded_at),
+            }
+            for a in (attachments or [])
+        ],
     }

@@ -2,6 +2,7 @@
 
 Handlers run inside the sender's transaction (they receive its session) and never commit.
 """
+
 from __future__ import annotations
 
 from blinker import Namespace

@@ -1,4 +1,5 @@
 """Reading tasks for pages and the API: who may see a task, and the lists each audience gets."""
+
 from __future__ import annotations
 
 from sqlalchemy import false
@@ -38,26 +39,41 @@ def open_if_due(session: Session, tasks: list[Task]) -> bool:
 def describe(session: Session, task: Task) -> dict:
     item = session.get(ServiceItem, task.service_item_id)
     applicant = session.get(Organization, task.applicant_org_id)
-    amendments = session.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)
-                              .order_by(TaskAmendment.id)).all()
-    exclusions = session.exec(select(TaskExclusion).where(TaskExclusion.task_id == task.id)
-                              .order_by(TaskExclusion.id)).all()
+    amendments = session.exec(
+        select(TaskAmendment).where(TaskAmendment.task_id == task.id).order_by(TaskAmendment.id)
+    ).all()
+    exclusions = session.exec(
+        select(TaskExclusion).where(TaskExclusion.task_id == task.id).order_by(TaskExclusion.id)
+    ).all()
     from market import attachments
 
-    return serializers.task(task, item, applicant, status=lifecycle.status(task),
-                            amendments=amendments, exclusions=exclusions,
-                            attachments=attachments.of_task(session, task))
+    return serializers.task(
+        task,
+        item,
+        applicant,
+        status=lifecycle.status(task),
+        amendments=amendments,
+        exclusions=exclusions,
+        attachments=attachments.of_task(session, task),
+    )
 
 
-def public_list(session: Session, *, status: str | None = None, service_item: str | None = None,
-                cursor: int | None = None, limit: int = 20) -> tuple[list[Task], bool]:
+def public_list(
+    session: Session,
+    *,
+    status: str | None = None,
+    service_item: str | None = None,
+    cursor: int | None = None,
+    limit: int = 20,
+) -> tuple[list[Task], bool]:
     """Published tasks, newest first; status is filtered from timestamps at query time."""
     from market.clock import now
 
     query = select(Task).where(Task.published_at.is_not(None))
     if service_item:
         query = query.join(ServiceItem, ServiceItem.id == Task.service_item_id).where(
-            ServiceItem.code == service_item)
+            ServiceItem.code == service_item
+        )
     if status:
         try:
             query = query.where(lifecycle.status_clause(status, now()))
@@ -70,11 +86,16 @@ def public_list(session: Session, *, status: str | None = None, service_item: st
 
 
 def of_applicant(session: Session, org_id: int) -> list[Task]:
-    return list(session.exec(select(Task).where(Task.applicant_org_id == org_id)
-                             .order_by(Task.id.desc())))
+    return list(
+        session.exec(select(Task).where(Task.applicant_org_id == org_id).order_by(Task.id.desc()))
+    )
 
 
 def awaiting_cancellation(session: Session) -> list[Task]:
-    return list(session.exec(select(Task).where(Task.cancel_requested_at.is_not(None),
-                                                Task.cancelled_at.is_(None))
-                             .order_by(Task.id)))
+    return list(
+        session.exec(
+            select(Task)
+            .where(Task.cancel_requested_at.is_not(None), Task.cancelled_at.is_(None))
+            .order_by(Task.id)
+        )
+    )

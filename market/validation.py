@@ -4,6 +4,7 @@ Services raise `Invalid` with messages keyed by field. A message is an untransla
 parameters (marked with `N_` so Babel extracts it); the web layer translates it at render time, so
 the rules themselves know nothing of Flask or of the reader's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -87,8 +88,12 @@ class Checker:
         if _CONTROL.search(clean):
             self.add(name, N_("Contains control characters."))
         if len(clean) > max_length:
-            self.add(name, N_("At most %(max)d characters (you gave %(n)d)."), max=max_length,
-                     n=len(clean))
+            self.add(
+                name,
+                N_("At most %(max)d characters (you gave %(n)d)."),
+                max=max_length,
+                n=len(clean),
+            )
         elif len(clean) < min_length:
             self.add(name, N_("At least %(min)d characters."), min=min_length)
         if not markup and _MARKUP.search(clean):
@@ -96,8 +101,13 @@ class Checker:
         return clean
 
     def integer(
-        self, name: str, value: object, *, minimum: int | None = None,
-        maximum: int | None = None, required: bool = True,
+        self,
+        name: str,
+        value: object,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        required: bool = True,
     ) -> int | None:
         if value is None or value == "":
             if required:
@@ -129,14 +139,29 @@ class Checker:
         except stdnum_exc.InvalidLength:
             self.add(name, N_("A unified social credit code has 18 characters."))
         except stdnum_exc.InvalidFormat:
-            self.add(name, N_("A unified social credit code uses only digits and the letters "
-                              "A–Y without I, O, S, V, Z."))
+            self.add(
+                name,
+                N_(
+                    "A unified social credit code uses only digits and the letters "
+                    "A–Y without I, O, S, V, Z."
+                ),
+            )
         except stdnum_exc.InvalidChecksum:
-            self.add(name, N_("The check character of this unified social credit code is wrong; "
-                              "please copy it again from the business licence."))
+            self.add(
+                name,
+                N_(
+                    "The check character of this unified social credit code is wrong; "
+                    "please copy it again from the business licence."
+                ),
+            )
         except stdnum_exc.InvalidComponent:
-            self.add(name, N_("This unified social credit code has an invalid component "
-                              "(registration authority, kind or region)."))
+            self.add(
+                name,
+                N_(
+                    "This unified social credit code has an invalid component "
+                    "(registration authority, kind or region)."
+                ),
+            )
         except stdnum_exc.ValidationError:
             self.add(name, N_("Not a valid unified social credit code."))
         return None

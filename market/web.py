@@ -1,4 +1,5 @@
 """Glue between Flask and the domain services: the request's session, the viewer, languages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,8 +64,7 @@ def translate(message: Message | str) -> str:
     if not message.params:
         return text
     # Codes in parameters (a status, a category) are shown by their translated labels.
-    return text % {k: gettext(label(v)) if is_label(v) else v
-                   for k, v in message.params.items()}
+    return text % {k: gettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
 
 
 def translated_errors(exc: Invalid) -> dict[str, list[str]]:
@@ -75,8 +75,9 @@ def policy():
     from market.accounts import Policy
 
     p = current_app.config["POLICY"]
-    return Policy(password_min_length=p["password_min_length"],
-                  password_max_length=p["password_max_length"])
+    return Policy(
+        password_min_length=p["password_min_length"], password_max_length=p["password_max_length"]
+    )
 
 
 def task_policy():
@@ -113,8 +114,9 @@ def send_attachment(row, path):
     rendered by the browser."""
     from flask import send_file
 
-    response = send_file(path, mimetype=row.content_type, as_attachment=True,
-                         download_name=row.filename, max_age=0)
+    response = send_file(
+        path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

@@ -19,6 +19,7 @@ Rules implemented here:
 * a year whose official arrangement is not loaded falls back to Monday–Friday, and
   `unknown_years_between` lets the pages say so next to such a deadline.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping

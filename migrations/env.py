@@ -1,15 +1,16 @@
 """Alembic environment: the same migrations build the schema on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic import context
-
-import market.models  # noqa: F401  (registers the core tables)
-import bidding.models  # noqa: F401  (registers bidding's tables, so autogenerate never drops them)
 from sqlmodel.sql.sqltypes import AutoString
 
+import bidding.models  # noqa: F401  (registers bidding's tables, so autogenerate never drops them)
+import market.models  # noqa: F401  (registers the core tables)
 from market.db import Database, UTCDateTime, include_object, metadata
 
 config = context.config
+
 
 def render_item(type_, obj, autogen_context):
     """Write plain SQLAlchemy types into migrations, so they never import application code."""
@@ -34,9 +35,13 @@ def _database() -> Database:
 def run_migrations() -> None:
     db = _database()
     connection = config.attributes.get("connection")
-    options = dict(target_metadata=metadata, include_object=include_object,
-                   render_item=render_item, compare_type=True,
-                   render_as_batch=True)
+    options = dict(
+        target_metadata=metadata,
+        include_object=include_object,
+        render_item=render_item,
+        compare_type=True,
+        render_as_batch=True,
+    )
     if connection is not None:
         context.configure(connection=connection, **options)
         with context.begin_transaction():

@@ -2,6 +2,7 @@
 
 Imports `bidding` and `market`; nothing imports it but the composition root.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,6 +1,7 @@
 """Fixtures: an app per database (SQLite or PostgreSQL, chosen by TEST_DATABASE), migrated once
 per test session; each test runs in a transaction that is rolled back; a frozen clock; a client
 per role."""
+
 from __future__ import annotations
 
 import os
@@ -68,9 +69,14 @@ def app(database_url, tmp_path_factory):
 
     keys = tmp_path_factory.mktemp("keys")
     # Keys of the test session's own, so tests never write into the repository's instance/.
-    app = create_app(app_config(database_url, DRAW_SEED_KEY="test draw seed key",
-                                SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
-                                UPLOAD_DIR=str(keys / "uploads")))
+    app = create_app(
+        app_config(
+            database_url,
+            DRAW_SEED_KEY="test draw seed key",
+            SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
+            UPLOAD_DIR=str(keys / "uploads"),
+        )
+    )
     db = app.extensions["market.db"]
     with app.app_context():
         if db.dialect == "postgresql":
@@ -137,6 +143,7 @@ def client(app):
 
 # --- accounts of each role ----------------------------------------------------------------------
 
+
 class Accounts:
     """Creates users of each kind inside the test's transaction."""
 
@@ -148,20 +155,34 @@ class Accounts:
         return f"{kind}{self.n}@test.zjm"
 
     def staff(self, kind: str, **extra) -> User:
-        data = {"kind": kind, "name": f"{kind} {self.n}", "region_code": "220100",
-                "user_name": f"{kind} user", "email": self._email(kind), "password": PASSWORD,
-                "categories": ["environment"] if kind == "expert" else [],
-                "region_prefixes": []}
+        data = {
+            "kind": kind,
+            "name": f"{kind} {self.n}",
+            "region_code": "220100",
+            "user_name": f"{kind} user",
+            "email": self._email(kind),
+            "password": PASSWORD,
+            "categories": ["environment"] if kind == "expert" else [],
+            "region_prefixes": [],
+        }
         data.update(extra)
         user, _ = accounts.create_by_operator(self.session, None, data, from_cli=True)
         self.session.commit()
         return user
 
     def enterprise(self, uscc: str = "91220106MA15AB3C42") -> User:
-        user = accounts.register_enterprise(self.session, {
-            "name": "测试企业有限公司", "uscc": uscc, "legal_representative": "张三",
-            "region_code": "220106", "user_name": "张三", "email": self._email("enterprise"),
-            "password": PASSWORD})
+        user = accounts.register_enterprise(
+            self.session,
+            {
+                "name": "测试企业有限公司",
+                "uscc": uscc,
+                "legal_representative": "张三",
+                "region_code": "220106",
+                "user_name": "张三",
+                "email": self._email("enterprise"),
+                "password": PASSWORD,
+            },
+        )
         self.session.commit()
         return user
 
@@ -178,20 +199,44 @@ class Accounts:
 def agency_payload(**overrides) -> dict:
     """A complete, valid agency registration."""
     data = {
-        "name": "吉林测试环境咨询有限公司", "uscc": "91220101MA0Y4Q6X33",
-        "legal_representative": "王五", "region_code": "220102",
-        "address": "长春市南关区", "description": "环评与水保。",
-        "contact_name": "王五", "contact_phone": "0431-88888888",
+        "name": "吉林测试环境咨询有限公司",
+        "uscc": "91220101MA0Y4Q6X33",
+        "legal_representative": "王五",
+        "region_code": "220102",
+        "address": "长春市南关区",
+        "description": "环评与水保。",
+        "contact_name": "王五",
+        "contact_phone": "0431-88888888",
         "contact_email": "contact@agency.test",
-        "services": [{"service_item": "EIA-REPORT", "commitment_days": 30,
-                      "commitment_scope": "报告书编制", "price_min_fen": 5000000,
-                      "price_max_fen": 20000000}],
-        "professionals": [{"name": "李四", "certificate": "环境影响评价工程师",
-                           "certificate_no": "HP0001", "id_number": "220102199001011234"}],
-        "qualifications": [{"name": "测绘资质证书", "certificate_no": "甲测资字001",
-                            "issuer": "自然资源部", "valid_until": "2029-12-31"}],
+        "services": [
+            {
+                "service_item": "EIA-REPORT",
+                "commitment_days": 30,
+                "commitment_scope": "报告书编制",
+                "price_min_fen": 5000000,
+                "price_max_fen": 20000000,
+            }
+        ],
+        "professionals": [
+            {
+                "name": "李四",
+                "certificate": "环境影响评价工程师",
+                "certificate_no": "HP0001",
+                "id_number": "220102199001011234",
+            }
+        ],
+        "qualifications": [
+            {
+                "name": "测绘资质证书",
+                "certificate_no": "甲测资字001",
+                "issuer": "自然资源部",
+                "valid_until": "2029-12-31",
+            }
+        ],
         "commitment": True,
-        "user_name": "王五", "email": "agency@test.zjm", "password": PASSWORD,
+        "user_name": "王五",
+        "email": "agency@test.zjm",
+        "password": PASSWORD,
     }
     data.update(overrides)
     return data

@@ -2,6 +2,7 @@
 
 PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user.
 """
+
 from __future__ import annotations
 
 import glob
@@ -18,8 +19,9 @@ def _bin(name: str) -> str:
         return found[-1]
     path = shutil.which(name)
     if path is None:
-        raise RuntimeError(f"PostgreSQL's {name} not found: `make test` installs Debian's "
-                           "postgresql package")
+        raise RuntimeError(
+            f"PostgreSQL's {name} not found: `make test` installs Debian's postgresql package"
+        )
     return path
 
 
@@ -45,12 +47,32 @@ class PostgresServer:
     def start(self) -> str:
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run(_bin("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C.UTF-8")
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run(_bin("pg_ctl"), "-D", self.data, "-o", options, "-l",
-                  os.path.join(self.dir, "log"), "-w", "start")  # -w: wait until ready
+        self._run(
+            _bin("initdb"),
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            _bin("pg_ctl"),
+            "-D",
+            self.data,
+            "-o",
+            options,
+            "-l",
+            os.path.join(self.dir, "log"),
+            "-w",
+            "start",
+        )  # -w: wait until ready
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

@@ -1,4 +1,5 @@
 """Imports flow one way, ratings → bidding → market (DESIGN §9); a test keeps it so."""
+
 from __future__ import annotations
 
 import ast
@@ -23,6 +24,8 @@ def imported_packages(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_lower_packages_never_import_upper_ones(package):
-    offenders = {str(p.relative_to(ROOT)): imported_packages(p) & FORBIDDEN[package]
-                 for p in (ROOT / package).rglob("*.py")}
+    offenders = {
+        str(p.relative_to(ROOT)): imported_packages(p) & FORBIDDEN[package]
+        for p in (ROOT / package).rglob("*.py")
+    }
     assert {p: bad for p, bad in offenders.items() if bad} == {}

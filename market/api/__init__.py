@@ -1,4 +1,5 @@
 """The JSON API under /api/v1: thin handlers over the domain services."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request

@@ -1,4 +1,5 @@
 """Core endpoints: session, organizations, agencies, service items, audit, calendar."""
+
 from __future__ import annotations
 
 from flask import jsonify, request, session
@@ -9,8 +10,8 @@ from sqlmodel import select
 
 from market import accounts, agencies, audit, catalog, holidays, serializers
 from market.api import api
-from market.api import search as search_api
 from market.api import schemas as s
+from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import parse_body, problem
 from market.extensions import limiter
@@ -47,8 +48,10 @@ def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
 
 # --- session -----------------------------------------------------------------------------------
 
-@operation(api, "/session", "GET", summary="The current user, and a CSRF token for writes",
-           tag="session")
+
+@operation(
+    api, "/session", "GET", summary="The current user, and a CSRF token for writes", tag="session"
+)
 def get_session():
     user = viewer()
     body = {"csrf_token": generate_csrf(), "user": None}
@@ -57,20 +60,37 @@ def get_session():
     return jsonify(body)
 
 
-@operation(api, "/session", "POST", summary="Log in (a new session); TOTP for regulators and "
-           "operators", tag="session", body=s.LoginIn, response=s.Me)
-@limiter.shared_limit(ACCOUNT_LIMITS, ACCOUNT_SCOPE, key_func=account_key,
-                      deduct_when=failed_login, error_message=wait_message)
-@limiter.shared_limit(ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login,
-                      error_message=wait_message)
+@operation(
+    api,
+    "/session",
+    "POST",
+    summary="Log in (a new session); TOTP for regulators and operators",
+    tag="session",
+    body=s.LoginIn,
+    response=s.Me,
+)
+@limiter.shared_limit(
+    ACCOUNT_LIMITS,
+    ACCOUNT_SCOPE,
+    key_func=account_key,
+    deduct_when=failed_login,
+    error_message=wait_message,
+)
+@limiter.shared_limit(
+    ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login, error_message=wait_message
+)
 def post_session():
     data = parse_body(s.LoginIn)
     try:
         user = accounts.authenticate(db(), data.email, data.password, data.totp)
     except accounts.LoginFailed as exc:
         db().commit()  # keep the TOTP step consumed even on a later failure
-        return problem(401, gettext("Login failed"), translate(exc.message),
-                       second_factor_required=exc.needs_second_factor)
+        return problem(
+            401,
+            gettext("Login failed"),
+            translate(exc.message),
+            second_factor_required=exc.needs_second_factor,
+        )
     db().commit()
     session.clear()
     login_user(user)
@@ -87,30 +107,58 @@ def delete_session():
     return "", 204
 
 
-@operation(api, "/session/tokens", "GET", summary="My personal API tokens", tag="session",
-           auth=True)
+@operation(
+    api, "/session/tokens", "GET", summary="My personal API tokens", tag="session", auth=True
+)
 def list_tokens():
     user = _require_login()
-    return jsonify({"items": [
-        {"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-         "revoked": t.revoked_at is not None}
-        for t in accounts.tokens_of(db(), user)]})
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "prefix": t.prefix,
+                    "created_at": t.created_at.isoformat(),
+                    "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                    "revoked": t.revoked_at is not None,
+                }
+                for t in accounts.tokens_of(db(), user)
+            ]
+        }
+    )
 
 
-@operation(api, "/session/tokens", "POST", summary="Create a personal API token (shown once)",
-           tag="session", body=s.TokenIn, response=s.Token, status=201, auth=True)
+@operation(
+    api,
+    "/session/tokens",
+    "POST",
+    summary="Create a personal API token (shown once)",
+    tag="session",
+    body=s.TokenIn,
+    response=s.Token,
+    status=201,
+    auth=True,
+)
 def create_token():
     user = _require_login()
     data = parse_body(s.TokenIn)
     token, plain = accounts.create_token(db(), user, data.name)
     db().commit()
-    return jsonify({"id": token.id, "name": token.name, "prefix": token.prefix,
-                    "token": plain}), 201
+    return jsonify(
+        {"id": token.id, "name": token.name, "prefix": token.prefix, "token": plain}
+    ), 201
 
 
-@operation(api, "/session/tokens/<int:token_id>", "DELETE", summary="Revoke a token",
-           tag="session", status=204, auth=True)
+@operation(
+    api,
+    "/session/tokens/<int:token_id>",
+    "DELETE",
+    summary="Revoke a token",
+    tag="session",
+    status=204,
+    auth=True,
+)
 def revoke_token(token_id: int):
     accounts.revoke_token(db(), _require_login(), token_id)
     db().commit()
@@ -119,9 +167,18 @@ def revoke_token(token_id: int):
 
 # --- organizations -------------------------------------------------------------------------------
 
-@operation(api, "/organizations", "POST", summary="Register an enterprise (self-registration), "
-           "or, as an operator, create a department, regulator, expert or operator",
-           tag="organizations", body=s.OperatorCreatedIn, response=s.Created, status=201)
+
+@operation(
+    api,
+    "/organizations",
+    "POST",
+    summary="Register an enterprise (self-registration), "
+    "or, as an operator, create a department, regulator, expert or operator",
+    tag="organizations",
+    body=s.OperatorCreatedIn,
+    response=s.Created,
+    status=201,
+)
 def create_organization():
     raw = request.get_json(silent=True)
     kind = raw.get("kind") if isinstance(raw, dict) else None
@@ -138,22 +195,37 @@ def create_organization():
     return jsonify({"id": user.organization_id, "totp_secret": secret}), 201
 
 
-@operation(api, "/organizations/<int:org_id>", "GET", summary="An organization (contact details "
-           "for itself, operators and regulators only)", tag="organizations",
-           response=s.Organization)
+@operation(
+    api,
+    "/organizations/<int:org_id>",
+    "GET",
+    summary="An organization (contact details for itself, operators and regulators only)",
+    tag="organizations",
+    response=s.Organization,
+)
 def get_organization(org_id: int):
     org = db().get(Organization, org_id)
     if org is None:
         return problem(404, gettext("Not found"))
-    audience = serializers.PRIVATE if sees_personal_data(db(), viewer(), org) \
-        else serializers.PUBLIC
+    audience = (
+        serializers.PRIVATE if sees_personal_data(db(), viewer(), org) else serializers.PUBLIC
+    )
     return jsonify(serializers.organization(org, audience))
 
 
 # --- agencies ------------------------------------------------------------------------------------
 
-@operation(api, "/agencies", "POST", summary="Register an agency: listed at once, no fee, no "
-           "approval", tag="agencies", body=s.AgencyIn, response=s.Created, status=201)
+
+@operation(
+    api,
+    "/agencies",
+    "POST",
+    summary="Register an agency: listed at once, no fee, no approval",
+    tag="agencies",
+    body=s.AgencyIn,
+    response=s.Created,
+    status=201,
+)
 def register_agency():
     data = parse_body(s.AgencyIn)
     user = agencies.register_agency(db(), data.model_dump(), policy())
@@ -161,14 +233,22 @@ def register_agency():
     return jsonify({"id": user.organization_id}), 201
 
 
-@operation(api, "/agencies", "GET", summary="The agency directory; with q, a full-text search "
-           "(highlights, facets, sort, page)", tag="agencies",
-           response=s.AgencyPage, query={"service_item": "service item code",
-                                         "qualification": "part of a qualification name "
-                                         "(with q: a qualification name)",
-                                         "name": "part of the agency name",
-                                         "cursor": "from next_cursor", "limit": "1–100",
-                                         **search_api.search_query_docs("agencies")})
+@operation(
+    api,
+    "/agencies",
+    "GET",
+    summary="The agency directory; with q, a full-text search (highlights, facets, sort, page)",
+    tag="agencies",
+    response=s.AgencyPage,
+    query={
+        "service_item": "service item code",
+        "qualification": "part of a qualification name (with q: a qualification name)",
+        "name": "part of the agency name",
+        "cursor": "from next_cursor",
+        "limit": "1–100",
+        **search_api.search_query_docs("agencies"),
+    },
+)
 def list_agencies():
     if request.args.get("q"):
         return search_api.search_page("agencies", search_api.agencies_by_id)
@@ -181,36 +261,59 @@ def list_agencies():
     total = agencies.count_listed(db(), **filters)
     more = len(orgs) > limit
     orgs = orgs[:limit]
-    return jsonify({
-        "items": [serializers.agency(agencies.load_card(db(), o)) for o in orgs],
-        "total": total,
-        "next_cursor": str(orgs[-1].id) if more else None,
-    })
+    return jsonify(
+        {
+            "items": [serializers.agency(agencies.load_card(db(), o)) for o in orgs],
+            "total": total,
+            "next_cursor": str(orgs[-1].id) if more else None,
+        }
+    )
 
 
-@operation(api, "/agencies/<int:agency_id>", "GET", summary="An agency's public profile",
-           tag="agencies", response=s.Agency)
+@operation(
+    api,
+    "/agencies/<int:agency_id>",
+    "GET",
+    summary="An agency's public profile",
+    tag="agencies",
+    response=s.Agency,
+)
 def get_agency(agency_id: int):
     org = agencies.get_listed_agency(db(), agency_id)
-    audience = serializers.PRIVATE if sees_personal_data(db(), viewer(), org) \
-        else serializers.PUBLIC
+    audience = (
+        serializers.PRIVATE if sees_personal_data(db(), viewer(), org) else serializers.PUBLIC
+    )
     return jsonify(serializers.agency(agencies.load_card(db(), org), audience))
 
 
-@operation(api, "/agencies/<int:agency_id>/qualifications/<int:qualification_id>/verify", "POST",
-           summary="A regulator marks a declared qualification verified", tag="agencies",
-           auth=True)
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications/<int:qualification_id>/verify",
+    "POST",
+    summary="A regulator marks a declared qualification verified",
+    tag="agencies",
+    auth=True,
+)
 def verify_qualification(agency_id: int, qualification_id: int):
     q = agencies.verify_qualification(db(), _require_login(), qualification_id, agency_id)
     db().commit()
-    return jsonify({"id": q.id, "verification": "verified", "verified_at": q.verified_at.isoformat()})
+    return jsonify(
+        {"id": q.id, "verification": "verified", "verified_at": q.verified_at.isoformat()}
+    )
 
 
 # --- service items -------------------------------------------------------------------------------
 
-@operation(api, "/service-items", "GET", summary="The service catalog", tag="service-items",
-           response=s.ServiceItemList, query={"category": "category code",
-                                              **search_api.search_query_docs("service-items")})
+
+@operation(
+    api,
+    "/service-items",
+    "GET",
+    summary="The service catalog",
+    tag="service-items",
+    response=s.ServiceItemList,
+    query={"category": "category code", **search_api.search_query_docs("service-items")},
+)
 def list_service_items():
     if request.args.get("q"):
         return search_api.search_page("service-items", search_api.service_items_by_id)
@@ -218,15 +321,28 @@ def list_service_items():
     return jsonify({"items": [serializers.service_item(i) for i in items]})
 
 
-@operation(api, "/service-items/<code>", "GET", summary="One service item", tag="service-items",
-           response=s.ServiceItem)
+@operation(
+    api,
+    "/service-items/<code>",
+    "GET",
+    summary="One service item",
+    tag="service-items",
+    response=s.ServiceItem,
+)
 def get_service_item(code: str):
     return jsonify(serializers.service_item(catalog.get_item(db(), code)))
 
 
-@operation(api, "/service-items/<code>", "PATCH", summary="An operator edits a service item "
-           "(audited)", tag="service-items", body=s.ServiceItemPatch, response=s.ServiceItem,
-           auth=True)
+@operation(
+    api,
+    "/service-items/<code>",
+    "PATCH",
+    summary="An operator edits a service item (audited)",
+    tag="service-items",
+    body=s.ServiceItemPatch,
+    response=s.ServiceItem,
+    auth=True,
+)
 def patch_service_item(code: str):
     data = parse_body(s.ServiceItemPatch)
     item = catalog.update_item(db(), _require_login(), code, data.model_dump(exclude_unset=True))
@@ -236,9 +352,17 @@ def patch_service_item(code: str):
 
 # --- audit ---------------------------------------------------------------------------------------
 
-@operation(api, "/audit", "GET", summary="Audit events (regulators and operators)", tag="audit",
-           response=s.AuditPage, query={"cursor": "seq to continue after", "limit": "1–100"},
-           auth=True)
+
+@operation(
+    api,
+    "/audit",
+    "GET",
+    summary="Audit events (regulators and operators)",
+    tag="audit",
+    response=s.AuditPage,
+    query={"cursor": "seq to continue after", "limit": "1–100"},
+    auth=True,
+)
 def list_audit():
     user = _require_login()
     if not (is_regulator(db(), user) or is_operator(db(), user)):
@@ -250,31 +374,78 @@ def list_audit():
     rows = db().exec(query.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return jsonify({"items": [serializers.audit_event(e) for e in rows],
-                    "next_cursor": str(rows[-1].seq) if more else None})
+    return jsonify(
+        {
+            "items": [serializers.audit_event(e) for e in rows],
+            "next_cursor": str(rows[-1].seq) if more else None,
+        }
+    )
 
 
-@operation(api, "/audit/checkpoints", "GET", summary="The chain head published each day",
-           tag="audit", response=s.CheckpointList)
+@operation(
+    api,
+    "/audit/checkpoints",
+    "GET",
+    summary="The chain head published each day",
+    tag="audit",
+    response=s.CheckpointList,
+)
 def list_checkpoints():
     rows = db().exec(select(AuditCheckpoint).order_by(AuditCheckpoint.day.desc())).all()
-    return jsonify({"items": [{"day": c.day.isoformat(), "seq": c.seq, "hash": c.hash,
-                               "published_at": c.published_at.isoformat()} for c in rows]})
+    return jsonify(
+        {
+            "items": [
+                {
+                    "day": c.day.isoformat(),
+                    "seq": c.seq,
+                    "hash": c.hash,
+                    "published_at": c.published_at.isoformat(),
+                }
+                for c in rows
+            ]
+        }
+    )
 
 
 # --- calendar ------------------------------------------------------------------------------------
 
-@operation(api, "/calendar/<int:year>", "GET", summary="Holidays and make-up workdays of a year",
-           tag="calendar", response=s.CalendarYear)
+
+@operation(
+    api,
+    "/calendar/<int:year>",
+    "GET",
+    summary="Holidays and make-up workdays of a year",
+    tag="calendar",
+    response=s.CalendarYear,
+)
 def get_calendar(year: int):
     known = year in holidays.known_years(db())
-    return jsonify({"year": year, "known": known, "days": [
-        {"day": d.day.isoformat(), "is_workday": d.is_workday, "name": d.name, "source": d.source}
-        for d in holidays.days_of_year(db(), year)]})
+    return jsonify(
+        {
+            "year": year,
+            "known": known,
+            "days": [
+                {
+                    "day": d.day.isoformat(),
+                    "is_workday": d.is_workday,
+                    "name": d.name,
+                    "source": d.source,
+                }
+                for d in holidays.days_of_year(db(), year)
+            ],
+        }
+    )
 
 
-@operation(api, "/calendar/days", "PUT", summary="An operator sets a holiday or make-up workday",
-           tag="calendar", body=s.CalendarDayIn, auth=True)
+@operation(
+    api,
+    "/calendar/days",
+    "PUT",
+    summary="An operator sets a holiday or make-up workday",
+    tag="calendar",
+    body=s.CalendarDayIn,
+    auth=True,
+)
 def put_calendar_day():
     data = parse_body(s.CalendarDayIn)
     row = holidays.set_day(db(), _require_login(), data.model_dump())

@@ -4,6 +4,7 @@ Each JSON endpoint is declared with `operation()`, which registers the Flask rou
 summary, pydantic request/response models and query parameters; `build_spec()` turns the records into
 the document with apispec, using the models' own JSON Schemas.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,9 +34,19 @@ _OPERATIONS: list[Operation] = []
 _KEYS: set[tuple[str, str]] = set()
 
 
-def operation(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str,
-              body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
-              status: int = 200, query: dict[str, str] | None = None, auth: bool = False):
+def operation(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    body: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    query: dict[str, str] | None = None,
+    auth: bool = False,
+):
     """Register a JSON endpoint on `bp` and describe it in the OpenAPI document."""
 
     def decorator(view):
@@ -44,8 +55,11 @@ def operation(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str,
         key = (path, method.lower())
         if key not in _KEYS:  # one app per test builds the same routes again
             _KEYS.add(key)
-            _OPERATIONS.append(Operation(path, method.lower(), summary, tag, body, response,
-                                         status, query or {}, auth))
+            _OPERATIONS.append(
+                Operation(
+                    path, method.lower(), summary, tag, body, response, status, query or {}, auth
+                )
+            )
         return view
 
     return decorator
@@ -65,10 +79,14 @@ def _schema_ref(spec: APISpec, model: type[BaseModel]) -> dict:
 PROBLEM = {
     "type": "object",
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array",
-                                                             "items": {"type": "string"}}},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
     },
     "required": ["title", "status"],
 }
@@ -83,25 +101,42 @@ def build_spec() -> dict:
     )
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
-    spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie",
-                                                "name": "session"})
+    spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
     paths: dict[str, dict] = {}
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for op in sorted(_OPERATIONS, key=lambda o: (o.path, o.method)):
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for n in re.findall(r"{(\w+)}", op.path)]
-        params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},
-                    "description": d} for n, d in op.query.items()]
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in re.findall(r"{(\w+)}", op.path)
+        ]
+        params += [
+            {
+                "name": n,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": d,
+            }
+            for n, d in op.query.items()
+        ]
         responses = {"default": {"description": "Problem", "content": problem}}
         ok = {"description": "OK"}
         if op.response is not None:
             ok["content"] = {"application/json": {"schema": _schema_ref(spec, op.response)}}
         responses[str(op.status)] = ok
-        entry = {"summary": op.summary, "tags": [op.tag], "parameters": params,
-                 "responses": responses}
+        entry = {
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": params,
+            "responses": responses,
+        }
         if op.body is not None:
-            entry["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": _schema_ref(spec, op.body)}}}
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _schema_ref(spec, op.body)}},
+            }
         if op.auth:
             entry["security"] = [{"token": []}, {"session": []}]
         paths.setdefault(op.path, {})[op.method] = entry

@@ -1,4 +1,5 @@
 """application/problem+json responses (RFC 9457) for every API error."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -56,8 +57,9 @@ def _pydantic_message(err: dict) -> str:
 def register_handlers(bp) -> None:
     @bp.errorhandler(Invalid)
     def _invalid(exc: Invalid):
-        return problem(422, gettext("The request has invalid fields."),
-                       errors=translated_errors(exc))
+        return problem(
+            422, gettext("The request has invalid fields."), errors=translated_errors(exc)
+        )
 
     @bp.errorhandler(Forbidden)
     def _forbidden(exc: Forbidden):

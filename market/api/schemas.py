@@ -3,6 +3,7 @@
 Field rules (lengths, USCC, duplicates…) are checked by the services, so that the form and the API
 give the same specific messages; these models only fix the shape.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, StrictBool
@@ -34,6 +35,7 @@ class EnterpriseIn(UserFields):
 
 class EnterpriseRegistrationIn(EnterpriseIn):
     """POST /organizations without a kind, or with kind "enterprise" (the endpoint checks)."""
+
     kind: str | None = None
 
 
@@ -113,6 +115,7 @@ class CalendarDayIn(Strict):
 
 
 # --- responses ---------------------------------------------------------------------------------
+
 
 class Organization(BaseModel):
     id: int

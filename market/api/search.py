@@ -1,5 +1,6 @@
 """Search in the JSON API: `GET /agencies?q=…` and `GET /service-items?q=…` (same parameters as
 the results page) and `GET /search/suggest` for suggestions while typing."""
+
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -36,10 +37,12 @@ class SuggestionList(BaseModel):
 def search_query_docs(name: str) -> dict[str, str]:
     """Query parameters of a searchable list, for the OpenAPI document."""
     spec = search.get_index(name)
-    docs = {"q": "words to search (Chinese segmented, inner words and synonyms match); with q "
-                 "the list is a search: sort, page and facets apply",
-            "sort": "with q: " + " | ".join(["relevance", *spec.sorts]),
-            "page": "with q: page number (or pass next_cursor as cursor)"}
+    docs = {
+        "q": "words to search (Chinese segmented, inner words and synonyms match); with q "
+        "the list is a search: sort, page and facets apply",
+        "sort": "with q: " + " | ".join(["relevance", *spec.sorts]),
+        "page": "with q: page number (or pass next_cursor as cursor)",
+    }
     for field in spec.filters:
         docs.setdefault(field, f"filter on {field} (repeatable: any of the values)")
     for field, state in spec.states.items():
@@ -64,16 +67,28 @@ def search_page(name: str, serialize) -> tuple:
     items = []
     for hit in found.hits:
         if hit.id in records:
-            items.append({**records[hit.id], "highlights": {
-                field: str(html) for field, html in hit.highlights.items()}})
+            items.append(
+                {
+                    **records[hit.id],
+                    "highlights": {field: str(html) for field, html in hit.highlights.items()},
+                }
+            )
     more = found.page < found.pages
-    return jsonify({
-        "items": items, "total": found.total, "page": found.page,
-        "next_cursor": str(found.page + 1) if more else None,
-        "facets": {f: [{"value": v, "count": n} for v, n in values]
-                   for f, values in found.facets.items()},
-        "engine": found.engine, "fallback": found.fallback, "no_terms": found.no_terms,
-    })
+    return jsonify(
+        {
+            "items": items,
+            "total": found.total,
+            "page": found.page,
+            "next_cursor": str(found.page + 1) if more else None,
+            "facets": {
+                f: [{"value": v, "count": n} for v, n in values]
+                for f, values in found.facets.items()
+            },
+            "engine": found.engine,
+            "fallback": found.fallback,
+            "no_terms": found.no_terms,
+        }
+    )
 
 
 def agencies_by_id(ids: list[str]) -> dict[str, dict]:
@@ -86,10 +101,16 @@ def service_items_by_id(ids: list[str]) -> dict[str, dict]:
     return {str(i.id): serializers.service_item(i) for i in items}
 
 
-@operation(api, "/search/suggest", "GET", summary="Suggestions while typing: the best few "
-           "agencies and service items for the words so far (the last word may be incomplete)",
-           tag="search", response=SuggestionList,
-           query={"q": "what has been typed", "limit": f"per index, 1–{SUGGEST_LIMIT * 2}"})
+@operation(
+    api,
+    "/search/suggest",
+    "GET",
+    summary="Suggestions while typing: the best few "
+    "agencies and service items for the words so far (the last word may be incomplete)",
+    tag="search",
+    response=SuggestionList,
+    query={"q": "what has been typed", "limit": f"per index, 1–{SUGGEST_LIMIT * 2}"},
+)
 def search_suggest():
     text = (request.args.get("q") or "")[:MAX_QUERY_CHARS]
     try:
@@ -101,10 +122,16 @@ def search_suggest():
         for spec, hit in search.suggest(db(), text, limit):
             title_field = spec.title_en if lang() == "en" and spec.title_en else spec.title
             endpoint, url_args = spec.link(hit) if spec.link else (None, {})
-            items.append({"index": spec.name, "index_label": gettext(spec.label), "id": hit.id,
-                          "title": hit.data.get(title_field, ""),
-                          "title_html": str(hit.highlights.get(title_field, "")),
-                          "url": url_for(endpoint, **url_args) if endpoint else None})
+            items.append(
+                {
+                    "index": spec.name,
+                    "index_label": gettext(spec.label),
+                    "id": hit.id,
+                    "title": hit.data.get(title_field, ""),
+                    "title_html": str(hit.highlights.get(title_field, "")),
+                    "url": url_for(endpoint, **url_args) if endpoint else None,
+                }
+            )
     return jsonify({"items": items})
 
 

@@ -1,12 +1,13 @@
 """Task endpoints: post, amend, cancel, exclude, re-post; public reading."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
 
 from market import attachments, task_queries, tasks
 from market.api import api
-from market.api import search as search_api
 from market.api import schemas as s
+from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.validation import N_, Forbidden
@@ -39,11 +40,21 @@ def _load(number: str):
     return task
 
 
-@operation(api, "/tasks", "GET", summary="Published tasks (status filtered from timestamps); "
-           "with q, a full-text search", tag="tasks", response=s.TaskPage, query={
-               "status": "open, opened, failed, publicity, cancelled…",
-               "service_item": "service item code", "cursor": "from next_cursor",
-               "limit": "1–100", **search_api.search_query_docs("tasks")})
+@operation(
+    api,
+    "/tasks",
+    "GET",
+    summary="Published tasks (status filtered from timestamps); with q, a full-text search",
+    tag="tasks",
+    response=s.TaskPage,
+    query={
+        "status": "open, opened, failed, publicity, cancelled…",
+        "service_item": "service item code",
+        "cursor": "from next_cursor",
+        "limit": "1–100",
+        **search_api.search_query_docs("tasks"),
+    },
+)
 def list_tasks():
     if request.args.get("q"):
         return search_api.search_page("tasks", search_api.tasks_by_id)
@@ -53,17 +64,33 @@ def list_tasks():
     except ValueError:
         limit = 20
     rows, more = task_queries.public_list(
-        db(), status=request.args.get("status") or None,
+        db(),
+        status=request.args.get("status") or None,
         service_item=request.args.get("service_item") or None,
-        cursor=int(cursor) if cursor and cursor.isdigit() else None, limit=limit)
+        cursor=int(cursor) if cursor and cursor.isdigit() else None,
+        limit=limit,
+    )
     if task_queries.open_if_due(db(), rows):
         db().commit()
-    return jsonify({"items": [task_queries.describe(db(), t) for t in rows],
-                    "next_cursor": str(rows[-1].id) if more and rows else None})
+    return jsonify(
+        {
+            "items": [task_queries.describe(db(), t) for t in rows],
+            "next_cursor": str(rows[-1].id) if more and rows else None,
+        }
+    )
 
 
-@operation(api, "/tasks", "POST", summary="Post a task as a draft (enterprise or department)",
-           tag="tasks", body=s.TaskIn, response=s.Task, status=201, auth=True)
+@operation(
+    api,
+    "/tasks",
+    "POST",
+    summary="Post a task as a draft (enterprise or department)",
+    tag="tasks",
+    body=s.TaskIn,
+    response=s.Task,
+    status=201,
+    auth=True,
+)
 def create_task():
     data = parse_body(s.TaskIn).model_dump(exclude_none=True)
     task = tasks.create_draft(db(), _actor(), data, task_policy())
@@ -71,14 +98,28 @@ def create_task():
     return _task_json(task), 201
 
 
-@operation(api, "/tasks/<number>", "GET", summary="A task (drafts: their applicant only)",
-           tag="tasks", response=s.Task)
+@operation(
+    api,
+    "/tasks/<number>",
+    "GET",
+    summary="A task (drafts: their applicant only)",
+    tag="tasks",
+    response=s.Task,
+)
 def get_task(number: str):
     return _task_json(_load(number))
 
 
-@operation(api, "/tasks/<number>", "PATCH", summary="Edit a draft", tag="tasks", body=s.TaskIn,
-           response=s.Task, auth=True)
+@operation(
+    api,
+    "/tasks/<number>",
+    "PATCH",
+    summary="Edit a draft",
+    tag="tasks",
+    body=s.TaskIn,
+    response=s.Task,
+    auth=True,
+)
 def patch_task(number: str):
     data = parse_body(s.TaskIn).model_dump(exclude_unset=True)
     task = tasks.update_draft(db(), _actor(), number, data, task_policy())
@@ -86,23 +127,38 @@ def patch_task(number: str):
     return _task_json(task)
 
 
-@operation(api, "/tasks/<number>/publish", "POST", summary="Publish a draft: the deadline is "
-           "computed now in working days", tag="tasks", response=s.Task, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/publish",
+    "POST",
+    summary="Publish a draft: the deadline is computed now in working days",
+    tag="tasks",
+    response=s.Task,
+    auth=True,
+)
 def publish_task(number: str):
     task = tasks.publish(db(), _actor(), number, task_policy())
     db().commit()
     return _task_json(task)
 
 
-@operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log",
-           tag="tasks")
+@operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log", tag="tasks")
 def list_amendments(number: str):
     return jsonify({"items": task_queries.describe(db(), _load(number))["amendments"]})
 
 
-@operation(api, "/tasks/<number>/amendments", "POST", summary="Amend an open task (published in "
-           "the change log; the deadline extends when too little time is left)", tag="tasks",
-           body=s.AmendmentIn, response=s.Task, status=201, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/amendments",
+    "POST",
+    summary="Amend an open task (published in "
+    "the change log; the deadline extends when too little time is left)",
+    tag="tasks",
+    body=s.AmendmentIn,
+    response=s.Task,
+    status=201,
+    auth=True,
+)
 def amend_task(number: str):
     data = parse_body(s.AmendmentIn).model_dump(exclude_unset=True)
     tasks.amend(db(), _actor(), number, data, task_policy())
@@ -110,36 +166,65 @@ def amend_task(number: str):
     return _task_json(task_queries.load(db(), viewer(), number)), 201
 
 
-@operation(api, "/tasks/<number>/attachments", "GET", summary="The task's files (drafts: their "
-           "applicant only)", tag="tasks", response=s.AttachmentList)
+@operation(
+    api,
+    "/tasks/<number>/attachments",
+    "GET",
+    summary="The task's files (drafts: their applicant only)",
+    tag="tasks",
+    response=s.AttachmentList,
+)
 def list_attachments(number: str):
     task = _load(number)
     return jsonify({"items": [attachments.describe(a) for a in attachments.of_task(db(), task)]})
 
 
-@operation(api, "/tasks/<number>/attachments", "POST", summary="Attach a PDF, PNG or JPEG file "
-           "(multipart/form-data, field `file`) to a draft, or to an open task with a change-log "
-           "entry", tag="tasks", response=s.Attachment, status=201, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/attachments",
+    "POST",
+    summary="Attach a PDF, PNG or JPEG file "
+    "(multipart/form-data, field `file`) to a draft, or to an open task with a change-log "
+    "entry",
+    tag="tasks",
+    response=s.Attachment,
+    status=201,
+    auth=True,
+)
 def add_attachment(number: str):
     actor = _actor()
     filename, data = uploaded_file()
-    row = attachments.add_to_task(db(), actor, number, filename, data, upload_dir(),
-                                  attachment_policy(), task_policy())
+    row = attachments.add_to_task(
+        db(), actor, number, filename, data, upload_dir(), attachment_policy(), task_policy()
+    )
     body = attachments.describe(row)
     db().commit()
     return jsonify(body), 201
 
 
-@operation(api, "/tasks/<number>/attachments/<sha256>", "GET", summary="Download one of the "
-           "task's files (drafts: their applicant only)", tag="tasks")
+@operation(
+    api,
+    "/tasks/<number>/attachments/<sha256>",
+    "GET",
+    summary="Download one of the task's files (drafts: their applicant only)",
+    tag="tasks",
+)
 def download_attachment(number: str, sha256: str):
     row, path = attachments.task_file(db(), _load(number), sha256, upload_dir())
     return send_attachment(row, path)
 
 
-@operation(api, "/tasks/<number>/cancel", "POST", summary="Cancel before opening (with a "
-           "published reason) or ask a regulator to approve a cancellation after opening",
-           tag="tasks", body=s.ReasonIn, response=s.Task, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/cancel",
+    "POST",
+    summary="Cancel before opening (with a "
+    "published reason) or ask a regulator to approve a cancellation after opening",
+    tag="tasks",
+    body=s.ReasonIn,
+    response=s.Task,
+    auth=True,
+)
 def cancel_task(number: str):
     data = parse_body(s.ReasonIn)
     task = tasks.cancel(db(), _actor(), number, data.reason)
@@ -147,17 +232,32 @@ def cancel_task(number: str):
     return _task_json(task)
 
 
-@operation(api, "/tasks/<number>/cancel/approve", "POST", summary="A regulator approves a "
-           "cancellation after opening", tag="tasks", response=s.Task, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/cancel/approve",
+    "POST",
+    summary="A regulator approves a cancellation after opening",
+    tag="tasks",
+    response=s.Task,
+    auth=True,
+)
 def approve_cancellation(number: str):
     task = tasks.approve_cancellation(db(), _actor(), number)
     db().commit()
     return _task_json(task)
 
 
-@operation(api, "/tasks/<number>/exclusions", "POST", summary="Exclude an agency on a listed "
-           "ground, stated publicly", tag="tasks", body=s.ExclusionIn, response=s.Task,
-           status=201, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/exclusions",
+    "POST",
+    summary="Exclude an agency on a listed ground, stated publicly",
+    tag="tasks",
+    body=s.ExclusionIn,
+    response=s.Task,
+    status=201,
+    auth=True,
+)
 def exclude_agency(number: str):
     data = parse_body(s.ExclusionIn)
     tasks.exclude(db(), _actor(), number, data.agency_id, data.ground, data.statement)
@@ -165,8 +265,16 @@ def exclude_agency(number: str):
     return _task_json(task_queries.load(db(), viewer(), number)), 201
 
 
-@operation(api, "/tasks/<number>/repost", "POST", summary="Post a failed task again as a new "
-           "linked draft", tag="tasks", response=s.Task, status=201, auth=True)
+@operation(
+    api,
+    "/tasks/<number>/repost",
+    "POST",
+    summary="Post a failed task again as a new linked draft",
+    tag="tasks",
+    response=s.Task,
+    status=201,
+    auth=True,
+)
 def repost_task(number: str):
     task = tasks.repost(db(), _actor(), number)
     db().commit()
@@ -180,6 +288,7 @@ def get_policy():
     from flask import current_app
 
     settings = dict(current_app.config["POLICY"])
-    settings.update({k: (dict(v) if isinstance(v, dict) else v)
-                     for k, v in asdict(task_policy()).items()})
+    settings.update(
+        {k: (dict(v) if isinstance(v, dict) else v) for k, v in asdict(task_policy()).items()}
+    )
     return jsonify(settings)

@@ -1,4 +1,5 @@
 """The platform core's tables. Importing this package registers them on the shared metadata."""
+
 from market.models.accounts import (
     ApiToken,
     ExpertCategory,

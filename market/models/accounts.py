@@ -1,4 +1,5 @@
 """Organizations, their members, and what they are allowed to act on."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """What an agency declares about itself: services, professionals, qualifications."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -3,6 +3,7 @@
 The bytes live under UPLOAD_DIR, outside the web root, named by their SHA-256; this row keeps who
 uploaded what, for which task, under which (sanitized) original name.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

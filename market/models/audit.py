@@ -1,4 +1,5 @@
 """The hash-chained audit log (DESIGN §9)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

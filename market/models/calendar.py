@@ -1,4 +1,5 @@
 """The project's own working-day calendar: official exceptions to the Monday–Friday rule."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """The service catalog: intermediary services that approvals still require, with their rules."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,9 +10,26 @@ from sqlmodel import Field, SQLModel
 from market.db import UTCDateTime
 
 CATEGORIES = (
-    "environment", "water", "geology", "seismic", "meteorology", "cultural_relics", "land",
-    "mineral", "energy", "safety", "occupational_health", "construction", "cost", "surveying",
-    "fire", "real_estate", "transport", "lightning", "planning", "social",
+    "environment",
+    "water",
+    "geology",
+    "seismic",
+    "meteorology",
+    "cultural_relics",
+    "land",
+    "mineral",
+    "energy",
+    "safety",
+    "occupational_health",
+    "construction",
+    "cost",
+    "surveying",
+    "fire",
+    "real_estate",
+    "transport",
+    "lightning",
+    "planning",
+    "social",
 )
 FEE_STANDARDS = ("market", "government")
 

@@ -4,6 +4,7 @@ The embedded full-text tables (`search_document`, `search_number`, and the FTS5
 table or tsvector column) are not models: they are engine-specific, created by the migration and
 owned by `market.search.embedded`, and left out of the autogenerate comparison by their prefix.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

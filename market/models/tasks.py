@@ -1,4 +1,5 @@
 """Tasks (选取公告) and their lifecycle timestamps. Status is derived from these, never stored."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,8 +53,9 @@ class Task(SQLModel, table=True):
     service_days: int
     bidding_wd: int = Field(default=5)
     #: Names chosen only from the service item's legally required qualifications.
-    required_qualifications: list[str] = Field(default_factory=list,
-                                               sa_column=Column(JSON, nullable=False))
+    required_qualifications: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     reposted_from_id: int | None = Field(default=None, foreign_key="task.id")
     # --- lifecycle timestamps (DESIGN §4) ---
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -14,6 +14,7 @@ The engines know nothing of Flask; only `meilisearch_config()` reads the app's c
 so the outbox is written by code running in an application context — requests, CLI commands and
 the scheduler's sweeps all do.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,22 @@ from market.search.registry import (
 )
 from market.search.text import parse_query
 
-__all__ = ["Document", "Hit", "IndexSpec", "Query", "Results", "UnknownIndex", "get_index",
-           "index", "index_many", "init_app", "register_index", "reindex", "search", "suggest"]
+__all__ = [
+    "Document",
+    "Hit",
+    "IndexSpec",
+    "Query",
+    "Results",
+    "UnknownIndex",
+    "get_index",
+    "index",
+    "index_many",
+    "init_app",
+    "register_index",
+    "reindex",
+    "search",
+    "suggest",
+]
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +84,16 @@ def meilisearch_config() -> MeiliConfig | None:
     if not has_app_context() or not current_app.config.get("MEILISEARCH_URL"):
         return None
     config = current_app.config
-    return MeiliConfig(config["MEILISEARCH_URL"], config.get("MEILISEARCH_KEY") or "",
-                       config.get("MEILISEARCH_INDEX_PREFIX", "zjm_"),
-                       float(config.get("MEILISEARCH_TIMEOUT", 3)))
+    return MeiliConfig(
+        config["MEILISEARCH_URL"],
+        config.get("MEILISEARCH_KEY") or "",
+        config.get("MEILISEARCH_INDEX_PREFIX", "zjm_"),
+        float(config.get("MEILISEARCH_TIMEOUT", 3)),
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
+
 
 def index(session: Session, name: str, doc_id: int | str) -> None:
     """Bring record `doc_id` of index `name` up to date, in the caller's transaction."""
@@ -107,8 +126,9 @@ class ReindexReport:
     meilisearch_error: str | None = None
 
 
-def reindex(session: Session, name: str, on_progress: Callable[[int], None] | None = None,
-            batch: int = 500) -> ReindexReport:
+def reindex(
+    session: Session, name: str, on_progress: Callable[[int], None] | None = None, batch: int = 500
+) -> ReindexReport:
     """Rebuild index `name` from the database: the embedded index in this transaction, and
     Meilisearch (settings first) when configured. A Meilisearch failure is reported, not raised,
     so the embedded index is rebuilt whatever happens."""
@@ -126,7 +146,7 @@ def reindex(session: Session, name: str, on_progress: Callable[[int], None] | No
             meili, error = None, f"{type(exc).__name__}: {exc}"
     count = 0
     for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
+        chunk = ids[start : start + batch]
         docs = [d for d in (spec.build(session, i) for i in chunk) if d is not None]
         embedded.put_many(spec, docs)
         if meili is not None:
@@ -142,6 +162,7 @@ def reindex(session: Session, name: str, on_progress: Callable[[int], None] | No
 
 # --- reading -------------------------------------------------------------------------------------
 
+
 def search(session: Session, name: str, query: Query, now: datetime | None = None) -> Results:
     spec = get_index(name)
     query = query.cleaned(spec)
@@ -150,8 +171,15 @@ def search(session: Session, name: str, query: Query, now: datetime | None = Non
     now = now or clock.now()
     if query.text.strip() and parsed.empty:
         # Only punctuation or stop words: nothing to look for, on either engine.
-        return Results([], 0, query.page, query.per_page, {f: [] for f in spec.filters},
-                       engine="", no_terms=True)
+        return Results(
+            [],
+            0,
+            query.page,
+            query.per_page,
+            {f: [] for f in spec.filters},
+            engine="",
+            no_terms=True,
+        )
     config = meilisearch_config()
     fallback = False
     if config is not None:
@@ -167,8 +195,9 @@ def search(session: Session, name: str, query: Query, now: datetime | None = Non
     return results
 
 
-def suggest(session: Session, text: str, limit: int = 5,
-            names: Iterable[str] | None = None) -> list[tuple[IndexSpec, Hit]]:
+def suggest(
+    session: Session, text: str, limit: int = 5, names: Iterable[str] | None = None
+) -> list[tuple[IndexSpec, Hit]]:
     """The best few titles of each index for what has been typed so far (last word a prefix)."""
     out = []
     for name in names or REGISTRY:

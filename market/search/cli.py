@@ -1,4 +1,5 @@
 """`flask --app wsgi search …`: rebuild indexes from the database, show the outbox."""
+
 from __future__ import annotations
 
 import sys
@@ -20,8 +21,7 @@ def reindex_command(index_name: str | None):
     names = [index_name] if index_name else list(search.REGISTRY)
     unknown = [n for n in names if n not in search.REGISTRY]
     if unknown:
-        click.echo(f"unknown index {unknown[0]!r}; indexes: {', '.join(search.REGISTRY)}",
-                   err=True)
+        click.echo(f"unknown index {unknown[0]!r}; indexes: {', '.join(search.REGISTRY)}", err=True)
         sys.exit(2)
     db = current_app.extensions["market.db"]
     failed = False
@@ -30,13 +30,15 @@ def reindex_command(index_name: str | None):
             total = sum(1 for _ in search.get_index(name).ids(session))
             with click.progressbar(length=total, label=f"{name:<14}") as bar:
                 report = search.reindex(session, name, on_progress=bar.update)
-        engines = "embedded" + ("" if search.meilisearch_config() is None or
-                                report.meilisearch_error else " + Meilisearch")
+        engines = "embedded" + (
+            ""
+            if search.meilisearch_config() is None or report.meilisearch_error
+            else " + Meilisearch"
+        )
         click.echo(f"{name}: {report.documents} documents indexed ({engines})")
         if report.meilisearch_error:
             failed = True
-            click.echo(f"{name}: Meilisearch was not updated: {report.meilisearch_error}",
-                       err=True)
+            click.echo(f"{name}: Meilisearch was not updated: {report.meilisearch_error}", err=True)
     if failed:
         sys.exit(1)
 
@@ -50,5 +52,7 @@ def outbox_command():
         rows = pending(session)
     click.echo(f"{len(rows)} documents waiting")
     for row in rows[:20]:
-        click.echo(f"  {row.index_name}/{row.doc_id} attempts={row.attempts} "
-                   f"next={row.next_attempt_at.isoformat()} {row.last_error or ''}")
+        click.echo(
+            f"  {row.index_name}/{row.doc_id} attempts={row.attempts} "
+            f"next={row.next_attempt_at.isoformat()} {row.last_error or ''}"
+        )

@@ -4,6 +4,7 @@ Documents hold only what the public pages show. Standing that lapses by itself (
 listing that ends, a removal that takes effect) is stored as timestamps and turned into a filter at
 query time, never into a stored flag.
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -32,16 +33,23 @@ def _int(doc_id: str | int) -> int | None:
 
 # --- agencies ------------------------------------------------------------------------------------
 
+
 def build_agency(session: Session, doc_id: str) -> Document | None:
     org_id = _int(doc_id)
     org = session.get(Organization, org_id) if org_id is not None else None
     if org is None or org.kind != OrgKind.agency or org.listed_at is None:
         return None
-    items = session.exec(select(ServiceItem).join(AgencyService)
-                         .where(AgencyService.organization_id == org.id)
-                         .order_by(ServiceItem.code)).all()
-    quals = session.exec(select(Qualification).where(Qualification.organization_id == org.id)
-                         .order_by(Qualification.id)).all()
+    items = session.exec(
+        select(ServiceItem)
+        .join(AgencyService)
+        .where(AgencyService.organization_id == org.id)
+        .order_by(ServiceItem.code)
+    ).all()
+    quals = session.exec(
+        select(Qualification)
+        .where(Qualification.organization_id == org.id)
+        .order_by(Qualification.id)
+    ).all()
     return Document(
         id=str(org.id),
         text={
@@ -67,9 +75,11 @@ def build_agency(session: Session, doc_id: str) -> Document | None:
 
 
 def agency_ids(session: Session):
-    return session.exec(select(Organization.id).where(
-        Organization.kind == OrgKind.agency, Organization.listed_at.is_not(None))
-        .order_by(Organization.id))
+    return session.exec(
+        select(Organization.id)
+        .where(Organization.kind == OrgKind.agency, Organization.listed_at.is_not(None))
+        .order_by(Organization.id)
+    )
 
 
 AGENCIES = IndexSpec(
@@ -77,23 +87,42 @@ AGENCIES = IndexSpec(
     label=N_("Agencies"),
     build=build_agency,
     ids=agency_ids,
-    searchable=(SearchField("name", "A"), SearchField("services", "B"),
-                SearchField("qualifications", "B"), SearchField("description", "D")),
+    searchable=(
+        SearchField("name", "A"),
+        SearchField("services", "B"),
+        SearchField("qualifications", "B"),
+        SearchField("description", "D"),
+    ),
     title="name",
     snippets=("services", "qualifications"),
-    filters={"service_item": N_("Service item"), "qualification": N_("Qualification"),
-             "verified_qualification": N_("Verified by a regulator"),
-             "grade": N_("Credit grade")},
+    filters={
+        "service_item": N_("Service item"),
+        "qualification": N_("Qualification"),
+        "verified_qualification": N_("Verified by a regulator"),
+        "grade": N_("Credit grade"),
+    },
     numbers=("listed_at", "credit", "suspended_until", "dishonest_until", "removed_at"),
-    sorts={"newest": SortOption("listed_at", True, N_("Newest")),
-           "credit": SortOption("credit", True, N_("Credit score"))},
-    states={"standing": State(N_("Standing"), {
-        "eligible": StateOption(N_("May bid now"), (
-            Condition("suspended_until", "missing_or_before_now"),
-            Condition("dishonest_until", "missing_or_before_now"))),
-        "suspended": StateOption(N_("Suspended now"), (
-            Condition("suspended_until", "after_now"),)),
-    })},
+    sorts={
+        "newest": SortOption("listed_at", True, N_("Newest")),
+        "credit": SortOption("credit", True, N_("Credit score")),
+    },
+    states={
+        "standing": State(
+            N_("Standing"),
+            {
+                "eligible": StateOption(
+                    N_("May bid now"),
+                    (
+                        Condition("suspended_until", "missing_or_before_now"),
+                        Condition("dishonest_until", "missing_or_before_now"),
+                    ),
+                ),
+                "suspended": StateOption(
+                    N_("Suspended now"), (Condition("suspended_until", "after_now"),)
+                ),
+            },
+        )
+    },
     always=(Condition("removed_at", "missing_or_after_now"),),
     browse_sort="newest",
     link=lambda hit: ("public.agency_profile", {"agency_id": int(hit.id)}),
@@ -101,6 +130,7 @@ AGENCIES = IndexSpec(
 
 
 # --- service items -------------------------------------------------------------------------------
+
 
 def build_service_item(session: Session, doc_id: str) -> Document | None:
     item_id = _int(doc_id)
@@ -137,18 +167,29 @@ SERVICE_ITEMS = IndexSpec(
     label=N_("Service catalog"),
     build=build_service_item,
     ids=service_item_ids,
-    searchable=(SearchField("code", "A"), SearchField("name_zh", "A"), SearchField("name_en", "A"),
-                SearchField("approval_item_zh", "B"), SearchField("approval_item_en", "B"),
-                SearchField("legal_basis_zh", "C"), SearchField("legal_basis_en", "C"),
-                SearchField("department_zh", "C"), SearchField("department_en", "C")),
+    searchable=(
+        SearchField("code", "A"),
+        SearchField("name_zh", "A"),
+        SearchField("name_en", "A"),
+        SearchField("approval_item_zh", "B"),
+        SearchField("approval_item_en", "B"),
+        SearchField("legal_basis_zh", "C"),
+        SearchField("legal_basis_en", "C"),
+        SearchField("department_zh", "C"),
+        SearchField("department_en", "C"),
+    ),
     title="name_zh",
     title_en="name_en",
     snippets=("approval_item_zh", "approval_item_en"),
-    filters={"category": N_("Category"),
-             "department_commissioned": N_("Commissioned by the department")},
+    filters={
+        "category": N_("Category"),
+        "department_commissioned": N_("Commissioned by the department"),
+    },
     numbers=("updated_at", "time_limit_wd"),
-    sorts={"newest": SortOption("updated_at", True, N_("Recently updated")),
-           "time_limit": SortOption("time_limit_wd", False, N_("Shortest time limit"))},
+    sorts={
+        "newest": SortOption("updated_at", True, N_("Recently updated")),
+        "time_limit": SortOption("time_limit_wd", False, N_("Shortest time limit")),
+    },
     link=lambda hit: ("public.catalog_item", {"code": hit.data.get("code", "")}),
 )
 

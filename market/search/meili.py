@@ -5,6 +5,7 @@ same table), keyword filters and time conditions as a filter expression with eve
 facets, named sorts, page/hitsPerPage pagination, and highlights escaped before <mark> is added.
 Every write waits for Meilisearch's task and fails unless the task succeeded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -98,8 +99,7 @@ class MeiliEngine:
     #: (url, index uid) whose settings this process has applied (see `ensure_settings`).
     _settings_applied: set[tuple[str, str]] = set()
 
-    def __init__(self, url: str, api_key: str | None = None, prefix: str = "",
-                 timeout: float = 3):
+    def __init__(self, url: str, api_key: str | None = None, prefix: str = "", timeout: float = 3):
         self.client = meilisearch.Client(url, api_key or None, timeout=timeout)
         self.url, self.prefix = url, prefix
 
@@ -107,8 +107,9 @@ class MeiliEngine:
         return self.client.index(self.prefix + spec.name)
 
     def _wait(self, task_info) -> None:
-        task = self.client.wait_for_task(task_info.task_uid, timeout_in_ms=TASK_TIMEOUT_MS,
-                                         interval_in_ms=50)
+        task = self.client.wait_for_task(
+            task_info.task_uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=50
+        )
         if task.status != "succeeded":
             raise EngineFailed(f"task {task.uid} {task.status}: {task.error}")
 
@@ -153,18 +154,20 @@ class MeiliEngine:
     def clear(self, spec: IndexSpec) -> None:
         self._wait(self.index(spec).delete_all_documents())
 
-    def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime
-               ) -> Results:
+    def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime) -> Results:
         params: dict = {
-            "page": query.page, "hitsPerPage": query.per_page,
+            "page": query.page,
+            "hitsPerPage": query.per_page,
             "facets": list(spec.filters) if query.facets else [],
             "attributesToRetrieve": ["id", *(f.name for f in spec.searchable)],
             "attributesToHighlight": list(spec.highlighted),
-            "highlightPreTag": PRE_TAG, "highlightPostTag": POST_TAG,
+            "highlightPreTag": PRE_TAG,
+            "highlightPostTag": POST_TAG,
         }
         if spec.snippets:
-            params.update(attributesToCrop=list(spec.snippets), cropLength=CROP_WORDS,
-                          cropMarker="…")
+            params.update(
+                attributesToCrop=list(spec.snippets), cropLength=CROP_WORDS, cropMarker="…"
+            )
         filters = filter_expression(spec, query, now)
         if filters:
             params["filter"] = filters
@@ -177,11 +180,12 @@ class MeiliEngine:
         for h in answer.get("hits", []):
             formatted = h.get("_formatted") or {}
             data = {f.name: h.get(f.name) or "" for f in spec.searchable}
-            highlights = {name: marked(formatted.get(name) or data.get(name) or "")
-                          for name in spec.highlighted}
+            highlights = {
+                name: marked(formatted.get(name) or data.get(name) or "")
+                for name in spec.highlighted
+            }
             hits.append(Hit(str(h["id"]), data, highlights))
         distribution = answer.get("facetDistribution") or {}
-        facets = sorted_facets({name: dict(distribution.get(name) or {})
-                                for name in spec.filters})
+        facets = sorted_facets({name: dict(distribution.get(name) or {}) for name in spec.filters})
         total = answer.get("totalHits", answer.get("estimatedTotalHits", len(hits)))
         return Results(hits, int(total), query.page, query.per_page, facets, engine=self.name)

@@ -8,6 +8,7 @@ while the network is slow. A row is marked done only after Meilisearch reports i
 exponential back-off. On PostgreSQL rows are claimed `FOR UPDATE SKIP LOCKED`, so two scheduler
 processes never send the same row twice.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -29,8 +30,9 @@ KEEP_DONE = timedelta(days=7)
 
 def enqueue(session: Session, name: str, doc_ids: list[str], now: datetime) -> None:
     for doc_id in doc_ids:
-        session.add(SearchOutbox(index_name=name, doc_id=doc_id, created_at=now,
-                                 next_attempt_at=now))
+        session.add(
+            SearchOutbox(index_name=name, doc_id=doc_id, created_at=now, next_attempt_at=now)
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,14 +41,22 @@ def backoff(attempts: int) -> timedelta:
 
 
 def pending(session: Session) -> list[SearchOutbox]:
-    return list(session.exec(select(SearchOutbox).where(col(SearchOutbox.done_at).is_(None))
-                             .order_by(SearchOutbox.id)))
+    return list(
+        session.exec(
+            select(SearchOutbox)
+            .where(col(SearchOutbox.done_at).is_(None))
+            .order_by(SearchOutbox.id)
+        )
+    )
 
 
 def _claim(session: Session, now: datetime) -> list[SearchOutbox]:
-    query = (select(SearchOutbox)
-             .where(col(SearchOutbox.done_at).is_(None), SearchOutbox.next_attempt_at <= now)
-             .order_by(SearchOutbox.id).limit(BATCH))
+    query = (
+        select(SearchOutbox)
+        .where(col(SearchOutbox.done_at).is_(None), SearchOutbox.next_attempt_at <= now)
+        .order_by(SearchOutbox.id)
+        .limit(BATCH)
+    )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query))
@@ -66,8 +76,11 @@ def deliver(session: Session) -> int:
     if config is None:
         return 0
     now = clock.now()
-    session.execute(delete(SearchOutbox).where(
-        col(SearchOutbox.done_at).is_not(None), SearchOutbox.done_at < now - KEEP_DONE))
+    session.execute(
+        delete(SearchOutbox).where(
+            col(SearchOutbox.done_at).is_not(None), SearchOutbox.done_at < now - KEEP_DONE
+        )
+    )
     rows = _claim(session, now)
     if not rows:
         return 0

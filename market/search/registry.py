@@ -11,6 +11,7 @@ name, id)` in the transaction of every change to a record; nothing else changes.
 into a document only what the public may read at any time: an index is public (suggestions, the
 API), so a sealed fact — that a task has bids, how many, from whom — must never reach it.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,8 +48,13 @@ class SortOption:
 
 
 #: Operators of a time condition: the stored timestamp compared with the clock at query time.
-CONDITION_OPS = ("before_now", "after_now", "missing", "missing_or_before_now",
-                 "missing_or_after_now")
+CONDITION_OPS = (
+    "before_now",
+    "after_now",
+    "missing",
+    "missing_or_before_now",
+    "missing_or_after_now",
+)
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,12 @@ class IndexSpec:
         return tuple(dict.fromkeys(f for f in (self.title, self.title_en, *self.snippets) if f))
 
     def validate(self) -> None:
-        names = [f.name for f in self.searchable] + list(self.filters) + list(self.numbers) \
+        names = (
+            [f.name for f in self.searchable]
+            + list(self.filters)
+            + list(self.numbers)
             + list(self.states)
+        )
         if len(names) != len(set(names)) or not all(_NAME.match(n) for n in names):
             raise ValueError(f"index {self.name}: field names must be distinct identifiers")
         text_fields = {f.name for f in self.searchable}
@@ -122,12 +132,15 @@ class IndexSpec:
             raise ValueError(f"index {self.name}: titles and snippets are searchable fields")
         if any(f.weight not in WEIGHTS for f in self.searchable):
             raise ValueError(f"index {self.name}: weights are A–D")
-        conditions = [c for s in self.states.values() for o in s.options.values()
-                      for c in o.conditions] + list(self.always)
+        conditions = [
+            c for s in self.states.values() for o in s.options.values() for c in o.conditions
+        ] + list(self.always)
         if any(c.field not in self.numbers or c.op not in CONDITION_OPS for c in conditions):
             raise ValueError(f"index {self.name}: conditions need a number field and an operator")
-        if any(s.field not in self.numbers for s in self.sorts.values()) or \
-                "relevance" in self.sorts:
+        if (
+            any(s.field not in self.numbers for s in self.sorts.values())
+            or "relevance" in self.sorts
+        ):
             raise ValueError(f"index {self.name}: sorts are on number fields")
 
 
@@ -177,13 +190,17 @@ class Query:
         sort, page."""
         from market.search.text import MAX_QUERY_CHARS
 
-        filters = {name: args.getlist(name) for name in (*spec.filters, *spec.states)
-                   if args.getlist(name)}
+        filters = {
+            name: args.getlist(name) for name in (*spec.filters, *spec.states) if args.getlist(name)
+        }
         page = str(args.get("page") or "1")
-        return cls(text=(args.get("q") or "")[:MAX_QUERY_CHARS], filters=filters,
-                   sort=args.get("sort") or RELEVANCE,
-                   page=int(page) if page.isdigit() and len(page) < 7 else 1,
-                   per_page=per_page)
+        return cls(
+            text=(args.get("q") or "")[:MAX_QUERY_CHARS],
+            filters=filters,
+            sort=args.get("sort") or RELEVANCE,
+            page=int(page) if page.isdigit() and len(page) < 7 else 1,
+            per_page=per_page,
+        )
 
     def cleaned(self, spec: IndexSpec) -> Query:
         """The query with unknown filters, values and sorts dropped and numbers clamped."""
@@ -236,5 +253,7 @@ class Results:
 
 
 def sorted_facets(counts: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, int]]]:
-    return {f: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
-            for f, values in counts.items()}
+    return {
+        f: sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
+        for f, values in counts.items()
+    }

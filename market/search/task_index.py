@@ -4,6 +4,7 @@ A task's document never says anything about its bids (whether there are any, how
 the index is public. Open or closed changes with time alone, so it is a state evaluated against
 the clock at query time from the stored deadline and lifecycle timestamps.
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -41,12 +42,17 @@ def build_task(session: Session, doc_id: str) -> Document | None:
             "applicant": applicant.name,
             "description": task.description,
         },
-        terms={"service_item": [item.code], "funding": [task.funding],
-               "method": [task.method], "category": [item.category]},
+        terms={
+            "service_item": [item.code],
+            "funding": [task.funding],
+            "method": [task.method],
+            "category": [item.category],
+        },
         numbers={
             "published_at": epoch(task.published_at),
             "deadline_at": epoch(task.deadline_at),
-            "price_cap_fen": task.price_cap_fen if task.price_cap_fen is not None
+            "price_cap_fen": task.price_cap_fen
+            if task.price_cap_fen is not None
             else task.fixed_fee_fen,
             **{name: epoch(getattr(task, name)) for name in _ENDED},
         },
@@ -62,23 +68,44 @@ TASKS = IndexSpec(
     label=N_("Tasks"),
     build=build_task,
     ids=task_ids,
-    searchable=(SearchField("number", "A"), SearchField("title", "A"),
-                SearchField("service", "B"), SearchField("applicant", "C"),
-                SearchField("description", "D")),
+    searchable=(
+        SearchField("number", "A"),
+        SearchField("title", "A"),
+        SearchField("service", "B"),
+        SearchField("applicant", "C"),
+        SearchField("description", "D"),
+    ),
     title="title",
     snippets=("description", "service"),
-    filters={"service_item": N_("Service item"), "funding": N_("Funding"),
-             "method": N_("Selection method"), "category": N_("Category")},
+    filters={
+        "service_item": N_("Service item"),
+        "funding": N_("Funding"),
+        "method": N_("Selection method"),
+        "category": N_("Category"),
+    },
     numbers=("published_at", "deadline_at", "price_cap_fen", *_ENDED),
-    sorts={"newest": SortOption("published_at", True, N_("Newest")),
-           "deadline": SortOption("deadline_at", False, N_("Deadline soonest")),
-           "price_cap": SortOption("price_cap_fen", True, N_("Highest price cap"))},
-    states={"phase": State(N_("Bidding"), {
-        "open": StateOption(N_("Open for bids"), (
-            Condition("deadline_at", "after_now"),
-            *(Condition(name, "missing") for name in _ENDED))),
-        "closed": StateOption(N_("Bidding closed"), (Condition("deadline_at", "before_now"),)),
-    })},
+    sorts={
+        "newest": SortOption("published_at", True, N_("Newest")),
+        "deadline": SortOption("deadline_at", False, N_("Deadline soonest")),
+        "price_cap": SortOption("price_cap_fen", True, N_("Highest price cap")),
+    },
+    states={
+        "phase": State(
+            N_("Bidding"),
+            {
+                "open": StateOption(
+                    N_("Open for bids"),
+                    (
+                        Condition("deadline_at", "after_now"),
+                        *(Condition(name, "missing") for name in _ENDED),
+                    ),
+                ),
+                "closed": StateOption(
+                    N_("Bidding closed"), (Condition("deadline_at", "before_now"),)
+                ),
+            },
+        )
+    },
     browse_sort="newest",
     link=lambda hit: ("tasks.task_detail", {"number": hit.data.get("number", "")}),
 )

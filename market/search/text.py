@@ -7,6 +7,7 @@ dictionary word, not only those of two or three characters — so any word a que
 is found inside longer words. A query is cut in precise mode; each of its words matches a document
 that contains the word or one of its synonyms. All words of a query must match.
 """
+
 from __future__ import annotations
 
 import logging
@@ -98,8 +99,8 @@ def cut_for_index(text: str):
         n = len(word)
         for size in range(2, n):
             for start in range(n - size + 1):
-                if tk.FREQ.get(word[start:start + size]):
-                    yield word[start:start + size]
+                if tk.FREQ.get(word[start : start + size]):
+                    yield word[start : start + size]
         yield word
 
 
@@ -163,6 +164,7 @@ def parse_query(text: str, prefix: bool = False) -> ParsedQuery:
 
 # --- the embedded engines' query languages ---------------------------------------------------
 
+
 def fts5_string(token: str) -> str:
     """An FTS5 string: double-quoted, inner double quotes doubled, so nothing is syntax."""
     return '"' + token.replace('"', '""') + '"'
@@ -174,8 +176,9 @@ def fts5_text(query: ParsedQuery) -> str:
     for term in query.terms:
         alternatives = []
         for f, form in enumerate(term.forms):
-            tokens = [fts5_string(t) + ("*" if term.is_prefix(f, k) else "")
-                      for k, t in enumerate(form)]
+            tokens = [
+                fts5_string(t) + ("*" if term.is_prefix(f, k) else "") for k, t in enumerate(form)
+            ]
             alternatives.append(tokens[0] if len(tokens) == 1 else "(" + " AND ".join(tokens) + ")")
         clauses.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(clauses)
@@ -192,8 +195,10 @@ def pg_tsquery(query: ParsedQuery) -> str:
     for term in query.terms:
         alternatives = []
         for f, form in enumerate(term.forms):
-            tokens = [tsquery_lexeme(t) + (":*" if term.is_prefix(f, k) else "")
-                      for k, t in enumerate(form)]
+            tokens = [
+                tsquery_lexeme(t) + (":*" if term.is_prefix(f, k) else "")
+                for k, t in enumerate(form)
+            ]
             alternatives.append(tokens[0] if len(tokens) == 1 else "(" + " & ".join(tokens) + ")")
         clauses.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(clauses)

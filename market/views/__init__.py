@@ -1,4 +1,5 @@
 """Server-rendered pages of the platform core."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -47,8 +48,9 @@ def nav_links(org) -> list:
     ``app.extensions["market.nav_links"]``."""
     from flask import current_app
 
-    return [link for links in current_app.extensions.get("market.nav_links", [])
-            for link in links(org)]
+    return [
+        link for links in current_app.extensions.get("market.nav_links", []) for link in links(org)
+    ]
 
 
 def init_views(app: Flask) -> None:
@@ -68,7 +70,11 @@ def init_views(app: Flask) -> None:
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
     app.jinja_env.globals.update(
-        localized=web.localized, lang=web.lang, viewer_org=web.viewer_org,
-        categories=CATEGORIES, translate=web.translate,
-        task_panels=task_panels, nav_links=nav_links,
+        localized=web.localized,
+        lang=web.lang,
+        viewer_org=web.viewer_org,
+        categories=CATEGORIES,
+        translate=web.translate,
+        task_panels=task_panels,
+        nav_links=nav_links,
     )

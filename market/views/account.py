@@ -1,4 +1,5 @@
 """A logged-in user's own page: organization, second factor, personal API tokens."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -28,9 +29,15 @@ def home():
             form = TokenForm(formdata=None)
     card = agencies.load_card(db(), org) if org.kind == OrgKind.agency else None
     return render_template(
-        "market/account.html", user=user, org=serializers.organization(org, serializers.PRIVATE),
-        card=card, tokens=accounts.tokens_of(db(), user), form=form, new_token=new_token,
-        errors=outcome.errors), outcome.status
+        "market/account.html",
+        user=user,
+        org=serializers.organization(org, serializers.PRIVATE),
+        card=card,
+        tokens=accounts.tokens_of(db(), user),
+        form=form,
+        new_token=new_token,
+        errors=outcome.errors,
+    ), outcome.status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -1,5 +1,6 @@
 """Operator pages: accounts of departments, regulators, experts and operators; the catalog; the
 working-day calendar."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -42,18 +43,22 @@ def create_account():
     outcome, created = Submission(), None
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-        data["region_prefixes"] = [p for p in (form.region_prefixes.data or "").replace(
-            "，", ",").split(",") if p.strip()]
-        outcome = submit(form, lambda: accounts.create_by_operator(db(), viewer(), data,
-                                                                   policy()))
+        data["region_prefixes"] = [
+            p for p in (form.region_prefixes.data or "").replace("，", ",").split(",") if p.strip()
+        ]
+        outcome = submit(form, lambda: accounts.create_by_operator(db(), viewer(), data, policy()))
         if outcome.ok:
             user, secret = outcome.result
-            created = {"user": user, "secret": secret,
-                       "uri": accounts.provisioning_uri(user, secret) if secret else None}
+            created = {
+                "user": user,
+                "secret": secret,
+                "uri": accounts.provisioning_uri(user, secret) if secret else None,
+            }
             form = OperatorAccountForm(formdata=None)
             form.categories.choices = _category_choices()
-    return render_template("market/admin_accounts.html", form=form, errors=outcome.errors,
-                           created=created), outcome.status
+    return render_template(
+        "market/admin_accounts.html", form=form, errors=outcome.errors, created=created
+    ), outcome.status
 
 
 @bp.route("/service-items/<code>", methods=["GET", "POST"])
@@ -75,8 +80,9 @@ def edit_item(code: str):
         if outcome.ok:
             flash(gettext("Saved; the change is in the audit log."), "success")
             return redirect(url_for("public.catalog_item", code=code))
-    return render_template("market/admin_item.html", form=form, item=item,
-                           errors=outcome.errors), outcome.status
+    return render_template(
+        "market/admin_item.html", form=form, item=item, errors=outcome.errors
+    ), outcome.status
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -85,11 +91,19 @@ def calendar():
     form = CalendarDayForm()
     outcome = Submission()
     if form.validate_on_submit():
-        data = {"day": form.day.data, "is_workday": form.is_workday.data == "1",
-                "name": form.name.data, "mark_year_known": form.mark_year_known.data}
+        data = {
+            "day": form.day.data,
+            "is_workday": form.is_workday.data == "1",
+            "name": form.name.data,
+            "mark_year_known": form.mark_year_known.data,
+        }
         outcome = submit(form, lambda: holidays.set_day(db(), viewer(), data))
         if outcome.ok:
             flash(gettext("Saved %(day)s.", day=outcome.result.day.isoformat()), "success")
             return redirect(url_for("admin.calendar"))
-    return render_template("market/admin_calendar.html", form=form, errors=outcome.errors,
-                           years=holidays.known_years(db())), outcome.status
+    return render_template(
+        "market/admin_calendar.html",
+        form=form,
+        errors=outcome.errors,
+        years=holidays.known_years(db()),
+    ), outcome.status

@@ -1,4 +1,5 @@
 """Registration, login and logout pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -39,17 +40,29 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.shared_limit(ACCOUNT_LIMITS, ACCOUNT_SCOPE, key_func=account_key,
-                      deduct_when=failed_login, methods=["POST"], error_message=wait_message)
-@limiter.shared_limit(ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login, methods=["POST"],
-                      error_message=wait_message)
+@limiter.shared_limit(
+    ACCOUNT_LIMITS,
+    ACCOUNT_SCOPE,
+    key_func=account_key,
+    deduct_when=failed_login,
+    methods=["POST"],
+    error_message=wait_message,
+)
+@limiter.shared_limit(
+    ADDRESS_LIMITS,
+    ADDRESS_SCOPE,
+    deduct_when=failed_login,
+    methods=["POST"],
+    error_message=wait_message,
+)
 def login():
     form = LoginForm()
     needs_code = False
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db(), form.email.data or "", form.password.data or "",
-                                         form.totp.data or None)
+            user = accounts.authenticate(
+                db(), form.email.data or "", form.password.data or "", form.totp.data or None
+            )
         except accounts.LoginFailed as exc:
             db().commit()
             needs_code = exc.needs_second_factor
@@ -89,8 +102,9 @@ def register_enterprise():
             _new_session(outcome.result)
             flash(gettext("Your enterprise is registered."), "success")
             return redirect(url_for("account.home"))
-    return render_template("market/register_enterprise.html", form=form,
-                           errors=outcome.errors), outcome.status
+    return render_template(
+        "market/register_enterprise.html", form=form, errors=outcome.errors
+    ), outcome.status
 
 
 @bp.route("/register/agency", methods=["GET", "POST"])
@@ -102,25 +116,32 @@ def register_agency():
         entry.form.service_item.choices = choices
     outcome = Submission()
     if request.method == "POST" and form.validate():
-        for button, field in (("add_service", form.services),
-                              ("add_professional", form.professionals),
-                              ("add_qualification", form.qualifications)):
+        for button, field in (
+            ("add_service", form.services),
+            ("add_professional", form.professionals),
+            ("add_qualification", form.qualifications),
+        ):
             if form[button].data:
                 field.append_entry()
                 if button == "add_service":
                     field.entries[-1].form.service_item.choices = choices
-                return render_template("market/register_agency.html", form=form,
-                                       errors=[], items=items)
+                return render_template(
+                    "market/register_agency.html", form=form, errors=[], items=items
+                )
         outcome = submit(form, lambda: agencies.register_agency(db(), form.to_data(), policy()))
         if outcome.ok:
             _new_session(outcome.result)
             flash(gettext("Your agency is registered and listed in the directory."), "success")
-            return redirect(url_for("public.agency_profile",
-                                    agency_id=outcome.result.organization_id))
+            return redirect(
+                url_for("public.agency_profile", agency_id=outcome.result.organization_id)
+            )
     elif request.method == "POST":
-        outcome = Submission(status=422, errors=[
-            gettext("The form has expired; please submit it again.")]
-            if "csrf_token" in form.errors else [])
-    return render_template("market/register_agency.html", form=form, errors=outcome.errors,
-                           items=items), outcome.status
-
+        outcome = Submission(
+            status=422,
+            errors=[gettext("The form has expired; please submit it again.")]
+            if "csrf_token" in form.errors
+            else [],
+        )
+    return render_template(
+        "market/register_agency.html", form=form, errors=outcome.errors, items=items
+    ), outcome.status

@@ -1,4 +1,5 @@
 """Pages anyone can read: catalog, agency directory, policy, published audit heads, calendar."""
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,9 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     counts = {
-        "agencies": db().exec(select(func.count()).select_from(
-            agencies.listed_agencies_query().subquery())).one(),
+        "agencies": db()
+        .exec(select(func.count()).select_from(agencies.listed_agencies_query().subquery()))
+        .one(),
         "items": db().exec(select(func.count(ServiceItem.id))).one(),
     }
     return render_template("market/index.html", counts=counts)
@@ -39,8 +41,15 @@ def catalog_item(code: str):
         item = catalog.get_item(db(), code)
     except NotFound:
         abort(404)
-    offered = db().exec(select(func.count()).select_from(
-        agencies.listed_agencies_query(service_item=code).subquery())).one()
+    offered = (
+        db()
+        .exec(
+            select(func.count()).select_from(
+                agencies.listed_agencies_query(service_item=code).subquery()
+            )
+        )
+        .one()
+    )
     return render_template("market/catalog_item.html", item=item, offered=offered)
 
 
@@ -56,9 +65,16 @@ def directory():
     per_page = current_app.config["PAGE_SIZE"]
     cards, total = agencies.directory_page(db(), page=page, per_page=per_page, **filters)
     items = catalog.list_items(db())
-    return render_template("market/directory.html", cards=cards, total=total, page=page,
-                           pages=max(1, math.ceil(total / per_page)), filters=filters,
-                           args={k: v for k, v in filters.items() if v}, items=items)
+    return render_template(
+        "market/directory.html",
+        cards=cards,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / per_page)),
+        filters=filters,
+        args={k: v for k, v in filters.items() if v},
+        items=items,
+    )
 
 
 @bp.get("/agencies/<int:agency_id>")
@@ -68,18 +84,21 @@ def agency_profile(agency_id: int):
     except NotFound:
         abort(404)
     card = agencies.load_card(db(), org)
-    audience = serializers.PRIVATE if sees_personal_data(db(), viewer(), org) \
-        else serializers.PUBLIC
-    return render_template("market/agency.html", card=card,
-                           agency=serializers.agency(card, audience))
+    audience = (
+        serializers.PRIVATE if sees_personal_data(db(), viewer(), org) else serializers.PUBLIC
+    )
+    return render_template(
+        "market/agency.html", card=card, agency=serializers.agency(card, audience)
+    )
 
 
 @bp.get("/policy")
 def policy():
     from market.web import task_policy
 
-    return render_template("market/policy.html", policy=current_app.config["POLICY"],
-                           tp=task_policy())
+    return render_template(
+        "market/policy.html", policy=current_app.config["POLICY"], tp=task_policy()
+    )
 
 
 @bp.get("/audit/checkpoints")
@@ -97,7 +116,9 @@ def calendar(year: int | None = None):
     year = year or clock.now().astimezone(SHANGHAI).year
     if not 2000 <= year <= 2100:
         abort(404)
-    return render_template("market/calendar.html", year=year,
-                           days=holidays.days_of_year(db(), year),
-                           known=year in holidays.known_years(db()))
-
+    return render_template(
+        "market/calendar.html",
+        year=year,
+        days=holidays.days_of_year(db(), year),
+        known=year in holidays.known_years(db()),
+    )

@@ -1,4 +1,5 @@
 """Regulator pages: verifying the qualifications agencies declared."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -20,11 +21,16 @@ bp = Blueprint("regulator", __name__, url_prefix="/regulator")
 def qualifications():
     if not is_regulator(db(), viewer()):
         abort(403)
-    rows = db().exec(
-        select(Qualification, Organization).join(
-            Organization, Organization.id == Qualification.organization_id)
-        .where(Qualification.verified_at.is_(None)).order_by(Qualification.id)
-    ).all()
+    rows = (
+        db()
+        .exec(
+            select(Qualification, Organization)
+            .join(Organization, Organization.id == Qualification.organization_id)
+            .where(Qualification.verified_at.is_(None))
+            .order_by(Qualification.id)
+        )
+        .all()
+    )
     rows = [(q, o) for q, o in rows if regulator_covers(db(), viewer(), region_code=o.region_code)]
     return render_template("market/regulator_qualifications.html", rows=rows)
 

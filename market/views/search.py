@@ -2,6 +2,7 @@
 
 Works without JavaScript; `static/suggest.js` only adds suggestions while typing.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -25,8 +26,12 @@ def facet_labels(field: str, values: list[str]) -> dict[str, str]:
         names = {i.code: localized(i, "name") for i in items}
         return {v: names.get(v, v) for v in values}
     if field == "department_commissioned":
-        return {v: gettext("commissioned by the department") if v == "true"
-                else gettext("bought by the applicant") for v in values}
+        return {
+            v: gettext("commissioned by the department")
+            if v == "true"
+            else gettext("bought by the applicant")
+            for v in values
+        }
     return {v: gettext(v) for v in values}
 
 
@@ -34,11 +39,16 @@ def hit_view(spec: IndexSpec, hit) -> dict:
     endpoint, args = spec.link(hit) if spec.link else (None, {})
     title_field = spec.title_en if lang() == "en" and spec.title_en else spec.title
     suffix = "_" + lang()
-    snippets = [hit.highlights[name] for name in spec.snippets
-                if not name.endswith(("_zh", "_en")) or name.endswith(suffix)]
-    return {"url": url_for(endpoint, **args) if endpoint else None,
-            "title": hit.highlights.get(title_field) or hit.data.get(title_field, ""),
-            "snippets": [s for s in snippets if s]}
+    snippets = [
+        hit.highlights[name]
+        for name in spec.snippets
+        if not name.endswith(("_zh", "_en")) or name.endswith(suffix)
+    ]
+    return {
+        "url": url_for(endpoint, **args) if endpoint else None,
+        "title": hit.highlights.get(title_field) or hit.data.get(title_field, ""),
+        "snippets": [s for s in snippets if s],
+    }
 
 
 @bp.get("/search")
@@ -52,14 +62,25 @@ def results():
     query = query.cleaned(spec)
     base = {"index": name, "q": query.text, "sort": query.sort, **query.filters}
     base = {k: v for k, v in base.items() if v not in ("", None, [])}
-    labels = {f: facet_labels(f, [v for v, _n in found.facets.get(f, [])]
-                              + query.filters.get(f, [])) for f in spec.filters}
+    labels = {
+        f: facet_labels(f, [v for v, _n in found.facets.get(f, [])] + query.filters.get(f, []))
+        for f in spec.filters
+    }
     sorts = {RELEVANCE: RELEVANCE_LABEL, **{k: s.label for k, s in spec.sorts.items()}}
     return render_template(
-        "market/search.html", spec=spec, name=name, query=query, results=found,
-        hits=[hit_view(spec, h) for h in found.hits], base=base, labels=labels, sorts=sorts,
+        "market/search.html",
+        spec=spec,
+        name=name,
+        query=query,
+        results=found,
+        hits=[hit_view(spec, h) for h in found.hits],
+        base=base,
+        labels=labels,
+        sorts=sorts,
         indexes=[search.get_index(n) for n in search.REGISTRY],
-        with_value=_with_value, without_value=_without_value)
+        with_value=_with_value,
+        without_value=_without_value,
+    )
 
 
 def _with_value(base: dict, field: str, value: str) -> dict:

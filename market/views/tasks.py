@@ -1,5 +1,6 @@
 """Task pages: the public list and detail; applicants' drafts, publication, amendments,
 cancellation; regulators' cancellation approvals."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -31,8 +32,9 @@ RENAMES = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
 
 def _choices(form: TaskForm) -> None:
     items = catalog.list_items(db())
-    form.service_item.choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}")
-                                              for i in items]
+    form.service_item.choices = [("", "—")] + [
+        (i.code, f"{i.name_zh} / {i.name_en}") for i in items
+    ]
     names = sorted({q["name_zh"] for i in items for q in i.required_qualifications})
     form.required_qualifications.choices = [(n, n) for n in names]
 
@@ -62,8 +64,9 @@ def task_list():
     rows, _ = task_queries.public_list(db(), status=status, limit=100)
     if task_queries.open_if_due(db(), rows):
         db().commit()
-    return render_template("market/tasks.html", rows=[task_queries.describe(db(), t)
-                                                      for t in rows], status=status)
+    return render_template(
+        "market/tasks.html", rows=[task_queries.describe(db(), t) for t in rows], status=status
+    )
 
 
 @bp.get("/tasks/<number>")
@@ -75,9 +78,15 @@ def task_detail(number: str):
         amend_form = AmendForm(formdata=None)
         _choices(amend_form)
         _fill(amend_form, task)
-    return render_template("market/task.html", task=task, t=task_queries.describe(db(), task),
-                           own=own, amend_form=amend_form, cancel_form=ReasonForm(formdata=None),
-                           regulator=is_regulator(db(), viewer()))
+    return render_template(
+        "market/task.html",
+        task=task,
+        t=task_queries.describe(db(), task),
+        own=own,
+        amend_form=amend_form,
+        cancel_form=ReasonForm(formdata=None),
+        regulator=is_regulator(db(), viewer()),
+    )
 
 
 @bp.get("/my/tasks")
@@ -104,17 +113,23 @@ def task_form(number: str | None = None):
     outcome = Submission()
     if form.validate_on_submit():
         if task is None:
-            outcome = submit(form, lambda: tasks.create_draft(db(), viewer(), form.to_data(),
-                                                              task_policy()), RENAMES)
+            outcome = submit(
+                form,
+                lambda: tasks.create_draft(db(), viewer(), form.to_data(), task_policy()),
+                RENAMES,
+            )
         else:
-            outcome = submit(form, lambda: tasks.update_draft(db(), viewer(), number,
-                                                              form.to_data(), task_policy()),
-                             RENAMES)
+            outcome = submit(
+                form,
+                lambda: tasks.update_draft(db(), viewer(), number, form.to_data(), task_policy()),
+                RENAMES,
+            )
         if outcome.ok:
             flash(gettext("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("tasks.task_detail", number=outcome.result.number))
-    return render_template("market/task_form.html", form=form, task=task,
-                           errors=outcome.errors), outcome.status
+    return render_template(
+        "market/task_form.html", form=form, task=task, errors=outcome.errors
+    ), outcome.status
 
 
 def _act(number: str, action, success: str):
@@ -137,8 +152,11 @@ def _act(number: str, action, success: str):
 @bp.post("/tasks/<number>/publish")
 @login_required
 def publish(number: str):
-    return _act(number, lambda: tasks.publish(db(), viewer(), number, task_policy()),
-                gettext("Published. The deadline is fixed and shown on the task."))
+    return _act(
+        number,
+        lambda: tasks.publish(db(), viewer(), number, task_policy()),
+        gettext("Published. The deadline is fixed and shown on the task."),
+    )
 
 
 @bp.post("/tasks/<number>/amend")
@@ -150,18 +168,24 @@ def amend(number: str):
         abort(400)
     data = form.to_data()
     data["reason"] = form.reason.data
-    return _act(number, lambda: tasks.amend(db(), viewer(), number, data, task_policy()),
-                gettext("The amendment is published in the change log."))
+    return _act(
+        number,
+        lambda: tasks.amend(db(), viewer(), number, data, task_policy()),
+        gettext("The amendment is published in the change log."),
+    )
 
 
 @bp.post("/tasks/<number>/attachments")
 @login_required
 def add_attachment(number: str):
     filename, data = uploaded_file()
-    return _act(number, lambda: attachments.add_to_task(db(), viewer(), number, filename, data,
-                                                        upload_dir(), attachment_policy(),
-                                                        task_policy()),
-                gettext("The file is attached."))
+    return _act(
+        number,
+        lambda: attachments.add_to_task(
+            db(), viewer(), number, filename, data, upload_dir(), attachment_policy(), task_policy()
+        ),
+        gettext("The file is attached."),
+    )
 
 
 @bp.get("/tasks/<number>/attachments/<sha256>")
@@ -179,15 +203,21 @@ def cancel(number: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(number, lambda: tasks.cancel(db(), viewer(), number, form.reason.data),
-                gettext("Done. A cancellation after opening waits for a regulator's approval."))
+    return _act(
+        number,
+        lambda: tasks.cancel(db(), viewer(), number, form.reason.data),
+        gettext("Done. A cancellation after opening waits for a regulator's approval."),
+    )
 
 
 @bp.post("/tasks/<number>/cancel/approve")
 @login_required
 def approve_cancel(number: str):
-    return _act(number, lambda: tasks.approve_cancellation(db(), viewer(), number),
-                gettext("Cancellation approved."))
+    return _act(
+        number,
+        lambda: tasks.approve_cancellation(db(), viewer(), number),
+        gettext("Cancellation approved."),
+    )
 
 
 @bp.post("/tasks/<number>/repost")
@@ -210,4 +240,3 @@ def cancellations():
         abort(403)
     rows = [task_queries.describe(db(), t) for t in task_queries.awaiting_cancellation(db())]
     return render_template("market/regulator_cancellations.html", rows=rows)
-

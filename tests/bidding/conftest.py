@@ -1,4 +1,5 @@
 """Bidding fixtures: keys in a temporary directory, and a `world` to build tasks and bids in."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,9 @@ def bidding_keys(app, tmp_path_factory):
     from bidding import keys
 
     folder = tmp_path_factory.mktemp("keys")
-    installed = keys.Keys(draw_seed_key="test draw seed key",
-                          signing_key_path=folder / "signing_key.pem")
+    installed = keys.Keys(
+        draw_seed_key="test draw seed key", signing_key_path=folder / "signing_key.pem"
+    )
     previous = keys.use(installed)
     yield installed
     keys.use(previous)

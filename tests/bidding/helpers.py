@@ -3,6 +3,7 @@
 `World.shift_to(task, state)` moves a task by shifting its dates relative to the frozen clock (the
 clock itself stays put), in the manner of openprocurement's `set_status()`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,9 +28,17 @@ def new_uscc() -> str:
 
 
 def task_data(method: str = "lowest_price", **overrides) -> dict:
-    data = {"service_item": "EIA-REPORT", "title": "某项目环境影响报告书编制",
-            "description": "编制环境影响报告书。", "funding": "private", "method": method,
-            "price_cap_fen": 2_000_000, "min_bids": 1, "service_days": 60, "bidding_wd": 5}
+    data = {
+        "service_item": "EIA-REPORT",
+        "title": "某项目环境影响报告书编制",
+        "description": "编制环境影响报告书。",
+        "funding": "private",
+        "method": method,
+        "price_cap_fen": 2_000_000,
+        "min_bids": 1,
+        "service_days": 60,
+        "bidding_wd": 5,
+    }
     if method == "random":
         data["fixed_fee_fen"] = 1_000_000
     if method == "scoring":
@@ -53,8 +62,12 @@ class World:
 
     def agency(self, **overrides) -> User:
         n = next(_SEQUENCE)
-        data = {"uscc": new_uscc(), "name": f"吉林测试咨询{n}有限公司",
-                "legal_representative": f"代表人{n}", "email": f"bidder{n}@test.zjm"}
+        data = {
+            "uscc": new_uscc(),
+            "name": f"吉林测试咨询{n}有限公司",
+            "legal_representative": f"代表人{n}",
+            "email": f"bidder{n}@test.zjm",
+        }
         data.update(overrides)
         return self.make.agency(**data)
 
@@ -63,9 +76,17 @@ class World:
 
     def qualified_agency(self, **overrides) -> User:
         """An agency holding the EIA qualification (declared and with its professional)."""
-        return self.agency(qualifications=[{
-            "name": EIA_QUALIFICATION, "certificate_no": "HP-1", "issuer": "生态环境部",
-            "valid_until": "2030-12-31"}], **overrides)
+        return self.agency(
+            qualifications=[
+                {
+                    "name": EIA_QUALIFICATION,
+                    "certificate_no": "HP-1",
+                    "issuer": "生态环境部",
+                    "valid_until": "2030-12-31",
+                }
+            ],
+            **overrides,
+        )
 
     def post_task(self, method: str = "lowest_price", **overrides) -> Task:
         """A published task (deadline 5 wd after the frozen now)."""
@@ -74,12 +95,24 @@ class World:
         self.db.commit()
         return task
 
-    def bid(self, agency: User, task: Task, price_fen: int | None = 1_000_000,
-            duration_days: int = 30, proposal: str = "技术方案", attachments=()
-            ) -> sealed.Acknowledgement:
-        ack = sealed.submit_bid(self.db, agency, task.number, price_fen=price_fen,
-                                duration_days=duration_days, proposal_text=proposal,
-                                attachment_sha256s=attachments)
+    def bid(
+        self,
+        agency: User,
+        task: Task,
+        price_fen: int | None = 1_000_000,
+        duration_days: int = 30,
+        proposal: str = "技术方案",
+        attachments=(),
+    ) -> sealed.Acknowledgement:
+        ack = sealed.submit_bid(
+            self.db,
+            agency,
+            task.number,
+            price_fen=price_fen,
+            duration_days=duration_days,
+            proposal_text=proposal,
+            attachment_sha256s=attachments,
+        )
         self.db.commit()
         return ack
 

@@ -1,6 +1,7 @@
 """Bidding's JSON API: submitting, changing and withdrawing sealed bids with signed receipts, each
 refusal with its message, the per-audience views after opening, explanations of abnormally low
 prices, the draw record, the result with its numbers, and the experts' panel (DESIGN §5, §10)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,31 +44,42 @@ def problem(response) -> str:
 
 # --- submitting ------------------------------------------------------------------------------------
 
+
 def test_an_agency_submits_a_bid_and_gets_a_receipt_it_can_recompute_and_verify(world, as_):
     task = world.post_task()
     agency = as_(world.agency())
-    response = agency.post(f"{API}/tasks/{task.number}/bids", json=bid_body(
-        1_234_500, attachment_sha256s=["b" * 64, "a" * 64]))
+    response = agency.post(
+        f"{API}/tasks/{task.number}/bids",
+        json=bid_body(1_234_500, attachment_sha256s=["b" * 64, "a" * 64]),
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert set(body) == {"content", "receipt", "signature", "public_key_pem", "version",
-                         "submitted_at"}
+    assert set(body) == {
+        "content",
+        "receipt",
+        "signature",
+        "public_key_pem",
+        "version",
+        "submitted_at",
+    }
     assert body["content"]["price_fen"] == 1_234_500
     assert body["content"]["attachments"] == ["a" * 64, "b" * 64]
     assert body["version"] == 1
     assert receipts.receipt(body["content"]) == body["receipt"]
     key = as_().get(f"{API}/receipts/public-key").get_json()
     assert key["algorithm"] == "Ed25519" and key["public_key_pem"] == body["public_key_pem"]
-    assert receipts.verify_receipt_signature(key["public_key_pem"], body["receipt"],
-                                             body["signature"])
+    assert receipts.verify_receipt_signature(
+        key["public_key_pem"], body["receipt"], body["signature"]
+    )
 
 
 def test_a_change_gives_a_new_receipt_and_mine_lists_every_signed_version(world, as_):
     task = world.post_task()
     client = as_(world.agency())
     first = client.post(f"{API}/tasks/{task.number}/bids", json=bid_body()).get_json()
-    changed = client.put(f"{API}/tasks/{task.number}/bids/mine",
-                         json=bid_body(900_000, proposal_text="改进方案"))
+    changed = client.put(
+        f"{API}/tasks/{task.number}/bids/mine", json=bid_body(900_000, proposal_text="改进方案")
+    )
     assert changed.status_code == 200
     second = changed.get_json()
     assert second["version"] == 2 and second["receipt"] != first["receipt"]
@@ -77,8 +89,9 @@ def test_a_change_gives_a_new_receipt_and_mine_lists_every_signed_version(world,
     for r in mine["receipts"]:
         assert receipts.receipt(r["content"]) == r["receipt"]
         assert receipts.jcs(r["content"]).decode() == r["jcs"]
-        assert receipts.verify_receipt_signature(mine["public_key_pem"], r["receipt"],
-                                                 r["signature"])
+        assert receipts.verify_receipt_signature(
+            mine["public_key_pem"], r["receipt"], r["signature"]
+        )
     assert (mine["can_bid"], mine["can_change"], mine["can_withdraw"]) == (False, True, True)
 
 
@@ -104,13 +117,15 @@ def test_a_random_task_takes_sign_ups_at_the_fixed_fee(world, as_):
     response = client.post(f"{API}/tasks/{task.number}/bids", json={"duration_days": 20})
     assert response.status_code == 201
     assert response.get_json()["content"]["price_fen"] == task.fixed_fee_fen
-    other = as_(world.agency()).post(f"{API}/tasks/{task.number}/bids",
-                                     json={"price_fen": 5, "duration_days": 20})
+    other = as_(world.agency()).post(
+        f"{API}/tasks/{task.number}/bids", json={"price_fen": 5, "duration_days": 20}
+    )
     assert other.status_code == 422
     assert "fixed fee" in other.get_json()["errors"]["price_fen"][0]
 
 
 # --- refusals, each with its message ----------------------------------------------------------------
+
 
 def test_a_bid_after_the_deadline_is_refused(world, db, as_):
     task = world.post_task()
@@ -125,11 +140,11 @@ def test_a_bid_after_the_deadline_is_refused(world, db, as_):
 
 def test_a_price_over_the_cap_is_refused_on_its_field(world, as_):
     task = world.post_task(price_cap_fen=2_000_000)
-    response = as_(world.agency()).post(f"{API}/tasks/{task.number}/bids",
-                                        json=bid_body(2_000_001))
+    response = as_(world.agency()).post(f"{API}/tasks/{task.number}/bids", json=bid_body(2_000_001))
     assert response.status_code == 422
     assert response.get_json()["errors"]["price_fen"] == [
-        "The price is above the task's price cap of 2000000 fen."]
+        "The price is above the task's price cap of 2000000 fen."
+    ]
 
 
 def test_an_agency_without_the_required_qualification_is_refused_and_told_why(world, as_):
@@ -167,8 +182,9 @@ def test_a_second_bid_and_malformed_bodies_are_refused(world, as_):
     assert wrong.status_code == 422 and "price_fen" in wrong.get_json()["errors"]
     extra = client.put(f"{API}/tasks/{task.number}/bids/mine", json={**bid_body(), "x": 1})
     assert extra.status_code == 422
-    long_days = client.put(f"{API}/tasks/{task.number}/bids/mine",
-                           json=bid_body(duration_days=task.service_days + 1))
+    long_days = client.put(
+        f"{API}/tasks/{task.number}/bids/mine", json=bid_body(duration_days=task.service_days + 1)
+    )
     assert long_days.status_code == 422 and "duration_days" in long_days.get_json()["errors"]
     missing = as_(world.agency()).post(f"{API}/tasks/NO-SUCH/bids", json=bid_body())
     assert missing.status_code == 404
@@ -176,14 +192,17 @@ def test_a_second_bid_and_malformed_bodies_are_refused(world, as_):
 
 def test_a_related_agency_is_refused_when_the_other_already_bids(world, as_):
     task = world.post_task()
-    as_(world.agency(legal_representative="同一人")).post(f"{API}/tasks/{task.number}/bids",
-                                                        json=bid_body())
+    as_(world.agency(legal_representative="同一人")).post(
+        f"{API}/tasks/{task.number}/bids", json=bid_body()
+    )
     response = as_(world.agency(legal_representative="同一人")).post(
-        f"{API}/tasks/{task.number}/bids", json=bid_body())
+        f"{API}/tasks/{task.number}/bids", json=bid_body()
+    )
     assert response.status_code == 403 and "same legal representative" in problem(response)
 
 
 # --- reading after opening ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def flagged(world, db):
@@ -224,22 +243,25 @@ def test_after_opening_each_audience_sees_what_it_is_entitled_to(world, as_, mak
 
 
 def test_an_abnormally_low_bid_is_explained_and_decided_then_prices_are_published(
-        world, as_, flagged):
+    world, as_, flagged
+):
     task, low, a, receipt = flagged
     other = as_(a).post(f"{API}/bids/{receipt}/explanation", json={"explanation": "x"})
     assert other.status_code == 403 and problem(other) == "Only the bidder may explain its price."
-    early = as_(world.applicant).post(f"{API}/bids/{receipt}/validity",
-                                      json={"accept": False, "reason": "太低"})
+    early = as_(world.applicant).post(
+        f"{API}/bids/{receipt}/validity", json={"accept": False, "reason": "太低"}
+    )
     assert early.status_code == 403 and "still has time" in problem(early)
-    explained = as_(low).post(f"{API}/bids/{receipt}/explanation",
-                              json={"explanation": "已有区域监测数据，成本较低。"})
+    explained = as_(low).post(
+        f"{API}/bids/{receipt}/explanation", json={"explanation": "已有区域监测数据，成本较低。"}
+    )
     assert explained.status_code == 200
     assert explained.get_json()["explanation"]["explanation"] == "已有区域监测数据，成本较低。"
-    no_reason = as_(world.applicant).post(f"{API}/bids/{receipt}/validity",
-                                          json={"accept": True})
+    no_reason = as_(world.applicant).post(f"{API}/bids/{receipt}/validity", json={"accept": True})
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]
-    decided = as_(world.applicant).post(f"{API}/bids/{receipt}/validity",
-                                        json={"accept": True, "reason": "解释合理。"})
+    decided = as_(world.applicant).post(
+        f"{API}/bids/{receipt}/validity", json={"accept": True, "reason": "解释合理。"}
+    )
     assert decided.status_code == 200
     assert decided.get_json()["validity"]["state"] == "valid"
     public = as_().get(f"{API}/tasks/{task.number}/bids").get_json()
@@ -259,8 +281,7 @@ def test_before_opening_a_bid_cannot_be_addressed_even_by_its_bidder(world, as_)
     for ref in (receipt, "0" * 64, "1"):
         response = client.post(f"{API}/bids/{ref}/explanation", json={"explanation": "x"})
         assert response.status_code == 404
-        assert response.get_json() == {"type": "about:blank", "title": "Not found",
-                                       "status": 404}
+        assert response.get_json() == {"type": "about:blank", "title": "Not found", "status": 404}
 
 
 def test_the_result_has_every_number_needed_to_recompute_it(world, as_, db):
@@ -286,8 +307,12 @@ def test_the_result_has_every_number_needed_to_recompute_it(world, as_, db):
 def test_a_random_draw_is_published_with_its_full_order(world, as_):
     task = world.post_task("random", min_bids=2)
     before = as_().get(f"{API}/tasks/{task.number}/draw").get_json()
-    assert before == {"task_number": task.number, "commitment": before["commitment"],
-                      "receipts": [], "draws": []}
+    assert before == {
+        "task_number": task.number,
+        "commitment": before["commitment"],
+        "receipts": [],
+        "draws": [],
+    }
     for _ in range(3):
         world.bid(world.agency(), task, None)
     world.shift_to(task, "opened")
@@ -315,27 +340,41 @@ def test_my_bids_lists_an_agencys_bids_across_tasks(world, as_):
 
 def test_every_bidding_endpoint_is_in_the_openapi_document(as_):
     paths = as_().get(f"{API}/openapi.json").get_json()["paths"]
-    for path, method in [("/tasks/{number}/bids", "post"), ("/tasks/{number}/bids", "get"),
-                         ("/tasks/{number}/bids/mine", "put"),
-                         ("/tasks/{number}/bids/mine", "delete"),
-                         ("/tasks/{number}/bids/mine", "get"), ("/bids/mine", "get"),
-                         ("/bids/{bid_ref}/explanation", "post"),
-                         ("/bids/{bid_ref}/validity", "post"), ("/tasks/{number}/draw", "get"),
-                         ("/tasks/{number}/award", "get"), ("/receipts/public-key", "get"),
-                         ("/experts/panels", "get"),
-                         ("/tasks/{number}/panel/declaration", "post"),
-                         ("/tasks/{number}/panel/recusal", "post"),
-                         ("/tasks/{number}/panel/marks", "post")]:
+    for path, method in [
+        ("/tasks/{number}/bids", "post"),
+        ("/tasks/{number}/bids", "get"),
+        ("/tasks/{number}/bids/mine", "put"),
+        ("/tasks/{number}/bids/mine", "delete"),
+        ("/tasks/{number}/bids/mine", "get"),
+        ("/bids/mine", "get"),
+        ("/bids/{bid_ref}/explanation", "post"),
+        ("/bids/{bid_ref}/validity", "post"),
+        ("/tasks/{number}/draw", "get"),
+        ("/tasks/{number}/award", "get"),
+        ("/receipts/public-key", "get"),
+        ("/experts/panels", "get"),
+        ("/tasks/{number}/panel/declaration", "post"),
+        ("/tasks/{number}/panel/recusal", "post"),
+        ("/tasks/{number}/panel/marks", "post"),
+    ]:
         assert method in paths[API + path], (path, method)
 
 
 # --- experts -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def scoring(world, make, db):
     experts = [make.staff("expert", categories=["environment"]) for _ in range(4)]
-    task = world.post_task("scoring", min_bids=2, price_cap_fen=200_000, weight_price=30,
-                           weight_credit=10, weight_quality=60, panel_size=3)
+    task = world.post_task(
+        "scoring",
+        min_bids=2,
+        price_cap_fen=200_000,
+        weight_price=30,
+        weight_credit=10,
+        weight_quality=60,
+        panel_size=3,
+    )
     world.bid(world.agency(), task, 100_000, proposal="方案甲")
     world.bid(world.agency(), task, 150_000, proposal="方案乙")
     world.shift_to(task, "opened")
@@ -354,8 +393,9 @@ def test_panellists_declare_mark_and_the_last_mark_publishes_the_result(as_, sco
     (mine,) = first.get(f"{API}/experts/panels").get_json()["items"]
     assert mine["can_declare"] and mine["bids"] == []  # no proposal before the declaration
     receipt = as_().get(f"{API}/tasks/{task.number}/bids").get_json()["items"][0]["receipt"]
-    early = first.post(f"{API}/tasks/{task.number}/panel/marks",
-                       json={"bid_id": receipt, "mark": 80})
+    early = first.post(
+        f"{API}/tasks/{task.number}/panel/marks", json={"bid_id": receipt, "mark": 80}
+    )
     assert early.status_code == 403 and "Declare" in problem(early)
     for n, expert in enumerate(members):
         client = as_(expert)
@@ -363,34 +403,41 @@ def test_panellists_declare_mark_and_the_last_mark_publishes_the_result(as_, sco
         assert declared.status_code == 200 and declared.get_json()["can_mark"]
         bids = declared.get_json()["bids"]
         assert {b["proposal_text"] for b in bids} == {"方案甲", "方案乙"}
-        out_of_range = client.post(f"{API}/tasks/{task.number}/panel/marks",
-                                   json={"bid_id": bids[0]["id"], "mark": 101})
+        out_of_range = client.post(
+            f"{API}/tasks/{task.number}/panel/marks", json={"bid_id": bids[0]["id"], "mark": 101}
+        )
         assert out_of_range.status_code == 422
-        unknown = client.post(f"{API}/tasks/{task.number}/panel/marks",
-                              json={"bid_id": "f" * 64, "mark": 50})
+        unknown = client.post(
+            f"{API}/tasks/{task.number}/panel/marks", json={"bid_id": "f" * 64, "mark": 50}
+        )
         assert unknown.status_code == 403 and "not a valid bid" in problem(unknown)
         for b in bids:
-            given = client.post(f"{API}/tasks/{task.number}/panel/marks",
-                                json={"bid_id": b["id"], "mark": 70 + n, "comment": "可行"})
+            given = client.post(
+                f"{API}/tasks/{task.number}/panel/marks",
+                json={"bid_id": b["id"], "mark": 70 + n, "comment": "可行"},
+            )
             assert given.status_code == 201, given.get_json()
     result = as_().get(f"{API}/tasks/{task.number}/award").get_json()
     assert result["published"] is True
     assert {m["expert"]["id"] for m in result["panel"]} == {e.organization_id for e in members}
     assert all(len(m["marks"]) == 2 for m in result["panel"])
     top = result["ranking"][0]["numbers"]
-    assert Fraction(top["total"]) == (Fraction(top["price_score"]) + Fraction(top["credit_score"])
-                                      + Fraction(top["quality_score"]))
+    assert Fraction(top["total"]) == (
+        Fraction(top["price_score"])
+        + Fraction(top["credit_score"])
+        + Fraction(top["quality_score"])
+    )
 
 
 def test_a_recusal_calls_the_next_expert(as_, scoring):
     task, members, spare = scoring
-    refused = as_(spare).post(f"{API}/tasks/{task.number}/panel/recusal",
-                              json={"statement": "x"})
+    refused = as_(spare).post(f"{API}/tasks/{task.number}/panel/recusal", json={"statement": "x"})
     assert refused.status_code == 403 and "not on this task's panel" in problem(refused)
     no_statement = as_(members[0]).post(f"{API}/tasks/{task.number}/panel/recusal", json={})
     assert no_statement.status_code == 422
-    recused = as_(members[0]).post(f"{API}/tasks/{task.number}/panel/recusal",
-                                   json={"statement": "我曾为其中一家机构工作。"})
+    recused = as_(members[0]).post(
+        f"{API}/tasks/{task.number}/panel/recusal", json={"statement": "我曾为其中一家机构工作。"}
+    )
     assert recused.status_code == 200 and recused.get_json()["recused_at"] is not None
     (called,) = as_(spare).get(f"{API}/experts/panels").get_json()["items"]
     assert called["task"] == task.number and called["can_declare"]

@@ -1,6 +1,7 @@
 """Bid attachments: an agency uploads files for its sealed bid and puts their SHA-256 in the bid;
 before opening only that agency can read them, afterwards the applicant and regulators too; the
 upload reveals nothing to anyone else (DESIGN §5)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,14 +31,20 @@ def as_(app):
 
 
 def upload(client, number, name, data):
-    return client.post(f"{API}/tasks/{number}/bids/mine/attachments",
-                       data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"{API}/tasks/{number}/bids/mine/attachments",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def bid_body(*hashes):
-    return {"price_fen": 1_000_000, "duration_days": 30, "proposal_text": "技术方案",
-            "attachment_sha256s": list(hashes)}
+    return {
+        "price_fen": 1_000_000,
+        "duration_days": 30,
+        "proposal_text": "技术方案",
+        "attachment_sha256s": list(hashes),
+    }
 
 
 def url(number, digest):
@@ -73,12 +80,15 @@ def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db)
     bidder = world.agency()
     client = as_(bidder)
     digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["sha256"]
-    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(digest)).status_code \
-        == 201
+    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(digest)).status_code == 201
     other_agency = world.agency()
-    outsiders = {"public": as_(), "applicant": as_(world.applicant),
-                 "regulator": as_(make.staff("regulator")), "other agency": as_(other_agency),
-                 "operator": as_(make.staff("operator"))}
+    outsiders = {
+        "public": as_(),
+        "applicant": as_(world.applicant),
+        "regulator": as_(make.staff("regulator")),
+        "other agency": as_(other_agency),
+        "operator": as_(make.staff("operator")),
+    }
     unknown = hashlib.sha256(b"nothing").hexdigest()
     for who, c in outsiders.items():
         sealed_answer = c.get(url(task.number, digest))
@@ -101,8 +111,7 @@ def test_a_file_not_in_a_standing_bid_stays_private_after_opening(world, as_):
     client = as_(world.agency())
     in_bid = upload(client, task.number, "a.pdf", PDF).get_json()["sha256"]
     loose = upload(client, task.number, "b.png", PNG).get_json()["sha256"]
-    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(in_bid)).status_code \
-        == 201
+    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(in_bid)).status_code == 201
     world.shift_to(task, "opened")
     applicant = as_(world.applicant)
     assert applicant.get(url(task.number, in_bid)).status_code == 200
@@ -157,17 +166,25 @@ def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
     task = world.post_task()
     agency_user = world.agency()
     client = as_(agency_user)
-    response = client.post(f"/tasks/{task.number}/bid/attachments",
-                           data={"file": (io.BytesIO(PDF), "技术方案.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/tasks/{task.number}/bid/attachments",
+        data={"file": (io.BytesIO(PDF), "技术方案.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     digest = hashlib.sha256(PDF).hexdigest()
     page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
     assert "技术方案.pdf" in page and digest in page
     assert client.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 200
-    response = client.post(f"/tasks/{task.number}/bid", data={
-        "bid-price": "9000", "bid-duration_days": "30", "bid-proposal_text": "方案",
-        "bid-attachments": digest + "\n"})
+    response = client.post(
+        f"/tasks/{task.number}/bid",
+        data={
+            "bid-price": "9000",
+            "bid-duration_days": "30",
+            "bid-proposal_text": "方案",
+            "bid-attachments": digest + "\n",
+        },
+    )
     assert response.status_code == 302
     bid = db.exec(select(Bid).where(Bid.task_id == task.id)).one()
     db.refresh(bid)

@@ -15,6 +15,7 @@ assertions then compare what each thread read with what was committed.
 
 SQLite is skipped: ``BEGIN IMMEDIATE`` serializes its writers, so there is no race to test.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -43,15 +44,16 @@ from tests.conftest import TEST_DATABASE, Accounts, app_config
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE != "postgresql",
     reason="needs PostgreSQL (TEST_DATABASE=postgresql): SQLite's BEGIN IMMEDIATE serializes "
-           "writers, so bids and the opening cannot race there")
+    "writers, so bids and the opening cannot race there",
+)
 
 BIDDERS = 30
-OPENERS = 3             # threads calling open_if_due; one more runs the scheduler's sweep
+OPENERS = 3  # threads calling open_if_due; one more runs the scheduler's sweep
 #: Once this many bid writes have committed, the controller arms the clock's jump to the deadline.
 COMMITS_BEFORE_DEADLINE = BIDDERS * 5
 REFUSALS_PER_BIDDER = 2  # a bidder stops after this many refusals (all after the deadline)
-MAX_ATTEMPTS = 200       # per bidder, whatever happens
-TIME_LIMIT_S = 120.0     # for the whole race, whatever happens
+MAX_ATTEMPTS = 200  # per bidder, whatever happens
+TIME_LIMIT_S = 120.0  # for the whole race, whatever happens
 DEADLINE_MSG = "The deadline for bids on this task has passed."
 _TASK_LOCK = re.compile(r"\bFROM task\b.*\bFOR UPDATE\b", re.DOTALL)
 
@@ -85,8 +87,12 @@ class SteppingClock(clock.Clock):
         with self._lock:
             value = self._base + timedelta(microseconds=self._ticks)
             self._ticks += 1
-            jump = self._armed is not None and locked and log == [] \
+            jump = (
+                self._armed is not None
+                and locked
+                and log == []
                 and getattr(self._local, "bidder", False)
+            )
             if jump:
                 self._base, self._ticks, self._armed = self._armed, 0, None
         if jump:
@@ -99,14 +105,14 @@ class SteppingClock(clock.Clock):
 @dataclass
 class Attempt:
     agency_user_id: int
-    action: str                  # "submit", "change" or "withdraw"
+    action: str  # "submit", "change" or "withdraw"
     committed: bool = False
-    reads: list = field(default_factory=list)   # [(time, held the task lock)]
+    reads: list = field(default_factory=list)  # [(time, held the task lock)]
     receipt: str | None = None
     submitted_at: datetime | None = None
     refusal: str | None = None
     error: str | None = None
-    after_jump: bool = False     # committed after the controller had moved the clock
+    after_jump: bool = False  # committed after the controller had moved the clock
 
 
 @pytest.fixture
@@ -130,16 +136,20 @@ def race_db(database_url, tmp_path):
     saved_keys = keys.use(None)  # create_app installs the new app's keys; put ours back after
     engine = None
     try:
-        app = create_app(app_config(url, DRAW_SEED_KEY="test draw seed key",
-                                    SIGNING_KEY_PATH=str(tmp_path / "signing_key.pem"),
-                                    UPLOAD_DIR=str(tmp_path / "uploads")))
+        app = create_app(
+            app_config(
+                url,
+                DRAW_SEED_KEY="test draw seed key",
+                SIGNING_KEY_PATH=str(tmp_path / "signing_key.pem"),
+                UPLOAD_DIR=str(tmp_path / "uploads"),
+            )
+        )
         db = app.extensions["market.db"]
         with app.app_context():
             command.upgrade(alembic_config(), "head")
         db.engine.dispose()
         # Every thread needs its own connection at once: a pool big enough for all of them.
-        engine = make_engine(url, pool_size=BIDDERS + OPENERS + 6, max_overflow=0,
-                             pool_timeout=30)
+        engine = make_engine(url, pool_size=BIDDERS + OPENERS + 6, max_overflow=0, pool_timeout=30)
         db.bind = engine
         with db.transaction() as session:  # under the autouse frozen clock
             catalog.seed_catalog(session)
@@ -160,8 +170,9 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
     # --- the world: an enterprise, a published task, qualified agencies -------------------------
     setup = db.session()
     world = World(setup, Accounts(app, setup), frozen)
-    task = world.post_task("lowest_price", price_cap_fen=2_000_000,
-                           required_qualifications=[EIA_QUALIFICATION])
+    task = world.post_task(
+        "lowest_price", price_cap_fen=2_000_000, required_qualifications=[EIA_QUALIFICATION]
+    )
     bidder_ids = [world.qualified_agency().id for _ in range(BIDDERS)]
     deadline, number = task.deadline_at, task.number
     setup.close()
@@ -214,8 +225,14 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
                         attempt.receipt = sealed.withdraw_bid(session, actor, number)
                     else:
                         service = sealed.submit_bid if action == "submit" else sealed.change_bid
-                        ack = service(session, actor, number, price_fen=price,
-                                      duration_days=30, proposal_text=f"方案 {n}/{k}")
+                        ack = service(
+                            session,
+                            actor,
+                            number,
+                            price_fen=price,
+                            duration_days=30,
+                            proposal_text=f"方案 {n}/{k}",
+                        )
                         attempt.receipt, attempt.submitted_at = ack.receipt, ack.submitted_at
                     session.commit()
                     attempt.committed, attempt.after_jump = True, clock_moved.is_set()
@@ -263,8 +280,11 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
                 if sweep:
                     opened = opening.open_due_tasks(session)  # commits by itself
                 else:
-                    opened = int(opening.open_if_due(session, session.exec(
-                        select(Task).where(Task.number == number)).one()))
+                    opened = int(
+                        opening.open_if_due(
+                            session, session.exec(select(Task).where(Task.number == number)).one()
+                        )
+                    )
                     session.commit()
             finally:
                 session.close()
@@ -273,10 +293,14 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
         except Exception as exc:  # noqa: BLE001
             crashes.append(f"opener {n}: {type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=bidder, args=(uid, n), name=f"bidder-{n}")
-               for n, uid in enumerate(bidder_ids)]
-    threads += [threading.Thread(target=opener, args=(n, n == OPENERS), name=f"opener-{n}")
-                for n in range(OPENERS + 1)]
+    threads = [
+        threading.Thread(target=bidder, args=(uid, n), name=f"bidder-{n}")
+        for n, uid in enumerate(bidder_ids)
+    ]
+    threads += [
+        threading.Thread(target=opener, args=(n, n == OPENERS), name=f"opener-{n}")
+        for n in range(OPENERS + 1)
+    ]
     threads.append(threading.Thread(target=controller, name="controller"))
     stop_at[0] = time.monotonic() + TIME_LIMIT_S
     try:
@@ -305,8 +329,9 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
     assert [a for a in committed if a.after_jump], "the clock never moved under a bidder"
     for a in everything:
         assert a.reads, f"{a.action} by user {a.agency_user_id} never read the clock"
-        assert all(held for _, held in a.reads), \
+        assert all(held for _, held in a.reads), (
             f"{a.action} read the clock without holding the task's row lock: {a.reads}"
+        )
     for a in committed:
         first = a.reads[0][0]
         assert first < deadline, f"a {a.action} was accepted at {first}, deadline {deadline}"
@@ -337,8 +362,13 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
             assert bid is not None
             assert bid.version == len(versions)  # each accepted version kept exactly once
             assert bid.receipt == versions[-1].receipt
-            rows = list(check.exec(select(BidVersion).where(BidVersion.bid_id == bid.id)
-                                   .order_by(BidVersion.version)))
+            rows = list(
+                check.exec(
+                    select(BidVersion)
+                    .where(BidVersion.bid_id == bid.id)
+                    .order_by(BidVersion.version)
+                )
+            )
             assert [r.version for r in rows] == list(range(1, len(versions) + 1))
             assert [r.receipt for r in rows] == [a.receipt for a in versions]
             assert [r.submitted_at for r in rows] == [a.submitted_at for a in versions]
@@ -363,25 +393,41 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
         the_opening = the_openings[0]
         assert the_task.opened_at == the_opening.opened_at >= deadline
         assert the_opening.standing_receipts == sorted(expected_standing)
-        opened_events = list(check.exec(select(AuditEvent).where(
-            AuditEvent.action == "task.open", AuditEvent.object_id == number)))
+        opened_events = list(
+            check.exec(
+                select(AuditEvent).where(
+                    AuditEvent.action == "task.open", AuditEvent.object_id == number
+                )
+            )
+        )
         assert len(opened_events) == 1
-        assert sorted(r["receipt"] for r in opened_events[0].data["receipts"]) == \
-            sorted(expected_standing)
+        assert sorted(r["receipt"] for r in opened_events[0].data["receipts"]) == sorted(
+            expected_standing
+        )
         standing_ids = {b.id for b in bids.values() if b.withdrawn_at is None}
-        judged = {d.bid_id for d in check.exec(select(ValidityDecision).where(
-            ValidityDecision.task_id == the_task.id))}
+        judged = {
+            d.bid_id
+            for d in check.exec(
+                select(ValidityDecision).where(ValidityDecision.task_id == the_task.id)
+            )
+        }
         assert judged == standing_ids
         # No version anywhere was stamped at or after the deadline.
-        late = check.exec(select(BidVersion).where(BidVersion.task_id == the_task.id,
-                                                   BidVersion.submitted_at >= deadline)).all()
+        late = check.exec(
+            select(BidVersion).where(
+                BidVersion.task_id == the_task.id, BidVersion.submitted_at >= deadline
+            )
+        ).all()
         assert late == []
         # The audit chain survived 30 concurrent writers.
         assert audit.verify(check) == []
-        opener_name = next(("sweep" if o["sweep"] else f"opener {o['opener']}")
-                           for o in openings if o["opened"])
-        print(f"\n{len(committed)} writes committed ({sum(a.after_jump for a in committed)} "
-              f"after the clock moved), {len(refused)} refused; {len(expected_standing)} of "
-              f"{len(bids)} bids standing at the opening, opened by {opener_name}")
+        opener_name = next(
+            ("sweep" if o["sweep"] else f"opener {o['opener']}") for o in openings if o["opened"]
+        )
+        print(
+            f"\n{len(committed)} writes committed ({sum(a.after_jump for a in committed)} "
+            f"after the clock moved), {len(refused)} refused; {len(expected_standing)} of "
+            f"{len(bids)} bids standing at the opening, opened by {opener_name}"
+        )
     finally:
         check.close()

@@ -60,7 +60,7 @@ def run_standalone(
 
 def test_vector_receipts_are_the_hashes_of_bid0_to_bid4_sorted() -> None:
     expected = sorted(hashlib.sha256(f"bid{i}".encode("ascii")).hexdigest() for i in range(5))
-    assert RECEIPTS == expected
+    assert expected == RECEIPTS
 
 
 def test_commitment_matches_vector() -> None:
@@ -254,9 +254,22 @@ def _tamper(change: str) -> dict[str, Any]:
 
 
 TAMPERINGS = [
-    "seed", "commitment", "key", "receipt-added", "award-picks", "award-truncated",
-    "award-unsorted", "award-stranger", "factor-list", "factor-pick", "tie-purpose",
-    "tie-too-many-picks", "beacon", "uppercase-receipt", "no-agency", "empty-task",
+    "seed",
+    "commitment",
+    "key",
+    "receipt-added",
+    "award-picks",
+    "award-truncated",
+    "award-unsorted",
+    "award-stranger",
+    "factor-list",
+    "factor-pick",
+    "tie-purpose",
+    "tie-too-many-picks",
+    "beacon",
+    "uppercase-receipt",
+    "no-agency",
+    "empty-task",
 ]
 
 

@@ -1,5 +1,6 @@
 """The draw record: seed committed at publication and revealed at the first draw, a public record
 that both verifiers accept, and `flask draw verify` catching tampering (DESIGN §5)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
@@ -37,7 +39,7 @@ def test_publication_commits_to_an_encrypted_seed(world, db):
     assert len(seed) == 32 and seed not in row.seed_encrypted
     assert row.commitment == hashlib.sha256(seed).hexdigest()
     assert (row.seed_hex, row.revealed_at) == (None, None)
-    with pytest.raises(Exception):  # bound to its task: useless on another task's row
+    with pytest.raises(InvalidTag):  # bound to its task: useless on another task's row
         keys.current().decrypt_seed(row.seed_encrypted, "ZJ-2026-999999")
     db.commit()
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "draw.seed_committed")).one()
@@ -47,10 +49,12 @@ def test_publication_commits_to_an_encrypted_seed(world, db):
 def test_the_seed_key_comes_from_config_or_a_generated_file(tmp_path):
     configured = keys.Keys("a secret", signing_key_path=tmp_path / "s.pem")
     assert configured.seed_key() == hashlib.sha256(b"a secret").digest()
-    made = keys.Keys("", seed_key_path=tmp_path / "draw_seed.key",
-                     signing_key_path=tmp_path / "s.pem")
-    again = keys.Keys("", seed_key_path=tmp_path / "draw_seed.key",
-                      signing_key_path=tmp_path / "s.pem")
+    made = keys.Keys(
+        "", seed_key_path=tmp_path / "draw_seed.key", signing_key_path=tmp_path / "s.pem"
+    )
+    again = keys.Keys(
+        "", seed_key_path=tmp_path / "draw_seed.key", signing_key_path=tmp_path / "s.pem"
+    )
     assert made.seed_key() == again.seed_key() != configured.seed_key()
     stored = (tmp_path / "draw_seed.key").read_text().strip()
     assert made.seed_key() == hashlib.sha256(stored.encode()).digest()
@@ -62,9 +66,12 @@ def test_the_record_before_opening_shows_only_the_commitment(world, db):
     task = world.post_task()
     world.bid(world.agency(), task)
     record = draws.draw_record(db, task)
-    assert record == {"task_number": task.number,
-                      "commitment": seeds.seed_of(db, task).commitment,
-                      "receipts": [], "draws": []}
+    assert record == {
+        "task_number": task.number,
+        "commitment": seeds.seed_of(db, task).commitment,
+        "receipts": [],
+        "draws": [],
+    }
 
 
 def test_the_seed_is_revealed_with_the_first_draw(world, db, drawn):
@@ -85,16 +92,25 @@ def test_the_record_verifies_with_verify_record(world, db, drawn):
 def test_the_record_verifies_with_the_standalone_verifier(world, db, drawn, tmp_path):
     script = Path(shutil.copy(STANDALONE, tmp_path / "verify.py"))
     path = tmp_path / "record.json"
-    path.write_text(json.dumps(draws.draw_record(db, drawn), ensure_ascii=False),
-                    encoding="utf-8")
-    result = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True,
-                            encoding="utf-8", check=False, timeout=60)
+    path.write_text(json.dumps(draws.draw_record(db, drawn), ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), str(path)],
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
     assert (result.returncode, result.stdout) == (0, "OK\n")
     record = json.loads(path.read_text(encoding="utf-8"))
     record["draws"][0]["picks"].reverse()
     path.write_text(json.dumps(record), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True,
-                            encoding="utf-8", check=False, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), str(path)],
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 1 and "differ from recomputed" in result.stdout
 
 

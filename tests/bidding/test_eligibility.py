@@ -1,5 +1,6 @@
 """Who may bid: standing, qualifications with their professionals, exclusions and related agencies,
 at submission and again at the deadline (DESIGN §5)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,17 +16,23 @@ from market.validation import Forbidden
 from tests.bidding.helpers import EIA_QUALIFICATION
 
 
-@pytest.mark.parametrize(("field", "message"), [
-    ("suspended_until", "suspended from bidding"),
-    ("dishonest_until", "serious-dishonesty list"),
-    ("removed_at", "removed from the platform"),
-])
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("suspended_until", "suspended from bidding"),
+        ("dishonest_until", "serious-dishonesty list"),
+        ("removed_at", "removed from the platform"),
+    ],
+)
 def test_an_agency_without_standing_is_refused(world, db, field, message):
     task = world.post_task()
     agency = world.agency()
     org = world.org(agency)
-    when = clock.now() - timedelta(days=1) if field == "removed_at" \
+    when = (
+        clock.now() - timedelta(days=1)
+        if field == "removed_at"
         else clock.now() + timedelta(days=30)
+    )
     setattr(org, field, when)
     db.add(org)
     db.commit()
@@ -52,8 +59,9 @@ def test_a_required_qualification_must_be_declared(world):
 def test_an_expired_qualification_does_not_count(world, db):
     task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
     agency = world.qualified_agency()
-    row = db.exec(select(Qualification).where(
-        Qualification.organization_id == agency.organization_id)).one()
+    row = db.exec(
+        select(Qualification).where(Qualification.organization_id == agency.organization_id)
+    ).one()
     row.valid_until = date(2026, 11, 24)  # yesterday in Shanghai
     db.add(row)
     db.commit()
@@ -64,8 +72,9 @@ def test_an_expired_qualification_does_not_count(world, db):
 def test_a_qualification_the_law_ties_to_a_person_needs_a_registered_professional(world, db):
     task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
     agency = world.qualified_agency()
-    for p in db.exec(select(Professional).where(
-            Professional.organization_id == agency.organization_id)):
+    for p in db.exec(
+        select(Professional).where(Professional.organization_id == agency.organization_id)
+    ):
         db.delete(p)
     db.commit()
     with pytest.raises(Forbidden, match="register a professional"):
@@ -75,16 +84,24 @@ def test_a_qualification_the_law_ties_to_a_person_needs_a_registered_professiona
 def test_an_excluded_agency_is_refused(world, db):
     task = world.post_task()
     agency = world.agency()
-    tasks.exclude(db, world.applicant, task.number, agency.organization_id,
-                  "earlier_work_on_project", "编制了本项目的可行性研究报告。")
+    tasks.exclude(
+        db,
+        world.applicant,
+        task.number,
+        agency.organization_id,
+        "earlier_work_on_project",
+        "编制了本项目的可行性研究报告。",
+    )
     db.commit()
     with pytest.raises(Forbidden, match="excluded your agency"):
         world.bid(agency, task)
 
 
 def grounds_by_agency(db, task) -> dict[int, tuple[bool | None, str]]:
-    return {db.get(Bid, d.bid_id).agency_id: (d.valid, d.ground)
-            for d in progress.decisions_of(db, task)}
+    return {
+        db.get(Bid, d.bid_id).agency_id: (d.valid, d.ground)
+        for d in progress.decisions_of(db, task)
+    }
 
 
 def test_standing_is_checked_again_at_the_deadline(world, db):
@@ -98,7 +115,8 @@ def test_standing_is_checked_again_at_the_deadline(world, db):
     world.shift_to(task, "opened")
     assert grounds_by_agency(db, task) == {
         suspended_later.organization_id: (False, "suspended"),
-        fine.organization_id: (True, "eligible")}
+        fine.organization_id: (True, "eligible"),
+    }
     decision = db.exec(select(ValidityDecision).where(ValidityDecision.valid.is_(False))).one()
     assert "suspended" in decision.messages[0]["msgid"]
 
@@ -114,6 +132,8 @@ def test_related_agencies_are_both_invalid_at_opening(world, db):
     db.add(org_b)
     world.shift_to(task, "opened")
     related = (False, "related_legal_representative")
-    assert grounds_by_agency(db, task) == {a.organization_id: related,
-                                           b.organization_id: related,
-                                           c.organization_id: (True, "eligible")}
+    assert grounds_by_agency(db, task) == {
+        a.organization_id: related,
+        b.organization_id: related,
+        c.organization_id: (True, "eligible"),
+    }

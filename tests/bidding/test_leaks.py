@@ -9,6 +9,7 @@ place that changes by design: it records each submission as an event on a random
 actor, no task and no data (`bidding.sealed`); those events are checked to be featureless and then
 left out of the comparison.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,11 @@ def price_forms(fen: int) -> list[str]:
     return [str(fen), f"{yuan:,}.{cents:02d}", f"{yuan}.{cents:02d}"]
 
 
-_CSRF = [re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+'),
-         re.compile(r'(name="csrf_token" value=")[^"]+'),
-         re.compile(r'("csrf_token": ?")[^"]+')]
+_CSRF = [
+    re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+'),
+    re.compile(r'(name="csrf_token" value=")[^"]+'),
+    re.compile(r'("csrf_token": ?")[^"]+'),
+]
 
 
 def body_of(response) -> str:
@@ -52,11 +55,16 @@ def scene(world, make, app, db):
     """An open task, three would-be bidders, an observing agency, and a client per role."""
     bidders = [world.agency(name=name) for name in NAMES]
     observer = world.agency(name="旁观机构有限公司")
-    task = world.post_task(min_bids=3, price_cap_fen=2_000_000,
-                           title="密封测试项目环境影响报告书编制")
-    users = {"applicant": world.applicant, "agency": observer,
-             "regulator": make.staff("regulator"), "operator": make.staff("operator"),
-             "expert": make.staff("expert", categories=["environment"])}
+    task = world.post_task(
+        min_bids=3, price_cap_fen=2_000_000, title="密封测试项目环境影响报告书编制"
+    )
+    users = {
+        "applicant": world.applicant,
+        "agency": observer,
+        "regulator": make.staff("regulator"),
+        "operator": make.staff("operator"),
+        "expert": make.staff("expert", categories=["environment"]),
+    }
     clients = {"public": app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
@@ -68,25 +76,51 @@ def scene(world, make, app, db):
 def task_urls(number: str) -> list[str]:
     """Pages and responses about the task: nothing about its bidders may appear here."""
     api = "/api/v1"
-    return [f"/tasks/{number}", "/tasks", "/tasks?status=open", "/my/tasks", "/my/bids",
-            "/expert/panels", f"/tasks/{number}/draw", f"/tasks/{number}/award",
-            "/regulator/cancellations",
-            f"{api}/tasks", f"{api}/tasks?status=open", f"{api}/tasks/{number}",
-            f"{api}/tasks/{number}/bids", f"{api}/tasks/{number}/draw",
-            f"{api}/tasks/{number}/award", f"{api}/tasks/{number}/amendments",
-            f"{api}/tasks/{number}/bids/mine", f"{api}/bids/mine", f"{api}/experts/panels"]
+    return [
+        f"/tasks/{number}",
+        "/tasks",
+        "/tasks?status=open",
+        "/my/tasks",
+        "/my/bids",
+        "/expert/panels",
+        f"/tasks/{number}/draw",
+        f"/tasks/{number}/award",
+        "/regulator/cancellations",
+        f"{api}/tasks",
+        f"{api}/tasks?status=open",
+        f"{api}/tasks/{number}",
+        f"{api}/tasks/{number}/bids",
+        f"{api}/tasks/{number}/draw",
+        f"{api}/tasks/{number}/award",
+        f"{api}/tasks/{number}/amendments",
+        f"{api}/tasks/{number}/bids/mine",
+        f"{api}/bids/mine",
+        f"{api}/experts/panels",
+    ]
 
 
 def other_urls(bidder_ids: list[int]) -> list[str]:
     """Pages where agencies appear anyway (the directory, search, profiles, accounts): the bids
     must change nothing in them."""
     api = "/api/v1"
-    return ["/", "/agencies", f"/search?q={NAMES[0]}", "/search?q=咨询&index=agencies",
-            "/search?q=环境影响&index=service-items", "/account/", "/policy",
-            "/regulator/qualifications", "/operator/accounts", "/operator/calendar",
-            *[f"/agencies/{i}" for i in bidder_ids],
-            f"{api}/agencies", f"{api}/agencies?q=密封", f"{api}/search/suggest?q=密封",
-            f"{api}/session", *[f"{api}/agencies/{i}" for i in bidder_ids]]
+    return [
+        "/",
+        "/agencies",
+        f"/search?q={NAMES[0]}",
+        "/search?q=咨询&index=agencies",
+        "/search?q=环境影响&index=service-items",
+        "/account/",
+        "/policy",
+        "/regulator/qualifications",
+        "/operator/accounts",
+        "/operator/calendar",
+        *[f"/agencies/{i}" for i in bidder_ids],
+        f"{api}/agencies",
+        f"{api}/agencies?q=密封",
+        f"{api}/search/suggest?q=密封",
+        f"{api}/session",
+        *[f"{api}/agencies/{i}" for i in bidder_ids],
+    ]
 
 
 def audit_log(client) -> tuple[int, list[dict]]:
@@ -114,10 +148,15 @@ def snapshot(clients, urls) -> dict:
             assert e["data"] == {} and e["actor_user_id"] is None and e["actor_org_id"] is None
             assert re.fullmatch(r"[0-9a-f]{64}", e["object_id"])
             assert e["action"] == "bid.receipt_issued"
-        kept = [{k: v for k, v in e.items() if k not in ("seq", "hash", "prev_hash")}
-                for e in events if e.get("object_type") != "bid_receipt"]
-        out[(role, "/api/v1/audit")] = (status, json.dumps(kept, ensure_ascii=False,
-                                                          sort_keys=True))
+        kept = [
+            {k: v for k, v in e.items() if k not in ("seq", "hash", "prev_hash")}
+            for e in events
+            if e.get("object_type") != "bid_receipt"
+        ]
+        out[(role, "/api/v1/audit")] = (
+            status,
+            json.dumps(kept, ensure_ascii=False, sort_keys=True),
+        )
     return out
 
 
@@ -145,8 +184,14 @@ def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(worl
     # A change and a withdrawal and a new bid on top: still nothing.
     from bidding import sealed
 
-    sealed.change_bid(db, bidders[0], task.number, price_fen=PRICES[0], duration_days=29,
-                      proposal_text=f"改 {MARKERS[0]}")
+    sealed.change_bid(
+        db,
+        bidders[0],
+        task.number,
+        price_fen=PRICES[0],
+        duration_days=29,
+        proposal_text=f"改 {MARKERS[0]}",
+    )
     db.commit()
     snapshots.append(snapshot(clients, urls))
     for snap in snapshots:
@@ -159,7 +204,7 @@ def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(worl
     bids_url = f"/api/v1/tasks/{task.number}/bids"
     answers = {three[(role, bids_url)] for role in ROLES}
     assert len(answers) == 1
-    (status, body), = answers
+    ((status, body),) = answers
     assert status == 200 and json.loads(body)["items"] == [] and json.loads(body)["sealed"]
 
 

@@ -1,5 +1,6 @@
 """`scoring`: the panel drawn verifiably from the pool, conflicts and recusal, marks, and the
 result with exact fractions and its tie rule (DESIGN §5)."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -7,7 +8,7 @@ from fractions import Fraction
 import pytest
 from sqlmodel import select
 
-from bidding import draw, draws, marking, panel, selection, seeds
+from bidding import draw, draws, marking, panel, seeds, selection
 from bidding.models import Bid
 from market import lifecycle
 from market.models import User
@@ -20,8 +21,14 @@ def experts(make) -> list[User]:
 
 
 def scoring_task(world, **overrides):
-    data = dict(min_bids=2, price_cap_fen=200_000, weight_price=30, weight_credit=10,
-                weight_quality=60, panel_size=3)
+    data = dict(
+        min_bids=2,
+        price_cap_fen=200_000,
+        weight_price=30,
+        weight_credit=10,
+        weight_quality=60,
+        panel_size=3,
+    )
     data.update(overrides)
     return world.post_task("scoring", **data)
 
@@ -35,8 +42,9 @@ def bids_by_price(db, task) -> dict[int, Bid]:
     return {b.price_fen: b for b in db.exec(select(Bid).where(Bid.task_id == task.id))}
 
 
-def test_the_panel_is_drawn_verifiably_from_the_categorys_pool_after_validity(world, db,
-                                                                              experts, make):
+def test_the_panel_is_drawn_verifiably_from_the_categorys_pool_after_validity(
+    world, db, experts, make
+):
     make.staff("expert", categories=["water"])  # another category: never in this pool
     task = scoring_task(world)
     world.bid(world.agency(), task, 100_000)
@@ -79,7 +87,8 @@ def test_marks_need_a_declaration_and_are_given_once_each(world, db, experts):
         marking.submit_mark(db, expert, task.number, bid.id, 80)
     marking.declare_no_conflict(db, expert, task.number)
     assert {b.id for b in marking.bids_to_mark(db, expert, task.number)} == {
-        b.id for b in bids_by_price(db, task).values()}
+        b.id for b in bids_by_price(db, task).values()
+    }
     marking.submit_mark(db, expert, task.number, bid.id, 80)
     with pytest.raises(Forbidden, match="already marked"):
         marking.submit_mark(db, expert, task.number, bid.id, 90)
@@ -115,8 +124,9 @@ def test_the_last_mark_makes_the_result_with_exact_scores(world, db, experts):
     assert first.numbers["price_score"] == "20" and first.numbers["credit_score"] == "183/20"
     assert second.numbers["credit_snapshot_milli"] == "80000"  # no score yet: base 80
     assert Fraction(first.numbers["quality_score"]) == Fraction(546, 10)
-    assert first.numbers["marks"] == {str(e.organization_id): 91
-                                      for e in panellists(db, task, experts)}
+    assert first.numbers["marks"] == {
+        str(e.organization_id): 91 for e in panellists(db, task, experts)
+    }
 
 
 def test_equal_totals_go_to_the_higher_quality(world, db, experts):
@@ -134,8 +144,7 @@ def test_equal_totals_go_to_the_higher_quality(world, db, experts):
 
 
 def test_scoring_without_a_quality_weight_needs_no_panel(world, db, experts):
-    task = scoring_task(world, weight_price=90, weight_credit=10, weight_quality=0,
-                        panel_size=None)
+    task = scoring_task(world, weight_price=90, weight_credit=10, weight_quality=0, panel_size=None)
     world.bid(world.agency(), task, 100_000)
     world.bid(world.agency(), task, 120_000)
     world.shift_to(task, "opened")

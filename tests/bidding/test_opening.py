@@ -1,5 +1,6 @@
 """Opening: once, under the lock, lazily or by the sweep; receipts published with their agencies;
 abnormally low prices flagged; too few valid bids fail the task (DESIGN §4–§5)."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -34,7 +35,10 @@ def test_the_sweep_opens_every_due_task_and_is_registered(world, db, app):
     assert opening.open_due_tasks(db) == 0
     sweep = app.extensions["market.sweeps"]["bidding.open_due_tasks"]
     assert (sweep.func, sweep.trigger, sweep.options) == (
-        opening.open_due_tasks, "interval", {"seconds": 60})
+        opening.open_due_tasks,
+        "interval",
+        {"seconds": 60},
+    )
     assert isinstance(sweep, jobs.Sweep)
 
 
@@ -53,7 +57,9 @@ def test_opening_publishes_every_standing_receipt_with_its_agency(world, db):
     world.shift_to(task, "opened")
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "task.open")).one()
     published = {r["receipt"]: r["agency"] for r in event.data["receipts"]}
-    assert published == {ack.receipt: world.org(a).uscc for ack, a in zip(acks, agencies)}
+    assert published == {
+        ack.receipt: world.org(a).uscc for ack, a in zip(acks, agencies, strict=True)
+    }
 
 
 def test_no_bids_at_all_fails_the_task(world):
@@ -135,8 +141,10 @@ def test_the_batch_low_price_tests_agree_with_the_per_bid_definition():
 
     rng = random.Random(7)
     for _ in range(200):
-        prices = [rng.choice([rng.randint(1, 100), rng.randint(1, 10) * 10])
-                  for _ in range(rng.randint(1, 8))]
+        prices = [
+            rng.choice([rng.randint(1, 100), rng.randint(1, 10) * 10])
+            for _ in range(rng.randint(1, 8))
+        ]
         bids = [SimpleNamespace(id=i, price_fen=p) for i, p in enumerate(prices)]
         cap = rng.choice([None, 100, 250])
         batch = _low_tests_among(bids, cap, DEFAULT_POLICY)

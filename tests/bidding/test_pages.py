@@ -1,6 +1,7 @@
 """Bidding's pages: the bids section of the task page for each role, bidding in yuan with inline
 errors, receipts and how to verify them, explanations decided by the applicant, the result and
 draw pages, an agency's bids and an expert's panels, in Chinese by default and in English."""
+
 from __future__ import annotations
 
 import html
@@ -39,8 +40,7 @@ def bid_form(price="12345.67", days="30", proposal="我们的技术方案"):
     return {"bid-price": price, "bid-duration_days": days, "bid-proposal_text": proposal}
 
 
-def test_before_opening_the_task_page_says_bids_are_sealed_and_offers_agencies_a_form(
-        world, as_):
+def test_before_opening_the_task_page_says_bids_are_sealed_and_offers_agencies_a_form(world, as_):
     task = world.post_task()
     public = text(as_().get(f"/tasks/{task.number}"))
     assert "Bids are sealed until they are opened after the deadline" in public
@@ -51,8 +51,7 @@ def test_before_opening_the_task_page_says_bids_are_sealed_and_offers_agencies_a
     assert 'name="bid-price"' not in applicant and "My bid" not in applicant
 
 
-def test_an_agency_bids_in_yuan_and_sees_its_signed_receipt_with_how_to_verify_it(world, as_,
-                                                                                 db):
+def test_an_agency_bids_in_yuan_and_sees_its_signed_receipt_with_how_to_verify_it(world, as_, db):
     task = world.post_task()
     user = world.agency()
     client = as_(user)
@@ -71,12 +70,16 @@ def test_an_agency_bids_in_yuan_and_sees_its_signed_receipt_with_how_to_verify_i
 def test_a_price_over_the_cap_is_shown_on_its_field_and_nothing_typed_is_lost(world, as_):
     task = world.post_task(price_cap_fen=2_000_000)
     client = as_(world.agency())
-    response = client.post(f"/tasks/{task.number}/bid",
-                           data=bid_form(price="20000.01", proposal="保留的方案文字"))
+    response = client.post(
+        f"/tasks/{task.number}/bid", data=bid_form(price="20000.01", proposal="保留的方案文字")
+    )
     assert response.status_code == 422
     page = text(response)
-    assert re.search(r'id="bid-price-err"><li>The price is above the task\'s price cap of '
-                     r'2000000 fen.', page)
+    assert re.search(
+        r'id="bid-price-err"><li>The price is above the task\'s price cap of '
+        r"2000000 fen.",
+        page,
+    )
     assert 'value="20000.01"' in page and "保留的方案文字" in page
     bad = text(client.post(f"/tasks/{task.number}/bid", data=bid_form(price="12.345", days="x")))
     assert "bid-price-err" in bad and "Must be a whole number." in bad
@@ -114,8 +117,9 @@ def test_a_random_task_offers_a_sign_up_at_the_fixed_fee(world, as_, db):
     page = text(client.get(f"/tasks/{task.number}"))
     assert "you sign up at the fixed fee of 10,000.00 yuan" in page
     assert 'name="bid-price"' not in page and "Sign up at the fixed fee" in page
-    response = client.post(f"/tasks/{task.number}/bid",
-                           data={"bid-duration_days": "20", "bid-proposal_text": ""})
+    response = client.post(
+        f"/tasks/{task.number}/bid", data={"bid-duration_days": "20", "bid-proposal_text": ""}
+    )
     assert response.status_code == 302
     bid = db.exec(select(Bid).where(Bid.agency_id == user.organization_id)).one()
     assert bid.price_fen == task.fixed_fee_fen
@@ -166,8 +170,9 @@ def test_the_explanation_flow_runs_through_the_task_page(world, as_, flagged):
     assert f'name="x{key}-explanation"' in page
     empty = bidder.post(f"/bids/{bid.receipt}/explain", data={f"x{key}-explanation": ""})
     assert empty.status_code == 422 and "This field is required." in text(empty)
-    sent = bidder.post(f"/bids/{bid.receipt}/explain",
-                       data={f"x{key}-explanation": "已有监测数据，成本较低。"})
+    sent = bidder.post(
+        f"/bids/{bid.receipt}/explain", data={f"x{key}-explanation": "已有监测数据，成本较低。"}
+    )
     assert sent.status_code == 302
     applicant = as_(world.applicant)
     page = text(applicant.get(f"/tasks/{task.number}"))
@@ -175,8 +180,10 @@ def test_the_explanation_flow_runs_through_the_task_page(world, as_, flagged):
     assert "5,000.00" in page  # the applicant sees prices after opening
     undecided = applicant.post(f"/bids/{bid.receipt}/decide", data={f"v{key}-reason": "x"})
     assert undecided.status_code == 422 and "Choose a decision." in text(undecided)
-    decided = applicant.post(f"/bids/{bid.receipt}/decide",
-                             data={f"v{key}-decision": "accept", f"v{key}-reason": "解释合理。"})
+    decided = applicant.post(
+        f"/bids/{bid.receipt}/decide",
+        data={f"v{key}-decision": "accept", f"v{key}-reason": "解释合理。"},
+    )
     assert decided.status_code == 302
     public = text(as_().get(f"/tasks/{task.number}"))
     assert "解释合理。" in public and "award candidate" in public and "5,000.00" in public
@@ -197,8 +204,10 @@ def test_the_result_and_draw_pages_show_every_number(world, as_):
     for price in (1_000_000, 1_100_000, 1_200_000):
         world.bid(world.agency(), task, price)
     before = text(as_().get(f"/tasks/{task.number}/draw"))
-    assert "not revealed yet" in before and "Receipts are published when the bids are opened." \
-        in before
+    assert (
+        "not revealed yet" in before
+        and "Receipts are published when the bids are opened." in before
+    )
     assert "No result has been published" in text(as_().get(f"/tasks/{task.number}/award"))
     world.shift_to(task, "opened")
     result = text(as_().get(f"/tasks/{task.number}/award"))
@@ -223,8 +232,15 @@ def test_an_agency_lists_its_bids_and_others_may_not(world, as_):
 
 def test_an_expert_declares_and_marks_through_the_panels_page(world, as_, make, db):
     experts = [make.staff("expert", categories=["environment"]) for _ in range(3)]
-    task = world.post_task("scoring", min_bids=2, price_cap_fen=200_000, weight_price=30,
-                           weight_credit=10, weight_quality=60, panel_size=3)
+    task = world.post_task(
+        "scoring",
+        min_bids=2,
+        price_cap_fen=200_000,
+        weight_price=30,
+        weight_credit=10,
+        weight_quality=60,
+        panel_size=3,
+    )
     world.bid(world.agency(), task, 100_000, proposal="方案甲")
     world.bid(world.agency(), task, 150_000, proposal="方案乙")
     world.shift_to(task, "opened")
@@ -237,19 +253,23 @@ def test_an_expert_declares_and_marks_through_the_panels_page(world, as_, make, 
     assert "My panels" in page
     task_page = text(client.get(f"/tasks/{task.number}"))
     assert "You are on this task's panel" in task_page
-    declared = client.post(f"/expert/panels/{task.number}/declare",
-                           data={f"d{task.number}-statement": ""})
+    declared = client.post(
+        f"/expert/panels/{task.number}/declare", data={f"d{task.number}-statement": ""}
+    )
     assert declared.status_code == 302
     page = text(client.get("/expert/panels"))
     assert "方案甲" in page and "方案乙" in page
     receipt = db.exec(select(Bid).where(Bid.task_id == task.id)).first().receipt
     prefix = f"m{receipt[:16]}"
-    bad = client.post(f"/expert/panels/{task.number}/mark/{receipt}",
-                      data={f"{prefix}-bid": receipt, f"{prefix}-mark": "101"})
+    bad = client.post(
+        f"/expert/panels/{task.number}/mark/{receipt}",
+        data={f"{prefix}-bid": receipt, f"{prefix}-mark": "101"},
+    )
     assert bad.status_code == 422 and "Must be at most 100." in text(bad)
-    good = client.post(f"/expert/panels/{task.number}/mark/{receipt}",
-                       data={f"{prefix}-bid": receipt, f"{prefix}-mark": "85",
-                             f"{prefix}-comment": "思路清晰"})
+    good = client.post(
+        f"/expert/panels/{task.number}/mark/{receipt}",
+        data={f"{prefix}-bid": receipt, f"{prefix}-mark": "85", f"{prefix}-comment": "思路清晰"},
+    )
     assert good.status_code == 302
     assert "Your mark: 85" in text(client.get("/expert/panels"))
     assert as_(world.agency()).get("/expert/panels").status_code == 403
@@ -264,6 +284,9 @@ def test_the_bidding_pages_are_chinese_by_default_and_english_on_request(world, 
     assert "我的报价" in zh  # the header link
     draw_zh = text(as_(lang="zh").get(f"/tasks/{task.number}/draw"))
     assert "<h1>随机抽取记录" in draw_zh and "尚未公开" in draw_zh
-    refused = text(as_(world.agency(), lang="zh").post(f"/tasks/{task.number}/bid",
-                                                       data=bid_form(price="99999")))
+    refused = text(
+        as_(world.agency(), lang="zh").post(
+            f"/tasks/{task.number}/bid", data=bid_form(price="99999")
+        )
+    )
     assert "报价高于选取公告的最高限价2000000分。" in refused

@@ -1,6 +1,7 @@
 """Questions about a task and objections to its announcement (DESIGN §4): questions until the end
 of the working day before the deadline's day, public answers, anonymous askers, objections until
 the deadline, who may do what, the audit log, the API and the task page."""
+
 from __future__ import annotations
 
 import html
@@ -53,20 +54,22 @@ def shanghai(y, m, d, hh=0, mm=0, ss=0) -> datetime:
 CALENDAR = WorkCalendar.from_official([2026])
 
 
-@pytest.mark.parametrize(("deadline", "last_day"), [
-    # Deadline at 24:00 of Wednesday 2 Dec (stored as 00:00 Thursday): questions until 24:00 Tuesday.
-    (shanghai(2026, 12, 3), date(2026, 12, 1)),
-    # Deadline at 24:00 of Monday 30 Nov: the working day before is Friday 27 Nov.
-    (shanghai(2026, 12, 1), date(2026, 11, 27)),
-    # Deadline at 24:00 of Thursday 8 Oct, after the National Day holidays: Wednesday 30 Sep.
-    (shanghai(2026, 10, 9), date(2026, 9, 30)),
-    # A deadline in the middle of Wednesday 2 Dec falls on that day, like one at its 24:00.
-    (shanghai(2026, 12, 2, 15), date(2026, 12, 1)),
-    # Deadline at 24:00 of Monday 12 Oct: Saturday 10 Oct is a make-up working day.
-    (shanghai(2026, 10, 13), date(2026, 10, 10)),
-])
-def test_questions_close_at_the_end_of_the_working_day_before_the_deadlines_day(deadline,
-                                                                                 last_day):
+@pytest.mark.parametrize(
+    ("deadline", "last_day"),
+    [
+        # Deadline at 24:00 of Wednesday 2 Dec (stored as 00:00 Thursday): questions until 24:00 Tuesday.
+        (shanghai(2026, 12, 3), date(2026, 12, 1)),
+        # Deadline at 24:00 of Monday 30 Nov: the working day before is Friday 27 Nov.
+        (shanghai(2026, 12, 1), date(2026, 11, 27)),
+        # Deadline at 24:00 of Thursday 8 Oct, after the National Day holidays: Wednesday 30 Sep.
+        (shanghai(2026, 10, 9), date(2026, 9, 30)),
+        # A deadline in the middle of Wednesday 2 Dec falls on that day, like one at its 24:00.
+        (shanghai(2026, 12, 2, 15), date(2026, 12, 1)),
+        # Deadline at 24:00 of Monday 12 Oct: Saturday 10 Oct is a make-up working day.
+        (shanghai(2026, 10, 13), date(2026, 10, 10)),
+    ],
+)
+def test_questions_close_at_the_end_of_the_working_day_before_the_deadlines_day(deadline, last_day):
     assert questions.last_question_day(CALENDAR, deadline) == last_day
     assert questions.questions_close_at(CALENDAR, deadline) == end_of_day(last_day)
     assert questions.deadline_day(shanghai(2026, 12, 3)) == date(2026, 12, 2)
@@ -89,14 +92,17 @@ def test_an_agency_may_ask_until_the_last_moment_and_is_refused_from_then_on(wor
 
 
 def test_after_the_deadline_questions_and_objections_are_refused_with_their_messages(
-        world, frozen, as_):
+    world, frozen, as_
+):
     task = world.post_task(bidding_wd=3)  # deadline 24:00 Monday 30 Nov
     client = as_(world.agency())
     frozen.set(shanghai(2026, 11, 28, 10))  # Saturday: after Friday's 24:00, before the deadline
     refused = client.post(f"{API}/tasks/{task.number}/questions", json={"question": "问题"})
     assert refused.status_code == 403
-    assert problem(refused) == ("Questions closed at the end of 2026-11-27 (Asia/Shanghai), one "
-                                "working day before the deadline.")
+    assert problem(refused) == (
+        "Questions closed at the end of 2026-11-27 (Asia/Shanghai), one "
+        "working day before the deadline."
+    )
     listing = client.get(f"{API}/tasks/{task.number}/questions").get_json()
     assert listing["can_ask"] is False
     assert listing["questions_close_at"] == shanghai(2026, 11, 28).isoformat()
@@ -115,6 +121,7 @@ def test_after_the_deadline_questions_and_objections_are_refused_with_their_mess
 
 # --- anonymity and public answers ---------------------------------------------------------------------
 
+
 def _all_keys(value) -> set[str]:
     if isinstance(value, dict):
         return set(value) | {k for v in value.values() for k in _all_keys(v)}
@@ -127,17 +134,24 @@ def test_answers_are_public_and_nobody_but_the_asker_learns_who_asked(world, as_
     task = world.post_task()
     asker = world.agency()
     org = world.org(asker)
-    asked = as_(asker).post(f"{API}/tasks/{task.number}/questions",
-                            json={"question": "服务期限能否延长？"})
+    asked = as_(asker).post(
+        f"{API}/tasks/{task.number}/questions", json={"question": "服务期限能否延长？"}
+    )
     assert asked.status_code == 201, asked.get_json()
     qid = asked.get_json()["id"]
     assert asked.get_json()["mine"] is True
-    answered = as_(world.applicant).post(f"{API}/tasks/{task.number}/questions/{qid}/answer",
-                                         json={"answer": "不能延长。"})
+    answered = as_(world.applicant).post(
+        f"{API}/tasks/{task.number}/questions/{qid}/answer", json={"answer": "不能延长。"}
+    )
     assert answered.status_code == 200, answered.get_json()
-    readers = {"public": None, "applicant": world.applicant, "other agency": world.agency(),
-               "regulator": make.staff("regulator"), "operator": make.staff("operator"),
-               "expert": make.staff("expert")}
+    readers = {
+        "public": None,
+        "applicant": world.applicant,
+        "other agency": world.agency(),
+        "regulator": make.staff("regulator"),
+        "operator": make.staff("operator"),
+        "expert": make.staff("expert"),
+    }
     responses = [answered.get_json()]
     for name, user in readers.items():
         client = as_(user)
@@ -160,25 +174,42 @@ def test_answers_are_public_and_nobody_but_the_asker_learns_who_asked(world, as_
     assert db.get(TaskQuestion, qid).asker_org_id == org.id
 
 
-def test_the_audit_log_never_names_the_asker_or_objector_but_names_the_applicant(world, as_,
-                                                                                  db):
+def test_the_audit_log_never_names_the_asker_or_objector_but_names_the_applicant(world, as_, db):
     task = world.post_task()
     asker = world.agency()
     org = world.org(asker)
     client = as_(asker)
-    qid = client.post(f"{API}/tasks/{task.number}/questions",
-                      json={"question": "问题"}).get_json()["id"]
-    oid = client.post(f"{API}/tasks/{task.number}/objections",
-                      json={"text": "异议"}).get_json()["id"]
+    qid = client.post(f"{API}/tasks/{task.number}/questions", json={"question": "问题"}).get_json()[
+        "id"
+    ]
+    oid = client.post(f"{API}/tasks/{task.number}/objections", json={"text": "异议"}).get_json()[
+        "id"
+    ]
     applicant = as_(world.applicant)
     applicant.post(f"{API}/tasks/{task.number}/questions/{qid}/answer", json={"answer": "答"})
     applicant.post(f"{API}/tasks/{task.number}/objections/{oid}/reply", json={"reply": "复"})
     db.expire_all()
-    events = {e.action: e for e in db.exec(select(AuditEvent).where(
-        AuditEvent.action.in_([questions.QUESTION_ASKED, questions.QUESTION_ANSWERED,
-                               questions.OBJECTION_SUBMITTED, questions.OBJECTION_REPLIED])))}
-    assert set(events) == {questions.QUESTION_ASKED, questions.QUESTION_ANSWERED,
-                           questions.OBJECTION_SUBMITTED, questions.OBJECTION_REPLIED}
+    events = {
+        e.action: e
+        for e in db.exec(
+            select(AuditEvent).where(
+                AuditEvent.action.in_(
+                    [
+                        questions.QUESTION_ASKED,
+                        questions.QUESTION_ANSWERED,
+                        questions.OBJECTION_SUBMITTED,
+                        questions.OBJECTION_REPLIED,
+                    ]
+                )
+            )
+        )
+    }
+    assert set(events) == {
+        questions.QUESTION_ASKED,
+        questions.QUESTION_ANSWERED,
+        questions.OBJECTION_SUBMITTED,
+        questions.OBJECTION_REPLIED,
+    }
     for action in (questions.QUESTION_ASKED, questions.OBJECTION_SUBMITTED):
         e = events[action]
         assert e.actor_user_id is None and e.actor_org_id is None
@@ -192,18 +223,22 @@ def test_the_audit_log_never_names_the_asker_or_objector_but_names_the_applicant
 
 # --- objections ---------------------------------------------------------------------------------------
 
+
 def test_objections_are_public_without_the_objector_except_for_the_applicant_and_regulators(
-        world, as_, make):
+    world, as_, make
+):
     task = world.post_task()
     objector = world.agency()
     org = world.org(objector)
-    made = as_(objector).post(f"{API}/tasks/{task.number}/objections",
-                              json={"text": "评分标准有倾向性"})
+    made = as_(objector).post(
+        f"{API}/tasks/{task.number}/objections", json={"text": "评分标准有倾向性"}
+    )
     assert made.status_code == 201, made.get_json()
     oid = made.get_json()["id"]
     assert made.get_json()["mine"] is True and "objector" not in made.get_json()
-    replied = as_(world.applicant).post(f"{API}/tasks/{task.number}/objections/{oid}/reply",
-                                        json={"reply": "已修改评分标准。"})
+    replied = as_(world.applicant).post(
+        f"{API}/tasks/{task.number}/objections/{oid}/reply", json={"reply": "已修改评分标准。"}
+    )
     assert replied.status_code == 200, replied.get_json()
     assert replied.get_json()["objector"]["uscc"] == org.uscc
     for user in (None, world.agency(), make.staff("operator"), make.staff("expert")):
@@ -224,13 +259,16 @@ def test_objections_are_public_without_the_objector_except_for_the_applicant_and
 
 # --- roles --------------------------------------------------------------------------------------------
 
+
 def test_only_listed_agencies_ask_and_object_each_refusal_with_its_message(world, as_, make, db):
     task = world.post_task()
     q_url, o_url = f"{API}/tasks/{task.number}/questions", f"{API}/tasks/{task.number}/objections"
     for user in (world.applicant, make.staff("regulator"), make.staff("operator")):
         client = as_(user)
         q = client.post(q_url, json={"question": "问题"})
-        assert q.status_code == 403 and problem(q) == "Only agencies may ask questions about a task."
+        assert (
+            q.status_code == 403 and problem(q) == "Only agencies may ask questions about a task."
+        )
         o = client.post(o_url, json={"text": "异议"})
         assert o.status_code == 403
         assert problem(o) == "Only agencies may object to the announcement's conditions."
@@ -242,10 +280,14 @@ def test_only_listed_agencies_ask_and_object_each_refusal_with_its_message(world
     db.add(org)
     db.commit()
     client = as_(unlisted)
-    assert problem(client.post(q_url, json={"question": "问题"})) == \
-        "Only agencies listed on the platform may ask questions."
-    assert problem(client.post(o_url, json={"text": "异议"})) == \
-        "Only agencies listed on the platform may object to an announcement."
+    assert (
+        problem(client.post(q_url, json={"question": "问题"}))
+        == "Only agencies listed on the platform may ask questions."
+    )
+    assert (
+        problem(client.post(o_url, json={"text": "异议"}))
+        == "Only agencies listed on the platform may object to an announcement."
+    )
     empty = as_(world.agency()).post(q_url, json={"question": "  "})
     assert empty.status_code == 422
     assert db.exec(select(TaskQuestion)).all() == []
@@ -255,20 +297,25 @@ def test_only_listed_agencies_ask_and_object_each_refusal_with_its_message(world
 def test_only_the_applicant_answers_and_replies_once(world, as_, make):
     task = world.post_task()
     asker = as_(world.agency())
-    qid = asker.post(f"{API}/tasks/{task.number}/questions",
-                     json={"question": "问题"}).get_json()["id"]
-    oid = asker.post(f"{API}/tasks/{task.number}/objections",
-                     json={"text": "异议"}).get_json()["id"]
+    qid = asker.post(f"{API}/tasks/{task.number}/questions", json={"question": "问题"}).get_json()[
+        "id"
+    ]
+    oid = asker.post(f"{API}/tasks/{task.number}/objections", json={"text": "异议"}).get_json()[
+        "id"
+    ]
     a_url = f"{API}/tasks/{task.number}/questions/{qid}/answer"
     r_url = f"{API}/tasks/{task.number}/objections/{oid}/reply"
     for user in (world.agency(), make.staff("regulator"), make.staff("operator")):
         client = as_(user)
         a = client.post(a_url, json={"answer": "答"})
-        assert a.status_code == 403 and problem(a) == \
-            "Only the task's applicant may answer questions."
+        assert (
+            a.status_code == 403 and problem(a) == "Only the task's applicant may answer questions."
+        )
         r = client.post(r_url, json={"reply": "复"})
-        assert r.status_code == 403 and problem(r) == \
-            "Only the task's applicant may reply to objections."
+        assert (
+            r.status_code == 403
+            and problem(r) == "Only the task's applicant may reply to objections."
+        )
     applicant = as_(world.applicant)
     assert applicant.post(a_url, json={"answer": ""}).status_code == 422
     assert applicant.post(a_url, json={"answer": "答"}).status_code == 200
@@ -277,29 +324,42 @@ def test_only_the_applicant_answers_and_replies_once(world, as_, make):
     assert applicant.post(r_url, json={"reply": "复"}).status_code == 200
     again = applicant.post(r_url, json={"reply": "再复"})
     assert again.status_code == 403 and problem(again) == "This objection already has a reply."
-    assert applicant.post(f"{API}/tasks/{task.number}/questions/999999/answer",
-                          json={"answer": "答"}).status_code == 404
+    assert (
+        applicant.post(
+            f"{API}/tasks/{task.number}/questions/999999/answer", json={"answer": "答"}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_question_of_another_task_is_not_found_through_this_one(world, as_):
     first, second = world.post_task(), world.post_task()
-    qid = as_(world.agency()).post(f"{API}/tasks/{first.number}/questions",
-                                   json={"question": "问题"}).get_json()["id"]
-    response = as_(world.applicant).post(f"{API}/tasks/{second.number}/questions/{qid}/answer",
-                                         json={"answer": "答"})
+    qid = (
+        as_(world.agency())
+        .post(f"{API}/tasks/{first.number}/questions", json={"question": "问题"})
+        .get_json()["id"]
+    )
+    response = as_(world.applicant).post(
+        f"{API}/tasks/{second.number}/questions/{qid}/answer", json={"answer": "答"}
+    )
     assert response.status_code == 404
 
 
 def test_answers_are_refused_after_the_deadline(world, as_, frozen):
     task = world.post_task()
-    qid = as_(world.agency()).post(f"{API}/tasks/{task.number}/questions",
-                                   json={"question": "问题"}).get_json()["id"]
+    qid = (
+        as_(world.agency())
+        .post(f"{API}/tasks/{task.number}/questions", json={"question": "问题"})
+        .get_json()["id"]
+    )
     frozen.set(task.deadline_at + timedelta(seconds=1))
-    late = as_(world.applicant).post(f"{API}/tasks/{task.number}/questions/{qid}/answer",
-                                     json={"answer": "答"})
+    late = as_(world.applicant).post(
+        f"{API}/tasks/{task.number}/questions/{qid}/answer", json={"answer": "答"}
+    )
     assert late.status_code == 403
-    assert problem(late) == ("Answers can be published only while the task is open, before the "
-                             "deadline.")
+    assert problem(late) == (
+        "Answers can be published only while the task is open, before the deadline."
+    )
 
 
 def test_a_draft_takes_no_questions(world, as_):
@@ -308,26 +368,29 @@ def test_a_draft_takes_no_questions(world, as_):
 
     draft = tasks.create_draft(world.db, world.applicant, task_data())
     world.db.commit()
-    response = as_(world.agency()).post(f"{API}/tasks/{draft.number}/questions",
-                                        json={"question": "问题"})
+    response = as_(world.agency()).post(
+        f"{API}/tasks/{draft.number}/questions", json={"question": "问题"}
+    )
     assert response.status_code == 404
 
 
 def test_the_endpoints_are_in_the_openapi_document(as_):
     paths = as_().get(f"{API}/openapi.json").get_json()["paths"]
-    for path, method in [("/tasks/{number}/questions", "get"),
-                         ("/tasks/{number}/questions", "post"),
-                         ("/tasks/{number}/questions/{qid}/answer", "post"),
-                         ("/tasks/{number}/objections", "get"),
-                         ("/tasks/{number}/objections", "post"),
-                         ("/tasks/{number}/objections/{oid}/reply", "post")]:
+    for path, method in [
+        ("/tasks/{number}/questions", "get"),
+        ("/tasks/{number}/questions", "post"),
+        ("/tasks/{number}/questions/{qid}/answer", "post"),
+        ("/tasks/{number}/objections", "get"),
+        ("/tasks/{number}/objections", "post"),
+        ("/tasks/{number}/objections/{oid}/reply", "post"),
+    ]:
         assert method in paths[API + path], (path, method)
 
 
 # --- the task page ------------------------------------------------------------------------------------
 
-def test_on_the_task_page_agencies_ask_and_object_and_the_applicant_answers_and_replies(
-        world, as_):
+
+def test_on_the_task_page_agencies_ask_and_object_and_the_applicant_answers_and_replies(world, as_):
     task = world.post_task()
     agency = world.agency()
     org = world.org(agency)
@@ -337,7 +400,9 @@ def test_on_the_task_page_agencies_ask_and_object_and_the_applicant_answers_and_
     assert "until the end of 2026-12-01 (Asia/Shanghai)" in page
     empty = client.post(f"/tasks/{task.number}/questions", data={"ask-question": ""})
     assert empty.status_code == 422 and "This field is required." in text(empty)
-    asked = client.post(f"/tasks/{task.number}/questions", data={"ask-question": "是否接受联合体？"})
+    asked = client.post(
+        f"/tasks/{task.number}/questions", data={"ask-question": "是否接受联合体？"}
+    )
     assert asked.status_code == 302 and asked.location.endswith("#questions")
     objected = client.post(f"/tasks/{task.number}/objections", data={"obj-text": "工期过短"})
     assert objected.status_code == 302 and objected.location.endswith("#objections")
@@ -349,15 +414,18 @@ def test_on_the_task_page_agencies_ask_and_object_and_the_applicant_answers_and_
     qid = world.db.exec(select(TaskQuestion)).one().id
     oid = world.db.exec(select(AnnouncementObjection)).one().id
     assert f'name="a{qid}-answer"' in page and f'name="r{oid}-reply"' in page
-    refused = client.post(f"/tasks/{task.number}/questions/{qid}/answer",
-                          data={f"a{qid}-answer": "我来回答"})
+    refused = client.post(
+        f"/tasks/{task.number}/questions/{qid}/answer", data={f"a{qid}-answer": "我来回答"}
+    )
     assert refused.status_code == 403
     assert "Only the task's applicant may answer questions." in text(refused)
-    answered = applicant.post(f"/tasks/{task.number}/questions/{qid}/answer",
-                              data={f"a{qid}-answer": "不接受联合体。"})
+    answered = applicant.post(
+        f"/tasks/{task.number}/questions/{qid}/answer", data={f"a{qid}-answer": "不接受联合体。"}
+    )
     assert answered.status_code == 302 and answered.location.endswith(f"#question-{qid}")
-    replied = applicant.post(f"/tasks/{task.number}/objections/{oid}/reply",
-                             data={f"r{oid}-reply": "工期不变。"})
+    replied = applicant.post(
+        f"/tasks/{task.number}/objections/{oid}/reply", data={f"r{oid}-reply": "工期不变。"}
+    )
     assert replied.status_code == 302
     public = text(as_().get(f"/tasks/{task.number}"))
     assert "不接受联合体。" in public and "工期不变。" in public

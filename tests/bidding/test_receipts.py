@@ -75,7 +75,7 @@ def test_normalize_proposal_turns_crlf_and_lone_cr_into_lf_and_composes() -> Non
 
 
 def test_proposal_hash_is_sha256_of_normalized_utf8() -> None:
-    assert r.proposal_sha256("甲\r\n") == hashlib.sha256("甲\n".encode("utf-8")).hexdigest()
+    assert r.proposal_sha256("甲\r\n") == hashlib.sha256("甲\n".encode()).hexdigest()
 
 
 def test_attachments_are_sorted_so_upload_order_does_not_matter() -> None:

@@ -1,5 +1,6 @@
 """Sealed bids: receipts, change and withdrawal, the deadline read under the lock, and an audit log
 that says nothing about a bid before opening (DESIGN §4–§5)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,16 @@ from market import clock
 from market.models import AuditEvent, AuditHead
 from market.validation import Forbidden, Invalid
 
-RECEIPT_KEYS = ["task", "agency", "version", "price_fen", "duration_days", "proposal_sha256",
-                "attachments", "nonce"]
+RECEIPT_KEYS = [
+    "task",
+    "agency",
+    "version",
+    "price_fen",
+    "duration_days",
+    "proposal_sha256",
+    "attachments",
+    "nonce",
+]
 
 
 def sha(text: str) -> str:
@@ -27,14 +36,18 @@ def test_a_submission_returns_the_receipt_content_receipt_and_signature(world):
     task = world.post_task()
     agency = world.agency()
     files = [sha("b"), sha("a")]
-    ack = world.bid(agency, task, 1_500_000, duration_days=45, proposal="方案\r\n第二行",
-                    attachments=files)
+    ack = world.bid(
+        agency, task, 1_500_000, duration_days=45, proposal="方案\r\n第二行", attachments=files
+    )
     org = world.org(agency)
     assert list(ack.content) == RECEIPT_KEYS
     assert ack.content["task"] == task.number
     assert ack.content["agency"] == org.uscc
     assert (ack.content["version"], ack.content["price_fen"], ack.content["duration_days"]) == (
-        1, 1_500_000, 45)
+        1,
+        1_500_000,
+        45,
+    )
     assert ack.content["proposal_sha256"] == sha("方案\n第二行")
     assert ack.content["attachments"] == sorted(files)
     assert len(ack.content["nonce"]) == 32
@@ -47,8 +60,9 @@ def test_every_submission_is_kept_and_the_last_version_counts(world, db):
     task = world.post_task()
     agency = world.agency()
     first = world.bid(agency, task, 1_500_000)
-    second = sealed.change_bid(db, agency, task.number, price_fen=1_400_000, duration_days=30,
-                               proposal_text="改进方案")
+    second = sealed.change_bid(
+        db, agency, task.number, price_fen=1_400_000, duration_days=30, proposal_text="改进方案"
+    )
     assert second.version == 2 and second.receipt != first.receipt
     bid = sealed.own_bid(db, agency, task.number)
     assert (bid.version, bid.price_fen, bid.receipt) == (2, 1_400_000, second.receipt)
@@ -93,8 +107,9 @@ def test_a_bid_after_the_deadline_is_refused(world, db):
     with pytest.raises(Forbidden, match="deadline for bids on this task has passed"):
         world.bid(world.agency(), task)
     with pytest.raises(Forbidden, match="deadline"):
-        sealed.change_bid(db, agency, task.number, price_fen=900_000, duration_days=30,
-                          proposal_text="x")
+        sealed.change_bid(
+            db, agency, task.number, price_fen=900_000, duration_days=30, proposal_text="x"
+        )
     with pytest.raises(Forbidden, match="deadline"):
         sealed.withdraw_bid(db, agency, task.number)
 
@@ -134,10 +149,15 @@ def test_price_above_the_cap_and_bad_fields_are_refused_field_by_field(world):
     task = world.post_task(price_cap_fen=2_000_000, service_days=60)
     agency = world.agency()
     with pytest.raises(Invalid) as caught:
-        world.bid(agency, task, 2_000_001, duration_days=61, proposal="",
-                  attachments=["ABC", sha("x")])
-    assert set(caught.value.errors) == {"price_fen", "duration_days", "proposal_text",
-                                        "attachments"}
+        world.bid(
+            agency, task, 2_000_001, duration_days=61, proposal="", attachments=["ABC", sha("x")]
+        )
+    assert set(caught.value.errors) == {
+        "price_fen",
+        "duration_days",
+        "proposal_text",
+        "attachments",
+    }
     assert world.bid(agency, task, 2_000_000).content["price_fen"] == 2_000_000
 
 
@@ -152,8 +172,9 @@ def test_a_random_task_takes_sign_ups_at_exactly_the_fixed_fee(world):
 def test_only_agencies_bid_and_direct_selection_takes_no_bids(world, db, make):
     task = world.post_task()
     with pytest.raises(Forbidden, match="kind may not do this"):
-        sealed.submit_bid(db, world.applicant, task.number, price_fen=1, duration_days=1,
-                          proposal_text="x")
+        sealed.submit_bid(
+            db, world.applicant, task.number, price_fen=1, duration_days=1, proposal_text="x"
+        )
     invited = world.agency()
     direct = world.post_task("direct", invited_agency_id=invited.organization_id)
     with pytest.raises(Forbidden, match="direct selection takes no bids"):
@@ -177,19 +198,31 @@ def test_sealed_bid_events_are_audited_by_receipt_only(world, db, app):
     agencies = [world.agency(), world.agency()]
     db.commit()
     start = db.get(AuditHead, 1).seq
-    acks = [world.bid(agencies[0], task, 1_234_567, proposal="秘密方案"),
-            world.bid(agencies[1], task, 1_765_432)]
-    acks.append(sealed.change_bid(db, agencies[0], task.number, price_fen=1_111_111,
-                                  duration_days=31, proposal_text="秘密方案二"))
+    acks = [
+        world.bid(agencies[0], task, 1_234_567, proposal="秘密方案"),
+        world.bid(agencies[1], task, 1_765_432),
+    ]
+    acks.append(
+        sealed.change_bid(
+            db,
+            agencies[0],
+            task.number,
+            price_fen=1_111_111,
+            duration_days=31,
+            proposal_text="秘密方案二",
+        )
+    )
     sealed.withdraw_bid(db, agencies[1], task.number)
     db.commit()
-    events = db.exec(select(AuditEvent).where(AuditEvent.seq > start)
-                     .order_by(AuditEvent.seq)).all()
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.seq > start).order_by(AuditEvent.seq)
+    ).all()
     assert [(e.action, e.object_type, e.object_id) for e in events] == [
         (sealed.RECEIPT_ISSUED, "bid_receipt", acks[0].receipt),
         (sealed.RECEIPT_ISSUED, "bid_receipt", acks[1].receipt),
         (sealed.RECEIPT_ISSUED, "bid_receipt", acks[2].receipt),
-        (sealed.WITHDRAWAL, "bid_receipt", acks[1].receipt)]
+        (sealed.WITHDRAWAL, "bid_receipt", acks[1].receipt),
+    ]
     for event in events:
         assert event.data == {}
         assert event.actor_org_id is None and event.actor_user_id is None

@@ -1,12 +1,13 @@
 """Selection methods with exact fractions, ties and the average factor by verifiable draw, and the
 award candidate published for 3 working days (DESIGN §5)."""
+
 from __future__ import annotations
 
 from fractions import Fraction
 
 import pytest
 
-from bidding import draw, draws, selection, seeds
+from bidding import draw, draws, seeds, selection
 from bidding.models import Bid
 from market import clock, holidays, lifecycle
 
@@ -23,13 +24,15 @@ def key_of(db, task) -> bytes:
 def test_lowest_price_wins_and_publicity_lasts_three_working_days(world, db):
     task = world.post_task("lowest_price", min_bids=3)
     agencies = [world.agency() for _ in range(3)]
-    for agency, price in zip(agencies, [1_300_000, 1_100_000, 1_200_000]):
+    for agency, price in zip(agencies, [1_300_000, 1_100_000, 1_200_000], strict=True):
         world.bid(agency, task, price)
     world.shift_to(task, "opened")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
-    assert ranked_agencies(db, task) == [agencies[1].organization_id,
-                                         agencies[2].organization_id,
-                                         agencies[0].organization_id]
+    assert ranked_agencies(db, task) == [
+        agencies[1].organization_id,
+        agencies[2].organization_id,
+        agencies[0].organization_id,
+    ]
     candidate = selection.award_candidate(db, task)
     assert db.get(Bid, candidate.bid_id).agency_id == agencies[1].organization_id
     assert candidate.rank == 1
@@ -78,7 +81,8 @@ def test_an_invalid_sign_up_is_no_candidate_but_still_in_the_key(world, db):
     (award,) = draws.draws_of(db, task)
     assert award.candidates == [valid.receipt]
     assert draws.opening_of(db, task).standing_receipts == sorted(
-        [valid.receipt, related.receipt, other.receipt])
+        [valid.receipt, related.receipt, other.receipt]
+    )
 
 
 # --- average price -----------------------------------------------------------------------------
@@ -104,7 +108,7 @@ def test_average_price_draws_the_factor_and_ranks_by_distance(world, db):
     task = world.post_task("average_price", min_bids=3)
     prices = [1_000_000, 1_050_000, 1_100_000, 1_150_000, 1_600_000]
     agencies = [world.agency() for _ in prices]
-    for agency, price in zip(agencies, prices):
+    for agency, price in zip(agencies, prices, strict=True):
         world.bid(agency, task, price)
     world.shift_to(task, "opened")
     factor_draw = draws.draws_of(db, task)[0]

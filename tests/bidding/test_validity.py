@@ -1,5 +1,6 @@
 """Abnormally low bids: the written explanation, the applicant's published decision, expiry, and no
 draw (nor seed) before every bid's validity is final (DESIGN §5)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,12 +42,14 @@ def test_an_accepted_explanation_keeps_the_bid_and_the_result_follows(world, db,
     task, low, bid = flagged
     validity.submit_explanation(db, low, bid.id, "我们有现成的区域评估数据，成本较低。")
     with pytest.raises(Forbidden, match="another applicant"):
-        validity.decide_explanation(db, world.make.enterprise(uscc=new_uscc()), bid.id,
-                                    accept=True, reason="x")
+        validity.decide_explanation(
+            db, world.make.enterprise(uscc=new_uscc()), bid.id, accept=True, reason="x"
+        )
     with pytest.raises(Forbidden, match="kind may not do this"):
         validity.decide_explanation(db, low, bid.id, accept=True, reason="x")
-    decision = validity.decide_explanation(db, world.applicant, bid.id, accept=True,
-                                           reason="解释合理，有数据支撑。")
+    decision = validity.decide_explanation(
+        db, world.applicant, bid.id, accept=True, reason="解释合理，有数据支撑。"
+    )
     assert (decision.valid, decision.ground) == (True, "explanation_accepted")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
     assert [d.purpose for d in draws.draws_of(db, task)] == ["tie:2"]  # the tie behind it
@@ -58,8 +61,9 @@ def test_a_rejected_explanation_invalidates_the_bid_with_its_published_reason(wo
     validity.submit_explanation(db, low, bid.id, "价格低。")
     with pytest.raises(Forbidden, match="bidder may explain"):
         validity.submit_explanation(db, world.agency(), bid.id, "x")
-    validity.decide_explanation(db, world.applicant, bid.id, accept=False,
-                                reason="未说明成本构成。")
+    validity.decide_explanation(
+        db, world.applicant, bid.id, accept=False, reason="未说明成本构成。"
+    )
     db.commit()
     decided = db.exec(select(AuditEvent).where(AuditEvent.action == "bid.validity_decided")).one()
     assert decided.data["reason"] == "未说明成本构成。" and decided.data["valid"] is False
@@ -100,5 +104,8 @@ def test_validity_decisions_are_published_when_final(world, db, flagged):
     db.commit()
     final = db.exec(select(AuditEvent).where(AuditEvent.action == "bid.validity_final")).one()
     assert sorted(d["ground"] for d in final.data["decisions"]) == [
-        "eligible", "eligible", "explanation_accepted"]
+        "eligible",
+        "eligible",
+        "explanation_accepted",
+    ]
     assert clock.now() - draws.opening_of(db, task).validity_final_at < timedelta(seconds=1)

@@ -4,6 +4,7 @@ The fixtures are named `live_app` / `base_url` / `browser` / `page`, never `app`
 suite-wide `_isolate` fixture (which binds `app` to a rolled-back connection) leaves the live server
 alone: the browser's requests commit like production ones, on their own threads.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,16 +15,23 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (`make system-deps` "
-                                   "installs it)")
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM} (`make system-deps` installs it)"
+    )
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
@@ -39,18 +47,20 @@ def live_app():
     from wsgi import create_app
 
     with tempfile.TemporaryDirectory(prefix="zjm-e2e-") as tmp:
-        app = create_app({
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "WTF_CSRF_ENABLED": True,
-            "PASSWORD_HASH_TIME_COST": 1,
-            "PASSWORD_HASH_MEMORY_KIB": 8,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MEILISEARCH_URL": "",
-            "UPLOAD_DIR": str(Path(tmp) / "uploads"),
-            "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'e2e.db'}",
+                "SECRET_KEY": "e2e-secret",
+                "WTF_CSRF_ENABLED": True,
+                "PASSWORD_HASH_TIME_COST": 1,
+                "PASSWORD_HASH_MEMORY_KIB": 8,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "MEILISEARCH_URL": "",
+                "UPLOAD_DIR": str(Path(tmp) / "uploads"),
+                "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
+            }
+        )
         db = app.extensions["market.db"]
         with app.app_context():
             command.upgrade(alembic_config(), "head")
@@ -82,8 +92,9 @@ def browser():
 
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield chromium
         finally:
@@ -98,8 +109,9 @@ def page(browser, base_url):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=10_000)
-    context = browser.new_context(base_url=base_url, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -1,5 +1,6 @@
 """An agency registers through the Chinese form, is listed at once, and is found in the directory
 by the service item it offers; a wrong USCC is named precisely and nothing typed is lost."""
+
 from __future__ import annotations
 
 import re
@@ -41,21 +42,37 @@ def fill_agency_form(page: Page, *, name: str, uscc: str, email: str) -> None:
 
 
 def test_agency_registers_in_chinese_and_is_found_in_the_directory_by_service_item(
-        page: Page, live_db, new_uscc, screenshot_dir):
+    page: Page, live_db, new_uscc, screenshot_dir
+):
     from market import agencies
 
     # Another listed agency that offers a different service item: the filter must hide it.
     other_name = "吉林水保方案编制有限公司"
     with live_db.transaction() as session:
-        agencies.register_agency(session, {
-            "name": other_name, "uscc": new_uscc(), "legal_representative": "赵六",
-            "region_code": "220104", "contact_name": "赵六", "contact_phone": "0431-86666666",
-            "services": [{"service_item": SWC_PLAN, "commitment_days": 20,
-                          "commitment_scope": "水土保持方案报告书编制",
-                          "price_min_fen": 1_000_000, "price_max_fen": 5_000_000}],
-            "commitment": True, "user_name": "赵六", "email": "swc-agency@e2e.zjm",
-            "password": PASSWORD,
-        })
+        agencies.register_agency(
+            session,
+            {
+                "name": other_name,
+                "uscc": new_uscc(),
+                "legal_representative": "赵六",
+                "region_code": "220104",
+                "contact_name": "赵六",
+                "contact_phone": "0431-86666666",
+                "services": [
+                    {
+                        "service_item": SWC_PLAN,
+                        "commitment_days": 20,
+                        "commitment_scope": "水土保持方案报告书编制",
+                        "price_min_fen": 1_000_000,
+                        "price_max_fen": 5_000_000,
+                    }
+                ],
+                "commitment": True,
+                "user_name": "赵六",
+                "email": "swc-agency@e2e.zjm",
+                "password": PASSWORD,
+            },
+        )
 
     name = "吉林绿源环境咨询有限公司"
     page.goto("/register/agency")
@@ -98,8 +115,7 @@ def test_agency_registers_in_chinese_and_is_found_in_the_directory_by_service_it
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
-def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(
-        page: Page, new_uscc):
+def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(page: Page, new_uscc):
     wrong = "91220101MA0Y4Q6X34"  # one character off: the check character no longer matches
     page.goto("/register/agency")
     fill_agency_form(page, name="吉林校验测试咨询有限公司", uscc=wrong, email="checksum@e2e.zjm")

@@ -2,6 +2,7 @@
 agency bids through the task page and checks its receipt, nobody else sees anything while the
 bids are sealed, and once the deadline has passed (moved in the database: the live server runs on
 the real clock) the applicant sees the ranking and the public the result and the draw record."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,11 @@ def draw_keys(live_app, tmp_path):
     """The live app's keys, with the seed key kept out of the repository's instance/ folder."""
     from bidding import keys
 
-    previous = keys.use(keys.Keys(draw_seed_key="e2e draw seed key",
-                                  signing_key_path=live_app.config["SIGNING_KEY_PATH"]))
+    previous = keys.use(
+        keys.Keys(
+            draw_seed_key="e2e draw seed key", signing_key_path=live_app.config["SIGNING_KEY_PATH"]
+        )
+    )
     yield
     keys.use(previous)
 
@@ -38,7 +42,8 @@ def log_in(page: Page, email: str) -> None:
 
 
 def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
-        browser, base_url, live_db, new_uscc, draw_keys, screenshot_dir):
+    browser, base_url, live_db, new_uscc, draw_keys, screenshot_dir
+):
     from sqlmodel import select
 
     from bidding import sealed
@@ -48,20 +53,46 @@ def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
     applicant_email, agency_email = "owner@bidding.e2e", "bidder@bidding.e2e"
     agency_name, rival_name = "吉林长白环境评价有限公司", "吉林松花江环境技术有限公司"
     with live_db.transaction() as session:
-        accounts.register_enterprise(session, {
-            "name": "长春示例产业园开发有限公司", "uscc": new_uscc(),
-            "legal_representative": "孙七", "region_code": "220106", "user_name": "孙七",
-            "email": applicant_email, "password": PASSWORD})
-        for name, email, representative in ((agency_name, agency_email, "周八"),
-                                            (rival_name, "rival@bidding.e2e", "吴九")):
-            agencies.register_agency(session, {
-                "name": name, "uscc": new_uscc(), "legal_representative": representative,
-                "region_code": "220102", "contact_name": representative,
-                "contact_phone": "0431-88880000", "commitment": True,
-                "services": [{"service_item": "EIA-REPORT", "commitment_days": 30,
-                              "commitment_scope": "报告书编制", "price_min_fen": 5_000_000,
-                              "price_max_fen": 20_000_000}],
-                "user_name": representative, "email": email, "password": PASSWORD})
+        accounts.register_enterprise(
+            session,
+            {
+                "name": "长春示例产业园开发有限公司",
+                "uscc": new_uscc(),
+                "legal_representative": "孙七",
+                "region_code": "220106",
+                "user_name": "孙七",
+                "email": applicant_email,
+                "password": PASSWORD,
+            },
+        )
+        for name, email, representative in (
+            (agency_name, agency_email, "周八"),
+            (rival_name, "rival@bidding.e2e", "吴九"),
+        ):
+            agencies.register_agency(
+                session,
+                {
+                    "name": name,
+                    "uscc": new_uscc(),
+                    "legal_representative": representative,
+                    "region_code": "220102",
+                    "contact_name": representative,
+                    "contact_phone": "0431-88880000",
+                    "commitment": True,
+                    "services": [
+                        {
+                            "service_item": "EIA-REPORT",
+                            "commitment_days": 30,
+                            "commitment_scope": "报告书编制",
+                            "price_min_fen": 5_000_000,
+                            "price_max_fen": 20_000_000,
+                        }
+                    ],
+                    "user_name": representative,
+                    "email": email,
+                    "password": PASSWORD,
+                },
+            )
 
     def new_page() -> Page:
         context = browser.new_context(base_url=base_url, locale="zh-CN")
@@ -111,8 +142,9 @@ def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
         from market.models import User
 
         rival = session.exec(select(User).where(User.email == "rival@bidding.e2e")).one()
-        sealed.submit_bid(session, rival, number, price_fen=8_800_000, duration_days=50,
-                          proposal_text="竞争方案")
+        sealed.submit_bid(
+            session, rival, number, price_fen=8_800_000, duration_days=50, proposal_text="竞争方案"
+        )
 
     # While sealed, the applicant and the public see nothing of either bid.
     for viewer in (owner, new_page()):
@@ -158,5 +190,4 @@ def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
 
     record = public.request.get(f"/api/v1/tasks/{number}/draw").json()
     assert draw.verify_record(record) == []
-    assert sorted(r["agency_name"] for r in record["receipts"]) == sorted([agency_name,
-                                                                           rival_name])
+    assert sorted(r["agency_name"] for r in record["receipts"]) == sorted([agency_name, rival_name])

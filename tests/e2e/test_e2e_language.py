@@ -1,4 +1,5 @@
 """Chinese is the default language; the header link switches to English and back."""
+
 from __future__ import annotations
 
 import re

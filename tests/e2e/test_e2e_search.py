@@ -1,5 +1,6 @@
 """The header's search box: suggestions appear while typing (suggest.js), the keyboard picks one,
 and submitting the box without choosing one opens the results page."""
+
 from __future__ import annotations
 
 import re
@@ -31,6 +32,7 @@ def test_submitting_the_box_opens_the_results_with_highlights(page: Page):
     box.press("Enter")  # no suggestion chosen: the form is submitted
     expect(page.get_by_role("heading", level=1)).to_have_text("搜索")
     page.get_by_role("navigation", name="搜索范围").get_by_role(
-        "link", name="中介服务事项清单").click()
+        "link", name="中介服务事项清单"
+    ).click()
     expect(page.locator("ol.hits mark").first).to_be_visible()
     expect(page.locator("ol.hits")).to_contain_text("环境影响")

@@ -1,4 +1,5 @@
 """An enterprise registers, logs out, logs in through /login and logs out again."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Its fixtures are registered in a test module by importing them; they carry `name=` so that the
 imported function names do not clash with the test parameters (`english`, `csrf_on`).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,21 +41,25 @@ def uscc(first17: str) -> str:
 def counts(session) -> dict[str, int]:
     """Rows of the account tables, to prove that a refused submission saved nothing."""
     session.expire_all()
-    return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Organization, User, Jurisdiction, ApiToken)}
+    return {
+        model.__name__: session.exec(select(func.count()).select_from(model)).one()
+        for model in (Organization, User, Jurisdiction, ApiToken)
+    }
 
 
 def csrf_token_in(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, "no CSRF token in the page"
     return match.group(1)
 
 
 def field_errors(html: str, field_id: str) -> str:
     """The inline error list under one form field ('' if none)."""
-    match = re.search(rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html,
-                      re.DOTALL)
+    match = re.search(
+        rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html, re.DOTALL
+    )
     return match.group(1) if match else ""
 
 

@@ -1,4 +1,5 @@
 """Helpers shared by the search tests (imported, not a conftest)."""
+
 from __future__ import annotations
 
 import socket
@@ -15,13 +16,22 @@ def valid_uscc(n: int) -> str:
 
 
 def offer(code: str) -> dict:
-    return {"service_item": code, "commitment_days": 20, "commitment_scope": "全部",
-            "price_min_fen": 100000, "price_max_fen": 500000}
+    return {
+        "service_item": code,
+        "commitment_days": 20,
+        "commitment_scope": "全部",
+        "price_min_fen": 100000,
+        "price_max_fen": 500000,
+    }
 
 
 def qual(name: str) -> dict:
-    return {"name": name, "certificate_no": "Q-1", "issuer": "自然资源部",
-            "valid_until": "2030-01-01"}
+    return {
+        "name": name,
+        "certificate_no": "Q-1",
+        "issuer": "自然资源部",
+        "valid_until": "2030-01-01",
+    }
 
 
 class Agencies:
@@ -30,14 +40,18 @@ class Agencies:
     def __init__(self, make):
         self.make, self.n = make, 0
 
-    def __call__(self, name: str | None = None, services=("EIA-REPORT",), qualifications=(),
-                 **extra) -> int:
+    def __call__(
+        self, name: str | None = None, services=("EIA-REPORT",), qualifications=(), **extra
+    ) -> int:
         self.n += 1
         extra.setdefault("description", "")  # the payload's default mentions 环评 and 水保
         user = self.make.agency(
-            name=name or f"测试咨询第{self.n}有限公司", uscc=valid_uscc(self.n),
+            name=name or f"测试咨询第{self.n}有限公司",
+            uscc=valid_uscc(self.n),
             services=[offer(c) for c in services],
-            qualifications=[qual(q) for q in qualifications], **extra)
+            qualifications=[qual(q) for q in qualifications],
+            **extra,
+        )
         return user.organization_id
 
 

@@ -4,6 +4,7 @@ An agency is listed the moment it registers: no fee, no approval, no quota, no c
 It must sign the commitment statement. Every bad input is refused with its own message, keyed by
 the field, as application/problem+json, and nothing of a refused registration is stored.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,7 +23,6 @@ from market.models import (
 from market.validation import Invalid
 from tests.conftest import FROZEN_AT, agency_payload, login
 
-
 API = "/api/v1/agencies?lang=en"
 EXISTING_USCC = "91220101MA0Y4Q6X33"  # agency_payload()'s code
 
@@ -34,21 +34,31 @@ def valid_uscc(n: int) -> str:
 
 def row_counts(db) -> dict[str, int]:
     db.expire_all()
-    return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
-            for model in (Organization, User, AgencyService, Professional, Qualification,
-                          AuditEvent)}
+    return {
+        model.__name__: db.exec(select(func.count()).select_from(model)).one()
+        for model in (Organization, User, AgencyService, Professional, Qualification, AuditEvent)
+    }
 
 
 def service(**overrides) -> dict:
-    row = {"service_item": "EIA-REPORT", "commitment_days": 30, "commitment_scope": "报告书编制",
-           "price_min_fen": 5000000, "price_max_fen": 20000000}
+    row = {
+        "service_item": "EIA-REPORT",
+        "commitment_days": 30,
+        "commitment_scope": "报告书编制",
+        "price_min_fen": 5000000,
+        "price_max_fen": 20000000,
+    }
     row.update(overrides)
     return row
 
 
 def qualification(**overrides) -> dict:
-    row = {"name": "测绘资质证书", "certificate_no": "甲测资字001", "issuer": "自然资源部",
-           "valid_until": "2029-12-31"}
+    row = {
+        "name": "测绘资质证书",
+        "certificate_no": "甲测资字001",
+        "issuer": "自然资源部",
+        "valid_until": "2029-12-31",
+    }
     row.update(overrides)
     return row
 
@@ -62,6 +72,7 @@ def assert_problem(response, status: int = 422) -> dict:
 
 
 # --- entry: listed at once, no barrier ------------------------------------------------------------
+
 
 def test_agency_registered_through_the_api_is_listed_at_once(client, db):
     response = client.post(API, json=agency_payload())
@@ -97,9 +108,15 @@ def test_no_quota_and_no_regional_restriction(client, db):
     """Many agencies for the same item, from any province, are all listed."""
     ids = []
     for n, region in enumerate(["220102", "110105", "440305", "650102", "220102", "310115"]):
-        response = client.post(API, json=agency_payload(
-            name=f"第{n}测试咨询有限公司", uscc=valid_uscc(n), email=f"a{n}@test.zjm",
-            region_code=region))
+        response = client.post(
+            API,
+            json=agency_payload(
+                name=f"第{n}测试咨询有限公司",
+                uscc=valid_uscc(n),
+                email=f"a{n}@test.zjm",
+                region_code=region,
+            ),
+        )
         assert response.status_code == 201, response.get_json()
         ids.append(response.get_json()["id"])
     listed = client.get("/api/v1/agencies?service_item=EIA-REPORT&limit=100").get_json()
@@ -135,6 +152,7 @@ def test_api_registration_does_not_expose_personal_data_publicly(client):
 
 # --- the commitment statement ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("commitment", [False, "absent"])
 def test_commitment_statement_must_be_signed(client, db, commitment):
     before = row_counts(db)
@@ -143,7 +161,8 @@ def test_commitment_statement_must_be_signed(client, db, commitment):
         del payload["commitment"]
     body = assert_problem(client.post(API, json=payload))
     assert body["errors"] == {
-        "commitment": ["The commitment statement must be signed to register."]}
+        "commitment": ["The commitment statement must be signed to register."]
+    }
     assert row_counts(db) == before
 
 
@@ -158,10 +177,13 @@ def test_only_an_explicit_true_signs_the_commitment(client, db, commitment):
 # --- each bad input, its own message ---------------------------------------------------------------
 
 USCC_LENGTH = "A unified social credit code has 18 characters."
-USCC_FORMAT = ("A unified social credit code uses only digits and the letters A–Y without I, O, "
-               "S, V, Z.")
-USCC_CHECK = ("The check character of this unified social credit code is wrong; please copy it "
-              "again from the business licence.")
+USCC_FORMAT = (
+    "A unified social credit code uses only digits and the letters A–Y without I, O, S, V, Z."
+)
+USCC_CHECK = (
+    "The check character of this unified social credit code is wrong; please copy it "
+    "again from the business licence."
+)
 
 BAD_INPUTS = {
     "uscc-too-short": ({"uscc": EXISTING_USCC[:-1]}, "uscc", USCC_LENGTH),
@@ -169,52 +191,94 @@ BAD_INPUTS = {
     "uscc-bad-character": ({"uscc": "91220101MA0Y4Q6O33"}, "uscc", USCC_FORMAT),
     "uscc-letter-in-first-eight": ({"uscc": "9122A101MA0Y4Q6X33"}, "uscc", USCC_FORMAT),
     "uscc-bad-check-digit": ({"uscc": EXISTING_USCC[:-1] + "4"}, "uscc", USCC_CHECK),
-    "missing-legal-representative": ({"legal_representative": None}, "legal_representative",
-                                     "This field is required."),
+    "missing-legal-representative": (
+        {"legal_representative": None},
+        "legal_representative",
+        "This field is required.",
+    ),
     "blank-name": ({"name": "   "}, "name", "This field is required."),
-    "over-long-name": ({"name": "测" * 101}, "name",
-                       "At most 100 characters (you gave 101)."),
-    "script-in-name": ({"name": "<script>alert(1)</script>咨询有限公司"}, "name",
-                       "Markup such as < > or & entities is not allowed here."),
-    "entity-in-name": ({"name": "测试&amp;咨询有限公司"}, "name",
-                       "Markup such as < > or & entities is not allowed here."),
-    "bad-region": ({"region_code": "2201"}, "region_code",
-                   "An administrative division code has 6 digits, e.g. 220102."),
-    "bad-phone": ({"contact_phone": "call me"}, "contact_phone",
-                  "A phone number has only digits, spaces, + and -."),
+    "over-long-name": ({"name": "测" * 101}, "name", "At most 100 characters (you gave 101)."),
+    "script-in-name": (
+        {"name": "<script>alert(1)</script>咨询有限公司"},
+        "name",
+        "Markup such as < > or & entities is not allowed here.",
+    ),
+    "entity-in-name": (
+        {"name": "测试&amp;咨询有限公司"},
+        "name",
+        "Markup such as < > or & entities is not allowed here.",
+    ),
+    "bad-region": (
+        {"region_code": "2201"},
+        "region_code",
+        "An administrative division code has 6 digits, e.g. 220102.",
+    ),
+    "bad-phone": (
+        {"contact_phone": "call me"},
+        "contact_phone",
+        "A phone number has only digits, spaces, + and -.",
+    ),
     "no-service": ({"services": []}, "services", "Offer at least one service item."),
-    "unknown-service-item": ({"services": [service(service_item="NO-SUCH-ITEM")]},
-                             "services.0.service_item", "Unknown service item."),
-    "service-listed-twice": ({"services": [service(), service(price_min_fen=1)]},
-                             "services.1.service_item", "This service item is listed twice."),
-    "price-min-above-max": ({"services": [service(price_min_fen=300, price_max_fen=200)]},
-                            "services.0.price_max_fen",
-                            "The highest price is below the lowest price."),
-    "negative-price": ({"services": [service(price_min_fen=-1)]}, "services.0.price_min_fen",
-                       "Must be at least 0."),
-    "price-beyond-maximum": ({"services": [service(price_max_fen=agencies.MAX_PRICE_FEN + 1)]},
-                             "services.0.price_max_fen",
-                             f"Must be at most {agencies.MAX_PRICE_FEN}."),
-    "zero-commitment-days": ({"services": [service(commitment_days=0)]},
-                             "services.0.commitment_days", "Must be at least 1."),
-    "expired-qualification": ({"qualifications": [qualification(valid_until="2026-11-24")]},
-                              "qualifications.0.valid_until",
-                              "This qualification has already expired."),
-    "bad-date-format": ({"qualifications": [qualification(valid_until="31/12/2029")]},
-                        "qualifications.0.valid_until", "A date looks like 2027-06-30."),
-    "qualification-without-issuer": ({"qualifications": [qualification(issuer="")]},
-                                     "qualifications.0.issuer", "This field is required."),
-    "professional-markup": ({"professionals": [{"name": "<b>李四</b>", "certificate": "环评工程师",
-                                                "certificate_no": "HP1"}]},
-                            "professionals.0.name",
-                            "Markup such as < > or & entities is not allowed here."),
+    "unknown-service-item": (
+        {"services": [service(service_item="NO-SUCH-ITEM")]},
+        "services.0.service_item",
+        "Unknown service item.",
+    ),
+    "service-listed-twice": (
+        {"services": [service(), service(price_min_fen=1)]},
+        "services.1.service_item",
+        "This service item is listed twice.",
+    ),
+    "price-min-above-max": (
+        {"services": [service(price_min_fen=300, price_max_fen=200)]},
+        "services.0.price_max_fen",
+        "The highest price is below the lowest price.",
+    ),
+    "negative-price": (
+        {"services": [service(price_min_fen=-1)]},
+        "services.0.price_min_fen",
+        "Must be at least 0.",
+    ),
+    "price-beyond-maximum": (
+        {"services": [service(price_max_fen=agencies.MAX_PRICE_FEN + 1)]},
+        "services.0.price_max_fen",
+        f"Must be at most {agencies.MAX_PRICE_FEN}.",
+    ),
+    "zero-commitment-days": (
+        {"services": [service(commitment_days=0)]},
+        "services.0.commitment_days",
+        "Must be at least 1.",
+    ),
+    "expired-qualification": (
+        {"qualifications": [qualification(valid_until="2026-11-24")]},
+        "qualifications.0.valid_until",
+        "This qualification has already expired.",
+    ),
+    "bad-date-format": (
+        {"qualifications": [qualification(valid_until="31/12/2029")]},
+        "qualifications.0.valid_until",
+        "A date looks like 2027-06-30.",
+    ),
+    "qualification-without-issuer": (
+        {"qualifications": [qualification(issuer="")]},
+        "qualifications.0.issuer",
+        "This field is required.",
+    ),
+    "professional-markup": (
+        {
+            "professionals": [
+                {"name": "<b>李四</b>", "certificate": "环评工程师", "certificate_no": "HP1"}
+            ]
+        },
+        "professionals.0.name",
+        "Markup such as < > or & entities is not allowed here.",
+    ),
     "bad-email": ({"email": "not-an-address"}, "email", "Not a valid e-mail address."),
 }
 
 
 @pytest.mark.parametrize("overrides, key, message", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
-def test_bad_input_gets_its_own_message_and_nothing_is_saved(client, db, overrides, key,
-                                                                 message):
+def test_bad_input_gets_its_own_message_and_nothing_is_saved(client, db, overrides, key, message):
     before = row_counts(db)
     body = assert_problem(client.post(API, json=agency_payload(**overrides)))
     assert body["errors"] == {key: [message]}
@@ -230,10 +294,12 @@ def test_duplicate_uscc_is_refused_even_when_typed_differently(client, make, db)
     make.agency()
     before = row_counts(db)
     for typed in (EXISTING_USCC, EXISTING_USCC.lower(), "9122 0101 MA0Y 4Q6X 33"):
-        body = assert_problem(client.post(API, json=agency_payload(uscc=typed,
-                                                                   email="other@test.zjm")))
-        assert body["errors"] == {"uscc": [
-            "An organization with this unified social credit code is already registered."]}
+        body = assert_problem(
+            client.post(API, json=agency_payload(uscc=typed, email="other@test.zjm"))
+        )
+        assert body["errors"] == {
+            "uscc": ["An organization with this unified social credit code is already registered."]
+        }
     assert row_counts(db) == before
 
 
@@ -247,32 +313,52 @@ def test_uscc_of_a_registered_enterprise_cannot_be_reused_by_an_agency(client, m
 def test_duplicate_email_is_refused(client, make, db):
     make.agency(email="taken@test.zjm")
     before = row_counts(db)
-    body = assert_problem(client.post(API, json=agency_payload(uscc=valid_uscc(1),
-                                                               email="Taken@Test.zjm")))
+    body = assert_problem(
+        client.post(API, json=agency_payload(uscc=valid_uscc(1), email="Taken@Test.zjm"))
+    )
     assert body["errors"] == {"email": ["An account with this e-mail address already exists."]}
     assert row_counts(db) == before
 
 
 def test_every_problem_is_reported_at_once(client, db):
     before = row_counts(db)
-    body = assert_problem(client.post(API, json=agency_payload(
-        uscc="123", name="<script>", commitment=False,
-        services=[service(price_min_fen=-5), service(service_item="NOPE")],
-        qualifications=[qualification(valid_until="2020-01-01")])))
-    assert set(body["errors"]) == {"uscc", "name", "commitment", "services.0.price_min_fen",
-                                   "services.1.service_item", "qualifications.0.valid_until"}
+    body = assert_problem(
+        client.post(
+            API,
+            json=agency_payload(
+                uscc="123",
+                name="<script>",
+                commitment=False,
+                services=[service(price_min_fen=-5), service(service_item="NOPE")],
+                qualifications=[qualification(valid_until="2020-01-01")],
+            ),
+        )
+    )
+    assert set(body["errors"]) == {
+        "uscc",
+        "name",
+        "commitment",
+        "services.0.price_min_fen",
+        "services.1.service_item",
+        "qualifications.0.valid_until",
+    }
     assert row_counts(db) == before
 
 
 def test_qualification_valid_until_today_is_not_expired(client):
-    response = client.post(API, json=agency_payload(
-        qualifications=[qualification(valid_until="2026-11-25")]))
+    response = client.post(
+        API, json=agency_payload(qualifications=[qualification(valid_until="2026-11-25")])
+    )
     assert response.status_code == 201, response.get_json()
 
 
 def test_the_highest_allowed_price_is_stored(client, db):
-    response = client.post(API, json=agency_payload(
-        services=[service(price_min_fen=0, price_max_fen=agencies.MAX_PRICE_FEN)]))
+    response = client.post(
+        API,
+        json=agency_payload(
+            services=[service(price_min_fen=0, price_max_fen=agencies.MAX_PRICE_FEN)]
+        ),
+    )
     assert response.status_code == 201, response.get_json()
     profile = client.get(f"/api/v1/agencies/{response.get_json()['id']}").get_json()
     assert profile["services"][0]["price_max_fen"] == agencies.MAX_PRICE_FEN
@@ -280,14 +366,24 @@ def test_the_highest_allowed_price_is_stored(client, db):
 
 
 def test_blank_rows_are_ignored_not_refused(client, db):
-    response = client.post(API, json=agency_payload(
-        professionals=[{"name": "", "certificate": " ", "certificate_no": None}],
-        qualifications=[]))
+    response = client.post(
+        API,
+        json=agency_payload(
+            professionals=[{"name": "", "certificate": " ", "certificate_no": None}],
+            qualifications=[],
+        ),
+    )
     assert response.status_code == 201, response.get_json()
     agency_id = response.get_json()["id"]
     db.expire_all()
-    assert db.exec(select(func.count()).select_from(Professional)
-                   .where(Professional.organization_id == agency_id)).one() == 0
+    assert (
+        db.exec(
+            select(func.count())
+            .select_from(Professional)
+            .where(Professional.organization_id == agency_id)
+        ).one()
+        == 0
+    )
 
 
 def test_service_refuses_without_writing_anything(db):
@@ -300,6 +396,7 @@ def test_service_refuses_without_writing_anything(db):
 
 
 # --- self-declared until verified ----------------------------------------------------------------
+
 
 def test_qualifications_show_self_declared_until_a_regulator_verifies_them(client, make, db):
     agency = make.agency()
@@ -338,7 +435,8 @@ def test_regulator_outside_the_agency_region_cannot_verify(client, make):
     login(client, regulator)
     [q] = client.get(f"/api/v1/agencies/{agency.organization_id}").get_json()["qualifications"]
     response = client.post(
-        f"/api/v1/agencies/{agency.organization_id}/qualifications/{q['id']}/verify")
+        f"/api/v1/agencies/{agency.organization_id}/qualifications/{q['id']}/verify"
+    )
     assert_problem(response, 403)
     [q] = client.get(f"/api/v1/agencies/{agency.organization_id}").get_json()["qualifications"]
     assert q["verification"] == "self_declared"

@@ -4,6 +4,7 @@ The form goes through the same service as the API, so it refuses the same inputs
 messages, shown inline under each field; the page comes back with everything entered (except the
 password, which is never echoed) and nothing is stored. Prices are entered in yuan.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,6 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlmodel import func, select
-from stdnum.cn import uscc as stdnum_uscc
 
 from market.forms import yuan_to_fen
 from market.models import (
@@ -27,7 +27,6 @@ from tests.conftest import FROZEN_AT, PASSWORD
 
 URL = "/register/agency?lang=en"
 USCC = "91220101MA0Y4Q6X33"
-
 
 
 class FormFields(HTMLParser):
@@ -77,17 +76,20 @@ class FormFields(HTMLParser):
 
 def field_errors(html: str, field_id: str) -> list[str]:
     """The inline error list under one form field."""
-    match = re.search(rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html,
-                      re.S)
+    match = re.search(rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html, re.S)
     if not match:
         return []
-    return [unescape(re.sub(r"<[^>]+>", "", li).strip())
-            for li in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)]
+    return [
+        unescape(re.sub(r"<[^>]+>", "", li).strip())
+        for li in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+    ]
 
 
 def all_inline_errors(html: str) -> dict[str, list[str]]:
-    return {fid: field_errors(html, fid)
-            for fid in re.findall(r'<ul class="errors" id="([^"]+)-err">', html)}
+    return {
+        fid: field_errors(html, fid)
+        for fid in re.findall(r'<ul class="errors" id="([^"]+)-err">', html)
+    }
 
 
 def unescape(text: str) -> str:
@@ -99,19 +101,32 @@ def unescape(text: str) -> str:
 def form_data(**overrides) -> dict[str, str]:
     """A complete, valid submission of the form; an override of None leaves the field out."""
     data = {
-        "name": "吉林表单测绘有限公司", "uscc": USCC, "legal_representative": "赵六",
-        "region_code": "220102", "address": "长春市朝阳区", "description": "测绘服务。",
-        "contact_name": "赵六", "contact_phone": "0431-66666666",
+        "name": "吉林表单测绘有限公司",
+        "uscc": USCC,
+        "legal_representative": "赵六",
+        "region_code": "220102",
+        "address": "长春市朝阳区",
+        "description": "测绘服务。",
+        "contact_name": "赵六",
+        "contact_phone": "0431-66666666",
         "contact_email": "form@agency.test",
-        "services-0-service_item": "SURVEYING-MAPPING", "services-0-commitment_days": "10",
-        "services-0-commitment_scope": "地形图测绘", "services-0-price_min": "1,234.50",
+        "services-0-service_item": "SURVEYING-MAPPING",
+        "services-0-commitment_days": "10",
+        "services-0-commitment_scope": "地形图测绘",
+        "services-0-price_min": "1,234.50",
         "services-0-price_max": "20,000",
-        "professionals-0-name": "钱七", "professionals-0-certificate": "注册测绘师",
-        "professionals-0-certificate_no": "CH0001", "professionals-0-id_number": "",
-        "qualifications-0-name": "甲级测绘资质", "qualifications-0-certificate_no": "甲测资字002",
-        "qualifications-0-issuer": "自然资源部", "qualifications-0-valid_until": "2028-06-30",
+        "professionals-0-name": "钱七",
+        "professionals-0-certificate": "注册测绘师",
+        "professionals-0-certificate_no": "CH0001",
+        "professionals-0-id_number": "",
+        "qualifications-0-name": "甲级测绘资质",
+        "qualifications-0-certificate_no": "甲测资字002",
+        "qualifications-0-issuer": "自然资源部",
+        "qualifications-0-valid_until": "2028-06-30",
         "commitment": "y",
-        "user_name": "赵六", "email": "form@test.zjm", "phone": "13800000000",
+        "user_name": "赵六",
+        "email": "form@test.zjm",
+        "phone": "13800000000",
         "password": PASSWORD,
         "submit": "Register and list my agency",
     }
@@ -125,9 +140,10 @@ def form_data(**overrides) -> dict[str, str]:
 
 def row_counts(db) -> dict[str, int]:
     db.expire_all()
-    return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
-            for model in (Organization, User, AgencyService, Professional, Qualification,
-                          AuditEvent)}
+    return {
+        model.__name__: db.exec(select(func.count()).select_from(model)).one()
+        for model in (Organization, User, AgencyService, Professional, Qualification, AuditEvent)
+    }
 
 
 def assert_values_kept(html: str, submitted: dict[str, str], *, unless: tuple = ()) -> None:
@@ -143,6 +159,7 @@ def assert_values_kept(html: str, submitted: dict[str, str], *, unless: tuple = 
 
 
 # --- the page ----------------------------------------------------------------------------------
+
 
 def test_form_shows_the_commitment_statement_and_no_fee(client):
     response = client.get(URL)
@@ -165,6 +182,7 @@ def test_service_choices_are_the_catalog(client, db):
 
 
 # --- a valid submission ---------------------------------------------------------------------------
+
 
 def test_form_registration_lists_the_agency_at_once_with_prices_in_yuan(client, db):
     before = row_counts(db)
@@ -196,10 +214,17 @@ def test_form_registration_lists_the_agency_at_once_with_prices_in_yuan(client, 
     assert me["email"] == "form@test.zjm" and me["organization"]["id"] == agency_id
 
 
-@pytest.mark.parametrize("typed, fen", [
-    ("1,234.50", 123450), ("0.01", 1), ("88", 8800), (" 1234.5 ", 123450), ("0", 0),
-    ("12,000,000", 1200000000),
-])
+@pytest.mark.parametrize(
+    "typed, fen",
+    [
+        ("1,234.50", 123450),
+        ("0.01", 1),
+        ("88", 8800),
+        (" 1234.5 ", 123450),
+        ("0", 0),
+        ("12,000,000", 1200000000),
+    ],
+)
 def test_yuan_are_converted_to_fen(typed, fen):
     assert yuan_to_fen(typed) == fen
 
@@ -228,45 +253,81 @@ def test_a_sub_fen_price_is_refused_inline(client, db):
 # --- bad input: inline errors, everything entered comes back, nothing stored -----------------------
 
 BAD_INPUTS = {
-    "uscc-wrong-length": ({"uscc": USCC[:-1]}, "uscc",
-                          "A unified social credit code has 18 characters."),
-    "uscc-bad-character": ({"uscc": "91220101MA0Y4Q6O33"}, "uscc",
-                           "A unified social credit code uses only digits and the letters A–Y "
-                           "without I, O, S, V, Z."),
-    "uscc-bad-check-digit": ({"uscc": USCC[:-1] + "4"}, "uscc",
-                             "The check character of this unified social credit code is wrong; "
-                             "please copy it again from the business licence."),
-    "missing-legal-representative": ({"legal_representative": ""}, "legal_representative",
-                                     "This field is required."),
+    "uscc-wrong-length": (
+        {"uscc": USCC[:-1]},
+        "uscc",
+        "A unified social credit code has 18 characters.",
+    ),
+    "uscc-bad-character": (
+        {"uscc": "91220101MA0Y4Q6O33"},
+        "uscc",
+        "A unified social credit code uses only digits and the letters A–Y without I, O, S, V, Z.",
+    ),
+    "uscc-bad-check-digit": (
+        {"uscc": USCC[:-1] + "4"},
+        "uscc",
+        "The check character of this unified social credit code is wrong; "
+        "please copy it again from the business licence.",
+    ),
+    "missing-legal-representative": (
+        {"legal_representative": ""},
+        "legal_representative",
+        "This field is required.",
+    ),
     "over-long-name": ({"name": "测" * 101}, "name", "At most 100 characters (you gave 101)."),
-    "script-in-name": ({"name": "<script>alert(1)</script>"}, "name",
-                       "Markup such as < > or & entities is not allowed here."),
-    "unknown-service-item": ({"services-0-service_item": "NO-SUCH-ITEM"},
-                             "services-0-service_item", "Unknown service item."),
-    "price-min-above-max": ({"services-0-price_min": "30,000", "services-0-price_max": "20,000"},
-                            "services-0-price_max",
-                            "The highest price is below the lowest price."),
-    "negative-price": ({"services-0-price_min": "-1"}, "services-0-price_min",
-                       "Must be at least 0."),
-    "expired-qualification": ({"qualifications-0-valid_until": "2026-11-24"},
-                              "qualifications-0-valid_until",
-                              "This qualification has already expired."),
-    "bad-date-format": ({"qualifications-0-valid_until": "30.06.2028"},
-                        "qualifications-0-valid_until", "A date looks like 2027-06-30."),
-    "service-listed-twice": ({"services-1-service_item": "SURVEYING-MAPPING",
-                              "services-1-commitment_days": "5",
-                              "services-1-commitment_scope": "复测",
-                              "services-1-price_min": "100", "services-1-price_max": "200"},
-                             "services-1-service_item", "This service item is listed twice."),
-    "unsigned-commitment": ({"commitment": None}, "commitment",
-                            "The commitment statement must be signed to register."),
+    "script-in-name": (
+        {"name": "<script>alert(1)</script>"},
+        "name",
+        "Markup such as < > or & entities is not allowed here.",
+    ),
+    "unknown-service-item": (
+        {"services-0-service_item": "NO-SUCH-ITEM"},
+        "services-0-service_item",
+        "Unknown service item.",
+    ),
+    "price-min-above-max": (
+        {"services-0-price_min": "30,000", "services-0-price_max": "20,000"},
+        "services-0-price_max",
+        "The highest price is below the lowest price.",
+    ),
+    "negative-price": (
+        {"services-0-price_min": "-1"},
+        "services-0-price_min",
+        "Must be at least 0.",
+    ),
+    "expired-qualification": (
+        {"qualifications-0-valid_until": "2026-11-24"},
+        "qualifications-0-valid_until",
+        "This qualification has already expired.",
+    ),
+    "bad-date-format": (
+        {"qualifications-0-valid_until": "30.06.2028"},
+        "qualifications-0-valid_until",
+        "A date looks like 2027-06-30.",
+    ),
+    "service-listed-twice": (
+        {
+            "services-1-service_item": "SURVEYING-MAPPING",
+            "services-1-commitment_days": "5",
+            "services-1-commitment_scope": "复测",
+            "services-1-price_min": "100",
+            "services-1-price_max": "200",
+        },
+        "services-1-service_item",
+        "This service item is listed twice.",
+    ),
+    "unsigned-commitment": (
+        {"commitment": None},
+        "commitment",
+        "The commitment statement must be signed to register.",
+    ),
 }
 
 
-@pytest.mark.parametrize("overrides, field_id, message", BAD_INPUTS.values(),
-                         ids=BAD_INPUTS.keys())
-def test_bad_input_is_shown_inline_and_everything_entered_comes_back(client, db, overrides,
-                                                                        field_id, message):
+@pytest.mark.parametrize("overrides, field_id, message", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_is_shown_inline_and_everything_entered_comes_back(
+    client, db, overrides, field_id, message
+):
     before = row_counts(db)
     submitted = form_data(**overrides)
     response = client.post(URL, data=submitted)
@@ -275,8 +336,13 @@ def test_bad_input_is_shown_inline_and_everything_entered_comes_back(client, db,
     assert all_inline_errors(html) == {field_id: [message]}
     assert f'aria-describedby="{field_id}-err"' in html
     # A code that is not in the catalog cannot be shown as the selected option of the list.
-    assert_values_kept(html, submitted, unless=("services-0-service_item",)
-                       if overrides.get("services-0-service_item") == "NO-SUCH-ITEM" else ())
+    assert_values_kept(
+        html,
+        submitted,
+        unless=("services-0-service_item",)
+        if overrides.get("services-0-service_item") == "NO-SUCH-ITEM"
+        else (),
+    )
     assert row_counts(db) == before
     assert client.get("/api/v1/session").get_json()["user"] is None
 
@@ -288,8 +354,9 @@ def test_duplicate_uscc_is_shown_inline(client, make, db):
     response = client.post(URL, data=submitted)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert all_inline_errors(html) == {"uscc": [
-        "An organization with this unified social credit code is already registered."]}
+    assert all_inline_errors(html) == {
+        "uscc": ["An organization with this unified social credit code is already registered."]
+    }
     assert_values_kept(html, submitted)
     assert row_counts(db) == before
 
@@ -299,8 +366,17 @@ def test_an_empty_form_names_every_required_field(client, db):
     response = client.post(URL, data={"submit": "Register and list my agency"})
     assert response.status_code == 422
     errors = all_inline_errors(response.get_data(as_text=True))
-    for field_id in ("name", "uscc", "legal_representative", "region_code", "contact_name",
-                     "contact_phone", "user_name", "email", "password"):
+    for field_id in (
+        "name",
+        "uscc",
+        "legal_representative",
+        "region_code",
+        "contact_name",
+        "contact_phone",
+        "user_name",
+        "email",
+        "password",
+    ):
         assert errors.get(field_id) == ["This field is required."], field_id
     assert errors["commitment"] == ["The commitment statement must be signed to register."]
     assert "Offer at least one service item." in response.get_data(as_text=True)
@@ -321,6 +397,7 @@ def test_a_half_filled_service_row_names_each_missing_field(client, db):
 
 # --- adding rows -----------------------------------------------------------------------------------
 
+
 def test_add_a_service_adds_a_row_without_losing_input(client, db):
     before = row_counts(db)
     submitted = form_data(submit=None, add_service="Add a service")
@@ -337,27 +414,47 @@ def test_add_a_service_adds_a_row_without_losing_input(client, db):
 
     # The second row is then filled and the whole form submitted.
     again = {k: v for k, v in fields.items() if v is not None}
-    again.update({"password": PASSWORD, "submit": "Register and list my agency",
-                  "services-1-service_item": "LAND-BOUNDARY-SURVEY",
-                  "services-1-commitment_days": "7", "services-1-commitment_scope": "界址测量",
-                  "services-1-price_min": "500", "services-1-price_max": "1,500.5"})
+    again.update(
+        {
+            "password": PASSWORD,
+            "submit": "Register and list my agency",
+            "services-1-service_item": "LAND-BOUNDARY-SURVEY",
+            "services-1-commitment_days": "7",
+            "services-1-commitment_scope": "界址测量",
+            "services-1-price_min": "500",
+            "services-1-price_max": "1,500.5",
+        }
+    )
     response = client.post(URL, data=again)
     assert response.status_code == 302, all_inline_errors(response.get_data(as_text=True))
     agency_id = int(response.headers["Location"].rsplit("/", 1)[1])
     db.expire_all()
-    offers = {item.code: (s.price_min_fen, s.price_max_fen) for s, item in db.exec(
-        select(AgencyService, ServiceItem).join(ServiceItem)
-        .where(AgencyService.organization_id == agency_id))}
-    assert offers == {"SURVEYING-MAPPING": (123450, 2000000),
-                      "LAND-BOUNDARY-SURVEY": (50000, 150050)}
+    offers = {
+        item.code: (s.price_min_fen, s.price_max_fen)
+        for s, item in db.exec(
+            select(AgencyService, ServiceItem)
+            .join(ServiceItem)
+            .where(AgencyService.organization_id == agency_id)
+        )
+    }
+    assert offers == {
+        "SURVEYING-MAPPING": (123450, 2000000),
+        "LAND-BOUNDARY-SURVEY": (50000, 150050),
+    }
 
 
 def test_add_a_service_twice_keeps_every_row(client):
     first = client.post(URL, data=form_data(submit=None, add_service="Add a service"))
-    fields = {k: v for k, v in FormFields(first.get_data(as_text=True)).values.items()
-              if v is not None}
-    fields.update({"services-1-service_item": "EIA-FORM", "services-1-price_min": "7.5",
-                   "add_service": "Add a service"})
+    fields = {
+        k: v for k, v in FormFields(first.get_data(as_text=True)).values.items() if v is not None
+    }
+    fields.update(
+        {
+            "services-1-service_item": "EIA-FORM",
+            "services-1-price_min": "7.5",
+            "add_service": "Add a service",
+        }
+    )
     second = client.post(URL, data=fields)
     assert second.status_code == 200
     shown = FormFields(second.get_data(as_text=True)).values
@@ -368,8 +465,9 @@ def test_add_a_service_twice_keeps_every_row(client):
 
 
 def test_add_a_qualification_adds_a_row(client):
-    response = client.post(URL, data=form_data(submit=None,
-                                                add_qualification="Add a qualification"))
+    response = client.post(
+        URL, data=form_data(submit=None, add_qualification="Add a qualification")
+    )
     assert response.status_code == 200
     shown = FormFields(response.get_data(as_text=True)).values
     assert shown["qualifications-0-name"] == "甲级测绘资质"

@@ -1,5 +1,6 @@
 """Logging in and out (API /api/v1/session and the HTML pages), the second factor, CSRF, and
 personal API tokens (DESIGN §3, §10)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,6 +37,7 @@ def me(client, **headers) -> dict | None:
 
 
 # --- logging in and out through the API ----------------------------------------------------------
+
 
 def test_login_returns_the_user_and_its_organization(client, make):
     user = make.enterprise()
@@ -89,8 +91,11 @@ def test_login_is_recorded_in_the_audit_log(client, db, make):
     user = make.enterprise()
     login(client, user)
     db.expire_all()
-    events = db.exec(select(AuditEvent).where(AuditEvent.action == "user.login",
-                                              AuditEvent.object_id == str(user.id))).all()
+    events = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "user.login", AuditEvent.object_id == str(user.id)
+        )
+    ).all()
     assert len(events) == 1
     assert db.get(User, user.id).last_login_at is not None
 
@@ -103,15 +108,18 @@ def test_a_failed_login_is_not_recorded_as_a_login(client, db, make):
     assert db.get(User, user.id).last_login_at is None
 
 
-def test_disabled_account_cannot_log_in_but_a_wrong_password_reveals_nothing(client, db, make,
-                                                                             frozen):
+def test_disabled_account_cannot_log_in_but_a_wrong_password_reveals_nothing(
+    client, db, make, frozen
+):
     user = make.enterprise()
     row = db.get(User, user.id)
     row.disabled_at = frozen.now()
     db.add(row)
     db.commit()
-    assert post_login(client, user.email, "not the password at all").get_json()["detail"] == \
-        WRONG_CREDENTIALS
+    assert (
+        post_login(client, user.email, "not the password at all").get_json()["detail"]
+        == WRONG_CREDENTIALS
+    )
     response = post_login(client, user.email, PASSWORD)
     assert response.status_code == 401
     assert response.get_json()["detail"] == "This account is disabled."
@@ -175,6 +183,7 @@ def test_logging_in_as_someone_else_replaces_the_first_user(client, make):
 
 # --- logging in and out through the pages ---------------------------------------------------------
 
+
 def test_login_page_logs_in_and_redirects_to_the_account(client, make):
     user = make.enterprise()
     assert client.get("/login").status_code == 200
@@ -189,8 +198,7 @@ def test_login_page_logs_in_and_redirects_to_the_account(client, make):
 def test_login_page_gives_the_same_message_for_wrong_password_and_unknown_email(client, make):
     user = make.enterprise()
     wrong_password = client.post("/login", data={"email": user.email, "password": "nope" * 4})
-    unknown_email = client.post("/login", data={"email": "nobody@test.zjm",
-                                                "password": PASSWORD})
+    unknown_email = client.post("/login", data={"email": "nobody@test.zjm", "password": PASSWORD})
     assert wrong_password.status_code == unknown_email.status_code == 401
     assert WRONG_CREDENTIALS in wrong_password.get_data(as_text=True)
     assert WRONG_CREDENTIALS in unknown_email.get_data(as_text=True)
@@ -209,15 +217,19 @@ def test_login_page_starts_a_new_session_but_keeps_the_language(client, make):
         assert after["_user_id"] == user.get_id()
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("/agencies", "/agencies"),
-    ("//evil.example/phish", "/account/"),
-    ("https://evil.example/phish", "/account/"),
-])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/agencies", "/agencies"),
+        ("//evil.example/phish", "/account/"),
+        ("https://evil.example/phish", "/account/"),
+    ],
+)
 def test_login_page_redirects_only_within_the_site(client, make, target, expected):
     user = make.enterprise()
-    response = client.post(f"/login?next={target}",
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        f"/login?next={target}", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.endswith(expected)
@@ -236,6 +248,7 @@ def test_logout_needs_a_post(client, make):
 
 
 # --- the second factor ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["regulator", "operator"])
 def test_regulator_and_operator_login_requires_a_totp_code(client, make, kind):
@@ -339,8 +352,7 @@ def test_accept_totp_allows_one_step_of_clock_drift_and_no_more(frozen):
     totp = pyotp.TOTP(secret)
     step = int(frozen.now().timestamp()) // 30
     for offset in (-1, 0, 1):
-        assert accounts.accept_totp(secret, totp.generate_otp(step + offset), None) == \
-            step + offset
+        assert accounts.accept_totp(secret, totp.generate_otp(step + offset), None) == step + offset
     for offset in (-2, 2):
         assert accounts.accept_totp(secret, totp.generate_otp(step + offset), None) is None
     assert accounts.accept_totp(secret, totp.generate_otp(step), step) is None
@@ -353,13 +365,20 @@ def test_login_page_asks_for_the_code_then_accepts_it(client, make):
     assert without.status_code == 401
     assert CODE_NEEDED in without.get_data(as_text=True)
     assert me(client) is None
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "totp": accounts.current_totp(user.totp_secret)})
+    response = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "totp": accounts.current_totp(user.totp_secret),
+        },
+    )
     assert response.status_code == 302
     assert me(client)["id"] == user.id
 
 
 # --- CSRF -----------------------------------------------------------------------------------------
+
 
 def test_form_post_without_csrf_token_is_refused(client, db, make, csrf_on):
     user = make.enterprise()
@@ -367,18 +386,27 @@ def test_form_post_without_csrf_token_is_refused(client, db, make, csrf_on):
     assert response.status_code == 400
     assert me(client) is None
     token = csrf_token_in(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert me(client)["id"] == user.id
 
 
 def test_registration_form_without_csrf_token_saves_nothing(client, db, csrf_on):
     before = counts(db)
-    response = client.post("/register/enterprise", data={
-        "name": "某公司", "uscc": "91220106MA15AB3C42", "legal_representative": "张三",
-        "region_code": "220106", "user_name": "张三", "email": "csrf@test.zjm",
-        "password": PASSWORD})
+    response = client.post(
+        "/register/enterprise",
+        data={
+            "name": "某公司",
+            "uscc": "91220106MA15AB3C42",
+            "legal_representative": "张三",
+            "region_code": "220106",
+            "user_name": "张三",
+            "email": "csrf@test.zjm",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert counts(db) == before
 
@@ -390,19 +418,27 @@ def test_api_cookie_session_post_without_csrf_header_is_refused(client, make, cs
     assert refused.status_code == 400
     assert refused.mimetype == "application/problem+json"
     token = client.get("/api/v1/session").get_json()["csrf_token"]
-    assert client.post("/api/v1/session", json={"email": user.email, "password": PASSWORD},
-                       headers={"X-CSRFToken": token}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/session",
+            json={"email": user.email, "password": PASSWORD},
+            headers={"X-CSRFToken": token},
+        ).status_code
+        == 200
+    )
     token = client.get("/api/v1/session").get_json()["csrf_token"]
     without = client.post("/api/v1/session/tokens", json={"name": "laptop"})
     assert without.status_code == 400
     assert without.mimetype == "application/problem+json"
-    bad = client.post("/api/v1/session/tokens", json={"name": "laptop"},
-                      headers={"X-CSRFToken": "forged"})
+    bad = client.post(
+        "/api/v1/session/tokens", json={"name": "laptop"}, headers={"X-CSRFToken": "forged"}
+    )
     assert bad.status_code == 400
     assert client.delete("/api/v1/session").status_code == 400
     assert me(client)["id"] == user.id
-    with_header = client.post("/api/v1/session/tokens", json={"name": "laptop"},
-                              headers={"X-CSRFToken": token})
+    with_header = client.post(
+        "/api/v1/session/tokens", json={"name": "laptop"}, headers={"X-CSRFToken": token}
+    )
     assert with_header.status_code == 201
 
 
@@ -411,12 +447,16 @@ def test_bearer_token_post_needs_no_csrf_header(app, db, make, csrf_on):
     _, plain = accounts.create_token(db, user, "script")
     db.commit()
     script = app.test_client()
-    response = script.post("/api/v1/session/tokens", json={"name": "second"},
-                           headers={"Authorization": f"Bearer {plain}"})
+    response = script.post(
+        "/api/v1/session/tokens",
+        json={"name": "second"},
+        headers={"Authorization": f"Bearer {plain}"},
+    )
     assert response.status_code == 201
 
 
 # --- personal API tokens --------------------------------------------------------------------------
+
 
 def create_token(client, name: str = "laptop") -> dict:
     response = client.post("/api/v1/session/tokens", json={"name": name})
@@ -474,8 +514,9 @@ def test_revoked_token_no_longer_works(app, db, make):
     assert owner.delete(f"/api/v1/session/tokens/{created['id']}").status_code == 204
     script = app.test_client()
     assert me(script, **bearer(created["token"])) is None
-    refused = script.post("/api/v1/session/tokens", json={"name": "x"},
-                          headers=bearer(created["token"]))
+    refused = script.post(
+        "/api/v1/session/tokens", json={"name": "x"}, headers=bearer(created["token"])
+    )
     assert refused.status_code == 403
     assert refused.get_json()["detail"] == "Please log in first."
     assert db.get(ApiToken, created["id"]).revoked_at is not None
@@ -494,8 +535,9 @@ def test_another_users_token_cannot_be_revoked(app, db, make):
     assert bob.delete("/api/v1/session/tokens/999999").status_code == 403
     assert db.get(ApiToken, token["id"]).revoked_at is None
     assert me(app.test_client(), **bearer(token["token"])) is not None
-    assert token["id"] not in [t["id"] for t in
-                               bob.get("/api/v1/session/tokens").get_json()["items"]]
+    assert token["id"] not in [
+        t["id"] for t in bob.get("/api/v1/session/tokens").get_json()["items"]
+    ]
 
 
 def test_a_token_works_for_a_client_that_also_holds_an_anonymous_session(app, db, make):
@@ -518,15 +560,22 @@ def test_a_token_decides_the_user_of_its_request_not_the_session_cookie(app, db,
     # A request with a token header skips the CSRF check, so a bad token must not fall back
     # to the cookie's user.
     assert me(client, **bearer("zjm_forged")) is None
-    refused = client.post("/api/v1/session/tokens", json={"name": "x"},
-                          headers=bearer("zjm_forged"))
+    refused = client.post(
+        "/api/v1/session/tokens", json={"name": "x"}, headers=bearer("zjm_forged")
+    )
     assert refused.status_code == 403
     assert me(client)["id"] == cookie_user.id
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer zjm_not-a-real-token", "Bearer not-even-our-prefix", "Bearer ", "Basic dXNlcjpwdw==",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer zjm_not-a-real-token",
+        "Bearer not-even-our-prefix",
+        "Bearer ",
+        "Basic dXNlcjpwdw==",
+    ],
+)
 def test_an_unknown_or_malformed_token_is_anonymous(client, make, header):
     make.enterprise()
     assert me(client, Authorization=header) is None
@@ -550,11 +599,14 @@ def test_tokens_need_a_logged_in_user(client):
     assert client.delete("/api/v1/session/tokens/1").status_code == 403
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("", "This field is required."),
-    ("<script>", "Markup such as < > or & entities is not allowed here."),
-    ("t" * 101, "At most 100 characters (you gave 101)."),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "This field is required."),
+        ("<script>", "Markup such as < > or & entities is not allowed here."),
+        ("t" * 101, "At most 100 characters (you gave 101)."),
+    ],
+)
 def test_token_name_is_checked(client, db, make, name, message):
     login(client, make.enterprise())
     response = client.post("/api/v1/session/tokens", json={"name": name})
@@ -567,8 +619,14 @@ def test_token_creation_and_revocation_are_audited(client, db, make):
     login(client, make.enterprise())
     token = create_token(client)
     client.delete(f"/api/v1/session/tokens/{token['id']}")
-    actions = [e.action for e in db.exec(select(AuditEvent).where(
-        AuditEvent.object_type == "api_token", AuditEvent.object_id == str(token["id"])))]
+    actions = [
+        e.action
+        for e in db.exec(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "api_token", AuditEvent.object_id == str(token["id"])
+            )
+        )
+    ]
     assert actions == ["token.created", "token.revoked"]
     assert token["token"] not in str([e.data for e in db.exec(select(AuditEvent))])
 
@@ -582,7 +640,7 @@ def test_account_page_creates_a_token_and_shows_it_once(app, db, make):
     html = response.get_data(as_text=True)
     row = db.exec(select(ApiToken).where(ApiToken.user_id == user.id)).one()
     start = html.index('<code id="new-token">') + len('<code id="new-token">')
-    plain = html[start:html.index("</code>", start)]
+    plain = html[start : html.index("</code>", start)]
     assert hashlib.sha256(plain.encode()).hexdigest() == row.token_sha256
     assert me(app.test_client(), **bearer(plain))["id"] == user.id
     again = client.get("/account/").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Task attachments: checked by content and extension, size and count limits, stored by SHA-256
 under UPLOAD_DIR (outside the web root), served as downloads; drafts' files stay private."""
+
 from __future__ import annotations
 
 import hashlib
@@ -52,10 +53,18 @@ def test_a_pdf_is_stored_by_its_sha256_under_upload_dir(db, enterprise, upload_d
 
 def test_png_and_jpeg_are_accepted(db, enterprise, upload_dir):
     task = tasks.create_draft(db, enterprise, task_data())
-    assert attachments.add_to_task(db, enterprise, task.number, "map.PNG", PNG,
-                                   upload_dir).content_type == "image/png"
-    assert attachments.add_to_task(db, enterprise, task.number, "photo.jpeg", JPEG,
-                                   upload_dir).content_type == "image/jpeg"
+    assert (
+        attachments.add_to_task(
+            db, enterprise, task.number, "map.PNG", PNG, upload_dir
+        ).content_type
+        == "image/png"
+    )
+    assert (
+        attachments.add_to_task(
+            db, enterprise, task.number, "photo.jpeg", JPEG, upload_dir
+        ).content_type
+        == "image/jpeg"
+    )
 
 
 def test_a_pdf_that_is_really_html_is_refused(db, enterprise, upload_dir):
@@ -85,11 +94,13 @@ def test_an_empty_file_is_refused(db, enterprise, upload_dir):
 def test_size_limit(db, enterprise, upload_dir):
     task = tasks.create_draft(db, enterprise, task_data())
     policy = AttachmentPolicy(attachment_max_bytes=len(PDF) + 10)
-    attachments.add_to_task(db, enterprise, task.number, "ok.pdf", PDF + b"x" * 10, upload_dir,
-                            policy)
+    attachments.add_to_task(
+        db, enterprise, task.number, "ok.pdf", PDF + b"x" * 10, upload_dir, policy
+    )
     with pytest.raises(Invalid) as exc:
-        attachments.add_to_task(db, enterprise, task.number, "big.pdf", PDF + b"x" * 11,
-                                upload_dir, policy)
+        attachments.add_to_task(
+            db, enterprise, task.number, "big.pdf", PDF + b"x" * 11, upload_dir, policy
+        )
     assert refusal(exc) == attachments.TOO_LARGE
     assert AttachmentPolicy().attachment_max_bytes == 20 * 1024 * 1024
 
@@ -98,15 +109,16 @@ def test_count_limit(db, enterprise, upload_dir):
     task = tasks.create_draft(db, enterprise, task_data())
     policy = AttachmentPolicy()
     for i in range(policy.attachment_max_files):
-        attachments.add_to_task(db, enterprise, task.number, f"{i}.pdf", PDF + bytes([i]),
-                                upload_dir)
+        attachments.add_to_task(
+            db, enterprise, task.number, f"{i}.pdf", PDF + bytes([i]), upload_dir
+        )
     # The same file again is no new file.
-    again = attachments.add_to_task(db, enterprise, task.number, "again.pdf", PDF + b"\x00",
-                                    upload_dir)
+    again = attachments.add_to_task(
+        db, enterprise, task.number, "again.pdf", PDF + b"\x00", upload_dir
+    )
     assert again.filename == "0.pdf"
     with pytest.raises(Invalid) as exc:
-        attachments.add_to_task(db, enterprise, task.number, "11.pdf", PDF + b"eleven",
-                                upload_dir)
+        attachments.add_to_task(db, enterprise, task.number, "11.pdf", PDF + b"eleven", upload_dir)
     assert refusal(exc) == attachments.TOO_MANY
     assert len(attachments.of_task(db, task)) == 10
 
@@ -146,9 +158,11 @@ def test_no_attachment_after_the_deadline(db, enterprise, upload_dir, frozen):
 
 
 def upload(client, number: str, name: str, data: bytes, prefix: str = "/api/v1"):
-    return client.post(f"{prefix}/tasks/{number}/attachments",
-                       data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"{prefix}/tasks/{number}/attachments",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_api_upload_list_and_download_headers(client, db, enterprise):
@@ -162,8 +176,10 @@ def test_api_upload_list_and_download_headers(client, db, enterprise):
     items = client.get(f"/api/v1/tasks/{task.number}/attachments").get_json()["items"]
     assert [(a["sha256"], a["filename"]) for a in items] == [(digest, "评估 报告.pdf")]
     assert client.get(f"/api/v1/tasks/{task.number}").get_json()["attachments"] == items
-    for url in (f"/api/v1/tasks/{task.number}/attachments/{digest}",
-                f"/tasks/{task.number}/attachments/{digest}"):
+    for url in (
+        f"/api/v1/tasks/{task.number}/attachments/{digest}",
+        f"/tasks/{task.number}/attachments/{digest}",
+    ):
         got = client.get(url)
         assert got.status_code == 200
         assert got.data == PDF
@@ -181,10 +197,13 @@ def test_api_refusals_are_problems_with_their_own_message(client, db, enterprise
     response = upload(client, task.number, "fake.pdf", HTML)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
-    assert "PDF, PNG and JPEG" in response.get_json()["errors"]["file"][0] or \
-        "PDF、PNG" in response.get_json()["errors"]["file"][0]
-    empty = client.post(f"/api/v1/tasks/{task.number}/attachments", data={},
-                        content_type="multipart/form-data")
+    assert (
+        "PDF, PNG and JPEG" in response.get_json()["errors"]["file"][0]
+        or "PDF、PNG" in response.get_json()["errors"]["file"][0]
+    )
+    empty = client.post(
+        f"/api/v1/tasks/{task.number}/attachments", data={}, content_type="multipart/form-data"
+    )
     assert empty.status_code == 422
 
 
@@ -206,9 +225,11 @@ def test_draft_files_are_private_until_publication(app, client, db, enterprise, 
     digest = upload(client, task.number, "draft.pdf", PDF).get_json()["sha256"]
     assert client.get(f"/tasks/{task.number}/attachments/{digest}").status_code == 200
     outsider = app.test_client()
-    urls = [f"/api/v1/tasks/{task.number}/attachments",
-            f"/api/v1/tasks/{task.number}/attachments/{digest}",
-            f"/tasks/{task.number}/attachments/{digest}"]
+    urls = [
+        f"/api/v1/tasks/{task.number}/attachments",
+        f"/api/v1/tasks/{task.number}/attachments/{digest}",
+        f"/tasks/{task.number}/attachments/{digest}",
+    ]
     for url in urls:
         assert outsider.get(url).status_code == 404, url
     login(outsider, make.agency())

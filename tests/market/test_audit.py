@@ -1,6 +1,7 @@
 """The hash-chained audit log (DESIGN §9): written with the change in the same transaction, verified
 by recomputing the chain, and anchored by a head published each Shanghai day so that even a
 rewritten, self-consistent chain is caught."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,6 @@ from market.models.audit import GENESIS_HASH
 from tests.conftest import FROZEN_AT, agency_payload, login
 
 OTHER_USCC = "91220101000000001" + stdnum_uscc.calc_check_digit("91220101000000001")
-
 
 
 def all_events(db) -> list[AuditEvent]:
@@ -53,8 +53,9 @@ def history(make, db) -> list[AuditEvent]:
 
 def tamper(db, seq: int, **values) -> None:
     """Change a stored event behind the application's back, as a database user could."""
-    db.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.seq == seq)
-               .values(**values))
+    db.execute(
+        update(AuditEvent.__table__).where(AuditEvent.__table__.c.seq == seq).values(**values)
+    )
     db.commit()
     db.expire_all()
 
@@ -67,8 +68,11 @@ def rewrite_chain_from(db, seq: int) -> None:
         if ev.seq < seq:
             continue
         digest = audit.chain_hash(prev, audit.canonical(ev))
-        db.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.seq == ev.seq)
-                   .values(prev_hash=prev, hash=digest))
+        db.execute(
+            update(AuditEvent.__table__)
+            .where(AuditEvent.__table__.c.seq == ev.seq)
+            .values(prev_hash=prev, hash=digest)
+        )
         prev = digest
     db.execute(update(AuditHead.__table__).values(hash=prev))
     db.commit()
@@ -81,13 +85,22 @@ def cli(app, *args):
 
 # --- written with the change -----------------------------------------------------------------------
 
+
 def test_event_is_appended_when_the_change_commits(db):
     before = head(db)
     seq, prev = before.seq, before.hash
-    user = accounts.register_enterprise(db, {
-        "name": "审计测试企业", "uscc": "91220106MA15AB3C42", "legal_representative": "张三",
-        "region_code": "220106", "user_name": "张三", "email": "audit@test.zjm",
-        "password": "correct horse battery staple"})
+    user = accounts.register_enterprise(
+        db,
+        {
+            "name": "审计测试企业",
+            "uscc": "91220106MA15AB3C42",
+            "legal_representative": "张三",
+            "region_code": "220106",
+            "user_name": "张三",
+            "email": "audit@test.zjm",
+            "password": "correct horse battery staple",
+        },
+    )
     db.flush()
     assert event_count(db, "organization.registered") == 0  # queued, not yet written
     db.commit()
@@ -126,11 +139,18 @@ def test_each_hash_is_sha256_of_the_previous_hash_and_the_canonical_event(histor
     """An outsider can recompute the chain from the published rule alone."""
     prev = GENESIS_HASH
     for ev in history:
-        canonical = rfc8785.dumps({
-            "seq": ev.seq, "at": ev.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "action": ev.action, "actor_user_id": ev.actor_user_id,
-            "actor_org_id": ev.actor_org_id, "object_type": ev.object_type,
-            "object_id": ev.object_id, "data": ev.data})
+        canonical = rfc8785.dumps(
+            {
+                "seq": ev.seq,
+                "at": ev.at.astimezone(UTC).isoformat(timespec="microseconds"),
+                "action": ev.action,
+                "actor_user_id": ev.actor_user_id,
+                "actor_org_id": ev.actor_org_id,
+                "object_type": ev.object_type,
+                "object_id": ev.object_id,
+                "data": ev.data,
+            }
+        )
         assert ev.prev_hash == prev
         assert ev.hash == hashlib.sha256(bytes.fromhex(prev) + canonical).hexdigest()
         prev = ev.hash
@@ -139,18 +159,22 @@ def test_each_hash_is_sha256_of_the_previous_hash_and_the_canonical_event(histor
 
 # --- verification --------------------------------------------------------------------------------
 
+
 def test_intact_chain_verifies(db, history):
     assert audit.verify(db) == []
     assert audit.verify(db, batch=2) == []  # read in small batches, same answer
 
 
-@pytest.mark.parametrize("column, value", [
-    ("data", {"name": "篡改后的名称"}),
-    ("action", "agency.deleted"),
-    ("object_id", "999"),
-    ("actor_user_id", 424242),
-    ("at", datetime(2026, 11, 24, 2, 0, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("data", {"name": "篡改后的名称"}),
+        ("action", "agency.deleted"),
+        ("object_id", "999"),
+        ("actor_user_id", 424242),
+        ("at", datetime(2026, 11, 24, 2, 0, tzinfo=UTC)),
+    ],
+)
 def test_tampered_row_is_detected_and_named_by_seq(db, history, column, value):
     target = history[-2].seq
     tamper(db, target, **{column: value})
@@ -166,7 +190,8 @@ def test_altered_row_with_a_recomputed_hash_breaks_the_next_link(db, history):
     tamper(db, target.seq, hash=audit.chain_hash(forged.prev_hash, audit.canonical(forged)))
     problems = audit.verify(db)
     assert [(p.seq, p.message) for p in problems] == [
-        (target.seq + 1, "prev_hash does not match the previous event")]
+        (target.seq + 1, "prev_hash does not match the previous event")
+    ]
 
 
 def test_altered_prev_hash_is_detected(db, history):
@@ -219,6 +244,7 @@ def test_cli_verify_exits_1_and_names_the_tampered_row(app, db, history):
 
 
 # --- published chain heads ----------------------------------------------------------------------------
+
 
 def test_checkpoint_is_published_once_per_shanghai_day(db, make, frozen):
     first = audit.publish_checkpoint(db)
@@ -274,8 +300,9 @@ def test_rewritten_chain_is_caught_by_the_published_checkpoint(app, db, history,
     assert f"TAMPERED seq {published.seq}:" in result.output
 
 
-def test_rewriting_only_events_after_the_checkpoint_is_still_caught_by_the_head(db, history,
-                                                                                 make, frozen):
+def test_rewriting_only_events_after_the_checkpoint_is_still_caught_by_the_head(
+    db, history, make, frozen
+):
     audit.publish_checkpoint(db)
     db.commit()
     frozen.advance(days=1)
@@ -286,6 +313,7 @@ def test_rewriting_only_events_after_the_checkpoint_is_still_caught_by_the_head(
 
 
 # --- who reads the log ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", [None, "agency", "enterprise", "department", "expert"])
 def test_audit_api_is_refused_to_everyone_but_regulators_and_operators(client, make, kind):
@@ -309,8 +337,9 @@ def test_regulators_and_operators_read_the_audit_log_page_by_page(client, make, 
     expected = [e.seq for e in all_events(db)]
     seen, cursor = [], None
     while True:
-        response = client.get("/api/v1/audit", query_string={
-            "limit": 2, **({"cursor": cursor} if cursor else {})})
+        response = client.get(
+            "/api/v1/audit", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}
+        )
         assert response.status_code == 200
         body = response.get_json()
         assert len(body["items"]) <= 2
@@ -320,8 +349,16 @@ def test_regulators_and_operators_read_the_audit_log_page_by_page(client, make, 
             break
     assert seen == expected
     first = client.get("/api/v1/audit?limit=1").get_json()["items"][0]
-    assert set(first) >= {"seq", "at", "action", "object_type", "object_id", "data",
-                          "prev_hash", "hash"}
+    assert set(first) >= {
+        "seq",
+        "at",
+        "action",
+        "object_type",
+        "object_id",
+        "data",
+        "prev_hash",
+        "hash",
+    }
     assert first["prev_hash"] == GENESIS_HASH
 
 
@@ -329,8 +366,14 @@ def test_published_checkpoints_are_public(client, db):
     published = audit.publish_checkpoint(db)
     db.commit()
     body = client.get("/api/v1/audit/checkpoints").get_json()
-    assert body["items"] == [{"day": "2026-11-25", "seq": published.seq, "hash": published.hash,
-                              "published_at": FROZEN_AT.isoformat()}]
+    assert body["items"] == [
+        {
+            "day": "2026-11-25",
+            "seq": published.seq,
+            "hash": published.hash,
+            "published_at": FROZEN_AT.isoformat(),
+        }
+    ]
     page = client.get("/audit/checkpoints")
     assert page.status_code == 200
     assert published.hash in page.get_data(as_text=True)
@@ -340,4 +383,3 @@ def test_checkpoint_page_says_when_nothing_is_published(client):
     assert client.get("/api/v1/audit/checkpoints").get_json()["items"] == []
     html = client.get("/audit/checkpoints?lang=en").get_data(as_text=True)
     assert "Nothing published yet." in html
-

@@ -1,5 +1,6 @@
 """The service catalog (DESIGN §1.2, §3 operator): seeded, public, filterable, bilingual, and edited
 only by operators, every edit audited with its old and new values."""
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,11 @@ from tests.conftest import FROZEN_AT, login
 
 SEED = {item["code"]: item for item in SERVICE_ITEMS}
 COMMISSIONED = "EIA-TECH-REVIEW"  # department_commissioned in the seed
-NOTICE_EN = ("This is a technical review that the approving department commissions for its own "
-             "review: only a department may post it, paid from its own budget, never by the "
-             "enterprise.")
-
+NOTICE_EN = (
+    "This is a technical review that the approving department commissions for its own "
+    "review: only a department may post it, paid from its own budget, never by the "
+    "enterprise."
+)
 
 
 @pytest.fixture
@@ -37,8 +39,9 @@ def shown(text: str) -> str:
 
 def events(db, action: str) -> list[AuditEvent]:
     db.expire_all()
-    return list(db.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.seq)))
+    return list(
+        db.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))
+    )
 
 
 def codes_in_table(html: str) -> list[str]:
@@ -46,6 +49,7 @@ def codes_in_table(html: str) -> list[str]:
 
 
 # --- seeded and public -------------------------------------------------------------------------
+
 
 def test_catalog_is_seeded_with_at_least_twenty_items(db):
     count = db.exec(select(func.count()).select_from(ServiceItem)).one()
@@ -87,14 +91,17 @@ def test_unknown_category_lists_nothing(client):
     assert client.get("/api/v1/service-items?category=astrology").get_json()["items"] == []
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("flood", {"FLOOD-IMPACT"}),
-    ("FLOOD", {"FLOOD-IMPACT"}),
-    ("flood-imp", {"FLOOD-IMPACT"}),          # part of the code
-    ("洪水影响", {"FLOOD-IMPACT"}),
-    ("lightning", {"LIGHTNING-INSPECTION"}),
-    ("no such service", set()),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("flood", {"FLOOD-IMPACT"}),
+        ("FLOOD", {"FLOOD-IMPACT"}),
+        ("flood-imp", {"FLOOD-IMPACT"}),  # part of the code
+        ("洪水影响", {"FLOOD-IMPACT"}),
+        ("lightning", {"LIGHTNING-INSPECTION"}),
+        ("no such service", set()),
+    ],
+)
 def test_catalog_search_by_part_of_the_name_or_code(client, q, expected):
     html = client.get("/service-items", query_string={"q": q}).get_data(as_text=True)
     assert set(codes_in_table(html)) == expected
@@ -120,6 +127,7 @@ def test_category_and_search_combine(client):
 
 
 # --- the item page ----------------------------------------------------------------------------------
+
 
 def test_item_page_publishes_basis_time_limit_workflow_fee_and_qualifications(client):
     seed = SEED["EIA-REPORT"]
@@ -185,32 +193,54 @@ def test_english_ui_shows_english_names(client):
 
 # --- API reads ----------------------------------------------------------------------------------------
 
+
 def test_api_lists_the_catalog(client):
     body = client.get("/api/v1/service-items").get_json()
     assert [i["code"] for i in body["items"]] == [
-        c for _, c in sorted((i["category"], c) for c, i in SEED.items())]
+        c for _, c in sorted((i["category"], c) for c, i in SEED.items())
+    ]
 
 
 def test_api_item_publishes_its_rules(client):
     body = client.get(f"/api/v1/service-items/{COMMISSIONED}").get_json()
     seed = SEED[COMMISSIONED]
-    for key in ("code", "name_zh", "name_en", "category", "legal_basis_zh", "legal_basis_en",
-                "time_limit_wd", "workflow_zh", "workflow_en", "conditions_zh", "fee_standard",
-                "fee_note_zh", "required_qualifications", "department_commissioned"):
+    for key in (
+        "code",
+        "name_zh",
+        "name_en",
+        "category",
+        "legal_basis_zh",
+        "legal_basis_en",
+        "time_limit_wd",
+        "workflow_zh",
+        "workflow_en",
+        "conditions_zh",
+        "fee_standard",
+        "fee_note_zh",
+        "required_qualifications",
+        "department_commissioned",
+    ):
         assert body[key] == seed[key], key
     assert body["updated_at"] == FROZEN_AT.isoformat()
 
 
 # --- operator edits through the API -------------------------------------------------------------------
 
-def test_operator_edits_an_item_and_the_edit_is_audited_with_old_and_new(client, operator, db,
-                                                                          frozen):
+
+def test_operator_edits_an_item_and_the_edit_is_audited_with_old_and_new(
+    client, operator, db, frozen
+):
     old = SEED["FLOOD-IMPACT"]
     frozen.advance(hours=1)
-    response = client.patch("/api/v1/service-items/FLOOD-IMPACT", json={
-        "name_en": "Flood impact assessment (revised)", "time_limit_wd": 25,
-        "workflow_en": [*old["workflow_en"][:-1], "Deliver the report"],
-        "name_zh": old["name_zh"]})  # unchanged: not in the diff
+    response = client.patch(
+        "/api/v1/service-items/FLOOD-IMPACT",
+        json={
+            "name_en": "Flood impact assessment (revised)",
+            "time_limit_wd": 25,
+            "workflow_en": [*old["workflow_en"][:-1], "Deliver the report"],
+            "name_zh": old["name_zh"],
+        },
+    )  # unchanged: not in the diff
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["name_en"] == "Flood impact assessment (revised)"
@@ -224,31 +254,42 @@ def test_operator_edits_an_item_and_the_edit_is_audited_with_old_and_new(client,
     assert event.data == {
         "name_en": {"old": old["name_en"], "new": "Flood impact assessment (revised)"},
         "time_limit_wd": {"old": old["time_limit_wd"], "new": 25},
-        "workflow_en": {"old": old["workflow_en"],
-                        "new": [*old["workflow_en"][:-1], "Deliver the report"]},
+        "workflow_en": {
+            "old": old["workflow_en"],
+            "new": [*old["workflow_en"][:-1], "Deliver the report"],
+        },
     }
     assert audit.verify(db) == []
 
 
 def test_every_edit_is_a_separate_audit_event(client, operator, db):
     for limit in (11, 12, 13):
-        assert client.patch("/api/v1/service-items/SWC-PLAN",
-                            json={"time_limit_wd": limit}).status_code == 200
+        assert (
+            client.patch(
+                "/api/v1/service-items/SWC-PLAN", json={"time_limit_wd": limit}
+            ).status_code
+            == 200
+        )
     changes = [e.data["time_limit_wd"] for e in events(db, "service_item.updated")]
-    assert changes == [{"old": SEED["SWC-PLAN"]["time_limit_wd"], "new": 11},
-                       {"old": 11, "new": 12}, {"old": 12, "new": 13}]
+    assert changes == [
+        {"old": SEED["SWC-PLAN"]["time_limit_wd"], "new": 11},
+        {"old": 11, "new": 12},
+        {"old": 12, "new": 13},
+    ]
 
 
 def test_an_edit_that_changes_nothing_writes_no_event(client, operator, db):
-    response = client.patch("/api/v1/service-items/SWC-PLAN",
-                            json={"time_limit_wd": SEED["SWC-PLAN"]["time_limit_wd"]})
+    response = client.patch(
+        "/api/v1/service-items/SWC-PLAN", json={"time_limit_wd": SEED["SWC-PLAN"]["time_limit_wd"]}
+    )
     assert response.status_code == 200
     assert events(db, "service_item.updated") == []
 
 
 def test_operator_can_mark_an_item_department_commissioned(client, operator, db):
-    response = client.patch("/api/v1/service-items/SWC-PLAN",
-                            json={"department_commissioned": True})
+    response = client.patch(
+        "/api/v1/service-items/SWC-PLAN", json={"department_commissioned": True}
+    )
     assert response.status_code == 200
     html = client.get("/service-items/SWC-PLAN?lang=en").get_data(as_text=True)
     assert NOTICE_EN in unescape(html)
@@ -258,28 +299,46 @@ def test_operator_can_mark_an_item_department_commissioned(client, operator, db)
 
 BAD_EDITS = {
     "unknown-category": ({"category": "astrology"}, "category", "Unknown service category."),
-    "empty-workflow": ({"workflow_zh": []}, "workflow_zh",
-                       "List at least one workflow step, one per line."),
-    "blank-workflow-steps": ({"workflow_en": ["  ", ""]}, "workflow_en",
-                             "List at least one workflow step, one per line."),
+    "empty-workflow": (
+        {"workflow_zh": []},
+        "workflow_zh",
+        "List at least one workflow step, one per line.",
+    ),
+    "blank-workflow-steps": (
+        {"workflow_en": ["  ", ""]},
+        "workflow_en",
+        "List at least one workflow step, one per line.",
+    ),
     "time-limit-zero": ({"time_limit_wd": 0}, "time_limit_wd", "Must be at least 1."),
     "time-limit-over-a-year": ({"time_limit_wd": 366}, "time_limit_wd", "Must be at most 365."),
-    "over-long-name": ({"name_zh": "测" * 101}, "name_zh",
-                       "At most 100 characters (you gave 101)."),
+    "over-long-name": (
+        {"name_zh": "测" * 101},
+        "name_zh",
+        "At most 100 characters (you gave 101).",
+    ),
     "empty-name": ({"name_en": ""}, "name_en", "This field is required."),
-    "markup-in-name": ({"name_en": "<script>x</script>"}, "name_en",
-                       "Markup such as < > or & entities is not allowed here."),
-    "unknown-fee-standard": ({"fee_standard": "free"}, "fee_standard",
-                             "Choose market or government-guided pricing."),
-    "workflow-languages-differ": ({"workflow_zh": ["一", "二"], "workflow_en": ["one"]},
-                                  "workflow_en",
-                                  "The English workflow needs as many steps as the Chinese."),
+    "markup-in-name": (
+        {"name_en": "<script>x</script>"},
+        "name_en",
+        "Markup such as < > or & entities is not allowed here.",
+    ),
+    "unknown-fee-standard": (
+        {"fee_standard": "free"},
+        "fee_standard",
+        "Choose market or government-guided pricing.",
+    ),
+    "workflow-languages-differ": (
+        {"workflow_zh": ["一", "二"], "workflow_en": ["one"]},
+        "workflow_en",
+        "The English workflow needs as many steps as the Chinese.",
+    ),
 }
 
 
 @pytest.mark.parametrize("patch, key, message", BAD_EDITS.values(), ids=BAD_EDITS.keys())
-def test_bad_edit_is_refused_with_its_own_message_and_changes_nothing(client, operator, db,
-                                                                       patch, key, message):
+def test_bad_edit_is_refused_with_its_own_message_and_changes_nothing(
+    client, operator, db, patch, key, message
+):
     before = client.get("/api/v1/service-items/SWC-PLAN").get_json()
     response = client.patch("/api/v1/service-items/SWC-PLAN?lang=en", json=patch)
     assert response.status_code == 422
@@ -301,8 +360,9 @@ def test_editing_an_unknown_item_is_404(client, operator):
     assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("kind", [None, "agency", "enterprise", "regulator", "department",
-                                  "expert"])
+@pytest.mark.parametrize(
+    "kind", [None, "agency", "enterprise", "regulator", "department", "expert"]
+)
 def test_only_operators_edit_the_catalog(client, make, db, kind):
     if kind == "agency":
         login(client, make.agency())
@@ -313,12 +373,15 @@ def test_only_operators_edit_the_catalog(client, make, db, kind):
     response = client.patch("/api/v1/service-items/SWC-PLAN", json={"time_limit_wd": 1})
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
-    assert client.get("/api/v1/service-items/SWC-PLAN").get_json()["time_limit_wd"] == \
-        SEED["SWC-PLAN"]["time_limit_wd"]
+    assert (
+        client.get("/api/v1/service-items/SWC-PLAN").get_json()["time_limit_wd"]
+        == SEED["SWC-PLAN"]["time_limit_wd"]
+    )
     assert events(db, "service_item.updated") == []
 
 
 # --- operator edits through the page ------------------------------------------------------------------
+
 
 class FormValues(HTMLParser):
     """What a browser submits back from the rendered form."""
@@ -360,8 +423,7 @@ class FormValues(HTMLParser):
 
 
 def field_errors(html: str, field_id: str) -> list[str]:
-    match = re.search(rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html,
-                      re.S)
+    match = re.search(rf'<ul class="errors" id="{re.escape(field_id)}-err">(.*?)</ul>', html, re.S)
     return [unescape(m) for m in re.findall(r"<li>(.*?)</li>", match.group(1))] if match else []
 
 
@@ -387,16 +449,23 @@ def test_saving_the_page_unchanged_changes_nothing(client, operator, db):
     response = client.post(f"/operator/service-items/{COMMISSIONED}", data=values)
     assert response.status_code == 302
     assert events(db, "service_item.updated") == []
-    assert client.get(f"/api/v1/service-items/{COMMISSIONED}").get_json()["name_en"] == \
-        SEED[COMMISSIONED]["name_en"]
+    assert (
+        client.get(f"/api/v1/service-items/{COMMISSIONED}").get_json()["name_en"]
+        == SEED[COMMISSIONED]["name_en"]
+    )
 
 
 def test_operator_edits_through_the_page_and_it_is_audited(client, operator, db):
     values = edit_form(client, "SWC-PLAN")
     seed = SEED["SWC-PLAN"]
-    values.update({"name_en": "Soil and water conservation plan", "time_limit_wd": "21",
-                   "workflow_zh": "\r\n".join([*seed["workflow_zh"], "归档"]),
-                   "workflow_en": "\r\n".join([*seed["workflow_en"], "File the records"])})
+    values.update(
+        {
+            "name_en": "Soil and water conservation plan",
+            "time_limit_wd": "21",
+            "workflow_zh": "\r\n".join([*seed["workflow_zh"], "归档"]),
+            "workflow_en": "\r\n".join([*seed["workflow_en"], "File the records"]),
+        }
+    )
     response = client.post("/operator/service-items/SWC-PLAN?lang=en", data=values)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/service-items/SWC-PLAN")
@@ -413,14 +482,23 @@ def test_operator_edits_through_the_page_and_it_is_audited(client, operator, db)
     assert "Soil and water conservation plan" in html and "File the records" in html
 
 
-@pytest.mark.parametrize("change, field_id, message", [
-    ({"category": "astrology"}, "category", "Unknown service category."),
-    ({"workflow_zh": "  \r\n  "}, "workflow_zh", "List at least one workflow step, one per line."),
-    ({"time_limit_wd": "0"}, "time_limit_wd", "Must be at least 1."),
-    ({"name_en": "x" * 101}, "name_en", "At most 100 characters (you gave 101)."),
-], ids=["unknown-category", "empty-workflow", "time-limit-zero", "over-long-name"])
-def test_bad_edit_on_the_page_is_shown_inline_and_kept(client, operator, db, change, field_id,
-                                                       message):
+@pytest.mark.parametrize(
+    "change, field_id, message",
+    [
+        ({"category": "astrology"}, "category", "Unknown service category."),
+        (
+            {"workflow_zh": "  \r\n  "},
+            "workflow_zh",
+            "List at least one workflow step, one per line.",
+        ),
+        ({"time_limit_wd": "0"}, "time_limit_wd", "Must be at least 1."),
+        ({"name_en": "x" * 101}, "name_en", "At most 100 characters (you gave 101)."),
+    ],
+    ids=["unknown-category", "empty-workflow", "time-limit-zero", "over-long-name"],
+)
+def test_bad_edit_on_the_page_is_shown_inline_and_kept(
+    client, operator, db, change, field_id, message
+):
     values = edit_form(client, "SWC-PLAN")
     values.update(change)
     response = client.post("/operator/service-items/SWC-PLAN?lang=en", data=values)
@@ -431,18 +509,24 @@ def test_bad_edit_on_the_page_is_shown_inline_and_kept(client, operator, db, cha
     if field_id != "category":  # an unknown category is not among the options shown
         assert kept[field_id].strip() == change[field_id].replace("\r\n", "\n").strip()
     assert events(db, "service_item.updated") == []
-    assert client.get("/api/v1/service-items/SWC-PLAN").get_json()["time_limit_wd"] == \
-        SEED["SWC-PLAN"]["time_limit_wd"]
+    assert (
+        client.get("/api/v1/service-items/SWC-PLAN").get_json()["time_limit_wd"]
+        == SEED["SWC-PLAN"]["time_limit_wd"]
+    )
 
 
 def test_edit_page_is_for_operators_only(client, make):
     assert client.get("/operator/service-items/SWC-PLAN").status_code == 302  # log in first
     login(client, make.agency())
     assert client.get("/operator/service-items/SWC-PLAN").status_code == 403
-    assert client.post("/operator/service-items/SWC-PLAN",
-                       data={"name_en": "Hijacked"}).status_code == 403
-    assert client.get("/api/v1/service-items/SWC-PLAN").get_json()["name_en"] == \
-        SEED["SWC-PLAN"]["name_en"]
+    assert (
+        client.post("/operator/service-items/SWC-PLAN", data={"name_en": "Hijacked"}).status_code
+        == 403
+    )
+    assert (
+        client.get("/api/v1/service-items/SWC-PLAN").get_json()["name_en"]
+        == SEED["SWC-PLAN"]["name_en"]
+    )
 
 
 def test_regulator_cannot_open_the_edit_page(client, make):

@@ -1,5 +1,6 @@
 """Checks of the service-catalog seed data: schema, allowed values, and the legal points that
 the catalog must get right (which qualifications were abolished, which remain)."""
+
 from __future__ import annotations
 
 import re
@@ -8,26 +9,72 @@ import unicodedata
 from market.catalog_data import SERVICE_ITEMS
 
 KEYS = {
-    "code", "name_zh", "name_en", "category", "legal_basis_zh", "legal_basis_en",
-    "approval_item_zh", "approval_item_en", "approving_department_zh", "approving_department_en",
-    "time_limit_wd", "workflow_zh", "workflow_en", "conditions_zh", "conditions_en",
-    "fee_standard", "fee_note_zh", "fee_note_en", "required_qualifications", "abolished_zh",
-    "abolished_en", "department_commissioned", "note_en",
+    "code",
+    "name_zh",
+    "name_en",
+    "category",
+    "legal_basis_zh",
+    "legal_basis_en",
+    "approval_item_zh",
+    "approval_item_en",
+    "approving_department_zh",
+    "approving_department_en",
+    "time_limit_wd",
+    "workflow_zh",
+    "workflow_en",
+    "conditions_zh",
+    "conditions_en",
+    "fee_standard",
+    "fee_note_zh",
+    "fee_note_en",
+    "required_qualifications",
+    "abolished_zh",
+    "abolished_en",
+    "department_commissioned",
+    "note_en",
 }
 CATEGORIES = {
-    "environment", "water", "geology", "seismic", "meteorology", "cultural_relics", "land",
-    "mineral", "energy", "safety", "occupational_health", "construction", "cost", "surveying",
-    "fire", "real_estate", "transport", "lightning", "planning", "social",
+    "environment",
+    "water",
+    "geology",
+    "seismic",
+    "meteorology",
+    "cultural_relics",
+    "land",
+    "mineral",
+    "energy",
+    "safety",
+    "occupational_health",
+    "construction",
+    "cost",
+    "surveying",
+    "fire",
+    "real_estate",
+    "transport",
+    "lightning",
+    "planning",
+    "social",
 }
 QUAL_KEYS = {"name_zh", "name_en", "holder", "basis_zh", "basis_en"}
 # Fields shown on one line: the catalog editor refuses markup and line breaks in them.
 SINGLE_LINE = {
-    "name_zh": 100, "name_en": 100, "approval_item_zh": 200, "approval_item_en": 200,
-    "approving_department_zh": 200, "approving_department_en": 200,
+    "name_zh": 100,
+    "name_en": 100,
+    "approval_item_zh": 200,
+    "approval_item_en": 200,
+    "approving_department_zh": 200,
+    "approving_department_en": 200,
 }
 MULTI_LINE = {
-    "legal_basis_zh", "legal_basis_en", "conditions_zh", "conditions_en", "fee_note_zh",
-    "fee_note_en", "abolished_zh", "abolished_en", "note_en",
+    "legal_basis_zh",
+    "legal_basis_en",
+    "conditions_zh",
+    "conditions_en",
+    "fee_note_zh",
+    "fee_note_en",
+    "abolished_zh",
+    "abolished_en",
+    "note_en",
 }
 CODE_RE = re.compile(r"^[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?$")
 CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -90,8 +137,14 @@ def test_required_text_is_present_and_within_limits():
             assert value.strip(), (code, key)
             assert len(value) <= max_length, (code, key, len(value))
             assert "\n" not in value and not MARKUP_RE.search(value), (code, key)
-        for key in ("legal_basis_zh", "legal_basis_en", "conditions_zh", "conditions_en",
-                    "fee_note_zh", "fee_note_en"):
+        for key in (
+            "legal_basis_zh",
+            "legal_basis_en",
+            "conditions_zh",
+            "conditions_en",
+            "fee_note_zh",
+            "fee_note_en",
+        ):
             assert item[key].strip(), (code, key)
         for label, value in _strings(item):
             assert len(value) < 2000, (code, label, len(value))
@@ -148,19 +201,37 @@ def test_department_commissioned_reviews():
         assert "budget" in item["fee_note_en"], item["code"]
     items = by_code()
     # The technical reviews are separate items from the reports the enterprise buys.
-    for review, report in (("EIA-TECH-REVIEW", "EIA-REPORT"), ("SWC-PLAN-REVIEW", "SWC-PLAN"),
-                           ("ENERGY-REVIEW", "ENERGY-REPORT")):
+    for review, report in (
+        ("EIA-TECH-REVIEW", "EIA-REPORT"),
+        ("SWC-PLAN-REVIEW", "SWC-PLAN"),
+        ("ENERGY-REVIEW", "ENERGY-REPORT"),
+    ):
         assert items[review]["department_commissioned"] is True
         assert items[report]["department_commissioned"] is False
 
 
 def test_catalog_covers_the_required_services():
     required = {
-        "EIA-REPORT", "EIA-FORM", "SWC-PLAN", "GEO-HAZARD-ASSESS", "SEISMIC-SAFETY",
-        "FLOOD-IMPACT", "CLIMATE-FEASIBILITY", "CULTURAL-RELICS-IMPACT", "MINERAL-OVERLAY",
-        "ENERGY-REPORT", "SAFETY-PRE-EVAL", "OCC-HEALTH-PRE-EVAL", "DRAWING-REVIEW",
-        "COST-CONSULTING", "SURVEYING-MAPPING", "LAND-BOUNDARY-SURVEY", "FIRE-TECH-SERVICE",
-        "REAL-ESTATE-APPRAISAL", "TRAFFIC-IMPACT", "LIGHTNING-INSPECTION",
+        "EIA-REPORT",
+        "EIA-FORM",
+        "SWC-PLAN",
+        "GEO-HAZARD-ASSESS",
+        "SEISMIC-SAFETY",
+        "FLOOD-IMPACT",
+        "CLIMATE-FEASIBILITY",
+        "CULTURAL-RELICS-IMPACT",
+        "MINERAL-OVERLAY",
+        "ENERGY-REPORT",
+        "SAFETY-PRE-EVAL",
+        "OCC-HEALTH-PRE-EVAL",
+        "DRAWING-REVIEW",
+        "COST-CONSULTING",
+        "SURVEYING-MAPPING",
+        "LAND-BOUNDARY-SURVEY",
+        "FIRE-TECH-SERVICE",
+        "REAL-ESTATE-APPRAISAL",
+        "TRAFFIC-IMPACT",
+        "LIGHTNING-INSPECTION",
     }
     assert required <= set(by_code())
 
@@ -187,11 +258,25 @@ def test_surveying_needs_a_firm_surveying_qualification():
 
 def test_abolished_firm_qualifications_are_not_required():
     # Services whose firm qualification was abolished must not list one again.
-    for code in ("EIA-REPORT", "EIA-FORM", "SWC-PLAN", "WATER-RESOURCE-DEMO", "SEISMIC-SAFETY",
-                 "COST-CONSULTING", "FIRE-TECH-SERVICE", "FEASIBILITY-STUDY"):
+    for code in (
+        "EIA-REPORT",
+        "EIA-FORM",
+        "SWC-PLAN",
+        "WATER-RESOURCE-DEMO",
+        "SEISMIC-SAFETY",
+        "COST-CONSULTING",
+        "FIRE-TECH-SERVICE",
+        "FEASIBILITY-STUDY",
+    ):
         assert _quals(code, "firm") == [], code
         assert by_code()[code]["abolished_zh"], code
     # ... while those that the law still licenses do list it.
-    for code in ("GEO-HAZARD-ASSESS", "SAFETY-PRE-EVAL", "OCC-HEALTH-PRE-EVAL",
-                 "LIGHTNING-INSPECTION", "LAND-BOUNDARY-SURVEY", "REAL-ESTATE-APPRAISAL"):
+    for code in (
+        "GEO-HAZARD-ASSESS",
+        "SAFETY-PRE-EVAL",
+        "OCC-HEALTH-PRE-EVAL",
+        "LIGHTNING-INSPECTION",
+        "LAND-BOUNDARY-SURVEY",
+        "REAL-ESTATE-APPRAISAL",
+    ):
         assert _quals(code, "firm"), code

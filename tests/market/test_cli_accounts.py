@@ -1,5 +1,6 @@
 """`flask accounts create` and `flask accounts totp`: how the platform's runner makes the first
 operator, and other staff accounts, from the command line (DESIGN §3, §10)."""
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,26 @@ from tests.market.accounts_support import (  # noqa: F401  (fixtures: db, englis
 )
 
 
-def create(app, *extra: str, kind: str = "operator", email: str = "first@ops.zjm",
-           password: str | None = PASSWORD):
-    args = ["accounts", "create", "--kind", kind, "--name", "平台运行机构",
-            "--user-name", "管理员", "--email", email, *extra]
+def create(
+    app,
+    *extra: str,
+    kind: str = "operator",
+    email: str = "first@ops.zjm",
+    password: str | None = PASSWORD,
+):
+    args = [
+        "accounts",
+        "create",
+        "--kind",
+        kind,
+        "--name",
+        "平台运行机构",
+        "--user-name",
+        "管理员",
+        "--email",
+        email,
+        *extra,
+    ]
     if password is not None:
         args += ["--password", password]
     return app.test_cli_runner().invoke(args=args)
@@ -43,11 +60,16 @@ def test_the_operator_made_by_the_cli_logs_in_with_its_secret(app, db):
     result = create(app)
     secret = re.search(r"TOTP secret \(shown once\): (\S+)", result.stdout).group(1)
     client = app.test_client()
-    without = client.post("/api/v1/session", json={"email": "first@ops.zjm",
-                                                   "password": PASSWORD})
+    without = client.post("/api/v1/session", json={"email": "first@ops.zjm", "password": PASSWORD})
     assert without.status_code == 401
-    response = client.post("/api/v1/session", json={
-        "email": "first@ops.zjm", "password": PASSWORD, "totp": accounts.current_totp(secret)})
+    response = client.post(
+        "/api/v1/session",
+        json={
+            "email": "first@ops.zjm",
+            "password": PASSWORD,
+            "totp": accounts.current_totp(secret),
+        },
+    )
     assert response.status_code == 200
     assert response.get_json()["organization"]["kind"] == "operator"
 
@@ -55,24 +77,40 @@ def test_the_operator_made_by_the_cli_logs_in_with_its_secret(app, db):
 def test_cli_creation_is_in_the_audit_log_without_an_actor(app, db):
     create(app)
     user = db.exec(select(User).where(User.email == "first@ops.zjm")).one()
-    event = db.exec(select(AuditEvent).where(AuditEvent.action == "organization.created",
-                                             AuditEvent.object_id == str(user.organization_id))
-                    ).one()
+    event = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "organization.created",
+            AuditEvent.object_id == str(user.organization_id),
+        )
+    ).one()
     assert event.actor_user_id is None
     assert event.data["kind"] == "operator"
 
 
 def test_cli_creates_a_regulator_with_its_jurisdiction(app, db):
-    result = create(app, "--region-code", "220100", "--category", "environment",
-                    "--category", "water", "--region-prefix", "2201", kind="regulator",
-                    email="reg@ops.zjm")
+    result = create(
+        app,
+        "--region-code",
+        "220100",
+        "--category",
+        "environment",
+        "--category",
+        "water",
+        "--region-prefix",
+        "2201",
+        kind="regulator",
+        email="reg@ops.zjm",
+    )
     assert result.exit_code == 0, result.output
     assert "TOTP secret (shown once):" in result.stdout
     user = db.exec(select(User).where(User.email == "reg@ops.zjm")).one()
-    rows = db.exec(select(Jurisdiction).where(
-        Jurisdiction.organization_id == user.organization_id)).all()
+    rows = db.exec(
+        select(Jurisdiction).where(Jurisdiction.organization_id == user.organization_id)
+    ).all()
     assert sorted((r.category, r.region_prefix) for r in rows) == [
-        ("environment", "2201"), ("water", "2201")]
+        ("environment", "2201"),
+        ("water", "2201"),
+    ]
 
 
 def test_cli_creates_a_department_without_a_second_factor(app, db):
@@ -86,31 +124,64 @@ def test_cli_creates_an_expert_for_its_categories(app, db):
     result = create(app, "--category", "geology", kind="expert", email="expert@ops.zjm")
     assert result.exit_code == 0, result.output
     user = db.exec(select(User).where(User.email == "expert@ops.zjm")).one()
-    assert [r.category for r in db.exec(select(ExpertCategory).where(
-        ExpertCategory.organization_id == user.organization_id))] == ["geology"]
+    assert [
+        r.category
+        for r in db.exec(
+            select(ExpertCategory).where(ExpertCategory.organization_id == user.organization_id)
+        )
+    ] == ["geology"]
 
 
-@pytest.mark.parametrize(("extra", "kwargs", "message"), [
-    pytest.param((), {"password": "too-short"},
-                 "password: A password needs at least 12 characters.", id="short-password"),
-    pytest.param((), {"password": "p" * 129},
-                 "password: A password has at most 128 characters.", id="long-password"),
-    pytest.param((), {"email": "no-at-sign"}, "email: Not a valid e-mail address.",
-                 id="bad-email"),
-    pytest.param(("--region-code", "22"), {"kind": "regulator", "email": "r@ops.zjm"},
-                 "region_code: An administrative division code has 6 digits, e.g. 220102.",
-                 id="bad-region"),
-    pytest.param((), {"kind": "department", "email": "d@ops.zjm"},
-                 "region_code: This field is required.", id="department-without-region"),
-    pytest.param((), {"kind": "expert", "email": "e@ops.zjm"},
-                 "categories: An expert needs at least one service category.",
-                 id="expert-without-category"),
-    pytest.param(("--category", "astrology"), {"kind": "expert", "email": "e@ops.zjm"},
-                 "categories: Unknown service category: astrology.", id="unknown-category"),
-    pytest.param(("--region-code", "220100", "--region-prefix", "2"),
-                 {"kind": "regulator", "email": "r@ops.zjm"},
-                 "region_prefixes: A region prefix is 2 to 6 digits: 2.", id="bad-prefix"),
-])
+@pytest.mark.parametrize(
+    ("extra", "kwargs", "message"),
+    [
+        pytest.param(
+            (),
+            {"password": "too-short"},
+            "password: A password needs at least 12 characters.",
+            id="short-password",
+        ),
+        pytest.param(
+            (),
+            {"password": "p" * 129},
+            "password: A password has at most 128 characters.",
+            id="long-password",
+        ),
+        pytest.param(
+            (), {"email": "no-at-sign"}, "email: Not a valid e-mail address.", id="bad-email"
+        ),
+        pytest.param(
+            ("--region-code", "22"),
+            {"kind": "regulator", "email": "r@ops.zjm"},
+            "region_code: An administrative division code has 6 digits, e.g. 220102.",
+            id="bad-region",
+        ),
+        pytest.param(
+            (),
+            {"kind": "department", "email": "d@ops.zjm"},
+            "region_code: This field is required.",
+            id="department-without-region",
+        ),
+        pytest.param(
+            (),
+            {"kind": "expert", "email": "e@ops.zjm"},
+            "categories: An expert needs at least one service category.",
+            id="expert-without-category",
+        ),
+        pytest.param(
+            ("--category", "astrology"),
+            {"kind": "expert", "email": "e@ops.zjm"},
+            "categories: Unknown service category: astrology.",
+            id="unknown-category",
+        ),
+        pytest.param(
+            ("--region-code", "220100", "--region-prefix", "2"),
+            {"kind": "regulator", "email": "r@ops.zjm"},
+            "region_prefixes: A region prefix is 2 to 6 digits: 2.",
+            id="bad-prefix",
+        ),
+    ],
+)
 def test_cli_refuses_invalid_input_with_the_field_message(app, db, extra, kwargs, message):
     before = counts(db)
     result = create(app, *extra, **kwargs)
@@ -147,9 +218,20 @@ def test_cli_refuses_kinds_that_register_themselves(app, db):
 
 def test_cli_asks_for_the_password_twice_when_not_given(app, db):
     result = app.test_cli_runner().invoke(
-        args=["accounts", "create", "--kind", "operator", "--name", "平台", "--user-name", "管理员",
-              "--email", "prompted@ops.zjm"],
-        input=f"{PASSWORD}\n{PASSWORD}\n")
+        args=[
+            "accounts",
+            "create",
+            "--kind",
+            "operator",
+            "--name",
+            "平台",
+            "--user-name",
+            "管理员",
+            "--email",
+            "prompted@ops.zjm",
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output  # the prompt hides what is typed
     user = db.exec(select(User).where(User.email == "prompted@ops.zjm")).one()

@@ -4,6 +4,7 @@ Filters by service item, qualification (part of its name) and agency name (part 
 case, on SQLite and PostgreSQL alike); pages of PAGE_SIZE on the page and cursor pages in the API;
 an agency removed from the platform (清退) is no longer listed.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,6 +37,7 @@ def page_ids(client, **params) -> list[int]:
 
 
 # --- filters ----------------------------------------------------------------------------------------
+
 
 def test_filter_by_service_item(client, agency):
     eia = agency(services=["EIA-REPORT"])
@@ -89,8 +91,9 @@ def test_like_wildcards_in_a_filter_match_themselves(client, agency):
 
 
 def test_filters_combine(client, agency):
-    target = agency(name="Acme 测绘", services=["SURVEYING-MAPPING"],
-                    qualifications=["甲级测绘资质"])
+    target = agency(
+        name="Acme 测绘", services=["SURVEYING-MAPPING"], qualifications=["甲级测绘资质"]
+    )
     agency(name="Acme 环评", services=["EIA-REPORT"], qualifications=["甲级测绘资质"])
     agency(name="Other 测绘", services=["SURVEYING-MAPPING"], qualifications=["甲级测绘资质"])
     params = {"service_item": "SURVEYING-MAPPING", "qualification": "测绘", "name": "acme"}
@@ -105,6 +108,7 @@ def test_unknown_service_item_filter_lists_nothing_rather_than_failing(client, a
 
 
 # --- pages and cursors --------------------------------------------------------------------------------
+
 
 def test_directory_pages_hold_page_size_agencies(client, agency, app):
     per_page = app.config["PAGE_SIZE"]
@@ -158,8 +162,9 @@ def test_api_cursor_pages_respect_filters(client, agency):
         agency(services=["EIA-REPORT"])
     body = client.get("/api/v1/agencies?service_item=SWC-PLAN&limit=3").get_json()
     assert body["total"] == 5 and body["next_cursor"]
-    rest = client.get(f"/api/v1/agencies?service_item=SWC-PLAN&limit=3"
-                      f"&cursor={body['next_cursor']}").get_json()
+    rest = client.get(
+        f"/api/v1/agencies?service_item=SWC-PLAN&limit=3&cursor={body['next_cursor']}"
+    ).get_json()
     assert rest["next_cursor"] is None
     assert [a["id"] for a in body["items"] + rest["items"]] == sorted(wanted, reverse=True)
 
@@ -175,6 +180,7 @@ def test_api_limit_is_bounded(client, agency):
 
 
 # --- removed agencies ------------------------------------------------------------------------------
+
 
 def test_removed_agency_is_not_listed(client, agency, db):
     kept = agency(name="Kept 咨询", qualifications=["甲级测绘资质"])
@@ -193,9 +199,11 @@ def test_removed_agency_is_not_listed(client, agency, db):
 
 # --- profiles ---------------------------------------------------------------------------------------
 
+
 def test_profile_shows_services_prices_and_commitment(client, agency):
-    agency_id = agency(name="长春市绿源环境咨询有限公司", services=["EIA-REPORT"],
-                       qualifications=["甲级测绘资质"])
+    agency_id = agency(
+        name="长春市绿源环境咨询有限公司", services=["EIA-REPORT"], qualifications=["甲级测绘资质"]
+    )
     html = client.get(f"/agencies/{agency_id}?lang=en").get_data(as_text=True)
     assert "长春市绿源环境咨询有限公司" in html
     assert valid_uscc(1) in html

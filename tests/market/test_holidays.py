@@ -1,6 +1,7 @@
 """The working-day calendar table (DESIGN §4 "Working days"): seeded from the maintained package for
 the years it knows, edited by operators (edits survive a re-import), and for a year nobody loaded it
 falls back to weekends only and says so."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -18,7 +19,6 @@ from tests.conftest import login
 WARNING_2027 = "The official holiday arrangement for 2027 is not loaded"
 
 
-
 def stored(db, day: date) -> CalendarDay | None:
     db.expire_all()
     return db.get(CalendarDay, day)
@@ -31,8 +31,9 @@ def year_known(db, year: int) -> bool:
 
 def events(db, action: str) -> list[AuditEvent]:
     db.expire_all()
-    return list(db.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.seq)))
+    return list(
+        db.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))
+    )
 
 
 def cli(app, *args):
@@ -40,6 +41,7 @@ def cli(app, *args):
 
 
 # --- the official arrangement --------------------------------------------------------------------
+
 
 def test_official_2026_arrangement_is_stored(db):
     assert holidays.import_official(db, [2026]) == [2026]
@@ -79,21 +81,26 @@ def test_a_year_the_package_does_not_know_is_not_pretended_known(db):
 
 def test_operator_edits_are_kept_on_reimport(db, make):
     operator = make.staff("operator")
-    holidays.set_day(db, operator, {"day": "2026-10-01", "is_workday": True,
-                                    "name": "Test override"})
+    holidays.set_day(
+        db, operator, {"day": "2026-10-01", "is_workday": True, "name": "Test override"}
+    )
     holidays.set_day(db, operator, {"day": "2026-10-09", "is_workday": False, "name": "临时休息"})
     db.commit()
     holidays.import_official(db, [2026])
     db.commit()
     overridden = stored(db, date(2026, 10, 1))
     assert (overridden.is_workday, overridden.name, overridden.source) == (
-        True, "Test override", "operator")
+        True,
+        "Test override",
+        "operator",
+    )
     assert stored(db, date(2026, 10, 9)).is_workday is False
     assert stored(db, date(2026, 10, 2)).is_workday is False  # official days still imported
     assert stored(db, date(2026, 10, 2)).source == "official"
 
 
 # --- the calendar in force --------------------------------------------------------------------------
+
 
 def test_load_builds_the_calendar_from_the_table(db):
     cal = holidays.load(db)
@@ -127,11 +134,14 @@ def test_an_unknown_year_falls_back_to_weekends_and_says_so(db):
 
 # --- operators set days -------------------------------------------------------------------------------
 
+
 def test_operator_sets_a_day_through_the_api(client, make, db):
     operator = make.staff("operator")
     login(client, operator)
-    response = client.put("/api/v1/calendar/days", json={
-        "day": "2027-10-01", "is_workday": False, "name": "国庆节", "mark_year_known": False})
+    response = client.put(
+        "/api/v1/calendar/days",
+        json={"day": "2027-10-01", "is_workday": False, "name": "国庆节", "mark_year_known": False},
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"day": "2027-10-01", "is_workday": False, "name": "国庆节"}
     row = stored(db, date(2027, 10, 1))
@@ -144,25 +154,28 @@ def test_operator_sets_a_day_through_the_api(client, make, db):
 
     body = client.get("/api/v1/calendar/2027").get_json()
     assert body["known"] is False
-    assert body["days"] == [{"day": "2027-10-01", "is_workday": False, "name": "国庆节",
-                             "source": "operator"}]
+    assert body["days"] == [
+        {"day": "2027-10-01", "is_workday": False, "name": "国庆节", "source": "operator"}
+    ]
 
 
 def test_changing_a_day_records_the_old_value(client, make, db):
     login(client, make.staff("operator"))
-    response = client.put("/api/v1/calendar/days", json={
-        "day": "2026-09-20", "is_workday": False, "name": "取消调休"})
+    response = client.put(
+        "/api/v1/calendar/days", json={"day": "2026-09-20", "is_workday": False, "name": "取消调休"}
+    )
     assert response.status_code == 200
     [event] = events(db, "calendar.day_set")
-    assert event.data["old"] == {"is_workday": True,
-                                 "name": stored(db, date(2026, 10, 1)).name}
+    assert event.data["old"] == {"is_workday": True, "name": stored(db, date(2026, 10, 1)).name}
     assert event.data["is_workday"] is False
 
 
 def test_operator_marks_a_year_complete(client, make, db):
     login(client, make.staff("operator"))
-    response = client.put("/api/v1/calendar/days", json={
-        "day": "2027-02-06", "is_workday": True, "name": "春节调休", "mark_year_known": True})
+    response = client.put(
+        "/api/v1/calendar/days",
+        json={"day": "2027-02-06", "is_workday": True, "name": "春节调休", "mark_year_known": True},
+    )
     assert response.status_code == 200
     assert year_known(db, 2027)
     assert client.get("/api/v1/calendar/2027").get_json()["known"] is True
@@ -170,13 +183,20 @@ def test_operator_marks_a_year_complete(client, make, db):
     assert holidays.load(db).is_workday(date(2027, 2, 6))  # a Saturday, now a workday
 
 
-@pytest.mark.parametrize("body, key, message", [
-    ({"day": "2027/10/01", "is_workday": False}, "day", "A date looks like 2027-06-30."),
-    ({"day": "", "is_workday": False}, "day", "This field is required."),
-    ({"day": "2027-10-01"}, "is_workday", "This field is required."),
-    ({"day": "2027-10-01", "is_workday": False, "name": "<b>x</b>"}, "name",
-     "Markup such as < > or & entities is not allowed here."),
-], ids=["bad-date", "empty-date", "no-kind", "markup-name"])
+@pytest.mark.parametrize(
+    "body, key, message",
+    [
+        ({"day": "2027/10/01", "is_workday": False}, "day", "A date looks like 2027-06-30."),
+        ({"day": "", "is_workday": False}, "day", "This field is required."),
+        ({"day": "2027-10-01"}, "is_workday", "This field is required."),
+        (
+            {"day": "2027-10-01", "is_workday": False, "name": "<b>x</b>"},
+            "name",
+            "Markup such as < > or & entities is not allowed here.",
+        ),
+    ],
+    ids=["bad-date", "empty-date", "no-kind", "markup-name"],
+)
 def test_bad_day_is_refused_with_its_own_message(client, make, db, body, key, message):
     login(client, make.staff("operator"))
     response = client.put("/api/v1/calendar/days?lang=en", json=body)
@@ -200,8 +220,7 @@ def test_only_operators_set_days_through_the_api(client, make, db, kind):
         login(client, make.enterprise())
     elif kind is not None:
         login(client, make.staff(kind))
-    response = client.put("/api/v1/calendar/days", json={"day": "2026-10-08",
-                                                         "is_workday": False})
+    response = client.put("/api/v1/calendar/days", json={"day": "2026-10-08", "is_workday": False})
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
     assert stored(db, date(2026, 10, 8)) is None
@@ -212,22 +231,26 @@ def test_operator_sets_a_day_on_the_calendar_page(client, make, db):
     page = client.get("/operator/calendar?lang=en")
     assert page.status_code == 200
     assert "2025, 2026" in page.get_data(as_text=True)
-    response = client.post("/operator/calendar?lang=en", data={
-        "day": "2027-10-01", "is_workday": "0", "name": "国庆节", "mark_year_known": "y"})
+    response = client.post(
+        "/operator/calendar?lang=en",
+        data={"day": "2027-10-01", "is_workday": "0", "name": "国庆节", "mark_year_known": "y"},
+    )
     assert response.status_code == 302
     row = stored(db, date(2027, 10, 1))
     assert (row.is_workday, row.name, row.source) == (False, "国庆节", "operator")
     assert year_known(db, 2027)
-    response = client.post("/operator/calendar", data={
-        "day": "2027-09-26", "is_workday": "1", "name": "调休"})
+    response = client.post(
+        "/operator/calendar", data={"day": "2027-09-26", "is_workday": "1", "name": "调休"}
+    )
     assert response.status_code == 302
     assert stored(db, date(2027, 9, 26)).is_workday is True
 
 
 def test_calendar_page_shows_a_missing_day_inline(client, make, db):
     login(client, make.staff("operator"))
-    response = client.post("/operator/calendar?lang=en", data={"day": "", "is_workday": "0",
-                                                                "name": "国庆节"})
+    response = client.post(
+        "/operator/calendar?lang=en", data={"day": "", "is_workday": "0", "name": "国庆节"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert '<ul class="errors" id="day-err"><li>This field is required.</li></ul>' in html
@@ -245,6 +268,7 @@ def test_calendar_page_is_for_operators_only(client, make, db):
 
 
 # --- the command line ------------------------------------------------------------------------------
+
 
 def test_cli_import_of_a_known_year(app, db):
     result = cli(app, "--year", "2026")
@@ -271,16 +295,21 @@ def test_cli_imports_what_it_knows_and_warns_about_the_rest(app, db):
 
 def test_cli_imports_a_year_from_a_csv_file(app, db, tmp_path):
     path = tmp_path / "2027.csv"
-    path.write_text("# day,is_workday,name\n"
-                    "2027-10-01,0,国庆节\n"
-                    "2027-10-04,0,国庆节\n"
-                    "2027-09-26,1,国庆节调休\n", encoding="utf-8")
+    path.write_text(
+        "# day,is_workday,name\n"
+        "2027-10-01,0,国庆节\n"
+        "2027-10-04,0,国庆节\n"
+        "2027-09-26,1,国庆节调休\n",
+        encoding="utf-8",
+    )
     result = cli(app, "--file", str(path))
     assert result.exit_code == 0, result.output
     assert "3 days imported" in result.output
     assert [(d.day, d.is_workday, d.source) for d in holidays.days_of_year(db, 2027)] == [
-        (date(2027, 9, 26), True, "operator"), (date(2027, 10, 1), False, "operator"),
-        (date(2027, 10, 4), False, "operator")]
+        (date(2027, 9, 26), True, "operator"),
+        (date(2027, 10, 1), False, "operator"),
+        (date(2027, 10, 4), False, "operator"),
+    ]
     assert year_known(db, 2027)
     cal = holidays.load(db)
     assert cal.is_known(date(2027, 10, 1)) and not cal.is_workday(date(2027, 10, 1))
@@ -291,13 +320,16 @@ def test_cli_imports_a_year_from_a_csv_file(app, db, tmp_path):
     assert stored(db, date(2027, 10, 1)).source == "operator"
 
 
-@pytest.mark.parametrize("bad_line, message", [
-    ("2027-13-01,0,坏日期", "day: A date looks like 2027-06-30."),
-    ("2027-10-02,yes,国庆节", "is_workday: Say whether the day is a working day."),
-    ("2027-10-02,,国庆节", "is_workday: Say whether the day is a working day."),
-], ids=["bad-date", "kind-yes", "kind-empty"])
-def test_cli_csv_with_a_bad_line_names_it_and_imports_nothing(app, db, tmp_path, bad_line,
-                                                               message):
+@pytest.mark.parametrize(
+    "bad_line, message",
+    [
+        ("2027-13-01,0,坏日期", "day: A date looks like 2027-06-30."),
+        ("2027-10-02,yes,国庆节", "is_workday: Say whether the day is a working day."),
+        ("2027-10-02,,国庆节", "is_workday: Say whether the day is a working day."),
+    ],
+    ids=["bad-date", "kind-yes", "kind-empty"],
+)
+def test_cli_csv_with_a_bad_line_names_it_and_imports_nothing(app, db, tmp_path, bad_line, message):
     path = tmp_path / "2027.csv"
     path.write_text(f"2027-10-01,0,国庆节\n{bad_line}\n", encoding="utf-8")
     result = cli(app, "--file", str(path))
@@ -309,6 +341,7 @@ def test_cli_csv_with_a_bad_line_names_it_and_imports_nothing(app, db, tmp_path,
 
 
 # --- the public page ---------------------------------------------------------------------------------
+
 
 def test_public_calendar_warns_about_a_year_not_loaded(client):
     response = client.get("/calendar/2027?lang=en")

@@ -4,6 +4,7 @@ with HTTP 429 and Retry-After; nothing ever locks an account, and API tokens are
 Flask-Limiter's memory storage counts in real time, not on the frozen clock, so these tests never
 wait for a window to pass; each test starts with empty counters (conftest resets the limiter).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,7 @@ def assert_slowed_down(response) -> None:
     assert response.status_code == 429
     retry_after = int(response.headers["Retry-After"])
     assert 0 < retry_after <= 60
-    text = (response.get_json()["detail"] if response.is_json
-            else response.get_data(as_text=True))
+    text = response.get_json()["detail"] if response.is_json else response.get_data(as_text=True)
     assert "wait" in text.lower()
     assert "lock" not in text.lower()
 
@@ -139,8 +139,12 @@ def test_api_tokens_are_not_throttled_with_the_login(app, db, make):
     attacker = app.test_client()
     for _ in range(ADDRESS_PER_MINUTE + 1):
         api_attempt(attacker, user.email)
-    assert attacker.post("/api/v1/session", json={"email": user.email,
-                                                  "password": PASSWORD}).status_code == 429
+    assert (
+        attacker.post(
+            "/api/v1/session", json={"email": user.email, "password": PASSWORD}
+        ).status_code
+        == 429
+    )
     session = attacker.get("/api/v1/session", headers={"Authorization": f"Bearer {plain}"})
     assert session.status_code == 200
     assert session.get_json()["user"]["id"] == user.id

@@ -1,4 +1,5 @@
 """The migrated schema equals the models, on the database under test, and Alembic has one head."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -17,7 +18,9 @@ def test_alembic_has_a_single_head(app):
 
 def test_migrated_schema_matches_the_models(app):
     conn = app.extensions["market.db"].bind  # the test's connection (SQLite allows one writer)
-    context = MigrationContext.configure(conn, opts={
-        "compare_type": True, "include_object": include_object, "target_metadata": metadata})
+    context = MigrationContext.configure(
+        conn,
+        opts={"compare_type": True, "include_object": include_object, "target_metadata": metadata},
+    )
     diff = compare_metadata(context, metadata)
     assert diff == []

@@ -1,5 +1,6 @@
 """The JSON API's contract (DESIGN §10): an OpenAPI 3 document generated from the code at
 /api/v1/openapi.json, and errors as application/problem+json (RFC 9457)."""
+
 from __future__ import annotations
 
 import re
@@ -44,13 +45,17 @@ def documented_rule(rule: str) -> str:
 
 
 def api_routes(app) -> set[tuple[str, str]]:
-    return {(documented_rule(rule.rule), method.lower())
-            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
-            for method in rule.methods - {"HEAD", "OPTIONS"}
-            if rule.rule != "/api/v1/openapi.json"}
+    return {
+        (documented_rule(rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if rule.rule != "/api/v1/openapi.json"
+    }
 
 
 # --- the document ------------------------------------------------------------------------------------
+
 
 def test_document_is_openapi_3_with_info(spec):
     assert re.fullmatch(r"3\.\d+\.\d+", spec["openapi"])
@@ -58,16 +63,19 @@ def test_document_is_openapi_3_with_info(spec):
     assert isinstance(spec["paths"], dict) and spec["paths"]
 
 
-@pytest.mark.parametrize("path, methods", [
-    ("/api/v1/session", {"get", "post", "delete"}),
-    ("/api/v1/agencies", {"get", "post"}),
-    ("/api/v1/agencies/{agency_id}", {"get"}),
-    ("/api/v1/service-items", {"get"}),
-    ("/api/v1/service-items/{code}", {"get", "patch"}),
-    ("/api/v1/audit", {"get"}),
-    ("/api/v1/audit/checkpoints", {"get"}),
-    ("/api/v1/calendar/days", {"put"}),
-])
+@pytest.mark.parametrize(
+    "path, methods",
+    [
+        ("/api/v1/session", {"get", "post", "delete"}),
+        ("/api/v1/agencies", {"get", "post"}),
+        ("/api/v1/agencies/{agency_id}", {"get"}),
+        ("/api/v1/service-items", {"get"}),
+        ("/api/v1/service-items/{code}", {"get", "patch"}),
+        ("/api/v1/audit", {"get"}),
+        ("/api/v1/audit/checkpoints", {"get"}),
+        ("/api/v1/calendar/days", {"put"}),
+    ],
+)
 def test_core_paths_are_described(spec, path, methods):
     assert path in spec["paths"]
     assert methods <= set(spec["paths"][path])
@@ -118,26 +126,33 @@ def test_bodies_and_responses_are_described_by_their_models(spec):
     assert agency_in["services"]["items"] == {"$ref": "#/components/schemas/AgencyServiceIn"}
     assert "201" in post["responses"]
     listing = spec["paths"]["/api/v1/agencies"]["get"]
-    assert {p["name"] for p in listing["parameters"]} >= {"service_item", "qualification",
-                                                          "name", "cursor", "limit"}
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "service_item",
+        "qualification",
+        "name",
+        "cursor",
+        "limit",
+    }
     page = schemas["AgencyPage"]["properties"]
     assert {"items", "next_cursor"} <= set(page)
 
 
 def test_protected_operations_say_how_to_authenticate(spec):
-    assert spec["components"]["securitySchemes"]["token"] == {"type": "http",
-                                                             "scheme": "bearer"}
+    assert spec["components"]["securitySchemes"]["token"] == {"type": "http", "scheme": "bearer"}
     assert spec["paths"]["/api/v1/audit"]["get"]["security"]
     assert spec["paths"]["/api/v1/service-items/{code}"]["patch"]["security"]
     assert "security" not in spec["paths"]["/api/v1/service-items"]["get"]
 
 
 def test_document_is_the_same_on_every_request(client):
-    assert client.get("/api/v1/openapi.json").get_json() == \
+    assert (
         client.get("/api/v1/openapi.json").get_json()
+        == client.get("/api/v1/openapi.json").get_json()
+    )
 
 
 # --- problems -------------------------------------------------------------------------------------------
+
 
 def assert_problem(response, status: int) -> dict:
     assert response.status_code == status
@@ -149,8 +164,15 @@ def assert_problem(response, status: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/agencies/1/nothing",
-                                  "/api/v1/service-items/NO-SUCH", "/api/v1/agencies/999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nothing-here",
+        "/api/v1/agencies/1/nothing",
+        "/api/v1/service-items/NO-SUCH",
+        "/api/v1/agencies/999999",
+    ],
+)
 def test_unknown_api_path_is_a_404_problem(client, path):
     assert_problem(client.get(path), 404)
 
@@ -165,11 +187,13 @@ def test_wrong_method_is_a_405_problem(client):
     assert_problem(client.delete("/api/v1/agencies"), 405)
 
 
-@pytest.mark.parametrize("data", ["{bad json", "", "null", "[1, 2]", '"a string"'],
-                         ids=["malformed", "empty", "null", "array", "string"])
+@pytest.mark.parametrize(
+    "data",
+    ["{bad json", "", "null", "[1, 2]", '"a string"'],
+    ids=["malformed", "empty", "null", "array", "string"],
+)
 def test_a_body_that_is_no_json_object_is_a_422_problem(client, data):
-    response = client.post("/api/v1/agencies?lang=en", data=data,
-                           content_type="application/json")
+    response = client.post("/api/v1/agencies?lang=en", data=data, content_type="application/json")
     body = assert_problem(response, 422)
     assert "" in body["errors"]
     assert client.get("/api/v1/agencies").get_json()["total"] == 0
@@ -182,16 +206,18 @@ def test_malformed_json_on_another_endpoint_is_a_422_problem(client):
 
 
 def test_a_value_of_the_wrong_type_is_named(client):
-    response = client.post("/api/v1/agencies?lang=en",
-                           json=agency_payload(services=[{"service_item": "EIA-REPORT",
-                                                          "commitment_days": "thirty"}]))
+    response = client.post(
+        "/api/v1/agencies?lang=en",
+        json=agency_payload(services=[{"service_item": "EIA-REPORT", "commitment_days": "thirty"}]),
+    )
     body = assert_problem(response, 422)
     assert body["errors"] == {"services.0.commitment_days": ["Wrong type of value."]}
 
 
 def test_an_unknown_field_is_named(client):
-    body = assert_problem(client.post("/api/v1/agencies?lang=en",
-                                      json=agency_payload(approved=True)), 422)
+    body = assert_problem(
+        client.post("/api/v1/agencies?lang=en", json=agency_payload(approved=True)), 422
+    )
     assert body["errors"] == {"approved": ["Unknown field."]}
 
 

@@ -1,5 +1,6 @@
 """Who may see and do what (DESIGN §3): personal data is never public, a regulator acts only
 inside its jurisdiction, every check is made on the server for the object at hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,17 +28,27 @@ def agency(make):
 
 @pytest.fixture
 def qualification(db, agency) -> Qualification:
-    return db.exec(select(Qualification).where(
-        Qualification.organization_id == agency.organization_id)).one()
+    return db.exec(
+        select(Qualification).where(Qualification.organization_id == agency.organization_id)
+    ).one()
 
 
 def another_agency(make):
-    return make.agency(uscc=uscc("91220301MA0Y7K2P1"), name="四平另一家咨询有限公司",
-                       region_code="220302", contact_phone="0434-7777777",
-                       contact_email="other@agency.test",
-                       professionals=[{"name": "陈十", "certificate": "注册测绘师",
-                                       "certificate_no": "CH0002",
-                                       "id_number": "220302198502021111"}])
+    return make.agency(
+        uscc=uscc("91220301MA0Y7K2P1"),
+        name="四平另一家咨询有限公司",
+        region_code="220302",
+        contact_phone="0434-7777777",
+        contact_email="other@agency.test",
+        professionals=[
+            {
+                "name": "陈十",
+                "certificate": "注册测绘师",
+                "certificate_no": "CH0002",
+                "id_number": "220302198502021111",
+            }
+        ],
+    )
 
 
 def client_of(app, make, agency, who: str):
@@ -65,11 +76,14 @@ SHOWN_TO = ["itself", "operator", "regulator", "regulator elsewhere"]
 
 # --- personal data --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", HIDDEN_FROM)
 def test_organization_hides_contact_details_from_the_public_and_other_organizations(
-        app, make, agency, who):
+    app, make, agency, who
+):
     response = client_of(app, make, agency, who).get(
-        f"/api/v1/organizations/{agency.organization_id}")
+        f"/api/v1/organizations/{agency.organization_id}"
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["name"] == "吉林测试环境咨询有限公司"
@@ -82,9 +96,13 @@ def test_organization_hides_contact_details_from_the_public_and_other_organizati
 
 @pytest.mark.parametrize("who", SHOWN_TO)
 def test_organization_shows_contact_details_to_itself_operators_and_regulators(
-        app, make, agency, who):
-    body = client_of(app, make, agency, who).get(
-        f"/api/v1/organizations/{agency.organization_id}").get_json()
+    app, make, agency, who
+):
+    body = (
+        client_of(app, make, agency, who)
+        .get(f"/api/v1/organizations/{agency.organization_id}")
+        .get_json()
+    )
     assert body["contact_phone"] == CONTACT_PHONE
     assert body["contact_email"] == CONTACT_EMAIL
 
@@ -96,8 +114,9 @@ def test_agency_profile_hides_contacts_and_id_numbers_from_the_public(app, make,
     assert response.status_code == 200
     body = response.get_json()
     assert "contact_phone" not in body and "contact_email" not in body
-    assert body["professionals"] == [{"name": "李四", "certificate": "环境影响评价工程师",
-                                      "certificate_no": "HP0001"}]
+    assert body["professionals"] == [
+        {"name": "李四", "certificate": "环境影响评价工程师", "certificate_no": "HP0001"}
+    ]
     assert not any(value in response.get_data(as_text=True) for value in PERSONAL)
     page = client.get(f"/agencies/{agency.organization_id}")
     assert page.status_code == 200
@@ -138,6 +157,7 @@ def test_sees_personal_data_is_decided_by_the_viewers_kind(db, make, agency):
 
 # --- jurisdiction ---------------------------------------------------------------------------------
 
+
 def test_regulator_covers_regions_under_its_prefixes_only(db, make):
     regulator = make.staff("regulator", region_prefixes=["2201", "220302"])
 
@@ -150,10 +170,8 @@ def test_regulator_covers_regions_under_its_prefixes_only(db, make):
 
 def test_regulator_covers_only_its_categories(db, make):
     regulator = make.staff("regulator", categories=["environment"], region_prefixes=["22"])
-    assert permissions.regulator_covers(db, regulator, category="environment",
-                                        region_code="220102")
-    assert not permissions.regulator_covers(db, regulator, category="water",
-                                            region_code="220102")
+    assert permissions.regulator_covers(db, regulator, category="environment", region_code="220102")
+    assert not permissions.regulator_covers(db, regulator, category="water", region_code="220102")
 
 
 def test_regulator_without_restrictions_covers_everything(db, make):
@@ -171,9 +189,9 @@ def test_only_regulators_have_a_jurisdiction(db, make):
 
 # --- a regulator verifies a declared qualification ------------------------------------------------
 
+
 def verify_url(agency, qualification) -> str:
-    return (f"/api/v1/agencies/{agency.organization_id}/qualifications/{qualification.id}"
-            "/verify")
+    return f"/api/v1/agencies/{agency.organization_id}/qualifications/{qualification.id}/verify"
 
 
 def verification_of(client, agency) -> str:
@@ -181,10 +199,14 @@ def verification_of(client, agency) -> str:
     return body["qualifications"][0]["verification"]
 
 
-@pytest.mark.parametrize("prefixes", [["2201"], ["22"], ["220102"], []],
-                         ids=["city", "province", "district", "everywhere"])
+@pytest.mark.parametrize(
+    "prefixes",
+    [["2201"], ["22"], ["220102"], []],
+    ids=["city", "province", "district", "everywhere"],
+)
 def test_regulator_covering_the_agency_region_verifies_a_qualification(
-        app, db, make, agency, qualification, frozen, prefixes):
+    app, db, make, agency, qualification, frozen, prefixes
+):
     regulator = make.staff("regulator", region_prefixes=prefixes)
     client = app.test_client()
     login(client, regulator)
@@ -215,18 +237,23 @@ def test_verifying_twice_changes_nothing(app, db, make, agency, qualification, f
     assert client.post(verify_url(agency, qualification)).status_code == 200
     db.expire_all()
     assert db.get(Qualification, qualification.id).verified_at == first
-    assert len(db.exec(select(AuditEvent).where(
-        AuditEvent.action == "qualification.verified")).all()) == 1
+    assert (
+        len(db.exec(select(AuditEvent).where(AuditEvent.action == "qualification.verified")).all())
+        == 1
+    )
 
 
-@pytest.mark.parametrize(("who", "detail"), [
-    ("regulator elsewhere", "This agency is outside your jurisdiction."),
-    ("itself", None),
-    ("another agency", None),
-    ("enterprise", None),
-    ("operator", None),
-    ("anonymous", "Please log in first."),
-])
+@pytest.mark.parametrize(
+    ("who", "detail"),
+    [
+        ("regulator elsewhere", "This agency is outside your jurisdiction."),
+        ("itself", None),
+        ("another agency", None),
+        ("enterprise", None),
+        ("operator", None),
+        ("anonymous", "Please log in first."),
+    ],
+)
 def test_nobody_else_verifies_a_qualification(app, db, make, agency, qualification, who, detail):
     client = client_of(app, make, agency, who)
     response = client.post(verify_url(agency, qualification))
@@ -235,26 +262,29 @@ def test_nobody_else_verifies_a_qualification(app, db, make, agency, qualificati
     if detail:
         assert response.get_json()["detail"] == detail
     assert verification_of(app.test_client(), agency) == "self_declared"
-    assert db.exec(select(AuditEvent).where(
-        AuditEvent.action == "qualification.verified")).all() == []
+    assert (
+        db.exec(select(AuditEvent).where(AuditEvent.action == "qualification.verified")).all() == []
+    )
 
 
-def test_a_qualification_is_verified_only_under_its_own_agency(app, db, make, agency,
-                                                               qualification):
+def test_a_qualification_is_verified_only_under_its_own_agency(
+    app, db, make, agency, qualification
+):
     other = another_agency(make)
     client = app.test_client()
     login(client, make.staff("regulator"))
-    wrong = client.post(f"/api/v1/agencies/{other.organization_id}/qualifications/"
-                        f"{qualification.id}/verify")
+    wrong = client.post(
+        f"/api/v1/agencies/{other.organization_id}/qualifications/{qualification.id}/verify"
+    )
     assert wrong.status_code == 404
-    missing = client.post(f"/api/v1/agencies/{agency.organization_id}/qualifications/999999/"
-                          "verify")
+    missing = client.post(f"/api/v1/agencies/{agency.organization_id}/qualifications/999999/verify")
     assert missing.status_code == 404
     assert db.get(Qualification, qualification.id).verified_at is None
 
 
-def test_regulator_page_lists_only_qualifications_in_its_jurisdiction(app, make, agency,
-                                                                      qualification):
+def test_regulator_page_lists_only_qualifications_in_its_jurisdiction(
+    app, make, agency, qualification
+):
     inside, outside = app.test_client(), app.test_client()
     login(inside, make.staff("regulator", region_prefixes=["2201"]))
     login(outside, make.staff("regulator", region_prefixes=["2202"]))
@@ -279,18 +309,24 @@ def test_regulator_page_marks_a_qualification_verified(app, db, make, agency, qu
     assert "测绘资质证书" not in client.get("/regulator/qualifications").get_data(as_text=True)
     profile = app.test_client().get(f"/agencies/{agency.organization_id}").get_data(as_text=True)
     assert 'class="tag verified"' in profile
-    assert db.exec(select(AuditEvent).where(
-        AuditEvent.action == "qualification.verified")).one().actor_user_id == regulator.id
+    assert (
+        db.exec(select(AuditEvent).where(AuditEvent.action == "qualification.verified"))
+        .one()
+        .actor_user_id
+        == regulator.id
+    )
 
 
-def test_regulator_page_refuses_an_agency_outside_the_jurisdiction(app, db, make, agency,
-                                                                   qualification):
+def test_regulator_page_refuses_an_agency_outside_the_jurisdiction(
+    app, db, make, agency, qualification
+):
     client = app.test_client()
     login(client, make.staff("regulator", region_prefixes=["2202"]))
     response = client.post(f"/regulator/qualifications/{qualification.id}/verify")
     assert response.status_code == 303
     assert "This agency is outside your jurisdiction." in client.get(
-        "/regulator/qualifications").get_data(as_text=True)
+        "/regulator/qualifications"
+    ).get_data(as_text=True)
     db.expire_all()
     assert db.get(Qualification, qualification.id).verified_at is None
     profile = app.test_client().get(f"/agencies/{agency.organization_id}").get_data(as_text=True)
@@ -307,8 +343,10 @@ def test_regulator_pages_are_forbidden_to_other_kinds(app, db, make, agency, qua
 
 
 def test_regulator_pages_send_anonymous_visitors_to_log_in(client, db, qualification):
-    for response in (client.get("/regulator/qualifications"),
-                     client.post(f"/regulator/qualifications/{qualification.id}/verify")):
+    for response in (
+        client.get("/regulator/qualifications"),
+        client.post(f"/regulator/qualifications/{qualification.id}/verify"),
+    ):
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
     assert db.get(Qualification, qualification.id).verified_at is None
@@ -316,9 +354,17 @@ def test_regulator_pages_send_anonymous_visitors_to_log_in(client, db, qualifica
 
 # --- the audit log --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("regulator", 200), ("operator", 200), ("itself", 403), ("enterprise", 403),
-    ("anonymous", 403)])
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("regulator", 200),
+        ("operator", 200),
+        ("itself", 403),
+        ("enterprise", 403),
+        ("anonymous", 403),
+    ],
+)
 def test_only_regulators_and_operators_read_the_audit_log(app, make, agency, who, status):
     response = client_of(app, make, agency, who).get("/api/v1/audit")
     assert response.status_code == status

@@ -1,6 +1,7 @@
 """The embedded search engine through the search port (DESIGN §8): Chinese words inside longer
 words, synonyms, filters, facets, sorts, pages, highlights, and an index that is updated in the
 transaction of the change. The suite runs it on SQLite FTS5 and on PostgreSQL full-text."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,26 +21,30 @@ def test_the_engine_is_the_database_under_test(app, db):
     assert find(db, "service-items").engine == db.get_bind().dialect.name
 
 
-@pytest.mark.parametrize("words", ["环境影响评价", "影响评价", "环境影响", "环评", "长春",
-                                   "长春市"])
+@pytest.mark.parametrize(
+    "words", ["环境影响评价", "影响评价", "环境影响", "环评", "长春", "长春市"]
+)
 def test_a_long_compound_is_found_by_its_inner_words_and_synonyms(db, agency, words):
     wanted = agency(description=EXAMPLE, qualifications=[f"{EXAMPLE}资质"])
     agency(name="吉林测绘有限公司", services=["SURVEYING-MAPPING"])
     assert ids(find(db, "agencies", words)) == [wanted]
 
 
-@pytest.mark.parametrize("query, text", [
-    ("水保", "水土保持方案编制"),
-    ("水土保持", "水保方案"),
-    ("地灾", "地质灾害危险性评估"),
-    ("洪评", "防洪评价报告"),
-    ("洪评", "洪水影响评价报告"),
-    ("能评", "节能评估报告"),
-    ("安评", "安全评价"),
-    ("地震安评", "地震安全性评价"),
-    ("造价", "工程造价咨询"),
-    ("环境影响评价", "环评报告"),
-])
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("水保", "水土保持方案编制"),
+        ("水土保持", "水保方案"),
+        ("地灾", "地质灾害危险性评估"),
+        ("洪评", "防洪评价报告"),
+        ("洪评", "洪水影响评价报告"),
+        ("能评", "节能评估报告"),
+        ("安评", "安全评价"),
+        ("地震安评", "地震安全性评价"),
+        ("造价", "工程造价咨询"),
+        ("环境影响评价", "环评报告"),
+    ],
+)
 def test_synonyms_find_the_long_and_the_short_name(db, agency, query, text):
     wanted = agency(name=f"{text}有限公司", services=["DRAWING-REVIEW"])
     agency(name="吉林建筑设计有限公司", services=["DRAWING-REVIEW"])
@@ -73,30 +78,43 @@ def test_filters_narrow_by_service_item_qualification_and_verification(db, agenc
     eia = agency(name="甲环评公司", services=["EIA-REPORT"], qualifications=["环评工程师"])
     both = agency(name="乙环评公司", services=["EIA-REPORT", "SWC-PLAN"])
     agency(name="丙水保公司", services=["SWC-PLAN"])
-    assert set(ids(find(db, "agencies", "公司", filters={"service_item": ["EIA-REPORT"]}))) \
-        == {eia, both}
-    assert ids(find(db, "agencies", "公司", filters={
-        "service_item": ["EIA-REPORT"], "qualification": ["环评工程师"]})) == [eia]
-    assert find(db, "agencies", "公司", filters={"verified_qualification": ["环评工程师"]}
-                ).total == 0
+    assert set(ids(find(db, "agencies", "公司", filters={"service_item": ["EIA-REPORT"]}))) == {
+        eia,
+        both,
+    }
+    assert ids(
+        find(
+            db,
+            "agencies",
+            "公司",
+            filters={"service_item": ["EIA-REPORT"], "qualification": ["环评工程师"]},
+        )
+    ) == [eia]
+    assert (
+        find(db, "agencies", "公司", filters={"verified_qualification": ["环评工程师"]}).total == 0
+    )
     regulator = make.staff("regulator")
     q = db.exec(select(Qualification).where(Qualification.organization_id == eia)).one()
     agencies.verify_qualification(db, regulator, q.id)
-    assert ids(find(db, "agencies", "公司", filters={
-        "verified_qualification": ["环评工程师"]})) == [eia]
+    assert ids(
+        find(db, "agencies", "公司", filters={"verified_qualification": ["环评工程师"]})
+    ) == [eia]
 
 
 def test_several_values_of_one_filter_mean_any_of_them(db):
     found = find(db, "service-items", filters={"category": ["water", "geology"]}, per_page=100)
     assert {h.data["code"] for h in found.hits} == {
-        i.code for i in db.exec(select(ServiceItem).where(
-            ServiceItem.category.in_(["water", "geology"])))}
+        i.code
+        for i in db.exec(select(ServiceItem).where(ServiceItem.category.in_(["water", "geology"])))
+    }
 
 
 def test_unknown_filters_and_sorts_are_ignored(db):
     everything = find(db, "service-items").total
-    assert find(db, "service-items", filters={"password": ["x"]}, sort="rowid; drop").total \
+    assert (
+        find(db, "service-items", filters={"password": ["x"]}, sort="rowid; drop").total
         == everything
+    )
     assert find(db, "service-items", filters={"category": ["astrology"]}).total == 0
 
 
@@ -173,8 +191,9 @@ def test_an_edited_service_item_is_found_by_its_new_words_only(db, make):
     operator = make.staff("operator")
     assert find(db, "service-items", "widget").total == 0
     catalog.update_item(db, operator, "FIRE-TECH-SERVICE", {"name_en": "Fire widget servicing"})
-    assert [h.data["code"] for h in find(db, "service-items", "widget").hits] == \
-        ["FIRE-TECH-SERVICE"]
+    assert [h.data["code"] for h in find(db, "service-items", "widget").hits] == [
+        "FIRE-TECH-SERVICE"
+    ]
     catalog.update_item(db, operator, "FIRE-TECH-SERVICE", {"name_en": "Fire servicing"})
     assert find(db, "service-items", "widget").total == 0
 
@@ -193,8 +212,10 @@ def test_standing_that_lapses_with_time_is_filtered_at_query_time(db, agency, fr
     assert ids(find(db, "agencies", "环评", filters={"standing": ["eligible"]})) == [fine]
     frozen.advance(days=2)  # nothing is re-indexed: the suspension simply ended
     assert find(db, "agencies", "环评", filters={"standing": ["suspended"]}).total == 0
-    assert set(ids(find(db, "agencies", "环评", filters={"standing": ["eligible"]}))) == \
-        {suspended, fine}
+    assert set(ids(find(db, "agencies", "环评", filters={"standing": ["eligible"]}))) == {
+        suspended,
+        fine,
+    }
 
 
 def test_a_removal_hides_the_agency_from_the_moment_it_takes_effect(db, agency, frozen):
@@ -227,9 +248,31 @@ def test_reindex_command_shows_progress_and_rebuilds(app, db, agency):
     assert bad.exit_code == 2 and "unknown index" in bad.output
 
 
-HOSTILE = ["' OR 1=1 --", '"', "*", "NEAR(", "NEAR(环评 水保, 2)", "环评*", "-环评", "a:b",
-           "{a b}: c", "^x", "环评 AND", "OR", "x" * 5000, "环" * 5000, "！？。，、",
-           "'", "\\", "%", "_", "\x00环评", "<script>alert(1)</script>", "環評", "１２３"]
+HOSTILE = [
+    "' OR 1=1 --",
+    '"',
+    "*",
+    "NEAR(",
+    "NEAR(环评 水保, 2)",
+    "环评*",
+    "-环评",
+    "a:b",
+    "{a b}: c",
+    "^x",
+    "环评 AND",
+    "OR",
+    "x" * 5000,
+    "环" * 5000,
+    "！？。，、",
+    "'",
+    "\\",
+    "%",
+    "_",
+    "\x00环评",
+    "<script>alert(1)</script>",
+    "環評",
+    "１２３",
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE)

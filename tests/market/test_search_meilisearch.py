@@ -1,8 +1,10 @@
 """The Meilisearch adapter against a live server: same answers as the embedded engine, and the
 outbox delivering only what Meilisearch confirmed. Runs only when MEILISEARCH_URL names a server
 (no Meilisearch server can run on the development machines of this project)."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -23,23 +25,27 @@ def meilisearch(app):
     if not URL:
         pytest.skip("MEILISEARCH_URL not set: no Meilisearch server on this machine")
     prefix = f"test_{uuid.uuid4().hex[:8]}_"
-    saved = {k: app.config.get(k) for k in ("MEILISEARCH_URL", "MEILISEARCH_INDEX_PREFIX",
-                                            "MEILISEARCH_KEY")}
-    app.config.update(MEILISEARCH_URL=URL, MEILISEARCH_INDEX_PREFIX=prefix,
-                      MEILISEARCH_KEY=os.environ.get("MEILISEARCH_KEY", ""))
+    saved = {
+        k: app.config.get(k)
+        for k in ("MEILISEARCH_URL", "MEILISEARCH_INDEX_PREFIX", "MEILISEARCH_KEY")
+    }
+    app.config.update(
+        MEILISEARCH_URL=URL,
+        MEILISEARCH_INDEX_PREFIX=prefix,
+        MEILISEARCH_KEY=os.environ.get("MEILISEARCH_KEY", ""),
+    )
     engine = MeiliEngine(URL, app.config["MEILISEARCH_KEY"], prefix)
     yield engine
     for name in search.REGISTRY:
-        try:
+        with contextlib.suppress(Exception):  # the index may never have been created
             engine._wait(engine.client.delete_index(prefix + name))
-        except Exception:  # noqa: BLE001 - the index may never have been created
-            pass
     app.config.update(saved)
     search._unavailable_until.clear()
 
 
 def test_reindex_applies_settings_and_meilisearch_answers_like_the_embedded_engine(
-        db, agency, meilisearch):
+    db, agency, meilisearch
+):
     water = agency(name="长春水土保持咨询有限公司", services=["SWC-PLAN"])
     eia = agency(name="长春市某项目环境影响评价咨询有限公司", services=["EIA-REPORT"])
     for name in ("agencies", "service-items"):
@@ -54,10 +60,10 @@ def test_reindex_applies_settings_and_meilisearch_answers_like_the_embedded_engi
     assert "<mark>" in found.hits[0].highlights["name"]
     assert ids(find(db, "agencies", "环评")) == [eia]
     assert ids(find(db, "agencies", "", filters={"service_item": ["SWC-PLAN"]})) == [water]
-    assert dict(find(db, "agencies", "").facets["service_item"]) == \
-        {"SWC-PLAN": 1, "EIA-REPORT": 1}
-    injected = find(db, "agencies", "",
-                    filters={"service_item": ['x" OR service_item = "EIA-REPORT']})
+    assert dict(find(db, "agencies", "").facets["service_item"]) == {"SWC-PLAN": 1, "EIA-REPORT": 1}
+    injected = find(
+        db, "agencies", "", filters={"service_item": ['x" OR service_item = "EIA-REPORT']}
+    )
     assert injected.total == 0 and not injected.fallback
 
 

@@ -4,6 +4,7 @@ engine confirmed; and the site keeps serving from the embedded index, saying so.
 
 No Meilisearch server runs here: "down" is a local port that was bound and closed.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -50,16 +51,18 @@ def test_without_meilisearch_nothing_is_queued(db, agency):
 
 def test_the_outbox_row_commits_or_rolls_back_with_the_change(db, agency, meilisearch_down):
     first = agency(name="甲环评公司")
-    assert [(r.index_name, r.doc_id, r.attempts, r.done_at) for r in rows(db)] == \
-        [("agencies", str(first), 0, None)]
+    assert [(r.index_name, r.doc_id, r.attempts, r.done_at) for r in rows(db)] == [
+        ("agencies", str(first), 0, None)
+    ]
     nested = db.begin_nested()
     search.index(db, "agencies", first)
     nested.rollback()
     assert len(rows(db)) == 1
 
 
-def test_a_down_engine_loses_nothing_and_is_retried_with_back_off(db, agency, frozen,
-                                                                  meilisearch_down):
+def test_a_down_engine_loses_nothing_and_is_retried_with_back_off(
+    db, agency, frozen, meilisearch_down
+):
     agency(name="甲环评公司")
     assert outbox.deliver(db) == 0
     [row] = rows(db)
@@ -158,8 +161,9 @@ def test_the_api_and_suggestions_keep_answering(db, agency, client, meilisearch_
     assert [s["id"] for s in suggestions if s["index"] == "agencies"] == [str(wanted)]
 
 
-def test_reindex_rebuilds_the_embedded_index_and_reports_meilisearch(app, db, agency,
-                                                                     meilisearch_down):
+def test_reindex_rebuilds_the_embedded_index_and_reports_meilisearch(
+    app, db, agency, meilisearch_down
+):
     agency(name="甲环评公司")
     db.commit()
     result = app.test_cli_runner().invoke(args=["search", "reindex", "agencies"])

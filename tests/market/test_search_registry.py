@@ -1,6 +1,7 @@
 """An index added by registering a document builder (as the tasks index will be): public fields,
 keyword filters and facets, number sorts, and open/closed decided from timestamps when the query
 runs — never from a stored flag — and highlights that escape the text before marking it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,28 +31,49 @@ def build_notice(_session, doc_id: str) -> Document | None:
     n = NOTICES.get(doc_id)
     if n is None:
         return None
-    return Document(id=doc_id, text={"title": n["title"], "body": n.get("body", "")},
-                    terms={"funding": [n["funding"]]},
-                    numbers={"published_at": epoch(n["published_at"]),
-                             "deadline_at": epoch(n["deadline_at"]),
-                             "price_cap_fen": n.get("price_cap_fen"),
-                             "cancelled_at": epoch(n.get("cancelled_at"))})
+    return Document(
+        id=doc_id,
+        text={"title": n["title"], "body": n.get("body", "")},
+        terms={"funding": [n["funding"]]},
+        numbers={
+            "published_at": epoch(n["published_at"]),
+            "deadline_at": epoch(n["deadline_at"]),
+            "price_cap_fen": n.get("price_cap_fen"),
+            "cancelled_at": epoch(n.get("cancelled_at")),
+        },
+    )
 
 
 SPEC = IndexSpec(
-    name="test-notices", build=build_notice, ids=lambda _s: list(NOTICES),
-    searchable=(SearchField("title", "A"), SearchField("body", "D")), title="title",
-    snippets=("body",), filters={"funding": "Funding"},
+    name="test-notices",
+    build=build_notice,
+    ids=lambda _s: list(NOTICES),
+    searchable=(SearchField("title", "A"), SearchField("body", "D")),
+    title="title",
+    snippets=("body",),
+    filters={"funding": "Funding"},
     numbers=("published_at", "deadline_at", "price_cap_fen", "cancelled_at"),
-    sorts={"newest": SortOption("published_at", True, "Newest"),
-           "deadline": SortOption("deadline_at", False, "Deadline"),
-           "price_cap": SortOption("price_cap_fen", True, "Price cap")},
-    states={"status": State("Status", {
-        "open": StateOption("Open", (Condition("published_at", "before_now"),
-                                     Condition("deadline_at", "after_now"),
-                                     Condition("cancelled_at", "missing"))),
-        "closed": StateOption("Closed", (Condition("deadline_at", "before_now"),)),
-    })},
+    sorts={
+        "newest": SortOption("published_at", True, "Newest"),
+        "deadline": SortOption("deadline_at", False, "Deadline"),
+        "price_cap": SortOption("price_cap_fen", True, "Price cap"),
+    },
+    states={
+        "status": State(
+            "Status",
+            {
+                "open": StateOption(
+                    "Open",
+                    (
+                        Condition("published_at", "before_now"),
+                        Condition("deadline_at", "after_now"),
+                        Condition("cancelled_at", "missing"),
+                    ),
+                ),
+                "closed": StateOption("Closed", (Condition("deadline_at", "before_now"),)),
+            },
+        )
+    },
     browse_sort="newest",
 )
 
@@ -81,8 +103,10 @@ def hit_ids(results) -> list[str]:
 def test_open_and_closed_follow_the_clock_without_reindexing(db, frozen):
     add(db, "1", title="长春市某项目环境影响评价", deadline_at=clock.now() + timedelta(days=1))
     add(db, "2", title="吉林市某项目环境影响评价", deadline_at=clock.now() + timedelta(days=3))
-    assert hit_ids(find(db, SPEC.name, "环评", filters={"status": ["open"]}, sort="deadline")) \
-        == ["1", "2"]
+    assert hit_ids(find(db, SPEC.name, "环评", filters={"status": ["open"]}, sort="deadline")) == [
+        "1",
+        "2",
+    ]
     frozen.advance(days=2)
     assert hit_ids(find(db, SPEC.name, "环评", filters={"status": ["open"]})) == ["2"]
     assert hit_ids(find(db, SPEC.name, "环评", filters={"status": ["closed"]})) == ["1"]
@@ -139,10 +163,14 @@ def test_long_snippets_are_cropped_around_the_first_match():
 
 
 def test_a_spec_with_a_condition_on_an_unknown_field_is_refused():
-    bad = IndexSpec(name="bad", build=build_notice, ids=lambda _s: [],
-                    searchable=(SearchField("title", "A"),), title="title",
-                    states={"s": State("S", {"x": StateOption("X", (
-                        Condition("nowhere", "after_now"),))})})
+    bad = IndexSpec(
+        name="bad",
+        build=build_notice,
+        ids=lambda _s: [],
+        searchable=(SearchField("title", "A"),),
+        title="title",
+        states={"s": State("S", {"x": StateOption("X", (Condition("nowhere", "after_now"),))})},
+    )
     with pytest.raises(ValueError):
         search.register_index(bad)
     assert "bad" not in REGISTRY

@@ -1,4 +1,5 @@
 """The tasks index: published tasks only, Chinese words and synonyms, open/closed at query time."""
+
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict

@@ -1,5 +1,6 @@
 """The search box on every page, the results page (facets as links, highlights, sort, pages,
 hostile input) and search in the JSON API (`?q=` on /agencies and /service-items, suggestions)."""
+
 from __future__ import annotations
 
 import html as html_lib
@@ -32,8 +33,11 @@ def page(client, **params) -> str:
 
 
 def hit_links(html: str) -> list[str]:
-    section = html.split('<ol class="hits">', 1)[1].split("</ol>", 1)[0] \
-        if '<ol class="hits">' in html else ""
+    section = (
+        html.split('<ol class="hits">', 1)[1].split("</ol>", 1)[0]
+        if '<ol class="hits">' in html
+        else ""
+    )
     return re.findall(r'<h2><a href="([^"]+)"', section)
 
 
@@ -52,8 +56,11 @@ def test_results_page_highlights_and_links_to_each_hit(client, agency):
     assert "长春<mark>水土保持</mark>咨询有限公司" in html
     assert hit_links(html)[0].startswith("/agencies/")
     items = page(client, q="环评", index="service-items")
-    assert set(hit_links(items)) == {"/service-items/EIA-REPORT", "/service-items/EIA-FORM",
-                                     "/service-items/EIA-TECH-REVIEW"}
+    assert set(hit_links(items)) == {
+        "/service-items/EIA-REPORT",
+        "/service-items/EIA-FORM",
+        "/service-items/EIA-TECH-REVIEW",
+    }
 
 
 def test_english_readers_see_english_titles(client):
@@ -120,8 +127,9 @@ def test_api_agency_search_with_highlights_facets_and_cursor(client, agency):
     assert "<mark>环评</mark>" in first["items"][0]["highlights"]["name"]
     assert first["facets"]["service_item"] == [{"value": "EIA-REPORT", "count": 3}]
     assert "contact_phone" not in first["items"][0]  # the public serializer
-    rest = client.get(f"/api/v1/agencies?q=环评&limit=2&sort=newest&cursor="
-                      f"{first['next_cursor']}").get_json()
+    rest = client.get(
+        f"/api/v1/agencies?q=环评&limit=2&sort=newest&cursor={first['next_cursor']}"
+    ).get_json()
     assert rest["next_cursor"] is None
     assert {i["id"] for i in first["items"] + rest["items"]} == set(made)
 
@@ -129,8 +137,9 @@ def test_api_agency_search_with_highlights_facets_and_cursor(client, agency):
 def test_api_service_item_search_filters_by_category(client):
     body = client.get("/api/v1/service-items?q=评审&category=water").get_json()
     assert [i["code"] for i in body["items"]] == ["SWC-PLAN-REVIEW"]
-    commissioned = client.get("/api/v1/service-items?q=评估&department_commissioned=true"
-                              ).get_json()["items"]
+    commissioned = client.get(
+        "/api/v1/service-items?q=评估&department_commissioned=true"
+    ).get_json()["items"]
     assert commissioned and all(i["department_commissioned"] for i in commissioned)
 
 
@@ -147,7 +156,7 @@ def test_suggestions_while_typing(client, agency):
     assert "<mark>" in by_index["agencies"]["title_html"]
     assert by_index["service-items"]["url"] == "/service-items/GEO-HAZARD-ASSESS"
     assert client.get("/api/v1/search/suggest?q=").get_json() == {"items": []}
-    assert client.get("/api/v1/search/suggest?q=" + "\"" * 5000).status_code == 200
+    assert client.get("/api/v1/search/suggest?q=" + '"' * 5000).status_code == 200
 
 
 def test_the_search_endpoints_are_in_the_openapi_document(client):

@@ -1,4 +1,5 @@
 """Posting tasks: drafts, publication, amendments, cancellation, and every policy refusal."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,10 +15,16 @@ from tests.conftest import login
 
 def task_data(**overrides) -> dict:
     data = {
-        "service_item": "EIA-REPORT", "title": "长春市某项目环境影响评价",
-        "description": "编制环境影响报告书并通过技术评估。", "project_code": "2026-220102-77-01-000001",
-        "funding": "state_owned", "method": "lowest_price", "price_cap_fen": 30_000_000,
-        "min_bids": 3, "service_days": 30, "bidding_wd": 5,
+        "service_item": "EIA-REPORT",
+        "title": "长春市某项目环境影响评价",
+        "description": "编制环境影响报告书并通过技术评估。",
+        "project_code": "2026-220102-77-01-000001",
+        "funding": "state_owned",
+        "method": "lowest_price",
+        "price_cap_fen": 30_000_000,
+        "min_bids": 3,
+        "service_days": 30,
+        "bidding_wd": 5,
     }
     data.update(overrides)
     return data
@@ -51,15 +58,17 @@ def test_direct_selection_is_refused_on_state_owned_funding(db, enterprise):
 
 def test_department_task_refuses_direct_selection(db, department):
     with pytest.raises(Invalid) as exc:
-        tasks.create_draft(db, department, task_data(funding="budget", budget_code="B-1",
-                                                     method="direct"))
+        tasks.create_draft(
+            db, department, task_data(funding="budget", budget_code="B-1", method="direct")
+        )
     assert "competitively" in refusal(exc, "method")
 
 
 def test_budget_tasks_need_three_minimum_bids(db, department):
     with pytest.raises(Invalid) as exc:
-        tasks.create_draft(db, department, task_data(funding="budget", budget_code="B-1",
-                                                     min_bids=2))
+        tasks.create_draft(
+            db, department, task_data(funding="budget", budget_code="B-1", min_bids=2)
+        )
     assert "at least %(n)d valid bids" in refusal(exc, "min_bids")
 
 
@@ -70,17 +79,25 @@ def test_private_tasks_may_ask_for_a_single_bid(db, enterprise):
 
 def test_scoring_refuses_a_price_weight_under_the_minimum(db, enterprise):
     with pytest.raises(Invalid) as exc:
-        tasks.create_draft(db, enterprise, task_data(method="scoring", weight_price=5,
-                                                     weight_credit=15, weight_quality=80,
-                                                     panel_size=3))
+        tasks.create_draft(
+            db,
+            enterprise,
+            task_data(
+                method="scoring", weight_price=5, weight_credit=15, weight_quality=80, panel_size=3
+            ),
+        )
     assert "price weight" in refusal(exc, "weight_price")
 
 
 def test_scoring_weights_must_add_up_to_100(db, enterprise):
     with pytest.raises(Invalid) as exc:
-        tasks.create_draft(db, enterprise, task_data(method="scoring", weight_price=30,
-                                                     weight_credit=10, weight_quality=50,
-                                                     panel_size=3))
+        tasks.create_draft(
+            db,
+            enterprise,
+            task_data(
+                method="scoring", weight_price=30, weight_credit=10, weight_quality=50, panel_size=3
+            ),
+        )
     assert "add up to 100" in refusal(exc, "weight_quality")
 
 
@@ -98,8 +115,11 @@ def test_enterprise_may_not_post_a_department_commissioned_review(db, enterprise
 
 
 def test_department_posts_its_technical_review_with_budget_funding(db, department):
-    task = tasks.create_draft(db, department, task_data(
-        service_item="EIA-TECH-REVIEW", funding="budget", budget_code="2026-ENV-01"))
+    task = tasks.create_draft(
+        db,
+        department,
+        task_data(service_item="EIA-TECH-REVIEW", funding="budget", budget_code="2026-ENV-01"),
+    )
     assert task.funding == "budget"
 
 
@@ -110,12 +130,15 @@ def test_a_cap_at_the_procurement_threshold_is_refused_with_where_to_go(db, ente
     assert tasks.create_draft(db, enterprise, task_data(price_cap_fen=99_999_999))
 
 
-@pytest.mark.parametrize("text, words", [
-    ("投标人注册资本不低于500万元", "registered capital"),
-    ("仅限本市注册的中介机构", "region"),
-    ("须在长春设立分支机构", "local branch"),
-    ("从业人员不少于50人", "size"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("投标人注册资本不低于500万元", "registered capital"),
+        ("仅限本市注册的中介机构", "region"),
+        ("须在长春设立分支机构", "local branch"),
+        ("从业人员不少于50人", "size"),
+    ],
+)
 def test_conditions_on_region_industry_size_or_capital_are_refused(db, enterprise, text, words):
     with pytest.raises(Invalid) as exc:
         tasks.create_draft(db, enterprise, task_data(description=text))
@@ -162,8 +185,9 @@ def test_amendment_is_logged_and_extends_a_deadline_that_is_too_close(db, enterp
     tasks.publish(db, enterprise, task.number)
     first_deadline = task.deadline_at
     frozen.advance(days=5)  # Monday 11-30: two working days left
-    amendment = tasks.amend(db, enterprise, task.number,
-                            {"price_cap_fen": 25_000_000, "reason": "预算调整"})
+    amendment = tasks.amend(
+        db, enterprise, task.number, {"price_cap_fen": 25_000_000, "reason": "预算调整"}
+    )
     assert amendment.changes == {"price_cap_fen": {"old": 30_000_000, "new": 25_000_000}}
     assert task.deadline_at > first_deadline
     assert amendment.deadline_extended_to == task.deadline_at
@@ -257,10 +281,20 @@ def test_drafts_are_hidden_from_everyone_but_their_applicant(client, db, enterpr
 
 def test_the_task_form_posts_a_draft_in_yuan(client, db, enterprise):
     login(client, enterprise)
-    response = client.post("/tasks/new", data={
-        "service_item": "EIA-REPORT", "title": "环评报告书编制", "description": "编制报告书",
-        "funding": "private", "method": "lowest_price", "price_cap": "180,000.50",
-        "min_bids": "3", "service_days": "30", "bidding_wd": "3"})
+    response = client.post(
+        "/tasks/new",
+        data={
+            "service_item": "EIA-REPORT",
+            "title": "环评报告书编制",
+            "description": "编制报告书",
+            "funding": "private",
+            "method": "lowest_price",
+            "price_cap": "180,000.50",
+            "min_bids": "3",
+            "service_days": "30",
+            "bidding_wd": "3",
+        },
+    )
     assert response.status_code == 302
     task = db.exec(Task.__table__.select()).first()
     assert task.price_cap_fen == 18_000_050
@@ -268,10 +302,19 @@ def test_the_task_form_posts_a_draft_in_yuan(client, db, enterprise):
 
 def test_the_task_form_shows_the_refusal_inline(client, enterprise):
     login(client, enterprise)
-    response = client.post("/tasks/new", data={
-        "service_item": "EIA-REPORT", "title": "环评", "description": "须为本地企业",
-        "funding": "private", "method": "lowest_price", "price_cap": "1000",
-        "service_days": "30", "bidding_wd": "3"})
+    response = client.post(
+        "/tasks/new",
+        data={
+            "service_item": "EIA-REPORT",
+            "title": "环评",
+            "description": "须为本地企业",
+            "funding": "private",
+            "method": "lowest_price",
+            "price_cap": "1000",
+            "service_days": "30",
+            "bidding_wd": "3",
+        },
+    )
     assert response.status_code == 422
     assert "region" in response.get_data(as_text=True) or "地域" in response.get_data(as_text=True)
 
@@ -297,9 +340,15 @@ def test_status_filter_in_sql_agrees_with_the_status_function(db, enterprise, fr
     db.flush()
     for moment in (frozen.now(), published.deadline_at):
         frozen.set(moment)
-        for name in (lifecycle.DRAFT, lifecycle.OPEN, lifecycle.DEADLINE_PASSED,
-                     lifecycle.CANCELLED, lifecycle.OPENED):
+        for name in (
+            lifecycle.DRAFT,
+            lifecycle.OPEN,
+            lifecycle.DEADLINE_PASSED,
+            lifecycle.CANCELLED,
+            lifecycle.OPENED,
+        ):
             found = set(db.exec(select(Task.id).where(lifecycle.status_clause(name, moment))))
-            expected = {t.id for t in (drafts, published, cancelled)
-                        if lifecycle.status(t, moment) == name}
+            expected = {
+                t.id for t in (drafts, published, cancelled) if lifecycle.status(t, moment) == name
+            }
             assert found == expected, (name, moment)

@@ -5,6 +5,7 @@ National Day Oct 1–7 (Thu–Wed) with make-up workdays Sun Sep 20 and Sat Oct 
 Sep 25–27, Spring Festival Feb 15–23 with make-up workdays Sat Feb 14 and Sat Feb 28.
 A period ending at 24:00 Shanghai on day X ends at 16:00 UTC on that same day X.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -119,7 +120,10 @@ def test_friday_evening_in_shanghai():
     expected = utc(2026, 3, 9, 16)  # Monday 24:00 Shanghai
     assert CAL_2026.add_working_days(friday_evening, 1) == expected
     assert CAL_2026.add_working_days(utc(2026, 3, 6, 12), 1) == expected
-    assert CAL_2026.add_working_days(friday_evening.astimezone(ZoneInfo("America/New_York")), 1) == expected
+    assert (
+        CAL_2026.add_working_days(friday_evening.astimezone(ZoneInfo("America/New_York")), 1)
+        == expected
+    )
 
 
 def test_shanghai_date_not_utc_date_starts_the_period():
@@ -159,7 +163,11 @@ def test_unknown_year_falls_back_to_weekends_and_says_so():
     assert cal.unknown_years_between(date(2026, 12, 28), date(2027, 1, 8)) == [2027]
     assert cal.unknown_years_between(date(2027, 1, 8), date(2026, 12, 28)) == [2027]
     assert cal.unknown_years_between(date(2026, 1, 1), date(2026, 12, 31)) == []
-    assert WorkCalendar().unknown_years_between(date(2026, 6, 1), date(2028, 1, 1)) == [2026, 2027, 2028]
+    assert WorkCalendar().unknown_years_between(date(2026, 6, 1), date(2028, 1, 1)) == [
+        2026,
+        2027,
+        2028,
+    ]
 
 
 # -- refusals ---------------------------------------------------------------------------------
@@ -195,7 +203,9 @@ def test_bad_arguments_are_refused():
 def test_working_days_between_examples():
     wednesday = sh(2026, 3, 4, 11)
     assert CAL_2026.working_days_between(wednesday, utc(2026, 3, 6, 16)) == 2  # Friday 24:00
-    assert CAL_2026.working_days_between(wednesday, utc(2026, 3, 6, 15, 59)) == 1  # Friday unfinished
+    assert (
+        CAL_2026.working_days_between(wednesday, utc(2026, 3, 6, 15, 59)) == 1
+    )  # Friday unfinished
     assert CAL_2026.working_days_between(wednesday, wednesday) == 0
     assert CAL_2026.working_days_between(wednesday, utc(2026, 1, 1)) == 0
     # An amendment on Sep 30 before a deadline at the end of Oct 9: only Oct 8 and 9 remain.
