@@ -1,4 +1,4 @@
-"""The verifiable draw reproduces the shared test vectors and refuses what it must (DESIGN §5)."""
+"""The verifiable draw reproduces the test vectors of tests/data and refuses what it must (DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from bidding import draw as d
 
 REPO = Path(__file__).resolve().parents[2]
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared" / "draw-vectors.json"
+VECTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "draw-vectors.json"
 STANDALONE = REPO / "bidding" / "verify_draw_standalone.py"
 
 VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))["draw"]

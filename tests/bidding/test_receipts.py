@@ -1,4 +1,4 @@
-"""Bid receipts reproduce the shared test vector; their signatures prove what was acknowledged."""
+"""Bid receipts reproduce the test vector of tests/data; their signatures prove what was acknowledged."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bidding import receipts as r
 
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared" / "draw-vectors.json"
+VECTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "draw-vectors.json"
 VECTOR: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))["receipt"]
 CONTENT: dict[str, Any] = VECTOR["content"]
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
