@@ -1,16 +1,17 @@
 """Bids, sealed bidding, selection methods, verifiable draws, awards and contracts.
 
-Imports `market`, never `ratings`. Services (plain functions over a SQLModel session, no Flask):
+Imports `market`, never `ratings`. The rooms, as in every package:
 
-- `bidding.sealed`: submit / change / withdraw a bid, the bidder's own bid and receipts;
-- `bidding.opening`: `open_if_due` (lazy and by sweep), the abnormally-low tests;
-- `bidding.validity`: explanations of abnormally low bids and the applicant's decisions;
-- `bidding.marking`: a panellist's declaration, recusal and marks (`scoring`);
-- `bidding.selection`: the methods, the ranking and the award candidate;
-- `bidding.draws`: making draws, the public draw record and its verification.
-
-What each audience sees is decided in `bidding.serializers`; `bidding.views` (pages) and
-`bidding.api` (JSON under /api/v1) only call the services and these serializers.
+- `models/`: bidding's tables;
+- services (plain functions over a SQLModel session, no Flask): `sealed` (submit / change /
+  withdraw a bid), `eligibility`, `opening` (lazy and by sweep, the abnormally-low tests),
+  `validity`, `selection` (methods, ranking, award candidate), `panel` and `marking` (`scoring`),
+  `progress` (taking an opened task as far as the rules allow), `receipts`, `keys`, `locking`;
+- `draws/`: the draw specification, seeds, draw records and the standalone verifier;
+- `questions/`: questions and objections to the announcement, with their own views and API;
+- `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
+  call the services and these serializers;
+- `forms`, `labels`, `jobs` (sweeps), `cli`, `policy`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 
 def init_app(app: Flask) -> None:
     """Register this package's commands, sweeps, signal handlers and keys."""
-    from bidding import cli, jobs, keys, opening, seeds
+    from bidding import cli, jobs, keys, opening
+    from bidding.draws import seeds
     from market import signals
 
     keys.use(keys.Keys.from_config(app.config, app.instance_path))
@@ -31,7 +33,8 @@ def init_app(app: Flask) -> None:
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     jobs.register_bidding_jobs(app)
     cli.init_app(app)
-    from bidding import api, qa_api, views  # noqa: F401  (qa_api adds routes to api.bp)
+    from bidding import api, views
+    from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market.extensions import csrf
 
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.

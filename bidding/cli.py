@@ -20,7 +20,7 @@ def _session():
 @click.argument("task_number")
 def draw_verify(task_number: str):
     """Recompute TASK's draw record from the database; exit 1 naming each discrepancy."""
-    from bidding.draws import verify_task
+    from bidding.draws.records import verify_task
     from market.tasks import get_task
     from market.validation import NotFound
 
@@ -42,7 +42,7 @@ def draw_verify(task_number: str):
 @click.argument("task_number")
 def draw_show(task_number: str):
     """Print TASK's public draw record (the JSON that verify_draw_standalone.py reads)."""
-    from bidding.draws import draw_record
+    from bidding.draws.records import draw_record
     from market.tasks import get_task
     from market.validation import NotFound
 

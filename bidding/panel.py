@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bidding import draw, draws
+from bidding.draws import records, spec
 from bidding.models import Bid, PanelMark, PanelMember
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
 from market import audit, clock
@@ -63,12 +63,12 @@ def draw_panel(
     called = members_of(session, task)
     if called:
         return [m for m in called if m.recused_at is None]
-    opening = draws.opening_of(session, task)
+    opening = records.opening_of(session, task)
     pool = opening.panel_pool or []
     size = panel_size(task, policy)
     if len(pool) < size:
         return []
-    order = draws.make_draw(session, task, draw.PANEL, pool)
+    order = records.make_draw(session, task, spec.PANEL, pool)
     now = clock.now()
     members = [
         PanelMember(task_id=task.id, expert_org_id=int(order[p]), position=p, called_at=now)
@@ -88,7 +88,7 @@ def draw_panel(
 
 def call_next(session: Session, task: Task) -> PanelMember | None:
     """Call the next expert of the drawn order after a recusal; None when the order is used up."""
-    panel_draw = next((d for d in draws.draws_of(session, task) if d.purpose == draw.PANEL), None)
+    panel_draw = next((d for d in records.draws_of(session, task) if d.purpose == spec.PANEL), None)
     called = members_of(session, task)
     position = max((m.position for m in called), default=-1) + 1
     if panel_draw is None or position >= len(panel_draw.picks):

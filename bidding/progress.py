@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bidding import draws, panel, selection
+from bidding import panel, selection
+from bidding.draws import records
 from bidding.models import Bid, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
 from market import audit, clock, lifecycle
@@ -70,7 +71,7 @@ def _publish_decisions(session: Session, task: Task, decisions: list[ValidityDec
 
 def finalize_validity(session: Session, task: Task) -> bool:
     """Make validity final if nothing is pending; True when it is (idempotent)."""
-    opening = draws.opening_of(session, task)
+    opening = records.opening_of(session, task)
     if opening is None:
         return False
     if opening.validity_final_at is not None:

@@ -4,7 +4,7 @@ Every comparison uses `fractions.Fraction`, never floats, and every number a rea
 recompute a place is stored with it as the string of an exact fraction. Ties are broken by the
 verifiable draw with purpose ``tie:<rank>`` (the 1-based rank where the tie group starts); the
 `average_price` factor is drawn with purpose ``factor``; the `random` order with ``award``. Draws
-refuse to run before every bid's validity is final (`bidding.draws.make_draw`).
+refuse to run before every bid's validity is final (`bidding.draws.records.make_draw`).
 
 - `random`: the "award" draw puts every valid sign-up in a full order.
 - `lowest_price`: lowest price first.
@@ -23,7 +23,8 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import draw, draws, panel
+from bidding import panel
+from bidding.draws import records, spec
 from bidding.models import Award, Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
 from market import audit, clock, holidays, lifecycle
@@ -89,9 +90,9 @@ def _break_ties(session: Session, task: Task, placed: list[Placed]) -> list[Plac
             j += 1
         group = placed[i:j]
         if len(group) > 1:
-            purpose = draw.tie_purpose(i + 1)
+            purpose = spec.tie_purpose(i + 1)
             by_receipt = {p.bid.receipt: p for p in group}
-            order = draws.make_draw(session, task, purpose, list(by_receipt))
+            order = records.make_draw(session, task, purpose, list(by_receipt))
             group = [by_receipt[r] for r in order]
             for p in group:
                 p.tie_purpose = purpose
@@ -102,13 +103,13 @@ def _break_ties(session: Session, task: Task, placed: list[Placed]) -> list[Plac
 
 def _random(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> list[Placed]:
     by_receipt = {b.receipt: b for b in bids}
-    order = draws.make_draw(session, task, draw.AWARD, list(by_receipt))
+    order = records.make_draw(session, task, spec.AWARD, list(by_receipt))
     return [
         Placed(
             by_receipt[r],
             (i,),
             {"fee_fen": _f(by_receipt[r].price_fen), "award_pick": str(i)},
-            draw.AWARD,
+            spec.AWARD,
         )
         for i, r in enumerate(order)
     ]
@@ -143,7 +144,7 @@ def average_price_key(price_fen: int, reference: Fraction) -> tuple[Fraction, Fr
 def _average_price(
     session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
 ) -> list[Placed]:
-    percent = draws.make_draw(session, task, draw.FACTOR, draw.FACTOR_CANDIDATES, 1)[0]
+    percent = records.make_draw(session, task, spec.FACTOR, spec.FACTOR_CANDIDATES, 1)[0]
     factor = Fraction(int(percent), 100)
     reference, mean, used = average_reference([b.price_fen for b in bids], factor, policy)
     common = {
@@ -221,7 +222,7 @@ def select_result(
     existing = ranking_of(session, task)
     if existing:
         return existing
-    opening = draws.opening_of(session, task)
+    opening = records.opening_of(session, task)
     if opening is None or opening.validity_final_at is None:
         raise NotReady(f"task {task.number}: validity is not final")
     bids = valid_bids(session, task)

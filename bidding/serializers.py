@@ -31,7 +31,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bidding import draws, eligibility, panel, receipts, selection
+from bidding import eligibility, panel, receipts, selection
+from bidding.draws import records
 from bidding.models import (
     Award,
     Bid,
@@ -201,7 +202,7 @@ def opened_bids(
     session: Session, task: Task
 ) -> list[tuple[Bid, Organization, ValidityDecision | None, ExplanationRequest | None]]:
     """The bids standing at the deadline (the receipts fixed at opening), sorted by receipt."""
-    opening = draws.opening_of(session, task)
+    opening = records.opening_of(session, task)
     if opening is None:
         return []
     fixed = set(opening.standing_receipts)
@@ -228,7 +229,7 @@ def task_bids(session: Session, task: Task, reader: Reader, tr: Translate = _pla
     """GET /tasks/{number}/bids and the bids section of the task page."""
     if lifecycle.sealed(task):
         return sealed_bids(task)
-    opening = draws.opening_of(session, task)
+    opening = records.opening_of(session, task)
     return {
         "task": task.number,
         "sealed": False,
@@ -524,7 +525,7 @@ def result(session: Session, task: Task) -> dict:
             "picks": list(d.picks),
             "made_at": _iso(d.made_at),
         }
-        for d in draws.draws_of(session, task)
+        for d in records.draws_of(session, task)
     ]
     return data
 

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 from sqlmodel import select
 
-from bidding import draw, receipts
+from bidding import receipts
+from bidding.draws import spec
 from bidding.models import Bid
 from market import clock
 from tests.bidding.helpers import EIA_QUALIFICATION
@@ -299,7 +300,7 @@ def test_the_result_has_every_number_needed_to_recompute_it(world, as_, db):
     assert distances == sorted(distances)
     assert ranking[0]["award_candidate"] and result["award_candidate"]["rank"] == 1
     record = as_().get(f"{API}/tasks/{task.number}/draw").get_json()
-    assert draw.verify_record(record) == []
+    assert spec.verify_record(record) == []
     assert [d["purpose"] for d in record["draws"]] == ["factor"]
     assert Fraction(int(record["draws"][0]["picks"][0]), 100) == factor
 
@@ -318,7 +319,7 @@ def test_a_random_draw_is_published_with_its_full_order(world, as_):
     world.shift_to(task, "opened")
     record = as_().get(f"{API}/tasks/{task.number}/draw").get_json()
     assert record["commitment"] == before["commitment"]
-    assert draw.verify_record(record) == []
+    assert spec.verify_record(record) == []
     (award_draw,) = record["draws"]
     assert award_draw["purpose"] == "award" and len(award_draw["picks"]) == 3
     result = as_().get(f"{API}/tasks/{task.number}/award").get_json()

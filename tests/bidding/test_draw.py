@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from bidding import draw as d
+from bidding.draws import spec as d
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "draw-vectors.json"
-STANDALONE = REPO / "bidding" / "verify_draw_standalone.py"
+STANDALONE = REPO / "bidding" / "draws" / "verify_draw_standalone.py"
 
 VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))["draw"]
 SEED = bytes.fromhex(VECTORS["seed_hex"])

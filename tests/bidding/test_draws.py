@@ -15,11 +15,12 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
-from bidding import draw, draws, keys, seeds
+from bidding import keys
+from bidding.draws import records, seeds, spec
 from bidding.models import BidVersion, Draw, DrawSeed
 from market.models import AuditEvent
 
-STANDALONE = Path(__file__).resolve().parents[2] / "bidding" / "verify_draw_standalone.py"
+STANDALONE = Path(__file__).resolve().parents[2] / "bidding" / "draws" / "verify_draw_standalone.py"
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_the_seed_key_comes_from_config_or_a_generated_file(tmp_path):
 def test_the_record_before_opening_shows_only_the_commitment(world, db):
     task = world.post_task()
     world.bid(world.agency(), task)
-    record = draws.draw_record(db, task)
+    record = records.draw_record(db, task)
     assert record == {
         "task_number": task.number,
         "commitment": seeds.seed_of(db, task).commitment,
@@ -76,23 +77,25 @@ def test_the_record_before_opening_shows_only_the_commitment(world, db):
 
 def test_the_seed_is_revealed_with_the_first_draw(world, db, drawn):
     row = seeds.seed_of(db, drawn)
-    (made,) = draws.draws_of(db, drawn)
+    (made,) = records.draws_of(db, drawn)
     assert row.revealed_at == made.made_at
     assert hashlib.sha256(bytes.fromhex(row.seed_hex)).hexdigest() == row.commitment
 
 
 def test_the_record_verifies_with_verify_record(world, db, drawn):
-    record = draws.draw_record(db, drawn)
+    record = records.draw_record(db, drawn)
     assert [d["purpose"] for d in record["draws"]] == ["tie:1"]
     assert len(record["receipts"]) == 3 and all(r["agency"] for r in record["receipts"])
-    assert draw.verify_record(record) == []
-    assert draws.verify_task(db, drawn) == []
+    assert spec.verify_record(record) == []
+    assert records.verify_task(db, drawn) == []
 
 
 def test_the_record_verifies_with_the_standalone_verifier(world, db, drawn, tmp_path):
     script = Path(shutil.copy(STANDALONE, tmp_path / "verify.py"))
     path = tmp_path / "record.json"
-    path.write_text(json.dumps(draws.draw_record(db, drawn), ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(records.draw_record(db, drawn), ensure_ascii=False), encoding="utf-8"
+    )
     result = subprocess.run(
         [sys.executable, "-I", str(script), str(path)],
         capture_output=True,

@@ -8,7 +8,8 @@ from fractions import Fraction
 import pytest
 from sqlmodel import select
 
-from bidding import draw, draws, marking, panel, seeds, selection
+from bidding import marking, panel, selection
+from bidding.draws import records, seeds, spec
 from bidding.models import Bid
 from market import lifecycle
 from market.models import User
@@ -52,12 +53,12 @@ def test_the_panel_is_drawn_verifiably_from_the_categorys_pool_after_validity(
     assert seeds.seed_of(db, task).seed_hex is None
     world.shift_to(task, "opened")
     pool = sorted(str(e.organization_id) for e in experts)
-    assert draws.opening_of(db, task).panel_pool == pool
-    (panel_draw,) = draws.draws_of(db, task)
+    assert records.opening_of(db, task).panel_pool == pool
+    (panel_draw,) = records.draws_of(db, task)
     assert (panel_draw.purpose, panel_draw.candidates) == ("panel", pool)
     seed = bytes.fromhex(seeds.seed_of(db, task).seed_hex)
-    key = draw.draw_key(seed, task.number, draws.opening_of(db, task).standing_receipts)
-    assert panel_draw.picks == draw.draw(key, "panel", pool)
+    key = spec.draw_key(seed, task.number, records.opening_of(db, task).standing_receipts)
+    assert panel_draw.picks == spec.draw(key, "panel", pool)
     assert [str(m.expert_org_id) for m in panel.active_members(db, task)] == panel_draw.picks[:3]
     assert lifecycle.status(task) == lifecycle.OPENED
 
@@ -67,7 +68,7 @@ def test_a_recusal_calls_the_next_expert_of_the_drawn_order(world, db, experts):
     world.bid(world.agency(), task, 100_000)
     world.bid(world.agency(), task, 200_000)
     world.shift_to(task, "opened")
-    order = draws.draws_of(db, task)[0].picks
+    order = records.draws_of(db, task)[0].picks
     first = panellists(db, task, experts)[0]
     called = marking.recuse(db, first, task.number, "我曾为其中一家投标机构工作。")
     assert str(called.expert_org_id) == order[3]
@@ -149,7 +150,7 @@ def test_scoring_without_a_quality_weight_needs_no_panel(world, db, experts):
     world.bid(world.agency(), task, 120_000)
     world.shift_to(task, "opened")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
-    assert draws.draws_of(db, task) == []
+    assert records.draws_of(db, task) == []
 
 
 def test_a_pool_smaller_than_the_panel_leaves_the_task_waiting(world, db, make):
@@ -159,5 +160,5 @@ def test_a_pool_smaller_than_the_panel_leaves_the_task_waiting(world, db, make):
     world.bid(world.agency(), task, 200_000)
     world.shift_to(task, "opened")
     assert panel.active_members(db, task) == []
-    assert draws.draws_of(db, task) == []
+    assert records.draws_of(db, task) == []
     assert lifecycle.status(task) == lifecycle.OPENED

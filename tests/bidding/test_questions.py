@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bidding import questions
 from bidding.models import AnnouncementObjection, TaskQuestion
+from bidding.questions import services as questions
 from market import clock
 from market.models import AuditEvent
 from market.validation import Forbidden

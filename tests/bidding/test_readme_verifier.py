@@ -14,6 +14,6 @@ def test_the_readme_verifier_is_the_tested_file():
         r"<!-- verifier:start -->\n```python\n(.*?)```\n<!-- verifier:end -->", readme, re.S
     )
     assert block is not None
-    assert block.group(1) == (ROOT / "bidding" / "verify_draw_standalone.py").read_text(
+    assert block.group(1) == (ROOT / "bidding" / "draws" / "verify_draw_standalone.py").read_text(
         encoding="utf-8"
     )

@@ -7,7 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from bidding import draw, draws, seeds, selection
+from bidding import selection
+from bidding.draws import records, seeds, spec
 from bidding.models import Bid
 from market import clock, holidays, lifecycle
 
@@ -18,7 +19,7 @@ def ranked_agencies(db, task) -> list[int]:
 
 def key_of(db, task) -> bytes:
     seed = bytes.fromhex(seeds.seed_of(db, task).seed_hex)
-    return draw.draw_key(seed, task.number, draws.opening_of(db, task).standing_receipts)
+    return spec.draw_key(seed, task.number, records.opening_of(db, task).standing_receipts)
 
 
 def test_lowest_price_wins_and_publicity_lasts_three_working_days(world, db):
@@ -38,7 +39,7 @@ def test_lowest_price_wins_and_publicity_lasts_three_working_days(world, db):
     assert candidate.rank == 1
     assert task.publicity_ends_at == holidays.load(db).add_working_days(clock.now(), 3)
     assert selection.ranking_of(db, task)[0].numbers == {"price_fen": "1100000"}
-    assert draws.draws_of(db, task) == []  # no tie, no draw
+    assert records.draws_of(db, task) == []  # no tie, no draw
 
 
 def test_a_tie_for_the_lowest_price_is_broken_by_the_tie_draw(world, db):
@@ -46,10 +47,10 @@ def test_a_tie_for_the_lowest_price_is_broken_by_the_tie_draw(world, db):
     acks = [world.bid(world.agency(), task, 1_000_000) for _ in range(3)]
     world.bid(world.agency(), task, 1_100_000)
     world.shift_to(task, "opened")
-    (tie,) = draws.draws_of(db, task)
+    (tie,) = records.draws_of(db, task)
     assert tie.purpose == "tie:1"
     assert tie.candidates == sorted(a.receipt for a in acks)
-    expected = draw.draw(key_of(db, task), "tie:1", tie.candidates)
+    expected = spec.draw(key_of(db, task), "tie:1", tie.candidates)
     ranking = selection.ranking_of(db, task)
     assert [db.get(Bid, e.bid_id).receipt for e in ranking[:3]] == expected == tie.picks
     assert [e.tie_purpose for e in ranking] == ["tie:1", "tie:1", "tie:1", None]
@@ -59,9 +60,9 @@ def test_random_puts_every_valid_sign_up_in_the_drawn_full_order(world, db):
     task = world.post_task("random", min_bids=3)
     acks = [world.bid(world.agency(), task, None, proposal="") for _ in range(4)]
     world.shift_to(task, "opened")
-    (award,) = draws.draws_of(db, task)
+    (award,) = records.draws_of(db, task)
     assert award.purpose == "award" and award.candidates == sorted(a.receipt for a in acks)
-    assert award.picks == draw.draw(key_of(db, task), "award", award.candidates)
+    assert award.picks == spec.draw(key_of(db, task), "award", award.candidates)
     ranking = selection.ranking_of(db, task)
     assert [db.get(Bid, e.bid_id).receipt for e in ranking] == award.picks
     assert db.get(Bid, selection.award_candidate(db, task).bid_id).receipt == award.picks[0]
@@ -78,9 +79,9 @@ def test_an_invalid_sign_up_is_no_candidate_but_still_in_the_key(world, db):
     org.legal_representative = "孙七"  # related after signing up: both invalid at opening
     db.add(org)
     world.shift_to(task, "opened")
-    (award,) = draws.draws_of(db, task)
+    (award,) = records.draws_of(db, task)
     assert award.candidates == [valid.receipt]
-    assert draws.opening_of(db, task).standing_receipts == sorted(
+    assert records.opening_of(db, task).standing_receipts == sorted(
         [valid.receipt, related.receipt, other.receipt]
     )
 
@@ -111,9 +112,9 @@ def test_average_price_draws_the_factor_and_ranks_by_distance(world, db):
     for agency, price in zip(agencies, prices, strict=True):
         world.bid(agency, task, price)
     world.shift_to(task, "opened")
-    factor_draw = draws.draws_of(db, task)[0]
+    factor_draw = records.draws_of(db, task)[0]
     assert factor_draw.purpose == "factor" and factor_draw.candidates == ["95", "96", "97", "98"]
-    assert factor_draw.picks == draw.draw(key_of(db, task), "factor", factor_draw.candidates, 1)
+    assert factor_draw.picks == spec.draw(key_of(db, task), "factor", factor_draw.candidates, 1)
     factor = Fraction(int(factor_draw.picks[0]), 100)
     reference = Fraction(1_050_000 + 1_100_000 + 1_150_000, 3) * factor
     expected = sorted(prices, key=lambda p: (abs(p - reference), p))

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bidding import draws, progress, seeds, validity
+from bidding import progress, validity
+from bidding.draws import records, seeds
 from bidding.models import Bid, ExplanationRequest
 from market import clock, lifecycle
 from market.models import AuditEvent
@@ -31,11 +32,11 @@ def flagged(world, db):
 
 def test_nothing_is_drawn_or_revealed_while_validity_is_pending(world, db, flagged):
     task, _, _ = flagged
-    assert draws.draws_of(db, task) == []
+    assert records.draws_of(db, task) == []
     assert seeds.seed_of(db, task).seed_hex is None
-    assert draws.opening_of(db, task).validity_final_at is None
-    with pytest.raises(draws.DrawTooEarly):
-        draws.make_draw(db, task, "tie:1", ["a", "b"])
+    assert records.opening_of(db, task).validity_final_at is None
+    with pytest.raises(records.DrawTooEarly):
+        records.make_draw(db, task, "tie:1", ["a", "b"])
 
 
 def test_an_accepted_explanation_keeps_the_bid_and_the_result_follows(world, db, flagged):
@@ -52,7 +53,7 @@ def test_an_accepted_explanation_keeps_the_bid_and_the_result_follows(world, db,
     )
     assert (decision.valid, decision.ground) == (True, "explanation_accepted")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
-    assert [d.purpose for d in draws.draws_of(db, task)] == ["tie:2"]  # the tie behind it
+    assert [d.purpose for d in records.draws_of(db, task)] == ["tie:2"]  # the tie behind it
     assert seeds.seed_of(db, task).revealed_at is not None
 
 
@@ -108,4 +109,4 @@ def test_validity_decisions_are_published_when_final(world, db, flagged):
         "eligible",
         "explanation_accepted",
     ]
-    assert clock.now() - draws.opening_of(db, task).validity_final_at < timedelta(seconds=1)
+    assert clock.now() - records.opening_of(db, task).validity_final_at < timedelta(seconds=1)

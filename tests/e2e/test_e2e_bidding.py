@@ -186,8 +186,8 @@ def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
     expect(public.locator("main")).to_contain_text(receipt)
     public.screenshot(path=str(screenshot_dir / "draw-record-zh.png"), full_page=True)
 
-    from bidding import draw
+    from bidding.draws import spec
 
     record = public.request.get(f"/api/v1/tasks/{number}/draw").json()
-    assert draw.verify_record(record) == []
+    assert spec.verify_record(record) == []
     assert sorted(r["agency_name"] for r in record["receipts"]) == sorted([agency_name, rival_name])

@@ -11,7 +11,8 @@ import hashlib
 
 from sqlmodel import Session, select
 
-from bidding import draw, keys
+from bidding import keys
+from bidding.draws import spec
 from bidding.models import DrawSeed
 from market import audit, clock
 from market.models import Task
@@ -26,11 +27,11 @@ def create_seed(session: Session, task: Task) -> DrawSeed:
     existing = seed_of(session, task)
     if existing is not None:
         return existing
-    seed = draw.new_seed()
+    seed = spec.new_seed()
     row = DrawSeed(
         task_id=task.id,
         seed_encrypted=keys.current().encrypt_seed(seed, task.number),
-        commitment=draw.commitment(seed),
+        commitment=spec.commitment(seed),
         created_at=clock.now(),
     )
     session.add(row)

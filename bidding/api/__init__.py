@@ -11,8 +11,9 @@ from flask import jsonify
 from sqlmodel import select
 
 from bidding import attachments as bid_attachments
-from bidding import draws, marking, sealed, serializers, validity
-from bidding import schemas as s
+from bidding import marking, sealed, serializers, validity
+from bidding.api import schemas as s
+from bidding.draws import records
 from bidding.models import Bid, PanelMember
 from market import attachments, clock, lifecycle, task_queries
 from market.accounts import require_kind
@@ -334,7 +335,7 @@ def decide_validity(bid_ref: str):
     response=s.DrawRecord,
 )
 def get_draw_record(number: str):
-    return jsonify(draws.draw_record(db(), _load(number)))
+    return jsonify(records.draw_record(db(), _load(number)))
 
 
 @operation(

@@ -1,11 +1,11 @@
-"""Request and response shapes of the questions and objections API (`bidding.qa_api`). The rules
-are `bidding.questions`'; what each audience sees is `bidding.qa_serializers`'."""
+"""Request and response shapes of the questions and objections API (`bidding.questions.api`). The rules
+are `bidding.questions.services`'; what each audience sees is `bidding.questions.serializers`'."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bidding.schemas import AgencyRef, Strict
+from bidding.api.schemas import AgencyRef, Strict
 
 
 class QuestionIn(Strict):

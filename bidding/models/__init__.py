@@ -192,7 +192,7 @@ class Award(SQLModel, table=True):
 class TaskQuestion(SQLModel, table=True):
     """A question about a published task (DESIGN §4): asked by a listed agency until one working
     day before the deadline, answered publicly by the applicant. The asker stays anonymous:
-    ``asker_org_id`` is shown to nobody but the asker itself (see `bidding.questions`)."""
+    ``asker_org_id`` is shown to nobody but the asker itself (see `bidding.questions.services`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)

@@ -1,6 +1,6 @@
 """The questions and objections sections of the task page (included by bidding's task panel,
 `bidding.views.task_panel`), and the forms they post to. What a reader sees is decided by
-`bidding.qa_serializers`; the rules are `bidding.questions`'."""
+`bidding.questions.serializers`; the rules are `bidding.questions.services`'."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from flask import Blueprint, abort, flash, g, redirect
 from flask_babel import gettext
 from flask_login import login_required
 
-from bidding import qa_serializers, questions, serializers
+from bidding import serializers
 from bidding.forms import AnswerForm, ObjectionForm, QuestionForm, ReplyForm
+from bidding.questions import serializers as qa_serializers
+from bidding.questions import services as questions
 from market import clock, holidays, lifecycle
 from market.models import OrgKind, Task
 from market.validation import Forbidden, Invalid

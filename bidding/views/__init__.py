@@ -17,7 +17,8 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from bidding import attachments as bid_attachments
-from bidding import draws, marking, panel, qa_views, sealed, serializers, validity
+from bidding import marking, panel, sealed, serializers, validity
+from bidding.draws import records
 from bidding.forms import (
     BidForm,
     DeclarationForm,
@@ -29,6 +30,7 @@ from bidding.forms import (
 )
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS, fraction_text
 from bidding.models import Bid, PanelMember
+from bidding.questions import views as question_views
 from market import attachments, clock, lifecycle, task_queries
 from market.forms import attach_errors
 from market.models import OrgKind, Task
@@ -115,7 +117,7 @@ def task_panel(task: Task) -> Markup:
             ground_labels=GROUND_LABELS,
             state_labels=STATE_LABELS,
             actions=_actions(task, bids, own_applicant),
-            qa=qa_views.context(task),
+            qa=question_views.context(task),
         )
     )
 
@@ -369,7 +371,7 @@ def my_bids():
 @bp.get("/tasks/<number>/draw")
 def draw_record(number: str):
     task = _visible(number)
-    return render_template("bidding/draw.html", task=task, record=draws.draw_record(db(), task))
+    return render_template("bidding/draw.html", task=task, record=records.draw_record(db(), task))
 
 
 @bp.get("/tasks/<number>/award")
@@ -497,7 +499,7 @@ def init_views(app) -> None:
     """Register the pages, and bidding's section of the task page and header links through the
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     app.register_blueprint(bp)
-    app.register_blueprint(qa_views.bp)
+    app.register_blueprint(question_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.extensions.setdefault("market.task_panels", []).append(task_panel)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

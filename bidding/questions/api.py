@@ -1,15 +1,17 @@
 """Questions about a task and objections to its announcement, on bidding's JSON API blueprint
-(`bidding.api.bp`): thin handlers over `bidding.questions`; what a reader sees is decided by
-`bidding.qa_serializers`."""
+(`bidding.api.bp`): thin handlers over `bidding.questions.services`; what a reader sees is decided by
+`bidding.questions.serializers`."""
 
 from __future__ import annotations
 
 from flask import jsonify
 
-from bidding import qa_schemas as s
-from bidding import qa_serializers, questions, serializers
+from bidding import serializers
 from bidding.api import _actor, _load, bp
 from bidding.models import AnnouncementObjection, TaskQuestion
+from bidding.questions import schemas as s
+from bidding.questions import serializers as qa_serializers
+from bidding.questions import services as questions
 from market import clock, holidays, task_queries
 from market.api.openapi import operation
 from market.api.problems import parse_body

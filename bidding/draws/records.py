@@ -2,7 +2,7 @@
 
 `make_draw` is the only place a task's draw is made: it refuses to run before every bid's validity
 is final, reveals the seed with the first draw, and stores the draw as published. `draw_record`
-gives the public JSON in exactly the shape `bidding.draw.verify_record` and the standalone
+gives the public JSON in exactly the shape `bidding.draws.spec.verify_record` and the standalone
 `verify_draw_standalone.py` accept; `verify_task` recomputes it from the database (the
 `flask draw verify TASK` command).
 """
@@ -13,7 +13,8 @@ import hashlib
 
 from sqlmodel import Session, select
 
-from bidding import draw, keys, receipts, seeds
+from bidding import keys, receipts
+from bidding.draws import seeds, spec
 from bidding.models import Bid, BidVersion, Draw, Opening, ValidityDecision
 from market import audit, clock
 from market.models import Organization, Task
@@ -51,8 +52,8 @@ def make_draw(
             raise RuntimeError(f"task {task.number}: draw {purpose} exists with other candidates")
         return list(existing.picks)
     seed = seeds.reveal(session, task)
-    key = draw.draw_key(seed, task.number, opening.standing_receipts)
-    picked = draw.draw(key, purpose, ordered, picks)
+    key = spec.draw_key(seed, task.number, opening.standing_receipts)
+    picked = spec.draw(key, purpose, ordered, picks)
     session.add(
         Draw(
             task_id=task.id, purpose=purpose, candidates=ordered, picks=picked, made_at=clock.now()
@@ -109,7 +110,7 @@ def draw_record(session: Session, task: Task) -> dict:
         ]
     if seed is not None and seed.seed_hex is not None:
         record["seed_hex"] = seed.seed_hex
-        record["key_hex"] = draw.draw_key(
+        record["key_hex"] = spec.draw_key(
             bytes.fromhex(seed.seed_hex), task.number, opening.standing_receipts
         ).hex()
         record["draws"] = [
@@ -169,11 +170,11 @@ def _candidate_problems(session: Session, task: Task, opening: Opening) -> list[
     for d in draws_of(session, task):
         if opening.validity_final_at is None or d.made_at < opening.validity_final_at:
             out.append(f"draw {d.purpose} was made before validity was final")
-        if d.purpose == draw.AWARD and d.candidates != sorted(valid):
+        if d.purpose == spec.AWARD and d.candidates != sorted(valid):
             out.append("the award draw's candidates are not the valid sign-ups")
         elif d.purpose.startswith("tie:") and not set(d.candidates) <= valid:
             out.append(f"draw {d.purpose} has a candidate that is not a valid bid")
-        elif d.purpose == draw.PANEL and d.candidates != (opening.panel_pool or []):
+        elif d.purpose == spec.PANEL and d.candidates != (opening.panel_pool or []):
             out.append("the panel draw's candidates are not the expert pool taken at opening")
     return out
 
@@ -181,7 +182,7 @@ def _candidate_problems(session: Session, task: Task, opening: Opening) -> list[
 def verify_task(session: Session, task: Task) -> list[str]:
     """Recompute the task's draw record from the database; returns the discrepancies (empty: OK).
 
-    Beyond `bidding.draw.verify_record` on the public record, it checks what only the platform can:
+    Beyond `bidding.draws.spec.verify_record` on the public record, it checks what only the platform can:
     the stored seed decrypts, matches the commitment and the revealed seed; every receipt is the
     hash of its bid's stored content; the key's receipts are the bids standing; each draw's
     candidates are what the rules say; and no draw predates final validity.
@@ -204,7 +205,7 @@ def verify_task(session: Session, task: Task) -> list[str]:
         out += _receipt_problems(session, task, opening)
         out += _candidate_problems(session, task, opening)
     if seed.seed_hex is not None:
-        out += draw.verify_record(draw_record(session, task))
+        out += spec.verify_record(draw_record(session, task))
     elif draws_of(session, task):
         out.append("draws were made but the seed is not revealed")
     return out
