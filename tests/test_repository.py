@@ -17,13 +17,7 @@ THIS_FILE = PurePosixPath(Path(__file__).resolve().relative_to(ROOT).as_posix())
 OUTSIDE_REFERENCES = ("../shared", "DESIGN.md")
 
 #: Known occurrences, each allowed exactly as written (file → the whole line that may hold it).
-#: The vectors' "about" text predates docs/draw.md; the file lies outside this change's scope,
-#: and its line is to be reworded to name docs/draw.md (then this entry goes).
-KNOWN_OUTSIDE_REFERENCES = {
-    "tests/data/draw-vectors.json": (
-        '  "about": "Test vectors for the verifiable draw and bid receipts of DESIGN.md section 5.",'
-    ),
-}
+KNOWN_OUTSIDE_REFERENCES: dict[str, str] = {}
 
 #: Link targets that may be missing on a branch: docs/architecture.md arrives in a parallel change.
 ALLOWED_MISSING_TARGETS = {"docs/architecture.md"}
