@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, select
 
 from market import audit, clock, search
 from market.accounts import require_kind
 from market.models import OrgKind, ServiceItem, User
 from market.models.catalog import CATEGORIES, FEE_STANDARDS
+from market.search.registry import MAX_PER_PAGE
 from market.validation import N_, Checker, NotFound
 
 TEXT_FIELDS = {
@@ -51,19 +52,34 @@ def seed_catalog(session: Session) -> int:
 def list_items(
     session: Session, category: str | None = None, q: str | None = None
 ) -> list[ServiceItem]:
+    """The catalog by category and code; with words `q`, the items the search port finds for
+    them (Chinese segmented, synonyms, any syntax taken as plain words), in its relevance order."""
+    if q:
+        return search_items(session, q, category)
     query = select(ServiceItem)
     if category:
         query = query.where(ServiceItem.category == category)
-    if q:
-        needle = q.lower()
-        query = query.where(
-            or_(
-                ServiceItem.name_zh.contains(q, autoescape=True),
-                func.lower(ServiceItem.name_en).contains(needle, autoescape=True),
-                func.lower(ServiceItem.code).contains(needle, autoescape=True),
-            )
-        )
     return list(session.exec(query.order_by(ServiceItem.category, ServiceItem.code)))
+
+
+def search_items(session: Session, q: str, category: str | None = None) -> list[ServiceItem]:
+    """Every item of the "service-items" index matching `q` (and `category`), best first."""
+    filters = {"category": [category]} if category else {}
+    ids: list[int] = []
+    page, pages = 1, 1
+    while page <= pages:  # the catalog page is not paged: gather every page of results
+        found = search.search(
+            session,
+            "service-items",
+            search.Query(q, filters, page=page, per_page=MAX_PER_PAGE, facets=False),
+        )
+        ids += [int(hit.id) for hit in found.hits]
+        page, pages = page + 1, found.pages
+    by_id = {
+        item.id: item
+        for item in session.exec(select(ServiceItem).where(col(ServiceItem.id).in_(ids)))
+    }
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def get_item(session: Session, code: str) -> ServiceItem:

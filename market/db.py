@@ -91,6 +91,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
+#: Where a session made by a `Database` keeps a reference to it (`Session.info`).
+_SESSION_KEY = "market.db"
+
+
 class Database:
     """Holds the engine and what sessions bind to (tests bind to one connection and roll back)."""
 
@@ -98,6 +102,10 @@ class Database:
         self.url = url
         self._engine: Engine | None = None
         self.bind: Engine | Connection | None = None
+        #: Like Flask's `app.extensions`, for what code holding only a session needs from the
+        #: app's configuration (the search port): packages attach it here at `init_app`, and
+        #: `Database.of(session)` finds it again without an application context.
+        self.extensions: dict[str, object] = {}
 
     @property
     def engine(self) -> Engine:
@@ -114,7 +122,13 @@ class Database:
             bind=self.bind if self.bind is not None else self.engine,
             expire_on_commit=False,
             join_transaction_mode="create_savepoint",
+            info={_SESSION_KEY: self},
         )
+
+    @staticmethod
+    def of(session: Session) -> Database | None:
+        """The Database that made `session`; None for a session made some other way."""
+        return session.info.get(_SESSION_KEY)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -1,12 +1,19 @@
-"""Alembic environment: the same migrations build the schema on SQLite and PostgreSQL."""
+"""Alembic environment: the same migrations build the schema on SQLite and PostgreSQL.
+
+The target metadata is the composed platform's, complete by construction: this file imports the
+composition root (`wsgi`), whose `create_app` composes every package, and each package registers
+its own tables on the shared metadata (by importing its models), so a package that adds tables
+changes nothing here. `flask --app wsgi db upgrade` and the tests hand over the database of the
+app they composed (`market.cli.alembic_config`); a bare `alembic …` command migrates the database
+of the platform composed from the environment.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel.sql.sqltypes import AutoString
 
-import bidding.models  # noqa: F401  (registers bidding's tables, so autogenerate never drops them)
-import market.models  # noqa: F401  (registers the core tables)
+import wsgi
 from market.db import Database, UTCDateTime, include_object, metadata
 
 config = context.config
@@ -22,14 +29,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def _database() -> Database:
-    db = config.attributes.get("database")
-    if db is None:
-        import os
-
-        from market.config import from_environment
-
-        db = Database(os.environ.get("DATABASE_URL") or from_environment()["DATABASE_URL"])
-    return db
+    return config.attributes.get("database") or wsgi.app.extensions["market.db"]
 
 
 def run_migrations() -> None:

@@ -9,10 +9,10 @@
   fallback has data.
 - `register_index(IndexSpec)` — how a package adds an index (see `market.search.registry`).
 
-The engines know nothing of Flask; only `meilisearch_config()` reads the app's configuration
-(MEILISEARCH_URL, MEILISEARCH_KEY, MEILISEARCH_INDEX_PREFIX = "zjm_", MEILISEARCH_TIMEOUT = 3 s),
-so the outbox is written by code running in an application context — requests, CLI commands and
-the scheduler's sweeps all do.
+Nothing here reads Flask: `init_app` builds the port (`market.search.port.SearchPort`) once from
+the app's configuration (MEILISEARCH_URL, MEILISEARCH_KEY, MEILISEARCH_INDEX_PREFIX = "zjm_",
+MEILISEARCH_TIMEOUT = 3 s) and attaches it to the app's `Database`; each call finds it through its
+session, so requests, CLI commands, sweeps and scripts all write the outbox alike.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from sqlmodel import Session
 from market import clock
 from market.search import indexes, task_index  # noqa: F401  (registers the core's indexes)
 from market.search.embedded import EmbeddedEngine
-from market.search.meili import ENGINE_ERRORS, MeiliEngine
+from market.search.meili import ENGINE_ERRORS
+from market.search.port import MeiliConfig, SearchPort, installed, port_of, use
 from market.search.registry import (
     REGISTRY,
     Document,
@@ -46,17 +47,22 @@ __all__ = [
     "Document",
     "Hit",
     "IndexSpec",
+    "MeiliConfig",
     "Query",
     "Results",
+    "SearchPort",
     "UnknownIndex",
     "get_index",
     "index",
     "index_many",
     "init_app",
+    "installed",
+    "port_of",
     "register_index",
     "reindex",
     "search",
     "suggest",
+    "use",
 ]
 
 log = logging.getLogger(__name__)
@@ -64,32 +70,6 @@ log = logging.getLogger(__name__)
 #: After a failure, Meilisearch is not asked again for this long (pages stay fast meanwhile).
 BREAKER_SECONDS = 15.0
 _unavailable_until: dict[str, float] = {}
-
-
-@dataclass(frozen=True)
-class MeiliConfig:
-    url: str
-    api_key: str
-    prefix: str
-    timeout: float
-
-    def engine(self) -> MeiliEngine:
-        return MeiliEngine(self.url, self.api_key, self.prefix, self.timeout)
-
-
-def meilisearch_config() -> MeiliConfig | None:
-    """Meilisearch's settings from the current app, or None (not configured, or no app)."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context() or not current_app.config.get("MEILISEARCH_URL"):
-        return None
-    config = current_app.config
-    return MeiliConfig(
-        config["MEILISEARCH_URL"],
-        config.get("MEILISEARCH_KEY") or "",
-        config.get("MEILISEARCH_INDEX_PREFIX", "zjm_"),
-        float(config.get("MEILISEARCH_TIMEOUT", 3)),
-    )
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -115,7 +95,7 @@ def index_many(session: Session, name: str, doc_ids: Iterable[int | str]) -> Non
     engine.put_many(spec, docs)
     for doc_id in gone:
         engine.delete(spec, doc_id)
-    if meilisearch_config() is not None:
+    if port_of(session).meilisearch is not None:
         enqueue(session, name, [d.id for d in docs] + gone, clock.now())
 
 
@@ -136,7 +116,7 @@ def reindex(
     ids = [str(i) for i in spec.ids(session)]
     embedded = EmbeddedEngine(session)
     embedded.clear(spec)
-    config = meilisearch_config()
+    config = port_of(session).meilisearch
     meili, error = (config.engine() if config else None), None
     if meili is not None:
         try:
@@ -180,7 +160,7 @@ def search(session: Session, name: str, query: Query, now: datetime | None = Non
             engine="",
             no_terms=True,
         )
-    config = meilisearch_config()
+    config = port_of(session).meilisearch
     fallback = False
     if config is not None:
         if _unavailable_until.get(config.url, 0.0) <= time.monotonic():
@@ -208,10 +188,12 @@ def suggest(
 
 
 def init_app(app) -> None:
-    """Register the outbox sweep and the `search` CLI group."""
+    """Build the port from the app's configuration and attach it to the app's database; register
+    the outbox sweep and the `search` CLI group."""
     from market import jobs
     from market.search.cli import search_cli
     from market.search.outbox import SWEEP
 
+    use(app.extensions["market.db"], SearchPort.from_config(app.config))
     jobs.register(app, SWEEP)
     app.cli.add_command(search_cli)

@@ -32,7 +32,7 @@ def reindex_command(index_name: str | None):
                 report = search.reindex(session, name, on_progress=bar.update)
         engines = "embedded" + (
             ""
-            if search.meilisearch_config() is None or report.meilisearch_error
+            if search.installed(db).meilisearch is None or report.meilisearch_error
             else " + Meilisearch"
         )
         click.echo(f"{name}: {report.documents} documents indexed ({engines})")

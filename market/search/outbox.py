@@ -19,6 +19,7 @@ from sqlmodel import Session, col, delete, select
 from market import clock
 from market.jobs import Sweep
 from market.models import SearchOutbox
+from market.search.port import port_of
 
 BATCH = 200
 BACKOFF_BASE = timedelta(seconds=10)
@@ -68,11 +69,10 @@ def _claim(session: Session, now: datetime) -> list[SearchOutbox]:
 
 def deliver(session: Session) -> int:
     """The sweep: deliver one batch of due rows; returns how many rows were confirmed."""
-    from market.search import meilisearch_config
     from market.search.meili import ENGINE_ERRORS
     from market.search.registry import REGISTRY
 
-    config = meilisearch_config()
+    config = port_of(session).meilisearch
     if config is None:
         return 0
     now = clock.now()

@@ -70,18 +70,18 @@ def closed_port_url() -> str:
 
 @pytest.fixture(name="meilisearch_down")
 def meilisearch_configured_but_down(app):
-    """MEILISEARCH_URL points at a closed port for this test; restored afterwards.
+    """The app's search port, as `init_app` builds it from a MEILISEARCH_URL that points at a
+    closed port, for this test; the app's own port is put back afterwards.
 
-    The domain calls of the test run in an application context, as requests, CLI commands and
-    sweeps do: that is where the search port reads its configuration.
+    No application context is needed: the port is reached through the session's database.
     """
-    previous = app.config["MEILISEARCH_URL"]
-    app.config["MEILISEARCH_URL"] = closed_port_url()
+    url = closed_port_url()
+    database = app.extensions["market.db"]
+    previous = search.use(database, search.SearchPort.from_config({"MEILISEARCH_URL": url}))
     try:
-        with app.app_context():
-            yield app.config["MEILISEARCH_URL"]
+        yield url
     finally:
-        app.config["MEILISEARCH_URL"] = previous
+        search.use(database, previous)
         search._unavailable_until.clear()
 
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlmodel import func, select
 
-from market import audit, catalog
+from market import audit, catalog, search
 from market.catalog_data import SERVICE_ITEMS
 from market.models import AuditEvent, ServiceItem
 from market.models.catalog import CATEGORIES
@@ -124,6 +124,47 @@ def test_catalog_search_treats_wildcards_literally(client):
 def test_category_and_search_combine(client):
     api = client.get("/api/v1/service-items?category=water&q=review").get_json()["items"]
     assert [i["code"] for i in api] == ["SWC-PLAN-REVIEW"]
+    html = client.get("/service-items?category=water&q=review").get_data(as_text=True)
+    assert codes_in_table(html) == ["SWC-PLAN-REVIEW"]
+
+
+@pytest.mark.parametrize(
+    "q, code",
+    [
+        ("地震", "SEISMIC-SAFETY"),  # 建设工程地震安全性评价: a word inside the name
+        ("复垦", "LAND-RECLAMATION"),  # 土地复垦方案编制
+        ("地震评价", "SEISMIC-SAFETY"),  # two words of the name, apart in it
+        ("geological hazard", "GEO-HAZARD-ASSESS"),  # words the code does not have
+        ("devices lightning", "LIGHTNING-INSPECTION"),  # …protection devices, in any order
+    ],
+)
+def test_the_catalog_page_finds_an_item_by_a_word_of_its_chinese_or_english_name(client, q, code):
+    html = client.get("/service-items", query_string={"q": q}).get_data(as_text=True)
+    assert codes_in_table(html) == [code]
+
+
+def test_the_catalog_page_lists_what_it_finds_in_relevance_order(client, db):
+    found = search.search(db, "service-items", search.Query("review", per_page=100))
+    best_first = [db.get(ServiceItem, int(hit.id)).code for hit in found.hits]
+    by_category = [c for _, c in sorted((SEED[c]["category"], c) for c in best_first)]
+    assert len(best_first) >= 3 and best_first != by_category
+    html = client.get("/service-items?q=review").get_data(as_text=True)
+    assert codes_in_table(html) == best_first
+
+
+@pytest.mark.parametrize(
+    "q", ['"', "*", "OR", "(", ")", '"flood" OR (fire*)', "NEAR(flood fire)", "flood AND", "-", "^"]
+)
+def test_search_syntax_in_the_catalog_query_gives_a_normal_page(client, q):
+    response = client.get("/service-items", query_string={"q": q, "lang": "en"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert codes_in_table(html) or "No service item matches." in html
+
+
+def test_a_blank_catalog_query_lists_the_whole_catalog(client):
+    html = client.get("/service-items?q=%20%20").get_data(as_text=True)
+    assert sorted(codes_in_table(html)) == sorted(SEED)
 
 
 # --- the item page ----------------------------------------------------------------------------------

@@ -25,21 +25,19 @@ def meilisearch(app):
     if not URL:
         pytest.skip("MEILISEARCH_URL not set: no Meilisearch server on this machine")
     prefix = f"test_{uuid.uuid4().hex[:8]}_"
-    saved = {
-        k: app.config.get(k)
-        for k in ("MEILISEARCH_URL", "MEILISEARCH_INDEX_PREFIX", "MEILISEARCH_KEY")
+    config = {
+        "MEILISEARCH_URL": URL,
+        "MEILISEARCH_INDEX_PREFIX": prefix,
+        "MEILISEARCH_KEY": os.environ.get("MEILISEARCH_KEY", ""),
     }
-    app.config.update(
-        MEILISEARCH_URL=URL,
-        MEILISEARCH_INDEX_PREFIX=prefix,
-        MEILISEARCH_KEY=os.environ.get("MEILISEARCH_KEY", ""),
-    )
-    engine = MeiliEngine(URL, app.config["MEILISEARCH_KEY"], prefix)
+    database = app.extensions["market.db"]
+    saved = search.use(database, search.SearchPort.from_config(config))
+    engine = MeiliEngine(URL, config["MEILISEARCH_KEY"], prefix)
     yield engine
     for name in search.REGISTRY:
         with contextlib.suppress(Exception):  # the index may never have been created
             engine._wait(engine.client.delete_index(prefix + name))
-    app.config.update(saved)
+    search.use(database, saved)
     search._unavailable_until.clear()
 
 

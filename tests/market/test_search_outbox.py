@@ -10,19 +10,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from market import clock, search
+from market import clock, create_core_app, search, tasks
 from market.models import SearchOutbox
 from market.search import outbox
 from market.search.meili import EngineFailed
+from tests.conftest import Accounts, app_config
 from tests.market.search_support import (  # noqa: F401
     agency_factory,
+    closed_port_url,
     find,
     ids,
     meilisearch_configured_but_down,
 )
+from tests.market.test_tasks import task_data
 
 
 class OwnContextClient(FlaskClient):
@@ -171,3 +175,27 @@ def test_reindex_rebuilds_the_embedded_index_and_reports_meilisearch(
     assert "agencies: 1 documents indexed (embedded)" in result.output
     assert "Meilisearch was not updated" in result.output
     assert find(db, "agencies", "环评").total == 1
+
+
+@pytest.fixture
+def configured_db(app, database_url):
+    """The session factory of an app composed with MEILISEARCH_URL set (the engine down), on the
+    test's connection — and no application context anywhere, as in a sweep or a script."""
+    other = create_core_app(app_config(database_url, MEILISEARCH_URL=closed_port_url()))
+    database = other.extensions["market.db"]
+    database.bind = app.extensions["market.db"].bind
+    yield database
+    search._unavailable_until.clear()
+
+
+def test_a_write_outside_any_app_context_still_feeds_the_outbox(configured_db):
+    assert not has_app_context()
+    with configured_db.session() as session:
+        applicant = Accounts(None, session).enterprise()
+        task = tasks.create_draft(session, applicant, task_data(title="水土保持方案编制"))
+        tasks.publish(session, applicant, task.number)
+        assert [(r.index_name, r.doc_id) for r in rows(session)] == [("tasks", str(task.id))]
+        # The sweep, run the same way, reads the configuration too: it tries and backs off.
+        assert outbox.deliver(session) == 0
+        [row] = rows(session)
+        assert row.attempts == 1 and row.last_error
