@@ -1,11 +1,10 @@
 """Alembic environment: the same migrations build the schema on SQLite and PostgreSQL.
 
-The target metadata is the composed platform's, complete by construction: this file imports the
-composition root (`wsgi`), whose `create_app` composes every package, and each package registers
-its own tables on the shared metadata (by importing its models), so a package that adds tables
-changes nothing here. `flask --app wsgi db upgrade` and the tests hand over the database of the
-app they composed (`market.cli.alembic_config`); a bare `alembic …` command migrates the database
-of the platform composed from the environment.
+The target metadata is the composed platform's, complete by construction: composing the platform
+(`wsgi.create_app`) lets each package register its own tables on the shared metadata (by importing
+its models), so a package that adds tables changes nothing here. `flask --app wsgi db upgrade` and
+the tests hand over the database of the app they composed (`market.cli.alembic_config`); only a
+bare `alembic …` command composes the platform from the environment here.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel.sql.sqltypes import AutoString
 
-import wsgi
 from market.db import Database, UTCDateTime, include_object, metadata
 
 config = context.config
@@ -29,7 +27,14 @@ def render_item(type_, obj, autogen_context):
 
 
 def _database() -> Database:
-    return config.attributes.get("database") or wsgi.app.extensions["market.db"]
+    handed = config.attributes.get("database")
+    if handed is not None:
+        return handed  # its app is composed, so every package's tables are on the metadata
+    # A bare `alembic` run. Imported here, not at the top: importing `wsgi` composes an app from
+    # the environment (installing its keys), which must not happen when an app handed its own.
+    import wsgi
+
+    return wsgi.app.extensions["market.db"]
 
 
 def run_migrations() -> None:
