@@ -1,8 +1,12 @@
-"""The rule table of `bidding.visibility`, audience by audience before and after opening."""
+"""Sealed visibility is decided in `bidding.visibility` alone: its rule table, audience
+by audience before and after opening, and a scan of bidding/ that keeps every other module from
+deciding it again."""
 
 from __future__ import annotations
 
+import ast
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -15,8 +19,142 @@ from market import lifecycle, task_queries
 from market.validation import NotFound
 from tests.bidding.helpers import new_uscc
 
+ROOT = Path(__file__).resolve().parents[2]
+VISIBILITY = "bidding/visibility.py"
 PDF = b"%PDF-1.4\n% the proposal's drawings\n%%EOF\n"
 UNKNOWN_RECEIPT = "0" * 64
+
+# --- the scan -------------------------------------------------------------------------------------
+
+#: Attributes naming the organization a bid, bid file, question, objection or task belongs to.
+OWNER_ATTRIBUTES = {
+    "agency_id",
+    "applicant_org_id",
+    "uploaded_by_org_id",
+    "asker_org_id",
+    "objector_org_id",
+}
+
+#: Services that compare the actor's organization with an owner to decide whether it may *act*,
+#: never what a reader sees (module → functions):
+ACTING = {
+    # the bidder submits, changes and withdraws its own bid; a related agency's bid refuses it
+    "bidding/sealed.py": {"_own_bid", "_check_not_related"},
+    # only the bidder explains, only the applicant decides; `_request_for` checks the seal again
+    # under the task's row lock, which a page or API handler cannot hold
+    "bidding/validity.py": {"_request_for", "submit_explanation", "decide_explanation"},
+    # an exclusion bars the agency it names from bidding
+    "bidding/eligibility.py": {"problems"},
+    # only the applicant answers questions and replies to objections
+    "bidding/questions/services.py": {"_applicant"},
+}
+
+
+def _model_column(node: ast.expr) -> bool:
+    """`Organization.id`, `Bid.agency_id`: a column of a model class, as in a SQL join."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id[:1].isupper()
+    )
+
+
+def _decision(node: ast.AST) -> str | None:
+    """What in `node` decides sealed visibility, or None."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr == "sealed"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "lifecycle"
+    ):
+        return "lifecycle.sealed"
+    if (
+        isinstance(node, ast.ImportFrom)
+        and node.module == "market.lifecycle"
+        and any(alias.name == "sealed" for alias in node.names)
+    ):
+        return "imports lifecycle.sealed"
+    if isinstance(node, ast.Compare):
+        operands = [node.left, *node.comparators]
+        values = [o for o in operands if not isinstance(o, ast.Constant)]
+        names = {o.attr for o in values if isinstance(o, ast.Attribute)}
+        if "opened_at" in names and len(values) < len(operands):
+            return "compares opened_at with None"  # `lifecycle.sealed` spelt out
+        # Two model columns compared are a SQL join; anything else compared with an owner is
+        # someone's organization: the reader's, or the actor's.
+        if names & OWNER_ATTRIBUTES and len(values) > 1 and not all(map(_model_column, values)):
+            return "compares an organization with an owner"
+    return None
+
+
+def decisions(source: str) -> list[tuple[str, str]]:
+    """(enclosing function, what) for each place in `source` that decides sealed visibility."""
+    found: list[tuple[str, str]] = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function = node.name
+        what = _decision(node)
+        if what is not None:
+            found.append((function, what))
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
+def bidding_decisions() -> dict[str, list[tuple[str, str]]]:
+    out = {}
+    for path in sorted((ROOT / "bidding").rglob("*.py")):
+        module = path.relative_to(ROOT).as_posix()
+        found = decisions(path.read_text(encoding="utf-8"))
+        if found:
+            out[module] = found
+    return out
+
+
+def test_the_scan_finds_each_way_of_deciding_and_ignores_joins():
+    source = """
+from market.lifecycle import sealed
+def page(task, org, bid):
+    if lifecycle.sealed(task) or task.opened_at is None:
+        return org.id == task.applicant_org_id
+    select(Bid).where(Bid.agency_id == org.id)
+    return reader.org_id == bid.agency_id
+def join():
+    return select(Bid).join(Organization, Organization.id == Bid.agency_id)
+"""
+    assert decisions(source) == [
+        ("<module>", "imports lifecycle.sealed"),
+        ("page", "lifecycle.sealed"),
+        ("page", "compares opened_at with None"),
+        ("page", "compares an organization with an owner"),
+        ("page", "compares an organization with an owner"),
+        ("page", "compares an organization with an owner"),
+    ]
+
+
+def test_only_the_visibility_module_decides_what_readers_see_of_bids():
+    """Pages, the API, serializers, downloads and questions ask `bidding.visibility`; the only
+    other comparisons are services deciding whether the actor may act."""
+    outside = {
+        module: sorted({(fn, what) for fn, what in found if fn not in ACTING.get(module, set())})
+        for module, found in bidding_decisions().items()
+        if module != VISIBILITY
+    }
+    assert {module: found for module, found in outside.items() if found} == {}
+
+
+def test_every_service_allowed_to_compare_still_does():
+    """A stale entry would let a future reader-facing function of that name compare unseen."""
+    found = bidding_decisions()
+    unused = {
+        module: sorted(functions - {fn for fn, _ in found.get(module, [])})
+        for module, functions in ACTING.items()
+    }
+    assert {module: fns for module, fns in unused.items() if fns} == {}
+
 
 # --- the rule table -------------------------------------------------------------------------------
 
