@@ -9,6 +9,7 @@ Imports `market`, never `ratings`. The rooms, as in every package:
   `progress` (taking an opened task as far as the rules allow), `receipts`, `keys`, `locking`;
 - `draws/`: the draw specification, seeds, draw records and the standalone verifier;
 - `questions/`: questions and objections to the announcement, with their own views and API;
+- `visibility`: who may learn what about a task's bids (the seal), decided there alone;
 - `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
   call the services and these serializers;
 - `forms`, `labels`, `jobs` (sweeps), `cli`, `policy`.

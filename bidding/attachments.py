@@ -3,7 +3,7 @@
 Sealed like the bid: before opening, a bid file can be read by its agency alone; from opening on,
 by the applicant and regulators too, when it belongs to a bid standing at the deadline (a bid's
 attachments are the SHA-256 values in its receipt). Anyone else gets the same 404 as for a file that
-does not exist. Uploading reveals nothing to others: the answer depends only on the uploader's own
+does not exist; `bidding.visibility.readable_bid_file` decides. Uploading reveals nothing to others: the answer depends only on the uploader's own
 files (the store is content-addressed, so a file another agency also uploaded looks new), and
 nothing is written to the audit log.
 """
@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from bidding import serializers
-from bidding.models import Bid
+from bidding import visibility
 from bidding.sealed import _open_task_for
-from market import attachments, lifecycle
+from market import attachments
 from market.accounts import require_kind
 from market.models import OrgKind, Task, User
-from market.models.attachments import BID, Attachment
+from market.models.attachments import Attachment
 from market.tasks import get_task
 from market.validation import NotFound
 
@@ -58,38 +57,9 @@ def readable(
 ) -> tuple[Attachment, Path]:
     """The bid file `sha256` of `task` if `viewer` may read it, and where its bytes are."""
     path = attachments.path_for(upload_dir, sha256)
-    if viewer is None:
-        raise NotFound()
-    rows = list(
-        session.exec(
-            select(Attachment)
-            .where(
-                Attachment.task_id == task.id,
-                Attachment.owner_kind == BID,
-                Attachment.sha256 == sha256,
-            )
-            .order_by(Attachment.id)
-        )
+    found = visibility.readable_bid_file(
+        session, visibility.reader_of(session, viewer, task), task, sha256
     )
-    found = next((r for r in rows if r.uploaded_by_org_id == viewer.organization_id), None)
-    if found is None and not lifecycle.sealed(task):
-        reader = serializers.reader_of(session, viewer, task)
-        if reader.audience in (serializers.APPLICANT, serializers.REGULATOR):
-            standing = {
-                b.agency_id: b
-                for b in session.exec(
-                    select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
-                )
-            }
-            found = next(
-                (
-                    r
-                    for r in rows
-                    if r.uploaded_by_org_id in standing
-                    and sha256 in standing[r.uploaded_by_org_id].attachments
-                ),
-                None,
-            )
-    if found is None or not path.is_file():
+    if not path.is_file():
         raise NotFound()
     return found, path

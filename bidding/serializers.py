@@ -1,22 +1,15 @@
-"""What each audience may see of a task's bids, result and panel — decided here and only here.
+"""What each audience is shown of a task's bids, result and panel: the shapes of pages, the JSON
+API and any export. Who may see what is decided by `bidding.visibility` (its docstring holds the
+rule table); nothing else turns a `Bid` into something a reader sees, so a sealed-bid leak has one
+place to hide (STYLE.md).
 
-Pages, the JSON API and any export read bids through these functions; nothing else turns a `Bid`
-into something a reader sees, so a sealed-bid leak has one place to hide (STYLE.md).
+**Before opening** every audience gets `sealed_bids(task)`, built from the task alone: it cannot
+vary with the bids, so it says nothing about them, not even whether one exists. A bidder reads its
+own bid only through `own_bid` ("mine"), which never looks at anyone else's.
 
-**Before opening** (`task.opened_at` is None, not merely the deadline) every audience — the
-applicant, regulators, operators, experts, other agencies, the public and the bidders themselves —
-gets `sealed_bids(task)`, built from the task alone: it cannot vary with the bids, so it says
-nothing about them, not even whether one exists. A bidder reads its own bid only through
-`own_bid` ("mine"), which never looks at anyone else's.
-
-**After opening** the audiences differ:
-
-- ``public`` (anyone, operators and experts included): each receipt standing at the deadline with
-  its agency, its validity decision and the published reasons; prices and durations once the
-  result is published (publicity, or a failed selection);
-- ``bidder`` (an agency): the public view, plus its own bid in full;
-- ``applicant`` (the task's applicant) and ``regulator``: prices, durations, proposals, the
-  explanations of abnormally low prices and every number of the tests.
+**After opening** each receipt standing at the deadline is listed with its agency, its validity
+decision and the published reasons; prices, proposals and explanations go to those
+`bidding.visibility` entitles.
 
 A bid is identified by its **receipt**, never by its row id: ids are sequential across the
 platform, so publishing them when one task opens would tell how many bids other, still sealed,
@@ -26,12 +19,11 @@ tasks received in between. The receipt is random-looking and public from opening
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bidding import eligibility, panel, receipts, selection
+from bidding import eligibility, panel, receipts, selection, visibility
 from bidding.draws import records
 from bidding.models import (
     Award,
@@ -43,12 +35,9 @@ from bidding.models import (
     ValidityDecision,
 )
 from market import clock, lifecycle
-from market.models import Organization, OrgKind, Task, User
+from market.models import Organization, OrgKind, Task
 from market.models.tasks import Method
 from market.validation import N_, Message
-
-PUBLIC, BIDDER, APPLICANT, REGULATOR = "public", "bidder", "applicant", "regulator"
-AUDIENCES = (PUBLIC, BIDDER, APPLICANT, REGULATOR)
 
 #: Turns an untranslated message into text (the web layer passes `market.web.translate`).
 Translate = Callable[[Message], str]
@@ -60,39 +49,6 @@ def _plain(message: Message) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Who reads: the audience, and the reader's own agency (to show its own bid in full)."""
-
-    audience: str
-    agency_id: int | None = None
-
-
-def reader_of(session: Session, user: User | None, task: Task) -> Reader:
-    """The audience of `user` for `task`. Operators and experts read as the public: the operator
-    runs the platform but is no party to a selection, and an expert reads proposals only through
-    its panel (`panel_view`)."""
-    if user is None:
-        return Reader(PUBLIC)
-    org = session.get(Organization, user.organization_id)
-    if org is None:
-        return Reader(PUBLIC)
-    if org.id == task.applicant_org_id:
-        return Reader(APPLICANT)
-    if org.kind == OrgKind.regulator:
-        return Reader(REGULATOR)
-    if org.kind == OrgKind.agency:
-        return Reader(BIDDER, org.id)
-    return Reader(PUBLIC)
-
-
-def prices_public(task: Task) -> bool:
-    """Prices become public with the result: the ranking in publicity, or a failed selection."""
-    return task.opened_at is not None and (
-        task.publicity_at is not None or task.failed_at is not None
-    )
 
 
 def agency_ref(org: Organization) -> dict:
@@ -166,25 +122,24 @@ def bid_entry(
     agency: Organization,
     decision: ValidityDecision | None,
     request: ExplanationRequest | None,
-    reader: Reader,
+    reader: visibility.Reader,
     task: Task,
     tr: Translate = _plain,
 ) -> dict:
     """One bid standing at the deadline, as `reader` may see it (after opening only)."""
-    if task.opened_at is None:
+    if not visibility.sees_bid_list(reader, task):
         raise RuntimeError(f"task {task.number}: bids are sealed until opening")
-    own = reader.audience == BIDDER and reader.agency_id == bid.agency_id
-    full = own or reader.audience in (APPLICANT, REGULATOR)
-    public_prices = prices_public(task)
+    full = visibility.sees_in_full(reader, task, bid)
+    prices = visibility.sees_prices(reader, task, bid)
     data = {
         "id": bid.receipt,
         "receipt": bid.receipt,
         "agency": agency_ref(agency),
-        "own": own,
+        "own": visibility.owns(reader, bid.agency_id),
         "validity": _validity(decision, tr),
-        "explanation": _explanation(request, full, public_prices),
+        "explanation": _explanation(request, full, prices),
     }
-    if full or public_prices:
+    if prices:
         data.update(price_fen=bid.price_fen, duration_days=bid.duration_days)
     if full:
         data.update(
@@ -225,9 +180,11 @@ def opened_bids(
     return sorted(out, key=lambda row: row[0].receipt)
 
 
-def task_bids(session: Session, task: Task, reader: Reader, tr: Translate = _plain) -> dict:
+def task_bids(
+    session: Session, task: Task, reader: visibility.Reader, tr: Translate = _plain
+) -> dict:
     """GET /tasks/{number}/bids and the bids section of the task page."""
-    if lifecycle.sealed(task):
+    if not visibility.sees_bid_list(reader, task):
         return sealed_bids(task)
     opening = records.opening_of(session, task)
     return {
@@ -236,7 +193,7 @@ def task_bids(session: Session, task: Task, reader: Reader, tr: Translate = _pla
         "opens_after": _iso(task.deadline_at),
         "opened_at": _iso(task.opened_at),
         "validity_final_at": _iso(opening.validity_final_at) if opening else None,
-        "prices_public": prices_public(task),
+        "prices_public": visibility.prices_public(task),
         "audience": reader.audience,
         "items": [
             bid_entry(b, o, d, r, reader, task, tr) for b, o, d, r in opened_bids(session, task)
@@ -350,7 +307,7 @@ def own_bid(
             "submitted_at": _iso(bid.submitted_at),
             "withdrawn_at": _iso(bid.withdrawn_at),
         }
-        if not lifecycle.sealed(task):
+        if visibility.opened(task):
             decision = session.exec(
                 select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
             ).first()
@@ -364,14 +321,8 @@ def own_bid(
 
 def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
     """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first."""
-    rows = session.exec(
-        select(Bid, Task)
-        .join(Task, Task.id == Bid.task_id)
-        .where(Bid.agency_id == org.id)
-        .order_by(Task.id.desc())
-    ).all()
     out = []
-    for bid, task in rows:
+    for bid, task in visibility.own_bids(session, org):
         entry = {
             "task": task.number,
             "title": task.title,
@@ -388,7 +339,7 @@ def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list
             "rank": None,
             "award_candidate": False,
         }
-        if not lifecycle.sealed(task) and bid.withdrawn_at is None:
+        if visibility.opened(task) and bid.withdrawn_at is None:
             decision = session.exec(
                 select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
             ).first()
@@ -439,7 +390,7 @@ def _panel_published(session: Session, task: Task, by_bid: dict[int, Bid]) -> li
 def result(session: Session, task: Task) -> dict:
     """GET /tasks/{number}/award and the result page: the ranking, the award candidate and every
     number needed to recompute them. The same for every audience: it is published."""
-    ranking = selection.ranking_of(session, task) if task.opened_at is not None else []
+    ranking = selection.ranking_of(session, task) if visibility.opened(task) else []
     data = {
         "task": task.number,
         "title": task.title,
@@ -468,7 +419,7 @@ def result(session: Session, task: Task) -> dict:
             "quality": task.weight_quality,
             "panel_size": task.panel_size,
         }
-    if task.opened_at is None:
+    if not visibility.opened(task):
         return data
     if task.failed_at is not None or ranking:
         data["valid_bids"] = len(selection.valid_bids(session, task))
@@ -562,10 +513,10 @@ def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
     }
     data["can_declare"] = active and member.declared_at is None
     data["can_recuse"] = active and not given
-    if member.declared_at is None or member.recused_at is not None:
+    data["can_mark"] = active and member.declared_at is not None
+    if not visibility.panellist_sees_bids(member, evaluating=active, marked=bool(given)):
         return data
-    data["can_mark"] = active
-    valid = selection.valid_bids(session, task) if active or given else []
+    valid = selection.valid_bids(session, task)
     agencies = {
         o.id: o
         for o in session.exec(

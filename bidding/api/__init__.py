@@ -11,11 +11,11 @@ from flask import jsonify
 from sqlmodel import select
 
 from bidding import attachments as bid_attachments
-from bidding import marking, sealed, serializers, validity
+from bidding import marking, sealed, serializers, validity, visibility
 from bidding.api import schemas as s
 from bidding.draws import records
-from bidding.models import Bid, PanelMember
-from market import attachments, clock, lifecycle, task_queries
+from bidding.models import Bid
+from market import attachments, clock, task_queries
 from market.accounts import require_kind
 from market.api import api_blueprint
 from market.api.openapi import operation
@@ -54,19 +54,7 @@ def _load(number: str) -> Task:
 def _opened_bid(receipt: str) -> Bid:
     """The bid with this receipt on an opened task; before opening a bid is indistinguishable
     from no bid at all (404 either way)."""
-    bid = (
-        db().exec(select(Bid).where(Bid.receipt == receipt)).first()
-        if isinstance(receipt, str) and len(receipt) == 64
-        else None
-    )
-    if bid is None:
-        raise NotFound()
-    task = db().get(Task, bid.task_id)
-    _load(task.number)
-    db().refresh(task)
-    if lifecycle.sealed(task):
-        raise NotFound()
-    return bid
+    return visibility.opened_bid(db(), receipt, _load)[0]
 
 
 def _acknowledgement(ack: sealed.Acknowledgement) -> dict:
@@ -82,7 +70,7 @@ def _acknowledgement(ack: sealed.Acknowledgement) -> dict:
 
 def _bid_entry(bid: Bid) -> dict:
     task = db().get(Task, bid.task_id)
-    view = serializers.task_bids(db(), task, serializers.reader_of(db(), viewer(), task), translate)
+    view = serializers.task_bids(db(), task, visibility.reader_of(db(), viewer(), task), translate)
     return next(item for item in view["items"] if item["receipt"] == bid.receipt)
 
 
@@ -254,11 +242,7 @@ def get_my_bid(number: str):
 )
 def list_my_bids():
     org = require_kind(db(), _actor(), OrgKind.agency)
-    tasks = (
-        db()
-        .exec(select(Task).join(Bid, Bid.task_id == Task.id).where(Bid.agency_id == org.id))
-        .all()
-    )
+    tasks = [task for _bid, task in visibility.own_bids(db(), org)]
     if task_queries.open_if_due(db(), list(tasks)):
         db().commit()
     return jsonify({"items": serializers.my_bids(db(), org, translate)})
@@ -277,7 +261,7 @@ def list_my_bids():
 )
 def list_task_bids(number: str):
     task = _load(number)
-    reader = serializers.reader_of(db(), viewer(), task)
+    reader = visibility.reader_of(db(), viewer(), task)
     return jsonify(serializers.task_bids(db(), task, reader, translate))
 
 
@@ -388,17 +372,11 @@ def list_my_panels():
 
 
 def _panel(number: str) -> dict:
-    expert = require_kind(db(), viewer(), OrgKind.expert)
+    require_kind(db(), viewer(), OrgKind.expert)
     task = db().exec(select(Task).where(Task.number == number)).one()
-    member = (
-        db()
-        .exec(
-            select(PanelMember).where(
-                PanelMember.task_id == task.id, PanelMember.expert_org_id == expert.id
-            )
-        )
-        .one()
-    )
+    member = visibility.panel_seat(db(), visibility.reader_of(db(), viewer(), task), task)
+    if member is None:
+        raise NotFound()
     return serializers.panel_view(db(), member, task)
 
 

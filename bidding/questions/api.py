@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from bidding import serializers
+from bidding import visibility
 from bidding.api import _actor, _load, bp
 from bidding.models import AnnouncementObjection, TaskQuestion
 from bidding.questions import schemas as s
@@ -20,7 +20,7 @@ from market.web import db, viewer
 
 
 def _reader(task: Task):
-    return serializers.reader_of(db(), viewer(), task)
+    return visibility.reader_of(db(), viewer(), task)
 
 
 def question_list(task: Task) -> dict:

@@ -1,12 +1,12 @@
-"""What each audience sees of a task's questions and objections (DESIGN §4, §10) — decided here
-and only here, for pages and the API alike.
+"""What each audience sees of a task's questions and objections (DESIGN §4, §10), for pages and
+the API alike; who is shown whom is decided by `bidding.visibility`.
 
 - A question's asker is shown to **nobody**: not the public, the applicant, regulators or
   operators. Only the asker itself learns that a question is its own (``"mine": true``).
 - An objection's text and reply are public; the objector is shown to the task's applicant and to
   regulators (``"objector"``), and the objector itself sees ``"mine": true``.
 
-Readers come from `bidding.serializers.reader_of`.
+Readers come from `bidding.visibility.reader_of`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bidding.models import AnnouncementObjection, TaskQuestion
-from bidding.serializers import APPLICANT, REGULATOR, Reader, agency_ref
+from bidding.serializers import agency_ref
+from bidding.visibility import Reader, owns, sees_objector
 from market.models import Organization
 
 
@@ -31,7 +32,7 @@ def question(row: TaskQuestion, reader: Reader) -> dict:
         "answer": row.answer,
         "answered_at": _iso(row.answered_at),
     }
-    if reader.agency_id is not None and reader.agency_id == row.asker_org_id:
+    if owns(reader, row.asker_org_id):
         out["mine"] = True
     return out
 
@@ -52,15 +53,15 @@ def objection(
         "reply": row.reply,
         "replied_at": _iso(row.replied_at),
     }
-    if reader.audience in (APPLICANT, REGULATOR) and objector is not None:
+    if sees_objector(reader) and objector is not None:
         out["objector"] = agency_ref(objector)
-    if reader.agency_id is not None and reader.agency_id == row.objector_org_id:
+    if owns(reader, row.objector_org_id):
         out["mine"] = True
     return out
 
 
 def objections(session, rows: list[AnnouncementObjection], reader: Reader) -> list[dict]:
-    sees = reader.audience in (APPLICANT, REGULATOR)
+    sees = sees_objector(reader)
     return [
         objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
         for r in rows

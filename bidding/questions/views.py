@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect
 from flask_babel import gettext
 from flask_login import login_required
 
-from bidding import serializers
+from bidding import visibility
 from bidding.forms import AnswerForm, ObjectionForm, QuestionForm, ReplyForm
 from bidding.questions import serializers as qa_serializers
 from bidding.questions import services as questions
@@ -23,13 +23,13 @@ bp = Blueprint("bidding_qa", __name__)
 def context(task: Task) -> dict:
     """Everything the included template `bidding/_questions.html` shows to the reader."""
     user, org = viewer(), viewer_org()
-    reader = serializers.reader_of(db(), user, task)
+    reader = visibility.reader_of(db(), user, task)
     now = clock.now()
     calendar = holidays.load(db())
     ask_refusal = questions.ask_refusal(db(), task, now, calendar)
     object_refusal = questions.object_refusal(task, now)
     agency = org is not None and org.kind == OrgKind.agency
-    own_applicant = org is not None and org.id == task.applicant_org_id
+    own_applicant = visibility.is_applicant(reader)
     items = qa_serializers.questions(questions.task_questions(db(), task), reader)
     objections = qa_serializers.objections(db(), questions.task_objections(db(), task), reader)
     forms: dict = {

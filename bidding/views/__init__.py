@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from bidding import attachments as bid_attachments
-from bidding import marking, panel, sealed, serializers, validity
+from bidding import marking, panel, sealed, serializers, validity, visibility
 from bidding.draws import records
 from bidding.forms import (
     BidForm,
@@ -29,7 +29,7 @@ from bidding.forms import (
     WithdrawForm,
 )
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS, fraction_text
-from bidding.models import Bid, PanelMember
+from bidding.models import Bid
 from bidding.questions import views as question_views
 from market import attachments, clock, lifecycle, task_queries
 from market.forms import attach_errors
@@ -76,7 +76,7 @@ def task_panel(task: Task) -> Markup:
     if task.published_at is None:
         return Markup("")
     user, org = viewer(), viewer_org()
-    reader = serializers.reader_of(db(), user, task)
+    reader = visibility.reader_of(db(), user, task)
     bids = serializers.task_bids(db(), task, reader, translate)
     mine = None
     if org is not None and org.kind == OrgKind.agency:
@@ -86,20 +86,9 @@ def task_panel(task: Task) -> Markup:
             db(), task, org, own, versions, sealed.platform_public_key_pem(), translate
         )
         mine["files"] = [attachments.describe(a) for a in attachments.bid_files(db(), task, org.id)]
-    on_panel = False
-    if org is not None and org.kind == OrgKind.expert and not lifecycle.sealed(task):
-        on_panel = (
-            db()
-            .exec(
-                select(PanelMember).where(
-                    PanelMember.task_id == task.id, PanelMember.expert_org_id == org.id
-                )
-            )
-            .first()
-            is not None
-        )
+    on_panel = visibility.is_panellist(db(), reader, task)
     result = serializers.result(db(), task)
-    own_applicant = org is not None and org.id == task.applicant_org_id
+    own_applicant = visibility.is_applicant(reader)
     stage = _stage(task, bids, result)
     return Markup(
         render_template(
@@ -132,7 +121,7 @@ def _actions(task: Task, bids: dict, own_applicant: bool) -> dict[str, dict[str,
         pending = (
             e is not None
             and e["decision"] is None
-            and not lifecycle.sealed(task)
+            and visibility.opened(task)
             and lifecycle.status(task) == lifecycle.OPENED
         )
         due = datetime.fromisoformat(e["due_at"]) if e else None
@@ -294,16 +283,10 @@ def withdraw(number: str):
 
 
 def _opened_bid(receipt: str) -> tuple[Bid, Task]:
-    bid = (
-        db().exec(select(Bid).where(Bid.receipt == receipt)).first() if len(receipt) == 64 else None
-    )
-    if bid is None:
-        abort(404)
-    task = _visible(db().get(Task, bid.task_id).number)
-    db().refresh(task)
-    if lifecycle.sealed(task):
+    try:
+        return visibility.opened_bid(db(), receipt, _visible)
+    except NotFound:
         abort(404)  # before opening a bid is indistinguishable from no bid
-    return bid, task
 
 
 @bp.post("/bids/<receipt>/explain")
@@ -351,11 +334,7 @@ def my_bids():
     org = viewer_org()
     if org.kind != OrgKind.agency:
         abort(403)
-    tasks = (
-        db()
-        .exec(select(Task).join(Bid, Bid.task_id == Task.id).where(Bid.agency_id == org.id))
-        .all()
-    )
+    tasks = [task for _bid, task in visibility.own_bids(db(), org)]
     if task_queries.open_if_due(db(), list(tasks)):
         db().commit()
     return render_template(

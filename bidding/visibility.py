@@ -1,0 +1,251 @@
+"""Who may learn what about a task's bids — decided here and only here.
+
+Serializers, pages, the API and downloads ask these functions and decide nothing themselves, so a
+sealed-bid leak has one place to hide; `tests/bidding/test_visibility.py` scans bidding/ to keep it
+so. Nothing here imports Flask.
+
+**The seal** lasts until the task is *opened* (`task.opened_at`), not merely until the deadline:
+between the deadline and the (lazy or swept) opening nothing has been published yet. While sealed
+nobody — the applicant, regulators, the operator, experts, other agencies, the public — learns
+anything about the bids, not even whether one exists or how many; the one exception is an agency
+reading its own bid and its own files.
+
+**Audiences** (`reader_of`), what a reader is shown as:
+
+- ``public``: anyone not logged in, operators (the platform is no party to a selection), experts
+  (a panellist reads proposals only in its panel view), enterprises and departments other than the
+  task's applicant;
+- ``bidder``: an agency; whether a bid is *its own* is asked per bid (`owns`);
+- ``applicant``: the task's applicant;
+- ``regulator``: any regulator (not narrowed to its jurisdiction today).
+
+**The rule table** (a bid is identified by its receipt; "entitled" = its own bidder, the
+applicant, regulators):
+
+=========================================  ==========================  ==============================
+What                                       Before opening              From opening on
+=========================================  ==========================  ==============================
+the list: whether bids exist, how many,    nobody                      everyone (`sees_bid_list`)
+receipts standing, agencies, validity
+a receipt resolved to its bid              nobody: 404, the same as    everyone (`opened_bid`)
+(``/bids/{receipt}/...``)                  an unknown receipt
+price, duration, the low-price tests'      its own bidder, through     the entitled; everyone once
+numbers                                    its own bid only            the result is published
+                                                                       (`sees_prices`)
+proposal, version, attachment hashes,      its own bidder, through     the entitled (`sees_in_full`)
+credit snapshot, explanation text          its own bid only
+a bid file                                 the agency that uploaded    also the applicant and
+                                           it                          regulators, for files of bids
+                                                                       standing (`readable_bid_file`)
+its own bid's validity and rank            —                           its own bidder (`opened`)
+the valid bids' proposals to mark          — (no panel yet)            a panellist that declared no
+                                                                       conflict and did not recuse
+                                                                       (`panellist_sees_bids`)
+a question's asker                         the asker only ("mine")     the asker only (`owns`)
+an objection's objector                    the objector, the           the same (`sees_objector`)
+                                           applicant, regulators
+=========================================  ==========================  ==============================
+
+The published result (ranking, award candidate, marks, draws) is the same for every audience and
+exists only from opening on (`opened`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from bidding.models import Bid, PanelMember
+from market import lifecycle
+from market.models import Organization, OrgKind, Task, User
+from market.models.attachments import BID, Attachment
+from market.validation import NotFound
+
+PUBLIC, BIDDER, APPLICANT, REGULATOR = "public", "bidder", "applicant", "regulator"
+AUDIENCES = (PUBLIC, BIDDER, APPLICANT, REGULATOR)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a task: the audience it is shown as, and its organization (to recognise its own
+    bid, file, question or objection, and a panellist's seat)."""
+
+    audience: str
+    org_id: int | None = None
+    kind: str | None = None
+
+
+def reader_of(session: Session, user: User | None, task: Task) -> Reader:
+    """The reader `user` is for `task` (see the audiences in the module docstring)."""
+    if user is None:
+        return Reader(PUBLIC)
+    org = session.get(Organization, user.organization_id)
+    if org is None:
+        return Reader(PUBLIC)
+    if org.id == task.applicant_org_id:
+        return Reader(APPLICANT, org.id, org.kind)
+    if org.kind == OrgKind.regulator:
+        return Reader(REGULATOR, org.id, org.kind)
+    if org.kind == OrgKind.agency:
+        return Reader(BIDDER, org.id, org.kind)
+    return Reader(PUBLIC, org.id, org.kind)
+
+
+# --- the seal -------------------------------------------------------------------------------------
+
+
+def opened(task: Task) -> bool:
+    """Whether the seal is broken: from opening on, not from the deadline."""
+    return not lifecycle.sealed(task)
+
+
+def prices_public(task: Task) -> bool:
+    """Prices become public with the result: the ranking in publicity, or a failed selection."""
+    return opened(task) and (task.publicity_at is not None or task.failed_at is not None)
+
+
+def owns(reader: Reader, org_id: int | None) -> bool:
+    """Whether `org_id` (a bid's, a file's, a question's or an objection's agency) is the reader's
+    own agency."""
+    return reader.audience == BIDDER and reader.org_id == org_id
+
+
+def is_applicant(reader: Reader) -> bool:
+    """Whether the reader is the task's applicant (who decides validity and answers questions)."""
+    return reader.audience == APPLICANT
+
+
+# --- the task's bids ------------------------------------------------------------------------------
+
+
+def sees_bid_list(reader: Reader, task: Task) -> bool:
+    """Whether the reader may see the task's bids listed (receipts, agencies, validity).
+
+    Every reader alike: before opening even the bidder meets its bid only in its own view, never
+    in the list, so the list cannot vary with the bids."""
+    return opened(task)
+
+
+def sees_in_full(reader: Reader, task: Task, bid: Bid) -> bool:
+    """Whether the reader may see `bid`'s proposal, version, attachment hashes, credit snapshot
+    and explanation text in the task's list: its own bidder, the applicant and regulators."""
+    return opened(task) and (
+        owns(reader, bid.agency_id) or reader.audience in (APPLICANT, REGULATOR)
+    )
+
+
+def sees_prices(reader: Reader, task: Task, bid: Bid) -> bool:
+    """Whether the reader may see `bid`'s price and duration, and the low-price tests' numbers
+    (derived from the prices): those who see it in full, everyone once the result is out."""
+    return sees_in_full(reader, task, bid) or prices_public(task)
+
+
+def own_bids(session: Session, agency: Organization) -> list[tuple[Bid, Task]]:
+    """The agency's own bids across tasks with their tasks, newest task first: the one reading
+    of bids the seal lets through, since each is the reader's own."""
+    return list(
+        session.exec(
+            select(Bid, Task)
+            .join(Task, Task.id == Bid.task_id)
+            .where(Bid.agency_id == agency.id)
+            .order_by(Task.id.desc())
+        ).all()
+    )
+
+
+def opened_bid(session: Session, receipt: object, load: Callable[[str], Task]) -> tuple[Bid, Task]:
+    """The bid with this receipt, and its task, once the task is opened.
+
+    `load(number)` reads the task as the caller's reader may (a draft is its applicant's alone)
+    and opens it if its deadline has passed; it is the caller's because the web layer commits
+    that lazy opening in its own transaction. Raises NotFound for a malformed or unknown receipt
+    and, identically, for a bid of a task still sealed: before opening a bid is indistinguishable
+    from no bid at all.
+    """
+    bid = (
+        session.exec(select(Bid).where(Bid.receipt == receipt)).first()
+        if isinstance(receipt, str) and len(receipt) == 64
+        else None
+    )
+    if bid is None:
+        raise NotFound()
+    task = load(session.get(Task, bid.task_id).number)
+    session.refresh(task)
+    if not opened(task):
+        raise NotFound()
+    return bid, task
+
+
+def readable_bid_file(session: Session, reader: Reader, task: Task, sha256: str) -> Attachment:
+    """The bid file `sha256` of `task` if the reader may read it: the agency that uploaded it at
+    any time; from opening on, the applicant and regulators too when a bid standing lists it.
+    Anyone else gets the NotFound of a file that does not exist."""
+    rows = list(
+        session.exec(
+            select(Attachment)
+            .where(
+                Attachment.task_id == task.id,
+                Attachment.owner_kind == BID,
+                Attachment.sha256 == sha256,
+            )
+            .order_by(Attachment.id)
+        )
+    )
+    found = next((r for r in rows if owns(reader, r.uploaded_by_org_id)), None)
+    if found is None and opened(task) and reader.audience in (APPLICANT, REGULATOR):
+        standing = {
+            b.agency_id: b
+            for b in session.exec(
+                select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
+            )
+        }
+        found = next(
+            (
+                r
+                for r in rows
+                if r.uploaded_by_org_id in standing
+                and sha256 in standing[r.uploaded_by_org_id].attachments
+            ),
+            None,
+        )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- panellists -----------------------------------------------------------------------------------
+
+
+def panel_seat(session: Session, reader: Reader, task: Task) -> PanelMember | None:
+    """The reader's seat on the task's panel (recused or not), or None. The panel is drawn after
+    opening, so a sealed task has none to look for."""
+    if reader.kind != OrgKind.expert or not opened(task):
+        return None
+    return session.exec(
+        select(PanelMember).where(
+            PanelMember.task_id == task.id, PanelMember.expert_org_id == reader.org_id
+        )
+    ).first()
+
+
+def is_panellist(session: Session, reader: Reader, task: Task) -> bool:
+    return panel_seat(session, reader, task) is not None
+
+
+def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> bool:
+    """Whether a panellist reads the valid bids' proposals in its panel view: once it declared no
+    conflict of interest and unless it recused; while the evaluation runs, or afterwards when it
+    gave marks (to see them against the bids)."""
+    return member.declared_at is not None and member.recused_at is None and (evaluating or marked)
+
+
+# --- questions and objections ---------------------------------------------------------------------
+
+
+def sees_objector(reader: Reader) -> bool:
+    """Whether the reader is shown who objected to the announcement: the applicant, who must
+    answer it, and regulators. A question's asker is shown to nobody (only `owns` tells the asker
+    a question is its own)."""
+    return reader.audience in (APPLICANT, REGULATOR)
