@@ -193,6 +193,22 @@ def test_amendment_is_logged_and_extends_a_deadline_that_is_too_close(db, enterp
     assert amendment.deadline_extended_to == task.deadline_at
 
 
+def test_an_amendment_is_recorded_only_while_the_task_is_open(db, enterprise, frozen):
+    task = tasks.create_draft(db, enterprise, task_data())
+    tasks.publish(db, enterprise, task.number)
+    frozen.set(task.deadline_at)
+    with pytest.raises(Forbidden):
+        tasks.record_amendment(
+            db,
+            task,
+            reason="截止后补充",
+            changes={"service_days": {"old": 30, "new": 40}},
+            actor_user_id=enterprise.id,
+            actor_org_id=enterprise.organization_id,
+        )
+    assert db.exec(TaskAmendment.__table__.select()).first() is None
+
+
 def test_amendment_far_from_the_deadline_keeps_it(db, enterprise):
     task = tasks.create_draft(db, enterprise, task_data(bidding_wd=10))
     tasks.publish(db, enterprise, task.number)
