@@ -349,7 +349,7 @@ def update_draft(
 ) -> Task:
     task = get_task(session, number, lock=True)
     applicant = _own(session, actor, task)
-    if lifecycle.status(task) != lifecycle.DRAFT:
+    if not lifecycle.allowed(task, "edit"):
         raise Forbidden(N_("Only a draft can be edited freely; amend a published task."))
     merged = _as_input(task, session) | data
     clean = _check(session, applicant, merged, policy)
@@ -498,7 +498,7 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
     clean = c.text("reason", reason, max_length=2000, multiline=True)
     c.raise_if_any()
     task.cancel_reason = clean
-    if lifecycle.status(task) in (lifecycle.DRAFT, lifecycle.OPEN):
+    if lifecycle.allowed(task, "cancel"):
         lifecycle.transition(
             session,
             task,
@@ -508,7 +508,7 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
             data={"reason": clean},
         )
     else:
-        if lifecycle.status(task) not in (lifecycle.OPENED, lifecycle.FAILED, lifecycle.PUBLICITY):
+        if not lifecycle.allowed(task, "cancel_after_opening"):
             raise lifecycle.IllegalTransition(N_("This task can no longer be cancelled."))
         task.cancel_requested_at = clock.now()
         session.add(task)
@@ -554,7 +554,7 @@ def exclude(
     """Exclude an agency only on a listed ground, stated publicly."""
     task = get_task(session, number, lock=True)
     applicant = _own(session, actor, task)
-    if lifecycle.status(task) not in (lifecycle.DRAFT, lifecycle.OPEN):
+    if not lifecycle.allowed(task, "exclude"):
         raise Forbidden(N_("Exclusions are set before the deadline."))
     c = Checker()
     if ground not in EXCLUSION_GROUNDS:
@@ -589,7 +589,7 @@ def repost(session: Session, actor: User, number: str) -> Task:
     """One-click re-posting of a failed task as a new linked draft."""
     task = get_task(session, number)
     _own(session, actor, task)
-    if lifecycle.status(task) != lifecycle.FAILED:
+    if not lifecycle.allowed(task, "repost"):
         raise Forbidden(N_("Only a failed task can be posted again."))
     new = create_draft(session, actor, _as_input(task, session))
     new.reposted_from_id = task.id
