@@ -62,6 +62,18 @@ def status(task: Task, now: datetime | None = None) -> str:
     return OPEN if now < task.deadline_at else DEADLINE_PASSED
 
 
+def open_until(task: Task) -> datetime | None:
+    """When `task` stops being open for bids (its deadline), or None when it is not open at any
+    time: a draft, or a task that a timestamp of the precedence has moved on. `status(task, now)`
+    is OPEN exactly while `now < open_until(task)`, so the search index stores this to answer
+    "open" as the lifecycle does, at query time."""
+    if task.published_at is None or any(
+        getattr(task, attr) is not None for attr, _ in _BY_TIMESTAMP
+    ):
+        return None
+    return task.deadline_at
+
+
 def status_clause(name: str, now: datetime):
     """A SQL condition selecting the tasks whose `status()` at `now` is `name` (same precedence),
     so lists filter by status from timestamps at query time."""

@@ -1,5 +1,5 @@
 """The lifecycle's table of events: `allowed` answers from it for every event and status, and the
-rules it holds are the ones the services and pages follow."""
+rules it holds are the ones the services, pages and search index follow."""
 
 from __future__ import annotations
 
@@ -115,3 +115,12 @@ def test_transition_refuses_an_event_that_does_not_move_a_task(event, status):
     with pytest.raises(ValueError):
         lifecycle.transition(None, task, event, at=NOW)
     assert lifecycle.status(task, NOW) == status
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_open_until_is_when_the_status_stops_being_open(status):
+    task = task_in(status)
+    until = lifecycle.open_until(task)
+    for moment in (NOW - timedelta(days=20), NOW, NOW + timedelta(days=20)):
+        is_open = lifecycle.status(task, moment) == OPEN
+        assert is_open == (until is not None and moment < until), (status, moment)
