@@ -225,7 +225,7 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_PO
     """
     task = lock_task(session, task.number)
     now = clock.now()
-    if lifecycle.status(task, now) != lifecycle.DEADLINE_PASSED:
+    if not lifecycle.allowed(task, "open", now):
         return False
     bids = sealed.standing_bids(session, task)
     agencies = {

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from market import audit, clock, holidays, lifecycle
+from market import audit, clock, lifecycle, tasks
 from market.config import ROOT
-from market.models import Task, TaskAmendment, User
+from market.models import Task, User
 from market.models.attachments import BID, TASK, Attachment
 from market.validation import N_, Checker, Forbidden, NotFound
 
@@ -190,51 +190,41 @@ def add_to_task(
     policy: AttachmentPolicy = AttachmentPolicy(),
     task_policy=None,
 ) -> Attachment:
-    """The applicant attaches a file to its draft, or to its open task with a change-log entry
-    (which extends the deadline like any amendment when too little time is left)."""
-    from market import tasks
-
+    """The applicant attaches a file to its draft, or to its open task as an amendment (a
+    change-log entry, and the deadline extended like any amendment's when too little time is
+    left)."""
     task = tasks.get_task(session, number, lock=True)
     applicant = tasks._own(session, actor, task)
     now = clock.now()
-    status = lifecycle.status(task, now)
-    if status not in (lifecycle.DRAFT, lifecycle.OPEN):
+    if not lifecycle.allowed(task, "attach", now):
         raise Forbidden(NOT_ATTACHABLE)
     row, created = _add(session, task, TASK, applicant.id, filename, data, upload_dir, policy)
     if not created:
         return row
-    extended = None
-    if status == lifecycle.OPEN:
-        task_policy = task_policy or tasks.TaskPolicy()
-        calendar = holidays.load(session)
-        minimum = task_policy.min_bidding_wd.get(task.funding, task_policy.default_bidding_wd)
-        if calendar.working_days_between(now, task.deadline_at) < minimum:
-            extended = calendar.add_working_days(now, minimum)
-            task.deadline_at = extended
-            session.add(task)
-        session.add(
-            TaskAmendment(
-                task_id=task.id,
-                at=now,
-                reason=AMENDMENT_REASON,
-                changes={"attachments": {"old": None, "new": f"{row.filename} ({row.sha256})"}},
-                deadline_extended_to=extended,
-            )
+    added = {"sha256": row.sha256, "filename": row.filename, "size": row.size}
+    if lifecycle.allowed(task, "amend", now):
+        tasks.record_amendment(
+            session,
+            task,
+            reason=AMENDMENT_REASON,
+            changes={"attachments": {"old": None, "new": f"{row.filename} ({row.sha256})"}},
+            actor_user_id=actor.id,
+            actor_org_id=applicant.id,
+            policy=task_policy or tasks.TaskPolicy(),
+            audit_action="task.attachment_added",
+            audit_data=added,
+            at=now,
         )
-    audit.record(
-        session,
-        "task.attachment_added",
-        "task",
-        task.number,
-        {
-            "sha256": row.sha256,
-            "filename": row.filename,
-            "size": row.size,
-            "deadline_extended_to": extended.isoformat() if extended else None,
-        },
-        actor_user_id=actor.id,
-        actor_org_id=applicant.id,
-    )
+    else:
+        audit.record(
+            session,
+            "task.attachment_added",
+            "task",
+            task.number,
+            {**added, "deadline_extended_to": None},
+            actor_user_id=actor.id,
+            actor_org_id=applicant.id,
+        )
     return row
 
 

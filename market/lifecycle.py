@@ -8,7 +8,9 @@ is the only place that sets them and refuses an illegal move.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlmodel import Session
 
@@ -60,6 +62,18 @@ def status(task: Task, now: datetime | None = None) -> str:
     return OPEN if now < task.deadline_at else DEADLINE_PASSED
 
 
+def open_until(task: Task) -> datetime | None:
+    """When `task` stops being open for bids (its deadline), or None when it is not open at any
+    time: a draft, or a task that a timestamp of the precedence has moved on. `status(task, now)`
+    is OPEN exactly while `now < open_until(task)`, so the search index stores this to answer
+    "open" as the lifecycle does, at query time."""
+    if task.published_at is None or any(
+        getattr(task, attr) is not None for attr, _ in _BY_TIMESTAMP
+    ):
+        return None
+    return task.deadline_at
+
+
 def status_clause(name: str, now: datetime):
     """A SQL condition selecting the tasks whose `status()` at `now` is `name` (same precedence),
     so lists filter by status from timestamps at query time."""
@@ -86,7 +100,10 @@ def sealed(task: Task) -> bool:
     return task.opened_at is None
 
 
-#: event → (statuses it may start from, timestamp it sets)
+#: event → (statuses it may start from, timestamp it sets). `resume` sets none: it clears
+#: `suspended_at`. The last events set none either: they change a task without moving it, and
+#: are here so that every "may this be done to the task now" rule is written once (`allowed`);
+#: `transition` refuses them.
 _EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "publish": ((DRAFT,), "published_at"),
     "open": ((DEADLINE_PASSED,), "opened_at"),
@@ -102,7 +119,27 @@ _EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "cancel": ((DRAFT, OPEN), "cancelled_at"),
     "cancel_after_opening": ((OPENED, FAILED, PUBLICITY), "cancelled_at"),
     "terminate": ((CONTRACTED, DELIVERED), "terminated_at"),
+    "edit": ((DRAFT,), None),
+    "amend": ((OPEN,), None),
+    "attach": ((DRAFT, OPEN), None),
+    "exclude": ((DRAFT, OPEN), None),
+    "repost": ((FAILED,), None),
 }
+#: Events that change a task in place (see above).
+_IN_PLACE = frozenset(e for e, (_, attr) in _EVENTS.items() if attr is None) - {"resume"}
+#: event → statuses it may start from, read-only: the rules `allowed` applies, for whoever lists
+#: or tests them.
+EVENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {event: sources for event, (sources, _) in _EVENTS.items()}
+)
+
+
+def allowed(task: Task, event: str, now: datetime | None = None) -> bool:
+    """Whether `event` may happen to `task` at `now`: services, pages and `transition` ask here
+    rather than compare the status with a list of their own."""
+    if event not in _EVENTS:
+        raise ValueError(f"unknown task event {event!r}")
+    return status(task, now) in _EVENTS[event][0]
 
 
 class IllegalTransition(Forbidden):
@@ -120,18 +157,17 @@ def transition(
     at: datetime | None = None,
 ) -> str:
     """Apply `event` to `task` (in the caller's transaction) and audit it; returns the new status."""
-    if event not in _EVENTS:
-        raise ValueError(f"unknown task event {event!r}")
+    if event in _IN_PLACE:
+        raise ValueError(f"task event {event!r} does not move a task")
     now = at or clock.now()
-    allowed, attr = _EVENTS[event]
-    current = status(task, now)
-    if current not in allowed:
+    if not allowed(task, event, now):
         raise IllegalTransition(
             Message(
                 N_("A task that is %(status)s cannot be %(event)s."),
-                {"status": current, "event": EVENT_LABELS[event]},
+                {"status": status(task, now), "event": EVENT_LABELS[event]},
             )
         )
+    attr = _EVENTS[event][1]
     if event == "resume":
         task.suspended_at = None
     else:

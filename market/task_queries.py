@@ -30,7 +30,7 @@ def open_if_due(session: Session, tasks: list[Task]) -> bool:
     Returns True when something was announced, so the caller commits."""
     from market import signals
 
-    due = [t for t in tasks if lifecycle.status(t) == lifecycle.DEADLINE_PASSED]
+    due = [t for t in tasks if lifecycle.allowed(t, "open")]
     for task in due:
         signals.task_due_for_opening.send(task, session=session)
     return bool(due)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -348,7 +349,7 @@ def update_draft(
 ) -> Task:
     task = get_task(session, number, lock=True)
     applicant = _own(session, actor, task)
-    if lifecycle.status(task) != lifecycle.DRAFT:
+    if not lifecycle.allowed(task, "edit"):
         raise Forbidden(N_("Only a draft can be edited freely; amend a published task."))
     merged = _as_input(task, session) | data
     clean = _check(session, applicant, merged, policy)
@@ -393,6 +394,61 @@ def publish(session: Session, actor: User, number: str, policy: TaskPolicy = Tas
     return task
 
 
+NOT_AMENDABLE = N_("Only an open task can be amended, before its deadline.")
+
+
+def record_amendment(
+    session: Session,
+    task: Task,
+    *,
+    reason: str,
+    changes: dict,
+    actor_user_id: int,
+    actor_org_id: int,
+    policy: TaskPolicy = TaskPolicy(),
+    audit_action: str = "task.amended",
+    audit_data: dict | None = None,
+    at: datetime | None = None,
+) -> TaskAmendment:
+    """Publish a change to an open task (made by the caller): its entry in the change log, and,
+    with less than the funding's minimum bidding period left, a deadline extended to that period
+    from now, so that every bidder has the time the policy gives to react to the change. The
+    search index is updated with the deadline (its "open" state reads it), and `audit_action` is
+    audited with `audit_data` (by default the changes) and the extension.
+
+    Every change to a published task goes through here, whoever makes it (fields, attachments).
+    """
+    now = at or clock.now()
+    if not lifecycle.allowed(task, "amend", now):
+        raise Forbidden(NOT_AMENDABLE)
+    calendar = holidays.load(session)
+    minimum = policy.min_bidding_wd.get(task.funding, policy.default_bidding_wd)
+    extended = None
+    if calendar.working_days_between(now, task.deadline_at) < minimum:
+        extended = calendar.add_working_days(now, minimum)
+        task.deadline_at = extended
+    amendment = TaskAmendment(
+        task_id=task.id, at=now, reason=reason, changes=changes, deadline_extended_to=extended
+    )
+    session.add(task)
+    session.add(amendment)
+    session.flush()
+    search.index(session, "tasks", task.id)
+    audit.record(
+        session,
+        audit_action,
+        "task",
+        task.number,
+        {
+            **(audit_data if audit_data is not None else {"changes": changes}),
+            "deadline_extended_to": extended.isoformat() if extended else None,
+        },
+        actor_user_id=actor_user_id,
+        actor_org_id=actor_org_id,
+    )
+    return amendment
+
+
 def amend(
     session: Session, actor: User, number: str, data: dict, policy: TaskPolicy = TaskPolicy()
 ) -> TaskAmendment:
@@ -401,8 +457,8 @@ def amend(
     task = get_task(session, number, lock=True)
     applicant = _own(session, actor, task)
     now = clock.now()
-    if lifecycle.status(task, now) != lifecycle.OPEN:
-        raise Forbidden(N_("Only an open task can be amended, before its deadline."))
+    if not lifecycle.allowed(task, "amend", now):
+        raise Forbidden(NOT_AMENDABLE)
     c = Checker()
     reason = c.text("reason", data.get("reason"), max_length=2000, multiline=True)
     changes_in = {k: v for k, v in data.items() if k != "reason"}
@@ -421,29 +477,16 @@ def amend(
     if not diff:
         c.add("", N_("Nothing changed."))
         c.raise_if_any()
-    calendar = holidays.load(session)
-    minimum = policy.min_bidding_wd.get(task.funding, policy.default_bidding_wd)
-    extended = None
-    if calendar.working_days_between(now, task.deadline_at) < minimum:
-        extended = calendar.add_working_days(now, minimum)
-        task.deadline_at = extended
-    amendment = TaskAmendment(
-        task_id=task.id, at=now, reason=reason, changes=diff, deadline_extended_to=extended
-    )
-    session.add(task)
-    session.add(amendment)
-    session.flush()
-    search.index(session, "tasks", task.id)
-    audit.record(
+    return record_amendment(
         session,
-        "task.amended",
-        "task",
-        task.number,
-        {"changes": diff, "deadline_extended_to": extended.isoformat() if extended else None},
+        task,
+        reason=reason,
+        changes=diff,
         actor_user_id=actor.id,
         actor_org_id=applicant.id,
+        policy=policy,
+        at=now,
     )
-    return amendment
 
 
 def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
@@ -455,7 +498,7 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
     clean = c.text("reason", reason, max_length=2000, multiline=True)
     c.raise_if_any()
     task.cancel_reason = clean
-    if lifecycle.status(task) in (lifecycle.DRAFT, lifecycle.OPEN):
+    if lifecycle.allowed(task, "cancel"):
         lifecycle.transition(
             session,
             task,
@@ -465,7 +508,7 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
             data={"reason": clean},
         )
     else:
-        if lifecycle.status(task) not in (lifecycle.OPENED, lifecycle.FAILED, lifecycle.PUBLICITY):
+        if not lifecycle.allowed(task, "cancel_after_opening"):
             raise lifecycle.IllegalTransition(N_("This task can no longer be cancelled."))
         task.cancel_requested_at = clock.now()
         session.add(task)
@@ -511,7 +554,7 @@ def exclude(
     """Exclude an agency only on a listed ground, stated publicly."""
     task = get_task(session, number, lock=True)
     applicant = _own(session, actor, task)
-    if lifecycle.status(task) not in (lifecycle.DRAFT, lifecycle.OPEN):
+    if not lifecycle.allowed(task, "exclude"):
         raise Forbidden(N_("Exclusions are set before the deadline."))
     c = Checker()
     if ground not in EXCLUSION_GROUNDS:
@@ -546,7 +589,7 @@ def repost(session: Session, actor: User, number: str) -> Task:
     """One-click re-posting of a failed task as a new linked draft."""
     task = get_task(session, number)
     _own(session, actor, task)
-    if lifecycle.status(task) != lifecycle.FAILED:
+    if not lifecycle.allowed(task, "repost"):
         raise Forbidden(N_("Only a failed task can be posted again."))
     new = create_draft(session, actor, _as_input(task, session))
     new.reposted_from_id = task.id

@@ -2,13 +2,15 @@
 
 A task's document never says anything about its bids (whether there are any, how many, whose):
 the index is public. Open or closed changes with time alone, so it is a state evaluated against
-the clock at query time from the stored deadline and lifecycle timestamps.
+the clock at query time from the stored deadline and, for "open", from the moment the lifecycle
+says the task stops being open (`lifecycle.open_until`), so the two never disagree.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from market import lifecycle
 from market.models import Organization, ServiceItem, Task
 from market.search.registry import (
     Condition,
@@ -22,9 +24,6 @@ from market.search.registry import (
     register_index,
 )
 from market.validation import N_
-
-#: Lifecycle timestamps after which a task is no longer simply open.
-_ENDED = ("opened_at", "failed_at", "cancelled_at", "suspended_at", "terminated_at", "closed_at")
 
 
 def build_task(session: Session, doc_id: str) -> Document | None:
@@ -54,7 +53,7 @@ def build_task(session: Session, doc_id: str) -> Document | None:
             "price_cap_fen": task.price_cap_fen
             if task.price_cap_fen is not None
             else task.fixed_fee_fen,
-            **{name: epoch(getattr(task, name)) for name in _ENDED},
+            "open_until": epoch(lifecycle.open_until(task)),
         },
     )
 
@@ -83,7 +82,7 @@ TASKS = IndexSpec(
         "method": N_("Selection method"),
         "category": N_("Category"),
     },
-    numbers=("published_at", "deadline_at", "price_cap_fen", *_ENDED),
+    numbers=("published_at", "deadline_at", "price_cap_fen", "open_until"),
     sorts={
         "newest": SortOption("published_at", True, N_("Newest")),
         "deadline": SortOption("deadline_at", False, N_("Deadline soonest")),
@@ -93,13 +92,7 @@ TASKS = IndexSpec(
         "phase": State(
             N_("Bidding"),
             {
-                "open": StateOption(
-                    N_("Open for bids"),
-                    (
-                        Condition("deadline_at", "after_now"),
-                        *(Condition(name, "missing") for name in _ENDED),
-                    ),
-                ),
+                "open": StateOption(N_("Open for bids"), (Condition("open_until", "after_now"),)),
                 "closed": StateOption(
                     N_("Bidding closed"), (Condition("deadline_at", "before_now"),)
                 ),

@@ -3,6 +3,8 @@ cancellation; regulators' cancellation approvals."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
@@ -74,7 +76,7 @@ def task_detail(number: str):
     task = _load(number)
     own = viewer() is not None and viewer().organization_id == task.applicant_org_id
     amend_form = None
-    if own and lifecycle.status(task) == lifecycle.OPEN:
+    if own and lifecycle.allowed(task, "amend"):
         amend_form = AmendForm(formdata=None)
         _choices(amend_form)
         _fill(amend_form, task)
@@ -84,6 +86,7 @@ def task_detail(number: str):
         t=task_queries.describe(db(), task),
         own=own,
         amend_form=amend_form,
+        allows=partial(lifecycle.allowed, task),
         cancel_form=ReasonForm(formdata=None),
         regulator=is_regulator(db(), viewer()),
     )

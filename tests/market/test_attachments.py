@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from market import attachments, tasks
+from market import attachments, search, tasks
 from market.attachments import AttachmentPolicy
 from market.config import ROOT
 from market.models import TaskAmendment
@@ -146,6 +146,20 @@ def test_an_open_task_gets_a_change_log_entry(db, enterprise, upload_dir):
     log = db.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all()
     assert [a.reason for a in log] == ["attachment added"]
     assert log[0].changes["attachments"]["new"] == f"补充说明.pdf ({row.sha256})"
+
+
+def test_a_deadline_extended_by_an_attachment_keeps_the_task_open_in_search(
+    db, enterprise, upload_dir, frozen
+):
+    task = tasks.create_draft(db, enterprise, task_data(title="补充图纸的环评任务"))
+    tasks.publish(db, enterprise, task.number)
+    first_deadline = task.deadline_at
+    frozen.advance(days=5)  # Monday 11-30: two working days left, under the five required
+    attachments.add_to_task(db, enterprise, task.number, "补充图纸.pdf", PDF, upload_dir)
+    assert task.deadline_at > first_deadline
+    frozen.set(first_deadline)  # past the first deadline, before the extended one
+    found = search.search(db, "tasks", search.Query(filters={"phase": ["open"]}))
+    assert [hit.id for hit in found.hits] == [str(task.id)]
 
 
 def test_no_attachment_after_the_deadline(db, enterprise, upload_dir, frozen):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from market import search, tasks
+from market import lifecycle, search, tasks
+from market.labels import STATUS_LABELS
 from market.search.registry import Query
 from tests.market.test_tasks import task_data
 
@@ -49,3 +50,27 @@ def test_the_search_page_lists_tasks(client, db, make):
     db.commit()
     page = client.get("/search?index=tasks&q=防洪评价").get_data(as_text=True)
     assert task.number in page or f"/tasks/{task.number}" in page
+
+
+def test_the_open_state_agrees_with_the_lifecycle_for_a_task_in_every_status(db, make, frozen):
+    applicant = make.enterprise()
+    made = []
+    for name in STATUS_LABELS:
+        task = tasks.create_draft(db, applicant, task_data(title=f"状态 {name}"))
+        if name != lifecycle.DRAFT:
+            tasks.publish(db, applicant, task.number)
+        if name not in (lifecycle.DRAFT, lifecycle.OPEN, lifecycle.DEADLINE_PASSED):
+            # Reached by its timestamp alone, before the deadline (a direct award can be).
+            setattr(task, f"{name}_at", frozen.now())
+            db.add(task)
+            db.flush()
+            search.index(db, "tasks", task.id)
+        made.append(task)
+    seen = set()
+    for moment in (frozen.now(), made[-1].deadline_at):
+        frozen.set(moment)
+        found = search.search(db, "tasks", Query(filters={"phase": ["open"]}, per_page=100))
+        expected = {str(t.id) for t in made if lifecycle.status(t, moment) == lifecycle.OPEN}
+        assert {h.id for h in found.hits} == expected, moment
+        seen |= {lifecycle.status(t, moment) for t in made}
+    assert seen == set(STATUS_LABELS)

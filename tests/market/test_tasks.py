@@ -7,10 +7,11 @@ from datetime import datetime
 import pytest
 
 from market import lifecycle, tasks
+from market.labels import STATUS_LABELS
 from market.models import Task, TaskAmendment
 from market.validation import Forbidden, Invalid
 from market.workdays import SHANGHAI
-from tests.conftest import login
+from tests.conftest import FROZEN_AT, login
 
 
 def task_data(**overrides) -> dict:
@@ -193,6 +194,22 @@ def test_amendment_is_logged_and_extends_a_deadline_that_is_too_close(db, enterp
     assert amendment.deadline_extended_to == task.deadline_at
 
 
+def test_an_amendment_is_recorded_only_while_the_task_is_open(db, enterprise, frozen):
+    task = tasks.create_draft(db, enterprise, task_data())
+    tasks.publish(db, enterprise, task.number)
+    frozen.set(task.deadline_at)
+    with pytest.raises(Forbidden):
+        tasks.record_amendment(
+            db,
+            task,
+            reason="截止后补充",
+            changes={"service_days": {"old": 30, "new": 40}},
+            actor_user_id=enterprise.id,
+            actor_org_id=enterprise.organization_id,
+        )
+    assert db.exec(TaskAmendment.__table__.select()).first() is None
+
+
 def test_amendment_far_from_the_deadline_keeps_it(db, enterprise):
     task = tasks.create_draft(db, enterprise, task_data(bidding_wd=10))
     tasks.publish(db, enterprise, task.number)
@@ -352,3 +369,44 @@ def test_status_filter_in_sql_agrees_with_the_status_function(db, enterprise, fr
                 t.id for t in (drafts, published, cancelled) if lifecycle.status(t, moment) == name
             }
             assert found == expected, (name, moment)
+
+
+def test_the_task_page_offers_cancellation_exactly_when_the_applicant_may_cancel(
+    app, client, db, enterprise, make, frozen
+):
+    """Before opening the applicant cancels, after it asks a regulator: the form is offered while
+    either is allowed, to the applicant only, and not again while a request waits."""
+    login(client, enterprise)
+    outsider = app.test_client()
+    login(outsider, make.agency())
+    offered = {}
+    for name in STATUS_LABELS:
+        frozen.set(FROZEN_AT)
+        task = tasks.create_draft(db, enterprise, task_data(title=f"取消表单 {name}"))
+        if name != lifecycle.DRAFT:
+            tasks.publish(db, enterprise, task.number)
+        if name not in (lifecycle.DRAFT, lifecycle.OPEN, lifecycle.DEADLINE_PASSED):
+            setattr(task, f"{name}_at", frozen.now())
+        db.add(task)
+        db.commit()
+        if name == lifecycle.DEADLINE_PASSED:
+            frozen.set(task.deadline_at)
+        form = f'action="/tasks/{task.number}/cancel"'
+        shown = form in client.get(f"/tasks/{task.number}").get_data(as_text=True)
+        db.refresh(task)  # the page opens a task whose deadline has passed
+        may = lifecycle.allowed(task, "cancel") or lifecycle.allowed(task, "cancel_after_opening")
+        assert shown == may, (name, lifecycle.status(task))
+        assert form not in outsider.get(f"/tasks/{task.number}").get_data(as_text=True), name
+        offered[lifecycle.status(task)] = shown
+        if may and lifecycle.allowed(task, "cancel_after_opening"):
+            tasks.cancel(db, enterprise, task.number, "规划调整")
+            db.commit()
+            page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+            assert form not in page, ("request waiting", name)
+    assert {s for s, shown in offered.items() if shown} == {
+        lifecycle.DRAFT,
+        lifecycle.OPEN,
+        lifecycle.OPENED,
+        lifecycle.FAILED,
+        lifecycle.PUBLICITY,
+    }
