@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import jsonify, request
 
 from market import attachments, task_queries, tasks
@@ -14,6 +16,7 @@ from market.validation import N_, Forbidden
 from market.web import (
     attachment_policy,
     db,
+    policy_registry,
     send_attachment,
     task_policy,
     upload_dir,
@@ -281,14 +284,6 @@ def repost_task(number: str):
     return _task_json(task), 201
 
 
-@operation(api, "/policy", "GET", summary="The policy settings in force", tag="policy")
+@operation(api, "/policy", "GET", summary="The policy settings in force, by section", tag="policy")
 def get_policy():
-    from dataclasses import asdict
-
-    from flask import current_app
-
-    settings = dict(current_app.config["POLICY"])
-    settings.update(
-        {k: (dict(v) if isinstance(v, dict) else v) for k, v in asdict(task_policy()).items()}
-    )
-    return jsonify(settings)
+    return jsonify(json.loads(policy_registry().document))

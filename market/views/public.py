@@ -10,8 +10,9 @@ from sqlmodel import func, select
 from market import agencies, catalog, holidays, serializers
 from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
+from market.policy import ACCOUNTS, TASKS
 from market.validation import NotFound
-from market.web import db, viewer
+from market.web import db, policy_section, viewer
 
 bp = Blueprint("public", __name__)
 
@@ -94,10 +95,8 @@ def agency_profile(agency_id: int):
 
 @bp.get("/policy")
 def policy():
-    from market.web import task_policy
-
     return render_template(
-        "market/policy.html", policy=current_app.config["POLICY"], tp=task_policy()
+        "market/policy.html", policy=policy_section(ACCOUNTS.name), tp=policy_section(TASKS.name)
     )
 
 

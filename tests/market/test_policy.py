@@ -1,0 +1,156 @@
+"""The policy as one versioned registry (DESIGN §1): each package's section built once from POLICY
+when the app is created and checked there, every version recorded with its hash, and the whole of
+it public on the policy page and the API in both languages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pytest
+
+from bidding import keys
+from bidding.policy import BiddingPolicy
+from market import policy
+from market.accounts import Policy
+from market.attachments import AttachmentPolicy
+from market.policy import PolicyError, Registry, Section
+from market.tasks import TaskPolicy
+from market.validation import N_
+from tests.conftest import app_config
+
+SECTIONS = ["accounts", "tasks", "attachments", "bidding"]
+
+
+@pytest.fixture
+def new_app(tmp_path):
+    """`new_app(POLICY)`: a fresh app on a database that does not exist (and must not be made)."""
+    from wsgi import create_app
+
+    def create(settings=None):
+        extra = {} if settings is None else {"POLICY": settings}
+        previous = keys.use(None)  # create_app installs its own keys: put the tests' back
+        try:
+            return create_app(
+                app_config(
+                    f"sqlite:///{tmp_path / 'absent' / 'market.db'}",
+                    DRAW_SEED_KEY="test draw seed key",
+                    SIGNING_KEY_PATH=str(tmp_path / "signing_key.pem"),
+                    UPLOAD_DIR=str(tmp_path / "uploads"),
+                    **extra,
+                )
+            )
+        finally:
+            keys.use(previous)
+
+    return create
+
+
+# --- building the sections ------------------------------------------------------------------------
+
+
+def test_without_configuration_every_section_holds_the_design_numbers(app):
+    registry = policy.registry_of(app)
+    assert [s.name for s in registry.sections] == SECTIONS
+    assert registry.section("accounts") == Policy()
+    assert registry.section("tasks") == TaskPolicy()
+    assert registry.section("attachments") == AttachmentPolicy()
+    assert registry.section("bidding") == BiddingPolicy()
+
+
+def test_per_section_settings_and_the_original_flat_keys_configure_the_policy(new_app, tmp_path):
+    app = new_app(
+        {
+            "password_min_length": 14,
+            "attachment_max_files": 3,
+            "tasks": {"min_bidding_wd": {"private": 3}, "default_bidding_wd": 6},
+            "bidding": {"low_share_of_cap": "2/5", "low_share_of_mean": "0.6", "explanation_wd": 2},
+        }
+    )
+    registry = policy.registry_of(app)
+    assert registry.section("accounts") == Policy(password_min_length=14)
+    assert registry.section("attachments").attachment_max_files == 3
+    tasks = registry.section("tasks")
+    assert tasks.min_bidding_wd == {"budget": 5, "state_owned": 5, "private": 3}
+    assert tasks.default_bidding_wd == 6
+    assert registry.section("bidding") == BiddingPolicy(
+        low_share_of_cap=Fraction(2, 5), low_share_of_mean=Fraction(3, 5), explanation_wd=2
+    )
+    document = json.loads(registry.document)
+    assert list(document) == sorted(SECTIONS)  # canonical: keys sorted
+    assert document["bidding"]["low_share_of_cap"] == "2/5"
+    assert document["tasks"]["min_bidding_wd"] == {"budget": 5, "private": 3, "state_owned": 5}
+    # Creating the app touched no database: not even the SQLite file's folder was made.
+    assert not (tmp_path / "absent").exists()
+
+
+def test_the_policy_setting_may_come_from_the_environment_as_json(new_app, monkeypatch):
+    monkeypatch.setenv("POLICY", '{"bidding": {"publicity_wd": 5}}')
+    assert policy.registry_of(new_app()).section("bidding").publicity_wd == 5
+    monkeypatch.setenv("POLICY", "{bidding: 5}")
+    with pytest.raises(ValueError, match="^POLICY: not valid JSON"):
+        new_app()
+
+
+@pytest.mark.parametrize(
+    "settings, named",
+    [
+        ({"bidding": {"explanation_wd": "two"}}, "POLICY.bidding.explanation_wd: 'two'"),
+        ({"bidding": {"explanation_wd": True}}, "POLICY.bidding.explanation_wd: True"),
+        ({"bidding": {"publicity_wd": -1}}, "POLICY.bidding.publicity_wd: -1 is negative"),
+        ({"bidding": {"low_share_of_cap": 0.45}}, "POLICY.bidding.low_share_of_cap: 0.45"),
+        ({"bidding": {"low_share_of_cap": "half"}}, "POLICY.bidding.low_share_of_cap: 'half'"),
+        ({"bidding": {"explanation_days": 2}}, "POLICY.bidding.explanation_days: unknown"),
+        ({"bidding": 2}, "POLICY.bidding: 2 is not a mapping"),
+        ({"biding": {"explanation_wd": 2}}, "POLICY.biding: unknown key"),
+        ({"password_min_lenght": 10}, "POLICY.password_min_lenght: unknown key"),
+        ({"explanation_wd": 2}, "POLICY.explanation_wd: unknown key"),  # no flat keys for bidding
+        ({"password_max_length": "64"}, "POLICY.password_max_length: '64'"),
+        ({"tasks": {"min_bidding_wd": {"public": 3}}}, "POLICY.tasks.min_bidding_wd.public"),
+        ({"tasks": {"min_bidding_wd": {"private": "3"}}}, "POLICY.tasks.min_bidding_wd.private"),
+        (
+            {"password_min_length": 10, "accounts": {"password_min_length": 11}},
+            "POLICY.accounts.password_min_length: also set as POLICY.password_min_length",
+        ),
+        ([1, 2], "POLICY: [1, 2] is not a mapping"),
+    ],
+)
+def test_a_bad_setting_stops_the_app_from_being_created_naming_the_key(new_app, settings, named):
+    with pytest.raises(PolicyError) as failure:
+        new_app(settings)
+    assert str(failure.value).startswith(named)
+
+
+@dataclass(frozen=True)
+class CreditPolicy:
+    start_milli: int = 80_000
+    decay: Fraction = Fraction(9, 10)
+
+
+CREDIT = Section(
+    "credit",
+    CreditPolicy(),
+    N_("Credit"),
+    {"start_milli": N_("Starting score"), "decay": N_("Yearly decay")},
+)
+
+
+def test_a_package_adds_its_section_with_one_call_before_the_registry_is_sealed():
+    registry = Registry({"credit": {"decay": "4/5"}, "password_min_length": 16})
+    registry.register(policy.ACCOUNTS)
+    assert registry.register(CREDIT) == CreditPolicy(decay=Fraction(4, 5))
+    registry.seal()
+    assert json.loads(registry.document) == {
+        "accounts": {"password_max_length": 128, "password_min_length": 16},
+        "credit": {"decay": "4/5", "start_milli": 80_000},
+    }
+    with pytest.raises(RuntimeError, match="after sealing"):
+        registry.register(policy.TASKS)
+
+
+def test_a_section_needs_a_frozen_dataclass_and_one_label_per_field():
+    with pytest.raises(TypeError, match="one label per field"):
+        Section("credit", CreditPolicy(), N_("Credit"), {"start_milli": N_("Starting score")})
+    with pytest.raises(TypeError, match="frozen dataclass"):
+        Section("credit", {"start_milli": 1}, N_("Credit"), {"start_milli": N_("Starting score")})
