@@ -1,9 +1,12 @@
 """Bidding's section of the policy (DESIGN §1: every number is a default a deployment may change).
 
 `bidding.init_app` registers `SECTION` with the app's policy registry (`market.policy`), which
-builds it from the POLICY setting (``POLICY = {"bidding": {"explanation_wd": 2}}``). Services take
-a `BiddingPolicy` argument defaulting to these values, as `market.tasks` does with `TaskPolicy`;
-shares are exact fractions, never floats.
+builds it from the POLICY setting (``POLICY = {"bidding": {"explanation_wd": 2}}``). Every service
+that acts on a task (opening, validity, selection, panel, marking, progress) takes the configured
+`BiddingPolicy` as a required argument, passed by the handlers and sweeps, so none can fall back
+on these defaults unnoticed; `DEFAULT_POLICY` remains the default of the pure formulas only
+(`opening.abnormally_low_tests`, `selection.average_reference`). Shares are exact fractions, never
+floats.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def _task_json(task):
 
 def _load(number: str):
     task = task_queries.load(db(), viewer(), number)
-    if task_queries.open_if_due(db(), [task]):
+    if task_queries.open_if_due(db(), [task], policy_registry()):
         db().commit()
     return task
 
@@ -73,7 +73,7 @@ def list_tasks():
         cursor=int(cursor) if cursor and cursor.isdigit() else None,
         limit=limit,
     )
-    if task_queries.open_if_due(db(), rows):
+    if task_queries.open_if_due(db(), rows, policy_registry()):
         db().commit()
     return jsonify(
         {
