@@ -1,4 +1,4 @@
-"""The platform's policy as one registry (DESIGN §1: every number is a default a
+"""The platform's policy as one versioned registry (DESIGN §1: every number is a default a
 deployment may change).
 
 Sections. Each package registers the section of the policy it owns — a name, a frozen dataclass
@@ -18,6 +18,21 @@ mapping (the minimum bidding period per funding) overrides the keys it names and
 
 Passed explicitly. Handlers and sweeps take a section from the registry on the app and pass it to
 the services, which never read configuration themselves.
+
+Versions. The in-force policy, every section together, is one JSON document made canonical by
+RFC 8785 and identified by its SHA-256. `record()` stores it as the next version when it differs
+from the latest recorded one, with an audit event in the same transaction; recording the same
+policy again changes nothing, and returning to an earlier configuration makes a new version, so
+the record shows what was in force from when. It is called:
+
+- by ``flask --app wsgi policy record``, a deploy step right after ``db upgrade`` (``make run``
+  runs it): creating the app may not touch the database, so the deploy is the first moment a new
+  configuration meets it;
+- by the scheduler as it starts, before its first sweep: the sweeps open tasks and rule on
+  explanations under the policy, so they never act under an unrecorded one.
+
+A recorder locks the audit chain's head row before it reads the latest version (its commit locks
+that row anyway, to chain the event), so two processes recording at once make one version.
 """
 
 from __future__ import annotations
@@ -29,9 +44,12 @@ from fractions import Fraction
 
 import rfc8785
 from flask import Flask
+from sqlmodel import Session, select
 
+from market import audit, clock
 from market.accounts import Policy
 from market.attachments import AttachmentPolicy
+from market.models import AuditHead, PolicyVersion
 from market.tasks import TaskPolicy
 from market.validation import N_
 
@@ -261,6 +279,52 @@ def seal(app: Flask) -> None:
 
 def registry_of(app: Flask) -> Registry:
     return app.extensions[EXTENSION]
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+def latest(session: Session) -> PolicyVersion | None:
+    return session.exec(select(PolicyVersion).order_by(PolicyVersion.version.desc())).first()
+
+
+def history(session: Session) -> list[PolicyVersion]:
+    """Every recorded version, newest first."""
+    return list(session.exec(select(PolicyVersion).order_by(PolicyVersion.version.desc())))
+
+
+def get_version(session: Session, number: int) -> PolicyVersion | None:
+    return session.get(PolicyVersion, number)
+
+
+def record(session: Session, registry: Registry) -> tuple[PolicyVersion, bool]:
+    """Make the in-force policy the latest recorded version (idempotent); returns the version and
+    whether it was recorded now. The caller commits."""
+    current = latest(session)
+    if current is not None and current.sha256 == registry.sha256:
+        return current, False  # the usual case, without a lock
+    # The audit head row: taken now, before the latest version is read again, it makes two
+    # recorders wait for each other instead of both adding the same version number.
+    session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    current = latest(session)
+    if current is not None and current.sha256 == registry.sha256:
+        return current, False
+    row = PolicyVersion(
+        version=current.version + 1 if current is not None else 1,
+        document=registry.document,
+        sha256=registry.sha256,
+        recorded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "policy.recorded",
+        "policy_version",
+        row.version,
+        {"sha256": row.sha256, "previous_sha256": current.sha256 if current else None},
+    )
+    return row, True
 
 
 # --- market's own sections ----------------------------------------------------------------------

@@ -4,17 +4,21 @@ it public on the policy page and the API in both languages."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
 
 import pytest
+import rfc8785
+from sqlmodel import select
 
 from bidding import keys
 from bidding.policy import BiddingPolicy
-from market import policy
+from market import jobs, policy
 from market.accounts import Policy
 from market.attachments import AttachmentPolicy
+from market.models import AuditEvent, PolicyVersion
 from market.policy import PolicyError, Registry, Section
 from market.tasks import TaskPolicy
 from market.validation import N_
@@ -154,3 +158,72 @@ def test_a_section_needs_a_frozen_dataclass_and_one_label_per_field():
         Section("credit", CreditPolicy(), N_("Credit"), {"start_milli": N_("Starting score")})
     with pytest.raises(TypeError, match="frozen dataclass"):
         Section("credit", {"start_milli": 1}, N_("Credit"), {"start_milli": N_("Starting score")})
+
+
+# --- versions -------------------------------------------------------------------------------------
+
+
+def configured(app, settings: dict) -> Registry:
+    registry = Registry(settings)
+    for section in policy.registry_of(app).sections:
+        registry.register(section)
+    registry.seal()
+    return registry
+
+
+def test_recording_the_same_policy_twice_keeps_one_version(app, db):
+    first, created = policy.record(db, policy.registry_of(app))
+    assert (first.version, created) == (1, True)
+    db.commit()
+    again, created = policy.record(db, configured(app, {}))  # built anew, same content
+    assert (again.version, created) == (1, False)
+    db.commit()
+    assert len(policy.history(db)) == 1
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "policy.recorded")).all()
+    assert [(e.object_id, e.data["sha256"]) for e in events] == [("1", first.sha256)]
+
+
+def test_a_changed_policy_is_version_2_and_version_1_stays_on_record(app, db, frozen):
+    original = policy.registry_of(app)
+    one, _ = policy.record(db, original)
+    db.commit()
+    frozen.advance(days=1)
+    changed = configured(app, {"bidding": {"explanation_wd": 2}})
+    two, created = policy.record(db, changed)
+    db.commit()
+    assert (two.version, created) == (2, True)
+    assert two.sha256 == changed.sha256 != one.sha256
+    assert two.recorded_at > one.recorded_at
+    assert [v.version for v in policy.history(db)] == [2, 1]
+    kept = policy.get_version(db, 1)
+    assert (kept.document, kept.sha256) == (original.document, original.sha256)
+    # Going back to the first configuration is a new version: the record says from when.
+    three, created = policy.record(db, original)
+    db.commit()
+    assert (three.version, three.sha256, created) == (3, one.sha256, True)
+    event = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "policy.recorded").order_by(AuditEvent.seq)
+    ).all()[1]
+    assert event.data == {"sha256": two.sha256, "previous_sha256": one.sha256}
+
+
+def test_a_version_is_canonical_json_whose_sha256_anyone_can_recompute(app, db):
+    row, _ = policy.record(db, policy.registry_of(app))
+    assert hashlib.sha256(row.document.encode("utf-8")).hexdigest() == row.sha256
+    assert rfc8785.dumps(json.loads(row.document)).decode("utf-8") == row.document
+
+
+def test_the_record_command_is_idempotent(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["policy", "record"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("policy version 1 recorded (sha256 ")
+    second = runner.invoke(args=["policy", "record"])
+    assert second.output.startswith("policy version 1 already recorded")
+    assert len(db.exec(select(PolicyVersion)).all()) == 1
+
+
+def test_the_scheduler_records_the_policy_before_its_sweeps(app, db):
+    row = jobs.record_policy(app)
+    assert row.sha256 == policy.registry_of(app).sha256
+    assert [v.version for v in policy.history(db)] == [1]
