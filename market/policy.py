@@ -29,7 +29,11 @@ the record shows what was in force from when. It is called:
   runs it): creating the app may not touch the database, so the deploy is the first moment a new
   configuration meets it;
 - by the scheduler as it starts, before its first sweep: the sweeps open tasks and rule on
-  explanations under the policy, so they never act under an unrecorded one.
+  explanations under the policy, so they never act under an unrecorded one;
+- lazily, by the public policy page and API, when the latest recorded version is not the one in
+  force (a deployment that skipped the command): what the public is shown as in force is always a
+  recorded version. Two processes serving different configurations at once would each record
+  theirs in turn, and the record would show exactly that.
 
 A recorder locks the audit chain's head row before it reads the latest version (its commit locks
 that row anyway, to chain the event), so two processes recording at once make one version.
@@ -39,7 +43,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 import rfc8785
@@ -325,6 +330,49 @@ def record(session: Session, registry: Registry) -> tuple[PolicyVersion, bool]:
         {"sha256": row.sha256, "previous_sha256": current.sha256 if current else None},
     )
     return row, True
+
+
+# --- what the public reads ----------------------------------------------------------------------
+
+
+def describe_version(row: PolicyVersion) -> dict:
+    return {
+        "version": row.version,
+        "sha256": row.sha256,
+        "recorded_at": row.recorded_at.isoformat(),
+        "document": row.document,
+    }
+
+
+def describe(
+    registry: Registry,
+    current: PolicyVersion,
+    earlier: list[PolicyVersion],
+    tr: Callable[[str], str] = str,
+) -> dict:
+    """The policy in force for the page and the API: every section with its labels (through
+    `tr`, the reader's translation) and values, the version and the versions before it."""
+    values = json.loads(current.document)
+    return {
+        **describe_version(current),
+        "sections": [
+            {
+                "name": section.name,
+                "title": tr(section.title),
+                "settings": [
+                    {
+                        "key": key,
+                        "label": tr(section.labels[key]),
+                        "value": values[section.name][key],
+                    }
+                    for key in section.field_names()
+                ],
+                "value_labels": {code: tr(msgid) for code, msgid in section.value_labels.items()},
+            }
+            for section in registry.sections
+        ],
+        "earlier": [describe_version(row) for row in earlier if row.version != current.version],
+    }
 
 
 # --- market's own sections ----------------------------------------------------------------------

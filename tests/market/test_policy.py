@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import pytest
@@ -227,3 +227,90 @@ def test_the_scheduler_records_the_policy_before_its_sweeps(app, db):
     row = jobs.record_policy(app)
     assert row.sha256 == policy.registry_of(app).sha256
     assert [v.version for v in policy.history(db)] == [1]
+
+
+# --- the public policy ----------------------------------------------------------------------------
+
+
+def test_the_page_shows_every_section_with_its_version_in_english(client, app, db):
+    html = client.get("/policy?lang=en").get_data(as_text=True)
+    registry = policy.registry_of(app)
+    assert "Version 1, recorded 2026-11-25 10:00 (Asia/Shanghai)." in html
+    assert registry.sha256 in html
+    for section in registry.sections:
+        assert f'<h2 id="policy-{section.name}">{section.title}</h2>' in html
+        for key, label in section.labels.items():
+            assert label in html and f"<code>{section.name}.{key}</code>" in html
+    assert "Abnormally low below this share of the price cap</td><td>9/20 (45%)</td>" in html
+    assert "None: this is the first recorded version." in html
+    assert policy.history(db)[0].sha256 == registry.sha256  # recorded by the first reading
+
+
+def test_the_page_is_in_chinese_and_lists_the_earlier_versions(client, app, db, use_policy):
+    policy.record(db, policy.registry_of(app))
+    db.commit()
+    first = policy.latest(db)
+    use_policy({"bidding": {"explanation_wd": 2}})
+    html = client.get("/policy?lang=zh").get_data(as_text=True)
+    for title in ("账户", "选取公告", "附件", "报价与选取"):
+        assert f">{title}</h2>" in html
+    assert "报价明显偏低的书面说明期限（工作日）</td><td>2</td>" in html
+    assert "第 2 版" in html
+    assert "历史版本" in html and first.sha256 in html
+    assert 'href="/api/v1/policy/versions/1"' in html
+
+
+def test_the_api_gives_every_section_setting_label_and_value(client, app, db):
+    body = client.get("/api/v1/policy?lang=en").get_json()
+    registry = policy.registry_of(app)
+    assert (body["version"], body["sha256"], body["document"]) == (
+        1,
+        registry.sha256,
+        registry.document,
+    )
+    assert body["recorded_at"] == "2026-11-25T02:00:00+00:00"
+    assert [s["name"] for s in body["sections"]] == SECTIONS
+    values = json.loads(registry.document)
+    for section, shown in zip(registry.sections, body["sections"], strict=True):
+        assert [s["key"] for s in shown["settings"]] == [
+            f.name for f in fields(registry.section(section.name))
+        ]
+        for setting in shown["settings"]:
+            assert setting["label"] == section.labels[setting["key"]]
+            assert setting["value"] == values[section.name][setting["key"]]
+    bidding = body["sections"][3]
+    assert bidding["title"] == "Bids and selection"
+    assert body["earlier"] == []
+    chinese = client.get("/api/v1/policy?lang=zh").get_json()
+    assert chinese["sections"][1]["title"] == "选取公告"
+    assert chinese["sections"][1]["value_labels"]["private"] == "社会资金"
+
+
+def test_the_api_lists_every_version_and_serves_each(client, app, db, use_policy):
+    client.get("/api/v1/policy")
+    use_policy({"tasks": {"default_bidding_wd": 7}})
+    body = client.get("/api/v1/policy").get_json()
+    assert body["version"] == 2
+    assert [v["version"] for v in body["earlier"]] == [1]
+    listing = client.get("/api/v1/policy/versions").get_json()["items"]
+    assert [v["version"] for v in listing] == [2, 1]
+    one = client.get("/api/v1/policy/versions/1").get_json()
+    assert one == listing[1]
+    assert json.loads(one["document"])["tasks"]["default_bidding_wd"] == 5
+    assert hashlib.sha256(one["document"].encode()).hexdigest() == one["sha256"]
+    missing = client.get("/api/v1/policy/versions/9")
+    assert missing.status_code == 404
+    assert missing.mimetype == "application/problem+json"
+
+
+def test_the_openapi_document_describes_the_policy_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    ok = spec["paths"]["/api/v1/policy"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PolicyInForce"
+    }
+    assert "/api/v1/policy/versions" in spec["paths"]
+    assert "/api/v1/policy/versions/{number}" in spec["paths"]
+    assert {"sections", "earlier", "sha256", "document"} <= set(
+        spec["components"]["schemas"]["PolicyInForce"]["properties"]
+    )
