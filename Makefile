@@ -27,6 +27,7 @@ translations: $(STAMP)
 
 run: deps
 	$(FLASK) db upgrade
+	$(FLASK) policy record
 	$(FLASK) seed demo
 	$(FLASK) search reindex
 	$(FLASK) calendar import

@@ -6,13 +6,14 @@ from flask import Flask
 
 import bidding
 import ratings
-from market import create_core_app
+from market import create_core_app, policy
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_core_app(config)
     bidding.init_app(app)
     ratings.init_app(app)
+    policy.seal(app)  # every section is registered: a POLICY key none of them took is an error
     return app
 
 

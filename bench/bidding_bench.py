@@ -284,6 +284,9 @@ def bench_opening(app, bids: int, reps: int) -> None:
     from bidding import opening, progress, sealed, selection
     from bidding.models import Bid
     from market import clock, lifecycle
+    from market.policy import registry_of
+
+    policy = registry_of(app).section("bidding")  # the app's configured bidding policy
 
     db = app.extensions["market.db"]
     rng = random.Random(20261125)
@@ -368,7 +371,7 @@ def bench_opening(app, bids: int, reps: int) -> None:
                     for task in tasks[method]:
                         session.rollback()
                         t0 = time.perf_counter()
-                        assert opening.open_if_due(session, task)
+                        assert opening.open_if_due(session, task, policy)
                         t1 = time.perf_counter()
                         session.commit()
                         t2 = time.perf_counter()

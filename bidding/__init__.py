@@ -23,11 +23,13 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's commands, sweeps, signal handlers and keys."""
+    """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     from bidding import cli, jobs, keys, opening
+    from bidding import policy as bidding_policy
     from bidding.draws import seeds
-    from market import signals
+    from market import policy, signals
 
+    policy.register(app, bidding_policy.SECTION)  # before the sweeps, which are bound to it
     keys.use(keys.Keys.from_config(app.config, app.instance_path))
     # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
     signals.task_published.connect(seeds.on_task_published, weak=False)

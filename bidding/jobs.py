@@ -1,19 +1,36 @@
-"""Bidding's scheduled sweeps (idempotent; the scheduler runs each in its own transaction)."""
+"""Bidding's scheduled sweeps (idempotent; the scheduler runs each in its own transaction), each
+bound to the app's configured bidding policy."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from flask import Flask
 
 from bidding.opening import open_due_tasks
+from bidding.policy import SECTION
 from bidding.validity import expire_overdue_explanations
 from market.jobs import Sweep, register
+from market.policy import registry_of
 
 
 def register_bidding_jobs(app: Flask) -> None:
-    register(app, Sweep("bidding.open_due_tasks", open_due_tasks, "interval", {"seconds": 60}))
+    policy = registry_of(app).section(SECTION.name)
     register(
         app,
         Sweep(
-            "bidding.expire_explanations", expire_overdue_explanations, "interval", {"seconds": 60}
+            "bidding.open_due_tasks",
+            partial(open_due_tasks, policy=policy),
+            "interval",
+            {"seconds": 60},
+        ),
+    )
+    register(
+        app,
+        Sweep(
+            "bidding.expire_explanations",
+            partial(expire_overdue_explanations, policy=policy),
+            "interval",
+            {"seconds": 60},
         ),
     )

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bidding import panel, progress, selection
 from bidding.locking import lock_task
 from bidding.models import Bid, PanelMark, PanelMember
-from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.accounts import require_kind
 from market.models import OrgKind, Task, User
@@ -67,7 +67,8 @@ def recuse(
     actor: User,
     task_number: str,
     statement: object,
-    policy: BiddingPolicy = DEFAULT_POLICY,
+    *,
+    policy: BiddingPolicy,
 ) -> PanelMember | None:
     """The panellist recuses itself for a conflict of interest, with a statement; the next expert
     of the drawn order is called. Only before marking. Returns the expert called, if any."""
@@ -113,7 +114,8 @@ def submit_mark(
     bid_id: int,
     mark: object,
     comment: object = None,
-    policy: BiddingPolicy = DEFAULT_POLICY,
+    *,
+    policy: BiddingPolicy,
 ) -> PanelMark:
     """Mark a valid bid's proposal 0–100 (once). The last mark of a complete panel makes the
     result and starts publicity, in this transaction."""

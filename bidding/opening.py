@@ -22,10 +22,11 @@ from sqlmodel import Session, select
 from bidding import eligibility, panel, progress, sealed
 from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, ValidityDecision
-from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
 from market import audit, clock, holidays, lifecycle
 from market.models import Organization, Task
 from market.models.tasks import Method
+from market.policy import Registry
 from market.validation import N_, Message
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ def _judge(
     session.flush()
 
 
-def open_if_due(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY) -> bool:
+def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
     """Open `task` if its deadline has passed and it is not opened yet; True if it was opened now.
 
     Idempotent and safe to race: the row lock is taken first and the status read after it.
@@ -266,16 +267,17 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_PO
     return True
 
 
-def on_task_due(task: Task, *, session: Session, **_ignored) -> None:
-    """`market.signals.task_due_for_opening` handler (the lazy opening on first access)."""
-    open_if_due(session, task)
+def on_task_due(task: Task, *, session: Session, policy: Registry, **_ignored) -> None:
+    """`market.signals.task_due_for_opening` handler (the lazy opening on first access), under
+    the policy the sender's app is configured with."""
+    open_if_due(session, task, policy.section(SECTION.name))
 
 
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def open_due_tasks(session: Session) -> int:
+def open_due_tasks(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: open every task whose deadline passed; returns how many were opened.
 
     Each task is opened and committed on its own, so one task that fails (logged) never holds the
@@ -303,7 +305,7 @@ def open_due_tasks(session: Session) -> int:
         task_id = task.id
         seen.add(task_id)
         try:
-            opened += open_if_due(session, task)
+            opened += open_if_due(session, task, policy)
             session.commit()
         except Exception:
             session.rollback()

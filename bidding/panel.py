@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 
 from bidding.draws import records, spec
 from bidding.models import Bid, PanelMark, PanelMember
-from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from bidding.policy import BiddingPolicy
 from market import audit, clock
 from market.models import ExpertCategory, Organization, OrgKind, ServiceItem, Task
 
 
-def panel_size(task: Task, policy: BiddingPolicy = DEFAULT_POLICY) -> int:
+def panel_size(task: Task, policy: BiddingPolicy) -> int:
     return task.panel_size or policy.default_panel_size
 
 
@@ -51,9 +51,7 @@ def active_members(session: Session, task: Task) -> list[PanelMember]:
     return [m for m in members_of(session, task) if m.recused_at is None]
 
 
-def draw_panel(
-    session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
-) -> list[PanelMember]:
+def draw_panel(session: Session, task: Task, policy: BiddingPolicy) -> list[PanelMember]:
     """Draw the pool's order and call the first `panel_size` experts (idempotent).
 
     Returns [] when the pool taken at opening is smaller than the panel; the task then waits for a
@@ -122,9 +120,7 @@ def marks_by_bid(session: Session, task: Task, bids: list[Bid]) -> dict[int, dic
     return out
 
 
-def is_complete(
-    session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy = DEFAULT_POLICY
-) -> bool:
+def is_complete(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> bool:
     """Whether a full panel, all declared free of conflicts, has marked every valid bid."""
     active = active_members(session, task)
     if len(active) < panel_size(task, policy) or any(m.declared_at is None for m in active):

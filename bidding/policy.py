@@ -1,13 +1,21 @@
-"""Bidding's default policy settings (DESIGN §1: every number is a default a deployment may change).
+"""Bidding's section of the policy (DESIGN §1: every number is a default a deployment may change).
 
-Services take a `BiddingPolicy` argument defaulting to these values, as `market.tasks` does with
-`TaskPolicy`; shares are exact fractions, never floats.
+`bidding.init_app` registers `SECTION` with the app's policy registry (`market.policy`), which
+builds it from the POLICY setting (``POLICY = {"bidding": {"explanation_wd": 2}}``). Every service
+that acts on a task (opening, validity, selection, panel, marking, progress) takes the configured
+`BiddingPolicy` as a required argument, passed by the handlers and sweeps, so none can fall back
+on these defaults unnoticed; `DEFAULT_POLICY` remains the default of the pure formulas only
+(`opening.abnormally_low_tests`, `selection.average_reference`). Shares are exact fractions, never
+floats.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+
+from market.policy import Section
+from market.validation import N_
 
 
 @dataclass(frozen=True)
@@ -31,3 +39,23 @@ class BiddingPolicy:
 
 
 DEFAULT_POLICY = BiddingPolicy()
+
+SECTION = Section(
+    "bidding",
+    DEFAULT_POLICY,
+    N_("Bids and selection"),
+    {
+        "low_share_of_mean": N_(
+            "Abnormally low below this share of the mean of the other valid bids"
+        ),
+        "low_share_of_next": N_("Abnormally low below this share of the next-lowest valid bid"),
+        "low_share_of_cap": N_("Abnormally low below this share of the price cap"),
+        "explanation_wd": N_("Time to explain an abnormally low price (working days)"),
+        "publicity_wd": N_("Publicity of the result before the award (working days)"),
+        "base_credit_milli": N_("Credit score of an agency without one (milli-points)"),
+        "default_panel_size": N_("Panel size of a scoring task that sets none"),
+        "average_trim_from": N_(
+            "Average price: valid bids from which the highest and the lowest are left out"
+        ),
+    },
+)

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from bidding import panel, selection
 from bidding.draws import records
 from bidding.models import Bid, ValidityDecision
-from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.models import Organization, Task
 
@@ -86,7 +86,7 @@ def finalize_validity(session: Session, task: Task) -> bool:
     return True
 
 
-def advance(session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY) -> str:
+def advance(session: Session, task: Task, policy: BiddingPolicy) -> str:
     """Move an opened task on; returns where it stands (one of the constants above, or the
     task's status when there is nothing for bidding to do)."""
     status = lifecycle.status(task)

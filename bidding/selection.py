@@ -211,9 +211,7 @@ METHODS: dict[str, Callable[[Session, Task, list[Bid], BiddingPolicy], list[Plac
 }
 
 
-def select_result(
-    session: Session, task: Task, policy: BiddingPolicy = DEFAULT_POLICY
-) -> list[RankingEntry]:
+def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[RankingEntry]:
     """Rank the valid bids, name the award candidate and start the publicity period (idempotent).
 
     Called by `bidding.progress.advance` once validity is final, there are enough valid bids and

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bidding import progress
 from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, ValidityDecision
-from bidding.policy import DEFAULT_POLICY, BiddingPolicy
+from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.accounts import require_kind
 from market.models import OrgKind, Task, User
@@ -92,7 +92,7 @@ def decide_explanation(
     *,
     accept: bool,
     reason: object,
-    policy: BiddingPolicy = DEFAULT_POLICY,
+    policy: BiddingPolicy,
 ) -> ValidityDecision:
     """The applicant accepts the explanation (the bid is valid) or rules the bid invalid; the
     reason is published either way. Ruling invalid is possible once the bidder explained or the
@@ -157,7 +157,7 @@ def _decide(
 NO_EXPLANATION = N_("No written explanation of the abnormally low price was given in time.")
 
 
-def expire_overdue_explanations(session: Session, policy: BiddingPolicy = DEFAULT_POLICY) -> int:
+def expire_overdue_explanations(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: rule invalid every abnormally low bid not explained by its due time; returns how
     many. Each task is handled under its lock and committed on its own."""
     done, seen = 0, set()

@@ -1,5 +1,6 @@
 """The platform core. `create_core_app()` builds the Flask app with the core features only;
-`wsgi.create_app()` composes it with `bidding` and `ratings`.
+`wsgi.create_app()` composes it with `bidding` and `ratings`, then seals the policy registry
+(`market.policy`) to which each package added its section.
 
 Creating the app touches no database and starts no scheduler.
 """
@@ -25,13 +26,17 @@ def create_core_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from market import passwords
+    from market import passwords, policy
     from market.db import Database
 
     passwords.configure(
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["market.db"] = Database(app.config["DATABASE_URL"])
+    # Every package adds its policy section; the composition root seals the registry after them.
+    policy.init_app(app)
+    for section in policy.CORE_SECTIONS:
+        policy.register(app, section)
 
     _init_extensions(app)
 

@@ -285,11 +285,3 @@ def describe(row: Attachment) -> dict:
         "content_type": row.content_type,
         "uploaded_at": row.uploaded_at.isoformat(),
     }
-
-
-def policy_from(settings: dict) -> AttachmentPolicy:
-    from dataclasses import fields
-
-    return AttachmentPolicy(
-        **{f.name: settings[f.name] for f in fields(AttachmentPolicy) if f.name in settings}
-    )

@@ -210,6 +210,21 @@ def accounts_totp(email: str):
     click.echo(accounts.current_totp(user.totp_secret))
 
 
+policy_cli = AppGroup("policy", help="The policy in force and its recorded versions.")
+
+
+@policy_cli.command("record")
+def policy_record():
+    """Record the policy in force as the next version, unless it is the latest (a deploy step,
+    after `db upgrade`; running it again changes nothing)."""
+    from market import policy
+
+    with _db().transaction() as session:
+        row, created = policy.record(session, policy.registry_of(current_app))
+    state = "recorded" if created else "already recorded"
+    click.echo(f"policy version {row.version} {state} (sha256 {row.sha256})")
+
+
 scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 
 
@@ -224,3 +239,4 @@ def scheduler_run():
 def init_app(app: Flask) -> None:
     for group in (db_cli, seed_cli, audit_cli, calendar_cli, accounts_cli, scheduler_cli):
         app.cli.add_command(group)
+    app.cli.add_command(policy_cli)

@@ -6,19 +6,11 @@ memory rate-limit storage and the local Stripe stand-in. Production swaps each b
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-#: Policy settings (DESIGN §1: every number is a default a deployment may change).
-DEFAULT_POLICY = {
-    "password_min_length": 12,
-    "password_max_length": 128,
-    # Attachments (PDF, PNG, JPEG): bytes per file, files per task or per bid.
-    "attachment_max_bytes": 20 * 1024 * 1024,
-    "attachment_max_files": 10,
-}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -26,6 +18,17 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_policy() -> object:
+    """POLICY: the policy settings by section (DESIGN §1: every number is a default a deployment
+    may change), a JSON object whose content `market.policy` checks; unset ⇒ the design's numbers,
+    which live in each section's dataclass."""
+    raw = os.environ.get("POLICY", "").strip()
+    try:
+        return json.loads(raw) if raw else {}
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"POLICY: not valid JSON ({exc})") from None
 
 
 def from_environment() -> dict:
@@ -53,6 +56,7 @@ def from_environment() -> dict:
         "PASSWORD_HASH_TIME_COST": int(os.environ.get("PASSWORD_HASH_TIME_COST", "3")),
         "PASSWORD_HASH_MEMORY_KIB": int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", "65536")),
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh"),
+        "POLICY": _env_policy(),
     }
 
 
@@ -68,6 +72,5 @@ def defaults() -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "market" / "translations"),
         "LANGUAGES": ["zh", "en"],
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
-        "POLICY": dict(DEFAULT_POLICY),
         "PAGE_SIZE": 20,
     }

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlmodel import Session
 
-from market import audit
+from market import audit, policy
+from market.models import PolicyVersion
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,20 @@ def run_sweep(app: Flask, sweep: Sweep) -> None:
         sweep.func(session)
 
 
+def record_policy(app: Flask) -> PolicyVersion:
+    """Record the app's policy before any sweep runs (`market.policy`: the sweeps act under it, so
+    they never act under an unrecorded one)."""
+    with app.app_context(), app.extensions["market.db"].transaction() as session:
+        row, created = policy.record(session, policy.registry_of(app))
+    app.logger.info("policy version %d %s", row.version, "recorded" if created else "in force")
+    return row
+
+
 def run_scheduler(app: Flask) -> None:
     """Block running every registered sweep (the separate `scheduler run` process)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
+
+    record_policy(app)
 
     scheduler = BlockingScheduler(
         timezone="UTC",

@@ -11,5 +11,6 @@ _signals = Namespace()
 
 #: sender=Task, session=Session — a task was published (bidding makes its draw seed here).
 task_published = _signals.signal("task-published")
-#: sender=Task, session=Session — a task's deadline passed and it must be opened now.
+#: sender=Task, session=Session, policy=the app's `market.policy.Registry` — a task's deadline
+#: passed and it must be opened now, under that policy.
 task_due_for_opening = _signals.signal("task-due-for-opening")

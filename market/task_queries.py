@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from market import lifecycle, serializers
 from market.models import Organization, ServiceItem, Task, TaskAmendment, TaskExclusion, User
+from market.policy import Registry
 from market.validation import NotFound
 
 
@@ -24,15 +25,16 @@ def load(session: Session, viewer: User | None, number: str) -> Task:
     return task
 
 
-def open_if_due(session: Session, tasks: list[Task]) -> bool:
+def open_if_due(session: Session, tasks: list[Task], policy: Registry) -> bool:
     """The lazy opening (DESIGN §4): announce each task whose deadline passed unopened; the
-    bidding package opens it under the task's row lock, in this session's transaction.
+    bidding package opens it under the task's row lock, in this session's transaction, with its
+    section of `policy` (the app's configured policy, which the handler passes).
     Returns True when something was announced, so the caller commits."""
     from market import signals
 
     due = [t for t in tasks if lifecycle.allowed(t, "open")]
     for task in due:
-        signals.task_due_for_opening.send(task, session=session)
+        signals.task_due_for_opening.send(task, session=session, policy=policy)
     return bool(due)
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlmodel import Session
 
 from market.models import Organization, User
+from market.policy import ACCOUNTS, ATTACHMENTS, TASKS, Registry, registry_of
 from market.validation import Invalid, Message
 
 
@@ -71,30 +72,26 @@ def translated_errors(exc: Invalid) -> dict[str, list[str]]:
     return {field: [translate(m) for m in messages] for field, messages in exc.errors.items()}
 
 
-def policy():
-    from market.accounts import Policy
+def policy_registry() -> Registry:
+    """The app's policy: every section as configured, built once when the app was created."""
+    return registry_of(current_app)
 
-    p = current_app.config["POLICY"]
-    return Policy(
-        password_min_length=p["password_min_length"], password_max_length=p["password_max_length"]
-    )
+
+def policy_section(name: str):
+    """The configured section `name` of the policy, to pass to a service."""
+    return policy_registry().section(name)
+
+
+def policy():
+    return policy_section(ACCOUNTS.name)
 
 
 def task_policy():
-    """The task policy in force: DESIGN defaults, overridden by the POLICY setting."""
-    from dataclasses import fields
-
-    from market.tasks import TaskPolicy
-
-    p = current_app.config["POLICY"]
-    return TaskPolicy(**{f.name: p[f.name] for f in fields(TaskPolicy) if f.name in p})
+    return policy_section(TASKS.name)
 
 
 def attachment_policy():
-    """The attachment limits in force (POLICY attachment_max_bytes, attachment_max_files)."""
-    from market.attachments import policy_from
-
-    return policy_from(current_app.config["POLICY"])
+    return policy_section(ATTACHMENTS.name)
 
 
 def upload_dir() -> str:

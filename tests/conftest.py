@@ -141,6 +141,23 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def use_policy(app, monkeypatch):
+    """`use_policy(settings)` puts the app's handlers under the policy that POLICY=settings gives
+    at app creation, for this test (sweeps stay bound to the app's own)."""
+    from market import policy
+
+    def install(settings: dict) -> policy.Registry:
+        registry = policy.Registry(settings)
+        for section in policy.registry_of(app).sections:
+            registry.register(section)
+        registry.seal()
+        monkeypatch.setitem(app.extensions, policy.EXTENSION, registry)
+        return registry
+
+    return install
+
+
 # --- accounts of each role ----------------------------------------------------------------------
 
 

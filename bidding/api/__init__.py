@@ -15,6 +15,7 @@ from bidding import marking, sealed, serializers, validity, visibility
 from bidding.api import schemas as s
 from bidding.draws import records
 from bidding.models import Bid
+from bidding.policy import SECTION
 from market import attachments, clock, task_queries
 from market.accounts import require_kind
 from market.api import api_blueprint
@@ -25,6 +26,8 @@ from market.validation import N_, Forbidden, NotFound
 from market.web import (
     attachment_policy,
     db,
+    policy_registry,
+    policy_section,
     send_attachment,
     translate,
     upload_dir,
@@ -46,7 +49,7 @@ def _load(number: str) -> Task:
     """The task if the reader may see it (drafts: their applicant only), opened lazily when its
     deadline has passed (DESIGN §4)."""
     task = task_queries.load(db(), viewer(), number)
-    if task_queries.open_if_due(db(), [task]):
+    if task_queries.open_if_due(db(), [task], policy_registry()):
         db().commit()
     return task
 
@@ -243,7 +246,7 @@ def get_my_bid(number: str):
 def list_my_bids():
     org = require_kind(db(), _actor(), OrgKind.agency)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    if task_queries.open_if_due(db(), list(tasks)):
+    if task_queries.open_if_due(db(), list(tasks), policy_registry()):
         db().commit()
     return jsonify({"items": serializers.my_bids(db(), org, translate)})
 
@@ -301,7 +304,14 @@ def explain_bid(bid_ref: str):
 def decide_validity(bid_ref: str):
     data = parse_body(s.ValidityIn)
     bid = _opened_bid(bid_ref)
-    validity.decide_explanation(db(), _actor(), bid.id, accept=data.accept, reason=data.reason)
+    validity.decide_explanation(
+        db(),
+        _actor(),
+        bid.id,
+        accept=data.accept,
+        reason=data.reason,
+        policy=policy_section(SECTION.name),
+    )
     db().commit()
     return jsonify(_bid_entry(bid))
 
@@ -414,7 +424,7 @@ def recuse(number: str):
     data = parse_body(s.StatementIn)
     actor = _actor()
     _load(number)
-    marking.recuse(db(), actor, number, data.statement)
+    marking.recuse(db(), actor, number, data.statement, policy=policy_section(SECTION.name))
     db().commit()
     return jsonify(_panel(number))
 
@@ -437,7 +447,15 @@ def give_mark(number: str):
     task = _load(number)
     bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == data.bid_id)).first()
     # An unknown receipt gets the service's own refusal for "not a valid bid of this task".
-    row = marking.submit_mark(db(), actor, number, bid.id if bid else -1, data.mark, data.comment)
+    row = marking.submit_mark(
+        db(),
+        actor,
+        number,
+        bid.id if bid else -1,
+        data.mark,
+        data.comment,
+        policy=policy_section(SECTION.name),
+    )
     db().commit()
     return jsonify(
         {

@@ -30,6 +30,7 @@ from bidding.forms import (
 )
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS, fraction_text
 from bidding.models import Bid
+from bidding.policy import SECTION
 from bidding.questions import views as question_views
 from market import attachments, clock, lifecycle, task_queries
 from market.forms import attach_errors
@@ -39,6 +40,8 @@ from market.views import fen_to_yuan
 from market.web import (
     attachment_policy,
     db,
+    policy_registry,
+    policy_section,
     send_attachment,
     translate,
     upload_dir,
@@ -176,7 +179,7 @@ def _visible(number: str) -> Task:
         task = task_queries.load(db(), viewer(), number)
     except NotFound:
         abort(404)
-    if task_queries.open_if_due(db(), [task]):
+    if task_queries.open_if_due(db(), [task], policy_registry()):
         db().commit()
     return task
 
@@ -319,7 +322,12 @@ def decide(receipt: str):
         return _failed(task.number, f"decide-{key}", form, exc)
     try:
         validity.decide_explanation(
-            db(), viewer(), bid.id, accept=form.decision.data == "accept", reason=form.reason.data
+            db(),
+            viewer(),
+            bid.id,
+            accept=form.decision.data == "accept",
+            reason=form.reason.data,
+            policy=policy_section(SECTION.name),
         )
     except (Invalid, Forbidden) as exc:
         return _failed(task.number, f"decide-{key}", form, exc)
@@ -335,7 +343,7 @@ def my_bids():
     if org.kind != OrgKind.agency:
         abort(403)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    if task_queries.open_if_due(db(), list(tasks)):
+    if task_queries.open_if_due(db(), list(tasks), policy_registry()):
         db().commit()
     return render_template(
         "bidding/my_bids.html",
@@ -438,7 +446,9 @@ def panel_recuse(number: str):
         number,
         f"recuse-{number}",
         form,
-        lambda: marking.recuse(db(), viewer(), number, form.statement.data),
+        lambda: marking.recuse(
+            db(), viewer(), number, form.statement.data, policy=policy_section(SECTION.name)
+        ),
         gettext("You have recused yourself; the next expert of the drawn order is called."),
     )
 
@@ -452,7 +462,13 @@ def panel_mark(number: str, receipt: str):
         task = db().exec(select(Task).where(Task.number == number)).one()
         bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == receipt)).first()
         marking.submit_mark(
-            db(), viewer(), number, bid.id if bid else -1, form.mark.data, form.comment.data
+            db(),
+            viewer(),
+            number,
+            bid.id if bid else -1,
+            form.mark.data,
+            form.comment.data,
+            policy=policy_section(SECTION.name),
         )
 
     return _panel_action(

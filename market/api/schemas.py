@@ -301,3 +301,37 @@ class AttachmentList(BaseModel):
 class TaskPage(BaseModel):
     items: list[Task]
     next_cursor: str | None
+
+
+class PolicySetting(BaseModel):
+    key: str
+    label: str
+    #: As in the policy document: shares as "p/q" strings, a mapping's keys as strings.
+    value: int | str | dict[str, int | str]
+
+
+class PolicySection(BaseModel):
+    name: str
+    title: str
+    settings: list[PolicySetting]
+    #: Labels of the codes used as keys of a mapping setting (e.g. the funding kinds).
+    value_labels: dict[str, str]
+
+
+class PolicyVersion(BaseModel):
+    version: int
+    #: SHA-256 (lowercase hex) of `document`'s UTF-8 bytes.
+    sha256: str
+    recorded_at: str
+    #: Every section's settings as canonical JSON (RFC 8785): {section: {setting: value}}.
+    document: str
+
+
+class PolicyInForce(PolicyVersion):
+    sections: list[PolicySection]
+    #: The versions before this one, newest first.
+    earlier: list[PolicyVersion]
+
+
+class PolicyVersionList(BaseModel):
+    items: list[PolicyVersion]

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from market import attachments, task_queries, tasks
+from market import attachments, policy, task_queries, tasks
 from market.api import api
 from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import parse_body
-from market.validation import N_, Forbidden
+from market.validation import N_, Forbidden, NotFound
 from market.web import (
     attachment_policy,
     db,
+    policy_registry,
     send_attachment,
     task_policy,
+    translate,
     upload_dir,
     uploaded_file,
     viewer,
@@ -35,7 +37,7 @@ def _task_json(task):
 
 def _load(number: str):
     task = task_queries.load(db(), viewer(), number)
-    if task_queries.open_if_due(db(), [task]):
+    if task_queries.open_if_due(db(), [task], policy_registry()):
         db().commit()
     return task
 
@@ -70,7 +72,7 @@ def list_tasks():
         cursor=int(cursor) if cursor and cursor.isdigit() else None,
         limit=limit,
     )
-    if task_queries.open_if_due(db(), rows):
+    if task_queries.open_if_due(db(), rows, policy_registry()):
         db().commit()
     return jsonify(
         {
@@ -281,14 +283,51 @@ def repost_task(number: str):
     return _task_json(task), 201
 
 
-@operation(api, "/policy", "GET", summary="The policy settings in force", tag="policy")
+def _policy_in_force():
+    """The in-force version, recorded now if it is not the latest (`market.policy`)."""
+    row, created = policy.record(db(), policy_registry())
+    if created:
+        db().commit()
+    return row
+
+
+@operation(
+    api,
+    "/policy",
+    "GET",
+    summary="The policy in force: every section's settings with their labels, its version, hash "
+    "and recording time, and the versions before it",
+    tag="policy",
+    response=s.PolicyInForce,
+)
 def get_policy():
-    from dataclasses import asdict
+    current = _policy_in_force()
+    return jsonify(policy.describe(policy_registry(), current, policy.history(db()), translate))
 
-    from flask import current_app
 
-    settings = dict(current_app.config["POLICY"])
-    settings.update(
-        {k: (dict(v) if isinstance(v, dict) else v) for k, v in asdict(task_policy()).items()}
-    )
-    return jsonify(settings)
+@operation(
+    api,
+    "/policy/versions",
+    "GET",
+    summary="Every recorded version of the policy, newest first (the first is the one in force)",
+    tag="policy",
+    response=s.PolicyVersionList,
+)
+def list_policy_versions():
+    _policy_in_force()
+    return jsonify({"items": [policy.describe_version(v) for v in policy.history(db())]})
+
+
+@operation(
+    api,
+    "/policy/versions/<int:number>",
+    "GET",
+    summary="One recorded version of the policy",
+    tag="policy",
+    response=s.PolicyVersion,
+)
+def get_policy_version(number: int):
+    row = policy.get_version(db(), number)
+    if row is None:
+        raise NotFound()
+    return jsonify(policy.describe_version(row))

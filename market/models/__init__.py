@@ -14,6 +14,7 @@ from market.models.attachments import Attachment
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
+from market.models.policy import PolicyVersion
 from market.models.search import SearchOutbox
 from market.models.tasks import Funding, Method, Task, TaskAmendment, TaskExclusion
 
@@ -32,6 +33,7 @@ __all__ = [
     "Method",
     "Organization",
     "OrgKind",
+    "PolicyVersion",
     "Professional",
     "Qualification",
     "Role",

@@ -8,10 +8,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 from sqlmodel import func, select
 
 from market import agencies, catalog, holidays, serializers
+from market import policy as policies
 from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
+from market.policy import ACCOUNTS, TASKS
 from market.validation import NotFound
-from market.web import db, viewer
+from market.web import db, policy_registry, policy_section, translate, viewer
 
 bp = Blueprint("public", __name__)
 
@@ -94,10 +96,15 @@ def agency_profile(agency_id: int):
 
 @bp.get("/policy")
 def policy():
-    from market.web import task_policy
-
+    registry = policy_registry()
+    current, created = policies.record(db(), registry)  # recorded now if not the latest
+    if created:
+        db().commit()
     return render_template(
-        "market/policy.html", policy=current_app.config["POLICY"], tp=task_policy()
+        "market/policy.html",
+        policy=policy_section(ACCOUNTS.name),
+        tp=policy_section(TASKS.name),
+        in_force=policies.describe(registry, current, policies.history(db()), translate),
     )
 
 

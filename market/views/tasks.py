@@ -18,6 +18,7 @@ from market.web import (
     Submission,
     attachment_policy,
     db,
+    policy_registry,
     send_attachment,
     submit,
     task_policy,
@@ -55,7 +56,7 @@ def _load(number: str):
         task = task_queries.load(db(), viewer(), number)
     except NotFound:
         abort(404)
-    if task_queries.open_if_due(db(), [task]):
+    if task_queries.open_if_due(db(), [task], policy_registry()):
         db().commit()
     return task
 
@@ -64,7 +65,7 @@ def _load(number: str):
 def task_list():
     status = request.args.get("status") or None
     rows, _ = task_queries.public_list(db(), status=status, limit=100)
-    if task_queries.open_if_due(db(), rows):
+    if task_queries.open_if_due(db(), rows, policy_registry()):
         db().commit()
     return render_template(
         "market/tasks.html", rows=[task_queries.describe(db(), t) for t in rows], status=status

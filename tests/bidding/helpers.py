@@ -13,6 +13,7 @@ from sqlmodel import Session
 from stdnum.cn import uscc as stdnum_uscc
 
 from bidding import opening, sealed
+from bidding.policy import DEFAULT_POLICY
 from market import clock, tasks
 from market.models import Organization, Task, User
 from tests.conftest import Accounts
@@ -129,6 +130,6 @@ class World:
         self.db.add(task)
         self.db.flush()
         if state == "opened":
-            assert opening.open_if_due(self.db, task)
+            assert opening.open_if_due(self.db, task, DEFAULT_POLICY)
         self.db.commit()
         return task

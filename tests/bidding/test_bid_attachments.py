@@ -129,14 +129,14 @@ def test_uploading_the_same_file_as_another_agency_reveals_nothing(world, as_):
     assert len(mine) == 1
 
 
-def test_bid_file_refusals(world, as_, app, monkeypatch):
+def test_bid_file_refusals(world, as_, use_policy):
     task = world.post_task()
     client = as_(world.agency())
     fake = upload(client, task.number, "proposal.pdf", HTML)
     assert fake.status_code == 422
     assert list(fake.get_json()["errors"]) == ["file"]
     assert upload(client, task.number, "empty.pdf", b"").status_code == 422
-    monkeypatch.setitem(app.config["POLICY"], "attachment_max_files", 1)
+    use_policy({"attachment_max_files": 1})
     assert upload(client, task.number, "one.pdf", PDF).status_code == 201
     assert upload(client, task.number, "two.png", PNG).status_code == 422
     # The applicant is no agency: it cannot upload bid files.

@@ -34,6 +34,7 @@ from sqlmodel import select
 
 from bidding import keys, opening, sealed
 from bidding.models import Bid, BidVersion, Opening, ValidityDecision
+from bidding.policy import DEFAULT_POLICY
 from market import audit, clock
 from market.db import make_engine
 from market.models import AuditEvent, Task, User
@@ -278,11 +279,13 @@ def test_bids_racing_the_deadline_and_the_opening(race_db, frozen):
             session = db.session()
             try:
                 if sweep:
-                    opened = opening.open_due_tasks(session)  # commits by itself
+                    opened = opening.open_due_tasks(session, DEFAULT_POLICY)  # commits by itself
                 else:
                     opened = int(
                         opening.open_if_due(
-                            session, session.exec(select(Task).where(Task.number == number)).one()
+                            session,
+                            session.exec(select(Task).where(Task.number == number)).one(),
+                            DEFAULT_POLICY,
                         )
                     )
                     session.commit()

@@ -11,6 +11,7 @@ from sqlmodel import select
 from bidding import marking, panel, selection
 from bidding.draws import records, seeds, spec
 from bidding.models import Bid
+from bidding.policy import DEFAULT_POLICY
 from market import lifecycle
 from market.models import User
 from market.validation import Forbidden
@@ -70,7 +71,9 @@ def test_a_recusal_calls_the_next_expert_of_the_drawn_order(world, db, experts):
     world.shift_to(task, "opened")
     order = records.draws_of(db, task)[0].picks
     first = panellists(db, task, experts)[0]
-    called = marking.recuse(db, first, task.number, "我曾为其中一家投标机构工作。")
+    called = marking.recuse(
+        db, first, task.number, "我曾为其中一家投标机构工作。", policy=DEFAULT_POLICY
+    )
     assert str(called.expert_org_id) == order[3]
     assert [str(m.expert_org_id) for m in panel.active_members(db, task)] == order[1:4]
     with pytest.raises(Forbidden, match="not on this task's panel"):
@@ -85,17 +88,17 @@ def test_marks_need_a_declaration_and_are_given_once_each(world, db, experts):
     expert = panellists(db, task, experts)[0]
     bid = bids_by_price(db, task)[100_000]
     with pytest.raises(Forbidden, match="Declare"):
-        marking.submit_mark(db, expert, task.number, bid.id, 80)
+        marking.submit_mark(db, expert, task.number, bid.id, 80, policy=DEFAULT_POLICY)
     marking.declare_no_conflict(db, expert, task.number)
     assert {b.id for b in marking.bids_to_mark(db, expert, task.number)} == {
         b.id for b in bids_by_price(db, task).values()
     }
-    marking.submit_mark(db, expert, task.number, bid.id, 80)
+    marking.submit_mark(db, expert, task.number, bid.id, 80, policy=DEFAULT_POLICY)
     with pytest.raises(Forbidden, match="already marked"):
-        marking.submit_mark(db, expert, task.number, bid.id, 90)
+        marking.submit_mark(db, expert, task.number, bid.id, 90, policy=DEFAULT_POLICY)
     outsider = next(e for e in experts if e not in panellists(db, task, experts))
     with pytest.raises(Forbidden, match="not on this task's panel"):
-        marking.submit_mark(db, outsider, task.number, bid.id, 10)
+        marking.submit_mark(db, outsider, task.number, bid.id, 10, policy=DEFAULT_POLICY)
 
 
 def mark_all(db, task, experts, marks_by_price: dict[int, int]) -> None:
@@ -103,7 +106,9 @@ def mark_all(db, task, experts, marks_by_price: dict[int, int]) -> None:
     for expert in panellists(db, task, experts):
         marking.declare_no_conflict(db, expert, task.number)
         for price, mark in marks_by_price.items():
-            marking.submit_mark(db, expert, task.number, bids[price].id, mark)
+            marking.submit_mark(
+                db, expert, task.number, bids[price].id, mark, policy=DEFAULT_POLICY
+            )
 
 
 def test_the_last_mark_makes_the_result_with_exact_scores(world, db, experts):

@@ -10,18 +10,20 @@ from sqlmodel import select
 
 from bidding import opening, progress
 from bidding.models import ExplanationRequest, Opening
+from bidding.policy import DEFAULT_POLICY
 from market import clock, holidays, jobs, lifecycle, signals
 from market.models import AuditEvent
+from market.policy import registry_of
 
 
 def test_a_task_opens_once_after_its_deadline(world, db):
     task = world.post_task()
     world.bid(world.agency(), task)
-    assert opening.open_if_due(db, task) is False
+    assert opening.open_if_due(db, task, DEFAULT_POLICY) is False
     world.shift_to(task, "deadline_passed")
-    assert opening.open_if_due(db, task) is True
+    assert opening.open_if_due(db, task, DEFAULT_POLICY) is True
     assert task.opened_at == clock.now()
-    assert opening.open_if_due(db, task) is False
+    assert opening.open_if_due(db, task, DEFAULT_POLICY) is False
     assert len(db.exec(select(Opening)).all()) == 1
 
 
@@ -29,24 +31,25 @@ def test_the_sweep_opens_every_due_task_and_is_registered(world, db, app):
     due, later = world.post_task(), world.post_task()
     world.bid(world.agency(), due)
     world.shift_to(due, "deadline_passed")
-    assert opening.open_due_tasks(db) == 1
+    assert opening.open_due_tasks(db, DEFAULT_POLICY) == 1
     assert lifecycle.status(due) != lifecycle.DEADLINE_PASSED
     assert later.opened_at is None
-    assert opening.open_due_tasks(db) == 0
+    assert opening.open_due_tasks(db, DEFAULT_POLICY) == 0
     sweep = app.extensions["market.sweeps"]["bidding.open_due_tasks"]
-    assert (sweep.func, sweep.trigger, sweep.options) == (
+    assert (sweep.func.func, sweep.trigger, sweep.options) == (
         opening.open_due_tasks,
         "interval",
         {"seconds": 60},
     )
+    assert sweep.func.keywords["policy"] is registry_of(app).section("bidding")
     assert isinstance(sweep, jobs.Sweep)
 
 
-def test_the_first_access_after_the_deadline_opens_the_task(world, db):
+def test_the_first_access_after_the_deadline_opens_the_task(world, db, app):
     task = world.post_task()
     world.bid(world.agency(), task)
     world.shift_to(task, "deadline_passed")
-    signals.task_due_for_opening.send(task, session=db)
+    signals.task_due_for_opening.send(task, session=db, policy=registry_of(app))
     assert task.opened_at is not None
 
 
@@ -137,7 +140,6 @@ def test_the_batch_low_price_tests_agree_with_the_per_bid_definition():
     from types import SimpleNamespace
 
     from bidding.opening import _low_tests_among, abnormally_low_tests
-    from bidding.policy import DEFAULT_POLICY
 
     rng = random.Random(7)
     for _ in range(200):

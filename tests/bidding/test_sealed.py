@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from bidding import keys, locking, opening, receipts, sealed
 from bidding.models import Bid, Opening
+from bidding.policy import DEFAULT_POLICY
 from market import clock
 from market.models import AuditEvent, AuditHead
 from market.validation import Forbidden, Invalid
@@ -232,5 +233,7 @@ def test_sealed_bid_events_are_audited_by_receipt_only(world, db, app):
                 assert secret not in text.replace(event.object_id, "")
         for secret in ("1234567", "1765432", "1111111", "秘密方案", task.number):
             assert secret not in text
-    assert opening.open_if_due(db, task) is False  # not due: nothing is published early
+    assert (
+        opening.open_if_due(db, task, DEFAULT_POLICY) is False
+    )  # not due: nothing is published early
     assert clock.now() < task.deadline_at

@@ -11,8 +11,10 @@ from sqlmodel import select
 from bidding import progress, validity
 from bidding.draws import records, seeds
 from bidding.models import Bid, ExplanationRequest
+from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle
 from market.models import AuditEvent
+from market.policy import registry_of
 from market.validation import Forbidden
 from tests.bidding.helpers import new_uscc
 
@@ -44,12 +46,22 @@ def test_an_accepted_explanation_keeps_the_bid_and_the_result_follows(world, db,
     validity.submit_explanation(db, low, bid.id, "我们有现成的区域评估数据，成本较低。")
     with pytest.raises(Forbidden, match="another applicant"):
         validity.decide_explanation(
-            db, world.make.enterprise(uscc=new_uscc()), bid.id, accept=True, reason="x"
+            db,
+            world.make.enterprise(uscc=new_uscc()),
+            bid.id,
+            accept=True,
+            reason="x",
+            policy=DEFAULT_POLICY,
         )
     with pytest.raises(Forbidden, match="kind may not do this"):
-        validity.decide_explanation(db, low, bid.id, accept=True, reason="x")
+        validity.decide_explanation(db, low, bid.id, accept=True, reason="x", policy=DEFAULT_POLICY)
     decision = validity.decide_explanation(
-        db, world.applicant, bid.id, accept=True, reason="解释合理，有数据支撑。"
+        db,
+        world.applicant,
+        bid.id,
+        accept=True,
+        reason="解释合理，有数据支撑。",
+        policy=DEFAULT_POLICY,
     )
     assert (decision.valid, decision.ground) == (True, "explanation_accepted")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
@@ -63,7 +75,7 @@ def test_a_rejected_explanation_invalidates_the_bid_with_its_published_reason(wo
     with pytest.raises(Forbidden, match="bidder may explain"):
         validity.submit_explanation(db, world.agency(), bid.id, "x")
     validity.decide_explanation(
-        db, world.applicant, bid.id, accept=False, reason="未说明成本构成。"
+        db, world.applicant, bid.id, accept=False, reason="未说明成本构成。", policy=DEFAULT_POLICY
     )
     db.commit()
     decided = db.exec(select(AuditEvent).where(AuditEvent.action == "bid.validity_decided")).one()
@@ -74,34 +86,44 @@ def test_a_rejected_explanation_invalidates_the_bid_with_its_published_reason(wo
 def test_the_applicant_waits_for_the_explanation_until_it_is_due(world, db, flagged):
     _, _, bid = flagged
     with pytest.raises(Forbidden, match="no explanation to accept"):
-        validity.decide_explanation(db, world.applicant, bid.id, accept=True, reason="x")
+        validity.decide_explanation(
+            db, world.applicant, bid.id, accept=True, reason="x", policy=DEFAULT_POLICY
+        )
     with pytest.raises(Forbidden, match="still has time"):
-        validity.decide_explanation(db, world.applicant, bid.id, accept=False, reason="x")
+        validity.decide_explanation(
+            db, world.applicant, bid.id, accept=False, reason="x", policy=DEFAULT_POLICY
+        )
 
 
 def test_no_explanation_in_time_invalidates_the_bid_by_sweep(world, db, flagged, frozen):
     task, low, bid = flagged
-    assert validity.expire_overdue_explanations(db) == 0
+    assert validity.expire_overdue_explanations(db, DEFAULT_POLICY) == 0
     request = db.exec(select(ExplanationRequest)).one()
     frozen.set(request.due_at)
     with pytest.raises(Forbidden, match="time to explain"):
         validity.submit_explanation(db, low, bid.id, "迟到的解释")
-    assert validity.expire_overdue_explanations(db) == 1
+    assert validity.expire_overdue_explanations(db, DEFAULT_POLICY) == 1
     decision = [d for d in progress.decisions_of(db, task) if d.bid_id == bid.id][0]
     assert (decision.valid, decision.ground) == (False, "no_explanation")
     assert lifecycle.status(task) == lifecycle.FAILED
-    assert validity.expire_overdue_explanations(db) == 0
+    assert validity.expire_overdue_explanations(db, DEFAULT_POLICY) == 0
 
 
-def test_the_expiry_sweep_is_registered(app):
+def test_the_expiry_sweep_is_registered_with_the_configured_policy(app):
     sweep = app.extensions["market.sweeps"]["bidding.expire_explanations"]
-    assert (sweep.func, sweep.options) == (validity.expire_overdue_explanations, {"seconds": 60})
+    assert (sweep.func.func, sweep.options) == (
+        validity.expire_overdue_explanations,
+        {"seconds": 60},
+    )
+    assert sweep.func.keywords["policy"] is registry_of(app).section("bidding")
 
 
 def test_validity_decisions_are_published_when_final(world, db, flagged):
     task, low, bid = flagged
     validity.submit_explanation(db, low, bid.id, "说明")
-    validity.decide_explanation(db, world.applicant, bid.id, accept=True, reason="接受")
+    validity.decide_explanation(
+        db, world.applicant, bid.id, accept=True, reason="接受", policy=DEFAULT_POLICY
+    )
     db.commit()
     final = db.exec(select(AuditEvent).where(AuditEvent.action == "bid.validity_final")).one()
     assert sorted(d["ground"] for d in final.data["decisions"]) == [

@@ -358,21 +358,12 @@ def test_password_policy_counts_characters_not_bytes():
     assert checker.errors == {}
 
 
-def test_password_policy_follows_the_configured_lengths(app, client, db):
-    previous = dict(app.config["POLICY"])
-    app.config["POLICY"].update(password_min_length=16, password_max_length=64)
-    try:
-        short = client.post(
-            "/api/v1/organizations", json=enterprise_body(password="fifteen-chars-x")
-        )
-        assert short.get_json()["errors"] == {
-            "password": ["A password needs at least 16 characters."]
-        }
-        long = client.post("/api/v1/organizations", json=enterprise_body(password="y" * 65))
-        assert long.get_json()["errors"] == {"password": ["A password has at most 64 characters."]}
-    finally:
-        app.config["POLICY"].clear()
-        app.config["POLICY"].update(previous)
+def test_password_policy_follows_the_configured_lengths(client, db, use_policy):
+    use_policy({"password_min_length": 16, "password_max_length": 64})
+    short = client.post("/api/v1/organizations", json=enterprise_body(password="fifteen-chars-x"))
+    assert short.get_json()["errors"] == {"password": ["A password needs at least 16 characters."]}
+    long = client.post("/api/v1/organizations", json=enterprise_body(password="y" * 65))
+    assert long.get_json()["errors"] == {"password": ["A password has at most 64 characters."]}
 
 
 def test_an_old_hash_is_upgraded_to_the_current_cost_at_login(client, db, make):

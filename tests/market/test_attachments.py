@@ -221,8 +221,8 @@ def test_api_refusals_are_problems_with_their_own_message(client, db, enterprise
     assert empty.status_code == 422
 
 
-def test_api_size_limit_from_policy(app, client, db, enterprise, monkeypatch):
-    monkeypatch.setitem(app.config["POLICY"], "attachment_max_bytes", 100)
+def test_api_size_limit_from_policy(client, db, enterprise, use_policy):
+    use_policy({"attachments": {"attachment_max_bytes": 100}})
     task = tasks.create_draft(db, enterprise, task_data())
     db.commit()
     login(client, enterprise)
