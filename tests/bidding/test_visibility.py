@@ -14,8 +14,9 @@ from sqlmodel import select
 from bidding import attachments as bid_attachments
 from bidding import marking, panel, visibility
 from bidding.models import Bid, PanelMember
+from bidding.policy import DEFAULT_POLICY
 from bidding.visibility import APPLICANT, BIDDER, PUBLIC, REGULATOR
-from market import lifecycle, task_queries
+from market import lifecycle, policy, task_queries
 from market.validation import NotFound
 from tests.bidding.helpers import new_uscc
 
@@ -288,7 +289,7 @@ def test_the_published_result_makes_prices_public_and_nothing_else(scene, db, wo
     for panellist in panellists:
         marking.declare_no_conflict(db, panellist, task.number)
         for standing in db.exec(select(Bid).where(Bid.task_id == task.id)).all():
-            marking.submit_mark(db, panellist, task.number, standing.id, 80)
+            marking.submit_mark(db, panellist, task.number, standing.id, 80, policy=DEFAULT_POLICY)
     db.commit()
     assert lifecycle.status(task) == lifecycle.PUBLICITY
     readers = {**users, "panellist": panellists[0], "other_expert": outsider}
@@ -312,13 +313,13 @@ def test_before_opening_a_receipt_resolves_for_nobody_exactly_like_an_unknown_on
         assert refusals == [(NotFound, ())] * 3
 
 
-def test_a_receipt_resolves_for_everyone_once_the_load_opens_the_task(scene, db, world):
+def test_a_receipt_resolves_for_everyone_once_the_load_opens_the_task(scene, db, world, app):
     task, users, experts, bid, _ = scene
     world.shift_to(task, "deadline_passed")
 
     def load_and_open(number):
         loaded = task_queries.load(db, users["anonymous"], number)
-        task_queries.open_if_due(db, [loaded])
+        task_queries.open_if_due(db, [loaded], policy.registry_of(app))
         return loaded
 
     assert visibility.opened_bid(db, bid.receipt, load_and_open) == (bid, task)
