@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from bidding import visibility
-from bidding.api import _actor, _load, bp
+from bidding.api.common import _actor, _load, bp
 from bidding.models import AnnouncementObjection, TaskQuestion
 from bidding.questions import schemas as s
 from bidding.questions import serializers as qa_serializers

@@ -62,7 +62,7 @@ def context(task: Task) -> dict:
 
 
 def _act(number: str, key: str, form, action, success: str, anchor: str):
-    from bidding.views import _failed, _task_url, _visible
+    from bidding.views.common import _failed, _task_url, _visible
 
     _visible(number)
     if not form.validate_on_submit():
