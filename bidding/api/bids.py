@@ -8,7 +8,7 @@ from flask import jsonify
 from bidding import attachments as bid_attachments
 from bidding import sealed, serializers, validity, visibility
 from bidding.api import schemas as s
-from bidding.api.common import _actor, _load, bp
+from bidding.api.common import bp
 from bidding.models import Bid
 from market import attachments, clock, task_queries
 from market.accounts import require_kind
@@ -16,10 +16,14 @@ from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import OrgKind, Task
 from market.web import (
+    acting_user,
     attachment_policy,
     db,
+    load_task,
+    open_due,
     send_attachment,
     translate,
+    unit_of_work,
     upload_dir,
     uploaded_file,
     viewer,
@@ -29,7 +33,7 @@ from market.web import (
 def _opened_bid(receipt: str) -> Bid:
     """The bid with this receipt on an opened task; before opening a bid is indistinguishable
     from no bid at all (404 either way)."""
-    return visibility.opened_bid(db(), receipt, _load)[0]
+    return visibility.opened_bid(db(), receipt, load_task)[0]
 
 
 def _acknowledgement(ack: sealed.Acknowledgement) -> dict:
@@ -66,18 +70,18 @@ def _bid_entry(bid: Bid) -> dict:
 )
 def submit_bid(number: str):
     data = parse_body(s.BidIn)
-    actor = _actor()
+    actor = acting_user()
     task_queries.load(db(), actor, number)
-    ack = sealed.submit_bid(
-        db(),
-        actor,
-        number,
-        price_fen=data.price_fen,
-        duration_days=data.duration_days,
-        proposal_text=data.proposal_text or "",
-        attachment_sha256s=data.attachment_sha256s,
-    )
-    db().commit()
+    with unit_of_work():
+        ack = sealed.submit_bid(
+            db(),
+            actor,
+            number,
+            price_fen=data.price_fen,
+            duration_days=data.duration_days,
+            proposal_text=data.proposal_text or "",
+            attachment_sha256s=data.attachment_sha256s,
+        )
     return jsonify(_acknowledgement(ack)), 201
 
 
@@ -94,18 +98,18 @@ def submit_bid(number: str):
 )
 def change_bid(number: str):
     data = parse_body(s.BidIn)
-    actor = _actor()
+    actor = acting_user()
     task_queries.load(db(), actor, number)
-    ack = sealed.change_bid(
-        db(),
-        actor,
-        number,
-        price_fen=data.price_fen,
-        duration_days=data.duration_days,
-        proposal_text=data.proposal_text or "",
-        attachment_sha256s=data.attachment_sha256s,
-    )
-    db().commit()
+    with unit_of_work():
+        ack = sealed.change_bid(
+            db(),
+            actor,
+            number,
+            price_fen=data.price_fen,
+            duration_days=data.duration_days,
+            proposal_text=data.proposal_text or "",
+            attachment_sha256s=data.attachment_sha256s,
+        )
     return jsonify(_acknowledgement(ack))
 
 
@@ -119,10 +123,10 @@ def change_bid(number: str):
     auth=True,
 )
 def withdraw_bid(number: str):
-    actor = _actor()
+    actor = acting_user()
     task_queries.load(db(), actor, number)
-    receipt = sealed.withdraw_bid(db(), actor, number)
-    db().commit()
+    with unit_of_work():
+        receipt = sealed.withdraw_bid(db(), actor, number)
     return jsonify({"receipt": receipt, "withdrawn_at": clock.now().isoformat()})
 
 
@@ -139,14 +143,14 @@ def withdraw_bid(number: str):
     auth=True,
 )
 def upload_bid_attachment(number: str):
-    actor = _actor()
+    actor = acting_user()
     task_queries.load(db(), actor, number)
     filename, data = uploaded_file()
-    row = bid_attachments.upload(
-        db(), actor, number, filename, data, upload_dir(), attachment_policy()
-    )
-    body = attachments.describe(row)
-    db().commit()
+    with unit_of_work():
+        row = bid_attachments.upload(
+            db(), actor, number, filename, data, upload_dir(), attachment_policy()
+        )
+        body = attachments.describe(row)
     return jsonify(body), 201
 
 
@@ -160,8 +164,8 @@ def upload_bid_attachment(number: str):
     auth=True,
 )
 def list_bid_attachments(number: str):
-    actor = _actor()
-    _load(number)
+    actor = acting_user()
+    load_task(number)
     return jsonify(
         {"items": [attachments.describe(a) for a in bid_attachments.mine(db(), actor, number)]}
     )
@@ -177,7 +181,7 @@ def list_bid_attachments(number: str):
     auth=True,
 )
 def download_bid_attachment(number: str, sha256: str):
-    task = _load(number)
+    task = load_task(number)
     db().refresh(task)
     row, path = bid_attachments.readable(db(), viewer(), task, sha256, upload_dir())
     return send_attachment(row, path)
@@ -194,9 +198,9 @@ def download_bid_attachment(number: str, sha256: str):
     auth=True,
 )
 def get_my_bid(number: str):
-    actor = _actor()
+    actor = acting_user()
     org = require_kind(db(), actor, OrgKind.agency)
-    task = _load(number)
+    task = load_task(number)
     bid = sealed.own_bid(db(), actor, number)
     versions = sealed.own_versions(db(), actor, number)
     return jsonify(
@@ -216,10 +220,9 @@ def get_my_bid(number: str):
     auth=True,
 )
 def list_my_bids():
-    org = require_kind(db(), _actor(), OrgKind.agency)
+    org = require_kind(db(), acting_user(), OrgKind.agency)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    if task_queries.open_if_due(db(), list(tasks)):
-        db().commit()
+    open_due(tasks)
     return jsonify({"items": serializers.my_bids(db(), org, translate)})
 
 
@@ -235,7 +238,7 @@ def list_my_bids():
     response=s.TaskBids,
 )
 def list_task_bids(number: str):
-    task = _load(number)
+    task = load_task(number)
     reader = visibility.reader_of(db(), viewer(), task)
     return jsonify(serializers.task_bids(db(), task, reader, translate))
 
@@ -257,8 +260,8 @@ def list_task_bids(number: str):
 def explain_bid(bid_ref: str):
     data = parse_body(s.ExplanationIn)
     bid = _opened_bid(bid_ref)
-    validity.submit_explanation(db(), _actor(), bid.id, data.explanation)
-    db().commit()
+    with unit_of_work():
+        validity.submit_explanation(db(), acting_user(), bid.id, data.explanation)
     return jsonify(_bid_entry(bid))
 
 
@@ -276,6 +279,8 @@ def explain_bid(bid_ref: str):
 def decide_validity(bid_ref: str):
     data = parse_body(s.ValidityIn)
     bid = _opened_bid(bid_ref)
-    validity.decide_explanation(db(), _actor(), bid.id, accept=data.accept, reason=data.reason)
-    db().commit()
+    with unit_of_work():
+        validity.decide_explanation(
+            db(), acting_user(), bid.id, accept=data.accept, reason=data.reason
+        )
     return jsonify(_bid_entry(bid))

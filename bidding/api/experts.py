@@ -7,14 +7,14 @@ from sqlmodel import select
 
 from bidding import marking, serializers, visibility
 from bidding.api import schemas as s
-from bidding.api.common import _actor, _load, bp
+from bidding.api.common import bp
 from bidding.models import Bid
 from market.accounts import require_kind
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import OrgKind, Task
 from market.validation import NotFound
-from market.web import db, viewer
+from market.web import acting_user, db, load_task, unit_of_work, viewer
 
 
 @operation(
@@ -28,7 +28,7 @@ from market.web import db, viewer
     auth=True,
 )
 def list_my_panels():
-    expert = require_kind(db(), _actor(), OrgKind.expert)
+    expert = require_kind(db(), acting_user(), OrgKind.expert)
     return jsonify({"items": serializers.expert_panels(db(), expert)})
 
 
@@ -53,10 +53,10 @@ def _panel(number: str) -> dict:
 )
 def declare(number: str):
     data = parse_body(s.StatementIn)
-    actor = _actor()
-    _load(number)
-    marking.declare_no_conflict(db(), actor, number, data.statement)
-    db().commit()
+    actor = acting_user()
+    load_task(number)
+    with unit_of_work():
+        marking.declare_no_conflict(db(), actor, number, data.statement)
     return jsonify(_panel(number))
 
 
@@ -73,10 +73,10 @@ def declare(number: str):
 )
 def recuse(number: str):
     data = parse_body(s.StatementIn)
-    actor = _actor()
-    _load(number)
-    marking.recuse(db(), actor, number, data.statement)
-    db().commit()
+    actor = acting_user()
+    load_task(number)
+    with unit_of_work():
+        marking.recuse(db(), actor, number, data.statement)
     return jsonify(_panel(number))
 
 
@@ -94,12 +94,14 @@ def recuse(number: str):
 )
 def give_mark(number: str):
     data = parse_body(s.MarkIn)
-    actor = _actor()
-    task = _load(number)
+    actor = acting_user()
+    task = load_task(number)
     bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == data.bid_id)).first()
     # An unknown receipt gets the service's own refusal for "not a valid bid of this task".
-    row = marking.submit_mark(db(), actor, number, bid.id if bid else -1, data.mark, data.comment)
-    db().commit()
+    with unit_of_work():
+        row = marking.submit_mark(
+            db(), actor, number, bid.id if bid else -1, data.mark, data.comment
+        )
     return jsonify(
         {
             "task": number,

@@ -6,10 +6,10 @@ from flask import jsonify
 
 from bidding import sealed, serializers
 from bidding.api import schemas as s
-from bidding.api.common import _load, bp
+from bidding.api.common import bp
 from bidding.draws import records
 from market.api.openapi import operation
-from market.web import db
+from market.web import db, load_task
 
 
 @operation(
@@ -22,7 +22,7 @@ from market.web import db
     response=s.DrawRecord,
 )
 def get_draw_record(number: str):
-    return jsonify(records.draw_record(db(), _load(number)))
+    return jsonify(records.draw_record(db(), load_task(number)))
 
 
 @operation(
@@ -34,7 +34,7 @@ def get_draw_record(number: str):
     response=s.Result,
 )
 def get_award(number: str):
-    return jsonify(serializers.result(db(), _load(number)))
+    return jsonify(serializers.result(db(), load_task(number)))
 
 
 @operation(

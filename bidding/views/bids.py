@@ -12,15 +12,18 @@ from bidding import sealed, serializers, validity, visibility
 from bidding.forms import BidForm, ExplanationForm, ValidityForm, WithdrawForm
 from bidding.labels import STATE_LABELS
 from bidding.models import Bid
-from bidding.views.common import _failed, _task_url, _visible, bp
-from market import task_queries
+from bidding.views.common import bp, task_page_with_failure, task_url
 from market.models import OrgKind, Task
-from market.validation import N_, Forbidden, Invalid, Message, NotFound
+from market.validation import N_, Invalid, Message, NotFound
 from market.web import (
     attachment_policy,
     db,
+    flash_outcome,
+    load_task,
+    open_due,
     send_attachment,
     translate,
+    unit_of_work,
     upload_dir,
     uploaded_file,
     viewer,
@@ -33,33 +36,31 @@ BID_RENAMES = {"price_fen": "price"}
 @bp.post("/tasks/<number>/bid")
 @login_required
 def submit(number: str):
-    _visible(number)
+    load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(form, renames=BID_RENAMES) as work:
         ack = sealed.submit_bid(db(), viewer(), number, **form.to_data())
-    except (Invalid, Forbidden) as exc:
-        return _failed(number, "bid", form, exc, BID_RENAMES)
-    db().commit()
+    if work.failed:
+        return task_page_with_failure(number, "bid", form, work)
     flash(
         gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt), "success"
     )
-    return redirect(_task_url(number, "my-bid"))
+    return redirect(task_url(number, "my-bid"))
 
 
 @bp.post("/tasks/<number>/bid/change")
 @login_required
 def change(number: str):
-    _visible(number)
+    load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(form, renames=BID_RENAMES) as work:
         ack = sealed.change_bid(db(), viewer(), number, **form.to_data())
-    except (Invalid, Forbidden) as exc:
-        return _failed(number, "bid", form, exc, BID_RENAMES)
-    db().commit()
+    if work.failed:
+        return task_page_with_failure(number, "bid", form, work)
     flash(
         gettext(
             "Your bid is changed (version %(v)d). New receipt: %(receipt)s",
@@ -68,40 +69,32 @@ def change(number: str):
         ),
         "success",
     )
-    return redirect(_task_url(number, "my-bid"))
+    return redirect(task_url(number, "my-bid"))
 
 
 @bp.post("/tasks/<number>/bid/attachments")
 @login_required
 def upload_attachment(number: str):
-    _visible(number)
+    load_task(number)
     filename, data = uploaded_file()
-    try:
+    with unit_of_work(keep_errors=True) as work:
         row = bid_attachments.upload(
             db(), viewer(), number, filename, data, upload_dir(), attachment_policy()
         )
-    except Invalid as exc:
-        db().rollback()
-        for messages in exc.errors.values():
-            for m in messages:
-                flash(translate(m), "error")
-        return redirect(_task_url(number, "my-bid"))
-    except Forbidden as exc:
-        db().rollback()
-        flash(translate(exc.message), "error")
-        return redirect(_task_url(number, "my-bid"))
-    digest = row.sha256
-    db().commit()
-    flash(
-        gettext("The file is uploaded. Add its SHA-256 to your bid: %(sha256)s", sha256=digest),
-        "success",
-    )
-    return redirect(_task_url(number, "my-bid"))
+    flash_outcome(work)
+    if not work.failed:
+        flash(
+            gettext(
+                "The file is uploaded. Add its SHA-256 to your bid: %(sha256)s", sha256=row.sha256
+            ),
+            "success",
+        )
+    return redirect(task_url(number, "my-bid"))
 
 
 @bp.get("/tasks/<number>/bid-attachments/<sha256>")
 def download_attachment(number: str, sha256: str):
-    task = _visible(number)
+    task = load_task(number)
     db().refresh(task)
     try:
         row, path = bid_attachments.readable(db(), viewer(), task, sha256, upload_dir())
@@ -113,22 +106,21 @@ def download_attachment(number: str, sha256: str):
 @bp.post("/tasks/<number>/bid/withdraw")
 @login_required
 def withdraw(number: str):
-    _visible(number)
+    load_task(number)
     form = WithdrawForm(prefix="withdraw")
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(form) as work:
         receipt = sealed.withdraw_bid(db(), viewer(), number)
-    except Forbidden as exc:
-        return _failed(number, "withdraw", form, exc)
-    db().commit()
+    if work.failed:
+        return task_page_with_failure(number, "withdraw", form, work)
     flash(gettext("Your bid %(receipt)s is withdrawn.", receipt=receipt), "success")
-    return redirect(_task_url(number, "my-bid"))
+    return redirect(task_url(number, "my-bid"))
 
 
 def _opened_bid(receipt: str) -> tuple[Bid, Task]:
     try:
-        return visibility.opened_bid(db(), receipt, _visible)
+        return visibility.opened_bid(db(), receipt, load_task)
     except NotFound:
         abort(404)  # before opening a bid is indistinguishable from no bid
 
@@ -141,13 +133,12 @@ def explain(receipt: str):
     form = ExplanationForm(prefix=f"x{key}")
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(form) as work:
         validity.submit_explanation(db(), viewer(), bid.id, form.explanation.data)
-    except (Invalid, Forbidden) as exc:
-        return _failed(task.number, f"explain-{key}", form, exc)
-    db().commit()
+    if work.failed:
+        return task_page_with_failure(task.number, f"explain-{key}", form, work)
     flash(gettext("Your explanation is sent to the applicant."), "success")
-    return redirect(_task_url(task.number))
+    return redirect(task_url(task.number))
 
 
 @bp.post("/bids/<receipt>/decide")
@@ -158,18 +149,16 @@ def decide(receipt: str):
     form = ValidityForm(prefix=f"v{key}")
     if not form.validate_on_submit():
         abort(400)
-    if form.decision.data not in ("accept", "reject"):
-        exc = Invalid({"decision": [Message(N_("Choose a decision."))]})
-        return _failed(task.number, f"decide-{key}", form, exc)
-    try:
+    with unit_of_work(form) as work:
+        if form.decision.data not in ("accept", "reject"):
+            raise Invalid({"decision": [Message(N_("Choose a decision."))]})
         validity.decide_explanation(
             db(), viewer(), bid.id, accept=form.decision.data == "accept", reason=form.reason.data
         )
-    except (Invalid, Forbidden) as exc:
-        return _failed(task.number, f"decide-{key}", form, exc)
-    db().commit()
+    if work.failed:
+        return task_page_with_failure(task.number, f"decide-{key}", form, work)
     flash(gettext("The decision is published."), "success")
-    return redirect(_task_url(task.number))
+    return redirect(task_url(task.number))
 
 
 @bp.get("/my/bids")
@@ -179,8 +168,7 @@ def my_bids():
     if org.kind != OrgKind.agency:
         abort(403)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    if task_queries.open_if_due(db(), list(tasks)):
-        db().commit()
+    open_due(tasks)
     return render_template(
         "bidding/my_bids.html",
         rows=serializers.my_bids(db(), org, translate),

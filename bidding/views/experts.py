@@ -10,11 +10,9 @@ from sqlmodel import select
 from bidding import marking, serializers
 from bidding.forms import DeclarationForm, MarkForm, RecusalForm
 from bidding.models import Bid
-from bidding.views.common import _visible, bp
-from market.forms import attach_errors
+from bidding.views.common import bp
 from market.models import OrgKind, Task
-from market.validation import Forbidden, Invalid
-from market.web import db, translate, viewer, viewer_org
+from market.web import Work, db, load_task, unit_of_work, viewer, viewer_org
 
 
 def _expert_or_403():
@@ -47,22 +45,19 @@ def _panels_page(org, failed_forms: dict, errors: dict, status: int):
     ), status
 
 
-def _panel_action(number: str, key: str, form, action, success: str):
+def _checked_expert(number: str, form):
+    """The expert's organization, once the task is visible to it and the form well-formed."""
     org = _expert_or_403()
-    _visible(number)
+    load_task(number)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        action()
-    except (Invalid, Forbidden) as exc:
-        db().rollback()
-        if isinstance(exc, Invalid):
-            leftover = attach_errors(form, exc, translate, {})
-            status = 422
-        else:
-            leftover, status = [translate(exc.message)], 403
-        return _panels_page(org, {key: form}, {key: leftover}, status)
-    db().commit()
+    return org
+
+
+def _panel_outcome(org, number: str, key: str, form, work: Work, success: str):
+    """The panels page again with the failed form, or a redirect to the panel on success."""
+    if work.failed:
+        return _panels_page(org, {key: form}, {key: work.messages}, work.status)
     flash(success, "success")
     return redirect(url_for("bidding.expert_panels") + f"#panel-{number}")
 
@@ -71,11 +66,15 @@ def _panel_action(number: str, key: str, form, action, success: str):
 @login_required
 def panel_declare(number: str):
     form = DeclarationForm(prefix=f"d{number}")
-    return _panel_action(
+    org = _checked_expert(number, form)
+    with unit_of_work(form) as work:
+        marking.declare_no_conflict(db(), viewer(), number, form.statement.data)
+    return _panel_outcome(
+        org,
         number,
         f"declare-{number}",
         form,
-        lambda: marking.declare_no_conflict(db(), viewer(), number, form.statement.data),
+        work,
         gettext("Your declaration is recorded. You may now mark the bids."),
     )
 
@@ -84,11 +83,15 @@ def panel_declare(number: str):
 @login_required
 def panel_recuse(number: str):
     form = RecusalForm(prefix=f"r{number}")
-    return _panel_action(
+    org = _checked_expert(number, form)
+    with unit_of_work(form) as work:
+        marking.recuse(db(), viewer(), number, form.statement.data)
+    return _panel_outcome(
+        org,
         number,
         f"recuse-{number}",
         form,
-        lambda: marking.recuse(db(), viewer(), number, form.statement.data),
+        work,
         gettext("You have recused yourself; the next expert of the drawn order is called."),
     )
 
@@ -97,14 +100,13 @@ def panel_recuse(number: str):
 @login_required
 def panel_mark(number: str, receipt: str):
     form = MarkForm(prefix=f"m{receipt[:16]}")
-
-    def act():
+    org = _checked_expert(number, form)
+    with unit_of_work(form) as work:
         task = db().exec(select(Task).where(Task.number == number)).one()
         bid = db().exec(select(Bid).where(Bid.task_id == task.id, Bid.receipt == receipt)).first()
         marking.submit_mark(
             db(), viewer(), number, bid.id if bid else -1, form.mark.data, form.comment.data
         )
-
-    return _panel_action(
-        number, f"mark-{receipt[:16]}", form, act, gettext("Your mark is recorded.")
+    return _panel_outcome(
+        org, number, f"mark-{receipt[:16]}", form, work, gettext("Your mark is recorded.")
     )
