@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bidding import visibility
-from bidding.sealed import _open_task_for
+from bidding.sealed import open_task_for
 from market import attachments
 from market.accounts import require_kind
 from market.models import OrgKind, Task, User
@@ -35,7 +35,7 @@ def upload(
 ) -> Attachment:
     """Store a file for the actor's agency's bid on an open task (lock first, then the clock,
     like a bid). Its SHA-256 then goes into the bid's `attachment_sha256s`."""
-    task, agency, _now = _open_task_for(session, actor, number)
+    task, agency, _now = open_task_for(session, actor, number)
     return attachments.add_for_bid(
         session,
         task,

@@ -62,7 +62,7 @@ def platform_public_key_pem() -> str:
     return keys.current().public_key_pem()
 
 
-def _open_task_for(
+def open_task_for(
     session: Session, actor: User, task_number: str
 ) -> tuple[Task, Organization, datetime]:
     """Lock the task, then read the clock, then check the task is open and the actor an agency."""
@@ -246,7 +246,7 @@ def submit_bid(
     Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing,
     a related agency already bidding) or Invalid (the fields), each with its own message.
     """
-    task, agency, now = _open_task_for(session, actor, task_number)
+    task, agency, now = open_task_for(session, actor, task_number)
     _check_eligible(session, task, agency, now)
     bid = _own_bid(session, task, agency)
     if bid is not None and bid.withdrawn_at is None:
@@ -270,7 +270,7 @@ def change_bid(
 ) -> Acknowledgement:
     """Replace the agency's standing bid with a new version (same rules as `submit_bid`); the last
     version before the deadline is the one that counts."""
-    task, agency, now = _open_task_for(session, actor, task_number)
+    task, agency, now = open_task_for(session, actor, task_number)
     bid = _own_bid(session, task, agency)
     if bid is None or bid.withdrawn_at is not None:
         raise Forbidden(N_("Your agency has no bid on this task to change."))
@@ -286,7 +286,7 @@ def withdraw_bid(session: Session, actor: User, task_number: str) -> str:
 
     A withdrawn bid does not stand at the deadline: it is neither opened nor part of the draw key.
     """
-    task, agency, now = _open_task_for(session, actor, task_number)
+    task, agency, now = open_task_for(session, actor, task_number)
     bid = _own_bid(session, task, agency)
     if bid is None or bid.withdrawn_at is not None:
         raise Forbidden(N_("Your agency has no bid on this task to withdraw."))

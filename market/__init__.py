@@ -90,9 +90,9 @@ def _init_extensions(app: Flask) -> None:
             return
         from market.accounts import user_for_token
 
-        user = user_for_token(web.db(), header.removeprefix("Bearer ").strip())
+        with web.unit_of_work():  # records the token's last_used_at
+            user = user_for_token(web.db(), header.removeprefix("Bearer ").strip())
         if user is not None:
-            web.db().commit()  # record last_used_at
             from flask import g
 
             g.api_token_auth = True

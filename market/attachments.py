@@ -194,7 +194,7 @@ def add_to_task(
     change-log entry, and the deadline extended like any amendment's when too little time is
     left)."""
     task = tasks.get_task(session, number, lock=True)
-    applicant = tasks._own(session, actor, task)
+    applicant = tasks.require_owner(session, actor, task)
     now = clock.now()
     if not lifecycle.allowed(task, "attach", now):
         raise Forbidden(NOT_ATTACHABLE)

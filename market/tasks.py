@@ -330,7 +330,9 @@ def get_task(session: Session, number: str, *, lock: bool = False) -> Task:
     return task
 
 
-def _own(session: Session, actor: User, task: Task) -> Organization:
+def require_owner(session: Session, actor: User, task: Task) -> Organization:
+    """The actor's applicant organization, refused unless it owns `task` (public: attaching a
+    file to a task, in `market.attachments`, checks the same)."""
     applicant = _applicant(session, actor)
     if task.applicant_org_id != applicant.id:
         raise Forbidden(N_("This task belongs to another applicant."))
@@ -348,7 +350,7 @@ def update_draft(
     session: Session, actor: User, number: str, data: dict, policy: TaskPolicy = TaskPolicy()
 ) -> Task:
     task = get_task(session, number, lock=True)
-    applicant = _own(session, actor, task)
+    applicant = require_owner(session, actor, task)
     if not lifecycle.allowed(task, "edit"):
         raise Forbidden(N_("Only a draft can be edited freely; amend a published task."))
     merged = _as_input(task, session) | data
@@ -373,7 +375,7 @@ def update_draft(
 def publish(session: Session, actor: User, number: str, policy: TaskPolicy = TaskPolicy()) -> Task:
     """Publish: the deadline is computed once, now, in working days, and never moves by itself."""
     task = get_task(session, number, lock=True)
-    applicant = _own(session, actor, task)
+    applicant = require_owner(session, actor, task)
     _check(session, applicant, _as_input(task, session), policy)  # policy may have changed
     now = clock.now()
     calendar = holidays.load(session)
@@ -455,7 +457,7 @@ def amend(
     """Amend a published task before its deadline; every change is published in the change log,
     and with less than the minimum period left the deadline is extended automatically."""
     task = get_task(session, number, lock=True)
-    applicant = _own(session, actor, task)
+    applicant = require_owner(session, actor, task)
     now = clock.now()
     if not lifecycle.allowed(task, "amend", now):
         raise Forbidden(NOT_AMENDABLE)
@@ -493,7 +495,7 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
     """Before opening: with a published reason. After opening: a regulator's approval is needed,
     so the applicant's cancellation becomes a request."""
     task = get_task(session, number, lock=True)
-    applicant = _own(session, actor, task)
+    applicant = require_owner(session, actor, task)
     c = Checker()
     clean = c.text("reason", reason, max_length=2000, multiline=True)
     c.raise_if_any()
@@ -553,7 +555,7 @@ def exclude(
 ) -> TaskExclusion:
     """Exclude an agency only on a listed ground, stated publicly."""
     task = get_task(session, number, lock=True)
-    applicant = _own(session, actor, task)
+    applicant = require_owner(session, actor, task)
     if not lifecycle.allowed(task, "exclude"):
         raise Forbidden(N_("Exclusions are set before the deadline."))
     c = Checker()
@@ -588,7 +590,7 @@ def exclude(
 def repost(session: Session, actor: User, number: str) -> Task:
     """One-click re-posting of a failed task as a new linked draft."""
     task = get_task(session, number)
-    _own(session, actor, task)
+    require_owner(session, actor, task)
     if not lifecycle.allowed(task, "repost"):
         raise Forbidden(N_("Only a failed task can be posted again."))
     new = create_draft(session, actor, _as_input(task, session))

@@ -1,17 +1,23 @@
-"""Glue between Flask and the domain services: the request's session, the viewer, languages."""
+"""Glue between Flask and the domain services: the request's session and its units of work, the
+status of each domain error, the viewer, languages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from flask import current_app, g, request, session
+from flask import current_app, flash, g, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlmodel import Session
 
-from market.models import Organization, User
+from market import task_queries
+from market.forms import attach_errors
+from market.models import Organization, Task, User
 from market.policy import ACCOUNTS, ATTACHMENTS, TASKS, Registry, registry_of
-from market.validation import Invalid, Message
+from market.validation import N_, Forbidden, Invalid, Message, NotFound
 
 
 def db() -> Session:
@@ -120,32 +126,119 @@ def send_attachment(row, path):
     return response
 
 
+#: The HTTP status of each domain error, read by the API's problem handlers and by the pages
+#: alike; a subclass answers as its base (`lifecycle.IllegalTransition` is a `Forbidden`: 403).
+DOMAIN_STATUS: Mapping[type[Exception], int] = MappingProxyType(
+    {Invalid: 422, Forbidden: 403, NotFound: 404}
+)
+
+#: The failures a page shows next to what was typed, for the user to correct or to read why not;
+#: anything else (a `NotFound` too) leaves the page for an error handler.
+SHOWN_ON_PAGE = (Invalid, Forbidden)
+
+
+def status_for(exc: Exception) -> int:
+    """The status `exc` answers with: that of its nearest class in `DOMAIN_STATUS`."""
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_STATUS:
+            return DOMAIN_STATUS[cls]
+    raise TypeError(f"{type(exc).__name__} is not a domain error")
+
+
+def error_messages(exc: Invalid | Forbidden, form=None, renames: dict | None = None) -> list[str]:
+    """The translated messages of a failure. With a form, each `Invalid` message goes onto its
+    field (service field names mapped to form field names by `renames`) and only the others are
+    returned, to show above the form."""
+    if isinstance(exc, Forbidden):
+        return [translate(exc.message)]
+    if form is not None:
+        return attach_errors(form, exc, translate, renames)
+    return [translate(m) for messages in exc.errors.values() for m in messages]
+
+
 @dataclass
-class Submission:
-    """What became of a form submitted to a service: its result, or errors and a 422."""
+class Work:
+    """What became of a unit of work whose failure a page keeps: the `error` (None when the work
+    succeeded, or before any was attempted), its `messages` to show and its `status`."""
 
-    ok: bool = False
-    result: object = None
-    errors: list[str] = field(default_factory=list)
-    status: int = 200
+    error: Invalid | Forbidden | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    @property
+    def status(self) -> int:
+        return 200 if self.error is None else status_for(self.error)
 
 
-def submit(form, action, renames: dict | None = None) -> Submission:
-    """Run `action()` (a service call) for a submitted form in the request's transaction.
+@contextmanager
+def unit_of_work(form=None, *, renames: dict | None = None, keep_errors: bool = False):
+    """One write of a request: the block runs in the request's session (`db()`), which commits
+    when the block ends and rolls back on any exception, so a write that fails half-way leaves
+    nothing behind.
 
-    Success commits; `Invalid` rolls back and puts each message on its field (the rest are
-    returned), `Forbidden` rolls back with its message; both answer 422 and keep what was typed.
+    A context manager rather than a decorator: only the service calls go in the block, while the
+    handler's parsing and checks before it and its response after it stay out, so what one
+    transaction holds is plain to see; and a page can keep the failure to show it instead of
+    raising it, which a decorated handler could not without a second wrapper.
+
+    Failures are raised again after the rollback: the API's problem handlers and the pages'
+    error handlers answer them with their `status_for`. A page that shows the failure itself
+    passes its `form` (the messages go next to the fields, see `error_messages`) or
+    `keep_errors=True` (a page that flashes them): then an `Invalid` or a `Forbidden` is kept in
+    the yielded `Work` instead, and the code after it in the block does not run.
+
+    Units of work do not nest: an inner commit would commit the outer one's half-done work.
     """
-    from market.forms import attach_errors
-    from market.validation import Forbidden
-
+    if g.get("unit_of_work_open"):
+        raise RuntimeError("a unit of work is already open in this request")
+    g.unit_of_work_open = True
+    session = db()
+    work = Work()
     try:
-        result = action()
-    except Invalid as exc:
-        db().rollback()
-        return Submission(errors=attach_errors(form, exc, translate, renames), status=422)
-    except Forbidden as exc:
-        db().rollback()
-        return Submission(errors=[translate(exc.message)], status=422)
-    db().commit()
-    return Submission(ok=True, result=result)
+        yield work
+        session.commit()
+    except BaseException as exc:
+        session.rollback()
+        if not (form is not None or keep_errors) or not isinstance(exc, SHOWN_ON_PAGE):
+            raise
+        work.error = exc
+        work.messages = error_messages(exc, form, renames)
+    finally:
+        g.unit_of_work_open = False
+
+
+def flash_outcome(work: Work, success: str | None = None, category: str = "success") -> None:
+    """Flash what became of a unit of work, for the page the handler redirects to: the kept
+    failure's messages as errors, else `success` (when given)."""
+    if work.failed:
+        for message in work.messages:
+            flash(message, "error")
+    elif success is not None:
+        flash(success, category)
+
+
+def acting_user() -> User:
+    """The user this request acts as; without one (an API call with neither session nor token)
+    a `Forbidden` that says to log in. Pages check `login_required` before."""
+    user = viewer()
+    if user is None:
+        raise Forbidden(N_("Please log in first."))
+    return user
+
+
+def open_due(tasks: Iterable[Task]) -> None:
+    """Open those of `tasks` whose deadline has passed, in a unit of work of its own: the lazy
+    opening stands whatever the rest of the request does, and every reader sees it at once."""
+    with unit_of_work():
+        task_queries.open_if_due(db(), list(tasks), policy_registry())
+
+
+def load_task(number: str) -> Task:
+    """The task `number` if the viewer may see it (a draft: its applicant only), else `NotFound`;
+    opened first when its deadline has passed (`open_due`)."""
+    task = task_queries.load(db(), viewer(), number)
+    open_due([task])
+    return task

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from bidding import visibility
-from bidding.api import _actor, _load, bp
+from bidding.api.common import bp
 from bidding.models import AnnouncementObjection, TaskQuestion
 from bidding.questions import schemas as s
 from bidding.questions import serializers as qa_serializers
@@ -16,7 +16,7 @@ from market import clock, holidays, task_queries
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import Task
-from market.web import db, viewer
+from market.web import acting_user, db, load_task, unit_of_work, viewer
 
 
 def _reader(task: Task):
@@ -60,7 +60,7 @@ def objection_list(task: Task) -> dict:
     response=s.QuestionList,
 )
 def list_questions(number: str):
-    return jsonify(question_list(_load(number)))
+    return jsonify(question_list(load_task(number)))
 
 
 @operation(
@@ -78,10 +78,10 @@ def list_questions(number: str):
 )
 def ask_question(number: str):
     data = parse_body(s.QuestionIn)
-    actor = _actor()
+    actor = acting_user()
     task = task_queries.load(db(), actor, number)
-    row = questions.ask(db(), actor, number, data.question)
-    db().commit()
+    with unit_of_work():
+        row = questions.ask(db(), actor, number, data.question)
     return jsonify(qa_serializers.question(row, _reader(task))), 201
 
 
@@ -97,10 +97,10 @@ def ask_question(number: str):
 )
 def answer_question(number: str, qid: int):
     data = parse_body(s.AnswerIn)
-    actor = _actor()
+    actor = acting_user()
     task = task_queries.load(db(), actor, number)
-    row = questions.answer(db(), actor, number, qid, data.answer)
-    db().commit()
+    with unit_of_work():
+        row = questions.answer(db(), actor, number, qid, data.answer)
     row = db().get(TaskQuestion, row.id)
     return jsonify(qa_serializers.question(row, _reader(task)))
 
@@ -119,7 +119,7 @@ def answer_question(number: str, qid: int):
     response=s.ObjectionList,
 )
 def list_objections(number: str):
-    return jsonify(objection_list(_load(number)))
+    return jsonify(objection_list(load_task(number)))
 
 
 @operation(
@@ -135,10 +135,10 @@ def list_objections(number: str):
 )
 def submit_objection(number: str):
     data = parse_body(s.ObjectionIn)
-    actor = _actor()
+    actor = acting_user()
     task = task_queries.load(db(), actor, number)
-    row = questions.submit_objection(db(), actor, number, data.text)
-    db().commit()
+    with unit_of_work():
+        row = questions.submit_objection(db(), actor, number, data.text)
     return jsonify(qa_serializers.objection(row, _reader(task))), 201
 
 
@@ -154,10 +154,10 @@ def submit_objection(number: str):
 )
 def reply_objection(number: str, oid: int):
     data = parse_body(s.ReplyIn)
-    actor = _actor()
+    actor = acting_user()
     task = task_queries.load(db(), actor, number)
-    row = questions.reply(db(), actor, number, oid, data.reply)
-    db().commit()
+    with unit_of_work():
+        row = questions.reply(db(), actor, number, oid, data.reply)
     row = db().get(AnnouncementObjection, row.id)
     items = qa_serializers.objections(db(), [row], _reader(task))
     return jsonify(items[0])

@@ -12,10 +12,10 @@ from bidding import visibility
 from bidding.forms import AnswerForm, ObjectionForm, QuestionForm, ReplyForm
 from bidding.questions import serializers as qa_serializers
 from bidding.questions import services as questions
+from bidding.views.common import task_page_with_failure, task_url
 from market import clock, holidays, lifecycle
 from market.models import OrgKind, Task
-from market.validation import Forbidden, Invalid
-from market.web import db, translate, viewer, viewer_org
+from market.web import Work, db, load_task, translate, unit_of_work, viewer, viewer_org
 
 bp = Blueprint("bidding_qa", __name__)
 
@@ -61,30 +61,33 @@ def context(task: Task) -> dict:
     }
 
 
-def _act(number: str, key: str, form, action, success: str, anchor: str):
-    from bidding.views import _failed, _task_url, _visible
-
-    _visible(number)
+def _checked(number: str, form) -> None:
+    """Go on only with a task the reader may see (opened when due) and a well-formed form."""
+    load_task(number)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        action()
-    except (Invalid, Forbidden) as exc:
-        return _failed(number, key, form, exc)
-    db().commit()
+
+
+def _outcome(number: str, key: str, form, work: Work, success: str, anchor: str):
+    """The task page again with the failed form, or a redirect to `anchor` on success."""
+    if work.failed:
+        return task_page_with_failure(number, key, form, work)
     flash(success, "success")
-    return redirect(_task_url(number, anchor))
+    return redirect(task_url(number, anchor))
 
 
 @bp.post("/tasks/<number>/questions")
 @login_required
 def ask(number: str):
     form = QuestionForm(prefix="ask")
-    return _act(
+    _checked(number, form)
+    with unit_of_work(form) as work:
+        questions.ask(db(), viewer(), number, form.question.data)
+    return _outcome(
         number,
         "ask",
         form,
-        lambda: questions.ask(db(), viewer(), number, form.question.data),
+        work,
         gettext("Your question is published without your name."),
         "questions",
     )
@@ -94,11 +97,14 @@ def ask(number: str):
 @login_required
 def answer(number: str, qid: int):
     form = AnswerForm(prefix=f"a{qid}")
-    return _act(
+    _checked(number, form)
+    with unit_of_work(form) as work:
+        questions.answer(db(), viewer(), number, qid, form.answer.data)
+    return _outcome(
         number,
         f"answer-{qid}",
         form,
-        lambda: questions.answer(db(), viewer(), number, qid, form.answer.data),
+        work,
         gettext("Your answer is published."),
         f"question-{qid}",
     )
@@ -108,11 +114,14 @@ def answer(number: str, qid: int):
 @login_required
 def object_(number: str):
     form = ObjectionForm(prefix="obj")
-    return _act(
+    _checked(number, form)
+    with unit_of_work(form) as work:
+        questions.submit_objection(db(), viewer(), number, form.text.data)
+    return _outcome(
         number,
         "object",
         form,
-        lambda: questions.submit_objection(db(), viewer(), number, form.text.data),
+        work,
         gettext("Your objection is sent to the applicant and published without your name."),
         "objections",
     )
@@ -122,11 +131,14 @@ def object_(number: str):
 @login_required
 def reply(number: str, oid: int):
     form = ReplyForm(prefix=f"r{oid}")
-    return _act(
+    _checked(number, form)
+    with unit_of_work(form) as work:
+        questions.reply(db(), viewer(), number, oid, form.reply.data)
+    return _outcome(
         number,
         f"reply-{oid}",
         form,
-        lambda: questions.reply(db(), viewer(), number, oid, form.reply.data),
+        work,
         gettext("Your reply is published."),
         f"objection-{oid}",
     )

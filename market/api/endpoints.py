@@ -27,14 +27,7 @@ from market.login_limits import (
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
 from market.validation import N_, Forbidden
-from market.web import db, policy, translate, viewer
-
-
-def _require_login():
-    user = viewer()
-    if user is None:
-        raise Forbidden(N_("Please log in first."))
-    return user
+from market.web import acting_user, db, policy, translate, unit_of_work, viewer
 
 
 def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
@@ -81,17 +74,22 @@ def get_session():
 )
 def post_session():
     data = parse_body(s.LoginIn)
-    try:
-        user = accounts.authenticate(db(), data.email, data.password, data.totp)
-    except accounts.LoginFailed as exc:
-        db().commit()  # keep the TOTP step consumed even on a later failure
+    # A failed login is an outcome to keep, not a failure to roll back: the attempt stays
+    # recorded and a used TOTP step stays consumed.
+    with unit_of_work():
+        try:
+            user = accounts.authenticate(db(), data.email, data.password, data.totp)
+        except accounts.LoginFailed as exc:
+            failure = exc
+        else:
+            failure = None
+    if failure is not None:
         return problem(
             401,
             gettext("Login failed"),
-            translate(exc.message),
-            second_factor_required=exc.needs_second_factor,
+            translate(failure.message),
+            second_factor_required=failure.needs_second_factor,
         )
-    db().commit()
     session.clear()
     login_user(user)
     return jsonify(serializers.user_self(user, db().get(Organization, user.organization_id)))
@@ -100,8 +98,8 @@ def post_session():
 @operation(api, "/session", "DELETE", summary="Log out", tag="session", status=204)
 def delete_session():
     if viewer() is not None:
-        accounts.end_sessions(db(), viewer())
-        db().commit()
+        with unit_of_work():
+            accounts.end_sessions(db(), viewer())
     logout_user()
     session.clear()
     return "", 204
@@ -111,7 +109,7 @@ def delete_session():
     api, "/session/tokens", "GET", summary="My personal API tokens", tag="session", auth=True
 )
 def list_tokens():
-    user = _require_login()
+    user = acting_user()
     return jsonify(
         {
             "items": [
@@ -141,10 +139,10 @@ def list_tokens():
     auth=True,
 )
 def create_token():
-    user = _require_login()
+    user = acting_user()
     data = parse_body(s.TokenIn)
-    token, plain = accounts.create_token(db(), user, data.name)
-    db().commit()
+    with unit_of_work():
+        token, plain = accounts.create_token(db(), user, data.name)
     return jsonify(
         {"id": token.id, "name": token.name, "prefix": token.prefix, "token": plain}
     ), 201
@@ -160,8 +158,8 @@ def create_token():
     auth=True,
 )
 def revoke_token(token_id: int):
-    accounts.revoke_token(db(), _require_login(), token_id)
-    db().commit()
+    with unit_of_work():
+        accounts.revoke_token(db(), acting_user(), token_id)
     return "", 204
 
 
@@ -182,16 +180,16 @@ def revoke_token(token_id: int):
 def create_organization():
     raw = request.get_json(silent=True)
     kind = raw.get("kind") if isinstance(raw, dict) else None
-    if kind in (None, "enterprise"):
-        data = parse_body(s.EnterpriseRegistrationIn)
-        user = accounts.register_enterprise(db(), data.model_dump(), policy())
-        secret = None
-    elif kind == "agency":
-        raise Forbidden(N_("Agencies register at /api/v1/agencies."))
-    else:
-        data = parse_body(s.OperatorCreatedIn)
-        user, secret = accounts.create_by_operator(db(), viewer(), data.model_dump(), policy())
-    db().commit()
+    with unit_of_work():
+        if kind in (None, "enterprise"):
+            data = parse_body(s.EnterpriseRegistrationIn)
+            user = accounts.register_enterprise(db(), data.model_dump(), policy())
+            secret = None
+        elif kind == "agency":
+            raise Forbidden(N_("Agencies register at /api/v1/agencies."))
+        else:
+            data = parse_body(s.OperatorCreatedIn)
+            user, secret = accounts.create_by_operator(db(), viewer(), data.model_dump(), policy())
     return jsonify({"id": user.organization_id, "totp_secret": secret}), 201
 
 
@@ -228,8 +226,8 @@ def get_organization(org_id: int):
 )
 def register_agency():
     data = parse_body(s.AgencyIn)
-    user = agencies.register_agency(db(), data.model_dump(), policy())
-    db().commit()
+    with unit_of_work():
+        user = agencies.register_agency(db(), data.model_dump(), policy())
     return jsonify({"id": user.organization_id}), 201
 
 
@@ -295,8 +293,8 @@ def get_agency(agency_id: int):
     auth=True,
 )
 def verify_qualification(agency_id: int, qualification_id: int):
-    q = agencies.verify_qualification(db(), _require_login(), qualification_id, agency_id)
-    db().commit()
+    with unit_of_work():
+        q = agencies.verify_qualification(db(), acting_user(), qualification_id, agency_id)
     return jsonify(
         {"id": q.id, "verification": "verified", "verified_at": q.verified_at.isoformat()}
     )
@@ -345,8 +343,8 @@ def get_service_item(code: str):
 )
 def patch_service_item(code: str):
     data = parse_body(s.ServiceItemPatch)
-    item = catalog.update_item(db(), _require_login(), code, data.model_dump(exclude_unset=True))
-    db().commit()
+    with unit_of_work():
+        item = catalog.update_item(db(), acting_user(), code, data.model_dump(exclude_unset=True))
     return jsonify(serializers.service_item(item))
 
 
@@ -364,7 +362,7 @@ def patch_service_item(code: str):
     auth=True,
 )
 def list_audit():
-    user = _require_login()
+    user = acting_user()
     if not (is_regulator(db(), user) or is_operator(db(), user)):
         raise Forbidden(N_("Only regulators and operators read the audit log."))
     cursor, limit = _cursor_limit(50)
@@ -448,8 +446,8 @@ def get_calendar(year: int):
 )
 def put_calendar_day():
     data = parse_body(s.CalendarDayIn)
-    row = holidays.set_day(db(), _require_login(), data.model_dump())
-    db().commit()
+    with unit_of_work():
+        row = holidays.set_day(db(), acting_user(), data.model_dump())
     return jsonify({"day": row.day.isoformat(), "is_workday": row.is_workday, "name": row.name})
 
 

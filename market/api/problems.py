@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from market.validation import Forbidden, Invalid, NotFound
-from market.web import translate, translated_errors
+from market.web import status_for, translate, translated_errors
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra):
@@ -58,16 +58,18 @@ def register_handlers(bp) -> None:
     @bp.errorhandler(Invalid)
     def _invalid(exc: Invalid):
         return problem(
-            422, gettext("The request has invalid fields."), errors=translated_errors(exc)
+            status_for(exc),
+            gettext("The request has invalid fields."),
+            errors=translated_errors(exc),
         )
 
     @bp.errorhandler(Forbidden)
     def _forbidden(exc: Forbidden):
-        return problem(403, gettext("Forbidden"), translate(exc.message))
+        return problem(status_for(exc), gettext("Forbidden"), translate(exc.message))
 
     @bp.errorhandler(NotFound)
-    def _not_found(_exc):
-        return problem(404, gettext("Not found"))
+    def _not_found(exc: NotFound):
+        return problem(status_for(exc), gettext("Not found"))
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException):

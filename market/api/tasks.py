@@ -10,36 +10,26 @@ from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import parse_body
-from market.validation import N_, Forbidden, NotFound
+from market.validation import NotFound
 from market.web import (
+    acting_user,
     attachment_policy,
     db,
+    load_task,
+    open_due,
     policy_registry,
     send_attachment,
     task_policy,
     translate,
+    unit_of_work,
     upload_dir,
     uploaded_file,
     viewer,
 )
 
 
-def _actor():
-    user = viewer()
-    if user is None:
-        raise Forbidden(N_("Please log in first."))
-    return user
-
-
 def _task_json(task):
     return jsonify(task_queries.describe(db(), task))
-
-
-def _load(number: str):
-    task = task_queries.load(db(), viewer(), number)
-    if task_queries.open_if_due(db(), [task], policy_registry()):
-        db().commit()
-    return task
 
 
 @operation(
@@ -72,8 +62,7 @@ def list_tasks():
         cursor=int(cursor) if cursor and cursor.isdigit() else None,
         limit=limit,
     )
-    if task_queries.open_if_due(db(), rows, policy_registry()):
-        db().commit()
+    open_due(rows)
     return jsonify(
         {
             "items": [task_queries.describe(db(), t) for t in rows],
@@ -95,8 +84,8 @@ def list_tasks():
 )
 def create_task():
     data = parse_body(s.TaskIn).model_dump(exclude_none=True)
-    task = tasks.create_draft(db(), _actor(), data, task_policy())
-    db().commit()
+    with unit_of_work():
+        task = tasks.create_draft(db(), acting_user(), data, task_policy())
     return _task_json(task), 201
 
 
@@ -109,7 +98,7 @@ def create_task():
     response=s.Task,
 )
 def get_task(number: str):
-    return _task_json(_load(number))
+    return _task_json(load_task(number))
 
 
 @operation(
@@ -124,8 +113,8 @@ def get_task(number: str):
 )
 def patch_task(number: str):
     data = parse_body(s.TaskIn).model_dump(exclude_unset=True)
-    task = tasks.update_draft(db(), _actor(), number, data, task_policy())
-    db().commit()
+    with unit_of_work():
+        task = tasks.update_draft(db(), acting_user(), number, data, task_policy())
     return _task_json(task)
 
 
@@ -139,14 +128,14 @@ def patch_task(number: str):
     auth=True,
 )
 def publish_task(number: str):
-    task = tasks.publish(db(), _actor(), number, task_policy())
-    db().commit()
+    with unit_of_work():
+        task = tasks.publish(db(), acting_user(), number, task_policy())
     return _task_json(task)
 
 
 @operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log", tag="tasks")
 def list_amendments(number: str):
-    return jsonify({"items": task_queries.describe(db(), _load(number))["amendments"]})
+    return jsonify({"items": task_queries.describe(db(), load_task(number))["amendments"]})
 
 
 @operation(
@@ -163,8 +152,8 @@ def list_amendments(number: str):
 )
 def amend_task(number: str):
     data = parse_body(s.AmendmentIn).model_dump(exclude_unset=True)
-    tasks.amend(db(), _actor(), number, data, task_policy())
-    db().commit()
+    with unit_of_work():
+        tasks.amend(db(), acting_user(), number, data, task_policy())
     return _task_json(task_queries.load(db(), viewer(), number)), 201
 
 
@@ -177,7 +166,7 @@ def amend_task(number: str):
     response=s.AttachmentList,
 )
 def list_attachments(number: str):
-    task = _load(number)
+    task = load_task(number)
     return jsonify({"items": [attachments.describe(a) for a in attachments.of_task(db(), task)]})
 
 
@@ -194,13 +183,13 @@ def list_attachments(number: str):
     auth=True,
 )
 def add_attachment(number: str):
-    actor = _actor()
+    actor = acting_user()
     filename, data = uploaded_file()
-    row = attachments.add_to_task(
-        db(), actor, number, filename, data, upload_dir(), attachment_policy(), task_policy()
-    )
-    body = attachments.describe(row)
-    db().commit()
+    with unit_of_work():
+        row = attachments.add_to_task(
+            db(), actor, number, filename, data, upload_dir(), attachment_policy(), task_policy()
+        )
+        body = attachments.describe(row)
     return jsonify(body), 201
 
 
@@ -212,7 +201,7 @@ def add_attachment(number: str):
     tag="tasks",
 )
 def download_attachment(number: str, sha256: str):
-    row, path = attachments.task_file(db(), _load(number), sha256, upload_dir())
+    row, path = attachments.task_file(db(), load_task(number), sha256, upload_dir())
     return send_attachment(row, path)
 
 
@@ -229,8 +218,8 @@ def download_attachment(number: str, sha256: str):
 )
 def cancel_task(number: str):
     data = parse_body(s.ReasonIn)
-    task = tasks.cancel(db(), _actor(), number, data.reason)
-    db().commit()
+    with unit_of_work():
+        task = tasks.cancel(db(), acting_user(), number, data.reason)
     return _task_json(task)
 
 
@@ -244,8 +233,8 @@ def cancel_task(number: str):
     auth=True,
 )
 def approve_cancellation(number: str):
-    task = tasks.approve_cancellation(db(), _actor(), number)
-    db().commit()
+    with unit_of_work():
+        task = tasks.approve_cancellation(db(), acting_user(), number)
     return _task_json(task)
 
 
@@ -262,8 +251,8 @@ def approve_cancellation(number: str):
 )
 def exclude_agency(number: str):
     data = parse_body(s.ExclusionIn)
-    tasks.exclude(db(), _actor(), number, data.agency_id, data.ground, data.statement)
-    db().commit()
+    with unit_of_work():
+        tasks.exclude(db(), acting_user(), number, data.agency_id, data.ground, data.statement)
     return _task_json(task_queries.load(db(), viewer(), number)), 201
 
 
@@ -278,8 +267,8 @@ def exclude_agency(number: str):
     auth=True,
 )
 def repost_task(number: str):
-    task = tasks.repost(db(), _actor(), number)
-    db().commit()
+    with unit_of_work():
+        task = tasks.repost(db(), acting_user(), number)
     return _task_json(task), 201
 
 

@@ -57,9 +57,13 @@ def init_views(app: Flask) -> None:
     from market import web
     from market.models.catalog import CATEGORIES
     from market.views import account, admin, auth, public, regulator, search, tasks
+    from market.views.errors import render_domain_error
 
     for module in (public, auth, account, admin, regulator, tasks, search):
         app.register_blueprint(module.bp)
+    # The API's blueprints answer these with problem+json before the app's handlers are asked.
+    for error in web.DOMAIN_STATUS:
+        app.register_error_handler(error, render_domain_error)
 
     from flask_babel import gettext
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
 from market import accounts, agencies, serializers
 from market.forms import TokenForm
 from market.models import OrgKind
-from market.validation import Forbidden
-from market.web import Submission, db, submit, translate, viewer, viewer_org
+from market.web import Work, db, flash_outcome, unit_of_work, viewer, viewer_org
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -21,11 +20,11 @@ def home():
     user, org = viewer(), viewer_org()
     form = TokenForm()
     new_token = None
-    outcome = Submission()
+    work = Work()
     if form.validate_on_submit():
-        outcome = submit(form, lambda: accounts.create_token(db(), user, form.name.data))
-        if outcome.ok:
-            new_token = outcome.result[1]
+        with unit_of_work(form) as work:
+            _token, new_token = accounts.create_token(db(), user, form.name.data)
+        if not work.failed:
             form = TokenForm(formdata=None)
     card = agencies.load_card(db(), org) if org.kind == OrgKind.agency else None
     return render_template(
@@ -36,18 +35,14 @@ def home():
         tokens=accounts.tokens_of(db(), user),
         form=form,
         new_token=new_token,
-        errors=outcome.errors,
-    ), outcome.status
+        errors=work.messages,
+    ), work.status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int):
-    try:
+    with unit_of_work(keep_errors=True) as work:
         accounts.revoke_token(db(), viewer(), token_id)
-    except Forbidden as exc:
-        flash(translate(exc.message), "error")
-    else:
-        db().commit()
-        flash(gettext("The token is revoked."), "info")
+    flash_outcome(work, gettext("The token is revoked."), "info")
     return redirect(url_for("account.home"))

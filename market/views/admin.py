@@ -15,7 +15,7 @@ from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.permissions import is_operator
 from market.validation import NotFound
-from market.web import Submission, db, policy, submit, viewer
+from market.web import Work, db, policy, unit_of_work, viewer
 
 bp = Blueprint("admin", __name__, url_prefix="/operator")
 
@@ -40,15 +40,15 @@ def _category_choices():
 def create_account():
     form = OperatorAccountForm()
     form.categories.choices = _category_choices()
-    outcome, created = Submission(), None
+    work, created = Work(), None
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         data["region_prefixes"] = [
             p for p in (form.region_prefixes.data or "").replace("，", ",").split(",") if p.strip()
         ]
-        outcome = submit(form, lambda: accounts.create_by_operator(db(), viewer(), data, policy()))
-        if outcome.ok:
-            user, secret = outcome.result
+        with unit_of_work(form) as work:
+            user, secret = accounts.create_by_operator(db(), viewer(), data, policy())
+        if not work.failed:
             created = {
                 "user": user,
                 "secret": secret,
@@ -57,8 +57,8 @@ def create_account():
             form = OperatorAccountForm(formdata=None)
             form.categories.choices = _category_choices()
     return render_template(
-        "market/admin_accounts.html", form=form, errors=outcome.errors, created=created
-    ), outcome.status
+        "market/admin_accounts.html", form=form, errors=work.messages, created=created
+    ), work.status
 
 
 @bp.route("/service-items/<code>", methods=["GET", "POST"])
@@ -73,23 +73,24 @@ def edit_item(code: str):
         form.workflow_zh.data = "\n".join(item.workflow_zh)
         form.workflow_en.data = "\n".join(item.workflow_en)
     form.category.choices = _category_choices()
-    outcome = Submission()
+    work = Work()
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-        outcome = submit(form, lambda: catalog.update_item(db(), viewer(), code, data))
-        if outcome.ok:
+        with unit_of_work(form) as work:
+            catalog.update_item(db(), viewer(), code, data)
+        if not work.failed:
             flash(gettext("Saved; the change is in the audit log."), "success")
             return redirect(url_for("public.catalog_item", code=code))
     return render_template(
-        "market/admin_item.html", form=form, item=item, errors=outcome.errors
-    ), outcome.status
+        "market/admin_item.html", form=form, item=item, errors=work.messages
+    ), work.status
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @operator_required
 def calendar():
     form = CalendarDayForm()
-    outcome = Submission()
+    work = Work()
     if form.validate_on_submit():
         data = {
             "day": form.day.data,
@@ -97,13 +98,14 @@ def calendar():
             "name": form.name.data,
             "mark_year_known": form.mark_year_known.data,
         }
-        outcome = submit(form, lambda: holidays.set_day(db(), viewer(), data))
-        if outcome.ok:
-            flash(gettext("Saved %(day)s.", day=outcome.result.day.isoformat()), "success")
+        with unit_of_work(form) as work:
+            day = holidays.set_day(db(), viewer(), data)
+        if not work.failed:
+            flash(gettext("Saved %(day)s.", day=day.day.isoformat()), "success")
             return redirect(url_for("admin.calendar"))
     return render_template(
         "market/admin_calendar.html",
         form=form,
-        errors=outcome.errors,
+        errors=work.messages,
         years=holidays.known_years(db()),
-    ), outcome.status
+    ), work.status

@@ -18,7 +18,7 @@ from market.login_limits import (
     failed_login,
     wait_message,
 )
-from market.web import Submission, db, policy, submit, translate, viewer
+from market.web import Work, db, policy, translate, unit_of_work, viewer
 
 bp = Blueprint("auth", __name__)
 
@@ -59,16 +59,21 @@ def login():
     form = LoginForm()
     needs_code = False
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(
-                db(), form.email.data or "", form.password.data or "", form.totp.data or None
-            )
-        except accounts.LoginFailed as exc:
-            db().commit()
-            needs_code = exc.needs_second_factor
-            form.form_errors.append(translate(exc.message))
+        # A failed login is an outcome to keep, not a failure to roll back: the attempt stays
+        # recorded and a used TOTP step stays consumed.
+        with unit_of_work():
+            try:
+                user = accounts.authenticate(
+                    db(), form.email.data or "", form.password.data or "", form.totp.data or None
+                )
+            except accounts.LoginFailed as exc:
+                failure = exc
+            else:
+                failure = None
+        if failure is not None:
+            needs_code = failure.needs_second_factor
+            form.form_errors.append(translate(failure.message))
             return render_template("market/login.html", form=form, needs_code=needs_code), 401
-        db().commit()
         _new_session(user)
         flash(gettext("Welcome, %(name)s.", name=user.name), "success")
         return redirect(_safe_next(request.args.get("next")))
@@ -78,8 +83,8 @@ def login():
 @bp.post("/logout")
 def logout():
     if viewer() is not None:
-        accounts.end_sessions(db(), viewer())
-        db().commit()
+        with unit_of_work():
+            accounts.end_sessions(db(), viewer())
     logout_user()
     _new_session()
     flash(gettext("You have logged out."), "info")
@@ -94,17 +99,18 @@ def register():
 @bp.route("/register/enterprise", methods=["GET", "POST"])
 def register_enterprise():
     form = EnterpriseForm()
-    outcome = Submission()
+    work = Work()
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-        outcome = submit(form, lambda: accounts.register_enterprise(db(), data, policy()))
-        if outcome.ok:
-            _new_session(outcome.result)
+        with unit_of_work(form) as work:
+            user = accounts.register_enterprise(db(), data, policy())
+        if not work.failed:
+            _new_session(user)
             flash(gettext("Your enterprise is registered."), "success")
             return redirect(url_for("account.home"))
     return render_template(
-        "market/register_enterprise.html", form=form, errors=outcome.errors
-    ), outcome.status
+        "market/register_enterprise.html", form=form, errors=work.messages
+    ), work.status
 
 
 @bp.route("/register/agency", methods=["GET", "POST"])
@@ -114,7 +120,7 @@ def register_agency():
     choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}") for i in items]
     for entry in form.services.entries:
         entry.form.service_item.choices = choices
-    outcome = Submission()
+    work = Work()
     if request.method == "POST" and form.validate():
         for button, field in (
             ("add_service", form.services),
@@ -128,20 +134,18 @@ def register_agency():
                 return render_template(
                     "market/register_agency.html", form=form, errors=[], items=items
                 )
-        outcome = submit(form, lambda: agencies.register_agency(db(), form.to_data(), policy()))
-        if outcome.ok:
-            _new_session(outcome.result)
+        with unit_of_work(form) as work:
+            user = agencies.register_agency(db(), form.to_data(), policy())
+        if not work.failed:
+            _new_session(user)
             flash(gettext("Your agency is registered and listed in the directory."), "success")
-            return redirect(
-                url_for("public.agency_profile", agency_id=outcome.result.organization_id)
-            )
+            return redirect(url_for("public.agency_profile", agency_id=user.organization_id))
     elif request.method == "POST":
-        outcome = Submission(
-            status=422,
-            errors=[gettext("The form has expired; please submit it again.")]
-            if "csrf_token" in form.errors
-            else [],
-        )
+        expired = "csrf_token" in form.errors
+        errors = [gettext("The form has expired; please submit it again.")] if expired else []
+        return render_template(
+            "market/register_agency.html", form=form, errors=errors, items=items
+        ), 422
     return render_template(
-        "market/register_agency.html", form=form, errors=outcome.errors, items=items
-    ), outcome.status
+        "market/register_agency.html", form=form, errors=work.messages, items=items
+    ), work.status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from sqlmodel import select
@@ -10,8 +10,7 @@ from sqlmodel import select
 from market import agencies
 from market.models import Organization, Qualification
 from market.permissions import is_regulator, regulator_covers
-from market.validation import Forbidden, NotFound
-from market.web import db, translate, viewer
+from market.web import db, flash_outcome, unit_of_work, viewer
 
 bp = Blueprint("regulator", __name__, url_prefix="/regulator")
 
@@ -40,13 +39,7 @@ def qualifications():
 def verify(qualification_id: int):
     if not is_regulator(db(), viewer()):
         abort(403)  # as for the list; "outside your jurisdiction" is a regulator's message
-    try:
+    with unit_of_work(keep_errors=True) as work:
         agencies.verify_qualification(db(), viewer(), qualification_id)
-    except NotFound:
-        abort(404)
-    except Forbidden as exc:
-        flash(translate(exc.message), "error")
-        return redirect(url_for("regulator.qualifications")), 303
-    db().commit()
-    flash(gettext("Marked as verified."), "success")
-    return redirect(url_for("regulator.qualifications"))
+    flash_outcome(work, gettext("Marked as verified."))
+    return redirect(url_for("regulator.qualifications"), 303 if work.failed else 302)

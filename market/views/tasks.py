@@ -12,17 +12,17 @@ from flask_login import login_required
 from market import attachments, catalog, lifecycle, task_queries, tasks
 from market.forms import AmendForm, ReasonForm, TaskForm
 from market.permissions import is_regulator
-from market.validation import Forbidden, Invalid, NotFound
 from market.views import fen_to_yuan
 from market.web import (
-    Submission,
+    Work,
     attachment_policy,
     db,
-    policy_registry,
+    flash_outcome,
+    load_task,
+    open_due,
     send_attachment,
-    submit,
     task_policy,
-    translate,
+    unit_of_work,
     upload_dir,
     uploaded_file,
     viewer,
@@ -51,22 +51,11 @@ def _fill(form: TaskForm, task) -> None:
     form.fixed_fee.data = fen_to_yuan(task.fixed_fee_fen).replace(",", "")
 
 
-def _load(number: str):
-    try:
-        task = task_queries.load(db(), viewer(), number)
-    except NotFound:
-        abort(404)
-    if task_queries.open_if_due(db(), [task], policy_registry()):
-        db().commit()
-    return task
-
-
 @bp.get("/tasks")
 def task_list():
     status = request.args.get("status") or None
     rows, _ = task_queries.public_list(db(), status=status, limit=100)
-    if task_queries.open_if_due(db(), rows, policy_registry()):
-        db().commit()
+    open_due(rows)
     return render_template(
         "market/tasks.html", rows=[task_queries.describe(db(), t) for t in rows], status=status
     )
@@ -74,7 +63,7 @@ def task_list():
 
 @bp.get("/tasks/<number>")
 def task_detail(number: str):
-    task = _load(number)
+    task = load_task(number)
     own = viewer() is not None and viewer().organization_id == task.applicant_org_id
     amend_form = None
     if own and lifecycle.allowed(task, "amend"):
@@ -109,58 +98,37 @@ def my_tasks():
 def task_form(number: str | None = None):
     if viewer_org().kind not in ("enterprise", "department"):
         abort(403)
-    task = _load(number) if number else None
+    task = load_task(number) if number else None
     form = TaskForm()
     _choices(form)
     if task is not None and request.method == "GET":
         _fill(form, task)
-    outcome = Submission()
+    work = Work()
     if form.validate_on_submit():
-        if task is None:
-            outcome = submit(
-                form,
-                lambda: tasks.create_draft(db(), viewer(), form.to_data(), task_policy()),
-                RENAMES,
-            )
-        else:
-            outcome = submit(
-                form,
-                lambda: tasks.update_draft(db(), viewer(), number, form.to_data(), task_policy()),
-                RENAMES,
-            )
-        if outcome.ok:
+        with unit_of_work(form, renames=RENAMES) as work:
+            if task is None:
+                saved = tasks.create_draft(db(), viewer(), form.to_data(), task_policy())
+            else:
+                saved = tasks.update_draft(db(), viewer(), number, form.to_data(), task_policy())
+        if not work.failed:
             flash(gettext("Draft saved. Publish it when it is ready."), "success")
-            return redirect(url_for("tasks.task_detail", number=outcome.result.number))
+            return redirect(url_for("tasks.task_detail", number=saved.number))
     return render_template(
-        "market/task_form.html", form=form, task=task, errors=outcome.errors
-    ), outcome.status
+        "market/task_form.html", form=form, task=task, errors=work.messages
+    ), work.status
 
 
-def _act(number: str, action, success: str):
-    try:
-        action()
-    except Invalid as exc:
-        db().rollback()
-        for messages in exc.errors.values():
-            for m in messages:
-                flash(translate(m), "error")
-    except Forbidden as exc:
-        db().rollback()
-        flash(translate(exc.message), "error")
-    else:
-        db().commit()
-        flash(success, "success")
+def _back_to_task(number: str):
     return redirect(url_for("tasks.task_detail", number=number))
 
 
 @bp.post("/tasks/<number>/publish")
 @login_required
 def publish(number: str):
-    return _act(
-        number,
-        lambda: tasks.publish(db(), viewer(), number, task_policy()),
-        gettext("Published. The deadline is fixed and shown on the task."),
-    )
+    with unit_of_work(keep_errors=True) as work:
+        tasks.publish(db(), viewer(), number, task_policy())
+    flash_outcome(work, gettext("Published. The deadline is fixed and shown on the task."))
+    return _back_to_task(number)
 
 
 @bp.post("/tasks/<number>/amend")
@@ -172,32 +140,27 @@ def amend(number: str):
         abort(400)
     data = form.to_data()
     data["reason"] = form.reason.data
-    return _act(
-        number,
-        lambda: tasks.amend(db(), viewer(), number, data, task_policy()),
-        gettext("The amendment is published in the change log."),
-    )
+    with unit_of_work(keep_errors=True) as work:
+        tasks.amend(db(), viewer(), number, data, task_policy())
+    flash_outcome(work, gettext("The amendment is published in the change log."))
+    return _back_to_task(number)
 
 
 @bp.post("/tasks/<number>/attachments")
 @login_required
 def add_attachment(number: str):
     filename, data = uploaded_file()
-    return _act(
-        number,
-        lambda: attachments.add_to_task(
+    with unit_of_work(keep_errors=True) as work:
+        attachments.add_to_task(
             db(), viewer(), number, filename, data, upload_dir(), attachment_policy(), task_policy()
-        ),
-        gettext("The file is attached."),
-    )
+        )
+    flash_outcome(work, gettext("The file is attached."))
+    return _back_to_task(number)
 
 
 @bp.get("/tasks/<number>/attachments/<sha256>")
 def download_attachment(number: str, sha256: str):
-    try:
-        row, path = attachments.task_file(db(), _load(number), sha256, upload_dir())
-    except NotFound:
-        abort(404)
+    row, path = attachments.task_file(db(), load_task(number), sha256, upload_dir())
     return send_attachment(row, path)
 
 
@@ -207,33 +170,31 @@ def cancel(number: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(
-        number,
-        lambda: tasks.cancel(db(), viewer(), number, form.reason.data),
-        gettext("Done. A cancellation after opening waits for a regulator's approval."),
+    with unit_of_work(keep_errors=True) as work:
+        tasks.cancel(db(), viewer(), number, form.reason.data)
+    flash_outcome(
+        work, gettext("Done. A cancellation after opening waits for a regulator's approval.")
     )
+    return _back_to_task(number)
 
 
 @bp.post("/tasks/<number>/cancel/approve")
 @login_required
 def approve_cancel(number: str):
-    return _act(
-        number,
-        lambda: tasks.approve_cancellation(db(), viewer(), number),
-        gettext("Cancellation approved."),
-    )
+    with unit_of_work(keep_errors=True) as work:
+        tasks.approve_cancellation(db(), viewer(), number)
+    flash_outcome(work, gettext("Cancellation approved."))
+    return _back_to_task(number)
 
 
 @bp.post("/tasks/<number>/repost")
 @login_required
 def repost(number: str):
-    try:
+    with unit_of_work(keep_errors=True) as work:
         new = tasks.repost(db(), viewer(), number)
-    except Forbidden as exc:
-        db().rollback()
-        flash(translate(exc.message), "error")
-        return redirect(url_for("tasks.task_detail", number=number))
-    db().commit()
+    if work.failed:
+        flash_outcome(work)
+        return _back_to_task(number)
     return redirect(url_for("tasks.task_form", number=new.number))
 
 
