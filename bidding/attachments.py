@@ -1,4 +1,4 @@
-"""Bid attachments: an agency's files for its sealed bid (DESIGN §5).
+"""Bid attachments: an agency's files for its sealed bid (docs/rules.md §5).
 
 Sealed like the bid: before opening, a bid file can be read by its agency alone; from opening on,
 by the applicant and regulators too, when it belongs to a bid standing at the deadline (a bid's

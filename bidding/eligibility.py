@@ -1,4 +1,4 @@
-"""Who may bid on a task (DESIGN §5), checked at submission and again at the deadline.
+"""Who may bid on a task (docs/rules.md §5), checked at submission and again at the deadline.
 
 An agency may bid when it is not suspended, removed or on the serious-dishonesty list, holds each
 qualification the task requires (declared and unexpired; for a qualification the law ties to a

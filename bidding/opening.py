@@ -1,4 +1,4 @@
-"""Opening a task's bids after the deadline (DESIGN §4–§5).
+"""Opening a task's bids after the deadline (docs/rules.md §4–§5).
 
 A task is opened under its row lock, lazily on the first access after the deadline (the market
 pages send `market.signals.task_due_for_opening`) and by the scheduler's sweep, whichever comes
@@ -40,7 +40,7 @@ def abnormally_low_tests(
     cap_fen: int | None,
     policy: BiddingPolicy = DEFAULT_POLICY,
 ) -> list[dict]:
-    """The abnormally-low tests a price fails, each with its exact numbers (DESIGN §5).
+    """The abnormally-low tests a price fails, each with its exact numbers (docs/rules.md §5).
 
     `other_prices` are the other valid bids; the next-lowest bid is the lowest of them that is not
     below this price.

@@ -1,4 +1,4 @@
-"""Bidding's section of the policy (DESIGN §1: every number is a default a deployment may change).
+"""Bidding's section of the policy (docs/rules.md §1: every number is a default a deployment may change).
 
 `bidding.init_app` registers `SECTION` with the app's policy registry (`market.policy`), which
 builds it from the POLICY setting (``POLICY = {"bidding": {"explanation_wd": 2}}``). Every service

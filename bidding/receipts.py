@@ -1,4 +1,4 @@
-"""Bid receipts of DESIGN §5: what a bidder gets back for each submission, and their signature.
+"""Bid receipts of docs/rules.md §5: what a bidder gets back for each submission, and their signature.
 
 A **receipt** is ``hex(SHA-256(JCS(content)))`` where JCS is RFC 8785 canonical JSON (the
 ``rfc8785`` package) of::
@@ -8,7 +8,7 @@ A **receipt** is ``hex(SHA-256(JCS(content)))`` where JCS is RFC 8785 canonical 
      "attachments": sorted hex SHA-256 of each file, "nonce": 32 lowercase hex characters}
 
 The bidder receives the content and the receipt and can recompute one from the other; at opening
-every receipt is published with its agency and becomes an input of the draw key (see ``draw.py``).
+every receipt is published with its agency and becomes an input of the draw key (see docs/draw.md and `bidding.draws.spec`).
 The nonce makes a receipt unguessable, so publishing it reveals nothing about a price.
 
 **What is signed.** The platform signs each receipt with Ed25519. The signed message is exactly the

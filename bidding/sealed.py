@@ -1,4 +1,4 @@
-"""Sealed bids: submit, change and withdraw until the deadline (DESIGN §4–§5).
+"""Sealed bids: submit, change and withdraw until the deadline (docs/rules.md §4–§5).
 
 **The lock comes first, then the clock.** Every write takes the task's row lock
 (`market.tasks.get_task(..., lock=True)`) and only then reads the clock, so a bid is accepted only

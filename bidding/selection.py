@@ -1,4 +1,4 @@
-"""Selection methods: from the valid bids to a full ranking and an award candidate (DESIGN §5).
+"""Selection methods: from the valid bids to a full ranking and an award candidate (docs/rules.md §5).
 
 Every comparison uses `fractions.Fraction`, never floats, and every number a reader needs to
 recompute a place is stored with it as the string of an exact fraction. Ties are broken by the

@@ -1,7 +1,7 @@
 """What each audience is shown of a task's bids, result and panel: the shapes of pages, the JSON
 API and any export. Who may see what is decided by `bidding.visibility` (its docstring holds the
 rule table); nothing else turns a `Bid` into something a reader sees, so a sealed-bid leak has one
-place to hide (STYLE.md).
+place to hide.
 
 **Before opening** every audience gets `sealed_bids(task)`, built from the task alone: it cannot
 vary with the bids, so it says nothing about them, not even whether one exists. A bidder reads its

@@ -1,4 +1,4 @@
-"""Abnormally low bids: the bidder's written explanation and the applicant's decision (DESIGN §5).
+"""Abnormally low bids: the bidder's written explanation and the applicant's decision (docs/rules.md §5).
 
 A bid flagged at opening stays *pending* until the applicant accepts its explanation or rules it
 invalid, each with a published reason; a bidder that does not explain by the due time has its bid

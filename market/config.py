@@ -21,7 +21,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _env_policy() -> object:
-    """POLICY: the policy settings by section (DESIGN §1: every number is a default a deployment
+    """POLICY: the policy settings by section (docs/rules.md §1: every number is a default a deployment
     may change), a JSON object whose content `market.policy` checks; unset ⇒ the design's numbers,
     which live in each section's dataclass."""
     raw = os.environ.get("POLICY", "").strip()

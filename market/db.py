@@ -1,6 +1,6 @@
 """Engine, sessions and column types shared by every package.
 
-SQLite needs help to behave like a server database (DESIGN §9): WAL, a busy timeout, foreign keys,
+SQLite needs help to behave like a server database (docs/rules.md §9): WAL, a busy timeout, foreign keys,
 and `BEGIN IMMEDIATE` so that a transaction takes the write lock up front (SQLite ignores
 `FOR UPDATE`). Times are stored as timezone-aware UTC on both engines.
 """

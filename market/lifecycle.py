@@ -1,7 +1,7 @@
 """The task lifecycle: status derived from timestamps, and the one function that moves a task.
 
 `draft → open → (deadline) → opened → publicity → awarded → contracted → delivered → accepted →
-closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (DESIGN §4). The status
+closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (docs/rules.md §4). The status
 is a function of the task's timestamps, with the precedence written in `status()`; `transition()`
 is the only place that sets them and refuses an illegal move.
 """
@@ -96,7 +96,7 @@ def status_clause(name: str, now: datetime):
 
 
 def sealed(task: Task) -> bool:
-    """Bids stay sealed until the task is opened — not merely until the deadline (DESIGN §4)."""
+    """Bids stay sealed until the task is opened — not merely until the deadline (docs/rules.md §4)."""
     return task.opened_at is None
 
 

@@ -1,7 +1,7 @@
 """Progressive login throttling, per account and per address, counting failures only.
 
 Each tier only slows attempts down for a while (HTTP 429 with Retry-After); nothing locks an account,
-so a competitor cannot lock an agency out before a deadline (DESIGN §10).
+so a competitor cannot lock an agency out before a deadline (docs/rules.md §10).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The platform's policy as one versioned registry (DESIGN §1: every number is a default a
+"""The platform's policy as one versioned registry (docs/rules.md §1: every number is a default a
 deployment may change).
 
 Sections. Each package registers the section of the policy it owns — a name, a frozen dataclass

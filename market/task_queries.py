@@ -26,7 +26,7 @@ def load(session: Session, viewer: User | None, number: str) -> Task:
 
 
 def open_if_due(session: Session, tasks: list[Task], policy: Registry) -> bool:
-    """The lazy opening (DESIGN §4): announce each task whose deadline passed unopened; the
+    """The lazy opening (docs/rules.md §4): announce each task whose deadline passed unopened; the
     bidding package opens it under the task's row lock, in this session's transaction, with its
     section of `policy` (the app's configured policy, which the handler passes).
     Returns True when something was announced, so the caller commits."""

@@ -1,6 +1,6 @@
 """Posting tasks: drafts, publication, amendments, cancellation — with every policy refusal.
 
-The server refuses what policy forbids, each with its own message (DESIGN §3–§5): `direct` on
+The server refuses what policy forbids, each with its own message (docs/rules.md §3–§5): `direct` on
 non-private funding, too few minimum bids, a price weight under the minimum, a bidding period
 shorter than the minimum, a department-commissioned service posted by an enterprise, a cap at or
 above the formal-procurement threshold, and any condition on region, industry, size or capital.
@@ -32,7 +32,7 @@ from market.validation import N_, Checker, Forbidden, NotFound
 
 @dataclass(frozen=True)
 class TaskPolicy:
-    """Default policy settings (DESIGN §4–§5); a deployment overrides them in POLICY."""
+    """Default policy settings (docs/rules.md §4–§5); a deployment overrides them in POLICY."""
 
     min_bidding_wd: dict = field(
         default_factory=lambda: {Funding.budget: 5, Funding.state_owned: 5, Funding.private: 2}

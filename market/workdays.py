@@ -1,4 +1,4 @@
-"""Working-day arithmetic on the official Chinese calendar (DESIGN §4, "Working days").
+"""Working-day arithmetic on the official Chinese calendar (docs/rules.md §4, "Working days").
 
 Deadlines in procurement-like procedures are counted in working days (工作日) of the official
 calendar: public holidays that fall on weekdays are days off, and the make-up workdays (调休上班)

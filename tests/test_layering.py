@@ -1,4 +1,4 @@
-"""Imports flow one way, ratings → bidding → market (DESIGN §9); a test keeps it so."""
+"""Imports flow one way, ratings → bidding → market (docs/rules.md §9); a test keeps it so."""
 
 from __future__ import annotations
 

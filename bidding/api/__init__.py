@@ -1,5 +1,5 @@
-"""Bidding's JSON API under /api/v1: thin handlers over the services; what a reader sees is
-decided by `bidding.serializers`.
+"""Bidding's JSON API under /api/v1: thin handlers over the services; what a reader may see of
+bids is decided by `bidding.visibility`, and shown through `bidding.serializers`.
 
 A bid is addressed by its receipt (``/bids/{id}``, ``bid_id`` in marks), its public identifier
 from opening on; row ids are never shown (see `bidding.serializers`).

@@ -1,4 +1,4 @@
-"""Making draws, and the public draw record that anyone can recompute (DESIGN §5).
+"""Making draws, and the public draw record that anyone can recompute (docs/rules.md §5).
 
 `make_draw` is the only place a task's draw is made: it refuses to run before every bid's validity
 is final, reveals the seed with the first draw, and stores the draw as published. `draw_record`

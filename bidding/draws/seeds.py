@@ -1,4 +1,4 @@
-"""Draw seeds: made and committed to at publication, revealed at the first draw (DESIGN §5).
+"""Draw seeds: made and committed to at publication, revealed at the first draw (docs/rules.md §5).
 
 The commitment is public from the moment the task is, before any bid can exist, so no bidder can
 choose a bid knowing the seed; the seed itself is revealed only when the first draw is made, after

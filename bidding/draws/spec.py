@@ -1,4 +1,4 @@
-"""The verifiable draw of DESIGN §5, as pure functions.
+"""The verifiable draw of docs/rules.md §5, as pure functions.
 
 Every draw on the platform (the full order of a ``random`` task, a tie break, the average-price
 factor, an expert panel) is computed here and nowhere else, so that the published record can be

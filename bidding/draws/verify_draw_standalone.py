@@ -1,4 +1,4 @@
-"""Verify a published draw record (DESIGN §5), standard library only: copy this file anywhere.
+"""Verify a published draw record (docs/draw.md), standard library only: copy this file anywhere.
 
 Usage: python verify_draw_standalone.py RECORD.json (or - for stdin). Prints OK and exits 0 when the
 record recomputes exactly, else prints each discrepancy and exits 1.

@@ -41,7 +41,7 @@ class BidVersion(SQLModel, table=True):
     bid_id: int = Field(foreign_key="bid.id", index=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     version: int
-    #: Exactly the dict whose JCS is hashed into the receipt (DESIGN §5).
+    #: Exactly the dict whose JCS is hashed into the receipt (docs/rules.md §5).
     content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     receipt: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     #: Base64 Ed25519 signature over the receipt's ASCII (see bidding/receipts.py).
@@ -70,7 +70,7 @@ class ValidityDecision(SQLModel, table=True):
 
 
 class ExplanationRequest(SQLModel, table=True):
-    """An abnormally low bid must be explained in writing by ``due_at`` (DESIGN §5)."""
+    """An abnormally low bid must be explained in writing by ``due_at`` (docs/rules.md §5)."""
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)

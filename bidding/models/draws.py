@@ -42,7 +42,7 @@ class Opening(SQLModel, table=True):
 
 
 class Draw(SQLModel, table=True):
-    """One verifiable draw of a task (DESIGN §5), as published."""
+    """One verifiable draw of a task (docs/rules.md §5), as published."""
 
     __table_args__ = (UniqueConstraint("task_id", "purpose"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,7 @@ from market.db import UTCDateTime
 
 
 class TaskQuestion(SQLModel, table=True):
-    """A question about a published task (DESIGN §4): asked by a listed agency until one working
+    """A question about a published task (docs/rules.md §4): asked by a listed agency until one working
     day before the deadline, answered publicly by the applicant. The asker stays anonymous:
     ``asker_org_id`` is shown to nobody but the asker itself (see `bidding.questions.services`)."""
 
@@ -26,7 +26,7 @@ class TaskQuestion(SQLModel, table=True):
 
 class AnnouncementObjection(SQLModel, table=True):
     """A potential bidder's objection to the announcement's conditions, until the deadline
-    (DESIGN §4); the objector is shown to the applicant and regulators only."""
+    (docs/rules.md §4); the objector is shown to the applicant and regulators only."""
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)

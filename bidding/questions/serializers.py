@@ -1,4 +1,4 @@
-"""What each audience sees of a task's questions and objections (DESIGN §4, §10), for pages and
+"""What each audience sees of a task's questions and objections (docs/rules.md §4, §10), for pages and
 the API alike; who is shown whom is decided by `bidding.visibility`.
 
 - A question's asker is shown to **nobody**: not the public, the applicant, regulators or

@@ -1,4 +1,4 @@
-"""Questions about a task and objections to its announcement (DESIGN §4). Services over a SQLModel
+"""Questions about a task and objections to its announcement (docs/rules.md §4). Services over a SQLModel
 session, no Flask.
 
 - **Questions**: any listed agency may ask while the task is open, until one working day before

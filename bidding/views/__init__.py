@@ -1,6 +1,6 @@
 """Bidding's pages: the bids section of the task page (through market's task-page hook), the draw
-record, the result, an agency's bids and an expert's panels. What a reader sees is decided by
-`bidding.serializers`.
+record, the result, an agency's bids and an expert's panels. What a reader may see of bids is
+decided by `bidding.visibility`, and shown through `bidding.serializers`.
 
 Forms post to their own URLs; on an error the task page is rendered again with the typed values
 and the messages next to their fields (the failed form travels in `g.bidding_forms`).

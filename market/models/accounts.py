@@ -50,7 +50,7 @@ class Organization(SQLModel, table=True):
     listed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     commitment_signed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     commitment_version: str | None = Field(default=None, max_length=20)
-    # Standing (DESIGN §9): maintained by `ratings`, read by `bidding`.
+    # Standing (docs/rules.md §9): maintained by `ratings`, read by `bidding`.
     credit_score_milli: int | None = Field(default=None)
     grade: str | None = Field(default=None, max_length=1)
     suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,4 +1,4 @@
-"""The hash-chained audit log (DESIGN §9)."""
+"""The hash-chained audit log (docs/rules.md §9)."""
 
 from __future__ import annotations
 

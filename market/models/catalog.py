@@ -61,7 +61,7 @@ class ServiceItem(SQLModel, table=True):
     abolished_zh: str = Field(default="", sa_column=Column(Text, nullable=False))
     abolished_en: str = Field(default="", sa_column=Column(Text, nullable=False))
     #: Commissioned by an approving department for its own review: only a department may post it,
-    #: with budget funding, so the cost never lands on the enterprise (DESIGN §3).
+    #: with budget funding, so the cost never lands on the enterprise (docs/rules.md §3).
     department_commissioned: bool = Field(default=False)
     note_en: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime)

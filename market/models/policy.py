@@ -1,4 +1,4 @@
-"""Every version of the policy that has been in force (DESIGN §1), kept for the record."""
+"""Every version of the policy that has been in force (docs/rules.md §1), kept for the record."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ class Method(StrEnum):
     scoring = "scoring"
 
 
-#: The only grounds on which an applicant may exclude an agency (DESIGN §5).
+#: The only grounds on which an applicant may exclude an agency (docs/rules.md §5).
 EXCLUSION_GROUNDS = ("conflict_of_interest", "dishonesty_list", "earlier_work_on_project")
 
 
@@ -57,7 +57,7 @@ class Task(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     reposted_from_id: int | None = Field(default=None, foreign_key="task.id")
-    # --- lifecycle timestamps (DESIGN §4) ---
+    # --- lifecycle timestamps (docs/rules.md §4) ---
     created_at: datetime = Field(sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deadline_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

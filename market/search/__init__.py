@@ -1,4 +1,4 @@
-"""The search port: one interface, two engines (DESIGN §8).
+"""The search port: one interface, two engines (docs/rules.md §8).
 
 - `index(session, name, id)` — call it in the transaction of every change to a record. It updates
   the embedded index at once (same transaction) and, when Meilisearch is configured, writes an

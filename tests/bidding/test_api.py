@@ -1,6 +1,6 @@
 """Bidding's JSON API: submitting, changing and withdrawing sealed bids with signed receipts, each
 refusal with its message, the per-audience views after opening, explanations of abnormally low
-prices, the draw record, the result with its numbers, and the experts' panel (DESIGN §5, §10)."""
+prices, the draw record, the result with its numbers, and the experts' panel (docs/rules.md §5, §10)."""
 
 from __future__ import annotations
 

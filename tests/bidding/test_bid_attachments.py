@@ -1,6 +1,6 @@
 """Bid attachments: an agency uploads files for its sealed bid and puts their SHA-256 in the bid;
 before opening only that agency can read them, afterwards the applicant and regulators too; the
-upload reveals nothing to anyone else (DESIGN §5)."""
+upload reveals nothing to anyone else (docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bidding racing the deadline and the opening, with real commits on PostgreSQL (DESIGN §4).
+"""Bidding racing the deadline and the opening, with real commits on PostgreSQL (docs/rules.md §4).
 
 "A bid is accepted only if the clock, read after taking the same lock [that opening takes], is
 before the deadline." The per-test rollback fixture binds every session to one connection, which

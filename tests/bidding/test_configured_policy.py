@@ -1,4 +1,4 @@
-"""A deployment's bidding policy reaches the opening, lazily and by the sweep (DESIGN §1, §4–§5):
+"""A deployment's bidding policy reaches the opening, lazily and by the sweep (docs/rules.md §1, §4–§5):
 an app created with POLICY["bidding"] flags a price the design's numbers would let pass, and gives
 its bidder the configured time to explain, whichever path opens the task."""
 

@@ -1,4 +1,4 @@
-"""The verifiable draw reproduces the test vectors of tests/data and refuses what it must (DESIGN §5)."""
+"""The verifiable draw reproduces the test vectors of tests/data and refuses what it must (docs/rules.md §5)."""
 
 from __future__ import annotations
 
@@ -328,7 +328,9 @@ def test_standalone_verifier_is_short_and_standard_library_only() -> None:
 
 @pytest.mark.parametrize("via_stdin", [False, True], ids=["file", "stdin"])
 def test_standalone_verifier_accepts_the_vector_record(via_stdin: bool, tmp_path: Path) -> None:
-    script = Path(shutil.copy(STANDALONE, tmp_path / "verify.py"))  # copied out, as the README says
+    script = Path(
+        shutil.copy(STANDALONE, tmp_path / "verify.py")
+    )  # copied out, as docs/draw.md says
     result = run_standalone(script, vector_record(), via_stdin, tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "OK\n", "")
 

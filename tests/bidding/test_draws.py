@@ -1,5 +1,5 @@
 """The draw record: seed committed at publication and revealed at the first draw, a public record
-that both verifiers accept, and `flask draw verify` catching tampering (DESIGN §5)."""
+that both verifiers accept, and `flask draw verify` catching tampering (docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Who may bid: standing, qualifications with their professionals, exclusions and related agencies,
-at submission and again at the deadline (DESIGN §5)."""
+at submission and again at the deadline (docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sealed-bid leak test (DESIGN §5): before opening, no role — the public, the applicant, another
+"""The sealed-bid leak test (docs/rules.md §5): before opening, no role — the public, the applicant, another
 agency, a regulator, the operator, an expert — learns a bid's price, proposal or bidder, nor how
 many bids there are, from any page or API response; after opening, those entitled see them.
 

@@ -1,5 +1,5 @@
 """`scoring`: the panel drawn verifiably from the pool, conflicts and recusal, marks, and the
-result with exact fractions and its tie rule (DESIGN §5)."""
+result with exact fractions and its tie rule (docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Opening: once, under the lock, lazily or by the sweep; receipts published with their agencies;
-abnormally low prices flagged; too few valid bids fail the task (DESIGN §4–§5)."""
+abnormally low prices flagged; too few valid bids fail the task (docs/rules.md §4–§5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Questions about a task and objections to its announcement (DESIGN §4): questions until the end
+"""Questions about a task and objections to its announcement (docs/rules.md §4): questions until the end
 of the working day before the deadline's day, public answers, anonymous askers, objections until
 the deadline, who may do what, the audit log, the API and the task page."""
 

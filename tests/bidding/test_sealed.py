@@ -1,5 +1,5 @@
 """Sealed bids: receipts, change and withdrawal, the deadline read under the lock, and an audit log
-that says nothing about a bid before opening (DESIGN §4–§5)."""
+that says nothing about a bid before opening (docs/rules.md §4–§5)."""
 
 from __future__ import annotations
 

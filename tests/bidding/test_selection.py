@@ -1,5 +1,5 @@
 """Selection methods with exact fractions, ties and the average factor by verifiable draw, and the
-award candidate published for 3 working days (DESIGN §5)."""
+award candidate published for 3 working days (docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Abnormally low bids: the written explanation, the applicant's published decision, expiry, and no
-draw (nor seed) before every bid's validity is final (DESIGN §5)."""
+draw (nor seed) before every bid's validity is final (docs/rules.md §5)."""
 
 from __future__ import annotations
 

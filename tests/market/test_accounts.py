@@ -1,4 +1,4 @@
-"""Accounts (DESIGN §3): enterprises register themselves, operators create the other staff kinds,
+"""Accounts (docs/rules.md §3): enterprises register themselves, operators create the other staff kinds,
 passwords are Argon2id hashes with a length-only policy.
 
 Registration is checked through the JSON API (422 application/problem+json, messages keyed by

@@ -1,4 +1,4 @@
-"""Zero-barrier agency entry through the JSON API and the service (DESIGN §1.1, §3, §10).
+"""Zero-barrier agency entry through the JSON API and the service (docs/rules.md §1.1, §3, §10).
 
 An agency is listed the moment it registers: no fee, no approval, no quota, no condition on region.
 It must sign the commitment statement. Every bad input is refused with its own message, keyed by

@@ -1,4 +1,4 @@
-"""Zero-barrier agency entry through the HTML form /register/agency (DESIGN §1.1, §10).
+"""Zero-barrier agency entry through the HTML form /register/agency (docs/rules.md §1.1, §10).
 
 The form goes through the same service as the API, so it refuses the same inputs with the same
 messages, shown inline under each field; the page comes back with everything entered (except the

@@ -1,5 +1,5 @@
 """Logging in and out (API /api/v1/session and the HTML pages), the second factor, CSRF, and
-personal API tokens (DESIGN §3, §10)."""
+personal API tokens (docs/rules.md §3, §10)."""
 
 from __future__ import annotations
 

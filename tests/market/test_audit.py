@@ -1,4 +1,4 @@
-"""The hash-chained audit log (DESIGN §9): written with the change in the same transaction, verified
+"""The hash-chained audit log (docs/rules.md §9): written with the change in the same transaction, verified
 by recomputing the chain, and anchored by a head published each Shanghai day so that even a
 rewritten, self-consistent chain is caught."""
 

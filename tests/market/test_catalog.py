@@ -1,4 +1,4 @@
-"""The service catalog (DESIGN §1.2, §3 operator): seeded, public, filterable, bilingual, and edited
+"""The service catalog (docs/rules.md §1.2, §3 operator): seeded, public, filterable, bilingual, and edited
 only by operators, every edit audited with its old and new values."""
 
 from __future__ import annotations

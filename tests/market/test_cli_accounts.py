@@ -1,5 +1,5 @@
 """`flask accounts create` and `flask accounts totp`: how the platform's runner makes the first
-operator, and other staff accounts, from the command line (DESIGN §3, §10)."""
+operator, and other staff accounts, from the command line (docs/rules.md §3, §10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The working-day calendar table (DESIGN §4 "Working days"): seeded from the maintained package for
+"""The working-day calendar table (docs/rules.md §4 "Working days"): seeded from the maintained package for
 the years it knows, edited by operators (edits survive a re-import), and for a year nobody loaded it
 falls back to weekends only and says so."""
 

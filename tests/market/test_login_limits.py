@@ -1,4 +1,4 @@
-"""Login throttling (DESIGN §10): failed logins are slowed down per account and per address,
+"""Login throttling (docs/rules.md §10): failed logins are slowed down per account and per address,
 with HTTP 429 and Retry-After; nothing ever locks an account, and API tokens are unaffected.
 
 Flask-Limiter's memory storage counts in real time, not on the frozen clock, so these tests never

@@ -1,4 +1,4 @@
-"""The JSON API's contract (DESIGN §10): an OpenAPI 3 document generated from the code at
+"""The JSON API's contract (docs/rules.md §10): an OpenAPI 3 document generated from the code at
 /api/v1/openapi.json, and errors as application/problem+json (RFC 9457)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who may see and do what (DESIGN §3): personal data is never public, a regulator acts only
+"""Who may see and do what (docs/rules.md §3): personal data is never public, a regulator acts only
 inside its jurisdiction, every check is made on the server for the object at hand."""
 
 from __future__ import annotations

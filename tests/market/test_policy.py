@@ -1,4 +1,4 @@
-"""The policy as one versioned registry (DESIGN §1): each package's section built once from POLICY
+"""The policy as one versioned registry (docs/rules.md §1): each package's section built once from POLICY
 when the app is created and checked there, every version recorded with its hash, and the whole of
 it public on the policy page and the API in both languages."""
 

@@ -1,4 +1,4 @@
-"""The embedded search engine through the search port (DESIGN §8): Chinese words inside longer
+"""The embedded search engine through the search port (docs/rules.md §8): Chinese words inside longer
 words, synonyms, filters, facets, sorts, pages, highlights, and an index that is updated in the
 transaction of the change. The suite runs it on SQLite FTS5 and on PostgreSQL full-text."""
 

@@ -1,4 +1,4 @@
-"""Working-day arithmetic against the official 2026 arrangement (DESIGN §4, "Working days").
+"""Working-day arithmetic against the official 2026 arrangement (docs/rules.md §4, "Working days").
 
 The 2026 dates below are the State Council arrangement as shipped in chinese_calendar 1.11:
 National Day Oct 1–7 (Thu–Wed) with make-up workdays Sun Sep 20 and Sat Oct 10, Mid-autumn
