@@ -75,15 +75,7 @@ def submit_bid(number: str):
     actor = acting_user()
     task_queries.load(db(), actor, number)
     with unit_of_work():
-        ack = sealed.submit_bid(
-            db(),
-            actor,
-            number,
-            price_fen=data.price_fen,
-            duration_days=data.duration_days,
-            proposal_text=data.proposal_text or "",
-            attachment_sha256s=data.attachment_sha256s,
-        )
+        ack = sealed.submit_bid(db(), actor, number, **data.submission())
     return jsonify(_acknowledgement(ack)), 201
 
 
@@ -103,15 +95,7 @@ def change_bid(number: str):
     actor = acting_user()
     task_queries.load(db(), actor, number)
     with unit_of_work():
-        ack = sealed.change_bid(
-            db(),
-            actor,
-            number,
-            price_fen=data.price_fen,
-            duration_days=data.duration_days,
-            proposal_text=data.proposal_text or "",
-            attachment_sha256s=data.attachment_sha256s,
-        )
+        ack = sealed.change_bid(db(), actor, number, **data.submission())
     return jsonify(_acknowledgement(ack))
 
 

@@ -29,6 +29,15 @@ class BidIn(Strict):
         default_factory=list, description="Lowercase hex SHA-256 of each file"
     )
 
+    def submission(self) -> dict:
+        """The keyword arguments of `sealed.submit_bid` and `sealed.change_bid`."""
+        return {
+            "price_fen": self.price_fen,
+            "duration_days": self.duration_days,
+            "proposal_text": self.proposal_text or "",
+            "attachment_sha256s": self.attachment_sha256s,
+        }
+
 
 class ExplanationIn(Strict):
     explanation: str | None = None
