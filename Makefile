@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test deps system-deps translations test-sqlite test-postgresql test-e2e lint format \
+.PHONY: run test deps system-deps translations translations-update test-sqlite test-postgresql test-e2e lint format \
 	bench clean
 
 # The development venv: production's requirements.lock plus the tools of requirements-dev.lock
@@ -24,6 +24,12 @@ deps: $(STAMP) translations
 
 translations: $(STAMP)
 	@$(VENV)/bin/pybabel compile -d market/translations >/dev/null 2>&1
+
+# After adding or changing messages: extract them (the template is generated, never tracked) and
+# merge them into the Chinese catalog, whose new entries then need their translation.
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o instance/messages.pot .
+	$(VENV)/bin/pybabel update -i instance/messages.pot -d market/translations --ignore-obsolete
 
 run: deps
 	$(FLASK) db upgrade
