@@ -8,7 +8,6 @@ regulator verifies a qualification.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session, func, select
 
@@ -103,26 +102,12 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
     return clean
 
 
-def parse_date(checker: Checker, name: str, value: object, required: bool = False) -> date | None:
-    if value in (None, ""):
-        if required:
-            checker.add(name, N_("This field is required."))
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        checker.add(name, N_("A date looks like 2027-06-30."))
-        return None
-
-
 def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
     clean = []
     today = clock.now().date()
     for i, row in enumerate(rows[:MAX_ROWS]):
         p = f"qualifications.{i}."
-        valid_until = parse_date(checker, p + "valid_until", row.get("valid_until"))
+        valid_until = checker.date(p + "valid_until", row.get("valid_until"), required=False)
         if valid_until is not None and valid_until < today:
             checker.add(p + "valid_until", N_("This qualification has already expired."))
         clean.append(
