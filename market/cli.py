@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from market.config import ROOT
+from market.search.cli import search_cli
 
 
 def _db():
@@ -240,3 +241,4 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, seed_cli, audit_cli, calendar_cli, accounts_cli, scheduler_cli):
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
+    app.cli.add_command(search_cli)
