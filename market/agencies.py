@@ -22,6 +22,7 @@ from market.models import (
     ServiceItem,
     User,
 )
+from market.permissions import regulator_covers
 from market.validation import N_, Checker, Forbidden, NotFound
 
 #: The commitment statement (承诺制) an agency signs; its version is stored with the signature.
@@ -220,8 +221,6 @@ def verify_qualification(
     session: Session, actor: User, qualification_id: int, agency_id: int | None = None
 ) -> Qualification:
     """A regulator whose jurisdiction covers the agency's region marks a qualification verified."""
-    from market.permissions import regulator_covers
-
     q = session.get(Qualification, qualification_id)
     if q is None or (agency_id is not None and q.organization_id != agency_id):
         raise NotFound()

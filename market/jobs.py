@@ -55,6 +55,7 @@ def record_policy(app: Flask) -> PolicyVersion:
 
 def run_scheduler(app: Flask) -> None:
     """Block running every registered sweep (the separate `scheduler run` process)."""
+    # Deferred: only this command needs APScheduler (~0.1 s to import); web workers never do.
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     record_policy(app)

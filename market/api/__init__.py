@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from market.api.openapi import API_PREFIX, build_spec
 from market.api.problems import problem, register_handlers
 from market.extensions import csrf
+from market.views.errors import render_error
 
 api = Blueprint("api", __name__, url_prefix=API_PREFIX)
 register_handlers(api)
@@ -29,6 +30,7 @@ def openapi_document():
 
 
 def init_api(app: Flask) -> None:
+    # Deferred: the route modules import this package (its blueprint); composing the app loads them.
     from market.api import endpoints, tasks  # noqa: F401  (registers the routes)
 
     csrf.exempt(api)
@@ -38,16 +40,12 @@ def init_api(app: Flask) -> None:
     def _not_found(exc):
         if request.path.startswith(API_PREFIX):
             return problem(404, "Not Found", exc.description)
-        from market.views.errors import render_error
-
         return render_error(exc)
 
     @app.errorhandler(405)
     def _not_allowed(exc):
         if request.path.startswith(API_PREFIX):
             return problem(405, "Method Not Allowed", exc.description)
-        from market.views.errors import render_error
-
         return render_error(exc)
 
 
