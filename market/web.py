@@ -71,8 +71,6 @@ def load_from_token() -> None:
         return
     with unit_of_work():  # records the token's last_used_at
         user = user_for_token(db(), header.removeprefix("Bearer ").strip())
-    if user is not None:
-        g.api_token_auth = True
     login_manager._update_request_context_with_user(user)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from market.api.openapi import API_PREFIX, build_spec
 from market.api.problems import problem, register_handlers
@@ -55,7 +55,3 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     register_handlers(bp)
     bp.before_request(_csrf_for_cookie_sessions)
     return bp
-
-
-def token_authenticated() -> bool:
-    return bool(g.get("api_token_auth"))
