@@ -11,7 +11,7 @@ from market.policy import Registry
 from market.validation import NotFound
 
 
-def visible(session: Session, viewer: User | None, task: Task) -> bool:
+def visible(viewer: User | None, task: Task) -> bool:
     """A draft is its applicant's alone; a published task is public."""
     if task.published_at is not None:
         return True
@@ -20,7 +20,7 @@ def visible(session: Session, viewer: User | None, task: Task) -> bool:
 
 def load(session: Session, viewer: User | None, number: str) -> Task:
     task = session.exec(select(Task).where(Task.number == number)).first()
-    if task is None or not visible(session, viewer, task):
+    if task is None or not visible(viewer, task):
         raise NotFound()
     return task
 
