@@ -24,10 +24,13 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
-    from bidding import cli, jobs, keys, opening
+    # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
+    from bidding import api, cli, jobs, keys, opening, views
     from bidding import policy as bidding_policy
     from bidding.draws import seeds
+    from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
+    from market.extensions import csrf
 
     policy.register(app, bidding_policy.SECTION)  # before the sweeps, which are bound to it
     keys.use(keys.Keys.from_config(app.config, app.instance_path))
@@ -36,10 +39,6 @@ def init_app(app: Flask) -> None:
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     jobs.register_bidding_jobs(app)
     cli.init_app(app)
-    from bidding import api, views
-    from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
-    from market.extensions import csrf
-
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

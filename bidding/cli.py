@@ -9,6 +9,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from bidding.draws.records import draw_record, verify_task
+from market.tasks import get_task
+from market.validation import NotFound
+
 draw_cli = AppGroup("draw", help="Verifiable draws.")
 
 
@@ -20,10 +24,6 @@ def _session():
 @click.argument("task_number")
 def draw_verify(task_number: str):
     """Recompute TASK's draw record from the database; exit 1 naming each discrepancy."""
-    from bidding.draws.records import verify_task
-    from market.tasks import get_task
-    from market.validation import NotFound
-
     with _session() as session:
         try:
             task = get_task(session, task_number)
@@ -42,10 +42,6 @@ def draw_verify(task_number: str):
 @click.argument("task_number")
 def draw_show(task_number: str):
     """Print TASK's public draw record (the JSON that verify_draw_standalone.py reads)."""
-    from bidding.draws.records import draw_record
-    from market.tasks import get_task
-    from market.validation import NotFound
-
     with _session() as session:
         try:
             record = draw_record(session, get_task(session, task_number))

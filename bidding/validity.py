@@ -45,17 +45,6 @@ def _decision_for(session: Session, bid: Bid) -> ValidityDecision:
     return session.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)).one()
 
 
-def requests_of(session: Session, task: Task) -> list[ExplanationRequest]:
-    """Every explanation request of a task (public once the task is opened)."""
-    return list(
-        session.exec(
-            select(ExplanationRequest)
-            .where(ExplanationRequest.task_id == task.id)
-            .order_by(ExplanationRequest.id)
-        )
-    )
-
-
 def submit_explanation(
     session: Session, actor: User, bid_id: int, text: object
 ) -> ExplanationRequest:

@@ -64,7 +64,6 @@ from market.models.attachments import BID, Attachment
 from market.validation import NotFound
 
 PUBLIC, BIDDER, APPLICANT, REGULATOR = "public", "bidder", "applicant", "regulator"
-AUDIENCES = (PUBLIC, BIDDER, APPLICANT, REGULATOR)
 
 
 @dataclass(frozen=True)

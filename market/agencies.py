@@ -8,7 +8,6 @@ regulator verifies a qualification.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session, func, select
 
@@ -23,6 +22,7 @@ from market.models import (
     ServiceItem,
     User,
 )
+from market.permissions import regulator_covers
 from market.validation import N_, Checker, Forbidden, NotFound
 
 #: The commitment statement (承诺制) an agency signs; its version is stored with the signature.
@@ -103,26 +103,12 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
     return clean
 
 
-def parse_date(checker: Checker, name: str, value: object, required: bool = False) -> date | None:
-    if value in (None, ""):
-        if required:
-            checker.add(name, N_("This field is required."))
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        checker.add(name, N_("A date looks like 2027-06-30."))
-        return None
-
-
 def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
     clean = []
     today = clock.now().date()
     for i, row in enumerate(rows[:MAX_ROWS]):
         p = f"qualifications.{i}."
-        valid_until = parse_date(checker, p + "valid_until", row.get("valid_until"))
+        valid_until = checker.date(p + "valid_until", row.get("valid_until"), required=False)
         if valid_until is not None and valid_until < today:
             checker.add(p + "valid_until", N_("This qualification has already expired."))
         clean.append(
@@ -235,8 +221,6 @@ def verify_qualification(
     session: Session, actor: User, qualification_id: int, agency_id: int | None = None
 ) -> Qualification:
     """A regulator whose jurisdiction covers the agency's region marks a qualification verified."""
-    from market.permissions import regulator_covers
-
     q = session.get(Qualification, qualification_id)
     if q is None or (agency_id is not None and q.organization_id != agency_id):
         raise NotFound()

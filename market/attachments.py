@@ -69,7 +69,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def sanitize_filename(name: object, content_type: str | None = None) -> str:
+def sanitize_filename(name: object) -> str:
     """A safe display and download name: no directories, control or shell/HTML-special
     characters, no leading dots, NFC, at most 200 characters (the extension kept)."""
     text = unicodedata.normalize("NFC", name if isinstance(name, str) else "")

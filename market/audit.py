@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from market import clock
 from market.models import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.audit import GENESIS_HASH
+from market.workdays import SHANGHAI
 
 _PENDING = "audit_pending"
 
@@ -138,8 +139,6 @@ def verify(session: Session, batch: int = 1000) -> list[Problem]:
 
 def publish_checkpoint(session: Session) -> AuditCheckpoint:
     """Publish today's chain head (Asia/Shanghai day); idempotent within a day."""
-    from market.workdays import SHANGHAI
-
     today = clock.now().astimezone(SHANGHAI).date()
     existing = session.get(AuditCheckpoint, today)
     if existing is not None:

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from market import audit, clock, search
 from market.accounts import require_kind
+from market.catalog_data import SERVICE_ITEMS
 from market.models import OrgKind, ServiceItem, User
 from market.models.catalog import CATEGORIES, FEE_STANDARDS
 from market.search.registry import MAX_PER_PAGE
@@ -30,8 +31,6 @@ TEXT_FIELDS = {
 
 def seed_catalog(session: Session) -> int:
     """Insert the catalog items that are missing (by code); returns how many were added."""
-    from market.catalog_data import SERVICE_ITEMS
-
     existing = set(session.exec(select(ServiceItem.code)))
     now = clock.now()
     added = 0

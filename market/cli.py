@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlmodel import select
 
+from market import accounts, audit, catalog, holidays, policy
 from market.config import ROOT
+from market.demo import load_demo
+from market.jobs import run_scheduler
+from market.models import User
+from market.search.cli import search_cli
+from market.validation import Invalid
 
 
 def _db():
@@ -16,6 +25,7 @@ def _db():
 
 
 def alembic_config():
+    # Deferred: Alembic (~0.2 s to import) serves the migration commands only, not the web workers.
     from alembic.config import Config
 
     cfg = Config(str(ROOT / "alembic.ini"))
@@ -31,11 +41,10 @@ db_cli = AppGroup("db", help="Database migrations.")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str):
     """Migrate the database to REVISION (default: head)."""
+    # Deferred: Alembic (~0.2 s to import) serves the migration commands only, not the web workers.
     from alembic import command
 
     if _db().url.startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(_db().url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(), revision)
     click.echo(f"database at {revision}")
@@ -47,8 +56,6 @@ seed_cli = AppGroup("seed", help="Seed data.")
 @seed_cli.command("catalog")
 def seed_catalog():
     """Insert the service catalog items that are missing."""
-    from market import catalog
-
     with _db().transaction() as session:
         click.echo(f"{catalog.seed_catalog(session)} service items added")
 
@@ -56,8 +63,6 @@ def seed_catalog():
 @seed_cli.command("demo")
 def seed_demo():
     """Load demo data for every role (once; a second run changes nothing)."""
-    from market.demo import load_demo
-
     with _db().transaction() as session:
         click.echo(load_demo(session))
 
@@ -68,8 +73,6 @@ audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 @audit_cli.command("verify")
 def audit_verify():
     """Recompute the chain; exit 1 and name every bad row if it was tampered with."""
-    from market import audit
-
     with _db().session() as session:
         problems = audit.verify(session)
         count = session.get(audit.AuditHead, 1)
@@ -83,8 +86,6 @@ def audit_verify():
 @audit_cli.command("publish")
 def audit_publish():
     """Publish today's chain head now (the scheduler does it daily)."""
-    from market import audit
-
     with _db().transaction() as session:
         cp = audit.publish_checkpoint(session)
         click.echo(f"{cp.day} seq {cp.seq} {cp.hash}")
@@ -109,16 +110,10 @@ calendar_cli = AppGroup("calendar", help="The working-day calendar.")
 )
 def calendar_import(years: tuple[int, ...], path: str | None):
     """Import the official holiday arrangement (from the package, or a CSV file)."""
-    from market import holidays
-
     with _db().transaction() as session:
         if path:
-            import csv
-
             with open(path, encoding="utf-8") as fh:
                 rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
-            from market.validation import Invalid
-
             for day, workday, *name in rows:
                 try:
                     # Only 0 or 1: anything else (a "yes", a typo) must not become a holiday.
@@ -170,9 +165,6 @@ accounts_cli = AppGroup("accounts", help="Accounts made by the platform's operat
 @click.option("--region-prefix", "region_prefixes", multiple=True)
 def accounts_create(**data):
     """Create a department, regulator, expert or operator account."""
-    from market import accounts
-    from market.validation import Invalid
-
     data["categories"], data["region_prefixes"] = (
         list(data["categories"]),
         list(data["region_prefixes"]),
@@ -197,11 +189,6 @@ def accounts_create(**data):
 @click.argument("email")
 def accounts_totp(email: str):
     """Print the current authenticator code of an account (demo and local use)."""
-    from sqlmodel import select
-
-    from market import accounts
-    from market.models import User
-
     with _db().session() as session:
         user = session.exec(select(User).where(User.email == email.lower())).first()
     if user is None or not user.totp_secret:
@@ -217,8 +204,6 @@ policy_cli = AppGroup("policy", help="The policy in force and its recorded versi
 def policy_record():
     """Record the policy in force as the next version, unless it is the latest (a deploy step,
     after `db upgrade`; running it again changes nothing)."""
-    from market import policy
-
     with _db().transaction() as session:
         row, created = policy.record(session, policy.registry_of(current_app))
     state = "recorded" if created else "already recorded"
@@ -231,8 +216,6 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 @scheduler_cli.command("run")
 def scheduler_run():
     """Run the sweeps (its own process; never inside web workers)."""
-    from market.jobs import run_scheduler
-
     run_scheduler(current_app._get_current_object())
 
 
@@ -240,3 +223,4 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, seed_cli, audit_cli, calendar_cli, accounts_cli, scheduler_cli):
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
+    app.cli.add_command(search_cli)

@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,12 +35,7 @@ def _env_policy() -> object:
 
 def from_environment() -> dict:
     """Read the configuration; `.env` in the working directory is loaded first if present."""
-    try:
-        from dotenv import load_dotenv
-
-        load_dotenv(ROOT / ".env", override=False)
-    except ImportError:  # pragma: no cover - python-dotenv is a pinned dependency
-        pass
+    load_dotenv(ROOT / ".env", override=False)
     instance = ROOT / "instance"
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),

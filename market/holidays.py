@@ -61,10 +61,8 @@ def set_day(session: Session, actor: User | None, data: dict) -> CalendarDay:
     """An operator records a holiday or a make-up workday (e.g. a year the package lacks)."""
     if actor is not None:
         require_kind(session, actor, OrgKind.operator)
-    from market.agencies import parse_date
-
     checker = Checker()
-    day: date | None = parse_date(checker, "day", data.get("day"), required=True)
+    day: date | None = checker.date("day", data.get("day"))
     name = checker.text("name", data.get("name"), max_length=100, required=False, markup=False)
     kind = data.get("is_workday")
     if kind not in (True, False):

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from market import audit, policy
 from market.models import PolicyVersion
+from market.search import outbox
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def register_market_jobs(app: Flask) -> None:
             {"hour": 0, "minute": 5, "timezone": "Asia/Shanghai"},
         ),
     )
+    register(app, Sweep("search.outbox", outbox.deliver, "interval", {"seconds": 10}))
 
 
 def run_sweep(app: Flask, sweep: Sweep) -> None:
@@ -53,6 +55,7 @@ def record_policy(app: Flask) -> PolicyVersion:
 
 def run_scheduler(app: Flask) -> None:
     """Block running every registered sweep (the separate `scheduler run` process)."""
+    # Deferred: only this command needs APScheduler (~0.1 s to import); web workers never do.
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     record_policy(app)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
+from sqlalchemy import and_
 from sqlmodel import Session
 
 from market import audit, clock, search
@@ -77,8 +78,6 @@ def open_until(task: Task) -> datetime | None:
 def status_clause(name: str, now: datetime):
     """A SQL condition selecting the tasks whose `status()` at `now` is `name` (same precedence),
     so lists filter by status from timestamps at query time."""
-    from sqlalchemy import and_
-
     attrs = [attr for attr, _ in _BY_TIMESTAMP]
     for i, (attr, status_name) in enumerate(_BY_TIMESTAMP):
         if status_name == name:

@@ -7,6 +7,7 @@ so a competitor cannot lock an agency out before a deadline (docs/rules.md §10)
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext
 
 ACCOUNT_LIMITS = "5 per minute;20 per hour;100 per day"
 ADDRESS_LIMITS = "20 per minute;100 per hour;500 per day"
@@ -16,8 +17,6 @@ ADDRESS_SCOPE = "login-address"
 
 
 def wait_message() -> str:
-    from flask_babel import gettext
-
     return gettext("Too many failed login attempts. Please wait a while, then try again.")
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import false
 from sqlmodel import Session, select
 
-from market import lifecycle, serializers
+from market import attachments, clock, lifecycle, serializers, signals
 from market.models import Organization, ServiceItem, Task, TaskAmendment, TaskExclusion, User
 from market.policy import Registry
 from market.validation import NotFound
 
 
-def visible(session: Session, viewer: User | None, task: Task) -> bool:
+def visible(viewer: User | None, task: Task) -> bool:
     """A draft is its applicant's alone; a published task is public."""
     if task.published_at is not None:
         return True
@@ -20,7 +20,7 @@ def visible(session: Session, viewer: User | None, task: Task) -> bool:
 
 def load(session: Session, viewer: User | None, number: str) -> Task:
     task = session.exec(select(Task).where(Task.number == number)).first()
-    if task is None or not visible(session, viewer, task):
+    if task is None or not visible(viewer, task):
         raise NotFound()
     return task
 
@@ -30,8 +30,6 @@ def open_if_due(session: Session, tasks: list[Task], policy: Registry) -> bool:
     bidding package opens it under the task's row lock, in this session's transaction, with its
     section of `policy` (the app's configured policy, which the handler passes).
     Returns True when something was announced, so the caller commits."""
-    from market import signals
-
     due = [t for t in tasks if lifecycle.allowed(t, "open")]
     for task in due:
         signals.task_due_for_opening.send(task, session=session, policy=policy)
@@ -47,8 +45,6 @@ def describe(session: Session, task: Task) -> dict:
     exclusions = session.exec(
         select(TaskExclusion).where(TaskExclusion.task_id == task.id).order_by(TaskExclusion.id)
     ).all()
-    from market import attachments
-
     return serializers.task(
         task,
         item,
@@ -69,8 +65,6 @@ def public_list(
     limit: int = 20,
 ) -> tuple[list[Task], bool]:
     """Published tasks, newest first; status is filtered from timestamps at query time."""
-    from market.clock import now
-
     query = select(Task).where(Task.published_at.is_not(None))
     if service_item:
         query = query.join(ServiceItem, ServiceItem.id == Task.service_item_id).where(
@@ -78,7 +72,7 @@ def public_list(
         )
     if status:
         try:
-            query = query.where(lifecycle.status_clause(status, now()))
+            query = query.where(lifecycle.status_clause(status, clock.now()))
         except ValueError:
             query = query.where(false())  # an unknown status matches nothing
     if cursor is not None:

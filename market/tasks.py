@@ -27,6 +27,7 @@ from market.models import (
     User,
 )
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from market.permissions import regulator_covers
 from market.validation import N_, Checker, Forbidden, NotFound
 
 
@@ -527,8 +528,6 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
 
 
 def approve_cancellation(session: Session, regulator: User, number: str) -> Task:
-    from market.permissions import regulator_covers
-
     task = get_task(session, number, lock=True)
     item = session.get(ServiceItem, task.service_item_id)
     applicant = session.get(Organization, task.applicant_org_id)

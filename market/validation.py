@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc as stdnum_uscc
@@ -128,6 +129,20 @@ class Checker:
         if maximum is not None and number > maximum:
             self.add(name, N_("Must be at most %(max)d."), max=maximum)
         return number
+
+    def date(self, name: str, value: object, *, required: bool = True) -> date | None:
+        """A date: a `date`, or its ISO form (2027-06-30)."""
+        if value in (None, ""):
+            if required:
+                self.add(name, N_("This field is required."))
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.add(name, N_("A date looks like 2027-06-30."))
+            return None
 
     def uscc(self, name: str, value: object) -> str | None:
         """A unified social credit code, checked with python-stdnum, each failure named."""

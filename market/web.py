@@ -1,5 +1,5 @@
-"""Glue between Flask and the domain services: the request's session and its units of work, the
-status of each domain error, the viewer, languages."""
+"""Glue between Flask and the domain services: the app's extensions and who is logged in, the
+request's session and its units of work, the status of each domain error, the viewer, languages."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flask import current_app, flash, g, request, session
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app, flash, g, request, send_file, session
+from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from sqlmodel import Session
 
 from market import task_queries
+from market.accounts import user_for_token
+from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
+from market.labels import is_label, label
 from market.models import Organization, Task, User
 from market.policy import ACCOUNTS, ATTACHMENTS, TASKS, Registry, registry_of
 from market.validation import N_, Forbidden, Invalid, Message, NotFound
@@ -31,6 +34,44 @@ def close_db(_exc=None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
         s.close()
+
+
+def init_app(app: Flask) -> None:
+    """Set up the app's extensions: languages, CSRF, rate limits, logins (by session or by token),
+    and the request's session closed at teardown."""
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    app.before_request(load_from_token)
+    app.teardown_appcontext(close_db)
+
+
+def load_user(user_id: str) -> User | None:
+    """The user of a session cookie, unless disabled or logged out everywhere since."""
+    uid, _, generation = user_id.partition(".")
+    user = db().get(User, int(uid)) if uid.isdigit() else None
+    if user is None or user.disabled_at is not None:
+        return None
+    return user if str(user.session_generation) == generation else None
+
+
+def load_from_token() -> None:
+    """A Bearer token alone decides the user of its request, ahead of any session cookie:
+    Flask-Login's strong session protection would otherwise turn a token request that also carries
+    an anonymous session cookie (a CSRF token, a language) into an anonymous one, and a request
+    with a token header, which skips the CSRF check, must never act as the cookie's user."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return
+    with unit_of_work():  # records the token's last_used_at
+        user = user_for_token(db(), header.removeprefix("Bearer ").strip())
+    login_manager._update_request_context_with_user(user)
 
 
 def viewer() -> User | None:
@@ -65,8 +106,6 @@ def localized(obj: object, field: str) -> str:
 def translate(message: Message | str) -> str:
     if isinstance(message, str):
         return gettext(message)
-    from market.labels import is_label, label
-
     text = gettext(message.msgid)
     if not message.params:
         return text
@@ -115,8 +154,6 @@ def uploaded_file(field_name: str = "file") -> tuple[str | None, bytes]:
 def send_attachment(row, path):
     """A stored file as a download: its sanitized name, its checked type, never sniffed or
     rendered by the browser."""
-    from flask import send_file
-
     response = send_file(
         path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0
     )

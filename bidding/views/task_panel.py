@@ -17,7 +17,7 @@ from market.views import fen_to_yuan
 from market.web import db, translate, viewer, viewer_org
 
 
-def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
+def _forms_for(mine: dict | None, bids: dict) -> dict:
     """Blank forms for what the reader may do, replaced by a failed form from this request."""
     forms: dict = {}
     if mine is not None:
@@ -67,7 +67,7 @@ def task_panel(task: Task) -> Markup:
             own_applicant=own_applicant,
             on_panel=on_panel,
             stage=stage,
-            forms=_forms_for(task, mine, bids),
+            forms=_forms_for(mine, bids),
             errors=g.get("bidding_errors", {}),
             number_labels=NUMBER_LABELS,
             ground_labels=GROUND_LABELS,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from market.api.openapi import API_PREFIX, build_spec
 from market.api.problems import problem, register_handlers
 from market.extensions import csrf
+from market.views.errors import render_error
 
 api = Blueprint("api", __name__, url_prefix=API_PREFIX)
 register_handlers(api)
@@ -29,6 +30,7 @@ def openapi_document():
 
 
 def init_api(app: Flask) -> None:
+    # Deferred: the route modules import this package (its blueprint); composing the app loads them.
     from market.api import endpoints, tasks  # noqa: F401  (registers the routes)
 
     csrf.exempt(api)
@@ -38,16 +40,12 @@ def init_api(app: Flask) -> None:
     def _not_found(exc):
         if request.path.startswith(API_PREFIX):
             return problem(404, "Not Found", exc.description)
-        from market.views.errors import render_error
-
         return render_error(exc)
 
     @app.errorhandler(405)
     def _not_allowed(exc):
         if request.path.startswith(API_PREFIX):
             return problem(405, "Method Not Allowed", exc.description)
-        from market.views.errors import render_error
-
         return render_error(exc)
 
 
@@ -57,7 +55,3 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     register_handlers(bp)
     bp.before_request(_csrf_for_cookie_sessions)
     return bp
-
-
-def token_authenticated() -> bool:
-    return bool(g.get("api_token_auth"))

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from market.validation import Forbidden, Invalid, NotFound
+from market.validation import Forbidden, Invalid, Message, NotFound
 from market.web import status_for, translate, translated_errors
 
 
@@ -38,8 +38,6 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _msg(text: str):
-    from market.validation import Message
-
     return Message(text)
 
 

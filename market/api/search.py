@@ -8,10 +8,10 @@ from flask_babel import gettext
 from pydantic import BaseModel
 from sqlmodel import select
 
-from market import agencies, search, serializers
+from market import agencies, search, serializers, task_queries
 from market.api import api
 from market.api.openapi import operation
-from market.models import Organization, ServiceItem
+from market.models import Organization, ServiceItem, Task
 from market.search.registry import MAX_PER_PAGE, Query
 from market.search.text import MAX_QUERY_CHARS
 from market.web import db, lang
@@ -136,8 +136,5 @@ def search_suggest():
 
 
 def tasks_by_id(ids: list[str]) -> dict[str, dict]:
-    from market import task_queries
-    from market.models import Task
-
     rows = db().exec(select(Task).where(Task.id.in_([int(i) for i in ids]))).all()
     return {str(t.id): task_queries.describe(db(), t) for t in rows if t.published_at}

@@ -21,8 +21,6 @@ class OrgKind(StrEnum):
     operator = "operator"
 
 
-#: Kinds that register themselves; the others are created by an operator.
-SELF_REGISTERED = (OrgKind.agency, OrgKind.enterprise)
 #: Kinds that must log in with a second factor.
 SECOND_FACTOR_REQUIRED = (OrgKind.regulator, OrgKind.operator)
 

@@ -29,6 +29,7 @@ from market import clock
 from market.search import indexes, task_index  # noqa: F401  (registers the core's indexes)
 from market.search.embedded import EmbeddedEngine
 from market.search.meili import ENGINE_ERRORS
+from market.search.outbox import enqueue
 from market.search.port import MeiliConfig, SearchPort, installed, port_of, use
 from market.search.registry import (
     REGISTRY,
@@ -81,8 +82,6 @@ def index(session: Session, name: str, doc_id: int | str) -> None:
 
 
 def index_many(session: Session, name: str, doc_ids: Iterable[int | str]) -> None:
-    from market.search.outbox import enqueue
-
     spec = get_index(name)
     engine = EmbeddedEngine(session)
     docs, gone = [], []
@@ -188,12 +187,6 @@ def suggest(
 
 
 def init_app(app) -> None:
-    """Build the port from the app's configuration and attach it to the app's database; register
-    the outbox sweep and the `search` CLI group."""
-    from market import jobs
-    from market.search.cli import search_cli
-    from market.search.outbox import SWEEP
-
+    """Build the port from the app's configuration and attach it to the app's database (the
+    outbox sweep is registered by `market.jobs`, the `search` CLI group by `market.cli`)."""
     use(app.extensions["market.db"], SearchPort.from_config(app.config))
-    jobs.register(app, SWEEP)
-    app.cli.add_command(search_cli)

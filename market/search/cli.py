@@ -8,6 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from market import search
+from market.search.outbox import pending
+
 search_cli = AppGroup("search", help="Full-text search indexes.")
 
 
@@ -16,8 +19,6 @@ search_cli = AppGroup("search", help="Full-text search indexes.")
 def reindex_command(index_name: str | None):
     """Rebuild INDEX (default: every index) from the database; with Meilisearch configured,
     apply its settings (searchable, filterable and sortable attributes, synonyms) and reload it."""
-    from market import search
-
     names = [index_name] if index_name else list(search.REGISTRY)
     unknown = [n for n in names if n not in search.REGISTRY]
     if unknown:
@@ -46,8 +47,6 @@ def reindex_command(index_name: str | None):
 @search_cli.command("outbox")
 def outbox_command():
     """Show what is waiting for Meilisearch."""
-    from market.search.outbox import pending
-
     with current_app.extensions["market.db"].session() as session:
         rows = pending(session)
     click.echo(f"{len(rows)} documents waiting")

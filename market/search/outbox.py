@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from market import clock
-from market.jobs import Sweep
 from market.models import SearchOutbox
+from market.search.meili import ENGINE_ERRORS
 from market.search.port import port_of
+from market.search.registry import REGISTRY
 
 BATCH = 200
 BACKOFF_BASE = timedelta(seconds=10)
@@ -69,9 +70,6 @@ def _claim(session: Session, now: datetime) -> list[SearchOutbox]:
 
 def deliver(session: Session) -> int:
     """The sweep: deliver one batch of due rows; returns how many rows were confirmed."""
-    from market.search.meili import ENGINE_ERRORS
-    from market.search.registry import REGISTRY
-
     config = port_of(session).meilisearch
     if config is None:
         return 0
@@ -130,6 +128,3 @@ def deliver(session: Session) -> int:
             session.add(row)
     session.flush()
     return confirmed
-
-
-SWEEP = Sweep("search.outbox", deliver, "interval", {"seconds": 10})

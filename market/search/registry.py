@@ -23,6 +23,7 @@ from datetime import datetime
 from markupsafe import Markup
 from sqlmodel import Session
 
+from market.search.text import MAX_QUERY_CHARS
 from market.validation import N_
 
 WEIGHTS = ("A", "B", "C", "D")  # A: title … D: body text
@@ -188,8 +189,6 @@ class Query:
     def from_args(cls, args, spec: IndexSpec, per_page: int) -> Query:
         """The page's and the API's parameters (a MultiDict): q, a list per filter or state,
         sort, page."""
-        from market.search.text import MAX_QUERY_CHARS
-
         filters = {
             name: args.getlist(name) for name in (*spec.filters, *spec.states) if args.getlist(name)
         }

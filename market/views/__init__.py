@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import datetime, timedelta
 
+from flask import Flask, current_app
+from flask_babel import gettext
+
+from market import web
+from market.labels import label
+from market.models.catalog import CATEGORIES
+from market.views.errors import render_domain_error
 from market.workdays import SHANGHAI
 
 
@@ -18,8 +25,6 @@ def shanghai_time(value) -> str:
     """Asia/Shanghai; midnight is shown as 24:00 of the day it ends (how deadlines are read)."""
     if value is None:
         return ""
-    from datetime import timedelta
-
     local = value.astimezone(SHANGHAI)
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         return (local - timedelta(days=1)).strftime("%Y-%m-%d 24:00")
@@ -30,44 +35,32 @@ def isodate_shanghai(value: str | None) -> str:
     """An ISO timestamp from a serializer, shown in Asia/Shanghai."""
     if not value:
         return ""
-    from datetime import datetime
-
     return shanghai_time(datetime.fromisoformat(value))
 
 
 def task_panels(task) -> list:
     """Sections other packages add to the task page, without market importing them: each appends
     a callable (task -> HTML) to ``app.extensions["market.task_panels"]``."""
-    from flask import current_app
-
     return [panel(task) for panel in current_app.extensions.get("market.task_panels", [])]
 
 
 def nav_links(org) -> list:
     """Header links other packages add: callables (organization or None -> [(url, text)]) in
     ``app.extensions["market.nav_links"]``."""
-    from flask import current_app
-
     return [
         link for links in current_app.extensions.get("market.nav_links", []) for link in links(org)
     ]
 
 
 def init_views(app: Flask) -> None:
-    from market import web
-    from market.models.catalog import CATEGORIES
+    # Deferred: composing the app loads the page modules; importing this package (filters) does not.
     from market.views import account, admin, auth, public, regulator, search, tasks
-    from market.views.errors import render_domain_error
 
     for module in (public, auth, account, admin, regulator, tasks, search):
         app.register_blueprint(module.bp)
     # The API's blueprints answer these with problem+json before the app's handlers are asked.
     for error in web.DOMAIN_STATUS:
         app.register_error_handler(error, render_domain_error)
-
-    from flask_babel import gettext
-
-    from market.labels import label
 
     app.jinja_env.filters["yuan"] = fen_to_yuan
     app.jinja_env.filters["label"] = lambda code: gettext(label(code))

@@ -7,13 +7,14 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlmodel import func, select
 
-from market import agencies, catalog, holidays, serializers
+from market import agencies, catalog, clock, holidays, serializers
 from market import policy as policies
 from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
 from market.policy import ACCOUNTS, TASKS
 from market.validation import NotFound
 from market.web import db, policy_registry, policy_section, translate, viewer
+from market.workdays import SHANGHAI
 
 bp = Blueprint("public", __name__)
 
@@ -117,9 +118,6 @@ def checkpoints():
 @bp.get("/calendar")
 @bp.get("/calendar/<int:year>")
 def calendar(year: int | None = None):
-    from market import clock
-    from market.workdays import SHANGHAI
-
     year = year or clock.now().astimezone(SHANGHAI).year
     if not 2000 <= year <= 2100:
         abort(404)
