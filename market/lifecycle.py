@@ -15,7 +15,7 @@ from types import MappingProxyType
 from sqlalchemy import and_
 from sqlmodel import Session
 
-from market import audit, clock, search
+from market import audit, clock, signals
 from market.labels import EVENT_LABELS
 from market.models import Task
 from market.validation import N_, Forbidden, Message
@@ -173,7 +173,7 @@ def transition(
         setattr(task, attr, now)
     session.add(task)
     session.flush()
-    search.index(session, "tasks", task.id)
+    signals.task_moved.send(task, session=session)
     audit.record(
         session,
         f"task.{event}",

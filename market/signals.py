@@ -14,3 +14,6 @@ task_published = _signals.signal("task-published")
 #: sender=Task, session=Session, policy=the app's `market.policy.Registry` — a task's deadline
 #: passed and it must be opened now, under that policy.
 task_due_for_opening = _signals.signal("task-due-for-opening")
+#: sender=Task, session=Session — a task moved in its lifecycle; the search index reindexes it
+#: (a signal, so the lifecycle below depends on nothing that reads it back).
+task_moved = _signals.signal("task-moved")

@@ -23,6 +23,8 @@ ALLOWED = {
     "__init__ first, so only composing the app may load the whole package",
     ("market.views", "init_views"): "composition: the page modules import this package (its "
     "filters); importing the package registers no routes, composing the app does",
+    ("bidding.views", "init_views"): "composition: the page modules (and the questions pages) "
+    "import this package (its shared helpers); importing the package registers no routes",
     ("market.api", "init_api"): "composition: the API's route modules import this package (its "
     "blueprint); importing the package registers no routes, composing the app does",
     ("market.cli", "alembic_config"): "Alembic takes ~0.2 s to import and serves the migration "

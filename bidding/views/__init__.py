@@ -12,9 +12,6 @@ from flask import url_for
 from flask_babel import gettext
 
 from bidding.labels import fraction_text
-from bidding.questions import views as question_views
-from bidding.views import bids, experts, results, task_panel  # noqa: F401  (their routes go on bp)
-from bidding.views.common import bp
 from market.models import OrgKind
 
 
@@ -32,6 +29,12 @@ def nav_links(org) -> list[tuple[str, str]]:
 def init_views(app) -> None:
     """Register the pages, and bidding's section of the task page and header links through the
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
+    # Deferred: composing the app loads the page modules; importing this package (for its shared
+    # `common` helpers, as the questions pages do) does not.
+    from bidding.questions import views as question_views
+    from bidding.views import bids, experts, results, task_panel  # noqa: F401  (routes go on bp)
+    from bidding.views.common import bp
+
     app.register_blueprint(bp)
     app.register_blueprint(question_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text

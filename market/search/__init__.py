@@ -25,7 +25,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from market import clock
+from market import clock, signals
 from market.search import indexes, task_index  # noqa: F401  (registers the core's indexes)
 from market.search.embedded import EmbeddedEngine
 from market.search.meili import ENGINE_ERRORS
@@ -79,6 +79,14 @@ _unavailable_until: dict[str, float] = {}
 def index(session: Session, name: str, doc_id: int | str) -> None:
     """Bring record `doc_id` of index `name` up to date, in the caller's transaction."""
     index_many(session, name, [doc_id])
+
+
+def on_task_moved(task, *, session: Session, **_ignored) -> None:
+    """A lifecycle transition changes what the tasks index holds (its status, open or not)."""
+    index(session, "tasks", task.id)
+
+
+signals.task_moved.connect(on_task_moved, weak=False)
 
 
 def index_many(session: Session, name: str, doc_ids: Iterable[int | str]) -> None:
