@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from sqlmodel import Session, select
 
 from market import audit, clock
 from market.accounts import require_kind
 from market.models import CalendarDay, CalendarYear, OrgKind, User
-from market.validation import N_, Checker
+from market.validation import N_, Checker, NotFound
 from market.workdays import WorkCalendar, official_exceptions
 
 
@@ -91,6 +91,9 @@ def set_day(session: Session, actor: User | None, data: dict) -> CalendarDay:
 
 
 def days_of_year(session: Session, year: int) -> list[CalendarDay]:
+    """The year's holidays and make-up days; `NotFound` for a year no date can hold."""
+    if not MINYEAR <= year <= MAXYEAR:
+        raise NotFound()
     return list(
         session.exec(
             select(CalendarDay)

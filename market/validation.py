@@ -16,6 +16,10 @@ from datetime import date
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc as stdnum_uscc
 
+#: The largest row id: ids are INTEGER columns, 32-bit on PostgreSQL, where a larger number in a
+#: query is an error of the database ("integer out of range"), not an empty answer.
+MAX_ID = 2**31 - 1
+
 
 def N_(msgid: str) -> str:
     """Mark a string for translation without translating it here."""

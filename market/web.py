@@ -12,6 +12,7 @@ from flask import Flask, current_app, flash, g, request, send_file, session
 from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from sqlmodel import Session
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from market import task_queries
 from market.accounts import user_for_token
@@ -20,7 +21,11 @@ from market.forms import attach_errors
 from market.labels import is_label, label
 from market.models import Organization, Task, User
 from market.policy import ACCOUNTS, ATTACHMENTS, TASKS, Registry, registry_of
-from market.validation import N_, Forbidden, Invalid, Message, NotFound
+from market.validation import MAX_ID, N_, Forbidden, Invalid, Message, NotFound
+
+#: The longest text a path segment may carry: every task number, code, receipt and hash is far
+#: shorter, and a longer one names nothing.
+MAX_SEGMENT = 200
 
 
 def db() -> Session:
@@ -36,9 +41,31 @@ def close_db(_exc=None) -> None:
         s.close()
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number no id can reach (beyond `MAX_ID`) matches no route, a
+    404, instead of reaching the database, which refuses it with an error (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class SegmentConverter(UnicodeConverter):
+    """`<name>` in every route: a segment without NUL (PostgreSQL text cannot hold one, and the
+    driver refuses it with an error, a 500) and of at most `MAX_SEGMENT` characters; any other
+    matches no route, a 404."""
+
+    def __init__(self, map, minlength=1, maxlength=MAX_SEGMENT, length=None):
+        super().__init__(map, minlength, maxlength, length)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
+
+
 def init_app(app: Flask) -> None:
     """Set up the app's extensions: languages, CSRF, rate limits, logins (by session or by token),
-    and the request's session closed at teardown."""
+    and the request's session closed at teardown; and the bounded path converters, before any
+    route is added."""
+    app.url_map.converters.update(
+        int=IdConverter, default=SegmentConverter, string=SegmentConverter
+    )
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
