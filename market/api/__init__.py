@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from market.api.openapi import API_PREFIX, build_spec
-from market.api.problems import problem, register_handlers
+from market.api.problems import http_problem, register_handlers
 from market.extensions import csrf
 from market.views.errors import render_error
 
@@ -37,15 +37,11 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(api)
 
     @app.errorhandler(404)
-    def _not_found(exc):
-        if request.path.startswith(API_PREFIX):
-            return problem(404, "Not Found", exc.description)
-        return render_error(exc)
-
     @app.errorhandler(405)
-    def _not_allowed(exc):
+    def _no_route(exc):
+        """No route for the path, or none for the method: found before any blueprint."""
         if request.path.startswith(API_PREFIX):
-            return problem(405, "Method Not Allowed", exc.description)
+            return http_problem(exc)
         return render_error(exc)
 
 

@@ -22,6 +22,18 @@ def problem(status: int, title: str, detail: str | None = None, **extra):
     return response
 
 
+def http_problem(exc: HTTPException):
+    """An HTTP error as a problem, with the headers it carries: the `Allow` of a 405, the
+    `WWW-Authenticate` of a 401 (RFC 9110 requires both)."""
+    response = problem(exc.code or 500, exc.name, exc.description)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    if exc.code == 429:
+        response.headers["Retry-After"] = getattr(exc, "retry_after", None) or "60"
+    return response
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The request's JSON body as `model`, or a 400/422 problem."""
     data = request.get_json(silent=True)
@@ -69,9 +81,4 @@ def register_handlers(bp) -> None:
     def _not_found(exc: NotFound):
         return problem(status_for(exc), gettext("Not found"))
 
-    @bp.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
-        response = problem(exc.code or 500, exc.name, exc.description)
-        if exc.code == 429:
-            response.headers["Retry-After"] = getattr(exc, "retry_after", None) or "60"
-        return response
+    bp.register_error_handler(HTTPException, http_problem)

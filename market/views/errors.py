@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from werkzeug.exceptions import HTTPException
 
 from market.validation import NotFound
 from market.web import error_messages, status_for
@@ -8,9 +9,16 @@ from market.web import error_messages, status_for
 
 def render_error(exc):
     code = getattr(exc, "code", 500) or 500
-    return render_template(
+    # The headers the error carries (the Allow of a 405), not its plain-text content type.
+    headers = [
+        (name, value)
+        for name, value in (exc.get_headers() if isinstance(exc, HTTPException) else [])
+        if name.lower() != "content-type"
+    ]
+    page = render_template(
         "market/error.html", code=code, description=getattr(exc, "description", "")
-    ), code
+    )
+    return page, code, headers
 
 
 def render_domain_error(exc: Exception):

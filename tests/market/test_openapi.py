@@ -224,3 +224,24 @@ def test_an_unknown_field_is_named(client):
 def test_forbidden_is_a_403_problem_with_a_reason(client):
     body = assert_problem(client.get("/api/v1/audit?lang=en"), 403)
     assert body["detail"] == "Please log in first."
+
+
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("delete", "/api/v1/agencies", {"GET", "POST"}),
+        ("put", "/api/v1/session", {"GET", "POST", "DELETE"}),
+        ("post", "/api/v1/tasks/ZJM-1/award", {"GET"}),
+    ],
+)
+def test_wrong_method_says_which_methods_are_allowed(client, method, path, allowed):
+    response = getattr(client, method)(path)
+    assert_problem(response, 405)
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+def test_wrong_method_on_a_page_says_which_methods_are_allowed(client):
+    response = client.delete("/tasks")
+    assert response.status_code == 405
+    assert response.mimetype == "text/html"
+    assert "GET" in response.headers["Allow"]
