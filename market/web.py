@@ -12,6 +12,8 @@ from flask import Flask, current_app, flash, g, request, send_file, session
 from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from sqlmodel import Session
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from market import task_queries
@@ -285,11 +287,13 @@ def flash_outcome(work: Work, success: str | None = None, category: str = "succe
 
 
 def acting_user() -> User:
-    """The user this request acts as; without one (an API call with neither session nor token)
-    a `Forbidden` that says to log in. Pages check `login_required` before."""
+    """The user this request acts as; without one (an API call with neither session nor a valid
+    token) a 401 that says to log in and how (RFC 6750). Pages check `login_required` before."""
     user = viewer()
     if user is None:
-        raise Forbidden(N_("Please log in first."))
+        raise Unauthorized(
+            translate(N_("Please log in first.")), www_authenticate=WWWAuthenticate("Bearer")
+        )
     return user
 
 

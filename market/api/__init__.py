@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from market.api.openapi import API_PREFIX, build_spec
+from market.api.openapi import API_PREFIX, build_spec, requires_login
 from market.api.problems import http_problem, register_handlers
 from market.extensions import csrf
 from market.views.errors import render_error
+from market.web import acting_user
 
 api = Blueprint("api", __name__, url_prefix=API_PREFIX)
 register_handlers(api)
+
+
+@api.before_request
+def _login_first():
+    """An operation documented as needing a user answers a request without one 401 before
+    anything else: before the CSRF check, which a user who is not logged in cannot pass anyway,
+    and before its body is read."""
+    if request.method != "OPTIONS" and requires_login(request.endpoint):
+        acting_user()
 
 
 @api.before_request
@@ -49,5 +59,6 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     """A blueprint of another package under /api/v1 with the same problem+json handling."""
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX + prefix)
     register_handlers(bp)
+    bp.before_request(_login_first)
     bp.before_request(_csrf_for_cookie_sessions)
     return bp

@@ -32,6 +32,13 @@ class Operation:
 
 _OPERATIONS: list[Operation] = []
 _KEYS: set[tuple[str, str]] = set()
+#: The endpoints (blueprint.view) of the operations declared with `auth=True`.
+_LOGIN_REQUIRED: set[str] = set()
+
+
+def requires_login(endpoint: str | None) -> bool:
+    """Whether the operation of `endpoint` is documented as needing a user."""
+    return endpoint in _LOGIN_REQUIRED
 
 
 def operation(
@@ -51,6 +58,8 @@ def operation(
 
     def decorator(view):
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
+        if auth:
+            _LOGIN_REQUIRED.add(f"{bp.name}.{view.__name__}")
         path = (bp.url_prefix or "") + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
         key = (path, method.lower())
         if key not in _KEYS:  # one app per test builds the same routes again

@@ -19,6 +19,8 @@ def problem(status: int, title: str, detail: str | None = None, **extra):
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    if status == 401:  # RFC 9110: a 401 says how to authenticate
+        response.headers.setdefault("WWW-Authenticate", "Bearer")
     return response
 
 

@@ -168,7 +168,7 @@ def test_only_agencies_bid(world, as_, make):
         assert response.status_code == 403
         assert problem(response) == "Your organization's kind may not do this."
     anonymous = as_().post(f"{API}/tasks/{task.number}/bids", json=bid_body())
-    assert anonymous.status_code == 403 and problem(anonymous) == "Please log in first."
+    assert anonymous.status_code == 401 and problem(anonymous) == "Please log in first."
     mine = as_(world.applicant).get(f"{API}/tasks/{task.number}/bids/mine")
     assert mine.status_code == 403
 
@@ -442,4 +442,4 @@ def test_a_recusal_calls_the_next_expert(as_, scoring):
     assert recused.status_code == 200 and recused.get_json()["recused_at"] is not None
     (called,) = as_(spare).get(f"{API}/experts/panels").get_json()["items"]
     assert called["task"] == task.number and called["can_declare"]
-    assert as_().get(f"{API}/experts/panels").status_code == 403
+    assert as_().get(f"{API}/experts/panels").status_code == 401

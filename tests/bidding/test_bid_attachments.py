@@ -90,11 +90,13 @@ def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db)
         "operator": as_(make.staff("operator")),
     }
     unknown = hashlib.sha256(b"nothing").hexdigest()
+    # Without a login the answer is to log in (401), for any file.
+    refused = {who: 401 if who == "public" else 404 for who in outsiders}
     for who, c in outsiders.items():
         sealed_answer = c.get(url(task.number, digest))
-        assert sealed_answer.status_code == 404, who
+        assert sealed_answer.status_code == refused[who], who
         # Indistinguishable from a file that does not exist.
-        assert c.get(url(task.number, unknown)).status_code == 404, who
+        assert c.get(url(task.number, unknown)).status_code == refused[who], who
         assert sealed_answer.get_data() == c.get(url(task.number, unknown)).get_data(), who
     world.shift_to(task, "opened")
     for who in ("applicant", "regulator"):
@@ -102,7 +104,7 @@ def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db)
         assert got.status_code == 200, who
         assert got.data == PDF
     for who in ("public", "other agency", "operator"):
-        assert outsiders[who].get(url(task.number, digest)).status_code == 404, who
+        assert outsiders[who].get(url(task.number, digest)).status_code == refused[who], who
     assert client.get(url(task.number, digest)).status_code == 200
 
 

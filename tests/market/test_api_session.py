@@ -130,7 +130,7 @@ def test_logout_ends_the_session(client, make):
     login(client, make.enterprise())
     assert client.delete("/api/v1/session").status_code == 204
     assert me(client) is None
-    assert client.get("/api/v1/session/tokens").status_code == 403
+    assert client.get("/api/v1/session/tokens").status_code == 401
 
 
 def test_disabling_an_account_ends_its_open_sessions(client, db, make, frozen):
@@ -517,7 +517,7 @@ def test_revoked_token_no_longer_works(app, db, make):
     refused = script.post(
         "/api/v1/session/tokens", json={"name": "x"}, headers=bearer(created["token"])
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert refused.get_json()["detail"] == "Please log in first."
     assert db.get(ApiToken, created["id"]).revoked_at is not None
     # Revoking twice changes nothing.
@@ -563,7 +563,7 @@ def test_a_token_decides_the_user_of_its_request_not_the_session_cookie(app, db,
     refused = client.post(
         "/api/v1/session/tokens", json={"name": "x"}, headers=bearer("zjm_forged")
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert me(client)["id"] == cookie_user.id
 
 
@@ -594,9 +594,9 @@ def test_a_token_of_a_disabled_user_stops_working(app, db, make, frozen):
 
 
 def test_tokens_need_a_logged_in_user(client):
-    assert client.get("/api/v1/session/tokens").status_code == 403
-    assert client.post("/api/v1/session/tokens", json={"name": "x"}).status_code == 403
-    assert client.delete("/api/v1/session/tokens/1").status_code == 403
+    assert client.get("/api/v1/session/tokens").status_code == 401
+    assert client.post("/api/v1/session/tokens", json={"name": "x"}).status_code == 401
+    assert client.delete("/api/v1/session/tokens/1").status_code == 401
 
 
 @pytest.mark.parametrize(

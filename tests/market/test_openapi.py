@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import agency_payload
+from tests.conftest import agency_payload, login
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -221,8 +221,14 @@ def test_an_unknown_field_is_named(client):
     assert body["errors"] == {"approved": ["Unknown field."]}
 
 
-def test_forbidden_is_a_403_problem_with_a_reason(client):
+def test_forbidden_is_a_403_problem_with_a_reason(client, make):
+    login(client, make.enterprise())
     body = assert_problem(client.get("/api/v1/audit?lang=en"), 403)
+    assert body["detail"] == "Only regulators and operators read the audit log."
+
+
+def test_not_logged_in_is_a_401_problem_that_says_how_to_authenticate(client):
+    body = assert_problem(client.get("/api/v1/audit?lang=en"), 401)
     assert body["detail"] == "Please log in first."
 
 

@@ -59,17 +59,20 @@ def test_the_api_answers_each_domain_error_with_its_status(client, db, enterpris
     login(client, enterprise)
     invalid = client.post("/api/v1/tasks", json=task_data(title=""))
     illegal = client.post(f"/api/v1/tasks/{published.number}/publish")
+    forbidden = client.post(f"/api/v1/tasks/{published.number}/cancel/approve")
     answers = {
         "invalid": invalid,
-        "forbidden": anonymous,
+        "forbidden": forbidden,
         "illegal": illegal,
         "not found": missing,
+        "not logged in": anonymous,
     }
     assert {name: r.status_code for name, r in answers.items()} == {
         "invalid": 422,
         "forbidden": 403,
         "illegal": 403,
         "not found": 404,
+        "not logged in": 401,
     }
     for response in answers.values():
         assert response.mimetype == "application/problem+json"
