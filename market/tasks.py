@@ -28,7 +28,7 @@ from market.models import (
 )
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
 from market.permissions import regulator_covers
-from market.validation import N_, Checker, Forbidden, NotFound
+from market.validation import MAX_ID, N_, Checker, Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -246,11 +246,13 @@ def _check(session: Session, applicant: Organization, data: dict, policy: TaskPo
 
     out["invited_agency_id"] = None
     if method == Method.direct:
-        invited = c.integer("invited_agency_id", data.get("invited_agency_id"), minimum=1)
-        agency = session.get(Organization, invited) if invited else None
-        if invited and (
-            agency is None or agency.kind != OrgKind.agency or agency.listed_at is None
-        ):
+        invited = c.integer(
+            "invited_agency_id", data.get("invited_agency_id"), minimum=1, maximum=MAX_ID
+        )
+        # Out of range (refused above), it is not looked up: the database would refuse it.
+        known = invited is not None and c.ok("invited_agency_id")
+        agency = session.get(Organization, invited) if known else None
+        if known and (agency is None or agency.kind != OrgKind.agency or agency.listed_at is None):
             c.add("invited_agency_id", N_("No listed agency with this id."))
         out["invited_agency_id"] = invited
 
@@ -567,8 +569,9 @@ def exclude(
             ),
         )
     text = c.text("statement", statement, max_length=2000, multiline=True)
-    agency = session.get(Organization, agency_id)
-    if agency is None or agency.kind != OrgKind.agency:
+    agency_id = c.integer("agency_id", agency_id, minimum=1, maximum=MAX_ID)
+    agency = session.get(Organization, agency_id) if c.ok("agency_id") else None
+    if c.ok("agency_id") and (agency is None or agency.kind != OrgKind.agency):
         c.add("agency_id", N_("No listed agency with this id."))
     c.raise_if_any()
     row = TaskExclusion(task_id=task.id, agency_id=agency_id, ground=ground, statement=text)

@@ -11,7 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: no unknown field, and JSON's own types only (strict mode: `true` is no
+    integer, `"50000"` and `1.0` are none either, a list must be a list)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # --- requests --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from market.api import api
 from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
-from market.api.problems import parse_body, problem
+from market.api.problems import json_body, parse_body, problem
 from market.extensions import limiter
 from market.login_limits import (
     ACCOUNT_LIMITS,
@@ -178,7 +178,7 @@ def revoke_token(token_id: int):
     status=201,
 )
 def create_organization():
-    raw = request.get_json(silent=True)
+    raw = json_body()
     kind = raw.get("kind") if isinstance(raw, dict) else None
     with unit_of_work():
         if kind in (None, "enterprise"):

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from market.validation import Forbidden, Invalid, Message, NotFound
+from market.validation import N_, Forbidden, Invalid, Message, NotFound
 from market.web import status_for, translate, translated_errors
 
 
@@ -36,19 +36,61 @@ def http_problem(exc: HTTPException):
     return response
 
 
+def json_body() -> object:
+    """The request's JSON body as Python values, or None when there is none or it is no JSON (a
+    nesting too deep for the parser is no JSON either)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    """The request's JSON body as `model`, or a 400/422 problem."""
-    data = request.get_json(silent=True)
-    if data is None:
+    """The request's JSON body as `model`, or a 422 problem naming each field that is wrong.
+
+    Models are strict: JSON's own types only (`true` is no integer, `"5"` no number). Text is
+    checked before any service reads it: no NUL (PostgreSQL cannot store one) and no lone
+    surrogate (JSON can escape one; no database encodes it)."""
+    data = json_body()
+    if not isinstance(data, dict):
         raise Invalid({"": [_msg("The request body must be a JSON object.")]})
+    errors: dict[str, list] = {}
+    _check_text(data, (), errors)
+    if errors:
+        raise Invalid(errors)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors: dict[str, list] = {}
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"]) or ""
             errors.setdefault(name, []).append(_msg(_pydantic_message(err)))
         raise Invalid(errors) from None
+
+
+def _check_text(value: object, path: tuple, errors: dict) -> None:
+    """Every string of a JSON value that no database would store, under its dotted path (a bad
+    key under its object's)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _text_problem(key) is None:
+                _check_text(item, (*path, key), errors)
+            else:
+                _check_text(key, path, errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, (*path, i), errors)
+    elif isinstance(value, str) and (message := _text_problem(value)) is not None:
+        errors.setdefault(".".join(str(p) for p in path), []).append(_msg(message))
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return N_("Contains control characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return N_("Not valid Unicode text.")
+    return None
 
 
 def _msg(text: str):
