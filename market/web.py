@@ -77,8 +77,41 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    app.before_request(refuse_nul)
     app.before_request(load_from_token)
     app.teardown_appcontext(close_db)
+
+
+#: Query parameters left to their handler whatever they hold: the words to search, which the
+#: search layer reduces to words (a NUL is none) before any database sees them.
+FREE_TEXT_ARGS = frozenset({"q"})
+
+
+def refuse_nul() -> None:
+    """A NUL in a query parameter or a form field is refused (422 naming it) before any handler
+    reads it: PostgreSQL text cannot hold one, and the driver would answer with an error (a 500).
+    A path without a route stays a 404."""
+    if request.routing_exception is not None:
+        return
+    for values, free in ((request.args, FREE_TEXT_ARGS), (request.form, frozenset())):
+        for name, texts in values.lists():
+            if name in free:
+                continue
+            if "\x00" in name or any("\x00" in text for text in texts):
+                message = Message(N_("Contains control characters."))
+                raise Invalid({name.replace("\x00", ""): [message]})
+
+
+def int_arg(name: str, default: int | None, *, minimum: int = 0, maximum: int = MAX_ID):
+    """An integer query parameter (a cursor, a page, a limit) clamped to [minimum, maximum];
+    `default` when absent or not a plain decimal number. A number beyond any row reads as the end
+    of the list instead of reaching the database, which would refuse it (a 500)."""
+    raw = request.args.get(name, "")
+    sign, digits = (-1, raw[1:]) if raw.startswith("-") else (1, raw)
+    if not (digits.isascii() and digits.isdigit()):
+        return default
+    # 20 digits are past any maximum already; int() of thousands of them is slow, or refused.
+    return max(minimum, min(maximum, sign * int(digits[:20])))
 
 
 def load_user(user_id: str) -> User | None:

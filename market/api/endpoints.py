@@ -27,16 +27,11 @@ from market.login_limits import (
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
 from market.validation import N_, Forbidden
-from market.web import acting_user, db, policy, translate, unit_of_work, viewer
+from market.web import acting_user, db, int_arg, policy, translate, unit_of_work, viewer
 
 
 def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
-    cursor = request.args.get("cursor")
-    try:
-        limit = max(1, min(100, int(request.args.get("limit", default))))
-    except ValueError:
-        limit = default
-    return (int(cursor) if cursor and cursor.isdigit() else None), limit
+    return int_arg("cursor", None), int_arg("limit", default, minimum=1, maximum=100)
 
 
 # --- session -----------------------------------------------------------------------------------

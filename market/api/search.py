@@ -55,7 +55,7 @@ def search_page(name: str, serialize) -> tuple:
     the facet counts and which engine answered."""
     spec = search.get_index(name)
     args = request.args.copy()
-    if args.get("cursor", "").isdigit() and "page" not in args:
+    if "cursor" in args and "page" not in args:
         args["page"] = args["cursor"]
     try:
         per_page = max(1, min(MAX_PER_PAGE, int(args.get("limit", 20))))

@@ -15,6 +15,7 @@ from market.web import (
     acting_user,
     attachment_policy,
     db,
+    int_arg,
     load_task,
     open_due,
     policy_registry,
@@ -50,17 +51,12 @@ def _task_json(task):
 def list_tasks():
     if request.args.get("q"):
         return search_api.search_page("tasks", search_api.tasks_by_id)
-    cursor = request.args.get("cursor")
-    try:
-        limit = max(1, min(100, int(request.args.get("limit", 20))))
-    except ValueError:
-        limit = 20
     rows, more = task_queries.public_list(
         db(),
         status=request.args.get("status") or None,
         service_item=request.args.get("service_item") or None,
-        cursor=int(cursor) if cursor and cursor.isdigit() else None,
-        limit=limit,
+        cursor=int_arg("cursor", None),
+        limit=int_arg("limit", 20, minimum=1, maximum=100),
     )
     open_due(rows)
     return jsonify(

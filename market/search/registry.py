@@ -197,7 +197,7 @@ class Query:
             text=(args.get("q") or "")[:MAX_QUERY_CHARS],
             filters=filters,
             sort=args.get("sort") or RELEVANCE,
-            page=int(page) if page.isdigit() and len(page) < 7 else 1,
+            page=int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
             per_page=per_page,
         )
 

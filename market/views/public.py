@@ -13,7 +13,7 @@ from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
 from market.policy import ACCOUNTS, TASKS
 from market.validation import NotFound
-from market.web import db, policy_registry, policy_section, translate, viewer
+from market.web import db, int_arg, policy_registry, policy_section, translate, viewer
 from market.workdays import SHANGHAI
 
 bp = Blueprint("public", __name__)
@@ -63,8 +63,7 @@ def directory():
         "qualification": (request.args.get("qualification") or "").strip()[:100] or None,
         "name": (request.args.get("name") or "").strip()[:100] or None,
     }
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int_arg("page", 1, minimum=1)
     per_page = current_app.config["PAGE_SIZE"]
     cards, total = agencies.directory_page(db(), page=page, per_page=per_page, **filters)
     items = catalog.list_items(db())
