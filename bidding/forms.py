@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 
-from market.forms import yuan_to_fen
+from market.forms import amounts_in_fen
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
@@ -29,7 +29,7 @@ class BidForm(FlaskForm):
 
     def to_data(self) -> dict:
         return {
-            "price_fen": yuan_to_fen(self.price.data),
+            "price_fen": amounts_in_fen({"price_fen": self.price.data})["price_fen"],
             "duration_days": (self.duration_days.data or "").strip() or None,
             "proposal_text": self.proposal_text.data or "",
             "attachment_sha256s": (self.attachments.data or "").split(),

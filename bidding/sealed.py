@@ -113,7 +113,7 @@ def _clean(
 ) -> tuple[int, int, str, list[str]]:
     c = Checker()
     if task.method == Method.random:
-        price = task.fixed_fee_fen if price_fen is None else c.integer("price_fen", price_fen)
+        price = task.fixed_fee_fen if price_fen is None else c.money("price_fen", price_fen)
         if price is not None and price != task.fixed_fee_fen:
             c.add(
                 "price_fen",
@@ -121,7 +121,7 @@ def _clean(
                 fee=task.fixed_fee_fen,
             )
     else:
-        price = c.integer("price_fen", price_fen, minimum=1, maximum=MAX_PRICE_FEN)
+        price = c.money("price_fen", price_fen, minimum=1, maximum=MAX_PRICE_FEN)
         if price is not None and task.price_cap_fen is not None and price > task.price_cap_fen:
             c.add(
                 "price_fen",

@@ -65,12 +65,8 @@ def _check_services(checker: Checker, session: Session, rows: list[dict]) -> lis
         scope = checker.text(
             p + "commitment_scope", row.get("commitment_scope"), max_length=500, multiline=True
         )
-        low = checker.integer(
-            p + "price_min_fen", row.get("price_min_fen"), minimum=0, maximum=MAX_PRICE_FEN
-        )
-        high = checker.integer(
-            p + "price_max_fen", row.get("price_max_fen"), minimum=0, maximum=MAX_PRICE_FEN
-        )
+        low = checker.money(p + "price_min_fen", row.get("price_min_fen"), maximum=MAX_PRICE_FEN)
+        high = checker.money(p + "price_max_fen", row.get("price_max_fen"), maximum=MAX_PRICE_FEN)
         if low is not None and high is not None and low > high:
             checker.add(p + "price_max_fen", N_("The highest price is below the lowest price."))
         clean.append({"item": item, "days": days, "scope": scope, "low": low, "high": high})

@@ -3,8 +3,6 @@ the fields and convert yuan to fen."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,19 +23,23 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from market.validation import Invalid
+from market.validation import Invalid, parse_yuan
 
 
-def yuan_to_fen(value: str | None) -> int | str | None:
-    """ "1,234.50" → 123450; anything else is passed on for the service to reject."""
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        return str(value)
-    fen = amount * 100
-    return int(fen) if fen == fen.to_integral_value() else str(value)
+def amounts_in_fen(typed: dict[str, object]) -> dict[str, int | None]:
+    """Amounts typed in yuan, keyed by the service's field names ("price_cap_fen"), as fen: each
+    by the one parser, `parse_yuan`. Every one that is no amount is refused at once, under its
+    field name, so that the form shows each message next to its field."""
+    parsed: dict[str, int | None] = {}
+    errors: dict = {}
+    for name, text in typed.items():
+        try:
+            parsed[name] = parse_yuan(text)
+        except Invalid as exc:
+            errors[name] = exc.errors[""]
+    if errors:
+        raise Invalid(errors)
+    return parsed
 
 
 class LoginForm(FlaskForm):
@@ -122,15 +124,23 @@ class AgencyForm(AccountFields, FlaskForm):
                 "services",
             )
         }
+        rows = self.services.data
+        fen = amounts_in_fen(
+            {
+                f"services.{i}.price_{end}_fen": row[f"price_{end}"]
+                for i, row in enumerate(rows)
+                for end in ("min", "max")
+            }
+        )
         data["services"] = [
             {
                 "service_item": r["service_item"],
                 "commitment_days": r["commitment_days"],
                 "commitment_scope": r["commitment_scope"],
-                "price_min_fen": yuan_to_fen(r["price_min"]),
-                "price_max_fen": yuan_to_fen(r["price_max"]),
+                "price_min_fen": fen[f"services.{i}.price_min_fen"],
+                "price_max_fen": fen[f"services.{i}.price_max_fen"],
             }
-            for r in self.services.data
+            for i, r in enumerate(rows)
         ]
         data["commitment"] = bool(self.commitment.data)
         return data
@@ -288,8 +298,11 @@ class TaskForm(FlaskForm):
 
     def to_data(self) -> dict:
         data = {name: self[name].data for name in self.FIELDS}
-        data["price_cap_fen"] = yuan_to_fen(self.price_cap.data)
-        data["fixed_fee_fen"] = yuan_to_fen(self.fixed_fee.data)
+        data.update(
+            amounts_in_fen(
+                {"price_cap_fen": self.price_cap.data, "fixed_fee_fen": self.fixed_fee.data}
+            )
+        )
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 

@@ -171,14 +171,14 @@ def _check(session: Session, applicant: Organization, data: dict, policy: TaskPo
     ):
         c.add("project_code", N_("A state-owned investment needs its project code."))
 
-    cap = c.integer(
+    cap = c.money(
         "price_cap_fen",
         data.get("price_cap_fen"),
         minimum=1,
         maximum=policy.max_cap_fen,
         required=method != Method.random,
     )
-    fee = c.integer(
+    fee = c.money(
         "fixed_fee_fen",
         data.get("fixed_fee_fen"),
         minimum=1,

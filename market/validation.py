@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import uscc as stdnum_uscc
@@ -19,6 +20,8 @@ from stdnum.cn import uscc as stdnum_uscc
 #: The largest row id: ids are INTEGER columns, 32-bit on PostgreSQL, where a larger number in a
 #: query is an error of the database ("integer out of range"), not an empty answer.
 MAX_ID = 2**31 - 1
+#: The largest amount a column holds: money is BIGINT fen.
+MAX_FEN = 2**63 - 1
 
 
 def N_(msgid: str) -> str:
@@ -50,6 +53,52 @@ class Forbidden(Exception):
 
 class NotFound(Exception):
     pass
+
+
+#: An amount as typed in yuan, once NFKC (full-width digits) and thousands commas are dealt with:
+#: digits and at most one point, nothing else (no sign, exponent, NaN or infinity).
+_YUAN = re.compile(r"(?=\.?[0-9])[0-9]*(?:\.[0-9]*)?")
+_EXPONENT = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")
+#: Digits of yuan beyond which no amount fits MAX_FEN (19 digits of fen, 2 of them decimals).
+_MAX_YUAN_DIGITS = 18
+
+
+def yuan_text(fen: int) -> str:
+    """An amount of fen as yuan with two decimals and thousands commas: 123450 → "1,234.50"."""
+    yuan, rest = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{yuan:,}.{rest:02d}"
+
+
+def parse_yuan(value: object) -> int | None:
+    """An amount typed in yuan as integer fen, exactly (by `Decimal`, never a float):
+    "1,234.50" → 123450, "１２" → 1200; None when empty. Anything else raises `Invalid` under ""
+    with what is wrong in words: text, an exponent (1e5), a sign, more than two decimals, a value
+    beyond what a column holds. The one parser of every form's amounts."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+
+    def refuse(msgid: str) -> Invalid:
+        return Invalid({"": [Message(msgid)]})
+
+    whole, point, decimals = text.partition(".")
+    digits = whole.replace(",", "") + point + decimals  # thousands commas, in the yuan only
+    if _YUAN.fullmatch(digits) is None:
+        if text.startswith("-") and _YUAN.fullmatch(text[1:].replace(",", "")):
+            raise refuse(N_("An amount cannot be negative."))
+        if _EXPONENT.fullmatch(text.lstrip("+-")):
+            raise refuse(N_("Write the amount in digits, without an exponent such as 1e5."))
+        raise refuse(N_("Enter an amount in yuan, such as 1234.50."))
+    if len(digits.partition(".")[0].lstrip("0")) > _MAX_YUAN_DIGITS:
+        raise refuse(N_("This amount is too large."))
+    fen = Decimal(digits) * 100
+    if fen != fen.to_integral_value():
+        raise refuse(N_("At most two decimals: the smallest amount is 0.01 yuan (1 fen)."))
+    if fen > MAX_FEN:
+        raise refuse(N_("This amount is too large."))
+    return int(fen)
 
 
 _MARKUP = re.compile(r"[<>]|&[#a-zA-Z0-9]+;")
@@ -133,6 +182,28 @@ class Checker:
         if maximum is not None and number > maximum:
             self.add(name, N_("Must be at most %(max)d."), max=maximum)
         return number
+
+    def money(
+        self,
+        name: str,
+        value: object,
+        *,
+        minimum: int = 0,
+        maximum: int = MAX_FEN,
+        required: bool = True,
+    ) -> int | None:
+        """An amount in fen: a whole number, its bounds said in yuan, the unit people type."""
+        before = len(self.errors.get(name, []))
+        amount = self.integer(name, value, required=required)
+        if amount is None or len(self.errors.get(name, [])) > before:
+            return amount
+        if amount < 0 <= minimum:
+            self.add(name, N_("An amount cannot be negative."))
+        elif amount < minimum:
+            self.add(name, N_("Must be at least %(yuan)s yuan."), yuan=yuan_text(minimum))
+        elif amount > maximum:
+            self.add(name, N_("Must be at most %(yuan)s yuan."), yuan=yuan_text(maximum))
+        return amount
 
     def date(self, name: str, value: object, *, required: bool = True) -> date | None:
         """A date: a `date`, or its ISO form (2027-06-30)."""

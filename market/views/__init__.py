@@ -10,15 +10,13 @@ from flask_babel import gettext
 from market import web
 from market.labels import label
 from market.models.catalog import CATEGORIES
+from market.validation import yuan_text
 from market.views.errors import render_domain_error
 from market.workdays import SHANGHAI
 
 
 def fen_to_yuan(fen: int | None) -> str:
-    if fen is None:
-        return ""
-    yuan, rest = divmod(int(fen), 100)
-    return f"{yuan:,}.{rest:02d}"
+    return "" if fen is None else yuan_text(int(fen))
 
 
 def shanghai_time(value) -> str:

@@ -63,10 +63,13 @@ def task_list():
 
 @bp.get("/tasks/<number>")
 def task_detail(number: str):
-    task = load_task(number)
+    return _task_page(load_task(number))
+
+
+def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str] = ()) -> str:
+    """The task page; with a failed amendment, its form as typed and its messages."""
     own = viewer() is not None and viewer().organization_id == task.applicant_org_id
-    amend_form = None
-    if own and lifecycle.allowed(task, "amend"):
+    if amend_form is None and own and lifecycle.allowed(task, "amend"):
         amend_form = AmendForm(formdata=None)
         _choices(amend_form)
         _fill(amend_form, task)
@@ -76,6 +79,7 @@ def task_detail(number: str):
         t=task_queries.describe(db(), task),
         own=own,
         amend_form=amend_form,
+        amend_errors=list(amend_errors),
         allows=partial(lifecycle.allowed, task),
         cancel_form=ReasonForm(formdata=None),
         regulator=is_regulator(db(), viewer()),
@@ -113,9 +117,11 @@ def task_form(number: str | None = None):
         if not work.failed:
             flash(gettext("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("tasks.task_detail", number=saved.number))
+    # A submission that failed the form's own checks (a number that is none) is refused too.
+    refused = form.is_submitted() and not work.failed and bool(form.errors)
     return render_template(
         "market/task_form.html", form=form, task=task, errors=work.messages
-    ), work.status
+    ), 422 if refused else work.status
 
 
 def _back_to_task(number: str):
@@ -134,16 +140,20 @@ def publish(number: str):
 @bp.post("/tasks/<number>/amend")
 @login_required
 def amend(number: str):
+    task = load_task(number)
     form = AmendForm()
     _choices(form)
-    if not form.validate_on_submit():
-        abort(400)
-    data = form.to_data()
-    data["reason"] = form.reason.data
-    with unit_of_work(keep_errors=True) as work:
-        tasks.amend(db(), viewer(), number, data, task_policy())
-    flash_outcome(work, gettext("The amendment is published in the change log."))
-    return _back_to_task(number)
+    work = Work()
+    if form.validate_on_submit():
+        with unit_of_work(form, renames=RENAMES) as work:
+            data = form.to_data()
+            data["reason"] = form.reason.data
+            tasks.amend(db(), viewer(), number, data, task_policy())
+        if not work.failed:
+            flash(gettext("The amendment is published in the change log."), "success")
+            return _back_to_task(number)
+    # The task page again, with the amendment as typed and each message next to its field.
+    return _task_page(task, form, work.messages), work.status if work.failed else 422
 
 
 @bp.post("/tasks/<number>/attachments")

@@ -82,7 +82,7 @@ def test_a_price_over_the_cap_is_shown_on_its_field_and_nothing_typed_is_lost(wo
     )
     assert 'value="20000.01"' in page and "保留的方案文字" in page
     bad = text(client.post(f"/tasks/{task.number}/bid", data=bid_form(price="12.345", days="x")))
-    assert "bid-price-err" in bad and "Must be a whole number." in bad
+    assert "bid-price-err" in bad and "At most two decimals" in bad
 
 
 def test_a_late_bid_through_the_page_is_refused_with_its_message(world, as_, db):

@@ -20,7 +20,7 @@ from market.models import (
     Qualification,
     User,
 )
-from market.validation import Invalid
+from market.validation import Invalid, yuan_text
 from tests.conftest import FROZEN_AT, agency_payload, login
 
 API = "/api/v1/agencies?lang=en"
@@ -237,12 +237,12 @@ BAD_INPUTS = {
     "negative-price": (
         {"services": [service(price_min_fen=-1)]},
         "services.0.price_min_fen",
-        "Must be at least 0.",
+        "An amount cannot be negative.",
     ),
     "price-beyond-maximum": (
         {"services": [service(price_max_fen=agencies.MAX_PRICE_FEN + 1)]},
         "services.0.price_max_fen",
-        f"Must be at most {agencies.MAX_PRICE_FEN}.",
+        f"Must be at most {yuan_text(agencies.MAX_PRICE_FEN)} yuan.",
     ),
     "zero-commitment-days": (
         {"services": [service(commitment_days=0)]},

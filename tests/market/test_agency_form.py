@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 import pytest
 from sqlmodel import func, select
 
-from market.forms import yuan_to_fen
 from market.models import (
     AgencyService,
     AuditEvent,
@@ -23,6 +22,7 @@ from market.models import (
     ServiceItem,
     User,
 )
+from market.validation import Invalid, parse_yuan
 from tests.conftest import FROZEN_AT, PASSWORD
 
 URL = "/register/agency?lang=en"
@@ -226,17 +226,18 @@ def test_form_registration_lists_the_agency_at_once_with_prices_in_yuan(client, 
     ],
 )
 def test_yuan_are_converted_to_fen(typed, fen):
-    assert yuan_to_fen(typed) == fen
+    assert parse_yuan(typed) == fen
 
 
 @pytest.mark.parametrize("typed", ["", "   ", None])
 def test_an_empty_price_is_missing(typed):
-    assert yuan_to_fen(typed) is None
+    assert parse_yuan(typed) is None
 
 
 @pytest.mark.parametrize("typed", ["12.345", "abc", "1.2.3"])
-def test_a_price_that_is_no_amount_of_fen_is_passed_on_to_be_refused(typed):
-    assert not isinstance(yuan_to_fen(typed), int)
+def test_a_price_that_is_no_amount_of_fen_is_refused(typed):
+    with pytest.raises(Invalid):
+        parse_yuan(typed)
 
 
 def test_a_sub_fen_price_is_refused_inline(client, db):
@@ -293,7 +294,7 @@ BAD_INPUTS = {
     "negative-price": (
         {"services-0-price_min": "-1"},
         "services-0-price_min",
-        "Must be at least 0.",
+        "An amount cannot be negative.",
     ),
     "expired-qualification": (
         {"qualifications-0-valid_until": "2026-11-24"},
