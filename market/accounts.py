@@ -23,7 +23,7 @@ from market.models import (
 )
 from market.models.accounts import SECOND_FACTOR_REQUIRED
 from market.models.catalog import CATEGORIES
-from market.validation import N_, Checker, Forbidden, Invalid, Message
+from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
 
 OPERATOR_CREATED = (OrgKind.department, OrgKind.regulator, OrgKind.expert, OrgKind.operator)
 
@@ -346,7 +346,7 @@ def create_token(session: Session, user: User, name: object) -> tuple[ApiToken, 
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise Forbidden(N_("No such token of yours."))
+        raise NotFound()  # another user's token is no more there for you than a missing one
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         session.add(token)

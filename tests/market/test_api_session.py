@@ -530,9 +530,8 @@ def test_another_users_token_cannot_be_revoked(app, db, make):
     login(bob, make.agency())
     token = create_token(alice)
     response = bob.delete(f"/api/v1/session/tokens/{token['id']}")
-    assert response.status_code == 403
-    assert response.get_json()["detail"] == "No such token of yours."
-    assert bob.delete("/api/v1/session/tokens/999999").status_code == 403
+    assert response.status_code == 404
+    assert bob.delete("/api/v1/session/tokens/999999").status_code == 404
     assert db.get(ApiToken, token["id"]).revoked_at is None
     assert me(app.test_client(), **bearer(token["token"])) is not None
     assert token["id"] not in [
@@ -667,8 +666,7 @@ def test_account_page_cannot_revoke_another_users_token(app, db, make):
     login(bob, make.agency())
     token = create_token(alice)
     response = bob.post(f"/account/tokens/{token['id']}/revoke")
-    assert response.status_code == 302
-    assert "No such token of yours." in bob.get("/account/").get_data(as_text=True)
+    assert response.status_code == 404  # as for a token that does not exist
     db.expire_all()
     assert db.get(ApiToken, token["id"]).revoked_at is None
     assert me(app.test_client(), **bearer(token["token"])) is not None
