@@ -20,6 +20,9 @@ from stdnum.cn import uscc as stdnum_uscc
 #: The largest row id: ids are INTEGER columns, 32-bit on PostgreSQL, where a larger number in a
 #: query is an error of the database ("integer out of range"), not an empty answer.
 MAX_ID = 2**31 - 1
+#: The longest text a path segment may carry: every task number, code, receipt and hash is far
+#: shorter, and a longer one names nothing.
+MAX_SEGMENT = 200
 #: The largest amount a column holds: money is BIGINT fen.
 MAX_FEN = 2**63 - 1
 

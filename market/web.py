@@ -23,11 +23,7 @@ from market.forms import attach_errors
 from market.labels import is_label, label
 from market.models import Organization, Task, User
 from market.policy import ACCOUNTS, ATTACHMENTS, TASKS, Registry, registry_of
-from market.validation import MAX_ID, N_, Forbidden, Invalid, Message, NotFound
-
-#: The longest text a path segment may carry: every task number, code, receipt and hash is far
-#: shorter, and a longer one names nothing.
-MAX_SEGMENT = 200
+from market.validation import MAX_ID, MAX_SEGMENT, N_, Forbidden, Invalid, Message, NotFound
 
 
 def db() -> Session:
@@ -97,7 +93,9 @@ def refuse_nul() -> None:
         for name, texts in values.lists():
             if name in free:
                 continue
-            if "\x00" in name or any("\x00" in text for text in texts):
+            # A malformed multipart part may have no name (None).
+            name = name or ""
+            if "\x00" in name or any("\x00" in (text or "") for text in texts):
                 message = Message(N_("Contains control characters."))
                 raise Invalid({name.replace("\x00", ""): [message]})
 

@@ -91,3 +91,19 @@ def test_a_cursor_or_page_that_is_no_row_number_still_answers(client, path, valu
 def test_the_audit_cursor_too(client, make, value):
     login(client, make.staff("operator"))
     assert client.get(f"/api/v1/audit?cursor={value}").status_code == 200
+
+
+def test_a_form_part_without_a_name_is_no_crash(client, make):
+    login(client, make.enterprise())
+    boundary = "b0undary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nnull\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
+        f"%PDF-\r\n--{boundary}--\r\n"
+    )
+    response = client.post(
+        "/api/v1/tasks/ZJM-1/attachments",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 404
