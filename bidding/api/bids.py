@@ -127,6 +127,7 @@ def withdraw_bid(number: str):
     response=s.BidAttachment,
     status=201,
     auth=True,
+    upload=True,
 )
 def upload_bid_attachment(number: str):
     actor = acting_user()
@@ -165,6 +166,7 @@ def list_bid_attachments(number: str):
     "file: its agency any time; the applicant and regulators once the bids are opened",
     tag="bids",
     auth=True,
+    download=True,
 )
 def download_bid_attachment(number: str, sha256: str):
     task = load_task(number)

@@ -38,7 +38,12 @@ def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
 
 
 @operation(
-    api, "/session", "GET", summary="The current user, and a CSRF token for writes", tag="session"
+    api,
+    "/session",
+    "GET",
+    summary="The current user, and a CSRF token for writes",
+    tag="session",
+    response=s.SessionState,
 )
 def get_session():
     user = viewer()
@@ -56,6 +61,7 @@ def get_session():
     tag="session",
     body=s.LoginIn,
     response=s.Me,
+    errors=(401, 429),
 )
 @limiter.shared_limit(
     ACCOUNT_LIMITS,
@@ -101,7 +107,13 @@ def delete_session():
 
 
 @operation(
-    api, "/session/tokens", "GET", summary="My personal API tokens", tag="session", auth=True
+    api,
+    "/session/tokens",
+    "GET",
+    summary="My personal API tokens",
+    tag="session",
+    response=s.TokenList,
+    auth=True,
 )
 def list_tokens():
     user = acting_user()
@@ -168,9 +180,10 @@ def revoke_token(token_id: int):
     summary="Register an enterprise (self-registration), "
     "or, as an operator, create a department, regulator, expert or operator",
     tag="organizations",
-    body=s.OperatorCreatedIn,
+    body=(s.EnterpriseRegistrationIn, s.OperatorCreatedIn),
     response=s.Created,
     status=201,
+    errors=(403,),
 )
 def create_organization():
     raw = json_body()
@@ -285,6 +298,7 @@ def get_agency(agency_id: int):
     "POST",
     summary="A regulator marks a declared qualification verified",
     tag="agencies",
+    response=s.QualificationVerified,
     auth=True,
 )
 def verify_qualification(agency_id: int, qualification_id: int):
@@ -437,6 +451,7 @@ def get_calendar(year: int):
     summary="An operator sets a holiday or make-up workday",
     tag="calendar",
     body=s.CalendarDayIn,
+    response=s.CalendarDaySet,
     auth=True,
 )
 def put_calendar_day():

@@ -14,7 +14,31 @@ from apispec import APISpec
 from flask import Blueprint
 from pydantic import BaseModel
 
+from market.validation import MAX_ID, MAX_SEGMENT
+
 API_PREFIX = "/api/v1"
+
+
+#: What each error status of the API means, for the operations that can answer it; every error is
+#: application/problem+json.
+ERRORS = {
+    400: "Bad request: a write from a browser session without its CSRF token (X-CSRFToken), or "
+    "a malformed upload",
+    401: "Not logged in: send a Bearer token (or use a logged-in session)",
+    403: "Refused: this user may not do this, or not now (detail says why)",
+    404: "No such thing, or nothing this reader may see",
+    422: "Invalid input: errors names each field or query parameter with its messages",
+    429: "Too many attempts: wait for Retry-After seconds",
+}
+#: Headers an error status always carries.
+ERROR_HEADERS = {
+    401: {"WWW-Authenticate": "Bearer: how to authenticate (RFC 6750)"},
+    429: {"Retry-After": "Seconds to wait before trying again"},
+}
+#: Media types of the files an attachment download answers with.
+FILE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+_WRITES = {"post", "put", "patch", "delete"}
+_PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 @dataclass
@@ -23,11 +47,17 @@ class Operation:
     method: str
     summary: str
     tag: str
-    body: type[BaseModel] | None
+    body: type[BaseModel] | tuple[type[BaseModel], ...] | None
     response: type[BaseModel] | None
     status: int
     query: dict[str, str] = field(default_factory=dict)
     auth: bool = False
+    #: The path parameters' JSON Schemas, from the route's converters.
+    params: dict[str, dict] = field(default_factory=dict)
+    upload: bool = False
+    download: bool = False
+    #: Error statuses the handler answers besides those `build_spec` derives.
+    errors: tuple[int, ...] = ()
 
 
 _OPERATIONS: list[Operation] = []
@@ -41,6 +71,14 @@ def requires_login(endpoint: str | None) -> bool:
     return endpoint in _LOGIN_REQUIRED
 
 
+def _parameter_schema(converter: str | None) -> dict:
+    """What the route's converter matches (`market.web`'s bounded converters): anything else
+    matches no route, a 404."""
+    if converter == "int":
+        return {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+    return {"type": "string", "minLength": 1, "maxLength": MAX_SEGMENT}
+
+
 def operation(
     bp: Blueprint,
     rule: str,
@@ -48,25 +86,44 @@ def operation(
     *,
     summary: str,
     tag: str,
-    body: type[BaseModel] | None = None,
+    body: type[BaseModel] | tuple[type[BaseModel], ...] | None = None,
     response: type[BaseModel] | None = None,
     status: int = 200,
     query: dict[str, str] | None = None,
     auth: bool = False,
+    upload: bool = False,
+    download: bool = False,
+    errors: tuple[int, ...] = (),
 ):
-    """Register a JSON endpoint on `bp` and describe it in the OpenAPI document."""
+    """Register a JSON endpoint on `bp` and describe it in the OpenAPI document: `body` the JSON
+    request's model (several: any of them), `upload` a multipart request with a `file`,
+    `download` a file for an answer, `auth` an operation that needs a user (401 without one),
+    `errors` the error statuses the handler answers itself beyond those every operation of its
+    kind can (see `build_spec`)."""
 
     def decorator(view):
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         if auth:
             _LOGIN_REQUIRED.add(f"{bp.name}.{view.__name__}")
-        path = (bp.url_prefix or "") + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+        path = (bp.url_prefix or "") + _PARAMETER.sub(r"{\2}", rule)
         key = (path, method.lower())
         if key not in _KEYS:  # one app per test builds the same routes again
             _KEYS.add(key)
             _OPERATIONS.append(
                 Operation(
-                    path, method.lower(), summary, tag, body, response, status, query or {}, auth
+                    path,
+                    method.lower(),
+                    summary,
+                    tag,
+                    body,
+                    response,
+                    status,
+                    query or {},
+                    auth,
+                    {name: _parameter_schema(conv) for conv, name in _PARAMETER.findall(rule)},
+                    upload,
+                    download,
+                    errors,
                 )
             )
         return view
@@ -101,6 +158,38 @@ PROBLEM = {
 }
 
 
+def error_statuses(op: Operation) -> list[int]:
+    """The error statuses `op` can answer: 422 for every operation (a query parameter holding a
+    NUL, whatever it is; a body or a rule refused), 400 for writes (a browser session's CSRF
+    check), 401 and 403 for those that need a user, 404 for those that name something in their
+    path; and those its handler answers itself (`errors`)."""
+    statuses = {422, *op.errors}
+    if op.method in _WRITES:
+        statuses.add(400)
+    if op.auth:
+        statuses |= {401, 403}
+    if op.params:
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _request_body(spec: APISpec, op: Operation) -> dict | None:
+    if op.upload:
+        form = {
+            "type": "object",
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "required": ["file"],
+        }
+        return {"required": True, "content": {"multipart/form-data": {"schema": form}}}
+    if op.body is None:
+        return None
+    if isinstance(op.body, tuple):
+        schema = {"anyOf": [_schema_ref(spec, model) for model in op.body]}
+    else:
+        schema = _schema_ref(spec, op.body)
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def build_spec() -> dict:
     spec = APISpec(
         title="Intermediary services marketplace API",
@@ -117,8 +206,8 @@ def build_spec() -> dict:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for op in sorted(_OPERATIONS, key=lambda o: (o.path, o.method)):
         params = [
-            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-            for n in re.findall(r"{(\w+)}", op.path)
+            {"name": n, "in": "path", "required": True, "schema": schema}
+            for n, schema in op.params.items()
         ]
         params += [
             {
@@ -130,22 +219,29 @@ def build_spec() -> dict:
             }
             for n, d in op.query.items()
         ]
-        responses = {"default": {"description": "Problem", "content": problem}}
         ok = {"description": "OK"}
         if op.response is not None:
             ok["content"] = {"application/json": {"schema": _schema_ref(spec, op.response)}}
-        responses[str(op.status)] = ok
+        elif op.download:
+            binary = {"schema": {"type": "string", "format": "binary"}}
+            ok["content"] = {media: binary for media in FILE_TYPES}
+        responses = {str(op.status): ok}
+        for status in error_statuses(op):
+            responses[str(status)] = {"description": ERRORS[status], "content": problem}
+            if status in ERROR_HEADERS:
+                responses[str(status)]["headers"] = {
+                    name: {"description": text, "required": True, "schema": {"type": "string"}}
+                    for name, text in ERROR_HEADERS[status].items()
+                }
         entry = {
             "summary": op.summary,
             "tags": [op.tag],
             "parameters": params,
             "responses": responses,
         }
-        if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _schema_ref(spec, op.body)}},
-            }
+        body = _request_body(spec, op)
+        if body is not None:
+            entry["requestBody"] = body
         if op.auth:
             entry["security"] = [{"token": []}, {"session": []}]
         paths.setdefault(op.path, {})[op.method] = entry

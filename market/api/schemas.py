@@ -6,7 +6,9 @@ give the same specific messages; these models only fix the shape.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, StrictBool
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class Strict(BaseModel):
@@ -39,7 +41,7 @@ class EnterpriseIn(UserFields):
 class EnterpriseRegistrationIn(EnterpriseIn):
     """POST /organizations without a kind, or with kind "enterprise" (the endpoint checks)."""
 
-    kind: str | None = None
+    kind: Literal["enterprise"] | None = None
 
 
 class AgencyServiceIn(Strict):
@@ -78,7 +80,10 @@ class AgencyIn(EnterpriseIn):
 
 
 class OperatorCreatedIn(UserFields):
-    kind: str
+    """POST /organizations by an operator: a department, regulator, expert or operator (an
+    agency registers at /agencies; the service names the kinds it takes)."""
+
+    kind: str = Field(json_schema_extra={"not": {"enum": ["enterprise", "agency"]}})
     name: str | None = None
     region_code: str | None = None
     categories: list[str] = []
@@ -139,6 +144,30 @@ class Me(BaseModel):
     role: str
     organization: Organization
     second_factor: bool
+
+
+class SessionState(BaseModel):
+    csrf_token: str
+    user: Me | None
+
+
+class TokenEntry(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+    revoked: bool
+
+
+class TokenList(BaseModel):
+    items: list[TokenEntry]
+
+
+class QualificationVerified(BaseModel):
+    id: int
+    verification: str
+    verified_at: str
 
 
 class AgencyService(BaseModel):
@@ -232,6 +261,12 @@ class CalendarYear(BaseModel):
     days: list[dict]
 
 
+class CalendarDaySet(BaseModel):
+    day: str
+    is_workday: bool
+    name: str | None
+
+
 class TaskIn(Strict):
     service_item: str | None = None
     title: str | None = None
@@ -299,6 +334,10 @@ class Attachment(BaseModel):
 
 class AttachmentList(BaseModel):
     items: list[Attachment]
+
+
+class AmendmentList(BaseModel):
+    items: list[dict]
 
 
 class TaskPage(BaseModel):

@@ -129,7 +129,14 @@ def publish_task(number: str):
     return _task_json(task)
 
 
-@operation(api, "/tasks/<number>/amendments", "GET", summary="The public change log", tag="tasks")
+@operation(
+    api,
+    "/tasks/<number>/amendments",
+    "GET",
+    summary="The public change log",
+    tag="tasks",
+    response=s.AmendmentList,
+)
 def list_amendments(number: str):
     return jsonify({"items": task_queries.describe(db(), load_task(number))["amendments"]})
 
@@ -177,6 +184,7 @@ def list_attachments(number: str):
     response=s.Attachment,
     status=201,
     auth=True,
+    upload=True,
 )
 def add_attachment(number: str):
     actor = acting_user()
@@ -195,6 +203,7 @@ def add_attachment(number: str):
     "GET",
     summary="Download one of the task's files (drafts: their applicant only)",
     tag="tasks",
+    download=True,
 )
 def download_attachment(number: str, sha256: str):
     row, path = attachments.task_file(db(), load_task(number), sha256, upload_dir())

@@ -97,10 +97,11 @@ def test_every_operation_is_complete(spec):
         assert op.get("summary"), (path, method)
         assert op["responses"], (path, method)
         for status, response in op["responses"].items():
-            assert status == "default" or re.fullmatch(r"[1-5]\d\d", status), (path, status)
+            assert re.fullmatch(r"[1-5]\d\d", status), (path, status)
             assert response.get("description"), (path, method, status)
-        # Errors are documented as problem+json.
-        assert "application/problem+json" in op["responses"]["default"]["content"]
+            # Errors are documented as problem+json.
+            if status.startswith("4"):
+                assert list(response["content"]) == ["application/problem+json"], (path, status)
         declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
         assert declared == set(re.findall(r"{(\w+)}", path)), (path, method)
         for p in op.get("parameters", []):
@@ -251,3 +252,106 @@ def test_wrong_method_on_a_page_says_which_methods_are_allowed(client):
     assert response.status_code == 405
     assert response.mimetype == "text/html"
     assert "GET" in response.headers["Allow"]
+
+
+# --- a truthful document ---------------------------------------------------------------------------
+
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def statuses(op) -> set[int]:
+    return {int(status) for status in op["responses"]}
+
+
+def test_no_catch_all_response_hides_what_an_operation_answers(spec):
+    for path, method, op in operations(spec):
+        assert "default" not in op["responses"], (path, method)
+        successes = {s for s in statuses(op) if s < 400}
+        assert len(successes) == 1, (path, method)
+
+
+def test_every_operation_lists_the_errors_it_can_answer(spec):
+    for path, method, op in operations(spec):
+        found = statuses(op)
+        assert 422 in found, (path, method)  # a NUL in any query parameter; a body or rule
+        assert (400 in found) == (method in WRITES), (path, method)  # CSRF of a browser session
+        assert ({401, 403} <= found) == bool(op.get("security")), (path, method)
+        assert (404 in found) == ("{" in path), (path, method)
+        assert 500 not in found
+
+
+def test_a_401_says_how_to_authenticate_and_a_429_when_to_try_again(spec):
+    for path, _method, op in operations(spec):
+        for status, header in (("401", "WWW-Authenticate"), ("429", "Retry-After")):
+            if status in op["responses"]:
+                assert op["responses"][status]["headers"][header]["required"], (path, status)
+
+
+def test_logging_in_documents_its_refusal_and_its_rate_limit(spec):
+    assert {401, 422, 429} <= statuses(spec["paths"]["/api/v1/session"]["post"])
+
+
+def test_integer_path_parameters_are_documented_with_their_range(spec):
+    params = {
+        p["name"]: p["schema"]
+        for p in spec["paths"]["/api/v1/agencies/{agency_id}"]["get"]["parameters"]
+    }
+    assert params["agency_id"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+    (number,) = spec["paths"]["/api/v1/tasks/{number}"]["get"]["parameters"]
+    assert number["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/tasks/{number}/attachments", "/api/v1/tasks/{number}/bids/mine/attachments"]
+)
+def test_uploads_are_documented_as_multipart_with_a_binary_file(spec, path):
+    body = spec["paths"][path]["post"]["requestBody"]
+    assert body["required"] is True
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert form["required"] == ["file"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tasks/{number}/attachments/{sha256}",
+        "/api/v1/tasks/{number}/bid-attachments/{sha256}",
+    ],
+)
+def test_downloads_are_documented_as_the_files_they_are(spec, path):
+    content = spec["paths"][path]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"application/pdf", "image/png", "image/jpeg"}
+
+
+def test_an_organization_is_registered_by_one_of_two_bodies(spec):
+    body = spec["paths"]["/api/v1/organizations"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/EnterpriseRegistrationIn"},
+            {"$ref": "#/components/schemas/OperatorCreatedIn"},
+        ]
+    }
+    schemas = spec["components"]["schemas"]
+    assert schemas["OperatorCreatedIn"]["required"] == ["kind"]
+    assert 403 in statuses(spec["paths"]["/api/v1/organizations"]["post"])
+
+
+def test_required_fields_are_marked_required(spec):
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["LoginIn"]["required"]) == {"email", "password"}
+    assert schemas["TokenIn"]["required"] == ["name"]
+    assert set(schemas["CalendarDayIn"]["required"]) == {"day", "is_workday"}
+    assert set(schemas["ExclusionIn"]["required"]) == {"agency_id", "ground"}
+    assert schemas["ValidityIn"]["required"] == ["accept"]
+    assert schemas["MarkIn"]["required"] == ["bid_id"]
+    assert {"csrf_token", "user"} <= set(schemas["SessionState"]["required"])
+
+
+def test_every_json_answer_has_its_schema(spec):
+    """Each operation that answers JSON says what it answers."""
+    for path, method, op in operations(spec):
+        for status, response in op["responses"].items():
+            if int(status) < 300 and status != "204":
+                assert response.get("content"), (path, method, status)
