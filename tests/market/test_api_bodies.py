@@ -118,3 +118,13 @@ def test_an_agency_id_no_row_can_have_is_refused(applicant, value):
         "/api/v1/tasks", json=task_data(method="direct", funding="private", invited_agency_id=value)
     )
     assert "invited_agency_id" in errors_of(response)
+
+
+@pytest.mark.parametrize("value", [0, 2**31, 10**30])
+def test_an_exclusion_names_an_agency_id_within_range(applicant, value):
+    number = applicant.post("/api/v1/tasks", json=task_data()).get_json()["number"]
+    response = applicant.post(
+        f"/api/v1/tasks/{number}/exclusions",
+        json={"agency_id": value, "ground": "conflict_of_interest", "statement": "曾参与本项目"},
+    )
+    assert list(errors_of(response)) == ["agency_id"]
