@@ -27,6 +27,7 @@ ERRORS = {
     401: "Not logged in: send a Bearer token (or use a logged-in session)",
     403: "Refused: this user may not do this, or not now (detail says why)",
     404: "No such thing, or nothing this reader may see",
+    413: "The request body is beyond the size limit (MAX_CONTENT_LENGTH)",
     422: "Invalid input: errors names each field or query parameter with its messages",
     429: "Too many attempts: wait for Retry-After seconds",
 }
@@ -161,11 +162,13 @@ PROBLEM = {
 def error_statuses(op: Operation) -> list[int]:
     """The error statuses `op` can answer: 422 for every operation (a query parameter holding a
     NUL, whatever it is; a body or a rule refused), 400 for writes (a browser session's CSRF
-    check), 401 and 403 for those that need a user, 404 for those that name something in their
-    path; and those its handler answers itself (`errors`)."""
+    check), 413 for those that take a body, 401 and 403 for those that need a user, 404 for those
+    that name something in their path; and those its handler answers itself (`errors`)."""
     statuses = {422, *op.errors}
     if op.method in _WRITES:
         statuses.add(400)
+    if op.body is not None or op.upload:
+        statuses.add(413)
     if op.auth:
         statuses |= {401, 403}
     if op.params:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -277,6 +278,7 @@ def test_every_operation_lists_the_errors_it_can_answer(spec):
         assert (400 in found) == (method in WRITES), (path, method)  # CSRF of a browser session
         assert ({401, 403} <= found) == bool(op.get("security")), (path, method)
         assert (404 in found) == ("{" in path), (path, method)
+        assert (413 in found) == ("requestBody" in op), (path, method)
         assert 500 not in found
 
 
@@ -355,3 +357,15 @@ def test_every_json_answer_has_its_schema(spec):
         for status, response in op["responses"].items():
             if int(status) < 300 and status != "204":
                 assert response.get("content"), (path, method, status)
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["json", "upload"])
+def test_a_body_beyond_the_size_limit_is_a_413_problem(app, client, monkeypatch, upload):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
+    if upload:
+        files = {"file": (io.BytesIO(b"%PDF-" + b"x" * 2000), "big.pdf")}
+        response = client.post("/api/v1/tasks/ZJM-1/attachments", data=files)
+    else:
+        body = '{"name": "' + "x" * 2000 + '"}'
+        response = client.post("/api/v1/agencies", data=body, content_type="application/json")
+    assert_problem(response, 413)
