@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from sqlmodel import Session
 
-from market import task_queries
+from market import security_headers, task_queries
 from market.accounts import user_for_token
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
@@ -38,7 +38,7 @@ def close_db(_exc=None) -> None:
 
 def init_app(app: Flask) -> None:
     """Set up the app's extensions: languages, CSRF, rate limits, logins (by session or by token),
-    and the request's session closed at teardown."""
+    security headers, and the request's session closed at teardown."""
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     app.before_request(load_from_token)
     app.teardown_appcontext(close_db)
+    security_headers.init_app(app)
 
 
 def load_user(user_id: str) -> User | None:
@@ -158,7 +159,7 @@ def send_attachment(row, path):
         path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = security_headers.DOWNLOAD_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
