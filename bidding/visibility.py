@@ -42,8 +42,8 @@ the valid bids' proposals to mark          — (no panel yet)            a panel
                                                                        conflict and did not recuse
                                                                        (`panellist_sees_bids`)
 a question's asker                         the asker only ("mine")     the asker only (`owns`)
-an objection's objector                    the objector, the           the same (`sees_objector`)
-                                           applicant, regulators
+an objection's objector                    the objector only           also the applicant and
+                                           ("mine")                    regulators (`sees_objector`)
 =========================================  ==========================  ==============================
 
 The published result (ranking, award candidate, marks, draws) is the same for every audience and
@@ -243,8 +243,11 @@ def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> 
 # --- questions and objections ---------------------------------------------------------------------
 
 
-def sees_objector(reader: Reader) -> bool:
-    """Whether the reader is shown who objected to the announcement: the applicant, who must
-    answer it, and regulators. A question's asker is shown to nobody (only `owns` tells the asker
-    a question is its own)."""
-    return reader.audience in (APPLICANT, REGULATOR)
+def sees_objector(reader: Reader, task: Task) -> bool:
+    """Whether the reader is shown who objected to the announcement: from opening on, the
+    applicant and regulators. Before opening nobody is: an agency objects to a task it means to
+    bid on, so naming it would tell who is likely to bid — the seal covers who bids, not only
+    what — and an applicant could single it out (an exclusion) before the deadline. The reply
+    answers the objection's text, which is public; the objector learns its objection is its own
+    through `owns`. A question's asker is shown to nobody."""
+    return opened(task) and reader.audience in (APPLICANT, REGULATOR)

@@ -207,7 +207,7 @@ def answers(db, task, user, bid, sha256) -> tuple:
         reads_file,
         visibility.owns(reader, bid.agency_id),
         visibility.is_panellist(db, reader, task),
-        visibility.sees_objector(reader),
+        visibility.sees_objector(reader, task),
     )
 
 
@@ -218,7 +218,8 @@ def table(db, task, users, bid, sha256) -> dict[str, tuple]:
 T, F = True, False
 
 #: Columns: audience, sees the list, sees the bid's prices, sees it in full, reads its file, owns
-#: it, is a panellist, is shown objectors. Before opening only the bidder reads its own file.
+#: it, is a panellist, is shown objectors. Before opening only the bidder reads its own file, and
+#: nobody is shown who objected to the announcement (an objector is a likely bidder).
 SEALED = {
     "anonymous": (PUBLIC, F, F, F, F, F, F, F),
     "operator": (PUBLIC, F, F, F, F, F, F, F),
@@ -227,8 +228,8 @@ SEALED = {
     "enterprise": (PUBLIC, F, F, F, F, F, F, F),
     "bidder": (BIDDER, F, F, F, T, T, F, F),
     "other_agency": (BIDDER, F, F, F, F, F, F, F),
-    "applicant": (APPLICANT, F, F, F, F, F, F, T),
-    "regulator": (REGULATOR, F, F, F, F, F, F, T),
+    "applicant": (APPLICANT, F, F, F, F, F, F, F),
+    "regulator": (REGULATOR, F, F, F, F, F, F, F),
 }
 
 #: From opening on, while the panel marks: the list for everyone, the bid to those entitled.
