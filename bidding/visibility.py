@@ -41,6 +41,11 @@ its own bid's validity and rank            —                           its own
 the valid bids' proposals to mark          — (no panel yet)            a panellist that declared no
                                                                        conflict and did not recuse
                                                                        (`panellist_sees_bids`)
+who sits on a panel: the panel draw, and   — (no panel yet)            regulators and the operator,
+the seed, key and every draw of the                                    its own seat to each
+public draw record                                                     panellist; everyone once
+                                                                       marking is over
+                                                                       (`sees_panel`)
 a question's asker                         the asker only ("mine")     the asker only (`owns`)
 an objection's objector                    the objector only           also the applicant and
                                            ("mine")                    regulators (`sees_objector`)
@@ -231,6 +236,25 @@ def panel_seat(session: Session, reader: Reader, task: Task) -> PanelMember | No
 
 def is_panellist(session: Session, reader: Reader, task: Task) -> bool:
     return panel_seat(session, reader, task) is not None
+
+
+def marking_over(task: Task) -> bool:
+    """Whether no panel marks this task any more: its result is published, its selection failed
+    or it was cancelled after opening."""
+    return opened(task) and (
+        task.publicity_at is not None or task.failed_at is not None or task.cancelled_at is not None
+    )
+
+
+def sees_panel(reader: Reader, task: Task) -> bool:
+    """Whether the reader may learn who sits on the task's panel, and so the task's draws: the
+    "panel" draw lists the experts in the order they are called, and the seed and key, with the
+    pool (the category's experts), would recompute it. Regulators and the operator, who
+    supervise and run the pool, at once; everyone else once marking is over, with the result
+    that publishes every mark by name. Until then a panellist known to a bidder or the applicant
+    could be lobbied or pressed, and one who knew the key could steer its marks towards a tie whose
+    draw it can foresee. A panellist learns its own seat in its own view, never the others'."""
+    return marking_over(task) or reader.audience == REGULATOR or reader.kind == OrgKind.operator
 
 
 def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> bool:

@@ -244,6 +244,11 @@ class DrawRecord(BaseModel):
     draws: list[dict]
     seed_hex: str | None = None
     key_hex: str | None = None
+    draws_withheld: bool | None = Field(
+        None,
+        description="True while an expert panel marks: the seed, the key and the draws "
+        "(the panel draw names the panellists) are published with the result",
+    )
 
 
 class PublicKey(BaseModel):
