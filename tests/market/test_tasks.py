@@ -410,3 +410,10 @@ def test_the_task_page_offers_cancellation_exactly_when_the_applicant_may_cancel
         lifecycle.FAILED,
         lifecycle.PUBLICITY,
     }
+
+
+def test_the_task_form_states_the_bidding_periods_in_force(client, enterprise, use_policy):
+    use_policy({"tasks": {"min_bidding_wd": {"private": 4, "budget": 7}}})
+    login(client, enterprise)
+    page = client.get("/tasks/new?lang=en").get_data(as_text=True)
+    assert "At least 7 working days for budget and state-owned funding, 4 for private." in page
