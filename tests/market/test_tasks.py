@@ -257,6 +257,19 @@ def test_cancel_after_opening_needs_a_regulator_in_jurisdiction(db, enterprise, 
     assert lifecycle.status(task) == lifecycle.CANCELLED
 
 
+def test_a_waiting_cancellation_request_is_not_asked_again_or_its_reason_rewritten(
+    db, enterprise, frozen
+):
+    task = tasks.create_draft(db, enterprise, task_data())
+    tasks.publish(db, enterprise, task.number)
+    frozen.set(task.deadline_at)
+    lifecycle.transition(db, task, "open")
+    tasks.cancel(db, enterprise, task.number, "规划调整")
+    with pytest.raises(Forbidden):
+        tasks.cancel(db, enterprise, task.number, "另一个理由")
+    assert task.cancel_reason == "规划调整"
+
+
 def test_illegal_transitions_are_refused(db, enterprise):
     task = tasks.create_draft(db, enterprise, task_data())
     with pytest.raises(lifecycle.IllegalTransition):
