@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from bidding import eligibility, keys, receipts
 from bidding.locking import lock_task
 from bidding.models import Bid, BidVersion
-from market import audit, clock, lifecycle
+from market import attachments, audit, clock, lifecycle
 from market.accounts import require_kind
 from market.models import Organization, OrgKind, Task, User
 from market.models.tasks import Method
@@ -43,6 +43,12 @@ MAX_ATTACHMENTS = 20
 MAX_PRICE_FEN = 10**12
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # after normalization only \t and \n remain
+
+#: A bid commits only to files its agency uploaded for the task; the same answer whether or not
+#: another agency uploaded that file (the store is content-addressed: nothing to learn there).
+NOT_UPLOADED = N_(
+    "Attach only files your agency uploaded for its bid on this task: upload the file first."
+)
 
 #: Audit actions of a bid's history, published at opening (see the module docstring).
 RECEIPT_ISSUED, WITHDRAWAL = "bid.receipt_issued", "bid.withdrawal"
@@ -109,7 +115,9 @@ def _check_not_related(session: Session, task: Task, agency: Organization) -> No
 
 
 def _clean(
+    session: Session,
     task: Task,
+    agency: Organization,
     price_fen: object,
     duration_days: object,
     proposal_text: object,
@@ -161,8 +169,15 @@ def _clean(
         )
     elif len(set(hashes)) != len(hashes):
         c.add("attachments", N_("The same file is attached twice."))
+    elif hashes and not set(hashes) <= _uploaded(session, task, agency):
+        c.add("attachments", NOT_UPLOADED)
     c.raise_if_any()
     return price, days, unicodedata.normalize("NFC", text), sorted(hashes)
+
+
+def _uploaded(session: Session, task: Task, agency: Organization) -> set[str]:
+    """The SHA-256 of every file the agency uploaded for its bid on the task (its own alone)."""
+    return {a.sha256 for a in attachments.bid_files(session, task, agency.id)}
 
 
 def _own_bid(session: Session, task: Task, agency: Organization) -> Bid | None:
@@ -243,8 +258,9 @@ def submit_bid(
 
     For `random`, `price_fen` may be None and must otherwise equal the fixed fee; for the other
     competitive methods it must be 1..cap. `duration_days` is 1..task.service_days. Attachments are
-    the lowercase hex SHA-256 of each file (storing files is the caller's business). An agency
-    that withdrew may submit again; the version number keeps counting.
+    the lowercase hex SHA-256 of files the agency uploaded for this task
+    (`bidding.attachments.upload`); any other is refused. An agency that withdrew may submit
+    again; the version number keeps counting.
 
     Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing,
     a related agency already bidding) or Invalid (the fields), each with its own message.
@@ -256,7 +272,7 @@ def submit_bid(
         raise Forbidden(N_("Your agency already has a bid on this task: change it instead."))
     _check_not_related(session, task, agency)
     price, days, text, hashes = _clean(
-        task, price_fen, duration_days, proposal_text, attachment_sha256s
+        session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 
@@ -279,7 +295,7 @@ def change_bid(
         raise Forbidden(N_("Your agency has no bid on this task to change."))
     _check_eligible(session, task, agency, now)
     price, days, text, hashes = _clean(
-        task, price_fen, duration_days, proposal_text, attachment_sha256s
+        session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from bidding import attachments as bid_attachments
 from bidding import keys, locking, opening, receipts, sealed
 from bidding.models import Bid, Opening
 from bidding.policy import DEFAULT_POLICY
@@ -33,10 +34,13 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def test_a_submission_returns_the_receipt_content_receipt_and_signature(world):
+def test_a_submission_returns_the_receipt_content_receipt_and_signature(world, db, tmp_path):
     task = world.post_task()
     agency = world.agency()
-    files = [sha("b"), sha("a")]
+    files = [
+        bid_attachments.upload(db, agency, task.number, f"{n}.pdf", b"%PDF-" + n, tmp_path).sha256
+        for n in (b"b", b"a")
+    ]
     ack = world.bid(
         agency, task, 1_500_000, duration_days=45, proposal="方案\r\n第二行", attachments=files
     )
