@@ -69,9 +69,10 @@ def check_region(checker: Checker, name: str, value: object, required: bool = Tr
 
 def check_user_fields(checker: Checker, session: Session, data: dict, policy: Policy) -> dict:
     """The fields of a new user account, shared by every way an account is made."""
+    email = check_email(checker, "email", data.get("email"), session)
     return {
         "name": checker.text("user_name", data.get("user_name"), max_length=50, markup=False),
-        "email": check_email(checker, "email", data.get("email"), session),
+        "email": email,
         "phone": check_phone(checker, "phone", data.get("phone")),
         "password": passwords.check_policy(
             checker,
@@ -79,6 +80,8 @@ def check_user_fields(checker: Checker, session: Session, data: dict, policy: Po
             data.get("password"),
             min_length=policy.password_min_length,
             max_length=policy.password_max_length,
+            # Even an address refused as malformed is not to be the password.
+            email=email or str(data.get("email") or "").strip(),
         ),
     }
 
@@ -238,7 +241,8 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
     if user is None:
         passwords.dummy_verify(password or "")
         raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
-    if not passwords.verify_password(user.password_hash, password or ""):
+    verified, new_hash = passwords.verify_and_update(user.password_hash, password or "")
+    if not verified:
         raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
     if user.disabled_at is not None:
         raise LoginFailed(Message(N_("This account is disabled.")))
@@ -272,8 +276,8 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
                 needs_second_factor=True,
             )
         user.totp_last_step = step
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     user.last_login_at = clock.now()
     session.add(user)
     audit.record(
