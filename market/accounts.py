@@ -71,7 +71,9 @@ def check_user_fields(checker: Checker, session: Session, data: dict, policy: Po
     """The fields of a new user account, shared by every way an account is made."""
     email = check_email(checker, "email", data.get("email"), session)
     return {
-        "name": checker.text("user_name", data.get("user_name"), max_length=50, markup=False),
+        "name": checker.text(
+            "user_name", data.get("user_name"), max_length=50, markup=False, identity=True
+        ),
         "email": email,
         "phone": check_phone(checker, "phone", data.get("phone")),
         "password": passwords.check_policy(
@@ -101,7 +103,7 @@ def new_user(org: Organization, fields: dict, role: Role = Role.admin) -> User:
 def register_enterprise(session: Session, data: dict, policy: Policy = Policy()) -> User:
     """An enterprise registers itself with its USCC and an administrator account."""
     checker = Checker()
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
@@ -110,7 +112,11 @@ def register_enterprise(session: Session, data: dict, policy: Policy = Policy())
         )
     region = check_region(checker, "region_code", data.get("region_code"))
     legal_rep = checker.text(
-        "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+        "legal_representative",
+        data.get("legal_representative"),
+        max_length=50,
+        markup=False,
+        identity=True,
     )
     user_fields = check_user_fields(checker, session, data, policy)
     checker.raise_if_any()
@@ -160,7 +166,7 @@ def create_by_operator(
     kind = data.get("kind")
     if kind not in [k.value for k in OPERATOR_CREATED]:
         checker.add("kind", N_("Choose one of: department, regulator, expert, operator."))
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     region = check_region(
         checker,
         "region_code",
