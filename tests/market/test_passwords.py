@@ -174,3 +174,19 @@ def test_a_wrong_password_is_not_rehashed(client, db, make):
     db.expire_all()
     assert db.get(User, user.id).password_hash == before
     login(client, user, password=PASSWORD)
+
+
+def test_the_password_messages_are_in_chinese_for_a_chinese_reader(client, db):
+    common = client.post(
+        "/api/v1/organizations?lang=zh", json=enterprise_body(password="1qaz2wsx3edc")
+    )
+    assert common.get_json()["errors"] == {"password": ["该密码属于最常见的密码之一，请另选一个。"]}
+    mine = client.post(
+        "/api/v1/organizations?lang=zh",
+        json=enterprise_body(
+            email="zhao.liu.newmaterials@newco.zjm", password="zhao.liu.newmaterials"
+        ),
+    )
+    assert mine.get_json()["errors"] == {
+        "password": ["密码不能是您的电子邮箱地址，也不能是其中 @ 之前的部分。"]
+    }
