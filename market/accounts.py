@@ -32,6 +32,38 @@ OPERATOR_CREATED = (OrgKind.department, OrgKind.regulator, OrgKind.expert, OrgKi
 class Policy:
     password_min_length: int = 12
     password_max_length: int = 128
+    # Login throttling (market/login_limits.py, docs/rules.md §10): failed logins allowed in a
+    # minute and in the long window, per account and per address for new devices, and per
+    # remembered device; a full window makes the next attempt wait until it ends, so no wait is
+    # longer than the long window.
+    login_long_window_seconds: int = 300
+    login_account_per_minute: int = 5
+    login_account_per_long_window: int = 10
+    login_address_per_minute: int = 20
+    login_address_per_long_window: int = 40
+    login_device_per_minute: int = 3
+    login_device_per_long_window: int = 6
+    login_device_days: int = 90
+
+    def __post_init__(self) -> None:
+        # A wait of an hour, or a limit of no attempt at all, would lock accounts out: a
+        # competitor could keep an agency from bidding before a deadline.
+        if not 60 <= self.login_long_window_seconds <= 900:
+            raise ValueError(
+                f"POLICY.accounts.login_long_window_seconds: {self.login_long_window_seconds} is "
+                "not 60 to 900 seconds; a login never waits longer than a few minutes"
+            )
+        for name in (
+            "login_account_per_minute",
+            "login_account_per_long_window",
+            "login_address_per_minute",
+            "login_address_per_long_window",
+            "login_device_per_minute",
+            "login_device_per_long_window",
+            "login_device_days",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"POLICY.accounts.{name}: at least 1, or no one could log in")
 
 
 def check_email(
@@ -240,10 +272,15 @@ class LoginFailed(Exception):
         self.needs_second_factor = needs_second_factor
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account an e-mail address logs in to, whatever its case and surrounding spaces."""
+    email = (email or "").strip().lower()
+    return session.exec(select(User).where(func.lower(User.email) == email)).first()
+
+
 def authenticate(session: Session, email: str, password: str, totp_code: str | None) -> User:
     """Check a login; the same message whether the e-mail or the password is wrong."""
-    email = (email or "").strip().lower()
-    user = session.exec(select(User).where(func.lower(User.email) == email)).first()
+    user = user_by_email(session, email)
     if user is None:
         passwords.dummy_verify(password or "")
         raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
