@@ -4,10 +4,12 @@ A task is opened under its row lock, lazily on the first access after the deadli
 pages send `market.signals.task_due_for_opening`) and by the scheduler's sweep, whichever comes
 first; `open_if_due` does nothing for a task that is not due or already opened, so both may run.
 
-Opening publishes every standing receipt with its agency, fixes the draw key's receipts, re-checks
-eligibility *as at the deadline*, invalidates both bids of agencies sharing a legal representative,
-flags abnormally low prices (and asks for a written explanation), takes the credit snapshot for
-`scoring`, and then lets `bidding.progress.advance` take the task as far as it can.
+Opening appends the task's bid history to the audit log (`sealed.publish_history`: nothing of a
+bid reaches the log before), publishes every standing receipt with its agency, fixes the draw
+key's receipts, re-checks eligibility *as at the deadline*, invalidates both bids of agencies
+sharing a legal representative, flags abnormally low prices (and asks for a written explanation),
+takes the credit snapshot for `scoring`, and then lets `bidding.progress.advance` take the task as
+far as it can.
 """
 
 from __future__ import annotations
@@ -243,6 +245,7 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
         }
         for b in sorted(bids, key=lambda b: b.receipt)
     ]
+    sealed.publish_history(session, task)  # the log learns of the bids now, not before
     lifecycle.transition(session, task, "open", at=now, data={"receipts": published})
     pool = panel.expert_pool(session, task) if panel.needs_panel(task) else None
     session.add(

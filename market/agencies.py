@@ -88,7 +88,9 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
         )
         clean.append(
             {
-                "name": checker.text(p + "name", row.get("name"), max_length=50, markup=False),
+                "name": checker.text(
+                    p + "name", row.get("name"), max_length=50, markup=False, identity=True
+                ),
                 "certificate": checker.text(
                     p + "certificate", row.get("certificate"), max_length=100, markup=False
                 ),
@@ -118,7 +120,7 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
                     p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
                 ),
                 "issuer": checker.text(
-                    p + "issuer", row.get("issuer"), max_length=100, markup=False
+                    p + "issuer", row.get("issuer"), max_length=100, markup=False, identity=True
                 ),
                 "valid_until": valid_until,
             }
@@ -131,7 +133,7 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
 def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> User:
     """Register an agency and its administrator; listed at once. All or nothing."""
     checker = Checker()
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
@@ -140,7 +142,11 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
         )
     org_fields = {
         "legal_representative": checker.text(
-            "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+            "legal_representative",
+            data.get("legal_representative"),
+            max_length=50,
+            markup=False,
+            identity=True,
         ),
         "region_code": check_region(checker, "region_code", data.get("region_code")),
         "address": checker.text(
@@ -150,7 +156,7 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
             "description", data.get("description"), max_length=2000, required=False, multiline=True
         ),
         "contact_name": checker.text(
-            "contact_name", data.get("contact_name"), max_length=50, markup=False
+            "contact_name", data.get("contact_name"), max_length=50, markup=False, identity=True
         ),
         "contact_phone": check_phone(
             checker, "contact_phone", data.get("contact_phone"), required=True

@@ -114,7 +114,11 @@ def task_form(number: str | None = None):
             flash(gettext("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("tasks.task_detail", number=saved.number))
     return render_template(
-        "market/task_form.html", form=form, task=task, errors=work.messages
+        "market/task_form.html",
+        form=form,
+        task=task,
+        errors=work.messages,
+        tp=task_policy(),
     ), work.status
 
 
