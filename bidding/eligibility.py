@@ -156,24 +156,6 @@ def legal_representative_key(agency: Organization) -> str | None:
     return unicodedata.normalize("NFC", "".join(name.split())) or None
 
 
-def related(agency: Organization, others: list[Organization]) -> list[Organization]:
-    """The organizations among `others` with the same legal representative as `agency`.
-
-    Control of one agency by another is not recorded on the platform yet, so only the shared legal
-    representative is detected.
-    """
-    key = legal_representative_key(agency)
-    if key is None:
-        return []
-    return [o for o in others if o.id != agency.id and legal_representative_key(o) == key]
-
-
-RELATED_BID = Message(
-    N_(
-        "An agency with the same legal representative as yours already bids on this task; related "
-        "agencies may not both bid."
-    )
-)
 RELATED_AT_OPENING = Message(
     N_(
         "Another bid on this task comes from an agency with the same legal representative; related "

@@ -222,8 +222,8 @@ def bidding_options(
 ) -> dict:
     """Whether the reader's agency can bid now, change or withdraw, and why not.
 
-    Only the reader's own standing is looked at (eligibility and its own bid): the refusal about
-    a related agency already bidding is given at submission, where it cannot be probed for free.
+    Only the reader's own standing is looked at (eligibility and its own bid), never another
+    agency's bid: related agencies are decided at opening only (docs/rules.md §5).
     """
     now = clock.now()
     reasons: list[Message] = []
