@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import stat
 
 import pytest
+from sqlmodel import select
 
-from market import identity
+from market import identity, relations
+from market.models import AuditEvent
 from market.validation import Checker
+from tests.conftest import agency_payload
 
 VALID = "11010519491231002X"  # python-stdnum's own example of a resident identity card number
 
@@ -72,3 +76,30 @@ def test_without_a_configured_key_one_is_generated_outside_the_database_and_kept
     assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
     again = identity.IdentityKey.from_config({"IDENTITY_HASH_KEY": ""}, tmp_path / "instance")
     assert again.digest(identity.Document("resident_id", VALID)) == digest
+
+
+def test_an_agency_declares_its_identity_at_registration_and_only_the_fact_is_audited(
+    client, db, identity_key
+):
+    response = client.post(
+        "/api/v1/agencies",
+        json=agency_payload(representative_id_number=VALID.lower()),
+    )
+    assert response.status_code == 201, response.get_json()
+    assert VALID not in response.get_data(as_text=True)
+    row = relations.identity_of(db, response.get_json()["id"])
+    assert row.digest == identity_key.digest(identity.Document("resident_id", VALID))
+    assert row.verified_at is None and row.source == "declared"
+    events = db.exec(select(AuditEvent).where(AuditEvent.action.like("agency.%"))).all()
+    logged = json.dumps([e.data for e in events])
+    assert "agency.representative_identity_declared" in {e.action for e in events}
+    assert VALID not in logged and row.digest not in logged
+
+
+def test_a_wrong_number_at_registration_is_refused_on_its_field_without_repeating_it(client):
+    wrong = "110105194912310021"
+    client.get("/?lang=en")
+    response = client.post("/api/v1/agencies", json=agency_payload(representative_id_number=wrong))
+    assert response.status_code == 422
+    assert "check character" in response.get_json()["errors"]["representative_id_number"][0]
+    assert wrong not in response.get_data(as_text=True)
