@@ -209,6 +209,7 @@ def verify_identity(
         row = row or RepresentativeIdentity(organization_id=org.id)
         row.document_type, row.digest, row.source = document.document_type, digest, REGULATOR
         row.declared_at, row.declared_by_user_id, row.found_false_at = now, actor.id, None
+        row.verified_at = row.verified_by_user_id = row.verification_basis = None
     if row.verified_at is None:
         row.verified_at, row.verified_by_user_id = now, actor.id
         row.verification_basis = clean_basis

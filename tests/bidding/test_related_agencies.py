@@ -13,7 +13,7 @@ from sqlmodel import select
 from bidding import progress
 from bidding.models import Bid, RelationFlag
 from market import identity, relations, signals
-from market.models import DeclarationFinding, RepresentativeIdentity
+from market.models import AuditEvent, DeclarationFinding, RepresentativeIdentity
 from market.validation import Forbidden, Invalid
 from tests.bidding.helpers import resident_id
 from tests.conftest import login
@@ -531,3 +531,26 @@ def test_an_identity_is_declared_read_and_verified_through_the_api(world, as_):
     assert verified.status_code == 200
     assert verified.get_json()["verification"] == "verified"
     assert verified.get_json()["verification_basis"] == "身份证原件"
+
+
+def test_after_a_false_identity_a_regulator_records_the_true_one_verified(world, db):
+    shell = world.agency()
+    world.declare_identity(shell, RIVAL_ID)
+    world.verify_identity(shell, RIVAL_ID)  # wrongly verified at first
+    relations.record_false_declaration(
+        db,
+        world.regulator,
+        shell.organization_id,
+        {"declaration": "representative_identity", "statement": "身份证系借用他人"},
+    )
+    db.commit()
+    assert relations.identity_of(db, shell.organization_id).found_false_at is not None
+    world.verify_identity(shell, resident_id(70))
+    row = relations.identity_of(db, shell.organization_id)
+    assert (row.source, row.found_false_at) == ("regulator", None)
+    assert row.digest == identity.digest(identity.Document("resident_id", resident_id(70)))
+    events = [
+        e.action
+        for e in db.exec(select(AuditEvent).where(AuditEvent.object_id == str(row.organization_id)))
+    ]
+    assert events.count("agency.representative_identity_verified") == 2
