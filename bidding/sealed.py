@@ -100,20 +100,6 @@ def _check_eligible(session: Session, task: Task, agency: Organization, now: dat
         raise Forbidden(found[0].message)
 
 
-def _check_not_related(session: Session, task: Task, agency: Organization) -> None:
-    """A related agency bidding first keeps its bid; the later one is refused. The refusal tells
-    the later agency only what its own legal representative already knows."""
-    others = list(
-        session.exec(
-            select(Organization)
-            .join(Bid, Bid.agency_id == Organization.id)
-            .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None), Bid.agency_id != agency.id)
-        )
-    )
-    if eligibility.related(agency, others):
-        raise Forbidden(eligibility.RELATED_BID)
-
-
 def _clean(
     session: Session,
     task: Task,
@@ -262,15 +248,16 @@ def submit_bid(
     (`bidding.attachments.upload`); any other is refused. An agency that withdrew may submit
     again; the version number keeps counting.
 
-    Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing,
-    a related agency already bidding) or Invalid (the fields), each with its own message.
+    Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing)
+    or Invalid (the fields), each with its own message. Nothing here looks at another agency's
+    bid: related agencies are decided at opening only (`bidding.opening`), since any refusal that
+    depended on another bid would tell the bidder that the other bids (docs/rules.md §5).
     """
     task, agency, now = open_task_for(session, actor, task_number)
     _check_eligible(session, task, agency, now)
     bid = _own_bid(session, task, agency)
     if bid is not None and bid.withdrawn_at is None:
         raise Forbidden(N_("Your agency already has a bid on this task: change it instead."))
-    _check_not_related(session, task, agency)
     price, days, text, hashes = _clean(
         session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )

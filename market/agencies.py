@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from market import audit, clock, search
+from market import audit, clock, identity, relations, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
@@ -165,6 +165,15 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
             "contact_email", data.get("contact_email"), max_length=254, required=False
         ),
     }
+    # Optional at entry (zero barriers), and on the profile later; kept only as a keyed hash.
+    document = identity.check_document(
+        checker,
+        "representative_id_type",
+        "representative_id_number",
+        data.get("representative_id_type"),
+        data.get("representative_id_number"),
+        required=False,
+    )
     services = _check_services(checker, session, _rows(data, "services"))
     professionals = _check_professionals(checker, _rows(data, "professionals"))
     qualifications = _check_qualifications(checker, _rows(data, "qualifications"))
@@ -219,6 +228,8 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
         actor_user_id=user.id,
         actor_org_id=org.id,
     )
+    if document is not None:
+        relations.store_declared_identity(session, org, user, document)
     search.index(session, "agencies", org.id)
     return user
 

@@ -156,6 +156,26 @@ class TaskBids(BaseModel):
     audience: str | None = None
 
 
+class FlaggedBid(BaseModel):
+    receipt: str
+    agency: AgencyRef
+
+
+class RelationFlag(BaseModel):
+    ground: str = Field(description="identity_unverified or declared_relation")
+    bids: list[FlaggedBid]
+    messages: list[Message]
+    flagged_at: str | None
+
+
+class RelationFlags(BaseModel):
+    """Before opening `sealed` true and no items, whatever the bids."""
+
+    task: str
+    sealed: bool
+    items: list[RelationFlag]
+
+
 class ReceiptEntry(BaseModel):
     version: int
     receipt: str

@@ -200,17 +200,6 @@ def test_a_second_bid_and_malformed_bodies_are_refused(world, as_):
     assert missing.status_code == 404
 
 
-def test_a_related_agency_is_refused_when_the_other_already_bids(world, as_):
-    task = world.post_task()
-    as_(world.agency(legal_representative="同一人")).post(
-        f"{API}/tasks/{task.number}/bids", json=bid_body()
-    )
-    response = as_(world.agency(legal_representative="同一人")).post(
-        f"{API}/tasks/{task.number}/bids", json=bid_body()
-    )
-    assert response.status_code == 403 and "same legal representative" in problem(response)
-
-
 # --- reading after opening ---------------------------------------------------------------------------
 
 

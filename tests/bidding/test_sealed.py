@@ -186,17 +186,6 @@ def test_only_agencies_bid_and_direct_selection_takes_no_bids(world, db, make):
         world.bid(invited, direct)
 
 
-def test_a_related_agency_is_refused_when_the_other_already_bids(world, db):
-    task = world.post_task()
-    first = world.agency(legal_representative="赵六")
-    world.bid(first, task)
-    second = world.agency(legal_representative=" 赵六 ")
-    with pytest.raises(Forbidden, match="same legal representative"):
-        world.bid(second, task)
-    sealed.withdraw_bid(db, first, task.number)
-    assert world.bid(second, task).version == 1  # the first no longer bids
-
-
 def test_bid_events_reach_the_audit_log_only_at_opening_by_receipt_and_time(world, db, frozen):
     """Before opening nothing in the log moves with a bid (not even a blank event: it would be
     counted); at opening the whole history is appended, in order, by receipt, with the task and

@@ -59,6 +59,7 @@ def live_app():
                 "MEILISEARCH_URL": "",
                 "UPLOAD_DIR": str(Path(tmp) / "uploads"),
                 "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
+                "IDENTITY_HASH_KEY": "e2e identity hash key",
             }
         )
         db = app.extensions["market.db"]
