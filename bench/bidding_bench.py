@@ -207,7 +207,7 @@ def post_task(session: Session, applicant, method: str):
 
 def write_bids(session: Session, task, agencies: list, rng: random.Random) -> None:
     """One bid per agency, written straight into the tables: the rows `sealed.submit_bid` writes
-    (real receipts and signatures, version 1), without its checks and audit events, so that
+    (real receipts and signatures, version 1), without its checks, so that
     generating 1,000 bids does not take longer than what is measured. Prices are 60–100 % of the
     cap, so none is abnormally low and opening goes straight on to the ranking."""
     from bidding import keys, receipts

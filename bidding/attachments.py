@@ -34,7 +34,8 @@ def upload(
     policy: attachments.AttachmentPolicy | None = None,
 ) -> Attachment:
     """Store a file for the actor's agency's bid on an open task (lock first, then the clock,
-    like a bid). Its SHA-256 then goes into the bid's `attachment_sha256s`."""
+    like a bid). Its SHA-256 then goes into the bid's `attachment_sha256s`, which accepts only
+    the agency's own uploads for the task (`bidding.sealed`)."""
     task, agency, _now = open_task_for(session, actor, number)
     return attachments.add_for_bid(
         session,

@@ -41,10 +41,11 @@ def draw_verify(task_number: str):
 @draw_cli.command("show")
 @click.argument("task_number")
 def draw_show(task_number: str):
-    """Print TASK's public draw record (the JSON that verify_draw_standalone.py reads)."""
+    """Print TASK's draw record (the JSON that verify_draw_standalone.py reads), in full: whoever
+    runs the platform's commands is its operator, who may know the panel while it marks."""
     with _session() as session:
         try:
-            record = draw_record(session, get_task(session, task_number))
+            record = draw_record(session, get_task(session, task_number), with_draws=True)
         except NotFound:
             click.echo(f"no task {task_number}", err=True)
             sys.exit(2)

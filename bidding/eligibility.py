@@ -2,9 +2,12 @@
 
 An agency may bid when it is not suspended, removed or on the serious-dishonesty list, holds each
 qualification the task requires (declared and unexpired; for a qualification the law ties to a
-person, also a registered professional holding it), and is not excluded from the task. Agencies
-with the same legal representative may not both bid on one task. Each failure has its own ground
-and message, so the refused agency knows exactly what to fix.
+person, also a registered professional holding it), and is not excluded from the task. Each
+failure has its own ground and message, so the refused agency knows exactly what to fix.
+
+Nothing here looks at another agency: related agencies are decided at opening only
+(`bidding.opening`, `market.relations`), since a refusal that depended on another agency's bid
+would tell the bidder that the other bids.
 """
 
 from __future__ import annotations
@@ -146,37 +149,3 @@ def problems(session: Session, task: Task, agency: Organization, at: datetime) -
             )
         )
     return out
-
-
-def legal_representative_key(agency: Organization) -> str | None:
-    """The legal representative's name as compared: NFC, without spaces; None when unknown."""
-    name = agency.legal_representative
-    if not name:
-        return None
-    return unicodedata.normalize("NFC", "".join(name.split())) or None
-
-
-def related(agency: Organization, others: list[Organization]) -> list[Organization]:
-    """The organizations among `others` with the same legal representative as `agency`.
-
-    Control of one agency by another is not recorded on the platform yet, so only the shared legal
-    representative is detected.
-    """
-    key = legal_representative_key(agency)
-    if key is None:
-        return []
-    return [o for o in others if o.id != agency.id and legal_representative_key(o) == key]
-
-
-RELATED_BID = Message(
-    N_(
-        "An agency with the same legal representative as yours already bids on this task; related "
-        "agencies may not both bid."
-    )
-)
-RELATED_AT_OPENING = Message(
-    N_(
-        "Another bid on this task comes from an agency with the same legal representative; related "
-        "agencies may not both bid, so both bids are invalid."
-    )
-)

@@ -12,40 +12,19 @@ services through `current()`, so the services need no Flask application to run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import secrets
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bidding import receipts
+from market.keyfiles import read_or_create
 
 _NONCE_BYTES = 12
-
-
-def _read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
-    """The file's bytes, creating it (mode 0600) if missing; safe when two processes race, because
-    the file appears under its name only once complete (a hard link fails if the name exists)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(make())
-        with contextlib.suppress(FileExistsError):  # another process made it first
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.read_bytes()
 
 
 class Keys:
@@ -83,7 +62,7 @@ class Keys:
             if self._seed_key is None:
                 secret = self._configured
                 if not secret:
-                    data = _read_or_create(
+                    data = read_or_create(
                         self._seed_key_path, lambda: (secrets.token_urlsafe(32) + "\n").encode()
                     )
                     secret = data.decode("ascii").strip()
@@ -93,7 +72,7 @@ class Keys:
     def signing_key(self) -> Ed25519PrivateKey:
         with self._lock:
             if self._signing_key is None:
-                pem = _read_or_create(
+                pem = read_or_create(
                     self._signing_key_path,
                     lambda: receipts.private_key_pem(receipts.load_or_create_signing_key(None)),
                 )

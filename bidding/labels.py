@@ -38,6 +38,9 @@ GROUND_LABELS = {
     "explanation_rejected": N_("explanation rejected"),
     "no_explanation": N_("no explanation in time"),
     "related_legal_representative": N_("related agencies"),
+    "related_by_control": N_("related agencies (control)"),
+    "identity_unverified": N_("same representative's identity, not verified for both"),
+    "declared_relation": N_("self-declared relation"),
 }
 STATE_LABELS = {"valid": N_("valid"), "invalid": N_("invalid"), "pending": N_("pending")}
 

@@ -4,26 +4,33 @@ A task is opened under its row lock, lazily on the first access after the deadli
 pages send `market.signals.task_due_for_opening`) and by the scheduler's sweep, whichever comes
 first; `open_if_due` does nothing for a task that is not due or already opened, so both may run.
 
-Opening publishes every standing receipt with its agency, fixes the draw key's receipts, re-checks
-eligibility *as at the deadline*, invalidates both bids of agencies sharing a legal representative,
-flags abnormally low prices (and asks for a written explanation), takes the credit snapshot for
-`scoring`, and then lets `bidding.progress.advance` take the task as far as it can.
+Opening appends the task's bid history to the audit log (`sealed.publish_history`: nothing of a
+bid reaches the log before), publishes every standing receipt with its agency, fixes the draw
+key's receipts, re-checks eligibility *as at the deadline*, invalidates both bids of agencies with
+an established relation (the same legal representative by verified identities, or control a
+regulator recorded) and flags pairs related only on self-declared, unverified grounds for review
+(`market.relations`), flags abnormally low prices (and asks for a written explanation), takes the
+credit snapshot for `scoring`, and then lets `bidding.progress.advance` take the task as far as it
+can.
+
+Related agencies are decided here and nowhere earlier: before opening nothing may depend on
+another agency's bid (docs/rules.md §5).
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
-from collections import Counter
+from datetime import datetime
 from fractions import Fraction
 
 from sqlmodel import Session, select
 
 from bidding import eligibility, panel, progress, sealed
 from bidding.locking import lock_task
-from bidding.models import Bid, ExplanationRequest, Opening, ValidityDecision
+from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
-from market import audit, clock, holidays, lifecycle
+from market import audit, clock, holidays, lifecycle, relations
 from market.models import Organization, Task
 from market.models.tasks import Method
 from market.policy import Registry
@@ -135,6 +142,37 @@ def _messages(problems: list[eligibility.Problem]) -> list[dict]:
     return [{"msgid": p.message.msgid, "params": dict(p.message.params)} for p in problems]
 
 
+def _related(
+    session: Session,
+    task: Task,
+    bids: list[Bid],
+    found: dict[int, list[eligibility.Problem]],
+    now: datetime,
+) -> None:
+    """Related bidders: both bids of an established pair get its published reason; a pair related
+    only on unverified or self-declared grounds is flagged for review and both bids stand."""
+    by_agency = {b.agency_id: b for b in bids}
+    established, flagged = relations.related_pairs(session, list(by_agency))
+    for pair in established:
+        for agency_id in (pair.first_id, pair.second_id):
+            found[by_agency[agency_id].id].append(eligibility.Problem(pair.ground, pair.message))
+    for pair in flagged:
+        flag = RelationFlag(
+            task_id=task.id,
+            first_bid_id=by_agency[pair.first_id].id,
+            second_bid_id=by_agency[pair.second_id].id,
+            ground=pair.ground,
+            messages=_messages([eligibility.Problem(pair.ground, pair.message)]),
+            flagged_at=now,
+        )
+        session.add(flag)
+        session.flush()
+        # The flag's existence only: its pair is for the applicant and the regulators.
+        audit.record(
+            session, "bid.relation_flagged", "relation_flag", flag.id, {"task": task.number}
+        )
+
+
 def _judge(
     session: Session,
     task: Task,
@@ -149,14 +187,7 @@ def _judge(
         + _price_problems(task, b)
         for b in bids
     }
-    # Agencies sharing a legal representative: counted once, not compared pairwise.
-    keys = Counter(eligibility.legal_representative_key(agencies[b.agency_id]) for b in bids)
-    for b in bids:
-        key = eligibility.legal_representative_key(agencies[b.agency_id])
-        if key is not None and keys[key] > 1:
-            found[b.id].append(
-                eligibility.Problem("related_legal_representative", eligibility.RELATED_AT_OPENING)
-            )
+    _related(session, task, bids, found, now)
     valid = [b for b in bids if not found[b.id]]
     low = (
         _low_tests_among(valid, task.price_cap_fen, policy) if task.method in PRICE_METHODS else {}
@@ -243,6 +274,7 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
         }
         for b in sorted(bids, key=lambda b: b.receipt)
     ]
+    sealed.publish_history(session, task)  # the log learns of the bids now, not before
     lifecycle.transition(session, task, "open", at=now, data={"receipts": published})
     pool = panel.expert_pool(session, task) if panel.needs_panel(task) else None
     session.add(

@@ -5,13 +5,17 @@
 if the time read *under the same lock that opening takes* is before the deadline: a bid can never
 slip in after the task was opened, however the two race.
 
-**What the audit log may say before opening.** Bid events are recorded with object type
-``bid_receipt`` and the receipt as object id, with empty data and *no actor*. The receipt is a hash
-over a random nonce, so it reveals nothing; an agency or user id would tell anyone reading the log
-(regulators, operators, a leaked export) who is bidding on what, and a price, a count or a task
-reference would break the seal the same way. Submissions and changes share one action, so even the
-log as a whole does not tell new bids from changed ones. At opening the receipts are published with
-their agencies, which links these events to the bidders after the fact.
+**The audit log says nothing of a bid before opening.** Every event moves the chain — one more
+sequence number, another head, a larger count in the daily checkpoint — so even an event with no
+actor, no task and no data, on a random receipt, would tell anyone reading the log (regulators,
+operators, a leaked export) or comparing two published heads that a bid arrived, and how many did.
+Submitting, changing and withdrawing therefore write nothing to the log, and neither does uploading
+a bid file (`bidding.attachments`). At opening, `publish_history` appends the task's whole bid
+history from its versions, in the order it happened: one `bid.receipt_issued` per version
+(submissions and changes alike) and one `bid.withdrawal` per withdrawal, each on its receipt, with
+the task and the time it happened, and still no actor (a withdrawn bid's agency is never
+published). Until then the bidder's signed receipt is the proof of what was acknowledged and when
+(docs/draw.md §3). A task cancelled before opening is never opened: its history stays sealed.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlmodel import Session, select
 from bidding import eligibility, keys, receipts
 from bidding.locking import lock_task
 from bidding.models import Bid, BidVersion
-from market import audit, clock, lifecycle
+from market import attachments, audit, clock, lifecycle
 from market.accounts import require_kind
 from market.models import Organization, OrgKind, Task, User
 from market.models.tasks import Method
@@ -40,7 +44,13 @@ MAX_PRICE_FEN = 10**12
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # after normalization only \t and \n remain
 
-#: Audit actions for sealed-bid events (see the module docstring for why they carry no actor).
+#: A bid commits only to files its agency uploaded for the task; the same answer whether or not
+#: another agency uploaded that file (the store is content-addressed: nothing to learn there).
+NOT_UPLOADED = N_(
+    "Attach only files your agency uploaded for its bid on this task: upload the file first."
+)
+
+#: Audit actions of a bid's history, published at opening (see the module docstring).
 RECEIPT_ISSUED, WITHDRAWAL = "bid.receipt_issued", "bid.withdrawal"
 
 
@@ -90,22 +100,10 @@ def _check_eligible(session: Session, task: Task, agency: Organization, now: dat
         raise Forbidden(found[0].message)
 
 
-def _check_not_related(session: Session, task: Task, agency: Organization) -> None:
-    """A related agency bidding first keeps its bid; the later one is refused. The refusal tells
-    the later agency only what its own legal representative already knows."""
-    others = list(
-        session.exec(
-            select(Organization)
-            .join(Bid, Bid.agency_id == Organization.id)
-            .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None), Bid.agency_id != agency.id)
-        )
-    )
-    if eligibility.related(agency, others):
-        raise Forbidden(eligibility.RELATED_BID)
-
-
 def _clean(
+    session: Session,
     task: Task,
+    agency: Organization,
     price_fen: object,
     duration_days: object,
     proposal_text: object,
@@ -157,8 +155,15 @@ def _clean(
         )
     elif len(set(hashes)) != len(hashes):
         c.add("attachments", N_("The same file is attached twice."))
+    elif hashes and not set(hashes) <= _uploaded(session, task, agency):
+        c.add("attachments", NOT_UPLOADED)
     c.raise_if_any()
     return price, days, unicodedata.normalize("NFC", text), sorted(hashes)
+
+
+def _uploaded(session: Session, task: Task, agency: Organization) -> set[str]:
+    """The SHA-256 of every file the agency uploaded for its bid on the task (its own alone)."""
+    return {a.sha256 for a in attachments.bid_files(session, task, agency.id)}
 
 
 def _own_bid(session: Session, task: Task, agency: Organization) -> Bid | None:
@@ -215,7 +220,6 @@ def _write_version(
         )
     )
     session.flush()
-    audit.record(session, RECEIPT_ISSUED, "bid_receipt", receipt, {})
     return Acknowledgement(
         content=content,
         receipt=receipt,
@@ -240,20 +244,22 @@ def submit_bid(
 
     For `random`, `price_fen` may be None and must otherwise equal the fixed fee; for the other
     competitive methods it must be 1..cap. `duration_days` is 1..task.service_days. Attachments are
-    the lowercase hex SHA-256 of each file (storing files is the caller's business). An agency
-    that withdrew may submit again; the version number keeps counting.
+    the lowercase hex SHA-256 of files the agency uploaded for this task
+    (`bidding.attachments.upload`); any other is refused. An agency that withdrew may submit
+    again; the version number keeps counting.
 
-    Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing,
-    a related agency already bidding) or Invalid (the fields), each with its own message.
+    Raises Forbidden (deadline passed, not open, not an agency, ineligible, a bid already standing)
+    or Invalid (the fields), each with its own message. Nothing here looks at another agency's
+    bid: related agencies are decided at opening only (`bidding.opening`), since any refusal that
+    depended on another bid would tell the bidder that the other bids (docs/rules.md §5).
     """
     task, agency, now = open_task_for(session, actor, task_number)
     _check_eligible(session, task, agency, now)
     bid = _own_bid(session, task, agency)
     if bid is not None and bid.withdrawn_at is None:
         raise Forbidden(N_("Your agency already has a bid on this task: change it instead."))
-    _check_not_related(session, task, agency)
     price, days, text, hashes = _clean(
-        task, price_fen, duration_days, proposal_text, attachment_sha256s
+        session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 
@@ -276,7 +282,7 @@ def change_bid(
         raise Forbidden(N_("Your agency has no bid on this task to change."))
     _check_eligible(session, task, agency, now)
     price, days, text, hashes = _clean(
-        task, price_fen, duration_days, proposal_text, attachment_sha256s
+        session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
     return _write_version(session, task, agency, bid, now, price, days, text, hashes)
 
@@ -296,7 +302,6 @@ def withdraw_bid(session: Session, actor: User, task_number: str) -> str:
     bid.withdrawn_at = version.withdrawn_at = now
     session.add(bid)
     session.add(version)
-    audit.record(session, WITHDRAWAL, "bid_receipt", bid.receipt, {})
     return bid.receipt
 
 
@@ -326,3 +331,27 @@ def standing_bids(session: Session, task: Task) -> list[Bid]:
             select(Bid).where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None)).order_by(Bid.id)
         )
     )
+
+
+def publish_history(session: Session, task: Task) -> int:
+    """At opening, append the task's bid history to the audit log (see the module docstring):
+    each version's receipt issued, and each withdrawal, in the order they happened, by receipt,
+    with the task and the time, without actor. Returns how many events were appended."""
+    versions = session.exec(
+        select(BidVersion).where(BidVersion.task_id == task.id).order_by(BidVersion.id)
+    ).all()
+    history = [(v.submitted_at, v.id, 0, RECEIPT_ISSUED, v.receipt) for v in versions]
+    history += [
+        (v.withdrawn_at, v.id, 1, WITHDRAWAL, v.receipt)
+        for v in versions
+        if v.withdrawn_at is not None
+    ]
+    for at, _version_id, _kind, action, receipt in sorted(history):
+        audit.record(
+            session,
+            action,
+            "bid_receipt",
+            receipt,
+            {"task": task.number, "occurred_at": at.isoformat()},
+        )
+    return len(history)

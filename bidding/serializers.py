@@ -32,6 +32,7 @@ from bidding.models import (
     ExplanationRequest,
     PanelMark,
     PanelMember,
+    RelationFlag,
     ValidityDecision,
 )
 from market import clock, lifecycle
@@ -201,6 +202,48 @@ def task_bids(
     }
 
 
+def relation_flags(
+    session: Session, task: Task, reader: visibility.Reader, tr: Translate = _plain
+) -> dict | None:
+    """GET /tasks/{number}/relation-flags and the flags section of the task page: the pairs of
+    bidders flagged at opening as possibly related, for those `bidding.visibility` entitles (None
+    for anyone else). Before opening the one sealed answer, a function of the task alone."""
+    if not visibility.reviews_relation_flags(reader):
+        return None
+    data = {"task": task.number, "sealed": True, "items": []}
+    if not visibility.sees_relation_flags(reader, task):
+        return data
+    flags = list(
+        session.exec(
+            select(RelationFlag).where(RelationFlag.task_id == task.id).order_by(RelationFlag.id)
+        )
+    )
+    bids = {b.id: b for b in session.exec(select(Bid).where(Bid.task_id == task.id))}
+    agencies = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_([b.agency_id for b in bids.values()]))
+        )
+    }
+    data["sealed"] = False
+    data["items"] = [
+        {
+            "ground": f.ground,
+            "bids": [
+                {
+                    "receipt": bids[bid_id].receipt,
+                    "agency": agency_ref(agencies[bids[bid_id].agency_id]),
+                }
+                for bid_id in (f.first_bid_id, f.second_bid_id)
+            ],
+            "messages": messages(f.messages, tr),
+            "flagged_at": _iso(f.flagged_at),
+        }
+        for f in flags
+    ]
+    return data
+
+
 # --- the bidder's own bid --------------------------------------------------------------------------
 
 
@@ -222,8 +265,8 @@ def bidding_options(
 ) -> dict:
     """Whether the reader's agency can bid now, change or withdraw, and why not.
 
-    Only the reader's own standing is looked at (eligibility and its own bid): the refusal about
-    a related agency already bidding is given at submission, where it cannot be probed for free.
+    Only the reader's own standing is looked at (eligibility and its own bid), never another
+    agency's bid: related agencies are decided at opening only (docs/rules.md §5).
     """
     now = clock.now()
     reasons: list[Message] = []

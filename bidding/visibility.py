@@ -17,7 +17,9 @@ reading its own bid and its own files.
   task's applicant;
 - ``bidder``: an agency; whether a bid is *its own* is asked per bid (`owns`);
 - ``applicant``: the task's applicant;
-- ``regulator``: any regulator (not narrowed to its jurisdiction today).
+- ``regulator``: any regulator; `Reader.in_jurisdiction` says whether its jurisdiction covers the
+  task (the service item's category and the applicant's region), which only the related-agency
+  flags ask (elsewhere a regulator is not narrowed to its jurisdiction today).
 
 **The rule table** (a bid is identified by its receipt; "entitled" = its own bidder, the
 applicant, regulators):
@@ -41,9 +43,18 @@ its own bid's validity and rank            —                           its own
 the valid bids' proposals to mark          — (no panel yet)            a panellist that declared no
                                                                        conflict and did not recuse
                                                                        (`panellist_sees_bids`)
+who sits on a panel: the panel draw, and   — (no panel yet)            regulators and the operator,
+the seed, key and every draw of the                                    its own seat to each
+public draw record                                                     panellist; everyone once
+                                                                       marking is over
+                                                                       (`sees_panel`)
 a question's asker                         the asker only ("mine")     the asker only (`owns`)
-an objection's objector                    the objector, the           the same (`sees_objector`)
-                                           applicant, regulators
+an objection's objector                    the objector only           also the applicant and
+                                           ("mine")                    regulators (`sees_objector`)
+pairs of bidders flagged as possibly       — (none are made before     the applicant and the
+related (self-declared or unverified       opening)                    regulators whose jurisdiction
+grounds)                                                               covers the task
+                                                                       (`sees_relation_flags`)
 =========================================  ==========================  ==============================
 
 The published result (ranking, award candidate, marks, draws) is the same for every audience and
@@ -59,8 +70,9 @@ from sqlmodel import Session, select
 
 from bidding.models import Bid, PanelMember
 from market import lifecycle
-from market.models import Organization, OrgKind, Task, User
+from market.models import Organization, OrgKind, ServiceItem, Task, User
 from market.models.attachments import BID, Attachment
+from market.permissions import regulator_covers
 from market.validation import NotFound
 
 PUBLIC, BIDDER, APPLICANT, REGULATOR = "public", "bidder", "applicant", "regulator"
@@ -74,6 +86,19 @@ class Reader:
     audience: str
     org_id: int | None = None
     kind: str | None = None
+    #: For a regulator: whether its jurisdiction covers the task.
+    in_jurisdiction: bool = False
+
+
+def _covers(session: Session, user: User, task: Task) -> bool:
+    item = session.get(ServiceItem, task.service_item_id)
+    applicant = session.get(Organization, task.applicant_org_id)
+    return regulator_covers(
+        session,
+        user,
+        category=item.category if item else None,
+        region_code=applicant.region_code if applicant else None,
+    )
 
 
 def reader_of(session: Session, user: User | None, task: Task) -> Reader:
@@ -86,7 +111,7 @@ def reader_of(session: Session, user: User | None, task: Task) -> Reader:
     if org.id == task.applicant_org_id:
         return Reader(APPLICANT, org.id, org.kind)
     if org.kind == OrgKind.regulator:
-        return Reader(REGULATOR, org.id, org.kind)
+        return Reader(REGULATOR, org.id, org.kind, _covers(session, user, task))
     if org.kind == OrgKind.agency:
         return Reader(BIDDER, org.id, org.kind)
     return Reader(PUBLIC, org.id, org.kind)
@@ -233,6 +258,25 @@ def is_panellist(session: Session, reader: Reader, task: Task) -> bool:
     return panel_seat(session, reader, task) is not None
 
 
+def marking_over(task: Task) -> bool:
+    """Whether no panel marks this task any more: its result is published, its selection failed
+    or it was cancelled after opening."""
+    return opened(task) and (
+        task.publicity_at is not None or task.failed_at is not None or task.cancelled_at is not None
+    )
+
+
+def sees_panel(reader: Reader, task: Task) -> bool:
+    """Whether the reader may learn who sits on the task's panel, and so the task's draws: the
+    "panel" draw lists the experts in the order they are called, and the seed and key, with the
+    pool (the category's experts), would recompute it. Regulators and the operator, who
+    supervise and run the pool, at once; everyone else once marking is over, with the result
+    that publishes every mark by name. Until then a panellist known to a bidder or the applicant
+    could be lobbied or pressed, and one who knew the key could steer its marks towards a tie whose
+    draw it can foresee. A panellist learns its own seat in its own view, never the others'."""
+    return marking_over(task) or reader.audience == REGULATOR or reader.kind == OrgKind.operator
+
+
 def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> bool:
     """Whether a panellist reads the valid bids' proposals in its panel view: once it declared no
     conflict of interest and unless it recused; while the evaluation runs, or afterwards when it
@@ -243,8 +287,28 @@ def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> 
 # --- questions and objections ---------------------------------------------------------------------
 
 
-def sees_objector(reader: Reader) -> bool:
-    """Whether the reader is shown who objected to the announcement: the applicant, who must
-    answer it, and regulators. A question's asker is shown to nobody (only `owns` tells the asker
-    a question is its own)."""
-    return reader.audience in (APPLICANT, REGULATOR)
+def sees_objector(reader: Reader, task: Task) -> bool:
+    """Whether the reader is shown who objected to the announcement: from opening on, the
+    applicant and regulators. Before opening nobody is: an agency objects to a task it means to
+    bid on, so naming it would tell who is likely to bid — the seal covers who bids, not only
+    what — and an applicant could single it out (an exclusion) before the deadline. The reply
+    answers the objection's text, which is public; the objector learns its objection is its own
+    through `owns`. A question's asker is shown to nobody."""
+    return opened(task) and reader.audience in (APPLICANT, REGULATOR)
+
+
+# --- related agencies -----------------------------------------------------------------------------
+
+
+def reviews_relation_flags(reader: Reader) -> bool:
+    """Whether the reader is one of those a task's related-agency flags are for: the applicant,
+    whose selection it is, and the regulators whose jurisdiction covers the task. Never the
+    bidders nor the public: a flag rests on a declaration nobody verified, perhaps a shell's
+    borrowing a rival's identity, and must not become a public accusation."""
+    return reader.audience == APPLICANT or (reader.audience == REGULATOR and reader.in_jurisdiction)
+
+
+def sees_relation_flags(reader: Reader, task: Task) -> bool:
+    """Whether the reader sees the task's flagged pairs now: from opening on, when they are made,
+    and only if it `reviews_relation_flags`."""
+    return opened(task) and reviews_relation_flags(reader)

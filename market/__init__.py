@@ -15,7 +15,7 @@ from market.config import ROOT
 
 def create_core_app(config: dict | None = None) -> Flask:
     # Deferred: every `import market.x` runs this package first; only composing the app loads all.
-    from market import cli, jobs, passwords, policy, search, web
+    from market import cli, identity, jobs, passwords, policy, search, web
     from market.api import init_api
     from market.db import Database
     from market.views import init_views
@@ -36,6 +36,7 @@ def create_core_app(config: dict | None = None) -> Flask:
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
     app.extensions["market.db"] = Database(app.config["DATABASE_URL"])
+    identity.use(identity.IdentityKey.from_config(app.config, app.instance_path))
     # Every package adds its policy section; the composition root seals the registry after them.
     policy.init_app(app)
     for section in policy.CORE_SECTIONS:

@@ -32,6 +32,38 @@ OPERATOR_CREATED = (OrgKind.department, OrgKind.regulator, OrgKind.expert, OrgKi
 class Policy:
     password_min_length: int = 12
     password_max_length: int = 128
+    # Login throttling (market/login_limits.py, docs/rules.md §10): failed logins allowed in a
+    # minute and in the long window, per account and per address for new devices, and per
+    # remembered device; a full window makes the next attempt wait until it ends, so no wait is
+    # longer than the long window.
+    login_long_window_seconds: int = 300
+    login_account_per_minute: int = 5
+    login_account_per_long_window: int = 10
+    login_address_per_minute: int = 20
+    login_address_per_long_window: int = 40
+    login_device_per_minute: int = 3
+    login_device_per_long_window: int = 6
+    login_device_days: int = 90
+
+    def __post_init__(self) -> None:
+        # A wait of an hour, or a limit of no attempt at all, would lock accounts out: a
+        # competitor could keep an agency from bidding before a deadline.
+        if not 60 <= self.login_long_window_seconds <= 900:
+            raise ValueError(
+                f"POLICY.accounts.login_long_window_seconds: {self.login_long_window_seconds} is "
+                "not 60 to 900 seconds; a login never waits longer than a few minutes"
+            )
+        for name in (
+            "login_account_per_minute",
+            "login_account_per_long_window",
+            "login_address_per_minute",
+            "login_address_per_long_window",
+            "login_device_per_minute",
+            "login_device_per_long_window",
+            "login_device_days",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"POLICY.accounts.{name}: at least 1, or no one could log in")
 
 
 def check_email(
@@ -69,9 +101,12 @@ def check_region(checker: Checker, name: str, value: object, required: bool = Tr
 
 def check_user_fields(checker: Checker, session: Session, data: dict, policy: Policy) -> dict:
     """The fields of a new user account, shared by every way an account is made."""
+    email = check_email(checker, "email", data.get("email"), session)
     return {
-        "name": checker.text("user_name", data.get("user_name"), max_length=50, markup=False),
-        "email": check_email(checker, "email", data.get("email"), session),
+        "name": checker.text(
+            "user_name", data.get("user_name"), max_length=50, markup=False, identity=True
+        ),
+        "email": email,
         "phone": check_phone(checker, "phone", data.get("phone")),
         "password": passwords.check_policy(
             checker,
@@ -79,6 +114,8 @@ def check_user_fields(checker: Checker, session: Session, data: dict, policy: Po
             data.get("password"),
             min_length=policy.password_min_length,
             max_length=policy.password_max_length,
+            # Even an address refused as malformed is not to be the password.
+            email=email or str(data.get("email") or "").strip(),
         ),
     }
 
@@ -98,7 +135,7 @@ def new_user(org: Organization, fields: dict, role: Role = Role.admin) -> User:
 def register_enterprise(session: Session, data: dict, policy: Policy = Policy()) -> User:
     """An enterprise registers itself with its USCC and an administrator account."""
     checker = Checker()
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
@@ -107,7 +144,11 @@ def register_enterprise(session: Session, data: dict, policy: Policy = Policy())
         )
     region = check_region(checker, "region_code", data.get("region_code"))
     legal_rep = checker.text(
-        "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+        "legal_representative",
+        data.get("legal_representative"),
+        max_length=50,
+        markup=False,
+        identity=True,
     )
     user_fields = check_user_fields(checker, session, data, policy)
     checker.raise_if_any()
@@ -157,7 +198,7 @@ def create_by_operator(
     kind = data.get("kind")
     if kind not in [k.value for k in OPERATOR_CREATED]:
         checker.add("kind", N_("Choose one of: department, regulator, expert, operator."))
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     region = check_region(
         checker,
         "region_code",
@@ -231,14 +272,20 @@ class LoginFailed(Exception):
         self.needs_second_factor = needs_second_factor
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account an e-mail address logs in to, whatever its case and surrounding spaces."""
+    email = (email or "").strip().lower()
+    return session.exec(select(User).where(func.lower(User.email) == email)).first()
+
+
 def authenticate(session: Session, email: str, password: str, totp_code: str | None) -> User:
     """Check a login; the same message whether the e-mail or the password is wrong."""
-    email = (email or "").strip().lower()
-    user = session.exec(select(User).where(func.lower(User.email) == email)).first()
+    user = user_by_email(session, email)
     if user is None:
         passwords.dummy_verify(password or "")
         raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
-    if not passwords.verify_password(user.password_hash, password or ""):
+    verified, new_hash = passwords.verify_and_update(user.password_hash, password or "")
+    if not verified:
         raise LoginFailed(Message(N_("Wrong e-mail address or password.")))
     if user.disabled_at is not None:
         raise LoginFailed(Message(N_("This account is disabled.")))
@@ -272,8 +319,8 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
                 needs_second_factor=True,
             )
         user.totp_last_step = step
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     user.last_login_at = clock.now()
     session.add(user)
     audit.record(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from market import audit, clock, search
+from market import audit, clock, identity, relations, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
@@ -84,7 +84,9 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
         )
         clean.append(
             {
-                "name": checker.text(p + "name", row.get("name"), max_length=50, markup=False),
+                "name": checker.text(
+                    p + "name", row.get("name"), max_length=50, markup=False, identity=True
+                ),
                 "certificate": checker.text(
                     p + "certificate", row.get("certificate"), max_length=100, markup=False
                 ),
@@ -114,7 +116,7 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
                     p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
                 ),
                 "issuer": checker.text(
-                    p + "issuer", row.get("issuer"), max_length=100, markup=False
+                    p + "issuer", row.get("issuer"), max_length=100, markup=False, identity=True
                 ),
                 "valid_until": valid_until,
             }
@@ -127,7 +129,7 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
 def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> User:
     """Register an agency and its administrator; listed at once. All or nothing."""
     checker = Checker()
-    name = checker.text("name", data.get("name"), max_length=100, markup=False)
+    name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
     if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
@@ -136,7 +138,11 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
         )
     org_fields = {
         "legal_representative": checker.text(
-            "legal_representative", data.get("legal_representative"), max_length=50, markup=False
+            "legal_representative",
+            data.get("legal_representative"),
+            max_length=50,
+            markup=False,
+            identity=True,
         ),
         "region_code": check_region(checker, "region_code", data.get("region_code")),
         "address": checker.text(
@@ -146,7 +152,7 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
             "description", data.get("description"), max_length=2000, required=False, multiline=True
         ),
         "contact_name": checker.text(
-            "contact_name", data.get("contact_name"), max_length=50, markup=False
+            "contact_name", data.get("contact_name"), max_length=50, markup=False, identity=True
         ),
         "contact_phone": check_phone(
             checker, "contact_phone", data.get("contact_phone"), required=True
@@ -155,6 +161,15 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
             "contact_email", data.get("contact_email"), max_length=254, required=False
         ),
     }
+    # Optional at entry (zero barriers), and on the profile later; kept only as a keyed hash.
+    document = identity.check_document(
+        checker,
+        "representative_id_type",
+        "representative_id_number",
+        data.get("representative_id_type"),
+        data.get("representative_id_number"),
+        required=False,
+    )
     services = _check_services(checker, session, _rows(data, "services"))
     professionals = _check_professionals(checker, _rows(data, "professionals"))
     qualifications = _check_qualifications(checker, _rows(data, "qualifications"))
@@ -209,6 +224,8 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
         actor_user_id=user.id,
         actor_org_id=org.id,
     )
+    if document is not None:
+        relations.store_declared_identity(session, org, user, document)
     search.index(session, "agencies", org.id)
     return user
 

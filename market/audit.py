@@ -3,6 +3,19 @@
 `record()` queues an event on the session; the chain is extended once, at the end of the
 transaction (the session's `before_commit`), under a lock on the single `AuditHead` row, so the
 event is written with the change it records or not at all.
+
+**Nothing sealed enters the chain, so nothing is hidden from its readers.** Regulators and
+operators read every event with its sequence number and hashes (`GET /api/v1/audit`), and anyone
+reads the daily checkpoints (the head's hash and its sequence number, i.e. how many events there
+are). Hiding some events from readers would not keep them secret: the sequence would skip, a
+`prev_hash` would match no event shown, and a checkpoint would count more events than a reader
+sees — each gap a count. Nor could the chain then be checked by its readers. So the rule is on
+the writing side: an event that would tell something sealed (docs/rules.md §5: before opening,
+even *that* a bid arrived) is not recorded until it may be known. Bidding records nothing while a
+task is open and appends the task's whole bid history when it opens
+(`bidding.sealed.publish_history`). Every event in the chain may be read by its readers, the
+sequence has no gaps, and the head and the checkpoints move only with such events; the chain stays
+whole and verifiable by anyone who reads it, from genesis to the published heads.
 """
 
 from __future__ import annotations

@@ -48,6 +48,9 @@ def from_environment() -> dict:
         # Draw seeds are encrypted with this key (kept outside the database).
         "DRAW_SEED_KEY": os.environ.get("DRAW_SEED_KEY", ""),
         "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH", str(instance / "signing_key.pem")),
+        # Legal representatives' identity numbers are kept only as HMACs under this key (kept
+        # outside the database); unset, one is generated in instance/ (market/identity.py).
+        "IDENTITY_HASH_KEY": os.environ.get("IDENTITY_HASH_KEY", ""),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
         "PASSWORD_HASH_TIME_COST": int(os.environ.get("PASSWORD_HASH_TIME_COST", "3")),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from market import accounts, agencies, catalog, holidays
-from market.models import User
+from market import accounts, agencies, catalog, holidays, relations
+from market.models import Organization, User
 
 DEMO_PASSWORD = "demo-password-2026"
 #: Fixed so the README can document them; `flask --app wsgi accounts totp EMAIL` prints a code.
@@ -14,11 +14,17 @@ DEMO_TOTP = {
     "regulator@demo.zjm": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
 }
 
+#: A made-up resident identity card number (valid checksum) of 王立新, who represents two demo
+#: agencies: declared by both, verified by the demo regulator, so their bids on one task are both
+#: invalid at opening (docs/rules.md §5). Never shown by the platform, which keeps only its HMAC.
+DEMO_REPRESENTATIVE_ID = "220104198506120316"
+
 AGENCIES = [
     {
         "name": "吉林绿源环境科技有限公司",
         "uscc": "91220101MA0Y4Q6X33",
         "legal_representative": "王立新",
+        "representative_id": DEMO_REPRESENTATIVE_ID,
         "region_code": "220102",
         "address": "长春市南关区人民大街 1000 号",
         "email": "agency@demo.zjm",
@@ -55,7 +61,43 @@ AGENCIES = [
         "professionals": [("吴强", "一级注册造价工程师", "建[造]12220000123")],
         "qualifications": [],
     },
+    {
+        # The same legal representative as 吉林绿源环境科技有限公司 (verified identities).
+        "name": "吉林绿源生态工程有限公司",
+        "uscc": "91220101MA0Y8LR3Q7",
+        "legal_representative": "王立新",
+        "representative_id": DEMO_REPRESENTATIVE_ID,
+        "region_code": "220102",
+        "address": "长春市南关区人民大街 1002 号",
+        "email": "ecology@demo.zjm",
+        "description": "水土保持方案编制与生态修复咨询。",
+        "services": [("SWC-PLAN", 20, "水土保持方案报告书编制", 25000_00, 100000_00)],
+        "professionals": [("郑华", "水土保持方案编制人员", "SB2020001")],
+        "qualifications": [],
+    },
+    {
+        # Controlled by 长春市精诚测绘有限公司, as a regulator recorded.
+        "name": "长春精诚地理信息有限公司",
+        "uscc": "91220102MA17Y9X4P0",
+        "legal_representative": "钱进",
+        "region_code": "220103",
+        "address": "长春市宽城区北京大街 90 号",
+        "email": "geo@demo.zjm",
+        "description": "地理信息数据处理、不动产测绘。",
+        "services": [("SURVEYING-MAPPING", 12, "不动产测绘与地理信息数据处理", 8000_00, 150000_00)],
+        "professionals": [("冯涛", "注册测绘师", "CH2020000456")],
+        "qualifications": [],
+    },
 ]
+
+#: A relation of control the demo regulator recorded, with its basis: bids of both on one task
+#: are invalid at opening.
+DEMO_RELATION = {
+    "kind": relations.HOLDING,
+    "first_uscc": "91220102MA17X8Y2K8",
+    "second_uscc": "91220102MA17Y9X4P0",
+    "basis": "国家企业信用信息公示系统股东信息：长春市精诚测绘有限公司持股 80%（演示数据）",
+}
 
 
 def _agency_data(a: dict) -> dict:
@@ -86,6 +128,7 @@ def _agency_data(a: dict) -> dict:
             {"name": n, "certificate_no": no, "issuer": i, "valid_until": v}
             for n, no, i, v in a["qualifications"]
         ],
+        "representative_id_number": a.get("representative_id"),
         "commitment": True,
         "user_name": a["legal_representative"],
         "email": a["email"],
@@ -111,6 +154,7 @@ def load_demo(session: Session) -> str:
         ("department", "长春市生态环境局（演示）", "department@demo.zjm", "220100", [], []),
         ("expert", "陈专家", "expert@demo.zjm", "220100", ["environment", "water"], []),
     ]
+    created = {}
     for kind, name, email, region, categories, prefixes in staff:
         user, _ = accounts.create_by_operator(
             session,
@@ -130,6 +174,7 @@ def load_demo(session: Session) -> str:
         if email in DEMO_TOTP:
             user.totp_secret = DEMO_TOTP[email]
             session.add(user)
+        created[kind] = user
     accounts.register_enterprise(
         session,
         {
@@ -145,4 +190,22 @@ def load_demo(session: Session) -> str:
     for a in AGENCIES:
         agencies.register_agency(session, _agency_data(a))
     session.flush()
+    _related_agencies(session, created["regulator"])
     return f"demo data loaded ({added} service items, {len(AGENCIES)} agencies)"
+
+
+def _related_agencies(session: Session, regulator: User) -> None:
+    """Related agencies for the demo regulator's page and any task both bid on: the two identities
+    of 王立新 verified, and the relation of control recorded."""
+    for a in AGENCIES:
+        if a.get("representative_id"):
+            org = session.exec(select(Organization).where(Organization.uscc == a["uscc"])).one()
+            relations.verify_identity(
+                session,
+                regulator,
+                org.id,
+                "resident_id",
+                a["representative_id"],
+                "营业执照与法定代表人身份证原件核对一致（演示数据）",
+            )
+    relations.record_relation(session, regulator, DEMO_RELATION)

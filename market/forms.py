@@ -23,6 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from market.identity import DOCUMENT_TYPES, RESIDENT_ID
+from market.relations import DECLARATIONS, RELATION_KINDS
 from market.validation import Invalid, parse_yuan
 
 
@@ -69,6 +71,18 @@ class EnterpriseForm(AccountFields, FlaskForm):
     submit = SubmitField(_l("Register"))
 
 
+class UnechoedField(StringField):
+    """A text field that never renders its value back: a form shown again after a failure must
+    not send an identity number to the browser (nor onto a shared screen)."""
+
+    def _value(self) -> str:
+        return ""
+
+
+def _document_types() -> list[tuple[str, str]]:
+    return [(code, _l(name)) for code, name in DOCUMENT_TYPES.items()]
+
+
 class ServiceRow(Form):
     service_item = SelectField(_l("Service item"), choices=[], validate_choice=False)
     commitment_days = StringField(_l("Committed time (days)"))
@@ -95,6 +109,15 @@ class AgencyForm(AccountFields, FlaskForm):
     name = StringField(_l("Agency name"))
     uscc = StringField(_l("Unified social credit code"))
     legal_representative = StringField(_l("Legal representative"))
+    representative_id_type = SelectField(
+        _l("Legal representative's identity document"),
+        choices=_document_types(),
+        default=RESIDENT_ID,
+        validate_choice=False,
+    )
+    representative_id_number = UnechoedField(
+        _l("Document number (optional, never shown)"), render_kw={"autocomplete": "off"}
+    )
     region_code = StringField(_l("Administrative division code"))
     address = StringField(_l("Address"))
     description = TextAreaField(_l("About the agency"))
@@ -144,6 +167,61 @@ class AgencyForm(AccountFields, FlaskForm):
         ]
         data["commitment"] = bool(self.commitment.data)
         return data
+
+
+class IdentityForm(FlaskForm):
+    """An agency declares its legal representative's identity document."""
+
+    document_type = SelectField(
+        _l("Identity document"),
+        choices=_document_types(),
+        default=RESIDENT_ID,
+        validate_choice=False,
+    )
+    number = UnechoedField(_l("Document number"), render_kw={"autocomplete": "off"})
+    submit = SubmitField(_l("Declare"))
+
+
+class IdentityVerificationForm(IdentityForm):
+    """A regulator enters the number from the documents it checked."""
+
+    uscc = StringField(_l("The agency's unified social credit code"))
+    basis = StringField(_l("What you checked (kept and shown; never the number)"))
+    submit = SubmitField(_l("Verify"))
+
+
+def _relation_kinds() -> list[tuple[str, str]]:
+    return [(code, _l(name)) for code, name in RELATION_KINDS.items()]
+
+
+class RelationForm(FlaskForm):
+    """`first` holds a controlling share in, or manages, `second`."""
+
+    first_uscc = StringField(_l("Unified social credit code of the controlling agency"))
+    kind = SelectField(_l("Relation"), choices=_relation_kinds(), validate_choice=False)
+    second_uscc = StringField(_l("Unified social credit code of the controlled agency"))
+    basis = StringField(_l("Basis or source (published with any bid it invalidates)"))
+    submit = SubmitField(_l("Record the relation"))
+
+
+class RevokeForm(FlaskForm):
+    reason = StringField(_l("Reason"))
+    submit = SubmitField(_l("Take off the record"))
+
+
+class FalseDeclarationForm(FlaskForm):
+    """A regulator records that an agency's declaration was false (a misconduct ground)."""
+
+    uscc = StringField(_l("The agency's unified social credit code"))
+    declaration = SelectField(
+        _l("Declaration found false"),
+        choices=[(code, _l(name)) for code, name in DECLARATIONS.items()],
+        validate_choice=False,
+    )
+    relation_id = StringField(_l("Number of the declared relation (for a relation)"))
+    task = StringField(_l("Task on which it came to light (optional)"))
+    statement = TextAreaField(_l("Statement of the facts"))
+    submit = SubmitField(_l("Record the finding"))
 
 
 class OperatorAccountForm(AccountFields, FlaskForm):

@@ -384,6 +384,20 @@ ACCOUNTS = Section(
     {
         "password_min_length": N_("Shortest password (characters)"),
         "password_max_length": N_("Longest password (characters)"),
+        "login_long_window_seconds": N_(
+            "Longest wait after failed logins, and the long window they are counted in (seconds)"
+        ),
+        "login_account_per_minute": N_("Failed logins a minute per account from new devices"),
+        "login_account_per_long_window": N_(
+            "Failed logins per long window per account from new devices"
+        ),
+        "login_address_per_minute": N_("Failed logins a minute per address from new devices"),
+        "login_address_per_long_window": N_(
+            "Failed logins per long window per address from new devices"
+        ),
+        "login_device_per_minute": N_("Failed logins a minute per remembered device"),
+        "login_device_per_long_window": N_("Failed logins per long window per remembered device"),
+        "login_device_days": N_("A device that logged in is remembered for (days)"),
     },
     flat_keys=True,
 )

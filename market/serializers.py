@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from market.agencies import AgencyCard
-from market.models import AuditEvent, Organization, ServiceItem, User
+from market.models import AuditEvent, Organization, RepresentativeIdentity, ServiceItem, User
+from market.models.relations import REGULATOR
+from market.relations import FindingRow, RelationRow
 
 PUBLIC = "public"
 PRIVATE = "private"  # the organization itself, operators and regulators
@@ -103,6 +105,69 @@ def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
         for p in card.professionals
     ]
     return data
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def representative_identity(org: Organization, row: RepresentativeIdentity | None) -> dict:
+    """The state of an agency's declared representative identity, for the agency itself and the
+    regulators covering it: never the number, nor its digest."""
+    if row is None:
+        verification = None
+    elif row.found_false_at is not None:
+        verification = "found_false"
+    else:
+        verification = "verified" if row.verified_at else "self_declared"
+    return {
+        "agency_id": org.id,
+        "declared": row is not None and row.found_false_at is None,
+        "document_type": row.document_type if row else None,
+        "source": row.source if row else None,
+        "declared_at": _iso(row.declared_at) if row else None,
+        "verification": verification,
+        "verified_at": _iso(row.verified_at) if row else None,
+        "verification_basis": row.verification_basis if row else None,
+        "found_false_at": _iso(row.found_false_at) if row else None,
+    }
+
+
+def _org_ref(org: Organization) -> dict:
+    return {"id": org.id, "name": org.name, "uscc": org.uscc}
+
+
+def agency_relation(row: RelationRow) -> dict:
+    """A relation of control, for the agencies concerned and the regulators covering them."""
+    r = row.relation
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "first": _org_ref(row.first),
+        "second": _org_ref(row.second),
+        "source": r.source,
+        "established": r.source == REGULATOR and r.revoked_at is None,
+        "basis": r.basis,
+        "recorded_at": _iso(r.recorded_at),
+        "recorded_by_org_id": r.recorded_by_org_id,
+        "revoked_at": _iso(r.revoked_at),
+        "revoked_reason": r.revoked_reason,
+    }
+
+
+def declaration_finding(row: FindingRow) -> dict:
+    """A finding of a false declaration, for the agency concerned and the regulators covering it."""
+    f = row.finding
+    return {
+        "id": f.id,
+        "agency": _org_ref(row.agency),
+        "declaration": f.declaration,
+        "relation_id": f.relation_id,
+        "task": row.task_number,
+        "statement": f.statement,
+        "found_at": _iso(f.found_at),
+        "found_by_org_id": f.found_by_org_id,
+    }
 
 
 def user_self(user: User, org: Organization) -> dict:

@@ -499,6 +499,9 @@ def cancel(session: Session, actor: User, number: str, reason: object) -> Task:
     so the applicant's cancellation becomes a request."""
     task = get_task(session, number, lock=True)
     applicant = require_owner(session, actor, task)
+    if task.cancel_requested_at is not None:
+        # The regulators decide on the reason they were given; asking again would rewrite it.
+        raise Forbidden(N_("A cancellation request already waits for a regulator's decision."))
     c = Checker()
     clean = c.text("reason", reason, max_length=2000, multiline=True)
     c.raise_if_any()

@@ -106,6 +106,18 @@ def parse_yuan(value: object) -> int | None:
 
 _MARKUP = re.compile(r"[<>]|&[#a-zA-Z0-9]+;")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Unicode direction controls (embeddings, overrides, isolates, marks): invisible, they make a name
+#: display in another order than it is stored ("Trojan Source", CVE-2021-42574).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+#: Letters and symbols that render as nothing: the Hangul fillers and the blank braille pattern.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Categories that show no glyph of their own: format characters (zero-width spaces and joiners,
+#: the soft hyphen …), separators (spaces), controls and non-spacing marks with no base.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn"})
+
+
+def _invisible(char: str) -> bool:
+    return char in _BLANK_GLYPHS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
 class Checker:
@@ -130,8 +142,13 @@ class Checker:
         min_length: int = 0,
         markup: bool = True,
         multiline: bool = False,
+        identity: bool = False,
     ) -> str | None:
-        """Normalize (NFC, trimmed) and check a text field; returns the clean value."""
+        """Normalize (NFC, trimmed) and check a text field; returns the clean value.
+
+        `identity` marks a name someone is known by (a person, an organization, a user): it may
+        not hold direction controls nor be made only of invisible characters, so that no one
+        passes for someone else or for no one."""
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.add(name, N_("This field is required."))
@@ -155,6 +172,16 @@ class Checker:
             self.add(name, N_("At least %(min)d characters."), min=min_length)
         if not markup and _MARKUP.search(clean):
             self.add(name, N_("Markup such as < > or & entities is not allowed here."))
+        if identity and _BIDI.search(clean):
+            self.add(
+                name,
+                N_(
+                    "Contains invisible text-direction controls, "
+                    "which can make a name read differently."
+                ),
+            )
+        elif identity and all(map(_invisible, clean)):
+            self.add(name, N_("A name needs at least one visible character."))
         return clean
 
     def integer(

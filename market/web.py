@@ -8,16 +8,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flask import Flask, current_app, flash, g, request, send_file, session
+from flask import Flask, Response, current_app, flash, g, request, send_file, session
 from flask_babel import get_locale, gettext, lazy_gettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from market import task_queries
-from market.accounts import user_for_token
+from market import login_limits, security_headers, task_queries
+from market.accounts import user_by_email, user_for_token
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
 from market.labels import is_label, label
@@ -59,8 +60,8 @@ class SegmentConverter(UnicodeConverter):
 
 def init_app(app: Flask) -> None:
     """Set up the app's extensions: languages, CSRF, rate limits, logins (by session or by token),
-    and the request's session closed at teardown; and the bounded path converters, before any
-    route is added."""
+    security headers, and the request's session closed at teardown; and the bounded path
+    converters, before any route is added."""
     app.url_map.converters.update(
         int=IdConverter, default=SegmentConverter, string=SegmentConverter
     )
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul)
     app.before_request(load_from_token)
     app.teardown_appcontext(close_db)
+    security_headers.init_app(app)
 
 
 #: Query parameters left to their handler whatever they hold: the words to search, which the
@@ -218,7 +220,7 @@ def send_attachment(row, path):
         path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = security_headers.DOWNLOAD_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -341,3 +343,52 @@ def load_task(number: str) -> Task:
     task = task_queries.load(db(), viewer(), number)
     open_due([task])
     return task
+
+
+# --- logins: throttling and device cookies (market/login_limits.py, docs/rules.md §10) ----------
+
+#: The cookie that remembers a device which logged in to an account.
+DEVICE_COOKIE = "zjm_device"
+
+
+def _secret_keys() -> list[str | bytes]:
+    # As Flask signs its session: older keys still accepted while a new one is rolled out.
+    return [*(current_app.config.get("SECRET_KEY_FALLBACKS") or []), current_app.secret_key]
+
+
+def login_attempt(email: str) -> login_limits.Attempt:
+    """Count a login attempt for `email` from this request's device and address; its `wait`
+    says whether it has to wait instead."""
+    user = user_by_email(db(), email)
+    device = login_limits.trusted_device(_secret_keys(), request.cookies.get(DEVICE_COOKIE), user)
+    return login_limits.begin(
+        limiter.storage, policy(), email=email, address=get_remote_address(), device=device
+    )
+
+
+def login_succeeded(attempt: login_limits.Attempt, response: Response, user: User) -> Response:
+    """Uncount a successful attempt and remember its device."""
+    login_limits.succeeded(limiter.storage, attempt)
+    return remember_device(response, user)
+
+
+def remember_device(response: Response, user: User) -> Response:
+    """Give this device a fresh device cookie of `user`: readable by no script, sent by no other
+    site, over HTTPS only when the session cookie is."""
+    rules = policy()
+    response.set_cookie(
+        DEVICE_COOKIE,
+        login_limits.device_cookie(_secret_keys(), user, rules),
+        max_age=rules.login_device_days * login_limits.DAY,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def wait_before_login(attempt: login_limits.Attempt, response: Response) -> Response:
+    """A refused attempt's answer: 429, with how long to wait."""
+    response.status_code = 429
+    response.headers["Retry-After"] = str(attempt.wait)
+    return response

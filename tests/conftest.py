@@ -19,6 +19,7 @@ TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
 #: A Wednesday, 10:00 in Shanghai.
 FROZEN_AT = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
+TEST_IDENTITY_HASH_KEY = "test identity hash key"
 
 
 def pytest_report_header(config):
@@ -73,6 +74,7 @@ def app(database_url, tmp_path_factory):
         app_config(
             database_url,
             DRAW_SEED_KEY="test draw seed key",
+            IDENTITY_HASH_KEY=TEST_IDENTITY_HASH_KEY,
             SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
             UPLOAD_DIR=str(keys / "uploads"),
         )
@@ -99,6 +101,19 @@ def frozen():
     previous = clock.use(fake)
     yield fake
     clock.use(previous)
+
+
+@pytest.fixture(autouse=True)
+def identity_key():
+    """The tests' own identity-hash key for every test (an app created during a test installs its
+    own, which would otherwise stay for the next tests and write into the repository's
+    instance/)."""
+    from market import identity
+
+    key = identity.IdentityKey(TEST_IDENTITY_HASH_KEY)
+    previous = identity.use(key)
+    yield key
+    identity.use(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from opening on; row ids are never shown (see `bidding.serializers`).
 
 from __future__ import annotations
 
-from bidding.api import bids, experts, results  # noqa: F401  (their routes go on bp)
+from bidding.api import bids, experts, relations, results  # noqa: F401  (routes go on bp)
 from bidding.api.common import bp
 
 __all__ = ["bp"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from bidding import sealed, serializers
+from bidding import sealed, serializers, visibility
 from bidding.api import schemas as s
 from bidding.api.common import bp
 from bidding.draws import records
 from market.api.openapi import operation
-from market.web import db, load_task
+from market.web import db, load_task, viewer
 
 
 @operation(
@@ -17,12 +17,15 @@ from market.web import db, load_task
     "/tasks/<number>/draw",
     "GET",
     summary="The public draw record (commitment; "
-    "receipts with agencies from opening; seed, key and draws from the first draw)",
+    "receipts with agencies from opening; seed, key and draws from the first draw, "
+    "except while a panel marks: then to regulators and the operator only)",
     tag="results",
     response=s.DrawRecord,
 )
 def get_draw_record(number: str):
-    return jsonify(records.draw_record(db(), load_task(number)))
+    task = load_task(number)
+    reader = visibility.reader_of(db(), viewer(), task)
+    return jsonify(records.draw_record(db(), task, with_draws=visibility.sees_panel(reader, task)))
 
 
 @operation(

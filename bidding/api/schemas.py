@@ -159,6 +159,26 @@ class TaskBids(BaseModel):
     audience: str | None = None
 
 
+class FlaggedBid(BaseModel):
+    receipt: str
+    agency: AgencyRef
+
+
+class RelationFlag(BaseModel):
+    ground: str = Field(description="identity_unverified or declared_relation")
+    bids: list[FlaggedBid]
+    messages: list[Message]
+    flagged_at: str | None
+
+
+class RelationFlags(BaseModel):
+    """Before opening `sealed` true and no items, whatever the bids."""
+
+    task: str
+    sealed: bool
+    items: list[RelationFlag]
+
+
 class ReceiptEntry(BaseModel):
     version: int
     receipt: str
@@ -247,6 +267,11 @@ class DrawRecord(BaseModel):
     draws: list[dict]
     seed_hex: str | None = None
     key_hex: str | None = None
+    draws_withheld: bool | None = Field(
+        None,
+        description="True while an expert panel marks: the seed, the key and the draws "
+        "(the panel draw names the panellists) are published with the result",
+    )
 
 
 class PublicKey(BaseModel):

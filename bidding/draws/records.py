@@ -2,7 +2,8 @@
 
 `make_draw` is the only place a task's draw is made: it refuses to run before every bid's validity
 is final, reveals the seed with the first draw, and stores the draw as published. `draw_record`
-gives the public JSON in exactly the shape `bidding.draws.spec.verify_record` and the standalone
+gives the public JSON (withholding the seed and the draws from whom `bidding.visibility.sees_panel`
+refuses) in exactly the shape `bidding.draws.spec.verify_record` and the standalone
 `verify_draw_standalone.py` accept; `verify_task` recomputes it from the database (the
 `flask draw verify TASK` command).
 """
@@ -81,14 +82,18 @@ def _agencies_by_receipt(
     return {bid.receipt: org for bid, org in rows}
 
 
-def draw_record(session: Session, task: Task) -> dict:
-    """The task's public draw record.
+def draw_record(session: Session, task: Task, *, with_draws: bool) -> dict:
+    """The task's draw record.
 
     Before opening it holds only the task number and the commitment; receipts with their agencies
     appear at opening, the seed and the key with the first draw. Keys: ``task_number``,
     ``commitment``, ``seed_hex`` and ``key_hex`` (once revealed), ``receipts``
     (``[{"receipt", "agency": USCC, "agency_name"}]``), ``draws``
     (``[{"purpose", "candidates", "picks", "made_at"}]``).
+
+    Without `with_draws` (a reader `bidding.visibility.sees_panel` refuses) a revealed seed, the
+    key and the draws are left out and ``draws_withheld`` is true instead: while a panel marks, its
+    draw would name the panellists.
     """
     seed = seeds.seed_of(session, task)
     record: dict = {
@@ -108,7 +113,9 @@ def draw_record(session: Session, task: Task) -> dict:
             }
             for r in opening.standing_receipts
         ]
-    if seed is not None and seed.seed_hex is not None:
+    if seed is not None and seed.seed_hex is not None and not with_draws:
+        record["draws_withheld"] = True
+    elif seed is not None and seed.seed_hex is not None:
         record["seed_hex"] = seed.seed_hex
         record["key_hex"] = spec.draw_key(
             bytes.fromhex(seed.seed_hex), task.number, opening.standing_receipts
@@ -205,7 +212,7 @@ def verify_task(session: Session, task: Task) -> list[str]:
         out += _receipt_problems(session, task, opening)
         out += _candidate_problems(session, task, opening)
     if seed.seed_hex is not None:
-        out += spec.verify_record(draw_record(session, task))
+        out += spec.verify_record(draw_record(session, task, with_draws=True))
     elif draws_of(session, task):
         out.append("draws were made but the seed is not revealed")
     return out

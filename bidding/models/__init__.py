@@ -1,5 +1,5 @@
 """Bidding's tables: sealed bids and receipts, draw seeds and draws, validity, panels, results,
-questions. Importing this package registers them on the shared metadata.
+questions, related-agency flags. Importing this package registers them on the shared metadata.
 
 Money is integer fen in BigInteger columns; every number of a result is stored as the string of an
 exact fraction (``str(Fraction)``, e.g. ``"1234/5"``), so a reader recomputes it without floats.
@@ -9,6 +9,7 @@ from bidding.models.bids import Bid, BidVersion, ExplanationRequest, ValidityDec
 from bidding.models.draws import Draw, DrawSeed, Opening
 from bidding.models.panels import PanelMark, PanelMember
 from bidding.models.questions import AnnouncementObjection, TaskQuestion
+from bidding.models.relations import RelationFlag
 from bidding.models.results import Award, RankingEntry
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PanelMark",
     "PanelMember",
     "RankingEntry",
+    "RelationFlag",
     "TaskQuestion",
     "ValidityDecision",
 ]

@@ -26,7 +26,7 @@ class TaskQuestion(SQLModel, table=True):
 
 class AnnouncementObjection(SQLModel, table=True):
     """A potential bidder's objection to the announcement's conditions, until the deadline
-    (docs/rules.md §4); the objector is shown to the applicant and regulators only."""
+    (docs/rules.md §4); the objector is shown to the applicant and regulators from opening on."""
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)

@@ -114,7 +114,7 @@ def answer_question(number: str, qid: int):
     "GET",
     summary="Objections to a task's announcement "
     "and the applicant's replies; the objector is shown to the applicant and regulators "
-    "only",
+    "from opening on",
     tag="questions",
     response=s.ObjectionList,
 )

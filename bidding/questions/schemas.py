@@ -56,7 +56,9 @@ class Objection(BaseModel):
     replied: bool
     reply: str | None
     replied_at: str | None
-    objector: AgencyRef | None = Field(None, description="The applicant and regulators only")
+    objector: AgencyRef | None = Field(
+        None, description="The applicant and regulators, from opening on"
+    )
     mine: bool | None = Field(None, description="Present (true) only for the objector itself")
 
 

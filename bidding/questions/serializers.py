@@ -4,7 +4,7 @@ the API alike; who is shown whom is decided by `bidding.visibility`.
 - A question's asker is shown to **nobody**: not the public, the applicant, regulators or
   operators. Only the asker itself learns that a question is its own (``"mine": true``).
 - An objection's text and reply are public; the objector is shown to the task's applicant and to
-  regulators (``"objector"``), and the objector itself sees ``"mine": true``.
+  regulators from opening on (``"objector"``), and the objector itself sees ``"mine": true``.
 
 Readers come from `bidding.visibility.reader_of`.
 """
@@ -16,7 +16,7 @@ from datetime import datetime
 from bidding.models import AnnouncementObjection, TaskQuestion
 from bidding.serializers import agency_ref
 from bidding.visibility import Reader, owns, sees_objector
-from market.models import Organization
+from market.models import Organization, Task
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -44,7 +44,7 @@ def questions(rows: list[TaskQuestion], reader: Reader) -> list[dict]:
 def objection(
     row: AnnouncementObjection, reader: Reader, objector: Organization | None = None
 ) -> dict:
-    """`objector` is needed only for the applicant and regulators."""
+    """`objector` is given only to those `sees_objector` names it to (see `objections`)."""
     out = {
         "id": row.id,
         "text": row.text,
@@ -53,7 +53,7 @@ def objection(
         "reply": row.reply,
         "replied_at": _iso(row.replied_at),
     }
-    if sees_objector(reader) and objector is not None:
+    if objector is not None:
         out["objector"] = agency_ref(objector)
     if owns(reader, row.objector_org_id):
         out["mine"] = True
@@ -61,8 +61,10 @@ def objection(
 
 
 def objections(session, rows: list[AnnouncementObjection], reader: Reader) -> list[dict]:
-    sees = sees_objector(reader)
-    return [
-        objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        sees = sees_objector(reader, session.get(Task, r.task_id))
+        out.append(
+            objection(r, reader, session.get(Organization, r.objector_org_id) if sees else None)
+        )
+    return out

@@ -5,7 +5,8 @@ session, no Flask.
   the deadline (`questions_close_at`); the applicant answers, and every answer is public. The asker
   stays anonymous: its organization is stored, but shown to nobody but itself.
 - **Objections**: any listed agency may object to the announcement's conditions until the deadline;
-  the applicant replies. The objector is shown to the applicant and regulators only.
+  the applicant replies. The objector is shown to the applicant and regulators from opening on
+  (`bidding.visibility.sees_objector`): before, it would tell them who is likely to bid.
 
 **What the audit log may say.** Asking, like bidding, must not tell anyone reading the log
 (regulators, operators, a leaked export) which agencies take an interest in a task before it is

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask import render_template
 
-from bidding import serializers
+from bidding import serializers, visibility
 from bidding.draws import records
 from bidding.labels import NUMBER_LABELS
 from bidding.views.common import bp
-from market.web import db, load_task
+from market.web import db, load_task, viewer
 
 
 @bp.get("/tasks/<number>/draw")
 def draw_record(number: str):
     task = load_task(number)
-    return render_template("bidding/draw.html", task=task, record=records.draw_record(db(), task))
+    reader = visibility.reader_of(db(), viewer(), task)
+    record = records.draw_record(db(), task, with_draws=visibility.sees_panel(reader, task))
+    return render_template("bidding/draw.html", task=task, record=record)
 
 
 @bp.get("/tasks/<number>/award")

@@ -45,6 +45,7 @@ def task_panel(task: Task) -> Markup:
     user, org = viewer(), viewer_org()
     reader = visibility.reader_of(db(), user, task)
     bids = serializers.task_bids(db(), task, reader, translate)
+    flags = serializers.relation_flags(db(), task, reader, translate)
     mine = None
     if org is not None and org.kind == OrgKind.agency:
         own = sealed.own_bid(db(), user, task.number)
@@ -62,6 +63,7 @@ def task_panel(task: Task) -> Markup:
             "bidding/_task_panel.html",
             task=task,
             bids=bids,
+            flags=flags,
             mine=mine,
             result=result,
             own_applicant=own_applicant,

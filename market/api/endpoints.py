@@ -14,20 +14,21 @@ from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import json_body, parse_body, problem
-from market.extensions import limiter
-from market.login_limits import (
-    ACCOUNT_LIMITS,
-    ACCOUNT_SCOPE,
-    ADDRESS_LIMITS,
-    ADDRESS_SCOPE,
-    account_key,
-    failed_login,
-    wait_message,
-)
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
 from market.validation import N_, Forbidden
-from market.web import acting_user, db, int_arg, policy, translate, unit_of_work, viewer
+from market.web import (
+    acting_user,
+    db,
+    int_arg,
+    login_attempt,
+    login_succeeded,
+    policy,
+    translate,
+    unit_of_work,
+    viewer,
+    wait_before_login,
+)
 
 
 def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
@@ -57,24 +58,29 @@ def get_session():
     api,
     "/session",
     "POST",
-    summary="Log in (a new session); TOTP for regulators and operators",
+    summary=(
+        "Log in (a new session); TOTP for regulators and operators. Failed logins from a new "
+        "device wait a few minutes at most (429, Retry-After); a device cookie set at login "
+        "spares that device the wait"
+    ),
     tag="session",
     body=s.LoginIn,
     response=s.Me,
     errors=(401, 429),
 )
-@limiter.shared_limit(
-    ACCOUNT_LIMITS,
-    ACCOUNT_SCOPE,
-    key_func=account_key,
-    deduct_when=failed_login,
-    error_message=wait_message,
-)
-@limiter.shared_limit(
-    ADDRESS_LIMITS, ADDRESS_SCOPE, deduct_when=failed_login, error_message=wait_message
-)
 def post_session():
     data = parse_body(s.LoginIn)
+    attempt = login_attempt(data.email)
+    if attempt.wait:
+        return wait_before_login(
+            attempt,
+            problem(
+                429,
+                gettext("Too many failed logins"),
+                translate(attempt.message),
+                retry_after=attempt.wait,
+            ),
+        )
     # A failed login is an outcome to keep, not a failure to roll back: the attempt stays
     # recorded and a used TOTP step stays consumed.
     with unit_of_work():
@@ -93,7 +99,8 @@ def post_session():
         )
     session.clear()
     login_user(user)
-    return jsonify(serializers.user_self(user, db().get(Organization, user.organization_id)))
+    me = jsonify(serializers.user_self(user, db().get(Organization, user.organization_id)))
+    return login_succeeded(attempt, me, user)
 
 
 @operation(api, "/session", "DELETE", summary="Log out", tag="session", status=204)

@@ -77,6 +77,42 @@ class AgencyIn(EnterpriseIn):
     qualifications: list[QualificationIn] = []
     # A signature is an explicit JSON true: lax parsing would take "yes" or 1 for one.
     commitment: StrictBool = False
+    #: Optional: the legal representative's identity document, kept only as a keyed hash.
+    representative_id_type: str | None = None
+    representative_id_number: str | None = None
+
+
+class IdentityIn(Strict):
+    """The legal representative's identity document; the number is never stored or echoed."""
+
+    document_type: str | None = Field(
+        None, description="resident_id (the default), travel_permit or passport"
+    )
+    number: str | None = None
+
+
+class IdentityVerificationIn(IdentityIn):
+    """The number as on the documents the regulator checked, and what it checked."""
+
+    basis: str | None = None
+
+
+class RelationIn(Strict):
+    """`first` holds a controlling share in (``holding``) or manages (``management``) `second`."""
+
+    kind: str | None = Field(None, description="holding or management")
+    first_uscc: str | None = None
+    second_uscc: str | None = None
+    basis: str | None = Field(
+        None, description="The basis or source (a regulator), or the agency's statement"
+    )
+
+
+class FalseDeclarationIn(Strict):
+    declaration: str | None = Field(None, description="representative_identity or relation")
+    relation_id: int | None = Field(None, description="For a relation: the one it declared")
+    task: str | None = Field(None, description="The task on which it came to light, if any")
+    statement: str | None = None
 
 
 class OperatorCreatedIn(UserFields):
@@ -198,6 +234,59 @@ class AgencyPage(BaseModel):
     items: list[Agency]
     total: int
     next_cursor: str | None
+
+
+class RepresentativeIdentity(BaseModel):
+    """The state of a declaration: never the number, nor its hash."""
+
+    agency_id: int
+    declared: bool
+    document_type: str | None
+    source: str | None
+    declared_at: str | None
+    verification: str | None = Field(description="self_declared, verified or found_false")
+    verified_at: str | None
+    verification_basis: str | None
+    found_false_at: str | None
+
+
+class OrgRef(BaseModel):
+    id: int
+    name: str
+    uscc: str | None
+
+
+class AgencyRelation(BaseModel):
+    id: int
+    kind: str
+    first: OrgRef
+    second: OrgRef
+    source: str = Field(description="regulator (established) or declared (flagged only)")
+    established: bool
+    basis: str
+    recorded_at: str
+    recorded_by_org_id: int
+    revoked_at: str | None
+    revoked_reason: str | None
+
+
+class AgencyRelationList(BaseModel):
+    items: list[AgencyRelation]
+
+
+class DeclarationFinding(BaseModel):
+    id: int
+    agency: OrgRef
+    declaration: str
+    relation_id: int | None
+    task: str | None
+    statement: str
+    found_at: str
+    found_by_org_id: int
+
+
+class DeclarationFindingList(BaseModel):
+    items: list[DeclarationFinding]
 
 
 class ServiceItem(BaseModel):

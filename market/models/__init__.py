@@ -15,10 +15,12 @@ from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
 from market.models.policy import PolicyVersion
+from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
 from market.models.tasks import Funding, Method, Task, TaskAmendment, TaskExclusion
 
 __all__ = [
+    "AgencyRelation",
     "AgencyService",
     "ApiToken",
     "Attachment",
@@ -27,6 +29,7 @@ __all__ = [
     "AuditHead",
     "CalendarDay",
     "CalendarYear",
+    "DeclarationFinding",
     "ExpertCategory",
     "Funding",
     "Jurisdiction",
@@ -36,6 +39,7 @@ __all__ = [
     "PolicyVersion",
     "Professional",
     "Qualification",
+    "RepresentativeIdentity",
     "Role",
     "SearchOutbox",
     "ServiceItem",

@@ -42,14 +42,12 @@ from market.search.text import (
     ParsedQuery,
     fts5_string,
     fts5_text,
-    highlight,
     index_tokens,
     pg_tsquery,
     pg_tsvector,
     tsquery_lexeme,
 )
 
-SNIPPET_CHARS = 80
 BATCH = 500
 #: FTS5 bm25 column weights (ix, f, a, b, c, d), mirroring PostgreSQL's ts_rank weights for A–D.
 BM25 = "bm25(search_fts, 0.0, 0.0, 1.0, 0.4, 0.2, 0.1)"
@@ -395,10 +393,4 @@ class EmbeddedEngine:
 
     @staticmethod
     def _hit(spec: IndexSpec, doc_id: str, data: dict, marks: set[str]) -> Hit:
-        highlights = {
-            name: highlight(
-                data.get(name) or "", marks, crop=SNIPPET_CHARS if name in spec.snippets else None
-            )
-            for name in spec.highlighted
-        }
-        return Hit(doc_id, data, highlights)
+        return Hit(doc_id, data, spec.highlights(data, marks))

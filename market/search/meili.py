@@ -2,8 +2,15 @@
 
 Same query semantics as the embedded engine: the query's words (cut by jieba, synonyms from the
 same table), keyword filters and time conditions as a filter expression with every value quoted,
-facets, named sorts, page/hitsPerPage pagination, and highlights escaped before <mark> is added.
-Every write waits for Meilisearch's task and fails unless the task succeeded.
+facets, named sorts, page/hitsPerPage pagination. Every write waits for Meilisearch's task and
+fails unless the task succeeded.
+
+Traditional and simplified characters find each other (`market.search.text`): a document's
+searchable fields are sent in simplified characters, like the query's words, and its text as
+written rides along in `original_text`, which is neither searched nor filtered; hits show that
+text, highlighted and cropped by the same function as the embedded engine's (Meilisearch's own
+highlights would mark the simplified copy). A document sent before `original_text` existed shows
+its searchable fields until `flask --app wsgi search reindex` resends it.
 """
 
 from __future__ import annotations
@@ -27,14 +34,7 @@ from market.search.registry import (
     epoch,
     sorted_facets,
 )
-from market.search.text import (
-    POST_TAG,
-    PRE_TAG,
-    SYNONYMS,
-    ParsedQuery,
-    marked,
-    query_words,
-)
+from market.search.text import SYNONYMS, ParsedQuery, query_words, simplified
 
 
 class EngineFailed(RuntimeError):
@@ -43,8 +43,9 @@ class EngineFailed(RuntimeError):
 
 #: What "Meilisearch could not do it" looks like through the client.
 ENGINE_ERRORS = (MeilisearchError, requests.RequestException, OSError, EngineFailed)
-CROP_WORDS = 24
 TASK_TIMEOUT_MS = 30_000
+#: The attribute holding a document's text as written (its searchable fields are simplified).
+ORIGINAL = "original_text"
 
 
 def filter_string(value: str) -> str:
@@ -136,8 +137,9 @@ class MeiliEngine:
 
     @staticmethod
     def document(spec: IndexSpec, doc: Document) -> dict:
-        body: dict = {"id": doc.id}
-        body.update({f.name: doc.text.get(f.name) or "" for f in spec.searchable})
+        text = {f.name: doc.text.get(f.name) or "" for f in spec.searchable}
+        body: dict = {"id": doc.id, ORIGINAL: text}
+        body.update({name: simplified(value) for name, value in text.items()})
         body.update({name: [str(v) for v in doc.terms.get(name) or []] for name in spec.filters})
         body.update({name: doc.numbers.get(name) for name in spec.numbers})
         return body
@@ -159,15 +161,8 @@ class MeiliEngine:
             "page": query.page,
             "hitsPerPage": query.per_page,
             "facets": list(spec.filters) if query.facets else [],
-            "attributesToRetrieve": ["id", *(f.name for f in spec.searchable)],
-            "attributesToHighlight": list(spec.highlighted),
-            "highlightPreTag": PRE_TAG,
-            "highlightPostTag": POST_TAG,
+            "attributesToRetrieve": ["id", ORIGINAL, *(f.name for f in spec.searchable)],
         }
-        if spec.snippets:
-            params.update(
-                attributesToCrop=list(spec.snippets), cropLength=CROP_WORDS, cropMarker="…"
-            )
         filters = filter_expression(spec, query, now)
         if filters:
             params["filter"] = filters
@@ -176,16 +171,16 @@ class MeiliEngine:
             params["sort"] = [f"{option.field}:{'desc' if option.descending else 'asc'}"]
         words = " ".join(query_words(query.text))
         answer = self.index(spec).search(words, params)
-        hits = []
-        for h in answer.get("hits", []):
-            formatted = h.get("_formatted") or {}
-            data = {f.name: h.get(f.name) or "" for f in spec.searchable}
-            highlights = {
-                name: marked(formatted.get(name) or data.get(name) or "")
-                for name in spec.highlighted
-            }
-            hits.append(Hit(str(h["id"]), data, highlights))
+        marks = parsed.marks()
+        hits = [self.hit(spec, h, marks) for h in answer.get("hits", [])]
         distribution = answer.get("facetDistribution") or {}
         facets = sorted_facets({name: dict(distribution.get(name) or {}) for name in spec.filters})
         total = answer.get("totalHits", answer.get("estimatedTotalHits", len(hits)))
         return Results(hits, int(total), query.page, query.per_page, facets, engine=self.name)
+
+    @staticmethod
+    def hit(spec: IndexSpec, found: dict, marks: set[str]) -> Hit:
+        """A Meilisearch hit as the embedded engine gives it: the text as written, highlighted."""
+        original = found.get(ORIGINAL) or {}
+        data = {f.name: original.get(f.name, found.get(f.name)) or "" for f in spec.searchable}
+        return Hit(str(found["id"]), data, spec.highlights(data, marks))

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
 from sqlmodel import Session
 
-from market.search.text import MAX_QUERY_CHARS
+from market.search.text import MAX_QUERY_CHARS, SNIPPET_CHARS, highlight
 from market.validation import N_
 
 WEIGHTS = ("A", "B", "C", "D")  # A: title … D: body text
@@ -118,6 +118,17 @@ class IndexSpec:
     def highlighted(self) -> tuple[str, ...]:
         """Text fields returned with highlights: the titles and the snippets."""
         return tuple(dict.fromkeys(f for f in (self.title, self.title_en, *self.snippets) if f))
+
+    def highlights(self, data: Mapping[str, str], marks: Iterable[str]) -> dict[str, Markup]:
+        """A hit's highlighted fields, from its text as written: each match in <mark>, snippets
+        cropped around the first one. Both engines give their hits these."""
+        marks = set(marks)
+        return {
+            name: highlight(
+                data.get(name) or "", marks, crop=SNIPPET_CHARS if name in self.snippets else None
+            )
+            for name in self.highlighted
+        }
 
     def validate(self) -> None:
         names = (

@@ -1,6 +1,15 @@
 """Chinese text for search: segmentation with jieba, synonyms, query parsing, quoting for the
 embedded engines, and highlighting. Plain functions: no database, no Flask.
 
+Traditional and simplified characters find each other (環評 ⇔ 环评, 測繪 ⇔ 测绘): documents and
+queries alike are converted to simplified characters with OpenCC (`t2s`) in `normalize`, before
+jieba cuts them and before Meilisearch receives them, so the synonyms and jieba's dictionary, both
+simplified, apply to either script. What is shown stays as written: the engines keep each
+document's original text for display, and `highlight` finds the (simplified) marks in a simplified
+copy of the text aligned character for character with the original, then marks the original.
+Changing this conversion changes the indexed tokens: run `flask --app wsgi search reindex` after an
+upgrade that does.
+
 Documents are segmented like jieba's `cut_for_search`, which emits a long word *and* the
 dictionary words inside it ("环境影响评价" → 环境 影响 评价 环境影响 环境影响评价) — but every inner
 dictionary word, not only those of two or three characters — so any word a query can be cut into
@@ -18,8 +27,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
+import opencc
 from markupsafe import Markup, escape
 
+#: The length of a snippet: long text is cropped around its first match.
+SNIPPET_CHARS = 80
 #: Longer queries are cut here: nobody types more, and it bounds the work a query can cause.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
@@ -78,8 +90,34 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified Chinese characters (anything else unchanged)."""
+    return _converter().convert(text) if text else ""
+
+
+@lru_cache(maxsize=4096)
+def _simplified_char(char: str) -> str:
+    converted = simplified(char)
+    return converted if len(converted) == 1 else char
+
+
+def aligned_simplified(text: str) -> str:
+    """`simplified(text)` with exactly one character for each character of `text`, so a position
+    in one is the same position in the other (for highlighting the original text)."""
+    converted = simplified(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(_simplified_char(c) for c in text)
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """How documents and queries alike are compared: NFKC, lower case, simplified characters."""
+    return simplified(unicodedata.normalize("NFKC", text or "").lower())
 
 
 def _words(pieces: Iterable[str]) -> list[str]:
@@ -219,7 +257,7 @@ def pg_tsvector(weighted: Iterable[tuple[str, list[str]]]) -> str:
 
 # --- highlighting -----------------------------------------------------------------------------
 
-#: Meilisearch is asked to wrap matches in these, so that the text can be escaped afterwards.
+#: Matches are wrapped in these before the text is escaped, then the wrappers become <mark>.
 PRE_TAG, POST_TAG = "\x02", "\x03"
 
 
@@ -231,13 +269,14 @@ def marked(text: str) -> Markup:
 
 def highlight(text: str, marks: Iterable[str], crop: int | None = None) -> Markup:
     """Escape `text`, then wrap each occurrence of a mark in <mark>; crop long text around the
-    first match."""
+    first match. Marks are simplified (`normalize`), and are found in either script: the text is
+    searched in simplified characters and marked as written."""
     text = (text or "").replace(PRE_TAG, "").replace(POST_TAG, "")
     needles = sorted({m for m in marks if m}, key=len, reverse=True)
     spans = []
     if needles:
         pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(aligned_simplified(text)):
             if spans and m.start() <= spans[-1][1]:  # touching matches make one mark
                 spans[-1] = (spans[-1][0], max(spans[-1][1], m.end()))
             else:

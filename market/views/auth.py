@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from market import accounts, agencies, catalog
-from market.extensions import limiter
 from market.forms import AgencyForm, EnterpriseForm, LoginForm
-from market.login_limits import (
-    ACCOUNT_LIMITS,
-    ACCOUNT_SCOPE,
-    ADDRESS_LIMITS,
-    ADDRESS_SCOPE,
-    account_key,
-    failed_login,
-    wait_message,
+from market.web import (
+    Work,
+    db,
+    login_attempt,
+    login_succeeded,
+    policy,
+    remember_device,
+    translate,
+    unit_of_work,
+    viewer,
+    wait_before_login,
 )
-from market.web import Work, db, policy, translate, unit_of_work, viewer
 
 bp = Blueprint("auth", __name__)
 
@@ -40,25 +50,15 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.shared_limit(
-    ACCOUNT_LIMITS,
-    ACCOUNT_SCOPE,
-    key_func=account_key,
-    deduct_when=failed_login,
-    methods=["POST"],
-    error_message=wait_message,
-)
-@limiter.shared_limit(
-    ADDRESS_LIMITS,
-    ADDRESS_SCOPE,
-    deduct_when=failed_login,
-    methods=["POST"],
-    error_message=wait_message,
-)
 def login():
     form = LoginForm()
     needs_code = False
     if form.validate_on_submit():
+        attempt = login_attempt(form.email.data or "")
+        if attempt.wait:
+            form.form_errors.append(translate(attempt.message))
+            page = render_template("market/login.html", form=form, needs_code=needs_code)
+            return wait_before_login(attempt, make_response(page))
         # A failed login is an outcome to keep, not a failure to roll back: the attempt stays
         # recorded and a used TOTP step stays consumed.
         with unit_of_work():
@@ -76,7 +76,7 @@ def login():
             return render_template("market/login.html", form=form, needs_code=needs_code), 401
         _new_session(user)
         flash(gettext("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(_safe_next(request.args.get("next")))
+        return login_succeeded(attempt, redirect(_safe_next(request.args.get("next"))), user)
     return render_template("market/login.html", form=form, needs_code=needs_code)
 
 
@@ -107,7 +107,7 @@ def register_enterprise():
         if not work.failed:
             _new_session(user)
             flash(gettext("Your enterprise is registered."), "success")
-            return redirect(url_for("account.home"))
+            return remember_device(redirect(url_for("account.home")), user)
     return render_template(
         "market/register_enterprise.html", form=form, errors=work.messages
     ), work.status
@@ -139,7 +139,9 @@ def register_agency():
         if not work.failed:
             _new_session(user)
             flash(gettext("Your agency is registered and listed in the directory."), "success")
-            return redirect(url_for("public.agency_profile", agency_id=user.organization_id))
+            return remember_device(
+                redirect(url_for("public.agency_profile", agency_id=user.organization_id)), user
+            )
     elif request.method == "POST":
         expired = "csrf_token" in form.errors
         errors = [gettext("The form has expired; please submit it again.")] if expired else []

@@ -120,7 +120,11 @@ def task_form(number: str | None = None):
     # A submission that failed the form's own checks (a number that is none) is refused too.
     refused = form.is_submitted() and not work.failed and bool(form.errors)
     return render_template(
-        "market/task_form.html", form=form, task=task, errors=work.messages
+        "market/task_form.html",
+        form=form,
+        task=task,
+        errors=work.messages,
+        tp=task_policy(),
     ), 422 if refused else work.status
 
 

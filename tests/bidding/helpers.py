@@ -10,11 +10,12 @@ import itertools
 from datetime import timedelta
 
 from sqlmodel import Session
+from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from bidding import opening, sealed
 from bidding.policy import DEFAULT_POLICY
-from market import clock, tasks
+from market import clock, relations, tasks
 from market.models import Organization, Task, User
 from tests.conftest import Accounts
 
@@ -26,6 +27,12 @@ EIA_QUALIFICATION = "环境影响评价工程师职业资格证书（编制主�
 def new_uscc() -> str:
     body = f"91220101MA{next(_SEQUENCE):07d}"
     return body + stdnum_uscc.calc_check_digit(body)
+
+
+def resident_id(n: int) -> str:
+    """A valid resident identity card number (born 1990-01-01 in 长春市南关区), the n-th of 999."""
+    body = f"22010219900101{n % 999 + 1:03d}"
+    return body + stdnum_ric.calc_check_digit(body + "0")
 
 
 def task_data(method: str = "lowest_price", **overrides) -> dict:
@@ -54,6 +61,7 @@ class World:
     def __init__(self, session: Session, make: Accounts, frozen: clock.FrozenClock):
         self.db, self.make, self.frozen = session, make, frozen
         self._applicant: User | None = None
+        self._regulator: User | None = None
 
     @property
     def applicant(self) -> User:
@@ -71,6 +79,50 @@ class World:
         }
         data.update(overrides)
         return self.make.agency(**data)
+
+    @property
+    def regulator(self) -> User:
+        """A regulator of every category and region."""
+        if self._regulator is None:
+            self._regulator = self.make.staff("regulator")
+        return self._regulator
+
+    def declare_identity(self, agency: User, number: str, document_type: str = "resident_id"):
+        """`agency` declares its legal representative's identity document."""
+        row = relations.declare_identity(
+            self.db, agency, agency.organization_id, document_type, number
+        )
+        self.db.commit()
+        return row
+
+    def verify_identity(self, agency: User, number: str, document_type: str = "resident_id"):
+        """The regulator verifies `agency`'s representative identity from its documents."""
+        row = relations.verify_identity(
+            self.db,
+            self.regulator,
+            agency.organization_id,
+            document_type,
+            number,
+            "营业执照与法定代表人身份证原件核对一致",
+        )
+        self.db.commit()
+        return row
+
+    def relate(self, first: User, second: User, kind: str = "holding", by: User | None = None):
+        """A relation of control of `first` over `second`, recorded by the regulator (or declared
+        by `by`, one of the two agencies)."""
+        row = relations.record_relation(
+            self.db,
+            by or self.regulator,
+            {
+                "kind": kind,
+                "first_uscc": self.org(first).uscc,
+                "second_uscc": self.org(second).uscc,
+                "basis": "国家企业信用信息公示系统股东信息：持股 70%",
+            },
+        )
+        self.db.commit()
+        return row
 
     def org(self, user: User) -> Organization:
         return self.db.get(Organization, user.organization_id)

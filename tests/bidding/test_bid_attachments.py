@@ -198,3 +198,26 @@ def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
     world.shift_to(task, "opened")
     applicant = as_(world.applicant)
     assert applicant.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 200
+
+
+def test_a_bid_commits_only_to_files_its_agency_uploaded_for_that_task(world, as_):
+    """A hash uploaded by another agency for the same task, by the bidder for another task, or by
+    nobody is refused on the field with one message: the answer never tells whether somebody else
+    uploaded that file."""
+    task, elsewhere = world.post_task(), world.post_task()
+    bidder, rival = as_(world.agency()), as_(world.agency())
+    own = upload(bidder, task.number, "own.pdf", PDF).get_json()["sha256"]
+    theirs = upload(rival, task.number, "theirs.png", PNG).get_json()["sha256"]
+    other_task = upload(bidder, elsewhere.number, "other.png", PNG + b"\x02").get_json()["sha256"]
+    never = hashlib.sha256(b"never uploaded").hexdigest()
+    bids, mine = f"{API}/tasks/{task.number}/bids", f"{API}/tasks/{task.number}/bids/mine"
+    refusals = []
+    for method, path in (("post", bids), ("put", mine)):  # submitting, then changing
+        for digest in (theirs, other_task, never):
+            response = getattr(bidder, method)(path, json=bid_body(own, digest))
+            assert response.status_code == 422, (method, digest, response.get_json())
+            refusals.append(response.get_json())
+        assert getattr(bidder, method)(path, json=bid_body(own)).status_code in (200, 201)
+    assert list(refusals[0]["errors"]) == ["attachments"]
+    assert all(r == refusals[0] for r in refusals)
+    assert rival.post(bids, json=bid_body(theirs)).status_code == 201

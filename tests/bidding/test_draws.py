@@ -66,7 +66,7 @@ def test_the_seed_key_comes_from_config_or_a_generated_file(tmp_path):
 def test_the_record_before_opening_shows_only_the_commitment(world, db):
     task = world.post_task()
     world.bid(world.agency(), task)
-    record = records.draw_record(db, task)
+    record = records.draw_record(db, task, with_draws=True)
     assert record == {
         "task_number": task.number,
         "commitment": seeds.seed_of(db, task).commitment,
@@ -83,7 +83,7 @@ def test_the_seed_is_revealed_with_the_first_draw(world, db, drawn):
 
 
 def test_the_record_verifies_with_verify_record(world, db, drawn):
-    record = records.draw_record(db, drawn)
+    record = records.draw_record(db, drawn, with_draws=True)
     assert [d["purpose"] for d in record["draws"]] == ["tie:1"]
     assert len(record["receipts"]) == 3 and all(r["agency"] for r in record["receipts"])
     assert spec.verify_record(record) == []
@@ -94,7 +94,8 @@ def test_the_record_verifies_with_the_standalone_verifier(world, db, drawn, tmp_
     script = Path(shutil.copy(STANDALONE, tmp_path / "verify.py"))
     path = tmp_path / "record.json"
     path.write_text(
-        json.dumps(records.draw_record(db, drawn), ensure_ascii=False), encoding="utf-8"
+        json.dumps(records.draw_record(db, drawn, with_draws=True), ensure_ascii=False),
+        encoding="utf-8",
     )
     result = subprocess.run(
         [sys.executable, "-I", str(script), str(path)],

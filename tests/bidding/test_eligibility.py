@@ -13,7 +13,7 @@ from bidding.models import Bid, ValidityDecision
 from market import clock, tasks
 from market.models import Professional, Qualification
 from market.validation import Forbidden
-from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.bidding.helpers import EIA_QUALIFICATION, resident_id
 
 
 @pytest.mark.parametrize(
@@ -122,14 +122,14 @@ def test_standing_is_checked_again_at_the_deadline(world, db):
 
 
 def test_related_agencies_are_both_invalid_at_opening(world, db):
-    """Two agencies whose legal representative became the same after bidding."""
+    """Two agencies whose legal representative's identity was verified the same after they bid:
+    decided at opening, on what is on record then."""
     task = world.post_task(min_bids=1)
     a, b, c = world.agency(), world.agency(), world.agency()
     for agency in (a, b, c):
         world.bid(agency, task)
-    org_b = world.org(b)
-    org_b.legal_representative = world.org(a).legal_representative
-    db.add(org_b)
+    for agency in (a, b):
+        world.verify_identity(agency, resident_id(7))
     world.shift_to(task, "opened")
     related = (False, "related_legal_representative")
     assert grounds_by_agency(db, task) == {

@@ -224,9 +224,9 @@ def test_the_audit_log_never_names_the_asker_or_objector_but_names_the_applicant
 # --- objections ---------------------------------------------------------------------------------------
 
 
-def test_objections_are_public_without_the_objector_except_for_the_applicant_and_regulators(
-    world, as_, make
-):
+def test_before_opening_nobody_but_the_objector_learns_who_objected(world, as_, make):
+    """An objector is a likely bidder: naming it to the applicant or a regulator before opening
+    would tell them who bids (docs/rules.md §4, §5)."""
     task = world.post_task()
     objector = world.agency()
     org = world.org(objector)
@@ -240,19 +240,42 @@ def test_objections_are_public_without_the_objector_except_for_the_applicant_and
         f"{API}/tasks/{task.number}/objections/{oid}/reply", json={"reply": "已修改评分标准。"}
     )
     assert replied.status_code == 200, replied.get_json()
-    assert replied.get_json()["objector"]["uscc"] == org.uscc
-    for user in (None, world.agency(), make.staff("operator"), make.staff("expert")):
+    assert "objector" not in replied.get_json()
+    for user in (
+        None,
+        world.agency(),
+        make.staff("operator"),
+        make.staff("expert"),
+        world.applicant,
+        make.staff("regulator"),
+    ):
         client = as_(user)
         [item] = client.get(f"{API}/tasks/{task.number}/objections").get_json()["items"]
         assert item["text"] == "评分标准有倾向性" and item["reply"] == "已修改评分标准。"
         assert "objector" not in item and "mine" not in item
         page = text(client.get(f"/tasks/{task.number}"))
         assert "评分标准有倾向性" in page and org.name not in page and org.uscc not in page
+    mine = as_(objector).get(f"{API}/tasks/{task.number}/objections").get_json()["items"][0]
+    assert mine["mine"] is True and "objector" not in mine
+
+
+def test_from_opening_on_the_applicant_and_regulators_learn_who_objected(world, as_, make):
+    task = world.post_task()
+    objector = world.agency()
+    org = world.org(objector)
+    made = as_(objector).post(f"{API}/tasks/{task.number}/objections", json={"text": "工期过短"})
+    assert made.status_code == 201, made.get_json()
+    world.shift_to(task, "opened")
+    for user in (None, world.agency(), make.staff("operator"), make.staff("expert")):
+        client = as_(user)
+        [item] = client.get(f"{API}/tasks/{task.number}/objections").get_json()["items"]
+        assert "objector" not in item and "mine" not in item
+        assert org.uscc not in text(client.get(f"/tasks/{task.number}"))
     for user in (world.applicant, make.staff("regulator")):
         client = as_(user)
         [item] = client.get(f"{API}/tasks/{task.number}/objections").get_json()["items"]
         assert item["objector"] == {"id": org.id, "name": org.name, "uscc": org.uscc}
-        assert org.name in text(client.get(f"/tasks/{task.number}"))
+        assert org.uscc in text(client.get(f"/tasks/{task.number}"))
     mine = as_(objector).get(f"{API}/tasks/{task.number}/objections").get_json()["items"][0]
     assert mine["mine"] is True and "objector" not in mine
 
@@ -410,7 +433,7 @@ def test_on_the_task_page_agencies_ask_and_object_and_the_applicant_answers_and_
     page = text(applicant.get(f"/tasks/{task.number}"))
     assert 'name="ask-question"' not in page and 'name="obj-text"' not in page
     assert "是否接受联合体？" in page and "工期过短" in page
-    assert org.name in page  # the objector, for the applicant
+    assert org.name not in page  # the objector is a likely bidder: unnamed before opening
     qid = world.db.exec(select(TaskQuestion)).one().id
     oid = world.db.exec(select(AnnouncementObjection)).one().id
     assert f'name="a{qid}-answer"' in page and f'name="r{oid}-reply"' in page

@@ -70,14 +70,12 @@ def test_random_puts_every_valid_sign_up_in_the_drawn_full_order(world, db):
 
 def test_an_invalid_sign_up_is_no_candidate_but_still_in_the_key(world, db):
     task = world.post_task("random", min_bids=1)
-    twin_a = world.agency(legal_representative="孙七")
+    twin_a = world.agency()
     valid = world.bid(world.agency(), task, None, proposal="")
     related = world.bid(twin_a, task, None, proposal="")
     twin_b = world.agency()
     other = world.bid(twin_b, task, None, proposal="")
-    org = world.org(twin_b)
-    org.legal_representative = "孙七"  # related after signing up: both invalid at opening
-    db.add(org)
+    world.relate(twin_a, twin_b)  # related after signing up: both invalid at opening
     world.shift_to(task, "opened")
     (award,) = records.draws_of(db, task)
     assert award.candidates == [valid.receipt]

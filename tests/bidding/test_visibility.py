@@ -39,8 +39,8 @@ OWNER_ATTRIBUTES = {
 #: Services that compare the actor's organization with an owner to decide whether it may *act*,
 #: never what a reader sees (module → functions):
 ACTING = {
-    # the bidder submits, changes and withdraws its own bid; a related agency's bid refuses it
-    "bidding/sealed.py": {"_own_bid", "_check_not_related"},
+    # the bidder submits, changes and withdraws its own bid
+    "bidding/sealed.py": {"_own_bid"},
     # only the bidder explains, only the applicant decides; `_request_for` checks the seal again
     # under the task's row lock, which a page or API handler cannot hold
     "bidding/validity.py": {"_request_for", "submit_explanation", "decide_explanation"},
@@ -207,7 +207,7 @@ def answers(db, task, user, bid, sha256) -> tuple:
         reads_file,
         visibility.owns(reader, bid.agency_id),
         visibility.is_panellist(db, reader, task),
-        visibility.sees_objector(reader),
+        visibility.sees_objector(reader, task),
     )
 
 
@@ -218,7 +218,8 @@ def table(db, task, users, bid, sha256) -> dict[str, tuple]:
 T, F = True, False
 
 #: Columns: audience, sees the list, sees the bid's prices, sees it in full, reads its file, owns
-#: it, is a panellist, is shown objectors. Before opening only the bidder reads its own file.
+#: it, is a panellist, is shown objectors. Before opening only the bidder reads its own file, and
+#: nobody is shown who objected to the announcement (an objector is a likely bidder).
 SEALED = {
     "anonymous": (PUBLIC, F, F, F, F, F, F, F),
     "operator": (PUBLIC, F, F, F, F, F, F, F),
@@ -227,8 +228,8 @@ SEALED = {
     "enterprise": (PUBLIC, F, F, F, F, F, F, F),
     "bidder": (BIDDER, F, F, F, T, T, F, F),
     "other_agency": (BIDDER, F, F, F, F, F, F, F),
-    "applicant": (APPLICANT, F, F, F, F, F, F, T),
-    "regulator": (REGULATOR, F, F, F, F, F, F, T),
+    "applicant": (APPLICANT, F, F, F, F, F, F, F),
+    "regulator": (REGULATOR, F, F, F, F, F, F, F),
 }
 
 #: From opening on, while the panel marks: the list for everyone, the bid to those entitled.

@@ -59,6 +59,7 @@ def live_app():
                 "MEILISEARCH_URL": "",
                 "UPLOAD_DIR": str(Path(tmp) / "uploads"),
                 "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
+                "IDENTITY_HASH_KEY": "e2e identity hash key",
             }
         )
         db = app.extensions["market.db"]
@@ -103,9 +104,34 @@ def browser():
         playwright.stop()
 
 
+#: Sent to every document before its own scripts: reports each Content-Security-Policy violation
+#: to the console, where `watch_csp` reads it, whatever Chromium itself logs about it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "?")
+                + " at " + e.documentURI);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """The Content-Security-Policy violations `page` meets from now on, collected as they happen:
+    the policy breaks a page silently (a refused script simply does not run)."""
+    found: list[str] = []
+
+    def on_console(message) -> None:
+        if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", on_console)
+    return found
+
+
 @pytest.fixture
 def page(browser, base_url):
-    """A fresh browser context (no cookies, so Chinese by default) and one page in it."""
+    """A fresh browser context (no cookies, so Chinese by default) and one page in it; the test
+    fails if any page it loads meets a Content-Security-Policy violation."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=10_000)
@@ -114,8 +140,10 @@ def page(browser, base_url):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ EIA_REPORT = "EIA-REPORT"  # 建设项目环境影响报告书编制
 SWC_PLAN = "SWC-PLAN"  # 生产建设项目水土保持方案编制
 BAD_CHECKSUM = "The check character of this unified social credit code is wrong"
 USCC_CHECKSUM_ERROR = "统一社会信用代码校验码错误，请对照营业执照重新填写。"
+REPRESENTATIVE_ID = "11010519491231002X"
 
 
 def fill_agency_form(page: Page, *, name: str, uscc: str, email: str) -> None:
     """Fill every required field of /register/agency the way a user would, by visible label."""
     page.get_by_label("机构名称").fill(name)
     page.get_by_label("统一社会信用代码").fill(uscc)
-    page.get_by_label("法定代表人").fill("王五")
+    page.get_by_label("法定代表人", exact=True).fill("王五")
     page.get_by_label("行政区划代码").fill("220102")
     page.get_by_label("联系人", exact=True).fill("王五")
     page.get_by_label("联系电话（不公开）").fill("0431-88888888")
@@ -119,6 +120,8 @@ def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(page:
     wrong = "91220101MA0Y4Q6X34"  # one character off: the check character no longer matches
     page.goto("/register/agency")
     fill_agency_form(page, name="吉林校验测试咨询有限公司", uscc=wrong, email="checksum@e2e.zjm")
+    id_number = page.get_by_label("证件号码（选填，不会显示）")
+    id_number.fill(REPRESENTATIVE_ID)
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="提交注册并入驻").click()
     assert posted.value.status == 422
@@ -133,7 +136,7 @@ def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(page:
 
     expect(uscc).to_have_value(wrong)
     expect(page.get_by_label("机构名称")).to_have_value("吉林校验测试咨询有限公司")
-    expect(page.get_by_label("法定代表人")).to_have_value("王五")
+    expect(page.get_by_label("法定代表人", exact=True)).to_have_value("王五")
     expect(page.get_by_label("行政区划代码")).to_have_value("220102")
     expect(page.get_by_label("联系电话（不公开）")).to_have_value("0431-88888888")
     service = page.locator("#service-0")
@@ -144,10 +147,15 @@ def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(page:
     expect(service.get_by_label("最高价格（元）")).to_have_value("200000.50")
     expect(page.get_by_label("本机构已阅读并签署上述承诺书。")).to_be_checked()
     expect(page.get_by_label("电子邮箱（登录账号）")).to_have_value("checksum@e2e.zjm")
+    # Like the password, the identity number is never sent back, not even to who typed it.
+    expect(id_number).to_have_value("")
+    assert REPRESENTATIVE_ID not in page.content()
 
-    # Corrected, the same form goes through without retyping anything but the password.
+    # Corrected, the same form goes through retyping only the password and the identity number.
     uscc.fill(new_uscc())
     page.get_by_label("密码（12–128个字符）").fill(PASSWORD)
+    id_number.fill(REPRESENTATIVE_ID)
     page.get_by_role("button", name="提交注册并入驻").click()
     expect(page).to_have_url(re.compile(r"/agencies/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("吉林校验测试咨询有限公司")
+    assert REPRESENTATIVE_ID not in page.content()

@@ -176,7 +176,10 @@ def test_form_shows_the_commitment_statement_and_no_fee(client):
 
 def test_service_choices_are_the_catalog(client, db):
     html = client.get(URL).get_data(as_text=True)
-    offered = set(re.findall(r'<option value="([^"]+)"', html))
+    service_select = re.search(
+        r'<select[^>]*name="services-0-service_item".*?</select>', html, re.S
+    )
+    offered = set(re.findall(r'<option value="([^"]+)"', service_select.group(0)))
     codes = set(db.exec(select(ServiceItem.code)))
     assert offered == codes
 

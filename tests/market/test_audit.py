@@ -114,6 +114,18 @@ def test_event_is_appended_when_the_change_commits(db):
     assert (head(db).seq, head(db).hash) == (event.seq, event.hash)
 
 
+def test_a_session_that_read_the_head_earlier_chains_onto_its_current_value(app, db):
+    seq = db.get(AuditHead, 1).seq  # this session now holds a copy of the head
+    other = app.extensions["market.db"].session()
+    audit.record(other, "test.first", "test", "a")
+    other.commit()
+    other.close()
+    audit.record(db, "test.second", "test", "b")
+    db.commit()
+    assert [e.action for e in all_events(db) if e.seq > seq] == ["test.first", "test.second"]
+    assert audit.verify(db) == []
+
+
 def test_a_rolled_back_change_leaves_no_event(db, make):
     seq = head(db).seq
     agencies.register_agency(db, agency_payload())

@@ -51,6 +51,39 @@ def test_synonyms_find_the_long_and_the_short_name(db, agency, query, text):
     assert ids(find(db, "agencies", query)) == [wanted]
 
 
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("環評", "环评"),
+        ("环评", "環評"),
+        ("測繪", "测绘"),
+        ("测绘", "測繪"),
+        ("環境影響評價", "环境影响评价"),
+        ("环境影响评价", "環境影響評價"),
+        ("環評", "环境影响评价"),  # a synonym, across the scripts
+        ("水土保持", "水保"),
+        ("水土保持", "水土保持"),
+    ],
+)
+def test_traditional_and_simplified_chinese_find_each_other(db, agency, query, text):
+    wanted = agency(name=f"吉林{text}有限公司", services=["DRAWING-REVIEW"])
+    agency(name="吉林建筑设计有限公司", services=["DRAWING-REVIEW"])
+    assert ids(find(db, "agencies", query)) == [wanted]
+
+
+def test_a_document_is_shown_and_highlighted_as_written_whatever_the_script_of_the_query(
+    db, agency
+):
+    agency(name="長春環評諮詢有限公司", qualifications=["環境影響評價工程師"])
+    agency(name="吉林测绘有限公司", services=["SURVEYING-MAPPING"])
+    hit = find(db, "agencies", "环评").hits[0]
+    assert hit.data["name"] == "長春環評諮詢有限公司"
+    assert hit.highlights["name"] == "長春<mark>環評</mark>諮詢有限公司"
+    assert "<mark>環境影響評價</mark>工程師" in hit.highlights["qualifications"]
+    hit = find(db, "agencies", "測繪").hits[0]
+    assert hit.highlights["name"] == "吉林<mark>测绘</mark>有限公司"
+
+
 def test_unrelated_words_find_nothing(db, agency):
     agency(name="吉林环境咨询有限公司")
     assert find(db, "agencies", "水土保持").total == 0

@@ -14,7 +14,9 @@ from sqlmodel import select
 from market import search
 from market.models import SearchOutbox
 from market.search import outbox
-from market.search.meili import MeiliEngine
+from market.search.meili import ORIGINAL, MeiliEngine
+from market.search.registry import Document
+from market.search.text import parse_query
 from tests.market.search_support import agency_factory, find, ids  # noqa: F401
 
 URL = os.environ.get("MEILISEARCH_URL")
@@ -65,6 +67,16 @@ def test_reindex_applies_settings_and_meilisearch_answers_like_the_embedded_engi
     assert injected.total == 0 and not injected.fallback
 
 
+def test_traditional_and_simplified_find_each_other_on_meilisearch_too(db, agency, meilisearch):
+    simplified = agency(name="吉林测绘有限公司", services=["SURVEYING-MAPPING"])
+    traditional = agency(name="長春環評諮詢有限公司")
+    assert search.reindex(db, "agencies").meilisearch_error is None
+    assert ids(find(db, "agencies", "測繪")) == [simplified]
+    found = find(db, "agencies", "环评")
+    assert found.engine == "meilisearch" and ids(found) == [traditional]
+    assert found.hits[0].highlights["name"] == "長春<mark>環評</mark>諮詢有限公司"
+
+
 def test_the_outbox_is_done_once_meilisearch_confirmed(db, agency, meilisearch):
     search.reindex(db, "agencies")
     wanted = agency(name="吉林地质灾害评估有限公司")
@@ -72,3 +84,32 @@ def test_the_outbox_is_done_once_meilisearch_confirmed(db, agency, meilisearch):
     db.expire_all()
     assert all(r.done_at is not None for r in db.exec(select(SearchOutbox)))
     assert ids(find(db, "agencies", "地灾")) == [wanted]
+
+
+# --- without a server: what is sent and how a hit is read ------------------------------------
+
+
+def test_meilisearch_gets_simplified_text_to_search_and_the_text_as_written_to_show():
+    spec = search.get_index("agencies")
+    written = {
+        "name": "長春環評諮詢有限公司",
+        "services": "測繪",
+        "qualifications": "",
+        "description": "",
+    }
+    body = MeiliEngine.document(spec, Document(id="7", text=written))
+    assert body["name"] == "长春环评咨询有限公司" and body["services"] == "测绘"
+    assert body[ORIGINAL] == written
+
+
+def test_a_meilisearch_hit_shows_the_text_as_written_with_the_embedded_engines_highlights():
+    spec = search.get_index("agencies")
+    written = {"name": "長春環評諮詢有限公司", "services": "工程測繪", "qualifications": ""}
+    found = {"id": 7, ORIGINAL: written, "name": "长春环评咨询有限公司", "services": "工程测绘"}
+    hit = MeiliEngine.hit(spec, found, parse_query("环评 測繪").marks())
+    assert hit.id == "7" and hit.data["name"] == "長春環評諮詢有限公司"
+    assert hit.highlights["name"] == "長春<mark>環評</mark>諮詢有限公司"
+    assert hit.highlights["services"] == "工程<mark>測繪</mark>"
+    # A document sent before the text as written was kept shows what it has.
+    old = MeiliEngine.hit(spec, {"id": 8, "name": "吉林测绘有限公司"}, parse_query("测绘").marks())
+    assert old.highlights["name"] == "吉林<mark>测绘</mark>有限公司"

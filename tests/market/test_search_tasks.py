@@ -24,6 +24,26 @@ def test_a_published_task_is_found_by_inner_words_and_synonyms(db, make):
         assert [h.id for h in find(db, words).hits] == [str(task.id)], words
 
 
+def test_a_task_is_found_in_either_script_and_its_snippet_keeps_its_own(db, make):
+    applicant = make.enterprise()
+    written = {
+        "traditional": ("長春測繪項目", "項目需要測繪與環評。"),
+        "simplified": ("吉林测绘项目", "项目需要测绘与环评。"),
+    }
+    made = {}
+    for script, (title, description) in written.items():
+        draft = tasks.create_draft(db, applicant, task_data(title=title, description=description))
+        made[script] = str(tasks.publish(db, applicant, draft.number).id)
+    for words in ("测绘", "測繪", "环评", "環評"):
+        assert {h.id for h in find(db, words).hits} == set(made.values()), words
+    hits = {h.id: h for h in find(db, "测绘").hits}
+    traditional = hits[made["traditional"]]
+    assert traditional.data["title"] == "長春測繪項目"
+    assert traditional.highlights["title"] == "長春<mark>測繪</mark>項目"
+    assert "<mark>測繪</mark>" in traditional.highlights["description"]
+    assert hits[made["simplified"]].highlights["title"] == "吉林<mark>测绘</mark>项目"
+
+
 def test_open_or_closed_is_decided_by_the_clock_at_query_time(db, make, frozen):
     applicant = make.enterprise()
     task = tasks.create_draft(db, applicant, task_data(title="水土保持方案编制"))

@@ -257,6 +257,19 @@ def test_cancel_after_opening_needs_a_regulator_in_jurisdiction(db, enterprise, 
     assert lifecycle.status(task) == lifecycle.CANCELLED
 
 
+def test_a_waiting_cancellation_request_is_not_asked_again_or_its_reason_rewritten(
+    db, enterprise, frozen
+):
+    task = tasks.create_draft(db, enterprise, task_data())
+    tasks.publish(db, enterprise, task.number)
+    frozen.set(task.deadline_at)
+    lifecycle.transition(db, task, "open")
+    tasks.cancel(db, enterprise, task.number, "规划调整")
+    with pytest.raises(Forbidden):
+        tasks.cancel(db, enterprise, task.number, "另一个理由")
+    assert task.cancel_reason == "规划调整"
+
+
 def test_illegal_transitions_are_refused(db, enterprise):
     task = tasks.create_draft(db, enterprise, task_data())
     with pytest.raises(lifecycle.IllegalTransition):
@@ -410,3 +423,10 @@ def test_the_task_page_offers_cancellation_exactly_when_the_applicant_may_cancel
         lifecycle.FAILED,
         lifecycle.PUBLICITY,
     }
+
+
+def test_the_task_form_states_the_bidding_periods_in_force(client, enterprise, use_policy):
+    use_policy({"tasks": {"min_bidding_wd": {"private": 4, "budget": 7}}})
+    login(client, enterprise)
+    page = client.get("/tasks/new?lang=en").get_data(as_text=True)
+    assert "At least 7 working days for budget and state-owned funding, 4 for private." in page

@@ -1,0 +1,25 @@
+"""The demo data shows every feature; here, related agencies (docs/rules.md §5)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from market import relations
+from market.demo import DEMO_RELATION, load_demo
+from market.models import AgencyRelation, Organization
+
+
+def test_the_demo_has_agencies_related_by_verified_identity_and_by_recorded_control(db):
+    load_demo(db)
+    db.flush()
+    by_uscc = {
+        o.uscc: o for o in db.exec(select(Organization).where(Organization.kind == "agency"))
+    }
+    green, ecology = by_uscc["91220101MA0Y4Q6X33"], by_uscc["91220101MA0Y8LR3Q7"]
+    established, flagged = relations.related_pairs(db, [o.id for o in by_uscc.values()])
+    grounds = {frozenset((p.first_id, p.second_id)): p.ground for p in established}
+    assert grounds[frozenset((green.id, ecology.id))] == relations.SAME_REPRESENTATIVE
+    parent, subsidiary = by_uscc[DEMO_RELATION["first_uscc"]], by_uscc[DEMO_RELATION["second_uscc"]]
+    assert grounds[frozenset((parent.id, subsidiary.id))] == relations.CONTROL
+    assert flagged == []
+    assert db.exec(select(AgencyRelation)).one().source == "regulator"
