@@ -41,7 +41,7 @@ from market.models import (
 )
 from market.models.relations import DECLARED, REGULATOR
 from market.permissions import kind_of, regulator_covers
-from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
+from market.validation import MAX_ID, N_, Checker, Forbidden, Invalid, Message, NotFound
 
 HOLDING, MANAGEMENT = "holding", "management"
 #: The relations of control the rule names (单位负责人为同一人或者存在直接控股、管理关系).
@@ -445,7 +445,15 @@ def record_false_declaration(
             )
     elif declaration == RELATION_DECLARATION:
         relation_id = str(data.get("relation_id") or "").strip()
-        relation = session.get(AgencyRelation, int(relation_id)) if relation_id.isdigit() else None
+        # Only a number an id can be is looked up: the database refuses a wider one (a 500), and
+        # int() refuses digits such as "²" that isdigit() accepts.
+        known = (
+            relation_id.isascii()
+            and relation_id.isdigit()
+            and len(relation_id) <= 10
+            and int(relation_id) <= MAX_ID
+        )
+        relation = session.get(AgencyRelation, int(relation_id)) if known else None
         if relation is None or relation.source != DECLARED or relation.recorded_by_org_id != org.id:
             checker.add("relation_id", N_("Choose a relation this agency declared."))
     else:
