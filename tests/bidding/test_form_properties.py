@@ -60,6 +60,20 @@ FORMS = {
         *("fee_standard", "department_commissioned"),
     ],
     ("operator", "/operator/calendar"): ["day", "is_workday", "name", "mark_year_known"],
+    ("agency", "/account/related/identity"): ["identity-document_type", "identity-number"],
+    ("agency", "/account/related/relations"): [
+        *("relation-first_uscc", "relation-kind", "relation-second_uscc", "relation-basis"),
+    ],
+    ("regulator", "/regulator/related/identities"): [
+        *("verify-uscc", "verify-document_type", "verify-number", "verify-basis"),
+    ],
+    ("regulator", "/regulator/related/relations"): [
+        *("relation-first_uscc", "relation-kind", "relation-second_uscc", "relation-basis"),
+    ],
+    ("regulator", "/regulator/related/false-declarations"): [
+        *("finding-uscc", "finding-declaration", "finding-relation_id", "finding-task"),
+        "finding-statement",
+    ],
 }
 
 
@@ -73,6 +87,8 @@ def test_any_submission_of_a_form_gets_no_server_error(app, world, make, role, u
         login(client, world.agency())
     elif role == "operator":
         login(client, make.staff("operator"))
+    elif role == "regulator":
+        login(client, world.regulator)
     target = url.replace("TASK", f"/tasks/{task.number}")
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -58,6 +58,8 @@ def posted_as(world, make, role):
         ("regulator", "/regulator/qualifications/999999/verify"),
         ("operator", "/operator/service-items/NO-SUCH-ITEM"),
         ("applicant", "/account/tokens/999999/revoke"),
+        ("agency", "/account/related/relations/999999/withdraw"),
+        ("regulator", "/regulator/related/relations/999999/revoke"),
     ],
 )
 def test_a_form_posted_to_a_missing_target_is_the_404_page(world, make, as_, role, url):
