@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flask import Flask, Response, current_app, flash, g, request, send_file, session
+from flask import Flask, Response, abort, current_app, flash, g, request, send_file, session
 from flask_babel import get_locale, gettext, lazy_gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -41,11 +41,19 @@ def close_db(_exc=None) -> None:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: a number no id can reach (beyond `MAX_ID`) matches no route, a
-    404, instead of reaching the database, which refuses it with an error (a 500)."""
+    """`<int:…>` in every route: at most 10 digits, so a longer number matches no route (a 404);
+    one of 10 digits beyond `MAX_ID` is refused once routed (`refuse_ids_out_of_range`). Neither
+    reaches the database, which refuses it with an error (a 500). The range is not the
+    converter's `max`: werkzeug answers a converter's refusal 405 when the path has a rule for
+    another method, with an Allow that leaves out the method asked for."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits, min, max, signed)
+    regex = r"\d{1,10}"
+
+
+def refuse_ids_out_of_range(_endpoint: str | None, values: dict | None) -> None:
+    """404 for a routed id no row can have (see `IdConverter`)."""
+    if values and any(type(v) is int and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 class SegmentConverter(UnicodeConverter):
@@ -65,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters.update(
         int=IdConverter, default=SegmentConverter, string=SegmentConverter
     )
+    app.url_value_preprocessor(refuse_ids_out_of_range)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

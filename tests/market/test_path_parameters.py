@@ -64,3 +64,19 @@ def test_a_calendar_year_a_date_can_hold_still_answers(client):
     response = client.get("/api/v1/calendar/9999")
     assert response.status_code == 200
     assert response.get_json() == {"year": 9999, "known": False, "days": []}
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("put", f"/api/v1/agencies/{HUGE}/representative-identity"),
+        ("post", f"/api/v1/agencies/{HUGE}/false-declarations"),
+        ("put", "/api/v1/agencies/2147483648/representative-identity"),
+        ("post", "/api/v1/agencies/2147483648/false-declarations"),
+    ],
+)
+def test_an_id_out_of_range_is_a_404_whatever_other_methods_the_path_has(client, method, path):
+    """Not a 405 with an Allow that leaves out the method the path takes for its ids."""
+    response = client.open(path, method=method.upper(), json={})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
