@@ -8,7 +8,7 @@ loaded once, at collection, from an app of the test configuration (creating one 
 database; `schemathesis.pytest.from_fixture` would load it from the `app` fixture, but it does
 not run under pytest 9, whose nodes no longer have `_nodeid`); the requests go to the test's app.
 
-Bounded for the suite's time: two generated cases per operation and identity (about 230 in
+Bounded for the suite's time: two generated cases per operation and identity (about 270 in
 all). The coverage phase (every boundary and wrong-type case the document implies, about 4,200
 more, about 10 s) and more examples are for a deliberate run: edit `phases` and `max_examples`.
 
