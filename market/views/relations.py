@@ -23,8 +23,17 @@ from market.web import Work, db, flash_outcome, unit_of_work, viewer, viewer_org
 bp = Blueprint("relations", __name__)
 
 
-def _labels() -> dict:
+def _common(forms: dict, work: Work) -> dict:
+    """What both pages show: the reader's relations and findings, the forms, errors and labels."""
     return {
+        "relations": [
+            serializers.agency_relation(r) for r in relations.relations_for(db(), viewer())
+        ],
+        "findings": [
+            serializers.declaration_finding(r) for r in relations.findings_for(db(), viewer())
+        ],
+        "forms": forms,
+        "errors": work.messages,
         "document_types": DOCUMENT_TYPES,
         "relation_kinds": relations.RELATION_KINDS,
         "declarations": relations.DECLARATIONS,
@@ -54,13 +63,7 @@ def _agency_page(forms: dict | None = None, work: Work | None = None):
         "market/related_agency.html",
         org=org,
         identity=serializers.representative_identity(org, row),
-        relations=[serializers.agency_relation(r) for r in relations.relations_for(db(), viewer())],
-        findings=[
-            serializers.declaration_finding(r) for r in relations.findings_for(db(), viewer())
-        ],
-        forms=forms,
-        errors=work.messages,
-        **_labels(),
+        **_common(forms, work),
     ), work.status
 
 
@@ -148,13 +151,7 @@ def _regulator_page(forms: dict | None = None, work: Work | None = None):
             (serializers.representative_identity(o, r), o)
             for r, o in relations.identities_to_verify(db(), viewer())
         ],
-        relations=[serializers.agency_relation(r) for r in relations.relations_for(db(), viewer())],
-        findings=[
-            serializers.declaration_finding(r) for r in relations.findings_for(db(), viewer())
-        ],
-        forms=forms,
-        errors=work.messages,
-        **_labels(),
+        **_common(forms, work),
     ), work.status
 
 
