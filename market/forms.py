@@ -388,6 +388,20 @@ class AmendForm(TaskForm):
     reason = TextAreaField(_l("Reason for the amendment (published)"))
     submit = SubmitField(_l("Publish the amendment"))
 
+    AMOUNTS = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
+
+    def to_data(self) -> dict:
+        """Only the fields the request carried: one the page does not show keeps the task's
+        value, never the blank form's default (a minimum of 3 valid bids). A multiple select
+        sends nothing when nothing is chosen, so it always counts as carried."""
+        data = super().to_data()
+        fields = {name: self[self.AMOUNTS.get(name, name)] for name in data}
+        return {
+            name: value
+            for name, value in data.items()
+            if fields[name].raw_data or isinstance(fields[name], SelectMultipleField)
+        }
+
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason (published)"))
