@@ -76,6 +76,29 @@ EVENT_LABELS = {
     "cancel_after_opening": N_("cancelled"),
     "terminate": N_("terminated"),
 }
+#: A task's fields as its change log names them (`market.tasks.amend`), with the form's labels.
+TASK_FIELD_LABELS = {
+    "service_item": N_("Service item"),
+    "title": N_("Title"),
+    "description": N_("Description of the work"),
+    "project_code": N_("Investment project code (项目代码)"),
+    "approval_item": N_("Approval item served"),
+    "funding": N_("Funding"),
+    "budget_code": N_("Budget code (budget funding)"),
+    "method": N_("Selection method"),
+    "price_cap_fen": N_("Price cap (yuan)"),
+    "fixed_fee_fen": N_("Fixed fee for a random draw (yuan)"),
+    "min_bids": N_("Minimum valid bids"),
+    "weight_price": N_("Weight of price"),
+    "weight_credit": N_("Weight of credit"),
+    "weight_quality": N_("Weight of proposal quality"),
+    "panel_size": N_("Panel size (scoring)"),
+    "invited_agency_id": N_("Invited agency id (direct)"),
+    "service_days": N_("Service time limit (days)"),
+    "bidding_wd": N_("Bidding period (working days)"),
+    "required_qualifications": N_("Required qualifications (only those the law requires)"),
+    "attachments": N_("Attachments"),
+}
 _ALL = {
     **CATEGORY_LABELS,
     **KIND_LABELS,

@@ -1,5 +1,6 @@
 """The amendment form on the task page changes what the applicant changed and nothing else: a
-field the form does not show keeps the task's value, never the blank form's default."""
+field the form does not show keeps the task's value, never the blank form's default. The change
+log names each field by its label and shows amounts in yuan."""
 
 from __future__ import annotations
 
@@ -86,6 +87,8 @@ def test_an_amendment_through_the_page_changes_only_what_the_applicant_changed(
     assert (task.price_cap_fen, task.min_bids) == (25_000_000, min_bids)
     logged = db.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).one()
     assert logged.changes == {"price_cap_fen": {"old": 30_000_000, "new": 25_000_000}}
+    page = client.get(f"/tasks/{draft.number}").get_data(as_text=True)
+    assert "<li>最高限价（元）：300,000.00 → 250,000.00</li>" in page
 
 
 def test_unchoosing_every_required_qualification_on_the_page_removes_them(client, db, make):
