@@ -147,6 +147,44 @@ def page(browser, base_url):
 
 
 @pytest.fixture
+def new_page(browser, base_url):
+    """Makes pages, each in its own fresh browser context (one person each: cookies apart),
+    Chinese unless told otherwise; the test fails if any of them meets a Content-Security-Policy
+    violation."""
+    contexts, violations = [], []
+
+    def make(locale: str = "zh-CN"):
+        context = browser.new_context(
+            base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        violations.append(watch_csp(page))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert [v for found in violations for v in found] == [], "Content-Security-Policy violations"
+
+
+@pytest.fixture
+def draw_keys(live_app):
+    """The live app's keys, with the seed key kept out of the repository's instance/ folder (a
+    task's draw seed is made when it is published)."""
+    from bidding import keys
+
+    previous = keys.use(
+        keys.Keys(
+            draw_seed_key="e2e draw seed key", signing_key_path=live_app.config["SIGNING_KEY_PATH"]
+        )
+    )
+    yield
+    keys.use(previous)
+
+
+@pytest.fixture
 def live_db(live_app):
     """Commit data straight into the live server's database (for setup a test does not drive)."""
     return live_app.extensions["market.db"]

@@ -19,20 +19,6 @@ PRICE_YUAN = "88000.00"
 MARKER = "E2E-PROPOSAL-5b7e"
 
 
-@pytest.fixture
-def draw_keys(live_app, tmp_path):
-    """The live app's keys, with the seed key kept out of the repository's instance/ folder."""
-    from bidding import keys
-
-    previous = keys.use(
-        keys.Keys(
-            draw_seed_key="e2e draw seed key", signing_key_path=live_app.config["SIGNING_KEY_PATH"]
-        )
-    )
-    yield
-    keys.use(previous)
-
-
 def log_in(page: Page, email: str) -> None:
     page.goto("/login")
     page.get_by_label("电子邮箱", exact=True).fill(email)
