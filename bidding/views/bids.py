@@ -87,7 +87,9 @@ def upload_attachment(number: str):
     if not work.failed:
         flash(
             gettext(
-                "The file is uploaded. Add its SHA-256 to your bid: %(sha256)s", sha256=row.sha256
+                "The file is uploaded and put in your bid's form below: submitting the bid "
+                "attaches it. SHA-256: %(sha256)s",
+                sha256=row.sha256,
             ),
             "success",
         )

@@ -18,16 +18,23 @@ from market.web import db, translate, viewer, viewer_org
 
 
 def _forms_for(mine: dict | None, bids: dict) -> dict:
-    """Blank forms for what the reader may do, replaced by a failed form from this request."""
+    """Blank forms for what the reader may do, replaced by a failed form from this request.
+
+    The bid form holds the standing version, and lists the files the agency uploaded for the
+    task that no version of its bid attached yet (with no standing bid: all its files), so that
+    submitting the form attaches what was just uploaded without copying any hash."""
     forms: dict = {}
     if mine is not None:
         bid = mine["bid"]
         form = BidForm(formdata=None, prefix="bid")
+        files = [f["sha256"] for f in mine["files"]]
         if bid is not None and bid["withdrawn_at"] is None:
             form.price.data = fen_to_yuan(bid["price_fen"]).replace(",", "")
             form.duration_days.data = str(bid["duration_days"])
             form.proposal_text.data = bid["proposal_text"]
-            form.attachments.data = "\n".join(bid.get("attachments") or [])
+            ever = {h for r in mine["receipts"] for h in r["content"]["attachments"]}
+            files = list(bid.get("attachments") or []) + [h for h in files if h not in ever]
+        form.attachments.data = "\n".join(files)
         forms["bid"] = form
         forms["withdraw"] = WithdrawForm(formdata=None, prefix="withdraw")
     for item in bids.get("items", []):

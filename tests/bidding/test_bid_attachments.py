@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import pytest
 from sqlmodel import func, select
 
+from bidding import sealed
 from market.models import AuditEvent
 from tests.conftest import login
 
@@ -198,6 +200,41 @@ def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
     world.shift_to(task, "opened")
     applicant = as_(world.applicant)
     assert applicant.get(f"/tasks/{task.number}/bid-attachments/{digest}").status_code == 200
+
+
+def bid_form_files(client, number) -> list[str]:
+    """The hashes the task page's bid form holds in its attachments field."""
+    page = client.get(f"/tasks/{number}").get_data(as_text=True)
+    match = re.search(r'<textarea[^>]*name="bid-attachments"[^>]*>(.*?)</textarea>', page, re.S)
+    assert match, "no bid form on the page"
+    return match.group(1).split()
+
+
+def test_the_bid_form_holds_the_files_uploaded_since_and_never_those_taken_out(world, as_):
+    task = world.post_task()
+    agency = world.agency()
+    client = as_(agency)
+    pdf, png = hashlib.sha256(PDF).hexdigest(), hashlib.sha256(PNG).hexdigest()
+    assert bid_form_files(client, task.number) == []
+    assert upload(client, task.number, "a.pdf", PDF).status_code == 201
+    assert bid_form_files(client, task.number) == [pdf]  # no bid yet: every file of the agency
+
+    world.bid(agency, task, attachments=[pdf])
+    assert upload(client, task.number, "b.png", PNG).status_code == 201
+    assert bid_form_files(client, task.number) == [pdf, png]  # the bid's, then the new one
+
+    # The agency takes the PDF out of its bid: the form does not put it back.
+    sealed.change_bid(
+        world.db,
+        agency,
+        task.number,
+        price_fen=900_000,
+        duration_days=30,
+        proposal_text="方案",
+        attachment_sha256s=[png],
+    )
+    world.db.commit()
+    assert bid_form_files(client, task.number) == [png]
 
 
 def test_a_bid_commits_only_to_files_its_agency_uploaded_for_that_task(world, as_):

@@ -1,7 +1,7 @@
-"""An agency's bid after the first submission, in Chinese, in Chromium: it uploads a file for its
-bid and sees it listed with its SHA-256, changes the bid to attach it (a new version with a new
-receipt that acknowledges the file), downloads its file back, and withdraws the bid; the page
-then says so and offers to bid again."""
+"""An agency's bid with its files, in Chinese, in Chromium: it uploads a file and sees it listed
+with its SHA-256 and put in its bid's form, bids with it, uploads a second one and changes its bid
+to attach both (a new version with a new receipt that acknowledges the files), downloads a file
+back, and withdraws the bid; the page then says so and offers to bid again."""
 
 from __future__ import annotations
 
@@ -18,10 +18,28 @@ from tests.e2e import people
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-FILENAME = "资质证明.pdf"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+FILENAME, PLAN_NAME = "资质证明.pdf", "监测点位图.png"
 
 
-def test_an_agency_uploads_a_file_changes_its_bid_to_attach_it_then_withdraws_it(
+def upload(my_bid, name: str, data: bytes) -> None:
+    my_bid.get_by_label("PDF、PNG 或 JPEG 文件").set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+    )
+    my_bid.get_by_role("button", name="上传", exact=True).click()
+
+
+def receipt_content(my_bid, row: int, receipt: str) -> dict:
+    """The content the receipt of the `row`-th version acknowledges, checked against it."""
+    version = my_bid.locator("table.receipts tbody tr").nth(row)
+    expect(version.locator("code.receipt")).to_have_text(receipt)
+    version.get_by_text("回执所确认的内容（RFC 8785 JSON）").click()
+    jcs = version.locator("pre code").inner_text()
+    assert hashlib.sha256(jcs.encode("utf-8")).hexdigest() == receipt
+    return json.loads(jcs)
+
+
+def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     new_page, live_db, new_uscc, draw_keys, screenshot_dir
 ):
     with live_db.transaction() as session:
@@ -30,37 +48,39 @@ def test_an_agency_uploads_a_file_changes_its_bid_to_attach_it_then_withdraws_it
         )
         people.agency(session, new_uscc(), "bidder@changes.e2e", "吉林变更环境咨询有限公司")
         number = people.published_task(session, applicant, "变更与撤回示例环评报告书编制").number
-    sha256 = hashlib.sha256(PDF).hexdigest()
+    pdf, png = hashlib.sha256(PDF).hexdigest(), hashlib.sha256(PNG).hexdigest()
 
     page = new_page()
     people.log_in(page, "bidder@changes.e2e")
     page.goto(f"/tasks/{number}")
     my_bid = page.locator("#my-bid")
+    attached = my_bid.get_by_label("附件（每行填写一个已上传文件的 SHA-256）")
+    listed = my_bid.locator("ul.attachments li")
+
+    # The files go up first, through their own form, sealed like the bid; each is listed with
+    # its hash and put in the bid's form, so submitting the bid attaches it.
+    upload(my_bid, FILENAME, PDF)
+    expect(page.get_by_role("status")).to_have_text(
+        f"文件已上传，并已填入下方报价表单，提交报价后即附于报价。SHA-256：{pdf}"
+    )
+    expect(listed).to_have_text([f"{FILENAME} {pdf}"])
+    expect(attached).to_have_value(pdf)
     my_bid.get_by_label("报价（元）", exact=True).fill("90000")
     my_bid.get_by_label("服务期限（天）", exact=True).fill("45")
     my_bid.get_by_label("技术方案", exact=True).fill("现状调查与预测评价。")
     my_bid.get_by_role("button", name="提交密封报价").click()
     expect(page.get_by_role("status")).to_contain_text("您的密封报价已收到。回执：")
     first = page.locator("code.receipt").first.inner_text()
+    assert receipt_content(my_bid, 0, first)["attachments"] == [pdf]
 
-    # The file goes up through its own form, sealed like the bid, and is listed with its hash.
-    my_bid.get_by_label("PDF、PNG 或 JPEG 文件").set_input_files(
-        {"name": FILENAME, "mimeType": "application/pdf", "buffer": PDF}
-    )
-    my_bid.get_by_role("button", name="上传", exact=True).click()
-    expect(page.get_by_role("status")).to_have_text(
-        f"文件已上传。请将其 SHA-256 填入报价：{sha256}"
-    )
-    listed = my_bid.locator("ul.attachments li")
-    expect(listed).to_have_count(1)
-    expect(listed).to_have_text(f"{FILENAME} {sha256}")
-
-    # Changing the bid: the form holds the standing version; the agency lowers the price and
-    # attaches the file by its hash.
+    # A second file for the standing bid joins the first in the form, which holds the standing
+    # version; the agency lowers the price and changes its bid.
+    upload(my_bid, PLAN_NAME, PNG)
+    expect(listed).to_have_text([f"{FILENAME} {pdf}", f"{PLAN_NAME} {png}"])
+    expect(attached).to_have_value(f"{pdf}\n{png}")
     expect(my_bid.get_by_label("报价（元）", exact=True)).to_have_value("90000.00")
     expect(my_bid.get_by_label("服务期限（天）", exact=True)).to_have_value("45")
     my_bid.get_by_label("报价（元）", exact=True).fill("85000.50")
-    my_bid.get_by_label("附件（每行填写一个已上传文件的 SHA-256）").fill(sha256)
     my_bid.get_by_role("button", name="变更报价").click()
     status = page.get_by_role("status")
     expect(status).to_contain_text("报价已变更（第2版）。新回执：")
@@ -69,15 +89,11 @@ def test_an_agency_uploads_a_file_changes_its_bid_to_attach_it_then_withdraws_it
     facts = my_bid.locator("dl.facts")
     expect(facts).to_contain_text("85,000.50")
     expect(facts).to_contain_text(second)
-    expect(my_bid.get_by_label("附件（每行填写一个已上传文件的 SHA-256）")).to_have_value(sha256)
+    expect(attached).to_have_value("\n".join(sorted([pdf, png])))  # as the receipt lists them
     rows = my_bid.locator("table.receipts tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.nth(1).locator("code.receipt")).to_have_text(second)
-    rows.nth(1).get_by_text("回执所确认的内容（RFC 8785 JSON）").click()
-    jcs = rows.nth(1).locator("pre code").inner_text()
-    assert hashlib.sha256(jcs.encode("utf-8")).hexdigest() == second
-    content = json.loads(jcs)
-    assert (content["attachments"], content["price_fen"]) == ([sha256], 8_500_050)
+    content = receipt_content(my_bid, 1, second)
+    assert (content["attachments"], content["price_fen"]) == (sorted([pdf, png]), 8_500_050)
 
     # The agency reads its own sealed file back, byte for byte.
     with page.expect_download() as download:
@@ -97,3 +113,4 @@ def test_an_agency_uploads_a_file_changes_its_bid_to_attach_it_then_withdraws_it
     expect(rows.nth(0).locator("td").first).to_have_text("1")
     expect(my_bid.get_by_role("button", name="提交密封报价")).to_be_visible()
     expect(my_bid.get_by_label("报价（元）", exact=True)).to_have_value("")
+    expect(attached).to_have_value(f"{pdf}\n{png}")
