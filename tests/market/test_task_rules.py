@@ -14,6 +14,7 @@ from market.models import AuditEvent, Task, TaskExclusion
 from market.models.tasks import EXCLUSION_GROUNDS
 from market.validation import Forbidden, Invalid
 from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.conftest import login
 
 OTHER_USCC = "91220101MA17QW9E11"
 
@@ -384,3 +385,30 @@ def test_only_the_applicant_posts_its_failed_task_again(db, published, frozen, m
     assert caught.value.message.msgid == "This task belongs to another applicant."
     db.rollback()
     assert db.exec(select(Task.id).where(Task.reposted_from_id == published.id)).all() == []
+
+
+@pytest.mark.parametrize("through", ["api", "page"])
+def test_a_task_is_posted_again_under_the_policy_in_force(
+    client, db, enterprise, frozen, use_policy, through
+):
+    """A deployment that allows a one-working-day period for private funding may re-post the
+    failed task it accepted with that period: the copy is checked under the policy in force, not
+    under the defaults."""
+    use_policy({"tasks": {"min_bidding_wd": {"private": 1, "state_owned": 5, "budget": 5}}})
+    login(client, enterprise)
+    created = client.post("/api/v1/tasks", json=task_data(funding="private", bidding_wd=1))
+    assert created.status_code == 201, created.get_json()
+    number = created.get_json()["number"]
+    assert client.post(f"/api/v1/tasks/{number}/publish").status_code == 200
+    task = tasks.get_task(db, number)
+    failed(db, task, frozen)
+    if through == "api":
+        response = client.post(f"/api/v1/tasks/{number}/repost")
+        assert response.status_code == 201, response.get_json()
+        new = tasks.get_task(db, response.get_json()["number"])
+    else:
+        response = client.post(f"/tasks/{number}/repost")
+        new = db.exec(select(Task).where(Task.reposted_from_id == task.id)).one()
+        assert response.status_code == 302
+        assert response.location == f"/tasks/{new.number}/edit"
+    assert (new.bidding_wd, new.reposted_from_id) == (1, task.id)
