@@ -249,7 +249,11 @@ def test_draft_files_are_private_until_publication(app, client, db, enterprise, 
     login(outsider, make.agency())
     for url in urls:
         assert outsider.get(url).status_code == 404, url
-    assert upload(outsider, task.number, "x.pdf", PDF).status_code in (403, 404)
+    refused = upload(outsider, task.number, "x.pdf", PDF)
+    assert refused.status_code == 403, refused.get_json()
+    assert (
+        refused.get_json()["detail"] == "您所在单位的类型无权进行此项操作。"
+    )  # an agency posts nothing
     assert client.post(f"/api/v1/tasks/{task.number}/publish").status_code == 200
     anonymous = app.test_client()
     for url in urls:
