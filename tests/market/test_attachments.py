@@ -135,8 +135,9 @@ def test_file_names_are_sanitized():
 def test_only_the_applicant_attaches(db, enterprise, make, upload_dir):
     task = tasks.create_draft(db, enterprise, task_data())
     other = make.enterprise(uscc="91220101MA0Y4Q6X33")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         attachments.add_to_task(db, other, task.number, "x.pdf", PDF, upload_dir)
+    assert refused.value.message.msgid == "This task belongs to another applicant."
 
 
 def test_an_open_task_gets_a_change_log_entry(db, enterprise, upload_dir):
