@@ -144,6 +144,35 @@ def test_a_request_after_opening_is_approved_once_with_its_reason(
     assert again.value.message.msgid == "A task that is %(status)s cannot be %(event)s."
 
 
+def test_an_applicant_does_not_approve_its_own_cancellation_request(
+    db, enterprise, published, frozen, make
+):
+    opened(db, published, frozen)
+    tasks.cancel(db, enterprise, published.number, "规划调整")
+    db.commit()
+    for who in (enterprise, make.staff("operator")):
+        with pytest.raises(Forbidden) as caught:
+            tasks.approve_cancellation(db, who, published.number)
+        assert caught.value.message.msgid == "This task is outside your jurisdiction."
+    db.rollback()
+    db.refresh(published)
+    assert lifecycle.status(published) == lifecycle.OPENED
+    assert published.cancel_approved_by_user_id is None
+
+
+def test_only_the_tasks_applicant_cancels_it(db, published, make):
+    for who, msgid in (
+        (make.enterprise(uscc=OTHER_USCC), "This task belongs to another applicant."),
+        (make.staff("regulator"), "Your organization's kind may not do this."),
+    ):
+        with pytest.raises(Forbidden) as caught:
+            tasks.cancel(db, who, published.number, "别人取消")
+        assert caught.value.message.msgid == msgid
+    db.rollback()
+    db.refresh(published)
+    assert (published.cancelled_at, published.cancel_reason) == (None, None)
+
+
 # --- exclusions ----------------------------------------------------------------------------------
 
 
