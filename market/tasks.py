@@ -592,13 +592,14 @@ def exclude(
     return row
 
 
-def repost(session: Session, actor: User, number: str) -> Task:
-    """One-click re-posting of a failed task as a new linked draft."""
+def repost(session: Session, actor: User, number: str, policy: TaskPolicy = TaskPolicy()) -> Task:
+    """One-click re-posting of a failed task as a new linked draft, checked under `policy` (the
+    policy in force, as a new draft is)."""
     task = get_task(session, number)
     require_owner(session, actor, task)
     if not lifecycle.allowed(task, "repost"):
         raise Forbidden(N_("Only a failed task can be posted again."))
-    new = create_draft(session, actor, _as_input(task, session))
+    new = create_draft(session, actor, _as_input(task, session), policy)
     new.reposted_from_id = task.id
     session.add(new)
     return new

@@ -273,7 +273,7 @@ def exclude_agency(number: str):
 )
 def repost_task(number: str):
     with unit_of_work():
-        task = tasks.repost(db(), acting_user(), number)
+        task = tasks.repost(db(), acting_user(), number, task_policy())
     return _task_json(task), 201
 
 

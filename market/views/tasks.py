@@ -207,7 +207,7 @@ def approve_cancel(number: str):
 @login_required
 def repost(number: str):
     with unit_of_work(keep_errors=True) as work:
-        new = tasks.repost(db(), viewer(), number)
+        new = tasks.repost(db(), viewer(), number, task_policy())
     if work.failed:
         flash_outcome(work)
         return _back_to_task(number)

@@ -22,7 +22,7 @@ from market.models import (
     ServiceItem,
     User,
 )
-from market.validation import Invalid, parse_yuan
+from market.validation import Invalid, Message, parse_yuan
 from tests.conftest import FROZEN_AT, PASSWORD
 
 URL = "/register/agency?lang=en"
@@ -237,10 +237,18 @@ def test_an_empty_price_is_missing(typed):
     assert parse_yuan(typed) is None
 
 
-@pytest.mark.parametrize("typed", ["12.345", "abc", "1.2.3"])
-def test_a_price_that_is_no_amount_of_fen_is_refused(typed):
-    with pytest.raises(Invalid):
+@pytest.mark.parametrize(
+    "typed, msgid",
+    [
+        ("12.345", "At most two decimals: the smallest amount is 0.01 yuan (1 fen)."),
+        ("abc", "Enter an amount in yuan, such as 1234.50."),
+        ("1.2.3", "Enter an amount in yuan, such as 1234.50."),
+    ],
+)
+def test_a_price_that_is_no_amount_of_fen_is_refused(typed, msgid):
+    with pytest.raises(Invalid) as refused:
         parse_yuan(typed)
+    assert refused.value.errors == {"": [Message(msgid)]}
 
 
 def test_a_sub_fen_price_is_refused_inline(client, db):

@@ -135,8 +135,9 @@ def test_file_names_are_sanitized():
 def test_only_the_applicant_attaches(db, enterprise, make, upload_dir):
     task = tasks.create_draft(db, enterprise, task_data())
     other = make.enterprise(uscc="91220101MA0Y4Q6X33")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         attachments.add_to_task(db, other, task.number, "x.pdf", PDF, upload_dir)
+    assert refused.value.message.msgid == "This task belongs to another applicant."
 
 
 def test_an_open_task_gets_a_change_log_entry(db, enterprise, upload_dir):
@@ -249,7 +250,11 @@ def test_draft_files_are_private_until_publication(app, client, db, enterprise, 
     login(outsider, make.agency())
     for url in urls:
         assert outsider.get(url).status_code == 404, url
-    assert upload(outsider, task.number, "x.pdf", PDF).status_code in (403, 404)
+    refused = upload(outsider, task.number, "x.pdf", PDF)
+    assert refused.status_code == 403, refused.get_json()
+    assert (
+        refused.get_json()["detail"] == "您所在单位的类型无权进行此项操作。"
+    )  # an agency posts nothing
     assert client.post(f"/api/v1/tasks/{task.number}/publish").status_code == 200
     anonymous = app.test_client()
     for url in urls:

@@ -160,8 +160,9 @@ def test_required_qualifications_only_from_the_items_legal_ones(db, enterprise):
 
 def test_agencies_cannot_post_tasks(db, make):
     agency = make.agency()
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.create_draft(db, agency, task_data())
+    assert refused.value.message.msgid == "Your organization's kind may not do this."
 
 
 def test_publication_fixes_the_deadline_at_2400_of_the_fifth_working_day(db, enterprise):
@@ -198,7 +199,7 @@ def test_an_amendment_is_recorded_only_while_the_task_is_open(db, enterprise, fr
     task = tasks.create_draft(db, enterprise, task_data())
     tasks.publish(db, enterprise, task.number)
     frozen.set(task.deadline_at)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.record_amendment(
             db,
             task,
@@ -207,6 +208,7 @@ def test_an_amendment_is_recorded_only_while_the_task_is_open(db, enterprise, fr
             actor_user_id=enterprise.id,
             actor_org_id=enterprise.organization_id,
         )
+    assert refused.value.message.msgid == tasks.NOT_AMENDABLE
     assert db.exec(TaskAmendment.__table__.select()).first() is None
 
 
@@ -230,8 +232,9 @@ def test_no_amendment_after_the_deadline(db, enterprise, frozen):
     task = tasks.create_draft(db, enterprise, task_data())
     tasks.publish(db, enterprise, task.number)
     frozen.set(task.deadline_at)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.amend(db, enterprise, task.number, {"service_days": 40, "reason": "late"})
+    assert refused.value.message.msgid == "Only an open task can be amended, before its deadline."
 
 
 def test_cancel_before_opening_publishes_the_reason(db, enterprise):
@@ -250,8 +253,9 @@ def test_cancel_after_opening_needs_a_regulator_in_jurisdiction(db, enterprise, 
     tasks.cancel(db, enterprise, task.number, "规划调整")
     assert lifecycle.status(task) == lifecycle.OPENED
     outsider = make.staff("regulator", region_prefixes=["11"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.approve_cancellation(db, outsider, task.number)
+    assert refused.value.message.msgid == "This task is outside your jurisdiction."
     regulator = make.staff("regulator", region_prefixes=["22"])
     tasks.approve_cancellation(db, regulator, task.number)
     assert lifecycle.status(task) == lifecycle.CANCELLED
@@ -265,22 +269,30 @@ def test_a_waiting_cancellation_request_is_not_asked_again_or_its_reason_rewritt
     frozen.set(task.deadline_at)
     lifecycle.transition(db, task, "open")
     tasks.cancel(db, enterprise, task.number, "规划调整")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.cancel(db, enterprise, task.number, "另一个理由")
+    assert refused.value.message.msgid == (
+        "A cancellation request already waits for a regulator's decision."
+    )
     assert task.cancel_reason == "规划调整"
 
 
 def test_illegal_transitions_are_refused(db, enterprise):
     task = tasks.create_draft(db, enterprise, task_data())
-    with pytest.raises(lifecycle.IllegalTransition):
+    with pytest.raises(lifecycle.IllegalTransition) as refused:
         lifecycle.transition(db, task, "open")
+    assert refused.value.message.msgid == "A task that is %(status)s cannot be %(event)s."
+    assert dict(refused.value.message.params) == {"status": "draft", "event": "opened"}
+    assert task.opened_at is None
 
 
 def test_another_applicant_cannot_touch_a_task(db, enterprise, make):
     task = tasks.create_draft(db, enterprise, task_data())
     other = make.enterprise(uscc="91220101MA17QW9E11")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         tasks.publish(db, other, task.number)
+    assert refused.value.message.msgid == "This task belongs to another applicant."
+    assert task.published_at is None
 
 
 def test_api_posts_publishes_and_lists_a_task(client, db, enterprise):
