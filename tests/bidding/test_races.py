@@ -1,0 +1,353 @@
+"""Races decided by the task's row lock, each played in one exact order with real commits on
+PostgreSQL (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep").
+
+Every test here puts two transactions in a known order instead of hoping for it: an engine event
+stops a thread right after (or signals right before) a given statement — typically the task's
+``SELECT … FOR UPDATE`` — while the other party commits, then lets it go on. No sleeps: threads
+wait on events, and the only timeouts are there so a broken guard fails the test rather than
+hanging it. The clock is the frozen one, moved between the steps.
+
+The per-test rollback fixture binds every session to one connection, which would serialize
+everything, so each test gets a database of its own, copied from a migrated and seeded template
+made once for the module (``CREATE DATABASE … TEMPLATE``).
+
+SQLite is skipped: ``BEGIN IMMEDIATE`` serializes its writers, so none of these orders can happen.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ProgrammingError
+from sqlmodel import Session, select
+
+from bidding import keys, validity
+from bidding.models import Bid, ExplanationRequest, ValidityDecision
+from bidding.policy import DEFAULT_POLICY
+from market import audit
+from market.db import make_engine
+from market.models import AuditEvent, User
+from tests.bidding.helpers import World
+from tests.conftest import TEST_DATABASE, Accounts, app_config
+
+pytestmark = pytest.mark.skipif(
+    TEST_DATABASE != "postgresql",
+    reason="needs PostgreSQL (TEST_DATABASE=postgresql): SQLite's BEGIN IMMEDIATE serializes "
+    "writers, so two transactions cannot interleave there",
+)
+
+#: How long a step may take before the test gives up on it (only reached when a guard is broken).
+STEP_S = 20.0
+TASK_LOCK = re.compile(r"\bFROM task\b.*\bFOR UPDATE\b", re.DOTALL)
+
+
+# --- a database of each test's own ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def race_template(database_url, tmp_path_factory):
+    """A migrated, seeded database to copy, and an app whose `market.db` each test rebinds."""
+    from alembic import command
+
+    from market import catalog, clock, holidays
+    from market.cli import alembic_config
+    from tests.conftest import FROZEN_AT
+    from wsgi import create_app
+
+    name = f"zjm_races_{uuid.uuid4().hex[:12]}"
+    server = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except ProgrammingError as exc:  # e.g. a TEST_DATABASE_URL role without CREATEDB
+        server.dispose()
+        pytest.skip(f"cannot create a database of its own on the test server: {exc.orig}")
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    folder = tmp_path_factory.mktemp("races")
+    saved_keys = keys.use(None)  # create_app installs the new app's keys; put ours back after
+    try:
+        app = create_app(
+            app_config(
+                url,
+                DRAW_SEED_KEY="test draw seed key",
+                SIGNING_KEY_PATH=str(folder / "signing_key.pem"),
+                UPLOAD_DIR=str(folder / "uploads"),
+            )
+        )
+        db = app.extensions["market.db"]
+        with app.app_context():
+            command.upgrade(alembic_config(), "head")
+        previous = clock.use(clock.FrozenClock(FROZEN_AT))
+        try:
+            with db.transaction() as session:
+                catalog.seed_catalog(session)
+                holidays.import_official(session, [2025, 2026])
+        finally:
+            clock.use(previous)
+        db.engine.dispose()  # a template must have no connection while it is copied
+        yield app, server, url
+    finally:
+        keys.use(saved_keys)
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@dataclass
+class Race:
+    app: object
+    db: object
+    engine: Engine
+    hooks: Hooks
+
+    def session(self) -> Session:
+        return self.db.session()
+
+    def world(self, frozen) -> tuple[World, Session]:
+        setup = self.session()
+        return World(setup, Accounts(self.app, setup), frozen), setup
+
+
+@pytest.fixture
+def race(race_template, frozen):
+    app, server, template_url = race_template
+    template = make_url(template_url)
+    name = f"{template.database}_{uuid.uuid4().hex[:8]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    engine = make_engine(
+        template.set(database=name).render_as_string(hide_password=False),
+        pool_size=8,
+        max_overflow=0,
+    )
+    db = app.extensions["market.db"]
+    saved_bind, db.bind = db.bind, engine
+    hooks = Hooks(engine)
+    try:
+        yield Race(app, db, engine, hooks)
+    finally:
+        hooks.remove()
+        db.bind = saved_bind
+        engine.dispose()
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- stopping a thread at a statement -------------------------------------------------------------
+
+
+@dataclass
+class Stop:
+    """Where a thread stops: at the first statement matching `pattern`, `before` it is sent or
+    `after` it returned. `reached` is set there; with `hold`, the thread then waits for
+    `release` (so it keeps whatever locks it holds)."""
+
+    pattern: re.Pattern
+    when: str = "after"
+    hold: bool = True
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+class Hooks:
+    """Engine events that stop the thread that armed a `Stop` (and only that thread)."""
+
+    def __init__(self, engine: Engine):
+        self.engine, self.local = engine, threading.local()
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def remove(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+    def arm(self, stop: Stop) -> None:
+        self.local.stop = stop
+
+    def _check(self, when: str, statement: str) -> None:
+        stop = getattr(self.local, "stop", None)
+        if stop is None or stop.when != when or not stop.pattern.search(statement):
+            return
+        self.local.stop = None  # once
+        stop.reached.set()
+        if stop.hold and not stop.release.wait(STEP_S):
+            raise RuntimeError(f"never released after {stop.pattern.pattern!r}")
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        self._check("before", statement)
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        self._check("after", statement)
+
+
+class Worker(threading.Thread):
+    """Runs `fn(session)` in a session of its own (armed with `stop`, if any); keeps the result
+    or the exception."""
+
+    def __init__(self, race: Race, fn: Callable[[Session], object], stop: Stop | None = None):
+        super().__init__(daemon=True)
+        self.race, self.fn, self.stop = race, fn, stop
+        self.result, self.error = None, None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        session = self.race.session()
+        try:
+            if self.stop is not None:
+                self.race.hooks.arm(self.stop)
+            self.result = self.fn(session)
+        except Exception as exc:  # noqa: BLE001 - the test asserts on it
+            session.rollback()
+            self.error = exc
+        finally:
+            self.race.hooks.arm(None)
+            session.close()
+            self.done.set()
+
+    def finish(self) -> None:
+        """Wait for the worker (bounded); let go of its stop first, should it still hold one."""
+        self.join(STEP_S)
+        if self.is_alive() and self.stop is not None:
+            self.stop.release.set()
+            self.join(STEP_S)
+        assert not self.is_alive(), "the worker is still blocked"
+
+
+def committed(fn: Callable[[Session], object]) -> Callable[[Session], object]:
+    """`fn`, then commit, as the unit of work around a request would."""
+
+    def run(session: Session) -> object:
+        out = fn(session)
+        session.commit()
+        return out
+
+    return run
+
+
+def count_events(session: Session, action: str, object_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.object_id == object_id)
+    ).one()
+
+
+# --- abnormally low bids: the explanation and the expiry sweep ------------------------------------
+
+
+def flagged_bid(
+    race: Race, frozen, *, another_explained: bool = False
+) -> tuple[int, int, str, object]:
+    """An opened lowest-price task with one abnormally low bid among three: (the low bidder's
+    user id, its bid id, its receipt, its explanation's due time). With `another_explained`, a
+    second abnormally low bid whose bidder has explained, so the task stays opened (validity
+    pending on the applicant) whatever becomes of the first."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+        low, a, b = world.agency(), world.agency(), world.agency()
+        world.bid(low, task, 500_000)
+        world.bid(a, task, 1_500_000)
+        world.bid(b, task, 1_500_000)
+        if another_explained:
+            other = world.agency()
+            world.bid(other, task, 520_000)
+        world.shift_to(task, "opened")
+        if another_explained:
+            other_bid = setup.exec(select(Bid).where(Bid.agency_id == other.organization_id))
+            validity.submit_explanation(setup, other, other_bid.one().id, "自有设备，成本低。")
+            setup.commit()
+        bid = setup.exec(select(Bid).where(Bid.agency_id == low.organization_id)).one()
+        request = setup.exec(select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id))
+        return low.id, bid.id, bid.receipt, request.one().due_at
+    finally:
+        setup.close()
+
+
+def test_an_explanation_committed_while_the_expiry_sweep_waits_for_the_lock_stands(race, frozen):
+    """The bidder explains in the last second; the sweep, run at the due time, picked the request
+    up before that commit and then waits for the task's lock. Once it has the lock it must see
+    the explanation and leave the bid alone, not rule it invalid for want of one."""
+    bidder_id, bid_id, receipt, due_at = flagged_bid(race, frozen)
+    frozen.set(due_at - timedelta(seconds=1))
+    bidder = race.session()
+    try:
+        validity.submit_explanation(
+            bidder, bidder.get(User, bidder_id), bid_id, "区域评估数据现成，成本较低。"
+        )
+        frozen.set(due_at)  # the explanation was given in time; the sweep now finds it due
+        stop = Stop(TASK_LOCK, when="before", hold=False)  # the sweep read the request already
+        sweep = Worker(
+            race, lambda s: validity.expire_overdue_explanations(s, DEFAULT_POLICY), stop
+        )
+        sweep.start()
+        assert stop.reached.wait(STEP_S)
+        bidder.commit()  # the sweep's lock is granted only now
+    finally:
+        bidder.close()
+    sweep.finish()
+    assert sweep.error is None and sweep.result == 0
+
+    check = race.session()
+    try:
+        request = check.exec(
+            select(ExplanationRequest).where(ExplanationRequest.bid_id == bid_id)
+        ).one()
+        assert (request.explanation, request.explained_at) == (
+            "区域评估数据现成，成本较低。",
+            due_at - timedelta(seconds=1),
+        )
+        assert (request.decision, request.decided_at) == (None, None)
+        decision = check.exec(
+            select(ValidityDecision).where(ValidityDecision.bid_id == bid_id)
+        ).one()
+        assert (decision.valid, decision.ground) == (None, "abnormally_low")
+        assert count_events(check, "bid.explained", receipt) == 1
+        assert count_events(check, "bid.validity_decided", receipt) == 0
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_expiry_sweeps_at_once_rule_an_unexplained_bid_invalid_once(race, frozen):
+    """Two scheduler processes: the first holds the task's lock while it expires the request;
+    the second picked the same request up meanwhile and waits. It must find it decided."""
+    _, bid_id, receipt, due_at = flagged_bid(race, frozen, another_explained=True)
+    frozen.set(due_at)
+    expire = committed(lambda s: validity.expire_overdue_explanations(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, expire, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the task's lock, has decided nothing yet
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, expire, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)  # read the request, now asks for the lock
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+
+    check = race.session()
+    try:
+        request = check.exec(
+            select(ExplanationRequest).where(ExplanationRequest.bid_id == bid_id)
+        ).one()
+        assert (request.decision, request.decided_at) == ("expired", due_at)
+        decision = check.exec(
+            select(ValidityDecision).where(ValidityDecision.bid_id == bid_id)
+        ).one()
+        assert (decision.valid, decision.ground) == (False, "no_explanation")
+        assert count_events(check, "bid.validity_decided", receipt) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
