@@ -29,12 +29,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
-from bidding import keys, validity
-from bidding.models import Bid, ExplanationRequest, ValidityDecision
+from bidding import keys, opening, sealed, validity
+from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
 from bidding.policy import DEFAULT_POLICY
-from market import audit
+from market import audit, tasks
 from market.db import make_engine
-from market.models import AuditEvent, User
+from market.models import AuditEvent, Task, TaskAmendment, User
+from market.validation import Forbidden
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, Accounts, app_config
 
@@ -349,5 +350,235 @@ def test_two_expiry_sweeps_at_once_rule_an_unexplained_bid_invalid_once(race, fr
         assert (decision.valid, decision.ground) == (False, "no_explanation")
         assert count_events(check, "bid.validity_decided", receipt) == 1
         assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the same agency submitting twice at once -------------------------------------------------------
+
+#: The bidder's own-bid lookup, made under the task's lock before anything is written.
+OWN_BID = re.compile(r"\bFROM bid\b.*\bbid\.agency_id\b", re.DOTALL)
+ALREADY_BID = "Your agency already has a bid on this task: change it instead."
+
+
+def test_the_same_agency_submitting_twice_at_once_gets_one_bid_and_one_receipt(race, frozen):
+    """Two submissions of one agency (two tabs, a double click). The first holds the task's lock
+    having found no bid of its agency; the second asks for the lock meanwhile. The second must
+    then find the first's bid and be refused with the documented message: one bid, one
+    version, one receipt."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        number, user_id, agency_id = task.number, agency.id, agency.organization_id
+    finally:
+        setup.close()
+
+    def submit(proposal: str):
+        return committed(
+            lambda s: sealed.submit_bid(
+                s,
+                s.get(User, user_id),
+                number,
+                price_fen=1_200_000,
+                duration_days=30,
+                proposal_text=proposal,
+            )
+        )
+
+    first_stop = Stop(OWN_BID, when="after")  # holds the lock, has found no bid
+    first = Worker(race, submit("第一份方案"), first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(re.compile(r"\bFROM task\b"), when="before", hold=False)
+    second = Worker(race, submit("第二份方案"), second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert first.error is None
+    assert (first.result.version, first.result.content["version"]) == (1, 1)
+    assert type(second.error) is Forbidden
+    assert second.error.message.msgid == ALREADY_BID
+    check = race.session()
+    try:
+        bids = check.exec(select(Bid).where(Bid.agency_id == agency_id)).all()
+        assert [(b.version, b.receipt, b.proposal_text) for b in bids] == [
+            (1, first.result.receipt, "第一份方案")
+        ]
+        versions = check.exec(select(BidVersion).where(BidVersion.bid_id == bids[0].id)).all()
+        assert [(v.version, v.receipt) for v in versions] == [(1, first.result.receipt)]
+    finally:
+        check.close()
+
+
+# --- two opening sweeps at once ---------------------------------------------------------------------
+
+
+def test_two_opening_sweeps_at_once_open_every_due_task_once_without_waiting(race, frozen):
+    """Two scheduler processes run the opening sweep together. While the first holds the first
+    due task's lock, the second skips that task (``SKIP LOCKED``), opens the others without
+    waiting, and finishes; the first then opens its task. Every task opened once: one opening,
+    one ``task.open`` event, one validity decision per bid."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [world.post_task(price_cap_fen=2_000_000) for _ in range(3)]
+        for task in tasks:
+            world.bid(world.agency(), task, 1_500_000)
+            world.bid(world.agency(), task, 1_400_000)
+        numbers, deadline = [t.number for t in tasks], tasks[0].deadline_at
+        assert all(t.deadline_at == deadline for t in tasks)
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+    sweep = committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY))
+
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the first task's lock, has opened nothing
+    second = Worker(race, sweep)
+    second.start()
+    finished_while_held = second.done.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert finished_while_held, "the second sweep waited for the first one's lock"
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 2)
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            assert task.opened_at == deadline + timedelta(minutes=1)
+            assert len(check.exec(select(Opening).where(Opening.task_id == task.id)).all()) == 1
+            assert count_events(check, "task.open", number) == 1
+            decided = check.exec(
+                select(ValidityDecision.bid_id).where(ValidityDecision.task_id == task.id)
+            ).all()
+            assert len(decided) == len(set(decided)) == 2
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- an amendment racing the opening ----------------------------------------------------------------
+
+
+def bid_task(race: Race, frozen) -> tuple[str, object, int]:
+    """A published lowest-price task (cap ¥20,000) with one bid at ¥18,000: (its number, its
+    deadline, the bidder's organization id)."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        world.bid(agency, task, 1_800_000)
+        return task.number, task.deadline_at, agency.organization_id
+    finally:
+        setup.close()
+
+
+def test_an_amendment_committed_while_an_opener_waits_is_taken_into_account(race, frozen):
+    """The applicant amends a minute before the deadline: the cap goes down to ¥15,000 and, with
+    less than the minimum period left, the deadline is extended. A reader reaching the task at
+    the old deadline had loaded it before that commit and waits for its lock; under the lock it
+    must see the extended deadline and not open. At the new deadline the opening applies the
+    amended cap."""
+    number, deadline, agency_id = bid_task(race, frozen)
+    frozen.set(deadline - timedelta(minutes=1))
+    applicant = race.session()
+    try:
+        task = applicant.exec(select(Task).where(Task.number == number)).one()
+        owner = applicant.exec(
+            select(User).where(User.organization_id == task.applicant_org_id)
+        ).first()
+        amendment = tasks.amend(
+            applicant, owner, number, {"reason": "降低最高限价。", "price_cap_fen": 1_500_000}
+        )
+        extended = amendment.deadline_extended_to
+        assert extended is not None and extended > deadline
+        frozen.set(deadline)  # the old deadline: a reader now finds the task due
+        stop = Stop(TASK_LOCK, when="before", hold=False)
+
+        def open_as_a_page_does(s: Session) -> bool:
+            loaded = s.exec(select(Task).where(Task.number == number)).one()  # before the lock
+            return opening.open_if_due(s, loaded, DEFAULT_POLICY)
+
+        opener = Worker(race, committed(open_as_a_page_does), stop)
+        opener.start()
+        assert stop.reached.wait(STEP_S)
+        applicant.commit()  # the opener's lock is granted only now
+    finally:
+        applicant.close()
+    opener.finish()
+    assert (opener.error, opener.result) == (None, False)
+
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert (task.opened_at, task.deadline_at, task.price_cap_fen) == (None, extended, 1_500_000)
+        assert check.exec(select(Opening).where(Opening.task_id == task.id)).all() == []
+        assert count_events(check, "task.open", number) == 0
+        assert count_events(check, "task.amended", number) == 1
+    finally:
+        check.close()
+
+    frozen.set(extended)
+    sweep = race.session()
+    try:
+        assert opening.open_due_tasks(sweep, DEFAULT_POLICY) == 1
+        bid = sweep.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        decision = sweep.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id))
+        assert [(d.valid, d.ground) for d in decision] == [(False, "above_cap")]
+    finally:
+        sweep.close()
+
+
+def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
+    """The opening holds the task's lock at the deadline; an amendment asks for the lock
+    meanwhile. Once it has the lock the task is opened and the deadline passed: it is refused
+    with the documented message, and nothing of it is written."""
+    number, deadline, agency_id = bid_task(race, frozen)
+    frozen.set(deadline)
+    stop = Stop(TASK_LOCK, when="after")
+    opener = Worker(race, committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY)), stop)
+    opener.start()
+    assert stop.reached.wait(STEP_S)  # holds the lock, has not opened yet
+
+    def amend(s: Session):
+        task = s.exec(select(Task).where(Task.number == number)).one()
+        owner = s.exec(select(User).where(User.organization_id == task.applicant_org_id)).first()
+        s.rollback()  # a fresh transaction, as a request would start
+        return tasks.amend(
+            s, owner, number, {"reason": "降低最高限价。", "price_cap_fen": 1_500_000}
+        )
+
+    amend_stop = Stop(TASK_LOCK, when="before", hold=False)
+    amender = Worker(race, committed(amend), amend_stop)
+    amender.start()
+    assert amend_stop.reached.wait(STEP_S)
+    stop.release.set()
+    opener.finish()
+    amender.finish()
+
+    assert (opener.error, opener.result) == (None, 1)
+    assert type(amender.error) is Forbidden
+    assert amender.error.message.msgid == tasks.NOT_AMENDABLE
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert (task.opened_at, task.deadline_at, task.price_cap_fen) == (
+            deadline,
+            deadline,
+            2_000_000,
+        )
+        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
+        assert count_events(check, "task.amended", number) == 0
+        bid = check.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        decision = check.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id))
+        assert [(d.valid, d.ground) for d in decision] == [(True, "eligible")]
     finally:
         check.close()
