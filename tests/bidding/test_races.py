@@ -34,7 +34,7 @@ from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, Validit
 from bidding.policy import DEFAULT_POLICY
 from market import audit, tasks
 from market.db import make_engine
-from market.models import AuditEvent, Task, TaskAmendment, User
+from market.models import AuditCheckpoint, AuditEvent, AuditHead, Task, TaskAmendment, User
 from market.validation import Forbidden
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, Accounts, app_config
@@ -159,7 +159,7 @@ class Stop:
 
 
 class Hooks:
-    """Engine events that stop the thread that armed a `Stop` (and only that thread)."""
+    """Engine events that stop the thread that armed `Stop`s (and only that thread)."""
 
     def __init__(self, engine: Engine):
         self.engine, self.local = engine, threading.local()
@@ -170,14 +170,15 @@ class Hooks:
         event.remove(self.engine, "before_cursor_execute", self._before)
         event.remove(self.engine, "after_cursor_execute", self._after)
 
-    def arm(self, stop: Stop) -> None:
-        self.local.stop = stop
+    def arm(self, *stops: Stop) -> None:
+        self.local.stops = list(stops)
 
     def _check(self, when: str, statement: str) -> None:
-        stop = getattr(self.local, "stop", None)
-        if stop is None or stop.when != when or not stop.pattern.search(statement):
+        stops = getattr(self.local, "stops", [])
+        stop = next((s for s in stops if s.when == when and s.pattern.search(statement)), None)
+        if stop is None:
             return
-        self.local.stop = None  # once
+        stops.remove(stop)  # each stop once
         stop.reached.set()
         if stop.hold and not stop.release.wait(STEP_S):
             raise RuntimeError(f"never released after {stop.pattern.pattern!r}")
@@ -190,34 +191,34 @@ class Hooks:
 
 
 class Worker(threading.Thread):
-    """Runs `fn(session)` in a session of its own (armed with `stop`, if any); keeps the result
+    """Runs `fn(session)` in a session of its own (armed with `stops`, if any); keeps the result
     or the exception."""
 
-    def __init__(self, race: Race, fn: Callable[[Session], object], stop: Stop | None = None):
+    def __init__(self, race: Race, fn: Callable[[Session], object], *stops: Stop):
         super().__init__(daemon=True)
-        self.race, self.fn, self.stop = race, fn, stop
+        self.race, self.fn, self.stops = race, fn, stops
         self.result, self.error = None, None
         self.done = threading.Event()
 
     def run(self) -> None:
         session = self.race.session()
         try:
-            if self.stop is not None:
-                self.race.hooks.arm(self.stop)
+            self.race.hooks.arm(*self.stops)
             self.result = self.fn(session)
         except Exception as exc:  # noqa: BLE001 - the test asserts on it
             session.rollback()
             self.error = exc
         finally:
-            self.race.hooks.arm(None)
+            self.race.hooks.arm()
             session.close()
             self.done.set()
 
     def finish(self) -> None:
-        """Wait for the worker (bounded); let go of its stop first, should it still hold one."""
+        """Wait for the worker (bounded); let go of its stops, should it still hold one."""
         self.join(STEP_S)
-        if self.is_alive() and self.stop is not None:
-            self.stop.release.set()
+        if self.is_alive():
+            for stop in self.stops:
+                stop.release.set()
             self.join(STEP_S)
         assert not self.is_alive(), "the worker is still blocked"
 
@@ -580,5 +581,61 @@ def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
         bid = check.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
         decision = check.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id))
         assert [(d.valid, d.ground) for d in decision] == [(True, "eligible")]
+    finally:
+        check.close()
+
+
+# --- the market's sweeps: the daily audit checkpoint ----------------------------------------------
+
+CHECKPOINT_INSERT = re.compile(r"\bINSERT INTO auditcheckpoint\b")
+CHECKPOINT_READ = re.compile(r"\bFROM auditcheckpoint\b")
+HEAD_LOCK = re.compile(r"\bFROM audithead\b.*\bFOR UPDATE\b", re.DOTALL)
+
+
+def test_two_checkpoint_sweeps_at_once_publish_one_checkpoint_and_both_succeed(race, frozen):
+    """Two scheduler processes publish the day's checkpoint together. The first has written it
+    and not committed; the second looks for the day's checkpoint meanwhile. It must end with the
+    first one's checkpoint, not with a duplicate key: the sweep is idempotent within a day."""
+    world, setup = race.world(frozen)
+    try:
+        world.post_task()  # a few events in the chain
+    finally:
+        setup.close()
+
+    def publish(session: Session) -> tuple:
+        checkpoint = audit.publish_checkpoint(session)
+        out = (checkpoint.day, checkpoint.seq, checkpoint.hash)
+        session.commit()  # as the scheduler's transaction around a sweep does
+        return out
+
+    first_stop = Stop(CHECKPOINT_INSERT, when="after")
+    first = Worker(race, publish, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # written, not committed
+    # The second stops being free to run either once it has looked for the day's checkpoint or
+    # as it asks for a lock the first one holds, whichever comes first.
+    looking = threading.Event()
+    second = Worker(
+        race,
+        publish,
+        Stop(HEAD_LOCK, when="before", hold=False, reached=looking),
+        Stop(CHECKPOINT_READ, when="after", hold=False, reached=looking),
+    )
+    second.start()
+    assert looking.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert (first.error, second.error) == (None, None)
+    assert second.result == first.result
+    check = race.session()
+    try:
+        head = check.get(AuditHead, 1)
+        assert [(c.day, c.seq, c.hash) for c in check.exec(select(AuditCheckpoint))] == [
+            first.result
+        ]
+        assert first.result[1:] == (head.seq, head.hash)
+        assert audit.verify(check) == []
     finally:
         check.close()
