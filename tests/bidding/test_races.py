@@ -1,5 +1,8 @@
-"""Races decided by the task's row lock, each played in one exact order with real commits on
-PostgreSQL (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep").
+"""Races decided by row locks, each played in one exact order with real commits on PostgreSQL
+(docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
+submitting twice, an amendment against the opening, a last-moment explanation against the expiry
+sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
+outbox) run by two scheduler processes at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -32,9 +35,19 @@ from sqlmodel import Session, select
 from bidding import keys, opening, sealed, validity
 from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
 from bidding.policy import DEFAULT_POLICY
-from market import audit, tasks
+from market import audit, search, tasks
 from market.db import make_engine
-from market.models import AuditCheckpoint, AuditEvent, AuditHead, Task, TaskAmendment, User
+from market.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditHead,
+    SearchOutbox,
+    Task,
+    TaskAmendment,
+    User,
+)
+from market.search import outbox
+from market.search.port import MeiliConfig
 from market.validation import Forbidden
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, Accounts, app_config
@@ -637,5 +650,99 @@ def test_two_checkpoint_sweeps_at_once_publish_one_checkpoint_and_both_succeed(r
         ]
         assert first.result[1:] == (head.seq, head.hash)
         assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the market's sweeps: the search outbox -------------------------------------------------------
+
+
+class RecordingEngine:
+    """Stands in for Meilisearch: records every document sent, and keeps the first call (only)
+    until `proceed` is set, so the test can act while that sweep is "on the network"."""
+
+    def __init__(self):
+        self.lock, self.sent = threading.Lock(), []
+        self.sending, self.proceed = threading.Event(), threading.Event()
+
+    def ensure_settings(self, spec) -> None:
+        pass
+
+    def put_many(self, spec, docs) -> None:
+        with self.lock:
+            self.sent += [(spec.name, d.id) for d in docs]
+            first = not self.sending.is_set()
+            self.sending.set()
+        if first and not self.proceed.wait(STEP_S):
+            raise RuntimeError("the engine was never let go")
+
+    def delete_many(self, spec, ids) -> None:
+        with self.lock:
+            self.sent += [(spec.name, f"-{i}") for i in ids]
+
+
+@dataclass(frozen=True)
+class RecordingConfig(MeiliConfig):
+    recorder: RecordingEngine = None
+
+    def engine(self) -> RecordingEngine:
+        return self.recorder
+
+
+CLAIM = re.compile(r"\bFROM searchoutbox\b.*\bFOR UPDATE\b", re.DOTALL)
+LEASE_WRITE = re.compile(r"\bUPDATE searchoutbox SET\b")
+
+
+def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
+    """Three scheduler runs of the search outbox: the first has claimed the due rows and holds
+    them; a second, meanwhile, claims nothing (``SKIP LOCKED``) without waiting; a third, while
+    the first is sending, finds them leased. Every document is sent once, every row done."""
+    engine = RecordingEngine()
+    port = search.SearchPort(RecordingConfig("http://meilisearch.invalid", "", "zjm_", 1.0, engine))
+    previous = search.use(race.db, port)
+    try:
+        world, setup = race.world(frozen)
+        try:
+            agency_ids = {str(world.agency().organization_id) for _ in range(3)}
+            queued = setup.exec(select(SearchOutbox.index_name, SearchOutbox.doc_id)).all()
+        finally:
+            setup.close()
+        assert {doc for name, doc in queued if name == "agencies"} == agency_ids
+        deliver = committed(outbox.deliver)
+
+        # The first stops holding the rows it claimed, before it commits: after its claim or its
+        # lease, whichever comes first (the other then passes, its release already given).
+        first_stop = Stop(CLAIM, when="after")
+        lease_stop = Stop(
+            LEASE_WRITE, when="after", reached=first_stop.reached, release=first_stop.release
+        )
+        first = Worker(race, deliver, first_stop, lease_stop)
+        first.start()
+        assert first_stop.reached.wait(STEP_S)
+        second = Worker(race, deliver)
+        second.start()
+        second_finished_while_held = second.done.wait(STEP_S)
+        first_stop.release.set()
+        assert engine.sending.wait(STEP_S)  # the first committed its lease and is sending
+        third = Worker(race, deliver)
+        third.start()
+        third_finished_while_sending = third.done.wait(STEP_S)
+        engine.proceed.set()
+        for worker in (first, second, third):
+            worker.finish()
+    finally:
+        engine.proceed.set()
+        search.use(race.db, previous)
+
+    assert second_finished_while_held, "the second sweep waited for the first one's rows"
+    assert third_finished_while_sending, "the third sweep waited for the first one's rows"
+    assert (first.error, second.error, third.error) == (None, None, None)
+    assert (first.result, second.result, third.result) == (len(queued), 0, 0)
+    assert sorted(engine.sent) == sorted(dict.fromkeys(queued))  # each document once
+    check = race.session()
+    try:
+        rows = check.exec(select(SearchOutbox)).all()
+        assert len(rows) == len(queued)
+        assert all(r.done_at is not None and r.attempts == 0 for r in rows)
     finally:
         check.close()
