@@ -482,15 +482,15 @@ def test_two_opening_sweeps_at_once_open_every_due_task_once_without_waiting(rac
 # --- an amendment racing the opening ----------------------------------------------------------------
 
 
-def bid_task(race: Race, frozen) -> tuple[str, object, int]:
+def bid_task(race: Race, frozen) -> tuple[str, object, int, int]:
     """A published lowest-price task (cap ¥20,000) with one bid at ¥18,000: (its number, its
-    deadline, the bidder's organization id)."""
+    deadline, the bidder's organization id, the applicant's user id)."""
     world, setup = race.world(frozen)
     try:
         task = world.post_task(price_cap_fen=2_000_000)
         agency = world.agency()
         world.bid(agency, task, 1_800_000)
-        return task.number, task.deadline_at, agency.organization_id
+        return task.number, task.deadline_at, agency.organization_id, world.applicant.id
     finally:
         setup.close()
 
@@ -501,16 +501,15 @@ def test_an_amendment_committed_while_an_opener_waits_is_taken_into_account(race
     the old deadline had loaded it before that commit and waits for its lock; under the lock it
     must see the extended deadline and not open. At the new deadline the opening applies the
     amended cap."""
-    number, deadline, agency_id = bid_task(race, frozen)
+    number, deadline, agency_id, applicant_id = bid_task(race, frozen)
     frozen.set(deadline - timedelta(minutes=1))
     applicant = race.session()
     try:
-        task = applicant.exec(select(Task).where(Task.number == number)).one()
-        owner = applicant.exec(
-            select(User).where(User.organization_id == task.applicant_org_id)
-        ).first()
         amendment = tasks.amend(
-            applicant, owner, number, {"reason": "降低最高限价。", "price_cap_fen": 1_500_000}
+            applicant,
+            applicant.get(User, applicant_id),
+            number,
+            {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
         )
         extended = amendment.deadline_extended_to
         assert extended is not None and extended > deadline
@@ -555,7 +554,7 @@ def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
     """The opening holds the task's lock at the deadline; an amendment asks for the lock
     meanwhile. Once it has the lock the task is opened and the deadline passed: it is refused
     with the documented message, and nothing of it is written."""
-    number, deadline, agency_id = bid_task(race, frozen)
+    number, deadline, agency_id, applicant_id = bid_task(race, frozen)
     frozen.set(deadline)
     stop = Stop(TASK_LOCK, when="after")
     opener = Worker(race, committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY)), stop)
@@ -563,11 +562,11 @@ def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
     assert stop.reached.wait(STEP_S)  # holds the lock, has not opened yet
 
     def amend(s: Session):
-        task = s.exec(select(Task).where(Task.number == number)).one()
-        owner = s.exec(select(User).where(User.organization_id == task.applicant_org_id)).first()
-        s.rollback()  # a fresh transaction, as a request would start
         return tasks.amend(
-            s, owner, number, {"reason": "降低最高限价。", "price_cap_fen": 1_500_000}
+            s,
+            s.get(User, applicant_id),
+            number,
+            {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
         )
 
     amend_stop = Stop(TASK_LOCK, when="before", hold=False)
@@ -744,5 +743,46 @@ def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
         rows = check.exec(select(SearchOutbox)).all()
         assert len(rows) == len(queued)
         assert all(r.done_at is not None and r.attempts == 0 for r in rows)
+    finally:
+        check.close()
+
+
+def test_an_amendment_from_a_session_that_loaded_the_task_before_a_cancellation_is_refused(
+    race, frozen
+):
+    """The amend page loads the task (and the lazy opening commits) before it calls the service,
+    in the same session, whose rows outlive the commit. If the applicant cancelled the task in
+    another tab meanwhile, the amendment must see the cancellation under the lock and be
+    refused, not be published on a cancelled task."""
+    number, deadline, _, applicant_id = bid_task(race, frozen)
+    page = race.session()
+    try:
+        shown = page.exec(select(Task).where(Task.number == number)).one()  # as `load_task` does
+        page.commit()  # as `open_due`'s unit of work does: the loaded row is kept
+        other_tab = race.session()
+        try:
+            tasks.cancel(other_tab, other_tab.get(User, applicant_id), number, "项目已撤销。")
+            other_tab.commit()
+        finally:
+            other_tab.close()
+        with pytest.raises(Forbidden) as refused:
+            tasks.amend(
+                page,
+                page.get(User, applicant_id),
+                number,
+                {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
+            )
+        assert refused.value.message.msgid == tasks.NOT_AMENDABLE
+        assert shown.cancelled_at is not None  # the page's row, re-read under the lock
+        page.rollback()
+    finally:
+        page.close()
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert task.cancelled_at is not None
+        assert (task.price_cap_fen, task.deadline_at) == (2_000_000, deadline)
+        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
+        assert count_events(check, "task.amended", number) == 0
     finally:
         check.close()
