@@ -428,6 +428,47 @@ def test_the_same_agency_submitting_twice_at_once_gets_one_bid_and_one_receipt(r
         check.close()
 
 
+NO_BID_TO_WITHDRAW = "Your agency has no bid on this task to withdraw."
+
+
+def test_the_same_agency_withdrawing_twice_at_once_withdraws_once(race, frozen):
+    """Two withdrawals of one agency's bid: the first holds the lock having found the bid
+    standing; the second, once it has the lock, finds it withdrawn and is refused with the
+    documented message. One withdrawal, at the first one's time."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        receipt = world.bid(agency, task, 1_200_000).receipt
+        number, user_id, agency_id = task.number, agency.id, agency.organization_id
+    finally:
+        setup.close()
+    withdraw = committed(lambda s: sealed.withdraw_bid(s, s.get(User, user_id), number))
+
+    first_stop = Stop(OWN_BID, when="after")  # holds the lock, has found the bid standing
+    first = Worker(race, withdraw, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(re.compile(r"\bFROM task\b"), when="before", hold=False)
+    second = Worker(race, withdraw, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert (first.error, first.result) == (None, receipt)
+    assert type(second.error) is Forbidden
+    assert second.error.message.msgid == NO_BID_TO_WITHDRAW
+    check = race.session()
+    try:
+        bid = check.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        version = check.exec(select(BidVersion).where(BidVersion.bid_id == bid.id)).one()
+        assert bid.withdrawn_at == version.withdrawn_at == frozen.now()
+    finally:
+        check.close()
+
+
 # --- two opening sweeps at once ---------------------------------------------------------------------
 
 
