@@ -50,7 +50,7 @@ from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
 from tests.bidding.helpers import World
-from tests.conftest import TEST_DATABASE, Accounts, app_config
+from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
 
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE != "postgresql",
@@ -92,6 +92,7 @@ def race_template(database_url, tmp_path_factory):
             app_config(
                 url,
                 DRAW_SEED_KEY="test draw seed key",
+                IDENTITY_HASH_KEY=TEST_IDENTITY_HASH_KEY,  # never a key file in instance/
                 SIGNING_KEY_PATH=str(folder / "signing_key.pem"),
                 UPLOAD_DIR=str(folder / "uploads"),
             )
