@@ -639,6 +639,47 @@ def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
         check.close()
 
 
+def test_an_amendment_from_a_session_that_loaded_the_task_before_a_cancellation_is_refused(
+    race, frozen
+):
+    """The amend page loads the task (and the lazy opening commits) before it calls the service,
+    in the same session, whose rows outlive the commit. If the applicant cancelled the task in
+    another tab meanwhile, the amendment must see the cancellation under the lock and be
+    refused, not be published on a cancelled task."""
+    number, deadline, _, applicant_id = bid_task(race, frozen)
+    page = race.session()
+    try:
+        shown = page.exec(select(Task).where(Task.number == number)).one()  # as `load_task` does
+        page.commit()  # as `open_due`'s unit of work does: the loaded row is kept
+        other_tab = race.session()
+        try:
+            tasks.cancel(other_tab, other_tab.get(User, applicant_id), number, "项目已撤销。")
+            other_tab.commit()
+        finally:
+            other_tab.close()
+        with pytest.raises(Forbidden) as refused:
+            tasks.amend(
+                page,
+                page.get(User, applicant_id),
+                number,
+                {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
+            )
+        assert refused.value.message.msgid == tasks.NOT_AMENDABLE
+        assert shown.cancelled_at is not None  # the page's row, re-read under the lock
+        page.rollback()
+    finally:
+        page.close()
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert task.cancelled_at is not None
+        assert (task.price_cap_fen, task.deadline_at) == (2_000_000, deadline)
+        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
+        assert count_events(check, "task.amended", number) == 0
+    finally:
+        check.close()
+
+
 # --- the market's sweeps: the daily audit checkpoint ----------------------------------------------
 
 CHECKPOINT_INSERT = re.compile(r"\bINSERT INTO auditcheckpoint\b")
@@ -785,46 +826,5 @@ def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
         rows = check.exec(select(SearchOutbox)).all()
         assert len(rows) == len(queued)
         assert all(r.done_at is not None and r.attempts == 0 for r in rows)
-    finally:
-        check.close()
-
-
-def test_an_amendment_from_a_session_that_loaded_the_task_before_a_cancellation_is_refused(
-    race, frozen
-):
-    """The amend page loads the task (and the lazy opening commits) before it calls the service,
-    in the same session, whose rows outlive the commit. If the applicant cancelled the task in
-    another tab meanwhile, the amendment must see the cancellation under the lock and be
-    refused, not be published on a cancelled task."""
-    number, deadline, _, applicant_id = bid_task(race, frozen)
-    page = race.session()
-    try:
-        shown = page.exec(select(Task).where(Task.number == number)).one()  # as `load_task` does
-        page.commit()  # as `open_due`'s unit of work does: the loaded row is kept
-        other_tab = race.session()
-        try:
-            tasks.cancel(other_tab, other_tab.get(User, applicant_id), number, "项目已撤销。")
-            other_tab.commit()
-        finally:
-            other_tab.close()
-        with pytest.raises(Forbidden) as refused:
-            tasks.amend(
-                page,
-                page.get(User, applicant_id),
-                number,
-                {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
-            )
-        assert refused.value.message.msgid == tasks.NOT_AMENDABLE
-        assert shown.cancelled_at is not None  # the page's row, re-read under the lock
-        page.rollback()
-    finally:
-        page.close()
-    check = race.session()
-    try:
-        task = check.exec(select(Task).where(Task.number == number)).one()
-        assert task.cancelled_at is not None
-        assert (task.price_cap_fen, task.deadline_at) == (2_000_000, deadline)
-        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
-        assert count_events(check, "task.amended", number) == 0
     finally:
         check.close()
