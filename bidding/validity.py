@@ -26,7 +26,13 @@ MAX_TEXT = 5000
 
 
 def _request_for(session: Session, bid_id: int) -> tuple[Task, Bid, ExplanationRequest]:
-    """The bid's explanation request, with its task locked first."""
+    """The bid's explanation request, with its task locked first and the request read after.
+
+    The request is re-read from the database once the lock is held, even if the session had
+    loaded it before (the sweep selects due requests before it locks their task): another
+    transaction may have explained or decided it meanwhile, and a stale copy would let the
+    sweep rule an explained bid invalid, or rule the same bid twice.
+    """
     bid = session.get(Bid, bid_id)
     if bid is None:
         raise NotFound()
@@ -34,7 +40,9 @@ def _request_for(session: Session, bid_id: int) -> tuple[Task, Bid, ExplanationR
     if lifecycle.sealed(task):
         raise NotFound()  # before opening, a bid must not be told apart from no bid at all
     request = session.exec(
-        select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)
+        select(ExplanationRequest)
+        .where(ExplanationRequest.bid_id == bid.id)
+        .execution_options(populate_existing=True)
     ).first()
     if request is None:
         raise Forbidden(N_("No explanation was asked for this bid."))

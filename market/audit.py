@@ -151,12 +151,16 @@ def verify(session: Session, batch: int = 1000) -> list[Problem]:
 
 
 def publish_checkpoint(session: Session) -> AuditCheckpoint:
-    """Publish today's chain head (Asia/Shanghai day); idempotent within a day."""
+    """Publish today's chain head (Asia/Shanghai day); idempotent within a day.
+
+    The head's lock is taken first, so two scheduler processes publishing at once are serialized:
+    the second finds the first one's checkpoint instead of failing on a duplicate day.
+    """
     today = clock.now().astimezone(SHANGHAI).date()
+    head = _lock_head(session)
     existing = session.get(AuditCheckpoint, today)
     if existing is not None:
         return existing
-    head = session.get(AuditHead, 1) or AuditHead(id=1, seq=0, hash=GENESIS_HASH)
     checkpoint = AuditCheckpoint(day=today, seq=head.seq, hash=head.hash, published_at=clock.now())
     session.add(checkpoint)
     return checkpoint

@@ -324,9 +324,13 @@ def create_draft(
 
 
 def get_task(session: Session, number: str, *, lock: bool = False) -> Task:
+    """The task `number`, or `NotFound`. With `lock`, its row lock is taken and the row is read
+    as the lock found it, even if the session had loaded the task before (a page loads it, then
+    calls the service in the same session): another transaction may have changed it meanwhile
+    (cancelled, amended, opened it), and the session would otherwise answer its older copy."""
     query = select(Task).where(Task.number == number)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     task = session.exec(query).first()
     if task is None:
         raise NotFound()

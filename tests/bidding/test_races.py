@@ -1,0 +1,830 @@
+"""Races decided by row locks, each played in one exact order with real commits on PostgreSQL
+(docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
+submitting twice, an amendment against the opening, a last-moment explanation against the expiry
+sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
+outbox) run by two scheduler processes at once.
+
+Every test here puts two transactions in a known order instead of hoping for it: an engine event
+stops a thread right after (or signals right before) a given statement — typically the task's
+``SELECT … FOR UPDATE`` — while the other party commits, then lets it go on. No sleeps: threads
+wait on events, and the only timeouts are there so a broken guard fails the test rather than
+hanging it. The clock is the frozen one, moved between the steps.
+
+The per-test rollback fixture binds every session to one connection, which would serialize
+everything, so each test gets a database of its own, copied from a migrated and seeded template
+made once for the module (``CREATE DATABASE … TEMPLATE``).
+
+SQLite is skipped: ``BEGIN IMMEDIATE`` serializes its writers, so none of these orders can happen.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ProgrammingError
+from sqlmodel import Session, select
+
+from bidding import keys, opening, sealed, validity
+from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
+from bidding.policy import DEFAULT_POLICY
+from market import audit, search, tasks
+from market.db import make_engine
+from market.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditHead,
+    SearchOutbox,
+    Task,
+    TaskAmendment,
+    User,
+)
+from market.search import outbox
+from market.search.port import MeiliConfig
+from market.validation import Forbidden
+from tests.bidding.helpers import World
+from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
+
+pytestmark = pytest.mark.skipif(
+    TEST_DATABASE != "postgresql",
+    reason="needs PostgreSQL (TEST_DATABASE=postgresql): SQLite's BEGIN IMMEDIATE serializes "
+    "writers, so two transactions cannot interleave there",
+)
+
+#: How long a step may take before the test gives up on it (only reached when a guard is broken).
+STEP_S = 20.0
+TASK_LOCK = re.compile(r"\bFROM task\b.*\bFOR UPDATE\b", re.DOTALL)
+
+
+# --- a database of each test's own ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def race_template(database_url, tmp_path_factory):
+    """A migrated, seeded database to copy, and an app whose `market.db` each test rebinds."""
+    from alembic import command
+
+    from market import catalog, clock, holidays
+    from market.cli import alembic_config
+    from tests.conftest import FROZEN_AT
+    from wsgi import create_app
+
+    name = f"zjm_races_{uuid.uuid4().hex[:12]}"
+    server = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except ProgrammingError as exc:  # e.g. a TEST_DATABASE_URL role without CREATEDB
+        server.dispose()
+        pytest.skip(f"cannot create a database of its own on the test server: {exc.orig}")
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    folder = tmp_path_factory.mktemp("races")
+    saved_keys = keys.use(None)  # create_app installs the new app's keys; put ours back after
+    try:
+        app = create_app(
+            app_config(
+                url,
+                DRAW_SEED_KEY="test draw seed key",
+                IDENTITY_HASH_KEY=TEST_IDENTITY_HASH_KEY,  # never a key file in instance/
+                SIGNING_KEY_PATH=str(folder / "signing_key.pem"),
+                UPLOAD_DIR=str(folder / "uploads"),
+            )
+        )
+        db = app.extensions["market.db"]
+        with app.app_context():
+            command.upgrade(alembic_config(), "head")
+        previous = clock.use(clock.FrozenClock(FROZEN_AT))
+        try:
+            with db.transaction() as session:
+                catalog.seed_catalog(session)
+                holidays.import_official(session, [2025, 2026])
+        finally:
+            clock.use(previous)
+        db.engine.dispose()  # a template must have no connection while it is copied
+        yield app, server, url
+    finally:
+        keys.use(saved_keys)
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@dataclass
+class Race:
+    app: object
+    db: object
+    engine: Engine
+    hooks: Hooks
+
+    def session(self) -> Session:
+        return self.db.session()
+
+    def world(self, frozen) -> tuple[World, Session]:
+        setup = self.session()
+        return World(setup, Accounts(self.app, setup), frozen), setup
+
+
+@pytest.fixture
+def race(race_template, frozen):
+    app, server, template_url = race_template
+    template = make_url(template_url)
+    name = f"{template.database}_{uuid.uuid4().hex[:8]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    engine = make_engine(
+        template.set(database=name).render_as_string(hide_password=False),
+        pool_size=8,
+        max_overflow=0,
+    )
+    db = app.extensions["market.db"]
+    saved_bind, db.bind = db.bind, engine
+    hooks = Hooks(engine)
+    try:
+        yield Race(app, db, engine, hooks)
+    finally:
+        hooks.remove()
+        db.bind = saved_bind
+        engine.dispose()
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- stopping a thread at a statement -------------------------------------------------------------
+
+
+@dataclass
+class Stop:
+    """Where a thread stops: at the first statement matching `pattern`, `before` it is sent or
+    `after` it returned. `reached` is set there; with `hold`, the thread then waits for
+    `release` (so it keeps whatever locks it holds)."""
+
+    pattern: re.Pattern
+    when: str = "after"
+    hold: bool = True
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+class Hooks:
+    """Engine events that stop the thread that armed `Stop`s (and only that thread)."""
+
+    def __init__(self, engine: Engine):
+        self.engine, self.local = engine, threading.local()
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def remove(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+    def arm(self, *stops: Stop) -> None:
+        self.local.stops = list(stops)
+
+    def _check(self, when: str, statement: str) -> None:
+        stops = getattr(self.local, "stops", [])
+        stop = next((s for s in stops if s.when == when and s.pattern.search(statement)), None)
+        if stop is None:
+            return
+        stops.remove(stop)  # each stop once
+        stop.reached.set()
+        if stop.hold and not stop.release.wait(STEP_S):
+            raise RuntimeError(f"never released after {stop.pattern.pattern!r}")
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        self._check("before", statement)
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        self._check("after", statement)
+
+
+class Worker(threading.Thread):
+    """Runs `fn(session)` in a session of its own (armed with `stops`, if any); keeps the result
+    or the exception."""
+
+    def __init__(self, race: Race, fn: Callable[[Session], object], *stops: Stop):
+        super().__init__(daemon=True)
+        self.race, self.fn, self.stops = race, fn, stops
+        self.result, self.error = None, None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        session = self.race.session()
+        try:
+            self.race.hooks.arm(*self.stops)
+            self.result = self.fn(session)
+        except Exception as exc:  # noqa: BLE001 - the test asserts on it
+            session.rollback()
+            self.error = exc
+        finally:
+            self.race.hooks.arm()
+            session.close()
+            self.done.set()
+
+    def finish(self) -> None:
+        """Wait for the worker (bounded); let go of its stops, should it still hold one."""
+        self.join(STEP_S)
+        if self.is_alive():
+            for stop in self.stops:
+                stop.release.set()
+            self.join(STEP_S)
+        assert not self.is_alive(), "the worker is still blocked"
+
+
+def committed(fn: Callable[[Session], object]) -> Callable[[Session], object]:
+    """`fn`, then commit, as the unit of work around a request would."""
+
+    def run(session: Session) -> object:
+        out = fn(session)
+        session.commit()
+        return out
+
+    return run
+
+
+def count_events(session: Session, action: str, object_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.object_id == object_id)
+    ).one()
+
+
+# --- abnormally low bids: the explanation and the expiry sweep ------------------------------------
+
+
+def flagged_bid(
+    race: Race, frozen, *, another_explained: bool = False
+) -> tuple[int, int, str, object]:
+    """An opened lowest-price task with one abnormally low bid among three: (the low bidder's
+    user id, its bid id, its receipt, its explanation's due time). With `another_explained`, a
+    second abnormally low bid whose bidder has explained, so the task stays opened (validity
+    pending on the applicant) whatever becomes of the first."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+        low, a, b = world.agency(), world.agency(), world.agency()
+        world.bid(low, task, 500_000)
+        world.bid(a, task, 1_500_000)
+        world.bid(b, task, 1_500_000)
+        if another_explained:
+            other = world.agency()
+            world.bid(other, task, 520_000)
+        world.shift_to(task, "opened")
+        if another_explained:
+            other_bid = setup.exec(select(Bid).where(Bid.agency_id == other.organization_id))
+            validity.submit_explanation(setup, other, other_bid.one().id, "自有设备，成本低。")
+            setup.commit()
+        bid = setup.exec(select(Bid).where(Bid.agency_id == low.organization_id)).one()
+        request = setup.exec(select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id))
+        return low.id, bid.id, bid.receipt, request.one().due_at
+    finally:
+        setup.close()
+
+
+def test_an_explanation_committed_while_the_expiry_sweep_waits_for_the_lock_stands(race, frozen):
+    """The bidder explains in the last second; the sweep, run at the due time, picked the request
+    up before that commit and then waits for the task's lock. Once it has the lock it must see
+    the explanation and leave the bid alone, not rule it invalid for want of one."""
+    bidder_id, bid_id, receipt, due_at = flagged_bid(race, frozen)
+    frozen.set(due_at - timedelta(seconds=1))
+    bidder = race.session()
+    try:
+        validity.submit_explanation(
+            bidder, bidder.get(User, bidder_id), bid_id, "区域评估数据现成，成本较低。"
+        )
+        frozen.set(due_at)  # the explanation was given in time; the sweep now finds it due
+        stop = Stop(TASK_LOCK, when="before", hold=False)  # the sweep read the request already
+        sweep = Worker(
+            race, lambda s: validity.expire_overdue_explanations(s, DEFAULT_POLICY), stop
+        )
+        sweep.start()
+        assert stop.reached.wait(STEP_S)
+        bidder.commit()  # the sweep's lock is granted only now
+    finally:
+        bidder.close()
+    sweep.finish()
+    assert sweep.error is None and sweep.result == 0
+
+    check = race.session()
+    try:
+        request = check.exec(
+            select(ExplanationRequest).where(ExplanationRequest.bid_id == bid_id)
+        ).one()
+        assert (request.explanation, request.explained_at) == (
+            "区域评估数据现成，成本较低。",
+            due_at - timedelta(seconds=1),
+        )
+        assert (request.decision, request.decided_at) == (None, None)
+        decision = check.exec(
+            select(ValidityDecision).where(ValidityDecision.bid_id == bid_id)
+        ).one()
+        assert (decision.valid, decision.ground) == (None, "abnormally_low")
+        assert count_events(check, "bid.explained", receipt) == 1
+        assert count_events(check, "bid.validity_decided", receipt) == 0
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_expiry_sweeps_at_once_rule_an_unexplained_bid_invalid_once(race, frozen):
+    """Two scheduler processes: the first holds the task's lock while it expires the request;
+    the second picked the same request up meanwhile and waits. It must find it decided."""
+    _, bid_id, receipt, due_at = flagged_bid(race, frozen, another_explained=True)
+    frozen.set(due_at)
+    expire = committed(lambda s: validity.expire_overdue_explanations(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, expire, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the task's lock, has decided nothing yet
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, expire, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)  # read the request, now asks for the lock
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+
+    check = race.session()
+    try:
+        request = check.exec(
+            select(ExplanationRequest).where(ExplanationRequest.bid_id == bid_id)
+        ).one()
+        assert (request.decision, request.decided_at) == ("expired", due_at)
+        decision = check.exec(
+            select(ValidityDecision).where(ValidityDecision.bid_id == bid_id)
+        ).one()
+        assert (decision.valid, decision.ground) == (False, "no_explanation")
+        assert count_events(check, "bid.validity_decided", receipt) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the same agency submitting twice at once -------------------------------------------------------
+
+#: The bidder's own-bid lookup, made under the task's lock before anything is written.
+OWN_BID = re.compile(r"\bFROM bid\b.*\bbid\.agency_id\b", re.DOTALL)
+ALREADY_BID = "Your agency already has a bid on this task: change it instead."
+
+
+def test_the_same_agency_submitting_twice_at_once_gets_one_bid_and_one_receipt(race, frozen):
+    """Two submissions of one agency (two tabs, a double click). The first holds the task's lock
+    having found no bid of its agency; the second asks for the lock meanwhile. The second must
+    then find the first's bid and be refused with the documented message: one bid, one
+    version, one receipt."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        number, user_id, agency_id = task.number, agency.id, agency.organization_id
+    finally:
+        setup.close()
+
+    def submit(proposal: str):
+        return committed(
+            lambda s: sealed.submit_bid(
+                s,
+                s.get(User, user_id),
+                number,
+                price_fen=1_200_000,
+                duration_days=30,
+                proposal_text=proposal,
+            )
+        )
+
+    first_stop = Stop(OWN_BID, when="after")  # holds the lock, has found no bid
+    first = Worker(race, submit("第一份方案"), first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(re.compile(r"\bFROM task\b"), when="before", hold=False)
+    second = Worker(race, submit("第二份方案"), second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert first.error is None
+    assert (first.result.version, first.result.content["version"]) == (1, 1)
+    assert type(second.error) is Forbidden
+    assert second.error.message.msgid == ALREADY_BID
+    check = race.session()
+    try:
+        bids = check.exec(select(Bid).where(Bid.agency_id == agency_id)).all()
+        assert [(b.version, b.receipt, b.proposal_text) for b in bids] == [
+            (1, first.result.receipt, "第一份方案")
+        ]
+        versions = check.exec(select(BidVersion).where(BidVersion.bid_id == bids[0].id)).all()
+        assert [(v.version, v.receipt) for v in versions] == [(1, first.result.receipt)]
+    finally:
+        check.close()
+
+
+NO_BID_TO_WITHDRAW = "Your agency has no bid on this task to withdraw."
+
+
+def test_the_same_agency_withdrawing_twice_at_once_withdraws_once(race, frozen):
+    """Two withdrawals of one agency's bid: the first holds the lock having found the bid
+    standing; the second, once it has the lock, finds it withdrawn and is refused with the
+    documented message. One withdrawal, at the first one's time."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        receipt = world.bid(agency, task, 1_200_000).receipt
+        number, user_id, agency_id = task.number, agency.id, agency.organization_id
+    finally:
+        setup.close()
+    withdraw = committed(lambda s: sealed.withdraw_bid(s, s.get(User, user_id), number))
+
+    first_stop = Stop(OWN_BID, when="after")  # holds the lock, has found the bid standing
+    first = Worker(race, withdraw, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(re.compile(r"\bFROM task\b"), when="before", hold=False)
+    second = Worker(race, withdraw, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert (first.error, first.result) == (None, receipt)
+    assert type(second.error) is Forbidden
+    assert second.error.message.msgid == NO_BID_TO_WITHDRAW
+    check = race.session()
+    try:
+        bid = check.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        version = check.exec(select(BidVersion).where(BidVersion.bid_id == bid.id)).one()
+        assert bid.withdrawn_at == version.withdrawn_at == frozen.now()
+    finally:
+        check.close()
+
+
+# --- two opening sweeps at once ---------------------------------------------------------------------
+
+
+def test_two_opening_sweeps_at_once_open_every_due_task_once_without_waiting(race, frozen):
+    """Two scheduler processes run the opening sweep together. While the first holds the first
+    due task's lock, the second skips that task (``SKIP LOCKED``), opens the others without
+    waiting, and finishes; the first then opens its task. Every task opened once: one opening,
+    one ``task.open`` event, one validity decision per bid."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [world.post_task(price_cap_fen=2_000_000) for _ in range(3)]
+        for task in tasks:
+            world.bid(world.agency(), task, 1_500_000)
+            world.bid(world.agency(), task, 1_400_000)
+        numbers, deadline = [t.number for t in tasks], tasks[0].deadline_at
+        assert all(t.deadline_at == deadline for t in tasks)
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+    sweep = committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY))
+
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the first task's lock, has opened nothing
+    second = Worker(race, sweep)
+    second.start()
+    finished_while_held = second.done.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert finished_while_held, "the second sweep waited for the first one's lock"
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 2)
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            assert task.opened_at == deadline + timedelta(minutes=1)
+            assert len(check.exec(select(Opening).where(Opening.task_id == task.id)).all()) == 1
+            assert count_events(check, "task.open", number) == 1
+            decided = check.exec(
+                select(ValidityDecision.bid_id).where(ValidityDecision.task_id == task.id)
+            ).all()
+            assert len(decided) == len(set(decided)) == 2
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- an amendment racing the opening ----------------------------------------------------------------
+
+
+def bid_task(race: Race, frozen) -> tuple[str, object, int, int]:
+    """A published lowest-price task (cap ¥20,000) with one bid at ¥18,000: (its number, its
+    deadline, the bidder's organization id, the applicant's user id)."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(price_cap_fen=2_000_000)
+        agency = world.agency()
+        world.bid(agency, task, 1_800_000)
+        return task.number, task.deadline_at, agency.organization_id, world.applicant.id
+    finally:
+        setup.close()
+
+
+def test_an_amendment_committed_while_an_opener_waits_is_taken_into_account(race, frozen):
+    """The applicant amends a minute before the deadline: the cap goes down to ¥15,000 and, with
+    less than the minimum period left, the deadline is extended. A reader reaching the task at
+    the old deadline had loaded it before that commit and waits for its lock; under the lock it
+    must see the extended deadline and not open. At the new deadline the opening applies the
+    amended cap."""
+    number, deadline, agency_id, applicant_id = bid_task(race, frozen)
+    frozen.set(deadline - timedelta(minutes=1))
+    applicant = race.session()
+    try:
+        amendment = tasks.amend(
+            applicant,
+            applicant.get(User, applicant_id),
+            number,
+            {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
+        )
+        extended = amendment.deadline_extended_to
+        assert extended is not None and extended > deadline
+        frozen.set(deadline)  # the old deadline: a reader now finds the task due
+        stop = Stop(TASK_LOCK, when="before", hold=False)
+
+        def open_as_a_page_does(s: Session) -> bool:
+            loaded = s.exec(select(Task).where(Task.number == number)).one()  # before the lock
+            return opening.open_if_due(s, loaded, DEFAULT_POLICY)
+
+        opener = Worker(race, committed(open_as_a_page_does), stop)
+        opener.start()
+        assert stop.reached.wait(STEP_S)
+        applicant.commit()  # the opener's lock is granted only now
+    finally:
+        applicant.close()
+    opener.finish()
+    assert (opener.error, opener.result) == (None, False)
+
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert (task.opened_at, task.deadline_at, task.price_cap_fen) == (None, extended, 1_500_000)
+        assert check.exec(select(Opening).where(Opening.task_id == task.id)).all() == []
+        assert count_events(check, "task.open", number) == 0
+        assert count_events(check, "task.amended", number) == 1
+    finally:
+        check.close()
+
+    frozen.set(extended)
+    sweep = race.session()
+    try:
+        assert opening.open_due_tasks(sweep, DEFAULT_POLICY) == 1
+        bid = sweep.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        decision = sweep.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id))
+        assert [(d.valid, d.ground) for d in decision] == [(False, "above_cap")]
+    finally:
+        sweep.close()
+
+
+def test_an_amendment_waiting_while_the_task_opens_is_refused(race, frozen):
+    """The opening holds the task's lock at the deadline; an amendment asks for the lock
+    meanwhile. Once it has the lock the task is opened and the deadline passed: it is refused
+    with the documented message, and nothing of it is written."""
+    number, deadline, agency_id, applicant_id = bid_task(race, frozen)
+    frozen.set(deadline)
+    stop = Stop(TASK_LOCK, when="after")
+    opener = Worker(race, committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY)), stop)
+    opener.start()
+    assert stop.reached.wait(STEP_S)  # holds the lock, has not opened yet
+
+    def amend(s: Session):
+        return tasks.amend(
+            s,
+            s.get(User, applicant_id),
+            number,
+            {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
+        )
+
+    amend_stop = Stop(TASK_LOCK, when="before", hold=False)
+    amender = Worker(race, committed(amend), amend_stop)
+    amender.start()
+    assert amend_stop.reached.wait(STEP_S)
+    stop.release.set()
+    opener.finish()
+    amender.finish()
+
+    assert (opener.error, opener.result) == (None, 1)
+    assert type(amender.error) is Forbidden
+    assert amender.error.message.msgid == tasks.NOT_AMENDABLE
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert (task.opened_at, task.deadline_at, task.price_cap_fen) == (
+            deadline,
+            deadline,
+            2_000_000,
+        )
+        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
+        assert count_events(check, "task.amended", number) == 0
+        bid = check.exec(select(Bid).where(Bid.agency_id == agency_id)).one()
+        decision = check.exec(select(ValidityDecision).where(ValidityDecision.bid_id == bid.id))
+        assert [(d.valid, d.ground) for d in decision] == [(True, "eligible")]
+    finally:
+        check.close()
+
+
+def test_an_amendment_from_a_session_that_loaded_the_task_before_a_cancellation_is_refused(
+    race, frozen
+):
+    """The amend page loads the task (and the lazy opening commits) before it calls the service,
+    in the same session, whose rows outlive the commit. If the applicant cancelled the task in
+    another tab meanwhile, the amendment must see the cancellation under the lock and be
+    refused, not be published on a cancelled task."""
+    number, deadline, _, applicant_id = bid_task(race, frozen)
+    page = race.session()
+    try:
+        shown = page.exec(select(Task).where(Task.number == number)).one()  # as `load_task` does
+        page.commit()  # as `open_due`'s unit of work does: the loaded row is kept
+        other_tab = race.session()
+        try:
+            tasks.cancel(other_tab, other_tab.get(User, applicant_id), number, "项目已撤销。")
+            other_tab.commit()
+        finally:
+            other_tab.close()
+        with pytest.raises(Forbidden) as refused:
+            tasks.amend(
+                page,
+                page.get(User, applicant_id),
+                number,
+                {"reason": "降低最高限价。", "price_cap_fen": 1_500_000},
+            )
+        assert refused.value.message.msgid == tasks.NOT_AMENDABLE
+        assert shown.cancelled_at is not None  # the page's row, re-read under the lock
+        page.rollback()
+    finally:
+        page.close()
+    check = race.session()
+    try:
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert task.cancelled_at is not None
+        assert (task.price_cap_fen, task.deadline_at) == (2_000_000, deadline)
+        assert check.exec(select(TaskAmendment).where(TaskAmendment.task_id == task.id)).all() == []
+        assert count_events(check, "task.amended", number) == 0
+    finally:
+        check.close()
+
+
+# --- the market's sweeps: the daily audit checkpoint ----------------------------------------------
+
+CHECKPOINT_INSERT = re.compile(r"\bINSERT INTO auditcheckpoint\b")
+CHECKPOINT_READ = re.compile(r"\bFROM auditcheckpoint\b")
+HEAD_LOCK = re.compile(r"\bFROM audithead\b.*\bFOR UPDATE\b", re.DOTALL)
+
+
+def test_two_checkpoint_sweeps_at_once_publish_one_checkpoint_and_both_succeed(race, frozen):
+    """Two scheduler processes publish the day's checkpoint together. The first has written it
+    and not committed; the second looks for the day's checkpoint meanwhile. It must end with the
+    first one's checkpoint, not with a duplicate key: the sweep is idempotent within a day."""
+    world, setup = race.world(frozen)
+    try:
+        world.post_task()  # a few events in the chain
+    finally:
+        setup.close()
+
+    def publish(session: Session) -> tuple:
+        checkpoint = audit.publish_checkpoint(session)
+        out = (checkpoint.day, checkpoint.seq, checkpoint.hash)
+        session.commit()  # as the scheduler's transaction around a sweep does
+        return out
+
+    first_stop = Stop(CHECKPOINT_INSERT, when="after")
+    first = Worker(race, publish, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # written, not committed
+    # The second stops being free to run either once it has looked for the day's checkpoint or
+    # as it asks for a lock the first one holds, whichever comes first.
+    looking = threading.Event()
+    second = Worker(
+        race,
+        publish,
+        Stop(HEAD_LOCK, when="before", hold=False, reached=looking),
+        Stop(CHECKPOINT_READ, when="after", hold=False, reached=looking),
+    )
+    second.start()
+    assert looking.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert (first.error, second.error) == (None, None)
+    assert second.result == first.result
+    check = race.session()
+    try:
+        head = check.get(AuditHead, 1)
+        assert [(c.day, c.seq, c.hash) for c in check.exec(select(AuditCheckpoint))] == [
+            first.result
+        ]
+        assert first.result[1:] == (head.seq, head.hash)
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the market's sweeps: the search outbox -------------------------------------------------------
+
+
+class RecordingEngine:
+    """Stands in for Meilisearch: records every document sent, and keeps the first call (only)
+    until `proceed` is set, so the test can act while that sweep is "on the network"."""
+
+    def __init__(self):
+        self.lock, self.sent = threading.Lock(), []
+        self.sending, self.proceed = threading.Event(), threading.Event()
+
+    def ensure_settings(self, spec) -> None:
+        pass
+
+    def put_many(self, spec, docs) -> None:
+        with self.lock:
+            self.sent += [(spec.name, d.id) for d in docs]
+            first = not self.sending.is_set()
+            self.sending.set()
+        if first and not self.proceed.wait(STEP_S):
+            raise RuntimeError("the engine was never let go")
+
+    def delete_many(self, spec, ids) -> None:
+        with self.lock:
+            self.sent += [(spec.name, f"-{i}") for i in ids]
+
+
+@dataclass(frozen=True)
+class RecordingConfig(MeiliConfig):
+    recorder: RecordingEngine = None
+
+    def engine(self) -> RecordingEngine:
+        return self.recorder
+
+
+CLAIM = re.compile(r"\bFROM searchoutbox\b.*\bFOR UPDATE\b", re.DOTALL)
+LEASE_WRITE = re.compile(r"\bUPDATE searchoutbox SET\b")
+
+
+def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
+    """Three scheduler runs of the search outbox: the first has claimed the due rows and holds
+    them; a second, meanwhile, claims nothing (``SKIP LOCKED``) without waiting; a third, while
+    the first is sending, finds them leased. Every document is sent once, every row done."""
+    engine = RecordingEngine()
+    port = search.SearchPort(RecordingConfig("http://meilisearch.invalid", "", "zjm_", 1.0, engine))
+    previous = search.use(race.db, port)
+    try:
+        world, setup = race.world(frozen)
+        try:
+            agency_ids = {str(world.agency().organization_id) for _ in range(3)}
+            queued = setup.exec(select(SearchOutbox.index_name, SearchOutbox.doc_id)).all()
+        finally:
+            setup.close()
+        assert {doc for name, doc in queued if name == "agencies"} == agency_ids
+        deliver = committed(outbox.deliver)
+
+        # The first stops holding the rows it claimed, before it commits: after its claim or its
+        # lease, whichever comes first (the other then passes, its release already given).
+        first_stop = Stop(CLAIM, when="after")
+        lease_stop = Stop(
+            LEASE_WRITE, when="after", reached=first_stop.reached, release=first_stop.release
+        )
+        first = Worker(race, deliver, first_stop, lease_stop)
+        first.start()
+        assert first_stop.reached.wait(STEP_S)
+        second = Worker(race, deliver)
+        second.start()
+        second_finished_while_held = second.done.wait(STEP_S)
+        first_stop.release.set()
+        assert engine.sending.wait(STEP_S)  # the first committed its lease and is sending
+        third = Worker(race, deliver)
+        third.start()
+        third_finished_while_sending = third.done.wait(STEP_S)
+        engine.proceed.set()
+        for worker in (first, second, third):
+            worker.finish()
+    finally:
+        engine.proceed.set()
+        search.use(race.db, previous)
+
+    assert second_finished_while_held, "the second sweep waited for the first one's rows"
+    assert third_finished_while_sending, "the third sweep waited for the first one's rows"
+    assert (first.error, second.error, third.error) == (None, None, None)
+    assert (first.result, second.result, third.result) == (len(queued), 0, 0)
+    assert sorted(engine.sent) == sorted(dict.fromkeys(queued))  # each document once
+    check = race.session()
+    try:
+        rows = check.exec(select(SearchOutbox)).all()
+        assert len(rows) == len(queued)
+        assert all(r.done_at is not None and r.attempts == 0 for r in rows)
+    finally:
+        check.close()
