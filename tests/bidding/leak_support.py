@@ -253,22 +253,26 @@ class Observation:
 
 
 def fetch(client: FlaskClient, url: str, parts: PerRequest) -> Observation:
-    """One answer; a JSON list with a `next_cursor` followed page by page."""
-    statuses, headers, bodies = [], [], []
+    """One answer; a JSON list with a `next_cursor` followed page by page (each further page's
+    status, headers and body are part of the observation)."""
+    status, headers, bodies = None, [], []
     while True:
         response = client.get(url)
-        statuses.append(response.status_code)
+        if status is None:
+            status = response.status_code
+        else:
+            bodies.append(f"--- next page: {response.status_code}")
         headers += [(k, v) for k, v in response.headers.items() if k.lower() not in parts.headers]
         body = response.get_data(as_text=True)
         for pattern in parts.bodies:
             body = pattern.sub(r"\1…", body)
         bodies.append(body)
-        cursor = (response.get_json(silent=True) or {}) if response.is_json else {}
-        if not isinstance(cursor, dict) or not cursor.get("next_cursor"):
+        page = response.get_json() if response.is_json and '"next_cursor"' in body else None
+        if not isinstance(page, dict) or not page.get("next_cursor"):
             break
         base = re.sub(r"([?&])cursor=[^&]*&?", r"\1", url).rstrip("?&")
-        url = f"{base}{'&' if '?' in base else '?'}cursor={quote(cursor['next_cursor'])}"
-    return Observation(statuses[0], tuple(headers), "\n".join(bodies))
+        url = f"{base}{'&' if '?' in base else '?'}cursor={quote(str(page['next_cursor']))}"
+    return Observation(status, tuple(headers), "\n".join(bodies))
 
 
 def database_view(session: Session) -> Observation:
@@ -321,11 +325,14 @@ def describe(a: Observation, b: Observation) -> str:
         (i for i, (x, y) in enumerate(zip(a.body, b.body, strict=False)) if x != y),
         min(len(a.body), len(b.body)),
     )
-    return f"body at {at}: {a.body[at - 40 : at + 60]!r} ≠ {b.body[at - 40 : at + 60]!r}"
+    start = max(at - 40, 0)
+    return f"body at {at}: {a.body[start : at + 60]!r} ≠ {b.body[start : at + 60]!r}"
 
 
-#: The states compared, for the rival (whose own bid stays constant within a group) and for every
-#: other role and the database (for which each group holds 0, 1 and 3 bids, or their aftermath).
+#: The states compared: for every role but the rival, and for the database, 0, 1 and 3 bids
+#: standing (the 3 after a change, a withdrawal and a new bid, with a fourth bid withdrawn), then
+#: an amendment and a cancellation before opening, each with 0 and with 3 bids; for the rival,
+#: states where its own bid is the same (none, or the one it made) and the others' change.
 OBSERVER_GROUPS = (
     ("no bids", "the rival's bid", "3 bids"),
     ("amended, no bids", "amended, 3 bids"),
@@ -367,8 +374,7 @@ def branch(session: Session) -> Iterator[None]:
     """A savepoint on the test's connection, rolled back at the end with every sequence it moved,
     so sibling branches see the same rows and the same next ids."""
     session.commit()
-    connection = session.connection()
-    session.commit()
+    connection = session.get_bind()  # the test's connection (tests/conftest.py binds it)
     postgres = connection.dialect.name == "postgresql"
     sequences = []
     if postgres:
@@ -392,8 +398,9 @@ def branch(session: Session) -> Iterator[None]:
 
 
 class LeakCheck:
-    """One world — an enterprise's and a department's open task, three would-be bidders (the first
-    is the `rival` role), an agency that never bids, staff — and a client per role on `app`."""
+    """One world — an enterprise's and a department's open task, with a file, questions and an
+    objection; four would-be bidders (the first is the `rival` role); an agency that never bids;
+    staff — and a client per role on `app`."""
 
     def __init__(
         self, app: Flask, session: Session, world: World, make: Accounts, frozen, roles=ROLES
@@ -450,7 +457,8 @@ class LeakCheck:
             service_item="EIA-REPORT",
             year=2026,
             policy_version=1,
-            sha256s=[task_file.sha256, *(attachments_sha(d) for d in (RIVAL_PDF, OTHER_PDF))],
+            # The task's file, and another bidder's (the rival's own is no one else's business).
+            sha256s=[task_file.sha256, attachments_sha(OTHER_PDF)],
         )
         self.urls = expand(get_routes(self.app), facts)
         self.seen_at = self.frozen.now() + timedelta(hours=3)
@@ -490,6 +498,7 @@ class LeakCheck:
         for index in (1, 2, 3):
             self.bid(index)
         x, y, z = self.others
+        files = [attachments_sha(OTHER_PDF)]  # each keeps its file: a standing bid lists it
         for task in self.tasks:
             sealed.change_bid(
                 self.db,
@@ -498,11 +507,12 @@ class LeakCheck:
                 price_fen=PRICES[1],
                 duration_days=29,
                 proposal_text=f"改 {MARKERS[1]}",
+                attachment_sha256s=files,
             )
             sealed.withdraw_bid(self.db, y, task.number)
             sealed.withdraw_bid(self.db, z, task.number)
             self.db.commit()
-            self.world.bid(y, task, PRICES[2], proposal=f"再投 {MARKERS[2]}")
+            self.world.bid(y, task, PRICES[2], proposal=f"再投 {MARKERS[2]}", attachments=files)
 
     def amend(self) -> None:
         self.at(2)
