@@ -47,6 +47,7 @@ def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(
 ):
     check = LeakCheck(app, db, world, make, frozen)
     head = db.get(AuditHead, 1)
+    head_before = (head.seq, head.hash)
     report = check.run()
     assert not report.differences and not report.disclosures, report.summary()
     # The enumeration reached the routes a hand-written list once missed.
@@ -75,10 +76,11 @@ def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(
     # Nothing sealed reached the audit chain: its head and a checkpoint published now are those
     # of before the branches (each rolled back; the database's view was compared in each).
     db.expire_all()
-    assert (db.get(AuditHead, 1).seq, db.get(AuditHead, 1).hash) == (head.seq, head.hash)
+    head = db.get(AuditHead, 1)
+    assert (head.seq, head.hash) == head_before
     assert (DATABASE, "(audit head, search index)") in three
     published = audit.publish_checkpoint(db)
-    assert (published.seq, published.hash) == (head.seq, head.hash)
+    assert (published.seq, published.hash) == head_before
 
 
 def test_the_comparison_leaves_out_only_what_security_md_lists():
