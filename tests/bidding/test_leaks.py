@@ -72,7 +72,8 @@ def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(
     assert len(answers) == 1
     (answer,) = answers
     assert answer.status == 200
-    assert json.loads(answer.body)["items"] == [] and json.loads(answer.body)["sealed"]
+    sealed_answer = json.loads(answer.body)
+    assert sealed_answer["items"] == [] and sealed_answer["sealed"] is True
     # Nothing sealed reached the audit chain: its head and a checkpoint published now are those
     # of before the branches (each rolled back; the database's view was compared in each).
     db.expire_all()
