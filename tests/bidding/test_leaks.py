@@ -1,44 +1,38 @@
-"""The sealed-bid leak test (docs/rules.md §5): before opening, no role — the public, the applicant, another
-agency, a regulator, the operator, an expert — learns a bid's price, proposal or bidder, nor how
-many bids there are, from any page or API response; after opening, those entitled see them.
+"""The sealed-bid leak test (docs/rules.md §5, docs/security.md "The seal, checked"): before
+opening, no role — the public, an enterprise and a department that posted tasks, a bidding agency,
+an agency that does not bid, an expert, a regulator, the operator — learns a bid's price, proposal
+or bidder, nor how many bids there are, from any page, API response or header; after opening, those
+entitled see them.
 
-Bids carry distinctive prices (1 234 567 fen…), proposal markers and bidder names. Every page and
-response, the audit log included (every field of every event: a blank event on a receipt would
-still be counted), is fetched with 0, 1 and 3 bids standing and must be byte-for-byte the same once
-CSRF tokens are blanked. The bid history reaches the audit log only at opening (`bidding.sealed`).
+The routes are not listed here: `tests/bidding/leak_support.py` enumerates every GET route of the
+URL map and of the OpenAPI document, and the meta-tests below prove a route added to the app is
+checked without editing anything.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
 
 import pytest
-from sqlalchemy import text
+from flask import Response
 from sqlmodel import select
 
-from bidding import sealed
+from bidding.models import Bid
 from market import audit
-from market.models import AuditHead, SearchOutbox
-from tests.conftest import login
+from market.models import AuditHead, Task
+from tests.bidding import leak_support
+from tests.bidding.leak_support import (
+    DATABASE,
+    MARKERS,
+    NAMES,
+    PRICES,
+    LeakCheck,
+    UnresolvedParameter,
+    price_forms,
+)
+from tests.conftest import app_config, login
 
-PRICES = (1_234_567, 1_345_678, 1_456_789)
-MARKERS = ("LEAKMARK-ALPHA-7f3c", "LEAKMARK-BRAVO-91d2", "LEAKMARK-CHARLIE-c0de")
-NAMES = ("密封甲号测绘咨询有限公司", "密封乙号环评技术有限公司", "密封丙号工程咨询有限公司")
 ROLES = ("public", "applicant", "agency", "regulator", "operator", "expert")
-
-
-def price_forms(fen: int) -> list[str]:
-    yuan, cents = divmod(fen, 100)
-    return [str(fen), f"{yuan:,}.{cents:02d}", f"{yuan}.{cents:02d}"]
-
-
-_CSRF = [
-    re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+'),
-    re.compile(r'(name="csrf_token" value=")[^"]+'),
-    re.compile(r'("csrf_token": ?")[^"]+'),
-]
 
 
 def body_of(response) -> str:
@@ -48,10 +42,143 @@ def body_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def normalized(body: str) -> str:
-    for pattern in _CSRF:
-        body = pattern.sub(r"\1…", body)
-    return body
+def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(
+    app, db, world, make, frozen
+):
+    check = LeakCheck(app, db, world, make, frozen)
+    head = db.get(AuditHead, 1)
+    head_before = (head.seq, head.hash)
+    report = check.run()
+    assert not report.differences and not report.disclosures, report.summary()
+    # The enumeration reached the routes a hand-written list once missed.
+    number = check.tasks[0].number
+    for url in (
+        f"/api/v1/tasks/{number}/questions",
+        f"/api/v1/tasks/{number}/objections",
+        f"/api/v1/tasks/{number}/attachments",
+        f"/api/v1/tasks/{number}/relation-flags",
+        f"/api/v1/tasks/{number}/bids/mine/attachments",
+        "/audit/checkpoints",
+        "/api/v1/audit/checkpoints",
+        "/api/v1/audit?limit=100",
+        "/regulator/related",
+        "/account/related",
+    ):
+        assert url in report.urls, url
+    # The sealed answer about bids is the same for every role but the bidder, and says nothing.
+    three = report.seen["3 bids"]
+    bids_url = f"/api/v1/tasks/{number}/bids"
+    answers = {three[(role, bids_url)] for role in leak_support.OBSERVERS}
+    assert len(answers) == 1
+    (answer,) = answers
+    assert answer.status == 200
+    sealed_answer = json.loads(answer.body)
+    assert sealed_answer["items"] == [] and sealed_answer["sealed"] is True
+    # Nothing sealed reached the audit chain: its head and a checkpoint published now are those
+    # of before the branches (each rolled back; the database's view was compared in each).
+    db.expire_all()
+    head = db.get(AuditHead, 1)
+    assert (head.seq, head.hash) == head_before
+    assert (DATABASE, "(audit head, search index)") in three
+    published = audit.publish_checkpoint(db)
+    assert (published.seq, published.hash) == head_before
+
+
+def test_the_comparison_leaves_out_only_what_security_md_lists():
+    parts = leak_support.per_request_parts()
+    assert parts.headers == {"set-cookie", "date", "expires"}
+    assert parts.bodies == leak_support.BODY_PATTERNS["csrf_token"]
+
+
+def test_a_body_part_the_check_cannot_find_is_refused(tmp_path):
+    doc = tmp_path / "security.md"
+    doc.write_text(
+        f"{leak_support.PER_REQUEST_HEADING}\n\n- body `nonce`: a CSP nonce.\n", encoding="utf-8"
+    )
+    with pytest.raises(AssertionError, match="lists body parts {'nonce'} that BODY_PATTERNS"):
+        leak_support.per_request_parts(doc)
+
+
+# --- the meta-tests: a route added to the app is checked without editing any list ---------------
+
+
+def bid_count(app, number: str) -> int:
+    with app.extensions["market.db"].session() as session:
+        task = session.exec(select(Task).where(Task.number == number)).one()
+        return len(session.exec(select(Bid).where(Bid.task_id == task.id)).all())
+
+
+@pytest.fixture
+def new_app(app, bidding_keys):
+    """`new_app(extra)`: another app like the tests' (`extra(app)` adds routes before any request),
+    working in this test's transaction."""
+    from bidding import keys
+    from wsgi import create_app
+
+    def build(extra):
+        previous = keys.use(None)  # create_app installs the new app's keys; the tests' come back
+        try:
+            other = create_app(
+                app_config(
+                    app.config["DATABASE_URL"],
+                    DRAW_SEED_KEY=app.config["DRAW_SEED_KEY"],
+                    SIGNING_KEY_PATH=app.config["SIGNING_KEY_PATH"],
+                    UPLOAD_DIR=app.config["UPLOAD_DIR"],
+                )
+            )
+        finally:
+            keys.use(previous)
+        other.extensions["market.db"].bind = app.extensions["market.db"].bind
+        extra(other)
+        return other
+
+    return build
+
+
+def with_leaky_routes(other) -> None:
+    @other.get("/leaky/tasks/<number>/bid-count")
+    def leaky_count(number):
+        return str(bid_count(other, number))
+
+    @other.get("/leaky/tasks/<number>/ok")
+    def leaky_header(number):
+        return Response("ok", headers={"X-Bid-Count": str(bid_count(other, number))})
+
+
+def test_the_check_reports_a_new_route_or_header_that_counts_bids(new_app, db, world, make, frozen):
+    leaky = new_app(with_leaky_routes)
+    check = LeakCheck(leaky, db, world, make, frozen, roles=("public",))
+    report = check.run(states=("no bids", "the rival's bid", "3 bids"))
+    numbers = [t.number for t in check.tasks]
+    expected = {f"/leaky/tasks/{n}/{what}" for n in numbers for what in ("bid-count", "ok")}
+    assert report.leaking_urls() == expected, report.summary()
+    found = {(d.url, d.states[1], d.what) for d in report.differences}
+    for n in numbers:
+        # Four rows: three bids standing, one withdrawn.
+        assert (f"/leaky/tasks/{n}/bid-count", "3 bids", "body at 0: '0' ≠ '4'") in found
+        assert (
+            f"/leaky/tasks/{n}/ok",
+            "the rival's bid",
+            "headers [('X-Bid-Count', '0')] ≠ [('X-Bid-Count', '1')]",
+        ) in found
+
+
+def test_a_route_whose_parameter_nobody_resolves_fails_the_check(new_app, db, world, make, frozen):
+    def with_widget(other):
+        @other.get("/leaky/widgets/<int:widget_id>")
+        def widget(widget_id):
+            return "ok"
+
+    unresolved = new_app(with_widget)
+    with pytest.raises(
+        UnresolvedParameter,
+        match=r"GET /leaky/widgets/\{widget_id\}: no resolver for path parameter 'widget_id' "
+        r"\(int\); add one to RESOLVERS in tests/bidding/leak_support.py",
+    ):
+        LeakCheck(unresolved, db, world, make, frozen, roles=("public",))
+
+
+# --- after opening ----------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -75,129 +202,6 @@ def scene(world, make, app, db):
         login(clients[role], user)
     usccs = [world.org(b).uscc for b in bidders]
     return task, bidders, clients, usccs
-
-
-def task_urls(number: str) -> list[str]:
-    """Pages and responses about the task: nothing about its bidders may appear here."""
-    api = "/api/v1"
-    return [
-        f"/tasks/{number}",
-        "/tasks",
-        "/tasks?status=open",
-        "/my/tasks",
-        "/my/bids",
-        "/expert/panels",
-        f"/tasks/{number}/draw",
-        f"/tasks/{number}/award",
-        "/regulator/cancellations",
-        f"{api}/tasks",
-        f"{api}/tasks?status=open",
-        f"{api}/tasks/{number}",
-        f"{api}/tasks/{number}/bids",
-        f"{api}/tasks/{number}/draw",
-        f"{api}/tasks/{number}/award",
-        f"{api}/tasks/{number}/amendments",
-        f"{api}/tasks/{number}/bids/mine",
-        f"{api}/bids/mine",
-        f"{api}/experts/panels",
-    ]
-
-
-def other_urls(bidder_ids: list[int]) -> list[str]:
-    """Pages where agencies appear anyway (the directory, search, profiles, accounts): the bids
-    must change nothing in them."""
-    api = "/api/v1"
-    return [
-        "/",
-        "/agencies",
-        f"/search?q={NAMES[0]}",
-        "/search?q=咨询&index=agencies",
-        "/search?q=环境影响&index=service-items",
-        "/account/",
-        "/policy",
-        "/regulator/qualifications",
-        "/operator/accounts",
-        "/operator/calendar",
-        *[f"/agencies/{i}" for i in bidder_ids],
-        f"{api}/agencies",
-        f"{api}/agencies?q=密封",
-        f"{api}/search/suggest?q=密封",
-        f"{api}/session",
-        *[f"{api}/agencies/{i}" for i in bidder_ids],
-    ]
-
-
-def audit_log(client) -> tuple[int, list[dict]]:
-    events, cursor = [], ""
-    while True:
-        response = client.get(f"/api/v1/audit?limit=100{cursor}")
-        if response.status_code != 200:
-            return response.status_code, [response.get_json()]
-        body = response.get_json()
-        events += body["items"]
-        if not body["next_cursor"]:
-            return 200, events
-        cursor = f"&cursor={body['next_cursor']}"
-
-
-def snapshot(clients, urls) -> dict:
-    out = {}
-    for role, client in clients.items():
-        for url in urls:
-            response = client.get(url)
-            out[(role, url)] = (response.status_code, normalized(body_of(response)))
-        status, events = audit_log(client)
-        out[(role, "/api/v1/audit")] = (
-            status,
-            json.dumps(events, ensure_ascii=False, sort_keys=True),
-        )
-    return out
-
-
-def assert_nothing_about_bids(snap: dict, task_specific: set[str], usccs: list[str]) -> None:
-    for (role, url), (_status, body) in snap.items():
-        for fen in PRICES:
-            for form in price_forms(fen):
-                assert form not in body, (role, url, form)
-        for marker in MARKERS:
-            assert marker not in body, (role, url, marker)
-        if url in task_specific:
-            for name in (*NAMES, *usccs):
-                assert name not in body, (role, url, name)
-
-
-def test_before_opening_no_role_learns_anything_about_bids_nor_their_number(world, scene, db):
-    task, bidders, clients, usccs = scene
-    urls = task_urls(task.number) + other_urls([world.org(b).id for b in bidders])
-    task_specific = set(task_urls(task.number))
-    snapshots = [snapshot(clients, urls)]
-    world.bid(bidders[0], task, PRICES[0], proposal=f"方案 {MARKERS[0]}")
-    snapshots.append(snapshot(clients, urls))
-    for bidder, price, marker in zip(bidders[1:], PRICES[1:], MARKERS[1:], strict=True):
-        world.bid(bidder, task, price, proposal=f"方案 {marker}")
-    # A change and a withdrawal and a new bid on top: still nothing.
-    sealed.change_bid(
-        db,
-        bidders[0],
-        task.number,
-        price_fen=PRICES[0],
-        duration_days=29,
-        proposal_text=f"改 {MARKERS[0]}",
-    )
-    db.commit()
-    snapshots.append(snapshot(clients, urls))
-    for snap in snapshots:
-        assert_nothing_about_bids(snap, task_specific, usccs)
-    zero, one, three = snapshots
-    for key in zero:
-        assert one[key] == zero[key], key
-        assert three[key] == zero[key], key
-    # The sealed answer about bids is the same for every role, too.
-    bids_url = f"/api/v1/tasks/{task.number}/bids"
-    answers = {three[(role, bids_url)] for role in ROLES}
-    assert len(answers) == 1
-    ((status, body),) = answers
-    assert status == 200 and json.loads(body)["items"] == [] and json.loads(body)["sealed"]
 
 
 def test_after_opening_those_entitled_see_prices_proposals_and_bidders(world, scene, make, app):
@@ -226,99 +230,3 @@ def test_after_opening_those_entitled_see_prices_proposals_and_bidders(world, sc
     assert MARKERS[1] in mine and MARKERS[0] not in mine and MARKERS[2] not in mine
     record = clients["public"].get(f"/api/v1/tasks/{task.number}/draw").get_json()
     assert sorted(r["agency_name"] for r in record["receipts"]) == sorted(NAMES)
-
-
-# --- the audit log, its published heads, headers and the search index ---------------------------
-
-AUDIT_URLS = ("/api/v1/audit/checkpoints", "/audit/checkpoints")
-PDF = b"%PDF-1.4\n% sealed proposal\n%%EOF\n"
-
-
-def chain_head(db) -> tuple[int, str]:
-    db.expire_all()  # other sessions (the clients') may have moved it
-    head = db.get(AuditHead, 1)
-    return head.seq, head.hash
-
-
-def observed(clients, urls) -> dict:
-    """Each role's answer to each URL: status, headers (cookies aside) and body (CSRF blanked);
-    the audit log followed page by page, every field of every event included."""
-    out = {}
-    for role, client in clients.items():
-        for url in urls:
-            with client.session_transaction() as session:
-                session.pop("_flashes", None)  # a redirect's message would show on the next page
-            response = client.get(url)
-            headers = sorted((k, v) for k, v in response.headers.items() if k != "Set-Cookie")
-            out[(role, url)] = (response.status_code, headers, normalized(body_of(response)))
-        out[(role, "/api/v1/audit")] = audit_log(client)
-    return out
-
-
-def bid_activity(world, db, task, bidders) -> None:
-    """Uploads, bids, a change, a withdrawal and a new bid: everything an agency does while open."""
-    for bidder, price, marker in zip(bidders, PRICES, MARKERS, strict=True):
-        world.bid(bidder, task, price, proposal=f"方案 {marker}")
-    sealed.change_bid(
-        db, bidders[0], task.number, price_fen=PRICES[0], duration_days=29, proposal_text="改"
-    )
-    sealed.withdraw_bid(db, bidders[1], task.number)
-    db.commit()
-    world.bid(bidders[1], task, PRICES[1], proposal="再投")
-
-
-def test_before_opening_no_role_sees_the_audit_log_its_published_head_or_a_header_move_with_bids(
-    world, scene, db, app, frozen
-):
-    """A bid, a change, a withdrawal or an uploaded bid file leaves the audit log, its chain head,
-    the published checkpoints and every task page's headers exactly as they were, for every role:
-    an event on a blank receipt would still tell a reader that a bid arrived (one more event, one
-    more sequence number, another head)."""
-    task, bidders, clients, _usccs = scene
-    urls = [*AUDIT_URLS, *task_urls(task.number)]
-    uploader = app.test_client()
-    login(uploader, bidders[0])  # logging in is audited: before the first look
-    watched_at = frozen.now()
-    head_before = chain_head(db)
-    before = observed(clients, urls)
-    # The bids happen at another time than the looks, so a timestamp following them would move.
-    frozen.advance(minutes=7)
-    uploaded = uploader.post(
-        f"/api/v1/tasks/{task.number}/bids/mine/attachments",
-        data={"file": (io.BytesIO(PDF), "方案.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert uploaded.status_code == 201
-    bid_activity(world, db, task, bidders)
-    frozen.set(watched_at)
-    after = observed(clients, urls)
-    for key in before:
-        assert after[key] == before[key], key
-    assert chain_head(db) == head_before
-    published = audit.publish_checkpoint(db)
-    assert (published.seq, published.hash) == head_before
-
-
-def search_tables(db) -> dict:
-    dialect = db.get_bind().dialect.name
-    queries = {
-        "documents": "SELECT index_name, doc_id, data, facets"
-        + (", CAST(tsv AS TEXT)" if dialect == "postgresql" else "")
-        + " FROM search_document ORDER BY id",
-        "numbers": "SELECT document_id, index_name, field, value FROM search_number "
-        "ORDER BY document_id, field",
-    }
-    if dialect == "sqlite":
-        queries["fts"] = "SELECT rowid, ix, f, a, b, c, d FROM search_fts ORDER BY rowid"
-    out = {name: [tuple(r) for r in db.execute(text(sql))] for name, sql in queries.items()}
-    out["outbox"] = [(r.index_name, r.doc_id, r.done_at) for r in db.exec(select(SearchOutbox))]
-    return out
-
-
-def test_a_bid_changes_nothing_in_the_search_index(world, scene, db, frozen):
-    task, bidders, _clients, _usccs = scene
-    before = search_tables(db)
-    assert any(row[1] == str(task.id) for row in before["documents"] if row[0] == "tasks")
-    frozen.advance(minutes=7)
-    bid_activity(world, db, task, bidders)
-    assert search_tables(db) == before
