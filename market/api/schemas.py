@@ -350,6 +350,12 @@ class CalendarYear(BaseModel):
     days: list[dict]
 
 
+class PlatformClock(BaseModel):
+    now: str
+    demo_clock: bool
+    demo_offset_seconds: int
+
+
 class CalendarDaySet(BaseModel):
     day: str
     is_workday: bool

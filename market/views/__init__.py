@@ -72,4 +72,5 @@ def init_views(app: Flask) -> None:
         translate=web.translate,
         task_panels=task_panels,
         nav_links=nav_links,
+        demo_clock_banner=web.demo_clock_banner,
     )
