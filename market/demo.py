@@ -1,7 +1,15 @@
-"""Demo data for every role, loaded by `flask --app wsgi seed demo` (README lists the logins)."""
+"""Demo data for every role, loaded by `flask --app wsgi seed demo` (README lists the logins).
+
+The core's share is `load_demo`; upper packages add theirs (bidding: a task at every stage) with
+`register(app, part)`, without market importing them; `load_all` runs the core's, then each part,
+in one transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask
 from sqlmodel import Session, select
 
 from market import accounts, agencies, catalog, holidays, relations
@@ -153,6 +161,9 @@ def load_demo(session: Session) -> str:
         ),
         ("department", "长春市生态环境局（演示）", "department@demo.zjm", "220100", [], []),
         ("expert", "陈专家", "expert@demo.zjm", "220100", ["environment", "water"], []),
+        # A scoring panel has three members drawn from the category's pool.
+        ("expert", "林专家", "expert2@demo.zjm", "220100", ["environment"], []),
+        ("expert", "高专家", "expert3@demo.zjm", "220100", ["environment"], []),
     ]
     created = {}
     for kind, name, email, region, categories, prefixes in staff:
@@ -174,7 +185,7 @@ def load_demo(session: Session) -> str:
         if email in DEMO_TOTP:
             user.totp_secret = DEMO_TOTP[email]
             session.add(user)
-        created[kind] = user
+        created.setdefault(kind, user)
     accounts.register_enterprise(
         session,
         {
@@ -209,3 +220,21 @@ def _related_agencies(session: Session, regulator: User) -> None:
                 "营业执照与法定代表人身份证原件核对一致（演示数据）",
             )
     relations.record_relation(session, regulator, DEMO_RELATION)
+
+
+#: Where upper packages' demo parts are kept on the app.
+PARTS = "market.demo_parts"
+
+
+def register(app: Flask, part: Callable[[Session], str]) -> None:
+    """Add a package's share of the demo: `part(session)` runs after the core's, in its
+    transaction, is idempotent, and returns a line saying what it did."""
+    app.extensions.setdefault(PARTS, []).append(part)
+
+
+def load_all(app: Flask, session: Session) -> list[str]:
+    """The core's demo data, then every registered part's (`seed demo`)."""
+    lines = [load_demo(session)]
+    session.flush()
+    lines.extend(part(session) for part in app.extensions.get(PARTS, []))
+    return lines
