@@ -17,17 +17,22 @@ TWO_DAYS = timedelta(days=2)
 
 def demo_app(database_url, tmp_path, **settings):
     """An app of its own on the test database (which the session's `app` migrated)."""
+    from bidding import keys
     from wsgi import create_app
 
-    return create_app(
-        app_config(
-            database_url,
-            DRAW_SEED_KEY="test draw seed key",
-            SIGNING_KEY_PATH=str(tmp_path / "signing_key.pem"),
-            UPLOAD_DIR=str(tmp_path / "uploads"),
-            **settings,
+    previous = keys.use(None)  # create_app installs the new app's keys; the tests' are put back
+    try:
+        return create_app(
+            app_config(
+                database_url,
+                DRAW_SEED_KEY="test draw seed key",
+                SIGNING_KEY_PATH=str(tmp_path / "signing_key.pem"),
+                UPLOAD_DIR=str(tmp_path / "uploads"),
+                **settings,
+            )
         )
-    )
+    finally:
+        keys.use(previous)
 
 
 @pytest.fixture
