@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
+# `make run`'s ports, so a second copy can run beside the first: PORT=5001 STRIPE_PORT=8421 make run
+PORT ?= 5000
+STRIPE_PORT ?= 8420
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test deps system-deps translations translations-update test-sqlite test-postgresql test-e2e lint format \
@@ -38,10 +41,11 @@ run: deps
 	$(FLASK) search reindex
 	$(FLASK) calendar import
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(VENV)/bin/localstripe --port 8420 >instance/localstripe.log 2>&1 & \
+	  export STRIPE_API_BASE="$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)}"; \
+	  $(VENV)/bin/localstripe --port $(STRIPE_PORT) >instance/localstripe.log 2>&1 & \
 	  $(FLASK) scheduler run >instance/scheduler.log 2>&1 & \
-	  echo "Marketplace on http://127.0.0.1:5000 (logins in README.md; Ctrl-C stops all three processes)"; \
-	  $(FLASK) run --host 127.0.0.1 --port 5000
+	  echo "Marketplace on http://127.0.0.1:$(PORT) (logins in README.md; Ctrl-C stops all three processes)"; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian packages the tests need: PostgreSQL (only where its binaries are missing), Chromium and
 # CJK fonts for the browser tests.

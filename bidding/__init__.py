@@ -25,7 +25,7 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
-    from bidding import api, cli, jobs, keys, opening, views
+    from bidding import api, cli, demo, jobs, keys, opening, progress, views
     from bidding import policy as bidding_policy
     from bidding.draws import seeds
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
@@ -37,7 +37,9 @@ def init_app(app: Flask) -> None:
     # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
     signals.task_published.connect(seeds.on_task_published, weak=False)
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
+    signals.task_timeline.connect(progress.on_task_timeline, weak=False)
     jobs.register_bidding_jobs(app)
+    demo.register_demo(app)
     cli.init_app(app)
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.
     csrf.exempt(api.bp)

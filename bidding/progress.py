@@ -14,11 +14,11 @@ the caller's transaction:
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from bidding import panel, selection
 from bidding.draws import records
-from bidding.models import Bid, ValidityDecision
+from bidding.models import Bid, ExplanationRequest, PanelMark, ValidityDecision
 from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.models import Organization, Task
@@ -106,3 +106,30 @@ def advance(session: Session, task: Task, policy: BiddingPolicy) -> str:
             return PANEL_PENDING
     selection.select_result(session, task, policy)
     return PUBLICITY
+
+
+def on_task_timeline(task: Task, *, session: Session, **_ignored) -> dict:
+    """`market.signals.task_timeline` handler: the dates of the stages bidding keeps — validity
+    (final when every bid's validity is decided; due when an explanation is awaited) and, for a
+    task marked by a panel, the marking (over when the last mark made the result)."""
+    facts: dict[str, dict] = {}
+    opening = records.opening_of(session, task)
+    final = opening.validity_final_at if opening is not None else None
+    due = None
+    if opening is not None and final is None:
+        due = session.exec(
+            select(func.min(ExplanationRequest.due_at)).where(
+                ExplanationRequest.task_id == task.id,
+                ExplanationRequest.explained_at.is_(None),
+                ExplanationRequest.decision.is_(None),
+            )
+        ).one()
+    facts["validity"] = {"at": final, "due_at": due}
+    if panel.needs_panel(task):
+        marked = None
+        if task.publicity_at is not None:
+            marked = session.exec(
+                select(func.max(PanelMark.marked_at)).where(PanelMark.task_id == task.id)
+            ).one()
+        facts["panel"] = {"at": marked, "due_at": None}
+    return facts

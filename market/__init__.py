@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from market import clock
 from market import config as config_module
 from market.config import ROOT
 
@@ -32,6 +33,11 @@ def create_core_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    # The demo clock, checked before anything else is set up: refused in production.
+    offset = config_module.demo_clock_offset(app.config)
+    app.extensions["market.demo_clock"] = offset
+    if offset:
+        clock.use(clock.OffsetClock(offset))
     passwords.configure(
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )

@@ -339,7 +339,8 @@ def accept_totp(secret: str, code: str, last_step: int | None) -> int | None:
     """The time step a code belongs to (±1 step of drift), or None; a step is used once."""
     code = "".join(code.split())
     totp = pyotp.TOTP(secret)
-    current = int(clock.now().timestamp()) // totp.interval
+    # An authenticator app reads the real time, so the demo clock's offset never applies here.
+    current = int(clock.outside_now().timestamp()) // totp.interval
     for step in (current, current - 1, current + 1):
         if last_step is not None and step <= last_step:
             continue
@@ -351,7 +352,7 @@ def accept_totp(secret: str, code: str, last_step: int | None) -> int | None:
 def current_totp(secret: str) -> str:
     """The code an authenticator shows now (demo CLI and tests)."""
     totp = pyotp.TOTP(secret)
-    return totp.generate_otp(int(clock.now().timestamp()) // totp.interval)
+    return totp.generate_otp(int(clock.outside_now().timestamp()) // totp.interval)
 
 
 # --- personal API tokens -------------------------------------------------------------------

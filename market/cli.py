@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from market import accounts, audit, catalog, holidays, policy
 from market.config import ROOT
-from market.demo import load_demo
+from market.demo import load_all
 from market.jobs import run_scheduler
 from market.models import User
 from market.search.cli import search_cli
@@ -62,9 +62,11 @@ def seed_catalog():
 
 @seed_cli.command("demo")
 def seed_demo():
-    """Load demo data for every role (once; a second run changes nothing)."""
+    """Load demo data for every role, and a task at every stage (once; a second run changes
+    nothing)."""
     with _db().transaction() as session:
-        click.echo(load_demo(session))
+        for line in load_all(current_app, session):
+            click.echo(line)
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
+
+from market import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +60,24 @@ def from_environment() -> dict:
         "PASSWORD_HASH_MEMORY_KIB": int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", "65536")),
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh"),
         "POLICY": _env_policy(),
+        # A production deployment: refuses the settings that exist for demonstrations only.
+        "PRODUCTION": _env_bool("PRODUCTION", False),
+        # The demo clock ("+3d", "-2h", "+1d12h"): the platform's time runs this far from the real
+        # time (market/clock.py); refused when PRODUCTION is on.
+        "DEMO_CLOCK_OFFSET": os.environ.get("DEMO_CLOCK_OFFSET", ""),
     }
+
+
+def demo_clock_offset(config) -> timedelta:
+    """The configured demo clock offset; raises ValueError when it is malformed, or when it is
+    set in production (a shifted clock would misdate bids, openings and the audit log)."""
+    offset = clock.parse_offset(config.get("DEMO_CLOCK_OFFSET", ""))
+    if offset and config.get("PRODUCTION"):
+        raise ValueError(
+            "DEMO_CLOCK_OFFSET is refused in production (PRODUCTION is on): "
+            "the platform's clock must be the real time"
+        )
+    return offset
 
 
 def defaults() -> dict:

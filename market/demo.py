@@ -1,7 +1,15 @@
-"""Demo data for every role, loaded by `flask --app wsgi seed demo` (README lists the logins)."""
+"""Demo data for every role, loaded by `flask --app wsgi seed demo` (README lists the logins).
+
+The core's share is `load_demo`; upper packages add theirs (bidding: a task at every stage) with
+`register(app, part)`, without market importing them; `load_all` runs the core's, then each part,
+in one transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask
 from sqlmodel import Session, select
 
 from market import accounts, agencies, catalog, holidays, relations
@@ -136,25 +144,20 @@ def _agency_data(a: dict) -> dict:
     }
 
 
-def load_demo(session: Session) -> str:
-    if session.exec(select(User.id).where(User.email == "operator@demo.zjm")).first():
-        return "demo data already loaded"
-    added = catalog.seed_catalog(session)
-    holidays.import_official(session)
-    staff = [
-        ("operator", "平台运行机构（演示）", "operator@demo.zjm", "220000", [], []),
-        (
-            "regulator",
-            "吉林省发展和改革委员会（演示监管）",
-            "regulator@demo.zjm",
-            "220000",
-            [],
-            ["22"],
-        ),
-        ("department", "长春市生态环境局（演示）", "department@demo.zjm", "220100", [], []),
-        ("expert", "陈专家", "expert@demo.zjm", "220100", ["environment", "water"], []),
-    ]
-    created = {}
+#: The staff accounts: kind, organization, e-mail, region, expert categories, regulator regions.
+STAFF = [
+    ("operator", "平台运行机构（演示）", "operator@demo.zjm", "220000", [], []),
+    ("regulator", "吉林省发展和改革委员会（演示监管）", "regulator@demo.zjm", "220000", [], ["22"]),
+    ("department", "长春市生态环境局（演示）", "department@demo.zjm", "220100", [], []),
+    ("expert", "陈专家", "expert@demo.zjm", "220100", ["environment", "water"], []),
+    # A scoring panel has three members drawn from the category's pool.
+    ("expert", "林专家", "expert2@demo.zjm", "220100", ["environment"], []),
+    ("expert", "高专家", "expert3@demo.zjm", "220100", ["environment"], []),
+]
+
+
+def _create_staff(session: Session, staff: list[tuple]) -> dict[str, User]:
+    created: dict[str, User] = {}
     for kind, name, email, region, categories, prefixes in staff:
         user, _ = accounts.create_by_operator(
             session,
@@ -174,7 +177,22 @@ def load_demo(session: Session) -> str:
         if email in DEMO_TOTP:
             user.totp_secret = DEMO_TOTP[email]
             session.add(user)
-        created[kind] = user
+        created.setdefault(kind, user)
+    return created
+
+
+def load_demo(session: Session) -> str:
+    if session.exec(select(User.id).where(User.email == "operator@demo.zjm")).first():
+        # Demo data of an earlier version: the staff accounts added since (experts) are added.
+        known = set(session.exec(select(User.email).where(User.email.in_([s[2] for s in STAFF]))))
+        missing = [s for s in STAFF if s[2] not in known]
+        if missing:
+            _create_staff(session, missing)
+            return f"demo data already loaded ({len(missing)} staff accounts added)"
+        return "demo data already loaded"
+    added = catalog.seed_catalog(session)
+    holidays.import_official(session)
+    created = _create_staff(session, STAFF)
     accounts.register_enterprise(
         session,
         {
@@ -209,3 +227,21 @@ def _related_agencies(session: Session, regulator: User) -> None:
                 "营业执照与法定代表人身份证原件核对一致（演示数据）",
             )
     relations.record_relation(session, regulator, DEMO_RELATION)
+
+
+#: Where upper packages' demo parts are kept on the app.
+PARTS = "market.demo_parts"
+
+
+def register(app: Flask, part: Callable[[Session], str]) -> None:
+    """Add a package's share of the demo: `part(session)` runs after the core's, in its
+    transaction, is idempotent, and returns a line saying what it did."""
+    app.extensions.setdefault(PARTS, []).append(part)
+
+
+def load_all(app: Flask, session: Session) -> list[str]:
+    """The core's demo data, then every registered part's (`seed demo`)."""
+    lines = [load_demo(session)]
+    session.flush()
+    lines.extend(part(session) for part in app.extensions.get(PARTS, []))
+    return lines

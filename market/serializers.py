@@ -205,6 +205,7 @@ def task(
     amendments: list | None = None,
     exclusions: list | None = None,
     attachments: list | None = None,
+    timeline: dict | None = None,
 ) -> dict:
     """A task as anyone may read it once published (drafts only reach their applicant).
 
@@ -272,4 +273,5 @@ def task(
             }
             for a in (attachments or [])
         ],
+        **({"timeline": timeline} if timeline is not None else {}),
     }

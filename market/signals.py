@@ -21,3 +21,7 @@ task_moved = _signals.signal("task-moved")
 #: legal representative's identity, or a relation) false: a misconduct ground, from which
 #: `ratings` makes the misconduct record.
 declaration_found_false = _signals.signal("declaration-found-false")
+#: sender=Task, session=Session — a task's timeline is being drawn: each handler returns the
+#: dates it knows of stages the core does not store, as {stage: {"at": …, "due_at": …}} (bidding:
+#: `validity`, and `panel` for a task marked by a panel); a read, inside the sender's session.
+task_timeline = _signals.signal("task-timeline")

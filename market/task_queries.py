@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false
 from sqlmodel import Session, select
 
-from market import attachments, clock, lifecycle, serializers, signals
+from market import attachments, clock, lifecycle, serializers, signals, timeline
 from market.models import Organization, ServiceItem, Task, TaskAmendment, TaskExclusion, User
 from market.policy import Registry
 from market.validation import NotFound
@@ -36,7 +36,9 @@ def open_if_due(session: Session, tasks: list[Task], policy: Registry) -> bool:
     return bool(due)
 
 
-def describe(session: Session, task: Task) -> dict:
+def describe(session: Session, task: Task, *, with_timeline: bool = False) -> dict:
+    """A task as its readers see it; a single task's representation (`with_timeline`) adds its
+    timeline, which lists leave out."""
     item = session.get(ServiceItem, task.service_item_id)
     applicant = session.get(Organization, task.applicant_org_id)
     amendments = session.exec(
@@ -53,6 +55,7 @@ def describe(session: Session, task: Task) -> dict:
         amendments=amendments,
         exclusions=exclusions,
         attachments=attachments.of_task(session, task),
+        timeline=timeline.timeline(session, task, clock.now()) if with_timeline else None,
     )
 
 

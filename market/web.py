@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import MappingProxyType
 
 from flask import Flask, Response, abort, current_app, flash, g, request, send_file, session
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import Session
@@ -182,6 +183,38 @@ def translate(message: Message | str) -> str:
         return text
     # Codes in parameters (a status, a category) are shown by their translated labels.
     return text % {k: gettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
+
+
+def demo_clock_offset() -> timedelta:
+    """How far the platform's clock runs from the real time (the demo clock; zero normally)."""
+    return current_app.extensions.get("market.demo_clock", timedelta(0))
+
+
+def demo_clock_banner() -> str | None:
+    """The banner every page shows while the demo clock is on, or None."""
+    offset = demo_clock_offset()
+    if not offset:
+        return None
+    size = abs(offset)
+    days, rest = size.days, size.seconds
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    parts = [
+        ngettext(singular, plural, n)
+        for n, singular, plural in (
+            (days, "%(num)d day", "%(num)d days"),
+            (hours, "%(num)d hour", "%(num)d hours"),
+            (minutes, "%(num)d minute", "%(num)d minutes"),
+        )
+        if n
+    ]
+    amount = " ".join(parts)
+    if offset > timedelta(0):
+        return gettext("Demo clock: the platform's time is %(amount)s ahead of the real time.") % {
+            "amount": amount
+        }
+    return gettext("Demo clock: the platform's time is %(amount)s behind the real time.") % {
+        "amount": amount
+    }
 
 
 def translated_errors(exc: Invalid) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlmodel import select
 
-from market import accounts, agencies, audit, catalog, holidays, serializers
+from market import accounts, agencies, audit, catalog, clock, holidays, serializers
 from market.api import api
 from market.api import schemas as s
 from market.api import search as search_api
@@ -20,6 +20,7 @@ from market.validation import N_, Forbidden
 from market.web import (
     acting_user,
     db,
+    demo_clock_offset,
     int_arg,
     login_attempt,
     login_succeeded,
@@ -417,6 +418,28 @@ def list_checkpoints():
                 }
                 for c in rows
             ]
+        }
+    )
+
+
+# --- clock ---------------------------------------------------------------------------------------
+
+
+@operation(
+    api,
+    "/clock",
+    "GET",
+    summary="The platform's time, and how far the demo clock moves it from the real time",
+    tag="clock",
+    response=s.PlatformClock,
+)
+def get_clock():
+    offset = demo_clock_offset()
+    return jsonify(
+        {
+            "now": clock.now().isoformat(),
+            "demo_clock": bool(offset),
+            "demo_offset_seconds": int(offset.total_seconds()),
         }
     )
 

@@ -350,6 +350,12 @@ class CalendarYear(BaseModel):
     days: list[dict]
 
 
+class PlatformClock(BaseModel):
+    now: str
+    demo_clock: bool
+    demo_offset_seconds: int
+
+
 class CalendarDaySet(BaseModel):
     day: str
     is_workday: bool
@@ -392,6 +398,27 @@ class ExclusionIn(Strict):
     statement: str | None = None
 
 
+class TimelineStage(BaseModel):
+    #: posted, bidding, opening, validity, panel, publicity; or failed, cancelled (the end).
+    stage: str
+    at: str | None
+    due_at: str | None
+    #: done, current or upcoming.
+    state: str
+
+
+class NextDeadline(BaseModel):
+    stage: str
+    at: str
+    #: Whole working days left before it (market/workdays.py).
+    working_days: int
+
+
+class Timeline(BaseModel):
+    stages: list[TimelineStage]
+    next_deadline: NextDeadline | None
+
+
 class Task(BaseModel):
     number: str
     status: str
@@ -411,6 +438,8 @@ class Task(BaseModel):
     amendments: list[dict]
     exclusions: list[dict]
     attachments: list[dict] = []
+    #: The stages with their dates (a single task's representation; lists leave it out).
+    timeline: Timeline | None = None
 
 
 class Attachment(BaseModel):

@@ -30,7 +30,7 @@ from market.web import (
 
 
 def _task_json(task):
-    return jsonify(task_queries.describe(db(), task))
+    return jsonify(task_queries.describe(db(), task, with_timeline=True))
 
 
 @operation(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import gettext
 
-from market import web
+from market import timeline, web
 from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
@@ -72,4 +72,6 @@ def init_views(app: Flask) -> None:
         translate=web.translate,
         task_panels=task_panels,
         nav_links=nav_links,
+        demo_clock_banner=web.demo_clock_banner,
+        timeline_stage=lambda code: gettext(timeline.STAGE_LABELS[code]),
     )

@@ -77,7 +77,7 @@ def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str
     return render_template(
         "market/task.html",
         task=task,
-        t=task_queries.describe(db(), task),
+        t=task_queries.describe(db(), task, with_timeline=True),
         own=own,
         amend_form=amend_form,
         amend_errors=list(amend_errors),

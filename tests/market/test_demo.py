@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from market import relations
-from market.demo import DEMO_RELATION, load_demo
-from market.models import AgencyRelation, Organization
+from market.demo import DEMO_RELATION, STAFF, load_demo
+from market.models import AgencyRelation, Organization, User
 
 
 def test_the_demo_has_agencies_related_by_verified_identity_and_by_recorded_control(db):
@@ -23,3 +23,13 @@ def test_the_demo_has_agencies_related_by_verified_identity_and_by_recorded_cont
     assert grounds[frozenset((parent.id, subsidiary.id))] == relations.CONTROL
     assert flagged == []
     assert db.exec(select(AgencyRelation)).one().source == "regulator"
+
+
+def test_demo_data_of_an_earlier_version_gains_the_staff_added_since(db, make):
+    """An instance seeded before the second and third experts existed gets them on the next run."""
+    make.staff("operator", email="operator@demo.zjm")
+    assert load_demo(db) == "demo data already loaded (5 staff accounts added)"
+    db.flush()
+    emails = set(db.exec(select(User.email).where(User.email.like("%@demo.zjm"))))
+    assert emails == {s[2] for s in STAFF}
+    assert load_demo(db) == "demo data already loaded"

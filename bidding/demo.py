@@ -1,0 +1,211 @@
+"""Bidding's share of the demo (`seed demo`): one task at each stage, so every page shows.
+
+Everything goes through the real services — publishing, sealed bids, opening, validity, the
+panel's declaration and marks, cancelling — with the clock seam moved back for the stages that
+happened in the past, so dates, deadlines, receipts, draws and the audit log are what the platform
+would have made. The stages, by title:
+
+- open for bids, with three sealed bids;
+- opened, an abnormally low bid's explanation pending (validity not yet final);
+- under scoring: the panel drawn, one panellist has declared and marked;
+- in publicity, with its ranking and award candidate;
+- failed (fewer valid bids than the minimum);
+- cancelled before its deadline, with the published reason.
+
+Idempotent: a second run finds the first task and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
+
+from flask import Flask
+from sqlmodel import Session, select
+
+from bidding import marking, opening, panel, sealed
+from bidding.policy import SECTION, BiddingPolicy
+from market import clock, demo, tasks
+from market.models import Task, User
+from market.policy import TASKS, TaskPolicy, registry_of
+
+APPLICANT = "enterprise@demo.zjm"
+#: Three agencies of the demo that are not related to one another.
+BIDDERS = ("agency@demo.zjm", "survey@demo.zjm", "cost@demo.zjm")
+
+OPEN = "（演示）长春某产业园区规划环境影响报告书编制"
+OPENED = "（演示）某污水处理厂扩建项目环境影响报告书编制"
+SCORING = "（演示）某新材料生产线项目环境影响报告书编制（综合评分）"
+PUBLICITY = "（演示）某道路改造工程环境影响报告书编制"
+FAILED = "（演示）某仓储物流项目环境影响报告书编制"
+CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
+TITLES = (OPEN, OPENED, SCORING, PUBLICITY, FAILED, CANCELLED)
+
+#: Past stages are published this long before the seeding: the bidding period (5 working days)
+#: has ended even across the longest holiday.
+PAST = timedelta(days=21)
+
+
+@contextmanager
+def _at(when: datetime) -> Iterator[clock.FrozenClock]:
+    """The platform's clock stopped at `when` while the services act."""
+    frozen = clock.FrozenClock(when)
+    previous = clock.use(frozen)
+    try:
+        yield frozen
+    finally:
+        clock.use(previous)
+
+
+def _user(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email)).first()
+
+
+def _task_data(title: str, method: str = "lowest_price", **overrides) -> dict:
+    data = {
+        "service_item": "EIA-REPORT",
+        "title": title,
+        "description": "编制建设项目环境影响报告书，并配合完成技术评估与审批答疑（演示数据）。",
+        "funding": "private",
+        "method": method,
+        "price_cap_fen": 250_000_00,
+        "min_bids": 2,
+        "service_days": 60,
+        "bidding_wd": 5,
+    }
+    if method == "scoring":
+        data.update(weight_price=30, weight_credit=10, weight_quality=60, panel_size=3)
+    data.update(overrides)
+    return data
+
+
+class _Stages:
+    def __init__(self, session: Session, policy: BiddingPolicy, task_policy: TaskPolicy):
+        self.session, self.policy, self.task_policy = session, policy, task_policy
+        self.applicant = _user(session, APPLICANT)
+        self.bidders = [_user(session, email) for email in BIDDERS]
+
+    def post(self, title: str, method: str = "lowest_price", **overrides) -> Task:
+        draft = tasks.create_draft(
+            self.session, self.applicant, _task_data(title, method, **overrides), self.task_policy
+        )
+        return tasks.publish(self.session, self.applicant, draft.number, self.task_policy)
+
+    def bid(self, task: Task, bidder: int, price_yuan: int, proposal: str) -> None:
+        sealed.submit_bid(
+            self.session,
+            self.bidders[bidder],
+            task.number,
+            price_fen=price_yuan * 100,
+            duration_days=45,
+            proposal_text=proposal,
+        )
+
+    def past_task(
+        self,
+        start: datetime,
+        title: str,
+        bids: list[tuple[int, int]],
+        opened_at: datetime,
+        method: str = "lowest_price",
+        **overrides,
+    ) -> Task:
+        """Published at `start`, bid on the next day, opened at `opened_at` (after its deadline:
+        the first reader or the sweep opened it then)."""
+        with _at(start) as frozen:
+            task = self.post(title, method, **overrides)
+            frozen.advance(days=1)
+            for bidder, price in bids:
+                self.bid(task, bidder, price, PROPOSALS[bidder])
+        if task.deadline_at >= opened_at:
+            raise RuntimeError(f"demo task {title}: its deadline is not past at {opened_at}")
+        with _at(opened_at):
+            opening.open_if_due(self.session, task, self.policy)
+        return task
+
+
+PROPOSALS = (
+    "项目负责人具有环境影响评价工程师职业资格，拟投入 5 人团队，45 日内完成报告书编制。",
+    "组建 4 人项目组，现场踏勘与监测同步开展，提供报告书及技术评估答疑服务。",
+    "依托既往同类项目经验，提供报告书编制、专家评审会组织与修改完善全流程服务。",
+)
+
+
+def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: TaskPolicy) -> str:
+    stages = _Stages(session, policy, task_policy)
+    if stages.applicant is None or None in stages.bidders:
+        return "demo tasks skipped: the demo accounts are missing"
+    existing = session.exec(select(Task.id).where(Task.title == OPEN)).first()
+    if existing is not None:
+        return "demo tasks already loaded"
+    now = clock.now()
+    start = now - PAST
+
+    # In publicity: opened a few days ago, every bid valid, ranked, the candidate named.
+    stages.past_task(
+        start - timedelta(days=3),
+        PUBLICITY,
+        [(0, 198_000), (1, 186_000), (2, 205_000)],
+        now - timedelta(days=3),
+    )
+    # Failed: one bid where two were needed.
+    stages.past_task(start - timedelta(days=2), FAILED, [(1, 150_000)], now - timedelta(days=2))
+    # Under scoring: the panel drawn at opening; its first member declared and marked one bid.
+    scoring = stages.past_task(
+        start,
+        SCORING,
+        [(0, 210_000), (1, 195_000), (2, 220_000)],
+        now - timedelta(hours=3),
+        "scoring",
+    )
+    first = panel.active_members(session, scoring)[0]
+    expert = session.exec(select(User).where(User.organization_id == first.expert_org_id)).first()
+    with _at(now - timedelta(hours=2)):
+        marking.declare_no_conflict(session, expert, scoring.number, "与各投标机构均无利害关系。")
+        to_mark = marking.bids_to_mark(session, expert, scoring.number)
+        marking.submit_mark(
+            session,
+            expert,
+            scoring.number,
+            to_mark[0].id,
+            82,
+            "技术路线清晰，监测方案完整。",
+            policy=policy,
+        )
+    # Opened, validity pending: the lowest price is abnormally low and its explanation is due.
+    stages.past_task(
+        start,
+        OPENED,
+        [(0, 180_000), (1, 175_000), (2, 60_000)],
+        now - timedelta(hours=1),
+    )
+    # Cancelled while open, with the published reason.
+    with _at(now - timedelta(days=2)):
+        cancelled = stages.post(CANCELLED)
+    with _at(now - timedelta(days=1)):
+        tasks.cancel(
+            session, stages.applicant, cancelled.number, "项目选址调整，原委托事项不再实施。"
+        )
+    # Open for bids: published yesterday, three sealed bids.
+    with _at(now - timedelta(days=1)) as frozen:
+        task = stages.post(OPEN)
+        for bidder, price in ((0, 230_000), (1, 215_000), (2, 240_000)):
+            frozen.advance(hours=2)
+            stages.bid(task, bidder, price, PROPOSALS[bidder])
+    session.flush()
+    return f"demo tasks loaded ({len(TITLES)}, one at each stage)"
+
+
+def register_demo(app: Flask) -> None:
+    """Add the stages to `seed demo`, under the app's configured policy."""
+    registry = registry_of(app)
+    demo.register(
+        app,
+        partial(
+            load_bidding_demo,
+            policy=registry.section(SECTION.name),
+            task_policy=registry.section(TASKS.name),
+        ),
+    )

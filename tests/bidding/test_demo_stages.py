@@ -1,0 +1,89 @@
+"""`seed demo` leaves a task at every stage, made by the real services with the clock moved back,
+and a second run changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import func, select
+
+from bidding import demo, panel, progress, selection
+from bidding.draws import records
+from bidding.models import Bid, ExplanationRequest, PanelMark
+from market import audit, lifecycle
+from market.demo import load_all
+from market.models import AuditEvent, Organization, Task
+
+
+def by_title(db) -> dict[str, Task]:
+    return {t.title: t for t in db.exec(select(Task).where(Task.title.in_(demo.TITLES)))}
+
+
+def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
+    lines = load_all(app, db)
+    db.flush()
+    assert lines[1] == "demo tasks loaded (6, one at each stage)"
+    found = by_title(db)
+    now = frozen.now()
+    assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
+        demo.OPEN: lifecycle.OPEN,
+        demo.OPENED: lifecycle.OPENED,
+        demo.SCORING: lifecycle.OPENED,
+        demo.PUBLICITY: lifecycle.PUBLICITY,
+        demo.FAILED: lifecycle.FAILED,
+        demo.CANCELLED: lifecycle.CANCELLED,
+    }
+
+    open_task = found[demo.OPEN]
+    assert open_task.published_at == now - timedelta(days=1)
+    assert len(db.exec(select(Bid).where(Bid.task_id == open_task.id)).all()) == 3
+    assert lifecycle.sealed(open_task)
+
+    opened = found[demo.OPENED]
+    assert opened.opened_at == now - timedelta(hours=1)
+    (request,) = db.exec(select(ExplanationRequest).where(ExplanationRequest.task_id == opened.id))
+    assert db.get(Bid, request.bid_id).price_fen == 60_000_00
+    assert request.due_at > now
+    assert records.opening_of(db, opened).validity_final_at is None
+
+    scoring = found[demo.SCORING]
+    assert records.opening_of(db, scoring).validity_final_at == now - timedelta(hours=3)
+    members = panel.active_members(db, scoring)
+    assert len(members) == 3
+    assert [m.declared_at is not None for m in members] == [True, False, False]
+    (mark,) = db.exec(select(PanelMark).where(PanelMark.task_id == scoring.id))
+    assert (mark.expert_org_id, mark.mark) == (members[0].expert_org_id, 82)
+
+    publicity = found[demo.PUBLICITY]
+    assert publicity.publicity_at == now - timedelta(days=3)
+    candidate = db.get(Bid, selection.award_candidate(db, publicity).bid_id)
+    winner = db.get(Organization, candidate.agency_id)
+    assert (candidate.price_fen, winner.name) == (186_000_00, "长春市精诚测绘有限公司")
+    assert [e.rank for e in selection.ranking_of(db, publicity)] == [1, 2, 3]
+
+    failed = found[demo.FAILED]
+    assert failed.failed_at == now - timedelta(days=2)
+    assert progress.advance(db, failed, None) == lifecycle.FAILED
+
+    cancelled = found[demo.CANCELLED]
+    assert cancelled.cancelled_at == now - timedelta(days=1)
+    assert cancelled.cancel_reason == "项目选址调整，原委托事项不再实施。"
+
+
+def test_a_second_run_changes_nothing(app, db):
+    load_all(app, db)
+    db.commit()
+    events = db.exec(select(func.count()).select_from(AuditEvent)).one()
+    published = select(func.count()).where(AuditEvent.action == "task.publish")
+    assert db.exec(published).one() == 6
+    assert load_all(app, db) == ["demo data already loaded", "demo tasks already loaded"]
+    db.commit()
+    assert len(by_title(db)) == 6
+    assert db.exec(select(func.count()).select_from(AuditEvent)).one() == events
+
+
+def test_the_audit_chain_of_the_demo_verifies(app, db):
+    """The past stages were recorded at the moved clock's times, and the chain still holds."""
+    load_all(app, db)
+    db.commit()
+    assert audit.verify(db) == []
