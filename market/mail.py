@@ -9,6 +9,7 @@ debug mode. Nothing here knows the domain: a service builds the message, the edg
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -46,8 +47,10 @@ class FileMailer:
 
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        # Nothing of the address goes into the name (its local part may hold a slash), and a
+        # random part keeps two messages of the same instant apart.
         stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
-        path = self.directory / f"{stamp}-{message['To'].split('@')[0][:40]}.eml"
+        path = self.directory / f"{stamp}-{secrets.token_hex(4)}.eml"
         path.write_bytes(bytes(message))
         log.info("mail to %s written to %s", message["To"], path)
 

@@ -6,6 +6,7 @@ accounts. Each through the JSON API and the pages, with the exact messages."""
 from __future__ import annotations
 
 import hashlib
+from email.message import EmailMessage
 
 import pyotp
 import pytest
@@ -444,3 +445,49 @@ def test_recovery_codes_are_stored_as_their_sha256(db, make):
     digest = hashlib.sha256(codes[0].replace("-", "").encode()).hexdigest()
     rows = db.exec(select(RecoveryCode.code_sha256).where(RecoveryCode.user_id == user.id)).all()
     assert digest in rows
+
+
+def test_a_mail_written_to_the_folder_stays_in_it_whatever_the_address(tmp_path, app):
+    """An address's local part may hold a slash ("a/../../b"@…): the file name takes nothing of
+    it, so no mail is ever written outside the folder."""
+    folder = tmp_path / "mail"
+    mailer = mail.FileMailer(folder)
+    message = EmailMessage()
+    message["To"] = "../../escaped/x@test.zjm"
+    message["Subject"] = "s"
+    message.set_content("body")
+    mailer.send(message)
+    [written] = list(tmp_path.rglob("*.eml"))
+    assert written.parent == folder
+
+
+def test_the_second_factor_page_turns_it_off_and_renews_codes_with_the_password(client, db, make):
+    user = make.enterprise()
+    login(client, user)
+    turn_on(client)
+    wrong = client.post("/account/second-factor/recovery-codes", data={"password": "not it at all"})
+    assert wrong.status_code == 422
+    assert "The current password is wrong." in field_errors(
+        wrong.get_data(as_text=True), "password"
+    )
+    renewed = client.post("/account/second-factor/recovery-codes", data={"password": PASSWORD})
+    assert renewed.status_code == 200
+    assert "Recovery codes left: 10." in renewed.get_data(as_text=True)
+    off = client.post(
+        "/account/second-factor/off", data={"password": PASSWORD}, follow_redirects=True
+    )
+    assert "Your second factor is off." in off.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(User, user.id).totp_secret is None
+
+
+def test_the_messages_are_in_chinese_for_a_chinese_reader(client, make):
+    user = make.enterprise()
+    login(client, user)
+    wrong = client.put(
+        "/api/v1/session/password?lang=zh",
+        json={"current_password": "not my password at all", "new_password": NEW_PASSWORD},
+    )
+    assert wrong.get_json()["errors"] == {"current_password": ["当前密码错误。"]}
+    page = client.get("/password/forgot?lang=zh").get_data(as_text=True)
+    assert "请输入您登录所用的电子邮箱，我们将发送设置新密码的链接。" in page
