@@ -217,6 +217,16 @@ def reset_password(token: str):
                 db(), signing_keys(), token, form.password.data, policy()
             )
         if not work.failed:
+            if user.totp_secret:
+                # The link proves the mailbox, not the authenticator: log in with a code.
+                _new_session()
+                flash(
+                    gettext(
+                        "Your password is changed; log in with it and your authenticator code."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("auth.login"))
             _new_session(user)
             flash(gettext("Your password is changed; you are logged in."), "success")
             return remember_device(redirect(url_for("account.home")), user)

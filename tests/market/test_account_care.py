@@ -491,3 +491,19 @@ def test_the_messages_are_in_chinese_for_a_chinese_reader(client, make):
     assert wrong.get_json()["errors"] == {"current_password": ["当前密码错误。"]}
     page = client.get("/password/forgot?lang=zh").get_data(as_text=True)
     assert "请输入您登录所用的电子邮箱，我们将发送设置新密码的链接。" in page
+
+
+def test_a_reset_never_logs_in_past_the_second_factor(app, client, make, inbox):
+    """The reset link proves the mailbox, not the authenticator: an account with a second factor
+    sets its password and then logs in with a code like any login."""
+    regulator = make.staff("regulator")
+    client.post("/api/v1/password-resets", json={"email": regulator.email})
+    path = reset_link(inbox.messages[0]).split("localhost", 1)[1]
+    done = client.post(path, data={"password": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert done.headers["Location"] == "/login"
+    assert client.get("/api/v1/session").get_json()["user"] is None
+    page = client.get("/login").get_data(as_text=True)
+    assert "Your password is changed; log in with it and your authenticator code." in page
+    status, body = login_status(app, regulator.email, NEW_PASSWORD)
+    assert (status, body["detail"]) == (401, "Enter the 6-digit code from your authenticator app.")
