@@ -166,6 +166,8 @@ def test_a_reset_link_is_mailed_and_sets_a_new_password_once(app, client, db, ma
     assert login_status(app, user.email, PASSWORD)[0] == 401
     assert login_status(app, user.email, NEW_PASSWORD)[0] == 200
     assert len(actions(db, "user.password_reset")) == 1
+    [asked_event] = actions(db, "user.password_reset_requested")
+    assert (asked_event.object_id, asked_event.actor_user_id) == (str(user.id), None)
 
 
 def test_an_unknown_or_disabled_address_gets_the_same_answer_and_no_mail(client, db, make, inbox):
