@@ -509,3 +509,14 @@ def test_a_reset_never_logs_in_past_the_second_factor(app, client, make, inbox):
     assert "Your password is changed; log in with it and your authenticator code." in page
     status, body = login_status(app, regulator.email, NEW_PASSWORD)
     assert (status, body["detail"]) == (401, "Enter the 6-digit code from your authenticator app.")
+
+
+def test_a_mail_server_that_is_down_changes_nothing_in_the_answer(app, client, make, monkeypatch):
+    user = make.enterprise()
+    with smtp_server() as server:
+        port = server.port
+    # The server is stopped: nothing listens on its port any more.
+    monkeypatch.setitem(app.extensions, mail.EXTENSION, mail.SmtpMailer("127.0.0.1", port))
+    asked = client.post("/api/v1/password-resets", json={"email": user.email})
+    assert asked.status_code == 202
+    assert asked.get_json() == {"detail": RESET_SENT}
