@@ -16,7 +16,7 @@ from market.config import ROOT
 
 def create_core_app(config: dict | None = None) -> Flask:
     # Deferred: every `import market.x` runs this package first; only composing the app loads all.
-    from market import cli, identity, jobs, passwords, policy, search, web
+    from market import cli, identity, jobs, mail, passwords, policy, search, web
     from market.api import init_api
     from market.db import Database
     from market.views import init_views
@@ -49,6 +49,7 @@ def create_core_app(config: dict | None = None) -> Flask:
         policy.register(app, section)
 
     web.init_app(app)
+    mail.init_app(app)
     init_views(app)
     init_api(app)
     cli.init_app(app)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pyotp
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_, update
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
 from market import audit, clock, passwords
@@ -18,6 +19,7 @@ from market.models import (
     Jurisdiction,
     Organization,
     OrgKind,
+    RecoveryCode,
     Role,
     User,
 )
@@ -44,8 +46,20 @@ class Policy:
     login_device_per_minute: int = 3
     login_device_per_long_window: int = 6
     login_device_days: int = 90
+    # A password-reset link works once, for this long (docs/rules.md §10).
+    password_reset_minutes: int = 60
+    recovery_codes: int = 10
 
     def __post_init__(self) -> None:
+        if not 5 <= self.password_reset_minutes <= 24 * 60:
+            raise ValueError(
+                f"POLICY.accounts.password_reset_minutes: {self.password_reset_minutes} is not "
+                "5 to 1440 minutes"
+            )
+        if not 1 <= self.recovery_codes <= 20:
+            raise ValueError(
+                f"POLICY.accounts.recovery_codes: {self.recovery_codes} is not 1 to 20"
+            )
         # A wait of an hour, or a limit of no attempt at all, would lock accounts out: a
         # competitor could keep an agency from bidding before a deadline.
         if not 60 <= self.login_long_window_seconds <= 900:
@@ -298,6 +312,13 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
                 Message(N_("Enter the 6-digit code from your authenticator app.")),
                 needs_second_factor=True,
             )
+        if looks_like_recovery_code(totp_code):
+            if not spend_recovery_code(session, user, totp_code):
+                raise LoginFailed(
+                    Message(N_("This recovery code is wrong or already used.")),
+                    needs_second_factor=True,
+                )
+            return _logged_in(session, user, new_hash, {"recovery_code": True})
         step = accept_totp(user.totp_secret, totp_code, user.totp_last_step)
         if step is None:
             raise LoginFailed(
@@ -319,6 +340,10 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
                 needs_second_factor=True,
             )
         user.totp_last_step = step
+    return _logged_in(session, user, new_hash, {})
+
+
+def _logged_in(session: Session, user: User, new_hash: str | None, detail: dict) -> User:
     if new_hash is not None:
         user.password_hash = new_hash
     user.last_login_at = clock.now()
@@ -328,7 +353,7 @@ def authenticate(session: Session, email: str, password: str, totp_code: str | N
         "user.login",
         "user",
         user.id,
-        {},
+        detail,
         actor_user_id=user.id,
         actor_org_id=user.organization_id,
     )
@@ -469,3 +494,323 @@ def end_sessions(session: Session, user: User) -> None:
         actor_user_id=user.id,
         actor_org_id=user.organization_id,
     )
+
+
+def _actor(user: User) -> dict:
+    return {"actor_user_id": user.id, "actor_org_id": user.organization_id}
+
+
+def password_mark(user: User) -> str:
+    """A digest that changes with the password (every new hash has a new salt): what device
+    cookies and reset links are bound to, so that a new password ends them."""
+    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def _set_password(session: Session, user: User, password: str) -> None:
+    """Store a new password and end every session of the user: a copy of a session cookie taken
+    before the change stops working (the caller logs its own session in again)."""
+    user.password_hash = passwords.hash_password(password)
+    user.session_generation = (user.session_generation or 0) + 1
+    session.add(user)
+
+
+def _check_current_password(checker: Checker, name: str, user: User, password: object) -> None:
+    if not isinstance(password, str) or not password:
+        checker.add(name, N_("This field is required."))
+    elif not passwords.verify_password(user.password_hash, password):
+        checker.add(name, N_("The current password is wrong."))
+
+
+# --- changing a password ------------------------------------------------------------------------
+
+
+def change_password(
+    session: Session, user: User, current: object, new: object, policy: Policy = Policy()
+) -> User:
+    """The user changes its password: the current one first, the new one checked like at
+    registration. Every other session and remembered device of the user ends."""
+    checker = Checker()
+    _check_current_password(checker, "current_password", user, current)
+    password = passwords.check_policy(
+        checker,
+        "new_password",
+        new,
+        min_length=policy.password_min_length,
+        max_length=policy.password_max_length,
+        email=user.email,
+    )
+    checker.raise_if_any()
+    _set_password(session, user, password)
+    audit.record(session, "user.password_changed", "user", user.id, {}, **_actor(user))
+    return user
+
+
+# --- resetting a forgotten password ------------------------------------------------------------
+
+#: Keeps reset links apart from anything else signed with the app's secret.
+RESET_SALT = "market.password-reset"
+RESET_REFUSED = N_("This reset link is invalid, expired or already used; ask for a new one.")
+
+
+class _ClockSigner(TimestampSigner):
+    """Dates and ages a signature on the platform clock (frozen in tests), not the machine's."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _reset_serializer(secret_keys) -> URLSafeTimedSerializer:
+    # Oldest key first, newest last: itsdangerous signs with the last and accepts any.
+    return URLSafeTimedSerializer(list(secret_keys), salt=RESET_SALT, signer=_ClockSigner)
+
+
+def request_password_reset(session: Session, secret_keys, email: object) -> tuple[User, str] | None:
+    """The account of `email` and a reset token for it, or None when there is no such active
+    account: the caller answers the same either way, so that nobody learns who has an account.
+    The token is signed, dated, and bound to the current password, so it works once."""
+    if not isinstance(email, str):
+        return None
+    user = user_by_email(session, email)
+    if user is None or user.disabled_at is not None:
+        return None
+    token = _reset_serializer(secret_keys).dumps({"u": user.id, "p": password_mark(user)})
+    # Anyone may ask for the mail of any address: the request has no actor.
+    audit.record(session, "user.password_reset_requested", "user", user.id, {})
+    return user, token
+
+
+def user_for_reset(session: Session, secret_keys, token: object, policy: Policy = Policy()) -> User:
+    """The user of a valid reset token, or `Invalid` on the token: forged, expired, or spent (the
+    password has changed since it was made)."""
+    refused = Invalid({"token": [Message(RESET_REFUSED)]})
+    if not isinstance(token, str) or not token:
+        raise refused
+    try:
+        data = _reset_serializer(secret_keys).loads(
+            token, max_age=policy.password_reset_minutes * 60
+        )
+    except BadData:
+        raise refused from None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise refused
+    user = session.get(User, data["u"])
+    if user is None or user.disabled_at is not None or data.get("p") != password_mark(user):
+        raise refused
+    return user
+
+
+def reset_password(
+    session: Session, secret_keys, token: object, new: object, policy: Policy = Policy()
+) -> User:
+    """Set a new password through a reset link; the link is spent (the password it was bound to
+    is gone), and every session of the user ends."""
+    user = user_for_reset(session, secret_keys, token, policy)
+    checker = Checker()
+    password = passwords.check_policy(
+        checker,
+        "password",
+        new,
+        min_length=policy.password_min_length,
+        max_length=policy.password_max_length,
+        email=user.email,
+    )
+    checker.raise_if_any()
+    # Spent under a condition, so two uses of one link racing each other cannot both succeed.
+    spent = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(
+            password_hash=passwords.hash_password(password),
+            session_generation=User.session_generation + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise Invalid({"token": [Message(RESET_REFUSED)]})
+    session.refresh(user)
+    audit.record(session, "user.password_reset", "user", user.id, {}, **_actor(user))
+    return user
+
+
+# --- the second factor: turning it on and off, recovery codes ------------------------------------
+
+
+def second_factor_optional(session: Session, user: User) -> bool:
+    """Whether the user may turn its second factor off (and so on): not for the kinds that must
+    log in with one."""
+    return organization_of(session, user).kind not in SECOND_FACTOR_REQUIRED
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def _recovery_digest(code: str) -> str:
+    return hashlib.sha256(_normal_recovery(code).encode()).hexdigest()
+
+
+def _normal_recovery(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def looks_like_recovery_code(code: str) -> bool:
+    """A recovery code (16 letters and digits, grouped by 4) rather than a 6-digit TOTP code."""
+    return len(_normal_recovery(code)) == 16
+
+
+def _new_recovery_codes(session: Session, user: User, count: int) -> list[str]:
+    """Replace the user's recovery codes by `count` new ones; returns them, shown once."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    now = clock.now()
+    for _ in range(count):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(16))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
+        session.add(
+            RecoveryCode(user_id=user.id, code_sha256=_recovery_digest(raw), created_at=now)
+        )
+    return codes
+
+
+def enable_second_factor(
+    session: Session, user: User, secret: object, code: object, policy: Policy = Policy()
+) -> list[str]:
+    """Turn the second factor on with the secret the user's authenticator app took, proven by
+    one of its codes; returns the recovery codes, shown once."""
+    if user.totp_secret:
+        raise Forbidden(N_("Your second factor is already on."))
+    checker = Checker()
+    if (
+        not isinstance(secret, str)
+        or len(secret) != 32
+        or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in secret)
+    ):
+        checker.add("secret", N_("The setup key is damaged; start again."))
+        checker.raise_if_any()
+    step = None
+    if not isinstance(code, str) or not code.strip():
+        checker.add("code", N_("Enter the 6-digit code from your authenticator app."))
+    else:
+        step = accept_totp(secret, code, None)
+        if step is None:
+            checker.add("code", N_("The authenticator code is wrong or expired."))
+    checker.raise_if_any()
+    user.totp_secret = secret
+    user.totp_last_step = step
+    session.add(user)
+    codes = _new_recovery_codes(session, user, policy.recovery_codes)
+    audit.record(session, "user.second_factor_on", "user", user.id, {}, **_actor(user))
+    return codes
+
+
+def disable_second_factor(session: Session, user: User, password: object) -> None:
+    """Turn the second factor off, with the password; refused for the kinds that need one."""
+    if not second_factor_optional(session, user):
+        raise Forbidden(
+            N_("Accounts of your organization's kind must log in with a second factor.")
+        )
+    if not user.totp_secret:
+        raise Forbidden(N_("Your second factor is already off."))
+    checker = Checker()
+    _check_current_password(checker, "password", user, password)
+    checker.raise_if_any()
+    user.totp_secret = None
+    user.totp_last_step = None
+    session.add(user)
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.record(session, "user.second_factor_off", "user", user.id, {}, **_actor(user))
+
+
+def renew_recovery_codes(
+    session: Session, user: User, password: object, policy: Policy = Policy()
+) -> list[str]:
+    """New recovery codes (the old ones stop working), with the password."""
+    if not user.totp_secret:
+        raise Forbidden(N_("Turn your second factor on first."))
+    checker = Checker()
+    _check_current_password(checker, "password", user, password)
+    checker.raise_if_any()
+    codes = _new_recovery_codes(session, user, policy.recovery_codes)
+    audit.record(session, "user.recovery_codes_renewed", "user", user.id, {}, **_actor(user))
+    return codes
+
+
+def unused_recovery_codes(session: Session, user: User) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).one()
+
+
+def spend_recovery_code(session: Session, user: User, code: str) -> bool:
+    """Spend one unused recovery code of the user: a conditional update, so two logins cannot
+    both spend the same code."""
+    spent = session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_sha256 == _recovery_digest(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return spent.rowcount == 1
+
+
+# --- operators disable and enable accounts ------------------------------------------------------
+
+
+def list_users(session: Session, actor: User | None) -> list[tuple[User, Organization]]:
+    """Every account with its organization, newest first (operators)."""
+    require_kind(session, actor, OrgKind.operator)
+    rows = session.exec(
+        select(User, Organization)
+        .join(Organization, Organization.id == User.organization_id)
+        .order_by(User.id.desc())
+    )
+    return list(rows)
+
+
+def _target(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def disable_user(session: Session, actor: User | None, user_id: int, reason: object) -> User:
+    """An operator disables an account, with a reason: it can no longer log in, its sessions end
+    and its API tokens stop working."""
+    require_kind(session, actor, OrgKind.operator)
+    user = _target(session, user_id)
+    if user.id == actor.id:
+        raise Forbidden(N_("You cannot disable your own account."))
+    if user.disabled_at is not None:
+        raise Forbidden(N_("This account is already disabled."))
+    checker = Checker()
+    clean = checker.text("reason", reason, max_length=500, markup=False)
+    checker.raise_if_any()
+    user.disabled_at = clock.now()
+    user.disabled_reason = clean
+    user.session_generation = (user.session_generation or 0) + 1
+    session.add(user)
+    audit.record(session, "user.disabled", "user", user.id, {"reason": clean}, **_actor(actor))
+    return user
+
+
+def enable_user(session: Session, actor: User | None, user_id: int) -> User:
+    """An operator enables a disabled account again (audited)."""
+    require_kind(session, actor, OrgKind.operator)
+    user = _target(session, user_id)
+    if user.disabled_at is None:
+        raise Forbidden(N_("This account is not disabled."))
+    user.disabled_at = None
+    user.disabled_reason = None
+    session.add(user)
+    audit.record(session, "user.enabled", "user", user.id, {}, **_actor(actor))
+    return user

@@ -55,6 +55,11 @@ def from_environment() -> dict:
         # outside the database); unset, one is generated in instance/ (market/identity.py).
         "IDENTITY_HASH_KEY": os.environ.get("IDENTITY_HASH_KEY", ""),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        # Mail (market/mail.py): an SMTP server, or, unset, .eml files written to MAIL_DIR.
+        "MAIL_SMTP_HOST": os.environ.get("MAIL_SMTP_HOST", ""),
+        "MAIL_SMTP_PORT": int(os.environ.get("MAIL_SMTP_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@zjm.localhost"),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(instance / "mail")),
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
         "PASSWORD_HASH_TIME_COST": int(os.environ.get("PASSWORD_HASH_TIME_COST", "3")),
         "PASSWORD_HASH_MEMORY_KIB": int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", "65536")),

@@ -22,6 +22,8 @@ DEMO_TOTP = {
     "regulator@demo.zjm": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
 }
 
+DEMO_DISABLED_REASON = "已调离专家库，账号停用（演示数据）"
+
 #: A made-up resident identity card number (valid checksum) of 王立新, who represents two demo
 #: agencies: declared by both, verified by the demo regulator, so their bids on one task are both
 #: invalid at opening (docs/rules.md §5). Never shown by the platform, which keeps only its HMAC.
@@ -193,6 +195,24 @@ def load_demo(session: Session) -> str:
     added = catalog.seed_catalog(session)
     holidays.import_official(session)
     created = _create_staff(session, STAFF)
+    # An expert who left the pool: disabled by the operator, with the reason (audited).
+    former, _ = accounts.create_by_operator(
+        session,
+        None,
+        {
+            "kind": "expert",
+            "name": "王专家（已停用）",
+            "region_code": "220100",
+            "categories": ["environment"],
+            "region_prefixes": [],
+            "user_name": "王专家",
+            "email": "former-expert@demo.zjm",
+            "password": DEMO_PASSWORD,
+        },
+        from_cli=True,
+    )
+    session.flush()
+    accounts.disable_user(session, created["operator"], former.id, DEMO_DISABLED_REASON)
     accounts.register_enterprise(
         session,
         {

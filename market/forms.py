@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -239,6 +240,47 @@ class OperatorAccountForm(AccountFields, FlaskForm):
     categories = SelectMultipleField(_l("Service categories"), choices=[], validate_choice=False)
     region_prefixes = StringField(_l("Region prefixes (regulators; comma-separated, empty = all)"))
     submit = SubmitField(_l("Create account"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), render_kw={"autocomplete": "current-password"}
+    )
+    new_password = PasswordField(
+        _l("New password (12–128 characters)"), render_kw={"autocomplete": "new-password"}
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), render_kw={"autocomplete": "username"})
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password (12–128 characters)"), render_kw={"autocomplete": "new-password"}
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class SecondFactorOnForm(FlaskForm):
+    secret = HiddenField()
+    code = StringField(
+        _l("Authenticator code"),
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Turn the second factor on"))
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(_l("Your password"), render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Confirm"))
+
+
+class DisableUserForm(FlaskForm):
+    reason = StringField(_l("Reason (recorded in the audit log)"))
+    submit = SubmitField(_l("Disable"))
 
 
 class TokenForm(FlaskForm):

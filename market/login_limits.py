@@ -33,7 +33,7 @@ from typing import Protocol
 from itsdangerous import BadData, URLSafeSerializer
 
 from market import clock
-from market.accounts import Policy
+from market.accounts import Policy, password_mark
 from market.models import User
 from market.validation import N_, Message
 
@@ -92,10 +92,18 @@ def _digest(text: str) -> str:
 
 
 def begin(
-    counters: Counters, policy: Policy, *, email: str, address: str, device: str | None
+    counters: Counters,
+    policy: Policy,
+    *,
+    email: str,
+    address: str,
+    device: str | None,
+    purpose: str = "login",
 ) -> Attempt:
     """Count a login attempt before its password is checked. `device` is the id of a valid device
-    cookie of the account (`trusted_device`), or None for a new device."""
+    cookie of the account (`trusted_device`), or None for a new device. Another `purpose` counts
+    on counters of its own with the same numbers: "reset", the requests for a password-reset
+    mail (each is spent, never given back)."""
     if device is not None:
         scopes = [("device", device)]
     else:
@@ -105,7 +113,7 @@ def begin(
     for scope, identity in scopes:
         for seconds, allowed in _tiers(policy, scope):
             index = int(now // seconds)
-            key = f"login:{scope}:{_digest(identity)}:{seconds}:{index}"
+            key = f"{purpose}:{scope}:{_digest(identity)}:{seconds}:{index}"
             windows.append((key, seconds))
             started = counters.incr(f"{key}:started", seconds)
             pending = started - counters.get(f"{key}:given-back")
@@ -130,12 +138,6 @@ def _give_back(counters: Counters, attempt: Attempt) -> None:
 # --- device cookies -----------------------------------------------------------------------------
 
 
-def _password_mark(user: User) -> str:
-    # Changes with the password (every new hash has a new salt); a digest, since the cookie's
-    # content is signed but readable.
-    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:16]
-
-
 def _serializer(secret_keys: Sequence[str | bytes]) -> URLSafeSerializer:
     # Oldest key first, newest last: itsdangerous signs with the last and accepts any.
     return URLSafeSerializer(list(secret_keys), salt=DEVICE_SALT)
@@ -148,7 +150,7 @@ def device_cookie(secret_keys: Sequence[str | bytes], user: User, policy: Policy
         {
             "u": user.id,
             "d": secrets.token_urlsafe(16),
-            "p": _password_mark(user),
+            "p": password_mark(user),
             "x": int(clock.now().timestamp()) + policy.login_device_days * DAY,
         }
     )
@@ -168,7 +170,7 @@ def trusted_device(
     if not isinstance(data, dict):
         return None
     device, expires = data.get("d"), data.get("x")
-    if data.get("u") != user.id or data.get("p") != _password_mark(user):
+    if data.get("u") != user.id or data.get("p") != password_mark(user):
         return None
     if not isinstance(expires, int) or expires <= clock.now().timestamp():
         return None

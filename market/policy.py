@@ -398,6 +398,8 @@ ACCOUNTS = Section(
         "login_device_per_minute": N_("Failed logins a minute per remembered device"),
         "login_device_per_long_window": N_("Failed logins per long window per remembered device"),
         "login_device_days": N_("A device that logged in is remembered for (days)"),
+        "password_reset_minutes": N_("A password-reset link works for (minutes)"),
+        "recovery_codes": N_("Recovery codes given with a second factor"),
     },
     flat_keys=True,
 )

@@ -181,6 +181,22 @@ def user_self(user: User, org: Organization) -> dict:
     }
 
 
+def user_account(user: User, org: Organization) -> dict:
+    """An account as operators see it (the list of accounts, disabling one)."""
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "organization_id": org.id,
+        "organization_kind": org.kind,
+        "organization_name": org.name,
+        "second_factor": user.totp_secret is not None,
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "disabled_at": user.disabled_at.isoformat() if user.disabled_at else None,
+        "disabled_reason": user.disabled_reason,
+    }
+
+
 def audit_event(ev: AuditEvent) -> dict:
     return {
         "seq": ev.seq,

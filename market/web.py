@@ -9,17 +9,28 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
 
-from flask import Flask, Response, abort, current_app, flash, g, request, send_file, session
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlmodel import Session
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from market import login_limits, security_headers, task_queries
-from market.accounts import user_by_email, user_for_token
+from market import login_limits, mail, security_headers, task_queries
+from market.accounts import request_password_reset, user_by_email, user_for_token
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
 from market.labels import is_label, label
@@ -393,7 +404,8 @@ def load_task(number: str) -> Task:
 DEVICE_COOKIE = "zjm_device"
 
 
-def _secret_keys() -> list[str | bytes]:
+def signing_keys() -> list[str | bytes]:
+    """The keys device cookies and reset links are signed with (the newest last)."""
     # As Flask signs its session: older keys still accepted while a new one is rolled out.
     return [*(current_app.config.get("SECRET_KEY_FALLBACKS") or []), current_app.secret_key]
 
@@ -402,10 +414,42 @@ def login_attempt(email: str) -> login_limits.Attempt:
     """Count a login attempt for `email` from this request's device and address; its `wait`
     says whether it has to wait instead."""
     user = user_by_email(db(), email)
-    device = login_limits.trusted_device(_secret_keys(), request.cookies.get(DEVICE_COOKIE), user)
+    device = login_limits.trusted_device(signing_keys(), request.cookies.get(DEVICE_COOKIE), user)
     return login_limits.begin(
         limiter.storage, policy(), email=email, address=get_remote_address(), device=device
     )
+
+
+def reset_attempt(email: str) -> login_limits.Attempt:
+    """Count a request for a password-reset mail to `email` from this request's address, on
+    counters of their own with the login limits' numbers; its `wait` says whether to refuse it."""
+    return login_limits.begin(
+        limiter.storage,
+        policy(),
+        email=email,
+        address=get_remote_address(),
+        device=None,
+        purpose="reset",
+    )
+
+
+def password_attempt(user: User) -> login_limits.Attempt:
+    """Count a check of `user`'s password by a logged-in session (changing it, turning the second
+    factor off) as a login attempt, so a session left open guesses no faster than a login."""
+    return login_attempt(user.email)
+
+
+def password_checked(attempt: login_limits.Attempt, error: Exception | None, field: str) -> None:
+    """Uncount `attempt` unless the password in `field` was refused."""
+    if not (isinstance(error, Invalid) and field in error.errors):
+        login_limits.succeeded(limiter.storage, attempt)
+
+
+def stay_logged_in(response: Response, user: User) -> Response:
+    """Keep this session (and device) of `user` after its password changed, which ended every
+    session: log it in again under the new session generation, with a new device cookie."""
+    login_user(getattr(user, "_get_current_object", lambda: user)())
+    return remember_device(response, user)
 
 
 def login_succeeded(attempt: login_limits.Attempt, response: Response, user: User) -> Response:
@@ -420,7 +464,7 @@ def remember_device(response: Response, user: User) -> Response:
     rules = policy()
     response.set_cookie(
         DEVICE_COOKIE,
-        login_limits.device_cookie(_secret_keys(), user, rules),
+        login_limits.device_cookie(signing_keys(), user, rules),
         max_age=rules.login_device_days * login_limits.DAY,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         httponly=True,
@@ -434,3 +478,35 @@ def wait_before_login(attempt: login_limits.Attempt, response: Response) -> Resp
     response.status_code = 429
     response.headers["Retry-After"] = str(attempt.wait)
     return response
+
+
+# --- password-reset mail ------------------------------------------------------------------------
+
+
+def send_reset_mail(email: str) -> None:
+    """Mail a reset link to the account of `email`, if there is an active one (the caller answers
+    the same either way)."""
+    with unit_of_work():
+        found = request_password_reset(db(), signing_keys(), email)
+    if found is None:
+        return
+    user, token = found
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = policy().password_reset_minutes
+    body = gettext(
+        "Hello %(name)s,\n\nsomeone (we hope you) asked to reset the password of your account "
+        "%(email)s on the intermediary services marketplace. Open this link within %(minutes)d "
+        "minutes to choose a new password; it works once:\n\n%(link)s\n\n"
+        "If you did not ask for it, ignore this message: your password stays as it is.\n",
+        name=user.name,
+        email=user.email,
+        minutes=minutes,
+        link=link,
+    )
+    mail.send(user.email, gettext("Reset your password"), body)
+
+
+def mail_folder() -> str | None:
+    """Where mail is written instead of sent, shown on the page in debug mode only."""
+    folder = mail.writes_to_folder()
+    return str(folder) if folder is not None and current_app.debug else None

@@ -77,6 +77,7 @@ def app(database_url, tmp_path_factory):
             IDENTITY_HASH_KEY=TEST_IDENTITY_HASH_KEY,
             SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
             UPLOAD_DIR=str(keys / "uploads"),
+            MAIL_DIR=str(keys / "mail"),
         )
     )
     db = app.extensions["market.db"]

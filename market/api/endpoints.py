@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, session
+from flask import current_app, jsonify, request, session
 from flask_babel import gettext
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -16,7 +16,7 @@ from market.api.openapi import operation
 from market.api.problems import json_body, parse_body, problem
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
-from market.validation import N_, Forbidden
+from market.validation import N_, Forbidden, Invalid, Message
 from market.web import (
     acting_user,
     db,
@@ -24,7 +24,13 @@ from market.web import (
     int_arg,
     login_attempt,
     login_succeeded,
+    password_attempt,
+    password_checked,
     policy,
+    reset_attempt,
+    send_reset_mail,
+    signing_keys,
+    stay_logged_in,
     translate,
     unit_of_work,
     viewer,
@@ -176,6 +182,266 @@ def revoke_token(token_id: int):
     with unit_of_work():
         accounts.revoke_token(db(), acting_user(), token_id)
     return "", 204
+
+
+# --- password, second factor ------------------------------------------------------------------
+
+
+def _too_many(attempt):
+    return wait_before_login(
+        attempt,
+        problem(
+            429,
+            gettext("Too many failed logins"),
+            translate(attempt.message),
+            retry_after=attempt.wait,
+        ),
+    )
+
+
+def _with_password(user, field: str, action):
+    """Run `action()` (one unit of work) that checks `user`'s password in `field`, counted as a
+    login attempt; a 429 response when it has to wait, else `(None, result)`."""
+    attempt = password_attempt(user)
+    if attempt.wait:
+        return _too_many(attempt), None
+    try:
+        with unit_of_work():
+            result = action()
+    except Invalid as exc:
+        password_checked(attempt, exc, field)
+        raise
+    password_checked(attempt, None, field)
+    return None, result
+
+
+def _by_session() -> bool:
+    return not request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+@operation(
+    api,
+    "/session/password",
+    "PUT",
+    summary=(
+        "Change my password: the current one, and a new one checked as at registration. Every "
+        "other session and remembered device ends (this session goes on; API tokens stay)"
+    ),
+    tag="session",
+    body=s.PasswordChangeIn,
+    status=204,
+    auth=True,
+    errors=(429,),
+)
+def change_password():
+    user = acting_user()
+    data = parse_body(s.PasswordChangeIn)
+    refused, _ = _with_password(
+        user,
+        "current_password",
+        lambda: accounts.change_password(
+            db(), user, data.current_password, data.new_password, policy()
+        ),
+    )
+    if refused is not None:
+        return refused
+    response = current_app.response_class(status=204)
+    return stay_logged_in(response, user) if _by_session() else response
+
+
+@operation(
+    api,
+    "/password-resets",
+    "POST",
+    summary=(
+        "Ask for a password-reset link by e-mail. The answer is the same whether or not an "
+        "account has the address; requests are limited like failed logins (429, Retry-After)"
+    ),
+    tag="session",
+    body=s.PasswordResetRequestIn,
+    response=s.Accepted,
+    status=202,
+    errors=(429,),
+)
+def request_password_reset():
+    data = parse_body(s.PasswordResetRequestIn)
+    if not data.email.strip():
+        raise Invalid({"email": [Message(N_("This field is required."))]})
+    attempt = reset_attempt(data.email)
+    if attempt.wait:
+        return wait_before_login(
+            attempt,
+            problem(
+                429,
+                gettext("Too many reset requests"),
+                gettext(
+                    "Too many reset requests. Please wait %(seconds)d seconds, then try again.",
+                    seconds=attempt.wait,
+                ),
+                retry_after=attempt.wait,
+            ),
+        )
+    send_reset_mail(data.email)
+    detail = gettext(
+        "If an account has this e-mail address, a reset link is on its way to it. "
+        "The link works once, for %(minutes)d minutes.",
+        minutes=policy().password_reset_minutes,
+    )
+    return jsonify({"detail": detail}), 202
+
+
+@operation(
+    api,
+    "/password-resets/confirm",
+    "POST",
+    summary=(
+        "Set a new password with the token of a reset link (it works once, until it expires); "
+        "every session of the account ends"
+    ),
+    tag="session",
+    body=s.PasswordResetIn,
+    status=204,
+)
+def confirm_password_reset():
+    data = parse_body(s.PasswordResetIn)
+    with unit_of_work():
+        accounts.reset_password(db(), signing_keys(), data.token, data.password, policy())
+    return "", 204
+
+
+@operation(
+    api,
+    "/session/second-factor/setup",
+    "POST",
+    summary=(
+        "A new authenticator key to turn the second factor on with (nothing is stored until "
+        "PUT /session/second-factor proves a code of it)"
+    ),
+    tag="session",
+    response=s.SecondFactorSetup,
+    auth=True,
+)
+def second_factor_setup():
+    user = acting_user()
+    if user.totp_secret:
+        raise Forbidden(N_("Your second factor is already on."))
+    secret = accounts.new_totp_secret()
+    return jsonify({"secret": secret, "otpauth_uri": accounts.provisioning_uri(user, secret)})
+
+
+@operation(
+    api,
+    "/session/second-factor",
+    "PUT",
+    summary="Turn my second factor on (the key and a current code); recovery codes, shown once",
+    tag="session",
+    body=s.SecondFactorOnIn,
+    response=s.RecoveryCodes,
+    auth=True,
+)
+def second_factor_on():
+    user = acting_user()
+    data = parse_body(s.SecondFactorOnIn)
+    with unit_of_work():
+        codes = accounts.enable_second_factor(db(), user, data.secret, data.code, policy())
+    return jsonify({"recovery_codes": codes})
+
+
+@operation(
+    api,
+    "/session/second-factor/off",
+    "POST",
+    summary=(
+        "Turn my second factor off, with my password (not for regulators and operators, who "
+        "must log in with one)"
+    ),
+    tag="session",
+    body=s.PasswordConfirmIn,
+    status=204,
+    auth=True,
+    errors=(429,),
+)
+def second_factor_off():
+    user = acting_user()
+    data = parse_body(s.PasswordConfirmIn)
+    refused, _ = _with_password(
+        user, "password", lambda: accounts.disable_second_factor(db(), user, data.password)
+    )
+    return refused if refused is not None else ("", 204)
+
+
+@operation(
+    api,
+    "/session/second-factor/recovery-codes",
+    "POST",
+    summary="New recovery codes, with my password (the old ones stop working); shown once",
+    tag="session",
+    body=s.PasswordConfirmIn,
+    response=s.RecoveryCodes,
+    auth=True,
+    errors=(429,),
+)
+def renew_recovery_codes():
+    user = acting_user()
+    data = parse_body(s.PasswordConfirmIn)
+    refused, codes = _with_password(
+        user,
+        "password",
+        lambda: accounts.renew_recovery_codes(db(), user, data.password, policy()),
+    )
+    return refused if refused is not None else jsonify({"recovery_codes": codes})
+
+
+# --- accounts, for operators ---------------------------------------------------------------------
+
+
+@operation(
+    api,
+    "/users",
+    "GET",
+    summary="Every account, newest first (operators)",
+    tag="users",
+    response=s.UserAccountList,
+    auth=True,
+)
+def list_users():
+    rows = accounts.list_users(db(), acting_user())
+    return jsonify({"items": [serializers.user_account(u, o) for u, o in rows]})
+
+
+@operation(
+    api,
+    "/users/<int:user_id>/disable",
+    "POST",
+    summary=(
+        "An operator disables an account, with a reason (audited): it cannot log in, its "
+        "sessions end and its API tokens stop working"
+    ),
+    tag="users",
+    body=s.DisableUserIn,
+    response=s.UserAccount,
+    auth=True,
+)
+def disable_user(user_id: int):
+    data = parse_body(s.DisableUserIn)
+    with unit_of_work():
+        user = accounts.disable_user(db(), acting_user(), user_id, data.reason)
+    return jsonify(serializers.user_account(user, accounts.organization_of(db(), user)))
+
+
+@operation(
+    api,
+    "/users/<int:user_id>/enable",
+    "POST",
+    summary="An operator enables a disabled account again (audited)",
+    tag="users",
+    response=s.UserAccount,
+    auth=True,
+)
+def enable_user(user_id: int):
+    with unit_of_work():
+        user = accounts.enable_user(db(), acting_user(), user_id)
+    return jsonify(serializers.user_account(user, accounts.organization_of(db(), user)))
 
 
 # --- organizations -------------------------------------------------------------------------------

@@ -151,6 +151,33 @@ class TokenIn(Strict):
     name: str
 
 
+class PasswordChangeIn(Strict):
+    current_password: str
+    new_password: str
+
+
+class PasswordResetRequestIn(Strict):
+    email: str
+
+
+class PasswordResetIn(Strict):
+    token: str
+    password: str
+
+
+class SecondFactorOnIn(Strict):
+    secret: str
+    code: str
+
+
+class PasswordConfirmIn(Strict):
+    password: str
+
+
+class DisableUserIn(Strict):
+    reason: str
+
+
 class CalendarDayIn(Strict):
     day: str
     is_workday: bool
@@ -495,3 +522,33 @@ class PolicyInForce(PolicyVersion):
 
 class PolicyVersionList(BaseModel):
     items: list[PolicyVersion]
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+class SecondFactorSetup(BaseModel):
+    secret: str
+    otpauth_uri: str
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str]
+
+
+class UserAccount(BaseModel):
+    id: int
+    name: str
+    email: str
+    organization_id: int
+    organization_kind: str
+    organization_name: str
+    second_factor: bool
+    last_login_at: str | None
+    disabled_at: str | None
+    disabled_reason: str | None
+
+
+class UserAccountList(BaseModel):
+    items: list[UserAccount]

@@ -6,6 +6,7 @@ from market.models.accounts import (
     Jurisdiction,
     Organization,
     OrgKind,
+    RecoveryCode,
     Role,
     User,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "PolicyVersion",
     "Professional",
     "Qualification",
+    "RecoveryCode",
     "RepresentativeIdentity",
     "Role",
     "SearchOutbox",

@@ -73,6 +73,8 @@ class User(UserMixin, SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Why an operator disabled the account (audited too); cleared when it is enabled again.
+    disabled_reason: str | None = Field(default=None, max_length=500)
 
     @property
     def is_active(self) -> bool:
@@ -112,3 +114,14 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A second-factor recovery code: only its SHA-256 is stored, the code is shown once, and
+    each is spent by one login (`used_at`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_sha256: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,15 +1,28 @@
-"""A logged-in user's own page: organization, second factor, personal API tokens."""
+"""A logged-in user's own page: organization, password, second factor, personal API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
 from market import accounts, agencies, serializers
-from market.forms import TokenForm
+from market.forms import ChangePasswordForm, PasswordConfirmForm, SecondFactorOnForm, TokenForm
 from market.models import OrgKind
-from market.web import Work, db, flash_outcome, unit_of_work, viewer, viewer_org
+from market.web import (
+    Work,
+    db,
+    flash_outcome,
+    password_attempt,
+    password_checked,
+    policy,
+    stay_logged_in,
+    translate,
+    unit_of_work,
+    viewer,
+    viewer_org,
+    wait_before_login,
+)
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -46,3 +59,112 @@ def revoke(token_id: int):
         accounts.revoke_token(db(), viewer(), token_id)
     flash_outcome(work, gettext("The token is revoked."), "info")
     return redirect(url_for("account.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    user = viewer()
+    form = ChangePasswordForm()
+    work = Work()
+    if form.validate_on_submit():
+        attempt = password_attempt(user)
+        if attempt.wait:
+            form.form_errors.append(translate(attempt.message))
+            page = render_template("market/change_password.html", form=form, errors=[])
+            return wait_before_login(attempt, make_response(page))
+        with unit_of_work(form) as work:
+            accounts.change_password(
+                db(), user, form.current_password.data, form.new_password.data, policy()
+            )
+        password_checked(attempt, work.error, "current_password")
+        if not work.failed:
+            flash_outcome(work, gettext("Your password is changed; other sessions are ended."))
+            return stay_logged_in(redirect(url_for("account.home")), user)
+    return render_template(
+        "market/change_password.html", form=form, errors=work.messages
+    ), work.status
+
+
+def _second_factor_page(
+    user, *, on_form=None, confirm_form=None, codes=None, errors=(), status=200
+):
+    optional = accounts.second_factor_optional(db(), user)
+    if on_form is None and not user.totp_secret:
+        on_form = SecondFactorOnForm(formdata=None)
+        on_form.secret.data = accounts.new_totp_secret()
+    secret = on_form.secret.data if on_form is not None else None
+    return render_template(
+        "market/second_factor.html",
+        user=user,
+        optional=optional,
+        on_form=on_form,
+        confirm_form=confirm_form or PasswordConfirmForm(formdata=None),
+        secret=secret,
+        uri=accounts.provisioning_uri(user, secret) if secret else None,
+        codes=codes,
+        unused=accounts.unused_recovery_codes(db(), user) if user.totp_secret else 0,
+        errors=list(errors),
+    ), status
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@login_required
+def second_factor():
+    user = viewer()
+    if user.totp_secret:
+        return _second_factor_page(user)
+    form = SecondFactorOnForm()
+    if not form.validate_on_submit():
+        return _second_factor_page(user, on_form=None if form.secret.data is None else form)
+    with unit_of_work(form) as work:
+        codes = accounts.enable_second_factor(
+            db(), user, form.secret.data, form.code.data, policy()
+        )
+    if work.failed:
+        return _second_factor_page(user, on_form=form, errors=work.messages, status=work.status)
+    return _second_factor_page(user, codes=codes)
+
+
+def _with_password(user, action):
+    """Run `action(password)` for a form that confirms the user's password, counted as a login
+    attempt; the page again with the failure, or None when it succeeded (with its result)."""
+    form = PasswordConfirmForm()
+    if not form.validate_on_submit():
+        return _second_factor_page(user, confirm_form=form), None
+    attempt = password_attempt(user)
+    if attempt.wait:
+        form.form_errors.append(translate(attempt.message))
+        page, _status = _second_factor_page(user, confirm_form=form)
+        return wait_before_login(attempt, make_response(page)), None
+    with unit_of_work(form) as work:
+        result = action(form.password.data)
+    password_checked(attempt, work.error, "password")
+    if work.failed:
+        return _second_factor_page(
+            user, confirm_form=form, errors=work.messages, status=work.status
+        ), None
+    return None, result
+
+
+@bp.post("/second-factor/off")
+@login_required
+def second_factor_off():
+    user = viewer()
+    failed, _ = _with_password(user, lambda pw: accounts.disable_second_factor(db(), user, pw))
+    if failed is not None:
+        return failed
+    flash_outcome(Work(), gettext("Your second factor is off."), "info")
+    return redirect(url_for("account.second_factor"))
+
+
+@bp.post("/second-factor/recovery-codes")
+@login_required
+def recovery_codes():
+    user = viewer()
+    failed, codes = _with_password(
+        user, lambda pw: accounts.renew_recovery_codes(db(), user, pw, policy())
+    )
+    if failed is not None:
+        return failed
+    return _second_factor_page(user, codes=codes)

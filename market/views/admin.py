@@ -10,12 +10,12 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from market import accounts, catalog, holidays
-from market.forms import CalendarDayForm, CatalogItemForm, OperatorAccountForm
+from market.forms import CalendarDayForm, CatalogItemForm, DisableUserForm, OperatorAccountForm
 from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.permissions import is_operator
 from market.validation import NotFound
-from market.web import Work, db, policy, unit_of_work, viewer
+from market.web import Work, db, flash_outcome, policy, unit_of_work, viewer
 
 bp = Blueprint("admin", __name__, url_prefix="/operator")
 
@@ -109,3 +109,44 @@ def calendar():
         errors=work.messages,
         years=holidays.known_years(db()),
     ), work.status
+
+
+def _users_page(form=None, failed_id: int | None = None, errors=(), status: int = 200):
+    return render_template(
+        "market/admin_users.html",
+        rows=accounts.list_users(db(), viewer()),
+        form=form or DisableUserForm(formdata=None),
+        failed_id=failed_id,
+        errors=list(errors),
+    ), status
+
+
+@bp.get("/users")
+@operator_required
+def users():
+    return _users_page()
+
+
+@bp.post("/users/<int:user_id>/disable")
+@operator_required
+def disable_user(user_id: int):
+    form = DisableUserForm()
+    if not form.validate_on_submit():
+        return _users_page(form, user_id)
+    with unit_of_work(form) as work:
+        user = accounts.disable_user(db(), viewer(), user_id, form.reason.data)
+    if work.failed:
+        return _users_page(form, user_id, work.messages, work.status)
+    flash(gettext("%(email)s is disabled.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/enable")
+@operator_required
+def enable_user(user_id: int):
+    with unit_of_work(keep_errors=True) as work:
+        user = accounts.enable_user(db(), viewer(), user_id)
+    flash_outcome(
+        work, None if work.failed else gettext("%(email)s is enabled again.", email=user.email)
+    )
+    return redirect(url_for("admin.users"))

@@ -16,14 +16,26 @@ from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from market import accounts, agencies, catalog
-from market.forms import AgencyForm, EnterpriseForm, LoginForm
+from market.forms import (
+    AgencyForm,
+    EnterpriseForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
+from market.validation import Invalid
 from market.web import (
     Work,
     db,
+    error_messages,
     login_attempt,
     login_succeeded,
+    mail_folder,
     policy,
     remember_device,
+    reset_attempt,
+    send_reset_mail,
+    signing_keys,
     translate,
     unit_of_work,
     viewer,
@@ -150,4 +162,74 @@ def register_agency():
         ), 422
     return render_template(
         "market/register_agency.html", form=form, errors=work.messages, items=items
+    ), work.status
+
+
+# --- a forgotten password ------------------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip()
+        if not email:
+            form.email.errors.append(gettext("This field is required."))
+            return render_template(
+                "market/forgot_password.html", form=form, folder=mail_folder()
+            ), 422
+        attempt = reset_attempt(email)
+        if attempt.wait:
+            form.form_errors.append(
+                gettext(
+                    "Too many reset requests. Please wait %(seconds)d seconds, then try again.",
+                    seconds=attempt.wait,
+                )
+            )
+            page = render_template("market/forgot_password.html", form=form, folder=mail_folder())
+            return wait_before_login(attempt, make_response(page))
+        send_reset_mail(email)
+        flash(
+            gettext(
+                "If an account has this e-mail address, a reset link is on its way to it. "
+                "The link works once, for %(minutes)d minutes.",
+                minutes=policy().password_reset_minutes,
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.forgot_password"))
+    return render_template("market/forgot_password.html", form=form, folder=mail_folder())
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        accounts.user_for_reset(db(), signing_keys(), token, policy())
+    except Invalid as exc:
+        return render_template(
+            "market/reset_password.html", form=None, errors=error_messages(exc)
+        ), 422
+    work = Work()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            user = accounts.reset_password(
+                db(), signing_keys(), token, form.password.data, policy()
+            )
+        if not work.failed:
+            if user.totp_secret:
+                # The link proves the mailbox, not the authenticator: log in with a code.
+                _new_session()
+                flash(
+                    gettext(
+                        "Your password is changed; log in with it and your authenticator code."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("auth.login"))
+            _new_session(user)
+            flash(gettext("Your password is changed; you are logged in."), "success")
+            return remember_device(redirect(url_for("account.home")), user)
+    return render_template(
+        "market/reset_password.html", form=form, errors=work.messages
     ), work.status

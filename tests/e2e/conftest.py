@@ -58,6 +58,7 @@ def live_app():
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "MEILISEARCH_URL": "",
                 "UPLOAD_DIR": str(Path(tmp) / "uploads"),
+                "MAIL_DIR": str(Path(tmp) / "mail"),
                 "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
                 "IDENTITY_HASH_KEY": "e2e identity hash key",
             }

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from market import relations
-from market.demo import DEMO_RELATION, STAFF, load_demo
-from market.models import AgencyRelation, Organization, User
+from market.demo import DEMO_DISABLED_REASON, DEMO_RELATION, STAFF, load_demo
+from market.models import AgencyRelation, AuditEvent, Organization, User
 
 
 def test_the_demo_has_agencies_related_by_verified_identity_and_by_recorded_control(db):
@@ -33,3 +33,13 @@ def test_demo_data_of_an_earlier_version_gains_the_staff_added_since(db, make):
     emails = set(db.exec(select(User.email).where(User.email.like("%@demo.zjm"))))
     assert emails == {s[2] for s in STAFF}
     assert load_demo(db) == "demo data already loaded"
+
+
+def test_the_demo_has_an_account_disabled_by_the_operator_with_its_reason(db):
+    load_demo(db)
+    db.commit()  # audit events are chained at commit
+    former = db.exec(select(User).where(User.email == "former-expert@demo.zjm")).one()
+    assert former.disabled_at is not None
+    assert former.disabled_reason == DEMO_DISABLED_REASON
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.disabled")).one()
+    assert event.data == {"reason": DEMO_DISABLED_REASON}
