@@ -1,8 +1,8 @@
 """The expert panel of a `scoring` task: drawn verifiably from the pool, completed after recusals.
 
-The pool is the experts registered for the service item's category, taken at opening (the moment
-the deadline is acted upon) and stored with the opening, so nobody can add or remove experts once
-the bids are known. The "panel" draw orders the whole pool; the first `panel_size` places are
+The pool is the experts registered for the service item's category whose account is not disabled,
+taken at opening (the moment the deadline is acted upon) and stored with the opening, so nobody can
+add or remove experts once the bids are known. The "panel" draw orders the whole pool; the first `panel_size` places are
 called, and each recusal calls the next place of that same order, so no second draw (and no choice)
 is ever needed. Experts' services (declaring, recusing, marking) are in `bidding.marking`.
 """
@@ -15,7 +15,7 @@ from bidding.draws import records, spec
 from bidding.models import Bid, PanelMark, PanelMember
 from bidding.policy import BiddingPolicy
 from market import audit, clock
-from market.models import ExpertCategory, Organization, OrgKind, ServiceItem, Task
+from market.models import ExpertCategory, Organization, OrgKind, ServiceItem, Task, User
 
 
 def panel_size(task: Task, policy: BiddingPolicy) -> int:
@@ -28,12 +28,19 @@ def needs_panel(task: Task) -> bool:
 
 
 def expert_pool(session: Session, task: Task) -> list[str]:
-    """Ids (as strings, sorted as strings) of the experts registered for the task's category."""
+    """Ids (as strings, sorted as strings) of the experts registered for the task's category
+    who can log in: an expert whose account an operator disabled is never drawn, since they could
+    neither declare nor mark."""
     item = session.get(ServiceItem, task.service_item_id)
     ids = session.exec(
         select(ExpertCategory.organization_id)
         .join(Organization, Organization.id == ExpertCategory.organization_id)
-        .where(ExpertCategory.category == item.category, Organization.kind == OrgKind.expert)
+        .join(User, User.organization_id == Organization.id)
+        .where(
+            ExpertCategory.category == item.category,
+            Organization.kind == OrgKind.expert,
+            User.disabled_at.is_(None),
+        )
     )
     return sorted({str(i) for i in ids})
 

@@ -12,7 +12,7 @@ from bidding import marking, panel, selection
 from bidding.draws import records, seeds, spec
 from bidding.models import Bid
 from bidding.policy import DEFAULT_POLICY
-from market import lifecycle
+from market import accounts, lifecycle
 from market.models import User
 from market.validation import Forbidden
 
@@ -156,6 +156,20 @@ def test_scoring_without_a_quality_weight_needs_no_panel(world, db, experts):
     world.shift_to(task, "opened")
     assert lifecycle.status(task) == lifecycle.PUBLICITY
     assert records.draws_of(db, task) == []
+
+
+def test_an_expert_whose_account_is_disabled_is_not_in_the_pool(world, db, experts, make):
+    """A disabled expert could neither declare nor mark: drawn, they would hold the panel up."""
+    operator = make.staff("operator")
+    accounts.disable_user(db, operator, experts[0].id, "已退出专家库")
+    db.commit()
+    task = scoring_task(world)
+    world.bid(world.agency(), task, 100_000)
+    world.bid(world.agency(), task, 200_000)
+    world.shift_to(task, "opened")
+    assert records.opening_of(db, task).panel_pool == sorted(
+        str(e.organization_id) for e in experts[1:]
+    )
 
 
 def test_a_pool_smaller_than_the_panel_leaves_the_task_waiting(world, db, make):
