@@ -20,6 +20,7 @@ from market.forms import AgencyForm, EnterpriseForm, LoginForm
 from market.web import (
     Work,
     db,
+    localized,
     login_attempt,
     login_succeeded,
     policy,
@@ -117,7 +118,7 @@ def register_enterprise():
 def register_agency():
     form = AgencyForm()
     items = catalog.list_items(db())
-    choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}") for i in items]
+    choices = [("", "—")] + [(i.code, localized(i, "name")) for i in items]
     for entry in form.services.entries:
         entry.form.service_item.choices = choices
     work = Work()
