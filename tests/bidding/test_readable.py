@@ -225,3 +225,17 @@ def test_a_scoring_result_shows_the_total_first_and_marks_by_seat(world, make, d
     marks = re.findall(r'<span class="tag">([^<]*)</span>', first_row)
     assert marks == ["第 1 席: 70", "第 2 席: 80", "第 3 席: 90"]
     assert "第 1 席" in text_of(html.split("<h2>", 1)[1])
+
+
+def test_an_abnormally_low_price_is_explained_in_yuan(world, app):
+    task = world.post_task("lowest_price", min_bids=1, price_cap_fen=2_000_000)
+    world.bid(world.agency(), task, 1_000_000)
+    world.bid(world.agency(), task, 1_000_001)
+    world.bid(world.agency(), task, 300_000)
+    world.shift_to(task, "opened")
+    client = app.test_client()
+    login(client, world.applicant)
+    page = text_of(client.get(f"/tasks/{task.number}?lang=zh").get_data(as_text=True))
+    assert "明显低于其他有效报价的平均值（平均值 ≈ 10,000.00 元，界限 ≈ 5,000.00 元）" in page
+    assert "明显低于最高限价（20,000.00 元，界限 9,000.00 元）" in page
+    assert " 分，" not in page

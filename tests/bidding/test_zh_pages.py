@@ -126,7 +126,8 @@ def problems_of(texts: list[str], catalog: dict[str, str]) -> list[str]:
 
 @pytest.fixture
 def town(world: World, make, db):
-    """A task in each state, with a draw of each purpose, a question, a panel and a draft."""
+    """A task in each state, with a draw of each purpose, questions, a panel that marked and one
+    that marks, a price to explain and a draft."""
     experts = [
         make.staff("expert", name=f"专家{n}", user_name=f"专家{n}", categories=["environment"])
         for n in range(3)
@@ -134,18 +135,23 @@ def town(world: World, make, db):
     agency = world.agency(name="环评咨询甲有限公司")
     other = world.agency(name="环评咨询乙有限公司")
     open_task = world.post_task("lowest_price", min_bids=1)
-    questions.ask(db, agency, open_task.number, "报告书是否需要包含专题评价？")
+    asked = questions.ask(db, agency, open_task.number, "报告书是否需要包含专题评价？")
+    questions.answer(db, world.applicant, open_task.number, asked.id, "需要包含生态专题。")
+    questions.ask(db, other, open_task.number, "是否接受联合体？")
     db.commit()
     tie = world.post_task("lowest_price", min_bids=1)
     average = world.post_task("average_price", min_bids=2)
     random_ = world.post_task("random", min_bids=2)
     failed = world.post_task("lowest_price", min_bids=3)
     scoring = world.post_task("scoring", min_bids=2, price_cap_fen=2_000_000, panel_size=3)
-    for task in (open_task, tie, average, random_, scoring):
+    marking_ = world.post_task("scoring", min_bids=2, price_cap_fen=2_000_000, panel_size=3)
+    low = world.post_task("lowest_price", min_bids=1)
+    for task in (open_task, tie, average, random_, scoring, marking_, low):
         world.bid(agency, task, 1_000_000)
         world.bid(other, task, 1_000_000 if task is not average else 1_200_000)
+    world.bid(world.agency(name="环评咨询丙有限公司"), low, 300_000)  # abnormally low
     world.bid(agency, failed, 1_000_000)
-    for task in (tie, average, random_, failed, scoring):
+    for task in (tie, average, random_, failed, scoring, marking_, low):
         world.shift_to(task, "opened")
     by_org = {e.organization_id: e for e in experts}
     for member in panel.active_members(db, scoring):
@@ -163,7 +169,9 @@ def town(world: World, make, db):
         "expert": experts[0],
     }
     values = {
-        "number": [t.number for t in (open_task, tie, average, random_, failed, scoring)],
+        "number": [
+            t.number for t in (open_task, tie, average, random_, failed, scoring, marking_, low)
+        ],
         "agency_id": [world.org(agency).id],
         "code": [db.get(ServiceItem, open_task.service_item_id).code],
         "year": [2026],
