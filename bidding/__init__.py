@@ -17,6 +17,8 @@ Imports `market`, never `ratings`. The rooms, as in every package:
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Flask
 
 from bidding import models  # noqa: F401  (registers bidding's tables on the shared metadata)
@@ -25,7 +27,7 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
-    from bidding import api, cli, jobs, keys, opening, views
+    from bidding import api, cli, demo, jobs, keys, opening, views
     from bidding import policy as bidding_policy
     from bidding.draws import seeds
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
@@ -38,6 +40,10 @@ def init_app(app: Flask) -> None:
     signals.task_published.connect(seeds.on_task_published, weak=False)
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     jobs.register_bidding_jobs(app)
+    # `flask seed demo` runs market's demo, then each package's share (`market.cli.seed_demo`).
+    app.extensions.setdefault("market.demo", []).append(
+        partial(demo.load_demo, policy=policy.registry_of(app).section(bidding_policy.SECTION.name))
+    )
     cli.init_app(app)
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.
     csrf.exempt(api.bp)

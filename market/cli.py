@@ -62,9 +62,12 @@ def seed_catalog():
 
 @seed_cli.command("demo")
 def seed_demo():
-    """Load demo data for every role (once; a second run changes nothing)."""
+    """Load demo data for every role (once; a second run changes nothing): market's, then each
+    package's share, registered in ``app.extensions["market.demo"]`` (callables of a session)."""
     with _db().transaction() as session:
         click.echo(load_demo(session))
+        for load_share in current_app.extensions.get("market.demo", []):
+            click.echo(load_share(session))
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
