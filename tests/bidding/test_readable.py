@@ -239,3 +239,8 @@ def test_an_abnormally_low_price_is_explained_in_yuan(world, app):
     assert "明显低于其他有效报价的平均值（平均值 ≈ 10,000.00 元，界限 ≈ 5,000.00 元）" in page
     assert "明显低于最高限价（20,000.00 元，界限 9,000.00 元）" in page
     assert " 分，" not in page
+
+
+def test_the_policy_page_shows_the_procurement_threshold_with_separators(client):
+    page = text_of(client.get("/policy?lang=en").get_data(as_text=True))
+    assert "with a price cap of ¥1,000,000.00 or more go to formal procurement" in page
