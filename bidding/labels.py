@@ -48,14 +48,23 @@ STATE_LABELS = {"valid": N_("valid"), "invalid": N_("invalid"), "pending": N_("p
 
 
 def fraction_text(value: object) -> str:
-    """An exact fraction as stored ("281333/3"), with its decimal value when it is not whole."""
+    """An exact fraction as stored ("281333/3"), as a page shows it: a whole number with thousands
+    separators, a decimal of at most four places as it is ("97/100" → "0.97"), anything else
+    rounded to two places after "≈" ("≈ 93,777.67"); the exact fraction stays in the JSON."""
     try:
         number = Fraction(str(value))
     except (ValueError, ZeroDivisionError):
         return str(value)
     if number.denominator == 1:
-        return str(number.numerator)
-    return f"{value} ≈ {float(number):.4f}"
+        return f"{number.numerator:,}"
+    scaled = number * 10_000
+    if scaled.denominator == 1:
+        whole, rest = divmod(abs(scaled.numerator), 10_000)
+        sign = "-" if number < 0 else ""
+        return f"{sign}{whole:,}.{rest:04d}".rstrip("0")
+    hundredths = round(number * 100)
+    whole, rest = divmod(abs(hundredths), 100)
+    return f"≈ {'-' if hundredths < 0 else ''}{whole:,}.{rest:02d}"
 
 
 def yuan_of_fen(value: object) -> str:

@@ -166,6 +166,22 @@ def test_an_amount_of_fen_is_shown_in_yuan(value, shown):
     assert labels.yuan_of_fen(value) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("80000", "80,000"),
+        ("97/100", "0.97"),
+        ("1/8", "0.125"),
+        ("-3/2", "-1.5"),
+        ("281333/3", "≈ 93,777.67"),
+        ("-1/3", "≈ -0.33"),
+        ("x", "x"),
+    ],
+)
+def test_a_score_is_shown_as_a_decimal(value, shown):
+    assert labels.fraction_text(value) == shown
+
+
 def test_the_total_score_comes_first():
     numbers = {"price_fen": 1, "price_score": "30", "total": "90", "mean_mark": "80"}
     assert [k for k, _ in labels.reading_order(numbers)] == [
@@ -201,6 +217,10 @@ def test_the_average_price_result_reads_in_yuan_and_keeps_fractions_in_json(worl
     assert "10,000.00" in page
 
 
+def numbers_of(client, task) -> dict:
+    return client.get(f"{API}/tasks/{task.number}/award").get_json()["ranking"][0]["numbers"]
+
+
 def test_a_scoring_result_shows_the_total_first_and_marks_by_seat(world, make, db, client):
     experts = [make.staff("expert", name=f"专家{n}") for n in range(3)]
     task = world.post_task(
@@ -220,8 +240,12 @@ def test_a_scoring_result_shows_the_total_first_and_marks_by_seat(world, make, d
             )
     db.commit()
     html = client.get(f"/tasks/{task.number}/award?lang=zh").get_data(as_text=True)
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", head)[:3] == ["名次", "总得分", "中介服务机构"]
+    total = numbers_of(client, task)["total"]
+    assert f'<td class="total"><strong>{labels.fraction_text(total)}</strong></td>' in html
     first_row = html.split('<dl class="numbers">', 2)[1].split("</dl>", 1)[0]
-    assert first_row.startswith("<dt>总得分</dt>")
+    assert "总得分" not in first_row  # in its own column, not again among the numbers
     marks = re.findall(r'<span class="tag">([^<]*)</span>', first_row)
     assert marks == ["第 1 席: 70", "第 2 席: 80", "第 3 席: 90"]
     assert "第 1 席" in text_of(html.split("<h2>", 1)[1])
