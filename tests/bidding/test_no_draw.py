@@ -94,3 +94,11 @@ def test_the_draw_page_before_the_result_still_says_not_drawn_yet(world, client)
     page = client.get(f"/tasks/{task.number}/draw?lang=en").get_data(as_text=True)
     assert "No draw has been made yet." in page
     assert "No draw was needed" not in page
+
+
+@pytest.mark.parametrize("kind", ["lowest-price-no-tie", "failed"])
+def test_flask_draw_verify_says_no_draw(app, world, db, kind):
+    task = _settled_without_draw(world, kind)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["draw", "verify", task.number])
+    assert (result.exit_code, result.output) == (0, f"draw record of {task.number} OK: no draw\n")
