@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from bidding.draws.records import draw_record, verify_task
+from bidding.draws.records import draw_record, draws_of, verify_task
 from market.tasks import get_task
 from market.validation import NotFound
 
@@ -31,11 +31,12 @@ def draw_verify(task_number: str):
             click.echo(f"no task {task_number}", err=True)
             sys.exit(2)
         problems = verify_task(session, task)
+        drew = bool(draws_of(session, task))
     if problems:
         for problem in problems:
             click.echo(f"MISMATCH {task_number}: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"draw record of {task_number} OK")
+    click.echo(f"draw record of {task_number} OK" + ("" if drew else ": no draw"))
 
 
 @draw_cli.command("show")

@@ -8,7 +8,9 @@ would have made. The stages, by title:
 - open for bids, with three sealed bids;
 - opened, an abnormally low bid's explanation pending (validity not yet final);
 - under scoring: the panel drawn, one panellist has declared and marked;
-- in publicity, with its ranking and award candidate;
+- in publicity, with its ranking and award candidate (decided without a draw: its draw page says
+  none was needed);
+- in publicity by average price: the `factor` draw, and a reference price that is a fraction of fen;
 - failed (fewer valid bids than the minimum);
 - cancelled before its deadline, with the published reason.
 
@@ -39,9 +41,10 @@ OPEN = "（演示）长春某产业园区规划环境影响报告书编制"
 OPENED = "（演示）某污水处理厂扩建项目环境影响报告书编制"
 SCORING = "（演示）某新材料生产线项目环境影响报告书编制（综合评分）"
 PUBLICITY = "（演示）某道路改造工程环境影响报告书编制"
+AVERAGE = "（演示）某新材料仓储中心环境影响报告书编制（平均价法）"
 FAILED = "（演示）某仓储物流项目环境影响报告书编制"
 CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
-TITLES = (OPEN, OPENED, SCORING, PUBLICITY, FAILED, CANCELLED)
+TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED)
 
 #: Past stages are published this long before the seeding: the bidding period (5 working days)
 #: has ended even across the longest holiday.
@@ -150,6 +153,15 @@ def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: T
         [(0, 198_000), (1, 186_000), (2, 205_000)],
         now - timedelta(days=3),
     )
+    # In publicity by average price: the factor drawn at opening sets the reference price.
+    stages.past_task(
+        start - timedelta(days=4),
+        AVERAGE,
+        [(0, 188_000), (1, 195_000), (2, 199_999)],
+        now - timedelta(days=4),
+        "average_price",
+        min_bids=3,
+    )
     # Failed: one bid where two were needed.
     stages.past_task(start - timedelta(days=2), FAILED, [(1, 150_000)], now - timedelta(days=2))
     # Under scoring: the panel drawn at opening; its first member declared and marked one bid.
@@ -195,7 +207,7 @@ def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: T
             frozen.advance(hours=2)
             stages.bid(task, bidder, price, PROPOSALS[bidder])
     session.flush()
-    return f"demo tasks loaded ({len(TITLES)}, one at each stage)"
+    return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 
 
 def register_demo(app: Flask) -> None:

@@ -43,6 +43,21 @@ KIND_LABELS = {
     "operator": N_("operator"),
 }
 
+#: Selection methods and fundings (`market.models.tasks.Method`, `Funding`), as the task form
+#: names them.
+METHOD_LABELS = {
+    "direct": N_("direct"),
+    "random": N_("random draw"),
+    "lowest_price": N_("lowest price"),
+    "average_price": N_("average price"),
+    "scoring": N_("scoring"),
+}
+FUNDING_LABELS = {
+    "private": N_("private"),
+    "state_owned": N_("state-owned"),
+    "budget": N_("budget"),
+}
+
 #: Task statuses and lifecycle events (`market.lifecycle`), as shown in messages.
 STATUS_LABELS = {
     "draft": N_("draft"),
@@ -103,6 +118,8 @@ _ALL = {
     **CATEGORY_LABELS,
     **KIND_LABELS,
     **STATUS_LABELS,
+    **METHOD_LABELS,
+    **FUNDING_LABELS,
     **{msgid: msgid for msgid in EVENT_LABELS.values()},
 }
 

@@ -219,6 +219,15 @@ def _holiday_label(english: str | None) -> str:
     return f"{english} / {chinese}"
 
 
+def holiday_name_in(stored: str | None, language: str) -> str:
+    """The part of a stored holiday name (`"National Day / 国庆节"`) in `language` ("en" or "zh"),
+    so a page shows one language; a name of one part (an operator's own) is shown as written."""
+    english, separator, chinese = (stored or "").partition(" / ")
+    if not separator:
+        return stored or ""
+    return english if language == "en" else chinese
+
+
 def _year_exceptions(year: int) -> dict[date, tuple[bool, str]]:
     """The days of `year` that break the Mon–Fri rule; raises NotImplementedError if unknown."""
     found: dict[date, tuple[bool, str]] = {}

@@ -18,7 +18,8 @@ from market.web import db, load_task, viewer
     "GET",
     summary="The public draw record (commitment; "
     "receipts with agencies from opening; seed, key and draws from the first draw, "
-    "except while a panel marks: then to regulators and the operator only)",
+    "except while a panel marks: then to regulators and the operator only; a task decided "
+    "without a draw never reveals its seed, and its record verifies as 'no draw')",
     tag="results",
     response=s.DrawRecord,
 )

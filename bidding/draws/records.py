@@ -132,6 +132,13 @@ def draw_record(session: Session, task: Task, *, with_draws: bool) -> dict:
     return record
 
 
+def no_draw_needed(task: Task, record: dict) -> bool:
+    """Whether the task is past its selection (decided, failed or cancelled) without any draw: its
+    seed is never revealed and its record verifies as "no draw" (`spec.has_draws`)."""
+    settled = any(t is not None for t in (task.publicity_at, task.failed_at, task.cancelled_at))
+    return settled and not spec.has_draws(record) and not record.get("draws_withheld")
+
+
 def _receipt_problems(session: Session, task: Task, opening: Opening) -> list[str]:
     out = []
     standing = list(

@@ -35,6 +35,7 @@ __all__ = [
     "commitment",
     "draw",
     "draw_key",
+    "has_draws",
     "is_valid_purpose",
     "new_seed",
     "pick_index",
@@ -182,6 +183,9 @@ def _draw_problems(purpose: Any, cands: Any, picks: Any, receipts: set[str]) -> 
 def verify_record(record: dict[str, Any]) -> list[str]:
     """Recompute a published draw record; return the discrepancies found (empty: verified).
 
+    A record without ``seed_hex`` and with no draws is that of a task that made no draw (yet): it
+    verifies (see `has_draws`), unless ``draws_withheld`` says a panel's draw is kept back.
+
     Record keys: ``task_number``, ``commitment``, ``seed_hex``, ``receipts`` (list of
     ``{"receipt", "agency"}``), optional ``beacon_hex`` (with ``beacon_round`` naming the round;
     checking the value against the beacon itself needs the network and is left to the reader),
@@ -197,7 +201,15 @@ def verify_record(record: dict[str, Any]) -> list[str]:
         return [f"record is malformed: {exc!r}"]
 
 
+def has_draws(record: dict[str, Any]) -> bool:
+    """Whether the record has a draw to recompute: False for a task that made none (or none yet),
+    whose record carries no seed; such a record verifies as "no draw"."""
+    return "seed_hex" in record or record["draws"] != []
+
+
 def _verify(record: dict[str, Any]) -> list[str]:
+    if not has_draws(record) and record["task_number"]:  # nothing drawn, or nothing shown yet
+        return ["draws are withheld until the result"] if record.get("draws_withheld") else []
     seed: str = record["seed_hex"]
     task: str = record["task_number"]
     # Nothing else is worth checking against a seed other than the one committed to.

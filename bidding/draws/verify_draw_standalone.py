@@ -1,8 +1,6 @@
 """Verify a published draw record (docs/draw.md), standard library only: copy this file anywhere.
-
-Usage: python verify_draw_standalone.py RECORD.json (or - for stdin). Prints OK and exits 0 when the
-record recomputes exactly, else prints each discrepancy and exits 1.
-"""
+Usage: python verify_draw_standalone.py RECORD.json (or - for stdin). Prints OK (OK: no draw for a
+task that made none) and exits 0 when the record recomputes exactly, else each discrepancy, exit 1."""
 import json
 import re
 import sys
@@ -13,6 +11,8 @@ PURPOSE, FACTORS = re.compile(r"award|factor|panel|tie:[1-9][0-9]*"), ["95", "96
 
 
 def verify(rec):
+    if "seed_hex" not in rec and rec["draws"] == [] and rec["task_number"]:  # nothing drawn yet
+        return ["draws are withheld until the result"] if rec.get("draws_withheld") else []
     seed, task, beacon = rec["seed_hex"], rec["task_number"], rec.get("beacon_hex")
     if not HEX64.fullmatch(seed) or sha256(bytes.fromhex(seed)).hexdigest() != rec["commitment"]:
         return ["seed_hex is not a 32-byte seed whose SHA-256 is the commitment"]
@@ -53,8 +53,8 @@ def verify(rec):
 
 if __name__ == "__main__":
     try:  # read bytes (fd 0 is stdin), so the console's encoding cannot matter
-        problems = verify(json.load(open(0 if sys.argv[1] == "-" else sys.argv[1], "rb")))
+        problems = verify(rec := json.load(open(0 if sys.argv[1] == "-" else sys.argv[1], "rb")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         problems = [f"record is malformed: {exc!r}"]
-    print("\n".join(problems) or "OK")
+    print("\n".join(problems) or ("OK" if "seed_hex" in rec else "OK: no draw"))
     sys.exit(1 if problems else 0)

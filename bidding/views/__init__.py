@@ -11,7 +11,13 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext
 
-from bidding.labels import fraction_text
+from bidding.labels import (
+    fraction_text,
+    marks_by_seat,
+    purpose_label,
+    reading_order,
+    yuan_of_fen,
+)
 from market.models import OrgKind
 
 
@@ -26,6 +32,12 @@ def nav_links(org) -> list[tuple[str, str]]:
     return []
 
 
+def draw_purpose(purpose: str) -> str:
+    """A draw's purpose as the reader's language names it (never the bare code)."""
+    msgid, params = purpose_label(purpose)
+    return gettext(msgid, **params)
+
+
 def init_views(app) -> None:
     """Register the pages, and bidding's section of the task page and header links through the
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
@@ -38,5 +50,9 @@ def init_views(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(question_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
+    app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
+    app.jinja_env.filters["reading_order"] = reading_order
+    app.jinja_env.filters["draw_purpose"] = draw_purpose
+    app.jinja_env.globals["marks_by_seat"] = marks_by_seat
     app.extensions.setdefault("market.task_panels", []).append(task_panel.task_panel)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

@@ -16,7 +16,12 @@ def draw_record(number: str):
     task = load_task(number)
     reader = visibility.reader_of(db(), viewer(), task)
     record = records.draw_record(db(), task, with_draws=visibility.sees_panel(reader, task))
-    return render_template("bidding/draw.html", task=task, record=record)
+    return render_template(
+        "bidding/draw.html",
+        task=task,
+        record=record,
+        no_draw_needed=records.no_draw_needed(task, record),
+    )
 
 
 @bp.get("/tasks/<number>/award")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from market.api.openapi import API_PREFIX, build_spec, requires_login
 from market.api.problems import http_problem, register_handlers
@@ -51,10 +52,14 @@ def init_api(app: Flask) -> None:
     csrf.exempt(api)
     app.register_blueprint(api)
 
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    def _no_route(exc):
-        """No route for the path, or none for the method: found before any blueprint."""
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        """An HTTP error no blueprint answered (no route for the path or the method, a 403 or a
+        429 of a page): problem+json under the API, else the site's page in the reader's
+        language, never the framework's bare English page. A server error keeps Flask's answer:
+        the page would need the database that may be what failed."""
+        if (exc.code or 500) >= 500:
+            return exc
         if request.path.startswith(API_PREFIX):
             return http_problem(exc)
         return render_error(exc)

@@ -54,7 +54,9 @@ def build_agency(session: Session, doc_id: str) -> Document | None:
         id=str(org.id),
         text={
             "name": org.name,
-            "services": "；".join(f"{i.name_zh} {i.name_en}" for i in items),
+            # One field a language, so a page shows the reader's snippet only.
+            "services_zh": "；".join(i.name_zh for i in items),
+            "services_en": "; ".join(i.name_en for i in items),
             "qualifications": "；".join(q.name for q in quals),
             "description": org.description or "",
         },
@@ -89,12 +91,13 @@ AGENCIES = IndexSpec(
     ids=agency_ids,
     searchable=(
         SearchField("name", "A"),
-        SearchField("services", "B"),
+        SearchField("services_zh", "B"),
+        SearchField("services_en", "B"),
         SearchField("qualifications", "B"),
         SearchField("description", "D"),
     ),
     title="name",
-    snippets=("services", "qualifications"),
+    snippets=("services_zh", "services_en", "qualifications"),
     filters={
         "service_item": N_("Service item"),
         "qualification": N_("Qualification"),

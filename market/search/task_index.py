@@ -37,7 +37,9 @@ def build_task(session: Session, doc_id: str) -> Document | None:
         text={
             "number": task.number,
             "title": task.title,
-            "service": f"{item.name_zh} {item.name_en}",
+            # One field a language, so a page shows the reader's snippet only.
+            "service_zh": item.name_zh,
+            "service_en": item.name_en,
             "applicant": applicant.name,
             "description": task.description,
         },
@@ -70,12 +72,13 @@ TASKS = IndexSpec(
     searchable=(
         SearchField("number", "A"),
         SearchField("title", "A"),
-        SearchField("service", "B"),
+        SearchField("service_zh", "B"),
+        SearchField("service_en", "B"),
         SearchField("applicant", "C"),
         SearchField("description", "D"),
     ),
     title="title",
-    snippets=("description", "service"),
+    snippets=("description", "service_zh", "service_en"),
     filters={
         "service_item": N_("Service item"),
         "funding": N_("Funding"),

@@ -12,7 +12,7 @@ from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
 from market.views.errors import render_domain_error
-from market.workdays import SHANGHAI
+from market.workdays import SHANGHAI, holiday_name_in
 
 
 def fen_to_yuan(fen: int | None) -> str:
@@ -64,6 +64,7 @@ def init_views(app: Flask) -> None:
     app.jinja_env.filters["label"] = lambda code: gettext(label(code))
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
+    app.jinja_env.filters["holiday_name"] = lambda name: holiday_name_in(name, web.lang())
     app.jinja_env.globals.update(
         localized=web.localized,
         lang=web.lang,

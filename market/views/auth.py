@@ -28,6 +28,7 @@ from market.web import (
     Work,
     db,
     error_messages,
+    localized,
     login_attempt,
     login_succeeded,
     mail_folder,
@@ -129,7 +130,7 @@ def register_enterprise():
 def register_agency():
     form = AgencyForm()
     items = catalog.list_items(db())
-    choices = [("", "—")] + [(i.code, f"{i.name_zh} / {i.name_en}") for i in items]
+    choices = [("", "—")] + [(i.code, localized(i, "name")) for i in items]
     for entry in form.services.entries:
         entry.form.service_item.choices = choices
     work = Work()

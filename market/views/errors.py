@@ -15,10 +15,10 @@ def render_error(exc):
         for name, value in (exc.get_headers() if isinstance(exc, HTTPException) else [])
         if name.lower() != "content-type"
     ]
-    page = render_template(
-        "market/error.html", code=code, description=getattr(exc, "description", "")
-    )
-    return page, code, headers
+    if code == 429 and not any(name.lower() == "retry-after" for name, _ in headers):
+        headers.append(("Retry-After", str(getattr(exc, "retry_after", None) or 60)))
+    # The framework's description is English, written for developers: the page says it itself.
+    return render_template("market/error.html", code=code), code, headers
 
 
 def render_domain_error(exc: Exception):

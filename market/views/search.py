@@ -10,6 +10,7 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from market import search
+from market.labels import label
 from market.models import ServiceItem
 from market.search.registry import RELEVANCE, RELEVANCE_LABEL, IndexSpec, Query
 from market.web import db, lang, localized
@@ -32,7 +33,8 @@ def facet_labels(field: str, values: list[str]) -> dict[str, str]:
             else gettext("bought by the applicant")
             for v in values
         }
-    return {v: gettext(v) for v in values}
+    # Codes (a category, a method, a funding) are shown by their translated labels.
+    return {v: gettext(label(v)) for v in values}
 
 
 def hit_view(spec: IndexSpec, hit) -> dict:

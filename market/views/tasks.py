@@ -20,6 +20,7 @@ from market.web import (
     db,
     flash_outcome,
     load_task,
+    localized,
     open_due,
     send_attachment,
     task_policy,
@@ -36,9 +37,7 @@ RENAMES = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
 
 def _choices(form: TaskForm) -> None:
     items = catalog.list_items(db())
-    form.service_item.choices = [("", "—")] + [
-        (i.code, f"{i.name_zh} / {i.name_en}") for i in items
-    ]
+    form.service_item.choices = [("", "—")] + [(i.code, localized(i, "name")) for i in items]
     names = sorted({q["name_zh"] for i in items for q in i.required_qualifications})
     form.required_qualifications.choices = [(n, n) for n in names]
 

@@ -191,6 +191,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:year": lambda f: [f.year],
     "string:code": lambda f: [f.service_item],
     "string:sha256": lambda f: f.sha256s,
+    # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
+    "string:token": lambda f: ["forged-reset-token"],
 }
 
 #: Query strings fetched besides the bare route: filters and searches that could count or name

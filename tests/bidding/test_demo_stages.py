@@ -22,7 +22,7 @@ def by_title(db) -> dict[str, Task]:
 def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     lines = load_all(app, db)
     db.flush()
-    assert lines[1] == "demo tasks loaded (6, one at each stage)"
+    assert lines[1] == "demo tasks loaded (7, at every stage)"
     found = by_title(db)
     now = frozen.now()
     assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
@@ -30,6 +30,7 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
         demo.OPENED: lifecycle.OPENED,
         demo.SCORING: lifecycle.OPENED,
         demo.PUBLICITY: lifecycle.PUBLICITY,
+        demo.AVERAGE: lifecycle.PUBLICITY,
         demo.FAILED: lifecycle.FAILED,
         demo.CANCELLED: lifecycle.CANCELLED,
     }
@@ -75,10 +76,10 @@ def test_a_second_run_changes_nothing(app, db):
     db.commit()
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
     published = select(func.count()).where(AuditEvent.action == "task.publish")
-    assert db.exec(published).one() == 6
+    assert db.exec(published).one() == len(demo.TITLES)
     assert load_all(app, db) == ["demo data already loaded", "demo tasks already loaded"]
     db.commit()
-    assert len(by_title(db)) == 6
+    assert len(by_title(db)) == len(demo.TITLES)
     assert db.exec(select(func.count()).select_from(AuditEvent)).one() == events
 
 

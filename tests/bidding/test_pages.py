@@ -211,7 +211,7 @@ def test_the_result_and_draw_pages_show_every_number(world, as_):
     assert "No result has been published" in text(as_().get(f"/tasks/{task.number}/award"))
     world.shift_to(task, "opened")
     result = text(as_().get(f"/tasks/{task.number}/award"))
-    assert "Award candidate:" in result and "reference price (fen)" in result
+    assert "Award candidate:" in result and "reference price (yuan)" in result
     assert "drawn factor" in result and "10,000.00" in result
     record = text(as_().get(f"/tasks/{task.number}/draw"))
     assert "factor" in record and 'id="seed"' in record and "verify_draw_standalone.py" in record

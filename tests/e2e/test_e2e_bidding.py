@@ -163,7 +163,7 @@ def test_a_task_goes_from_posting_through_a_sealed_bid_to_a_published_result(
     public.goto(f"/tasks/{number}/award")
     expect(public.get_by_role("heading", level=1)).to_contain_text("选取结果")
     expect(public.get_by_role("status")).to_contain_text("中选候选人：")
-    expect(public.locator("table.ranking")).to_contain_text("由随机抽取 tie:1 确定顺序")
+    expect(public.locator("table.ranking")).to_contain_text("名次由第 1 名并列时的抽签确定")
     assert MARKER not in public.content()
     public.get_by_role("main").get_by_role("link", name="随机抽取记录", exact=True).click()
     expect(public.get_by_role("heading", level=1)).to_contain_text("随机抽取记录")

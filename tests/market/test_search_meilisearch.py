@@ -93,23 +93,24 @@ def test_meilisearch_gets_simplified_text_to_search_and_the_text_as_written_to_s
     spec = search.get_index("agencies")
     written = {
         "name": "長春環評諮詢有限公司",
-        "services": "測繪",
+        "services_zh": "測繪",
+        "services_en": "Surveying",
         "qualifications": "",
         "description": "",
     }
     body = MeiliEngine.document(spec, Document(id="7", text=written))
-    assert body["name"] == "长春环评咨询有限公司" and body["services"] == "测绘"
+    assert body["name"] == "长春环评咨询有限公司" and body["services_zh"] == "测绘"
     assert body[ORIGINAL] == written
 
 
 def test_a_meilisearch_hit_shows_the_text_as_written_with_the_embedded_engines_highlights():
     spec = search.get_index("agencies")
-    written = {"name": "長春環評諮詢有限公司", "services": "工程測繪", "qualifications": ""}
-    found = {"id": 7, ORIGINAL: written, "name": "长春环评咨询有限公司", "services": "工程测绘"}
+    written = {"name": "長春環評諮詢有限公司", "services_zh": "工程測繪", "qualifications": ""}
+    found = {"id": 7, ORIGINAL: written, "name": "长春环评咨询有限公司", "services_zh": "工程测绘"}
     hit = MeiliEngine.hit(spec, found, parse_query("环评 測繪").marks())
     assert hit.id == "7" and hit.data["name"] == "長春環評諮詢有限公司"
     assert hit.highlights["name"] == "長春<mark>環評</mark>諮詢有限公司"
-    assert hit.highlights["services"] == "工程<mark>測繪</mark>"
+    assert hit.highlights["services_zh"] == "工程<mark>測繪</mark>"
     # A document sent before the text as written was kept shows what it has.
     old = MeiliEngine.hit(spec, {"id": 8, "name": "吉林测绘有限公司"}, parse_query("测绘").marks())
     assert old.highlights["name"] == "吉林<mark>测绘</mark>有限公司"

@@ -1,0 +1,226 @@
+"""Every page, read in Chinese, is Chinese: each GET route of the URL map is rendered for every
+role over a small world (tasks in each state, a draw of each purpose, a panel), and no text a reader
+sees may be a msgid left untranslated, a stored code standing alone (``award``, ``lowest_price``,
+``environment``), or English words in a Chinese sentence. Machine values (receipts, hashes, JSON)
+are shown in ``<code>`` and are not text to translate."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bidding import marking, panel
+from bidding.policy import DEFAULT_POLICY
+from bidding.questions import services as questions
+from market import tasks
+from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
+from market.models import ServiceItem
+from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from tests.bidding.helpers import World, task_data
+from tests.conftest import login
+
+CATALOG = Path(__file__).resolve().parents[2] / "market/translations/zh/LC_MESSAGES/messages.po"
+ROLES = ("public", "applicant", "agency", "regulator", "operator", "expert")
+#: Routes that answer with a file, not a page.
+DOWNLOADS = {"tasks.download_attachment", "bidding.download_attachment"}
+#: Codes stored in the database, which a Chinese page must show by their label.
+CODES = (
+    set(CATEGORY_LABELS)
+    | set(KIND_LABELS)
+    | set(STATUS_LABELS)
+    | {m.value for m in Method}
+    | {f.value for f in Funding}
+    | set(EXCLUSION_GROUNDS)
+    | {"award", "factor", "panel", "tie", "budget_code"}
+)
+#: Latin words a Chinese page may carry: names of standards, formats and the interface.
+LATIN_OK = {
+    "API",
+    "OpenAPI",
+    "JSON",
+    "SHA",
+    "USCC",
+    "PDF",
+    "PNG",
+    "JPEG",
+    "TOTP",
+    "UTC",
+    "HTTPS",
+    "int",
+    "mod",
+}
+
+
+def _catalog() -> dict[str, str]:
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: text nodes and readable attributes, outside code and scripts, and
+    outside what is marked as English on purpose (the switch to English, ``lang="en"``)."""
+
+    SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
+    ATTRS = {"title", "placeholder", "aria-label", "alt"}
+
+    def __init__(self):
+        super().__init__()
+        self.skipping: list[str] = []  # the open elements whose text is not checked
+        self.texts: list[str] = []
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.lang = dict(attrs).get("lang")
+        elif tag in self.SKIP or (dict(attrs).get("lang") or "").startswith("en"):
+            self.skipping.append(tag)
+        if self.skipping:
+            return
+        self.texts += [v for k, v in attrs if k in self.ATTRS and v]
+        if tag == "input" and ("type", "submit") in attrs:
+            self.texts += [v for k, v in attrs if k == "value" and v]
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self.skipping:
+            self.texts.append(text)
+
+
+def visible_texts(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    if not (parser.lang or "").startswith("zh"):
+        return [f"<html lang={parser.lang}>", *parser.texts]
+    return parser.texts
+
+
+_LATIN = re.compile(r"(?<![\w@./:-])[A-Za-z][a-z]+(?:[ _-][A-Za-z][a-z]+)*(?![\w@./:-])")
+
+
+def problems_of(texts: list[str], catalog: dict[str, str]) -> list[str]:
+    out = []
+    for text in texts:
+        if text.startswith("<html lang="):
+            out.append(f"a page not in Chinese: {text}")
+        elif text in catalog and catalog[text] != text:
+            out.append(f"untranslated msgid: {text!r}")
+        elif text in CODES:
+            out.append(f"raw code: {text!r}")
+        else:
+            words = [w for w in _LATIN.findall(text) if w not in LATIN_OK and not w.isupper()]
+            if any(w in CODES for w in words):
+                out.append(f"raw code in {text!r}")
+            elif words:
+                out.append(f"English in {text!r}")
+    return out
+
+
+@pytest.fixture
+def town(world: World, make, db):
+    """A task in each state, with a draw of each purpose, questions, a panel that marked and one
+    that marks, a price to explain and a draft."""
+    experts = [
+        make.staff("expert", name=f"专家{n}", user_name=f"专家{n}", categories=["environment"])
+        for n in range(3)
+    ]
+    agency = world.agency(name="环评咨询甲有限公司")
+    other = world.agency(name="环评咨询乙有限公司")
+    open_task = world.post_task("lowest_price", min_bids=1)
+    asked = questions.ask(db, agency, open_task.number, "报告书是否需要包含专题评价？")
+    questions.answer(db, world.applicant, open_task.number, asked.id, "需要包含生态专题。")
+    questions.ask(db, other, open_task.number, "是否接受联合体？")
+    db.commit()
+    tie = world.post_task("lowest_price", min_bids=1)
+    average = world.post_task("average_price", min_bids=2)
+    random_ = world.post_task("random", min_bids=2)
+    failed = world.post_task("lowest_price", min_bids=3)
+    scoring = world.post_task("scoring", min_bids=2, price_cap_fen=2_000_000, panel_size=3)
+    marking_ = world.post_task("scoring", min_bids=2, price_cap_fen=2_000_000, panel_size=3)
+    low = world.post_task("lowest_price", min_bids=1)
+    for task in (open_task, tie, average, random_, scoring, marking_, low):
+        world.bid(agency, task, 1_000_000)
+        world.bid(other, task, 1_000_000 if task is not average else 1_200_000)
+    world.bid(world.agency(name="环评咨询丙有限公司"), low, 300_000)  # abnormally low
+    world.bid(agency, failed, 1_000_000)
+    for task in (tie, average, random_, failed, scoring, marking_, low):
+        world.shift_to(task, "opened")
+    by_org = {e.organization_id: e for e in experts}
+    for member in panel.active_members(db, scoring):
+        expert = by_org[member.expert_org_id]
+        marking.declare_no_conflict(db, expert, scoring.number)
+        for bid in marking.bids_to_mark(db, expert, scoring.number):
+            marking.submit_mark(db, expert, scoring.number, bid.id, 80, policy=DEFAULT_POLICY)
+    draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
+    db.commit()
+    users = {
+        "applicant": world.applicant,
+        "agency": agency,
+        "regulator": make.staff("regulator", name="长春市监管局", user_name="监管员"),
+        "operator": make.staff("operator", name="平台运营方", user_name="运营员"),
+        "expert": experts[0],
+    }
+    values = {
+        "number": [
+            t.number for t in (open_task, tie, average, random_, failed, scoring, marking_, low)
+        ],
+        "agency_id": [world.org(agency).id],
+        "code": [db.get(ServiceItem, open_task.service_item_id).code],
+        "year": [2026],
+        "token": ["forged-reset-token"],  # the page that refuses a bad reset link
+    }
+    values["edit"] = [draft.number]
+    return users, values
+
+
+def _urls(app, values) -> list[str]:
+    urls = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint in DOWNLOADS:
+            continue
+        if rule.rule.startswith("/api/"):
+            continue
+        if not rule.arguments:
+            urls.append(rule.rule)
+            continue
+        (name,) = rule.arguments
+        choices = values["edit"] if rule.rule.endswith("/edit") else values[name]
+        for value in choices:
+            urls.append(re.sub(r"<[^>]+>", str(value), rule.rule))
+    urls += [
+        "/search?q=环境",
+        "/search?q=环境&index=tasks",
+        "/search?q=环境&index=agencies",
+        "/search?q=环境&index=service-items",
+        "/tasks?status=open",
+        "/tasks?status=publicity",
+        "/tasks?status=failed",
+    ]
+    return urls
+
+
+def test_every_page_in_chinese_is_chinese(app, town, db):
+    users, values = town
+    catalog = _catalog()
+    found: dict[str, set[str]] = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "public":
+            login(client, users[role])
+        client.get("/?lang=zh")
+        for url in _urls(app, values):
+            response = client.get(url)
+            if response.status_code in (301, 302, 303):
+                continue
+            assert response.mimetype == "text/html", (role, url, response.status_code)
+            for problem in problems_of(visible_texts(response.get_data(as_text=True)), catalog):
+                found.setdefault(problem, set()).add(url)
+    assert not found, "\n".join(f"{p}  @ {sorted(u)[:2]}" for p, u in sorted(found.items()))
