@@ -1,0 +1,1 @@
+"""The invitation of a direct selection on bidding's JSON API blueprint (`bidding.api.bp`)."""
