@@ -14,7 +14,8 @@ from bidding.invitations import services as invitations
 from bidding.models import Bid, Invitation
 from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle
-from market.models import AuditEvent
+from market.demo import AGENCIES, DEMO_DIRECT_TASK, load_demo
+from market.models import AuditEvent, Organization, Task
 from market.validation import Forbidden, Invalid
 from tests.bidding.helpers import new_uscc
 
@@ -239,3 +240,13 @@ def test_no_invitation_after_the_deadline_nor_on_another_method(world, db, froze
             db, world.applicant, other.number, invited.organization_id, DEFAULT_POLICY
         )
     assert db.exec(select(Invitation).where(Invitation.task_id == other.id)).all() == []
+
+
+def test_the_demo_has_a_direct_selection_with_a_pending_invitation_for_the_demo_agency(db):
+    load_demo(db)
+    db.flush()
+    task = db.exec(select(Task).where(Task.title == DEMO_DIRECT_TASK["title"])).one()
+    row = invitations.current(db, task)
+    assert db.get(Organization, row.agency_id).uscc == AGENCIES[0]["uscc"]
+    assert row.due_at == task.deadline_at
+    assert invitations.state(row, task, clock.now()) == invitations.PENDING
