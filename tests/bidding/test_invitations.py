@@ -13,7 +13,7 @@ from bidding import opening, selection
 from bidding.invitations import services as invitations
 from bidding.models import Bid, Invitation
 from bidding.policy import DEFAULT_POLICY
-from market import clock, lifecycle
+from market import clock, lifecycle, tasks
 from market.demo import AGENCIES, DEMO_DIRECT_TASK, load_demo
 from market.models import AuditEvent, Organization, Task
 from market.validation import Forbidden, Invalid
@@ -250,3 +250,22 @@ def test_the_demo_has_a_direct_selection_with_a_pending_invitation_for_the_demo_
     assert db.get(Organization, row.agency_id).uscc == AGENCIES[0]["uscc"]
     assert row.due_at == task.deadline_at
     assert invitations.state(row, task, clock.now()) == invitations.PENDING
+
+
+def test_an_amendment_cannot_swap_the_invited_agency_behind_the_invitation(world, db):
+    task, invited = direct(world)
+    other = world.agency()
+    with pytest.raises(Invalid) as exc:
+        tasks.amend(
+            db,
+            world.applicant,
+            task.number,
+            {"invited_agency_id": other.organization_id, "reason": "换一家"},
+        )
+    assert messages(exc) == {
+        "invited_agency_id": [
+            "The invited agency changes only by inviting another once the invited one declined."
+        ]
+    }
+    db.rollback()
+    assert task.invited_agency_id == invited.organization_id
