@@ -125,12 +125,16 @@ def _answerable(
     if invitation is None or invitation.agency_id != agency.id:
         raise Forbidden(N_("Your agency is not invited to this task."))
     found = state(invitation, task, now)
+    if found in (ACCEPTED, DECLINED):
+        raise Forbidden(N_("The invitation has already been answered."))
+    if task.cancelled_at is not None:
+        raise Forbidden(N_("The task was cancelled: the invitation can no longer be answered."))
     if found == LAPSED:
         raise Forbidden(
             N_("The invitation lapsed at the task's deadline: it can no longer be answered.")
         )
-    if found != PENDING or not lifecycle.allowed(task, "open_on_acceptance", now):
-        raise Forbidden(N_("The invitation has already been answered."))
+    if not lifecycle.allowed(task, "open_on_acceptance", now):
+        raise Forbidden(N_("The task is suspended: the invitation cannot be answered now."))
     return task, agency, invitation, now
 
 

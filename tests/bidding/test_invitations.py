@@ -269,3 +269,25 @@ def test_an_amendment_cannot_swap_the_invited_agency_behind_the_invitation(world
     }
     db.rollback()
     assert task.invited_agency_id == invited.organization_id
+
+
+def test_a_cancelled_or_suspended_task_takes_no_answer_each_with_its_message(world, db):
+    task, invited = direct(world)
+    task.suspended_at = clock.now()
+    db.add(task)
+    db.commit()
+    with pytest.raises(Forbidden) as exc:
+        invitations.accept(db, invited, task.number, 1_000_000, 30, DEFAULT_POLICY)
+    assert exc.value.message.msgid == (
+        "The task is suspended: the invitation cannot be answered now."
+    )
+    db.rollback()
+    cancelled, invited = direct(world)
+    tasks.cancel(db, world.applicant, cancelled.number, "项目取消")
+    db.commit()
+    assert invitations.state(invitations.current(db, cancelled), cancelled, clock.now()) == "lapsed"
+    with pytest.raises(Forbidden) as exc:
+        invitations.decline(db, invited, cancelled.number, "不需要了")
+    assert exc.value.message.msgid == (
+        "The task was cancelled: the invitation can no longer be answered."
+    )
