@@ -17,6 +17,14 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+#: Every direct task already published gets its invitation, as publication makes one now.
+BACKFILL = (
+    "INSERT INTO invitation (task_id, agency_id, invited_at, due_at) "
+    "SELECT id, invited_agency_id, published_at, deadline_at FROM task "
+    "WHERE method = 'direct' AND published_at IS NOT NULL "
+    "AND invited_agency_id IS NOT NULL AND deadline_at IS NOT NULL"
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -55,12 +63,7 @@ def upgrade() -> None:
     with op.batch_alter_table("invitation", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invitation_agency_id"), ["agency_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_invitation_task_id"), ["task_id"], unique=False)
-    op.execute(
-        "INSERT INTO invitation (task_id, agency_id, invited_at, due_at) "
-        "SELECT id, invited_agency_id, published_at, deadline_at FROM task "
-        "WHERE method = 'direct' AND published_at IS NOT NULL "
-        "AND invited_agency_id IS NOT NULL AND deadline_at IS NOT NULL"
-    )
+    op.execute(BACKFILL)
 
 
 def downgrade() -> None:

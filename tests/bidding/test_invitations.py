@@ -4,9 +4,12 @@ wrong agency, and the award candidate through the ordinary result (docs/rules.md
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bidding import opening, selection
@@ -291,3 +294,20 @@ def test_a_cancelled_or_suspended_task_takes_no_answer_each_with_its_message(wor
     assert exc.value.message.msgid == (
         "The task was cancelled: the invitation can no longer be answered."
     )
+
+
+def test_the_migration_gives_each_direct_task_published_before_it_its_invitation(world, db):
+    path = Path(__file__).resolve().parents[2] / "migrations/versions/0010_invitations.py"
+    spec = importlib.util.spec_from_file_location("migration_0010", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    task, invited = direct(world)
+    world.post_task("lowest_price")
+    for row in db.exec(select(Invitation)).all():
+        db.delete(row)
+    db.flush()
+    db.execute(text(migration.BACKFILL))
+    [row] = db.exec(select(Invitation)).all()
+    assert (row.task_id, row.agency_id) == (task.id, invited.organization_id)
+    assert (row.invited_at, row.due_at) == (task.published_at, task.deadline_at)
+    assert invitations.state(row, task, clock.now()) == invitations.PENDING
