@@ -228,12 +228,14 @@ def invite_refusal(session: Session, task: Task, now: datetime) -> str | None:
     """Why the applicant may not invite another agency to `task` now (a msgid), or None."""
     if task.method != Method.direct:
         return N_("Only a direct selection invites an agency.")
+    latest = current(session, task)
+    if latest is not None and latest.accepted_at is not None:
+        return N_("The invited agency accepted: it is the award candidate.")
     if not lifecycle.allowed(task, "amend", now):
         return N_(
             "Another agency can be invited only while the task is open; post a failed task again "
             "to invite one."
         )
-    latest = current(session, task)
     if latest is not None and state(latest, task, now) == PENDING:
         return N_("The invited agency has not answered yet.")
     return None

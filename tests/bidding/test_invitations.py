@@ -311,3 +311,34 @@ def test_the_migration_gives_each_direct_task_published_before_it_its_invitation
     assert (row.task_id, row.agency_id) == (task.id, invited.organization_id)
     assert (row.invited_at, row.due_at) == (task.published_at, task.deadline_at)
     assert invitations.state(row, task, clock.now()) == invitations.PENDING
+
+
+def test_after_acceptance_the_refusal_to_invite_says_so(world, db):
+    task, invited = direct(world)
+    invitations.accept(db, invited, task.number, 1_000_000, 30, DEFAULT_POLICY)
+    assert invitations.invite_refusal(db, task, clock.now()) == (
+        "The invited agency accepted: it is the award candidate."
+    )
+
+
+def test_after_a_lapse_a_repost_invites_another_agency_with_a_new_invitation(world, db, frozen):
+    task, invited = direct(world)
+    frozen.set(task.deadline_at)
+    assert opening.open_if_due(db, task, DEFAULT_POLICY)
+    db.commit()
+    assert invitations.invite_refusal(db, task, clock.now()).startswith(
+        "Another agency can be invited only while the task is open"
+    )
+    other = world.agency()
+    draft = tasks.repost(db, world.applicant, task.number)
+    tasks.update_draft(
+        db, world.applicant, draft.number, {"invited_agency_id": other.organization_id}
+    )
+    new = tasks.publish(db, world.applicant, draft.number)
+    db.commit()
+    row = invitations.current(db, new)
+    assert (row.agency_id, invitations.state(row, new, clock.now())) == (
+        other.organization_id,
+        "pending",
+    )
+    assert [i.agency_id for i in invitations.invitations_of(db, task)] == [invited.organization_id]
