@@ -18,7 +18,15 @@ from market.accounts import require_kind
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import OrgKind, Task
-from market.web import acting_user, db, load_task, policy_section, unit_of_work, viewer
+from market.web import (
+    acting_user,
+    db,
+    load_task,
+    policy_section,
+    task_policy,
+    unit_of_work,
+    viewer,
+)
 
 
 def invitation_list(task: Task) -> dict:
@@ -32,10 +40,12 @@ def invitation_list(task: Task) -> dict:
     }
 
 
-def _answered(number: str, row: Invitation) -> dict:
-    task = load_task(number)
-    reader = visibility.reader_of(db(), viewer(), task)
+def _answered(row: Invitation) -> dict:
+    """The invitation as the reader sees it, on its own task (after a failed task, the task
+    posted again)."""
     row = db().get(Invitation, row.id)
+    task = load_task(db().get(Task, row.task_id).number)
+    reader = visibility.reader_of(db(), viewer(), task)
     latest = invitations.current(db(), task).id == row.id
     return serializers.invitation(db(), row, task, reader, clock.now(), latest)
 
@@ -93,7 +103,7 @@ def accept_invitation(number: str):
             data.duration_days,
             policy_section(SECTION.name),
         )
-    return jsonify(_answered(number, row))
+    return jsonify(_answered(row))
 
 
 @operation(
@@ -112,7 +122,7 @@ def decline_invitation(number: str):
     load_task(number)
     with unit_of_work():
         row = invitations.decline(db(), actor, number, data.reason)
-    return jsonify(_answered(number, row))
+    return jsonify(_answered(row))
 
 
 @operation(
@@ -132,5 +142,7 @@ def invite_agency(number: str):
     actor = acting_user()
     load_task(number)
     with unit_of_work():
-        row = invitations.invite(db(), actor, number, data.agency_id, policy_section(SECTION.name))
-    return jsonify(_answered(number, row)), 201
+        row = invitations.invite(
+            db(), actor, number, data.agency_id, policy_section(SECTION.name), task_policy()
+        )
+    return jsonify(_answered(row)), 201

@@ -13,9 +13,9 @@ candidate and starts the publicity period, as for every other method.
 agency (not one invited before), whose invitation moves the deadline to `invitation_wd` working
 days from then, or let it be. **At the deadline** an unanswered invitation lapses (derived from
 the timestamps at once, recorded by the sweep `lapse_due_invitations`), and the task is opened
-like any other with no bid and fails; the applicant re-posts it (`market.tasks.repost`), naming the
-agency to invite in the new draft. Every invitation stays on the task, for the applicant and the
-regulators to read.
+like any other with no bid and fails. The applicant then invites another agency, which re-posts
+the task naming it (`market.tasks.repost`) and publishes it at once, or re-posts it itself. Every
+invitation stays on its task, for the applicant and the regulators to read.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from bidding import eligibility, progress, sealed
 from bidding.locking import lock_task
 from bidding.models import Invitation, Opening, ValidityDecision
 from bidding.policy import BiddingPolicy
-from market import audit, clock, holidays, lifecycle, signals
+from market import audit, clock, holidays, lifecycle, signals, tasks
 from market.accounts import require_kind
 from market.models import Organization, OrgKind, Task, User
 from market.models.tasks import Method
-from market.tasks import require_owner
+from market.tasks import TaskPolicy, require_owner
 from market.validation import MAX_ID, N_, Checker, Forbidden, yuan_text
 
 log = logging.getLogger(__name__)
@@ -231,21 +231,30 @@ def invite_refusal(session: Session, task: Task, now: datetime) -> str | None:
     latest = current(session, task)
     if latest is not None and latest.accepted_at is not None:
         return N_("The invited agency accepted: it is the award candidate.")
+    if lifecycle.allowed(task, "repost", now):
+        return None
     if not lifecycle.allowed(task, "amend", now):
-        return N_(
-            "Another agency can be invited only while the task is open; post a failed task again "
-            "to invite one."
-        )
+        return N_("Another agency can be invited while the task is open, or once it failed.")
     if latest is not None and state(latest, task, now) == PENDING:
         return N_("The invited agency has not answered yet.")
     return None
 
 
 def invite(
-    session: Session, actor: User, number: str, agency_id: object, policy: BiddingPolicy
+    session: Session,
+    actor: User,
+    number: str,
+    agency_id: object,
+    policy: BiddingPolicy,
+    task_policy: TaskPolicy,
 ) -> Invitation:
-    """After a decline, the applicant invites another listed, eligible agency, which has
-    `policy.invitation_wd` working days to answer: the task's deadline moves with it."""
+    """The applicant invites another listed, eligible agency, never one invited to the task before.
+
+    After a decline, while the task is open, the new agency has `policy.invitation_wd` working
+    days to answer: the task's deadline moves with it. Once the task failed (its invitation
+    lapsed or was declined, and the deadline passed), the task is posted again
+    (`market.tasks.repost`, under `task_policy`) naming the new agency, and published: the new task
+    holds the new invitation, the failed one keeps its history."""
     task = lock_task(session, number)
     now = clock.now()
     require_owner(session, actor, task)
@@ -265,6 +274,13 @@ def invite(
         elif eligibility.problems(session, task, agency, now):
             c.add("agency_id", N_("This agency may not take part in this selection now."))
     c.raise_if_any()
+    if lifecycle.allowed(task, "repost", now):
+        draft = tasks.repost(session, actor, task.number, task_policy)
+        tasks.update_draft(
+            session, actor, draft.number, {"invited_agency_id": agency.id}, task_policy
+        )
+        new = tasks.publish(session, actor, draft.number, task_policy)  # the handler invites
+        return current(session, new)
     due = holidays.load(session).add_working_days(now, policy.invitation_wd)
     task.deadline_at, task.invited_agency_id = due, agency.id
     session.add(task)

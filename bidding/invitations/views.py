@@ -24,6 +24,7 @@ from market.web import (
     db,
     load_task,
     policy_section,
+    task_policy,
     translate,
     unit_of_work,
     viewer,
@@ -111,13 +112,16 @@ def invite(number: str):
     form = InviteAgencyForm(prefix="invite")
     _checked(number, form)
     with unit_of_work(form) as work:
-        invitations.invite(
+        row = invitations.invite(
             db(),
             viewer(),
             number,
             (form.agency_id.data or "").strip() or None,
             policy_section(SECTION.name),
+            task_policy(),
         )
+        # After a failed task, the invitation is on the task posted again.
+        number = db().get(Task, row.task_id).number
     return _outcome(number, "invite", form, work, gettext("The agency is invited."))
 
 

@@ -135,3 +135,23 @@ def test_own_invitations_are_for_agencies_only(world, as_):
         "Your organization's kind may not do this.",
     )
     assert as_().get(f"{API}/invitations").status_code == 401
+
+
+def test_after_a_lapse_the_applicant_invites_another_on_the_task_posted_again(world, as_, frozen):
+    task, invited = direct(world)
+    frozen.set(task.deadline_at)
+    applicant = as_(world.applicant)
+    assert applicant.get(f"{API}/tasks/{task.number}").get_json()["status"] == "failed"
+    listing = applicant.get(f"{API}/tasks/{task.number}/invitations").get_json()
+    assert listing["can_invite"] is True
+    assert [i["state"] for i in listing["items"]] == ["lapsed"]
+    other = world.agency()
+    response = applicant.post(
+        f"{API}/tasks/{task.number}/invitations", json={"agency_id": other.organization_id}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["task"] != task.number
+    assert (body["agency"]["id"], body["state"]) == (other.organization_id, "pending")
+    new = applicant.get(f"{API}/tasks/{body['task']}").get_json()
+    assert (new["status"], new["reposted_from_id"]) == ("open", task.id)

@@ -100,3 +100,20 @@ def test_the_page_is_in_chinese_by_default(world, as_):
     task, invited = direct(world)
     page = text(as_(invited, lang="zh").get(f"/tasks/{task.number}"))
     assert "邀请（直接选取）" in page and "接受邀请" in page
+
+
+def test_after_a_lapse_the_page_invites_another_on_the_task_posted_again(world, as_, frozen):
+    task, invited = direct(world)
+    frozen.set(task.deadline_at)
+    applicant = as_(world.applicant)
+    page = text(applicant.get(f"/tasks/{task.number}"))
+    assert "lapsed: not answered by the deadline" in page and 'name="invite-agency_id"' in page
+    other = world.agency()
+    response = applicant.post(
+        f"/tasks/{task.number}/invitations",
+        data={"invite-agency_id": str(other.organization_id)},
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("#invitation") and task.number not in response.location
+    page = text(applicant.get(response.location))
+    assert "The agency is invited." in page and world.org(other).name in page

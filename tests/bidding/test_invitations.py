@@ -19,6 +19,7 @@ from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle, tasks
 from market.demo import AGENCIES, DEMO_DIRECT_TASK, load_demo
 from market.models import AuditEvent, Organization, Task
+from market.tasks import TaskPolicy
 from market.validation import Forbidden, Invalid
 from tests.bidding.helpers import new_uscc
 
@@ -184,33 +185,37 @@ def test_after_a_decline_the_applicant_invites_another_agency_with_a_new_deadlin
     task, invited = direct(world)
     with pytest.raises(Forbidden, match="^The invited agency has not answered yet.$"):
         invitations.invite(
-            db, world.applicant, task.number, invited.organization_id, DEFAULT_POLICY
+            db, world.applicant, task.number, invited.organization_id, DEFAULT_POLICY, TaskPolicy()
         )
     db.rollback()
     invitations.decline(db, invited, task.number, "本月人员已满")
     db.commit()
     with pytest.raises(Invalid) as exc:
         invitations.invite(
-            db, world.applicant, task.number, invited.organization_id, DEFAULT_POLICY
+            db, world.applicant, task.number, invited.organization_id, DEFAULT_POLICY, TaskPolicy()
         )
     assert messages(exc) == {
         "agency_id": ["This agency was already invited to this task: invite another."]
     }
     db.rollback()
     with pytest.raises(Invalid) as exc:
-        invitations.invite(db, world.applicant, task.number, 999_999, DEFAULT_POLICY)
+        invitations.invite(db, world.applicant, task.number, 999_999, DEFAULT_POLICY, TaskPolicy())
     assert messages(exc) == {"agency_id": ["No listed agency with this id."]}
     db.rollback()
     other = world.agency()
     with pytest.raises(Forbidden, match="^Your organization's kind may not do this.$"):
-        invitations.invite(db, other, task.number, other.organization_id, DEFAULT_POLICY)
+        invitations.invite(
+            db, other, task.number, other.organization_id, DEFAULT_POLICY, TaskPolicy()
+        )
     db.rollback()
     stranger = world.make.enterprise(uscc=new_uscc())
     with pytest.raises(Forbidden, match="^This task belongs to another applicant.$"):
-        invitations.invite(db, stranger, task.number, other.organization_id, DEFAULT_POLICY)
+        invitations.invite(
+            db, stranger, task.number, other.organization_id, DEFAULT_POLICY, TaskPolicy()
+        )
     db.rollback()
     row = invitations.invite(
-        db, world.applicant, task.number, other.organization_id, DEFAULT_POLICY
+        db, world.applicant, task.number, other.organization_id, DEFAULT_POLICY, TaskPolicy()
     )
     db.commit()
     assert row.due_at == task.deadline_at > clock.now()
@@ -232,15 +237,22 @@ def test_no_invitation_after_the_deadline_nor_on_another_method(world, db, froze
     frozen.set(task.deadline_at)
     with pytest.raises(Forbidden) as exc:
         invitations.invite(
-            db, world.applicant, task.number, world.agency().organization_id, DEFAULT_POLICY
+            db,
+            world.applicant,
+            task.number,
+            world.agency().organization_id,
+            DEFAULT_POLICY,
+            TaskPolicy(),
         )
-    assert exc.value.message.msgid.startswith("Another agency can be invited only while")
+    assert exc.value.message.msgid == (
+        "Another agency can be invited while the task is open, or once it failed."
+    )
     db.rollback()
     frozen.set(task.published_at)
     other = world.post_task("lowest_price")
     with pytest.raises(Forbidden, match="^Only a direct selection invites an agency.$"):
         invitations.invite(
-            db, world.applicant, other.number, invited.organization_id, DEFAULT_POLICY
+            db, world.applicant, other.number, invited.organization_id, DEFAULT_POLICY, TaskPolicy()
         )
     assert db.exec(select(Invitation).where(Invitation.task_id == other.id)).all() == []
 
@@ -326,9 +338,7 @@ def test_after_a_lapse_a_repost_invites_another_agency_with_a_new_invitation(wor
     frozen.set(task.deadline_at)
     assert opening.open_if_due(db, task, DEFAULT_POLICY)
     db.commit()
-    assert invitations.invite_refusal(db, task, clock.now()).startswith(
-        "Another agency can be invited only while the task is open"
-    )
+    assert invitations.invite_refusal(db, task, clock.now()) is None
     other = world.agency()
     draft = tasks.repost(db, world.applicant, task.number)
     tasks.update_draft(
@@ -342,3 +352,36 @@ def test_after_a_lapse_a_repost_invites_another_agency_with_a_new_invitation(wor
         "pending",
     )
     assert [i.agency_id for i in invitations.invitations_of(db, task)] == [invited.organization_id]
+
+
+def test_after_a_lapse_inviting_another_posts_the_task_again_with_the_new_invitation(
+    world, db, frozen
+):
+    task, invited = direct(world)
+    frozen.set(task.deadline_at)
+    assert opening.open_if_due(db, task, DEFAULT_POLICY)
+    db.commit()
+    with pytest.raises(Invalid) as exc:
+        invitations.invite(
+            db, world.applicant, task.number, invited.organization_id, DEFAULT_POLICY, TaskPolicy()
+        )
+    assert messages(exc) == {
+        "agency_id": ["This agency was already invited to this task: invite another."]
+    }
+    db.rollback()
+    other = world.agency()
+    row = invitations.invite(
+        db, world.applicant, task.number, other.organization_id, DEFAULT_POLICY, TaskPolicy()
+    )
+    db.commit()
+    new = db.get(Task, row.task_id)
+    assert new.id != task.id and new.reposted_from_id == task.id
+    assert (new.method, new.invited_agency_id) == ("direct", other.organization_id)
+    assert lifecycle.status(new) == lifecycle.OPEN and row.due_at == new.deadline_at
+    assert invitations.state(row, new, clock.now()) == "pending"
+    history = invitations.invitations_of(db, task)
+    assert [(i.agency_id, invitations.state(i, task, clock.now())) for i in history] == [
+        (invited.organization_id, "lapsed")
+    ]
+    invitations.accept(db, other, new.number, 1_000_000, 30, DEFAULT_POLICY)
+    assert lifecycle.status(new) == lifecycle.PUBLICITY
