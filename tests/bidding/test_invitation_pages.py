@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import login
 
@@ -117,3 +119,34 @@ def test_after_a_lapse_the_page_invites_another_on_the_task_posted_again(world, 
     assert response.location.endswith("#invitation") and task.number not in response.location
     page = text(applicant.get(response.location))
     assert "The agency is invited." in page and world.org(other).name in page
+
+
+TYPED = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "0", "-1", "1e5", "NaN", "9" * 40, "１２", "20000.001", "x" * 3000]),
+)
+
+
+def test_any_answer_or_invitation_typed_gets_no_server_error(app, world):
+    """Hypothesis, bounded: whatever the invited agency types to accept or decline, and the
+    applicant to invite another, the page answers below 500."""
+    task, invited = direct(world)
+    agency = app.test_client()
+    login(agency, invited)
+    applicant = app.test_client()
+    login(applicant, world.applicant)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.fixed_dictionaries({}, optional={"inv-price": TYPED, "inv-duration_days": TYPED}),
+        st.fixed_dictionaries({}, optional={"dec-reason": TYPED}),
+        st.fixed_dictionaries({}, optional={"invite-agency_id": TYPED}),
+    )
+    def submit(accept, decline, invite):
+        assert agency.post(f"/tasks/{task.number}/invitation/accept", data=accept).status_code < 500
+        assert (
+            agency.post(f"/tasks/{task.number}/invitation/decline", data=decline).status_code < 500
+        )
+        assert applicant.post(f"/tasks/{task.number}/invitations", data=invite).status_code < 500
+
+    submit()
