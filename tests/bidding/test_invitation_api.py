@@ -50,6 +50,9 @@ def test_the_invited_agency_accepts_in_fen_and_becomes_the_award_candidate(world
     award = as_().get(f"{API}/tasks/{task.number}/award").get_json()
     assert award["published"] is True
     assert award["award_candidate"]["agency"]["id"] == invited.organization_id
+    draw = as_().get(f"{API}/tasks/{task.number}/draw")
+    assert (draw.status_code, draw.get_json()["draws"]) == (200, [])
+    assert as_().get(f"/tasks/{task.number}/draw").status_code == 200
 
 
 def test_over_the_cap_is_a_422_with_the_message_in_yuan(world, as_):
