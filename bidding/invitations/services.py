@@ -67,7 +67,7 @@ def answer_by(invitation: Invitation, task: Task, latest: bool) -> datetime:
 
 def state(invitation: Invitation, task: Task, now: datetime, latest: bool = True) -> str:
     """pending, accepted, declined or lapsed — from the timestamps: a pending invitation lapses
-    at the deadline, or when its task is cancelled, before the sweep records it."""
+    at the deadline, or when its task is cancelled or failed, before the sweep records it."""
     if invitation.accepted_at is not None:
         return ACCEPTED
     if invitation.declined_at is not None:
@@ -75,6 +75,9 @@ def state(invitation: Invitation, task: Task, now: datetime, latest: bool = True
     if (
         invitation.lapsed_at is not None
         or task.cancelled_at is not None
+        # opened at the deadline without an acceptance, so failed: a clock read a moment earlier
+        # under a lock the opening held first still finds it lapsed
+        or task.failed_at is not None
         or now >= answer_by(invitation, task, latest)
     ):
         return LAPSED
