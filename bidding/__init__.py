@@ -9,6 +9,8 @@ Imports `market`, never `ratings`. The rooms, as in every package:
   `progress` (taking an opened task as far as the rules allow), `receipts`, `keys`, `locking`;
 - `draws/`: the draw specification, seeds, draw records and the standalone verifier;
 - `questions/`: questions and objections to the announcement, with their own views and API;
+- `invitations/`: the invitation of a `direct` selection (accept, decline, invite another, lapse),
+  with its own views and API;
 - `visibility`: who may learn what about a task's bids (the seal), decided there alone;
 - `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
   call the services and these serializers;
@@ -28,6 +30,8 @@ def init_app(app: Flask) -> None:
     from bidding import api, cli, demo, jobs, keys, opening, progress, views
     from bidding import policy as bidding_policy
     from bidding.draws import seeds
+    from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
+    from bidding.invitations import services as invitations
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
     from market.extensions import csrf
@@ -36,6 +40,7 @@ def init_app(app: Flask) -> None:
     keys.use(keys.Keys.from_config(app.config, app.instance_path))
     # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
     signals.task_published.connect(seeds.on_task_published, weak=False)
+    signals.task_published.connect(invitations.on_task_published, weak=False)
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     signals.task_timeline.connect(progress.on_task_timeline, weak=False)
     jobs.register_bidding_jobs(app)

@@ -95,3 +95,33 @@ class ObjectionForm(FlaskForm):
 class ReplyForm(FlaskForm):
     reply = TextAreaField(_l("Reply (published)"), render_kw={"rows": 3})
     submit = SubmitField(_l("Publish the reply"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    """The invited agency's acceptance of a direct selection: its price in yuan, its duration."""
+
+    price = StringField(
+        _l("Price (yuan)"), render_kw={"inputmode": "decimal", "autocomplete": "off"}
+    )
+    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
+    submit = SubmitField(_l("Accept the invitation"))
+
+    def to_data(self) -> dict:
+        return {
+            "price_fen": amounts_in_fen({"price_fen": self.price.data})["price_fen"],
+            "duration_days": (self.duration_days.data or "").strip() or None,
+        }
+
+
+class DeclineInvitationForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for declining (read by the applicant and regulators)"), render_kw={"rows": 3}
+    )
+    submit = SubmitField(_l("Decline the invitation"))
+
+
+class InviteAgencyForm(FlaskForm):
+    agency_id = StringField(
+        _l("Id of the agency to invite (from the agency directory)"), render_kw=NUMERIC
+    )
+    submit = SubmitField(_l("Invite this agency"))

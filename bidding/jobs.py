@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Flask
 
+from bidding.invitations.services import lapse_due_invitations
 from bidding.opening import open_due_tasks
 from bidding.policy import SECTION
 from bidding.validity import expire_overdue_explanations
@@ -30,6 +31,15 @@ def register_bidding_jobs(app: Flask) -> None:
         Sweep(
             "bidding.expire_explanations",
             partial(expire_overdue_explanations, policy=policy),
+            "interval",
+            {"seconds": 60},
+        ),
+    )
+    register(
+        app,
+        Sweep(
+            "bidding.lapse_invitations",
+            partial(lapse_due_invitations, policy=policy),
             "interval",
             {"seconds": 60},
         ),

@@ -36,6 +36,8 @@ class BiddingPolicy:
     default_panel_size: int = 3
     #: With at least this many valid bids, `average_price` drops one highest and one lowest.
     average_trim_from: int = 5
+    #: Working days an agency invited after another declined has to answer (direct selection).
+    invitation_wd: int = 3
 
 
 DEFAULT_POLICY = BiddingPolicy()
@@ -56,6 +58,9 @@ SECTION = Section(
         "default_panel_size": N_("Panel size of a scoring task that sets none"),
         "average_trim_from": N_(
             "Average price: valid bids from which the highest and the lowest are left out"
+        ),
+        "invitation_wd": N_(
+            "Direct selection: time for another invited agency to answer (working days)"
         ),
     },
 )

@@ -172,7 +172,7 @@ def _own_bid(session: Session, task: Task, agency: Organization) -> Bid | None:
     ).first()
 
 
-def _write_version(
+def write_version(
     session: Session,
     task: Task,
     agency: Organization,
@@ -183,6 +183,8 @@ def _write_version(
     text: str,
     hashes: list[str],
 ) -> Acknowledgement:
+    """Write a new version of `agency`'s bid with its signed receipt (the caller checked
+    everything, under the task's lock); also how an accepted invitation makes its bid."""
     version = 1 if bid is None else bid.version + 1
     content = receipts.receipt_content(
         task.number, agency.uscc, version, price, days, text, hashes, receipts.new_nonce()
@@ -261,7 +263,7 @@ def submit_bid(
     price, days, text, hashes = _clean(
         session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
-    return _write_version(session, task, agency, bid, now, price, days, text, hashes)
+    return write_version(session, task, agency, bid, now, price, days, text, hashes)
 
 
 def change_bid(
@@ -284,7 +286,7 @@ def change_bid(
     price, days, text, hashes = _clean(
         session, task, agency, price_fen, duration_days, proposal_text, attachment_sha256s
     )
-    return _write_version(session, task, agency, bid, now, price, days, text, hashes)
+    return write_version(session, task, agency, bid, now, price, days, text, hashes)
 
 
 def withdraw_bid(session: Session, actor: User, task_number: str) -> str:

@@ -6,6 +6,7 @@ verifiable draw with purpose ``tie:<rank>`` (the 1-based rank where the tie grou
 `average_price` factor is drawn with purpose ``factor``; the `random` order with ``award``. Draws
 refuse to run before every bid's validity is final (`bidding.draws.records.make_draw`).
 
+- `direct`: the invited agency's accepted offer is the only bid, and the award candidate.
 - `random`: the "award" draw puts every valid sign-up in a full order.
 - `lowest_price`: lowest price first.
 - `average_price`: reference = mean of the valid prices (one highest and one lowest dropped when
@@ -115,6 +116,11 @@ def _random(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
     ]
 
 
+def _direct(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> list[Placed]:
+    """The invited agency's accepted offer, alone (`bidding.invitations.services.accept`)."""
+    return [Placed(b, (Fraction(b.price_fen),), {"price_fen": _f(b.price_fen)}) for b in bids]
+
+
 def _lowest_price(
     session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
 ) -> list[Placed]:
@@ -204,6 +210,7 @@ def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolic
 
 
 METHODS: dict[str, Callable[[Session, Task, list[Bid], BiddingPolicy], list[Placed]]] = {
+    Method.direct: _direct,
     Method.random: _random,
     Method.lowest_price: _lowest_price,
     Method.average_price: _average_price,

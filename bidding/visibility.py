@@ -51,6 +51,13 @@ public draw record                                                     panellist
 a question's asker                         the asker only ("mine")     the asker only (`owns`)
 an objection's objector                    the objector only           also the applicant and
                                            ("mine")                    regulators (`sees_objector`)
+a direct selection's invitation: the       the applicant, regulators   the same (`sees_invitation`)
+agency invited, when, its answer and a     and the invited agency
+decline's reason                           (its own)
+the price and duration an invitation was   — (none before acceptance)  those who see the
+accepted at                                                            invitation; everyone once the
+                                                                       result is published
+                                                                       (`sees_invitation_price`)
 pairs of bidders flagged as possibly       — (none are made before     the applicant and the
 related (self-declared or unverified       opening)                    regulators whose jurisdiction
 grounds)                                                               covers the task
@@ -68,7 +75,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from bidding.models import Bid, PanelMember
+from bidding.models import Bid, Invitation, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
 from market.models.attachments import BID, Attachment
@@ -295,6 +302,38 @@ def sees_objector(reader: Reader, task: Task) -> bool:
     answers the objection's text, which is public; the objector learns its objection is its own
     through `owns`. A question's asker is shown to nobody."""
     return opened(task) and reader.audience in (APPLICANT, REGULATOR)
+
+
+# --- invitations of a direct selection -----------------------------------------------------------
+
+
+def sees_invitation(reader: Reader, invitation: Invitation) -> bool:
+    """Whether the reader may see an invitation of a direct selection (the agency invited, when,
+    its answer, a decline's reason): the applicant and regulators, whose history it is to keep,
+    and the invited agency, its own. An agency declines for its own reasons (its workload, a
+    conflict), which are not the public's."""
+    return reader.audience in (APPLICANT, REGULATOR) or owns(reader, invitation.agency_id)
+
+
+def own_invitations(session: Session, agency: Organization) -> list[tuple[Invitation, Task]]:
+    """The invitations the agency received, with their tasks, newest first: each its own."""
+    return list(
+        session.exec(
+            select(Invitation, Task)
+            .join(Task, Task.id == Invitation.task_id)
+            .where(Invitation.agency_id == agency.id)
+            .order_by(Invitation.id.desc())
+        ).all()
+    )
+
+
+def sees_invitation_price(reader: Reader, task: Task, invitation: Invitation) -> bool:
+    """Whether the reader may see the price and duration `invitation` was accepted at: there is
+    none before acceptance; after it, those who see the invitation, and everyone once the result
+    is published (the accepted offer is the award candidate's bid)."""
+    return invitation.accepted_at is not None and (
+        sees_invitation(reader, invitation) or prices_public(task)
+    )
 
 
 # --- related agencies -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlmodel import Session, select
 
-from market import accounts, agencies, catalog, holidays, relations
+from market import accounts, agencies, catalog, holidays, relations, tasks
 from market.models import Organization, User
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -229,6 +229,7 @@ def load_demo(session: Session) -> str:
         agencies.register_agency(session, _agency_data(a))
     session.flush()
     _related_agencies(session, created["regulator"])
+    _direct_task(session)
     return f"demo data loaded ({added} service items, {len(AGENCIES)} agencies)"
 
 
@@ -247,6 +248,34 @@ def _related_agencies(session: Session, regulator: User) -> None:
                 "营业执照与法定代表人身份证原件核对一致（演示数据）",
             )
     relations.record_relation(session, regulator, DEMO_RELATION)
+
+
+#: A direct selection (社会资金) the demo enterprise publishes, inviting 吉林绿源环境科技有限公司
+#: (agency@demo.zjm), whose invitation stays pending until the deadline, 3 working days after
+#: the seed: log in as the agency to accept or decline it (docs/rules.md §5).
+DEMO_DIRECT_TASK = {
+    "service_item": "EIA-FORM",
+    "title": "长春示范新材料有限公司厂房扩建项目环境影响报告表编制（直接选取）",
+    "description": "编制厂房扩建项目环境影响报告表，并配合完成技术评估答疑。",
+    "funding": "private",
+    "method": "direct",
+    "price_cap_fen": 60000_00,
+    "service_days": 30,
+    "bidding_wd": 3,
+}
+
+
+def _direct_task(session: Session) -> None:
+    """The demo enterprise's direct selection; publishing it makes the invitation (bidding
+    connects the handler that does, as for every published direct task)."""
+    enterprise = session.exec(select(User).where(User.email == "enterprise@demo.zjm")).one()
+    invited = session.exec(
+        select(Organization).where(Organization.uscc == AGENCIES[0]["uscc"])
+    ).one()
+    draft = tasks.create_draft(
+        session, enterprise, {**DEMO_DIRECT_TASK, "invited_agency_id": invited.id}
+    )
+    tasks.publish(session, enterprise, draft.number)
 
 
 #: Where upper packages' demo parts are kept on the app.

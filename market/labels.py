@@ -78,6 +78,7 @@ STATUS_LABELS = {
 EVENT_LABELS = {
     "publish": N_("published"),
     "open": N_("opened"),
+    "open_on_acceptance": N_("opened on the invited agency's acceptance"),
     "fail": N_("declared failed"),
     "start_publicity": N_("put in publicity"),
     "award": N_("awarded"),

@@ -106,6 +106,8 @@ def sealed(task: Task) -> bool:
 _EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "publish": ((DRAFT,), "published_at"),
     "open": ((DEADLINE_PASSED,), "opened_at"),
+    # A direct selection is opened by its invited agency's acceptance, before the deadline.
+    "open_on_acceptance": ((OPEN,), "opened_at"),
     "fail": ((OPENED,), "failed_at"),
     "start_publicity": ((OPENED,), "publicity_at"),
     "award": ((PUBLICITY, OPEN), "awarded_at"),

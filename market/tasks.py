@@ -474,6 +474,17 @@ def amend(
     for fixed in ("funding", "method", "service_item"):
         if fixed in changes_in and changes_in[fixed] != _as_input(task, session)[fixed]:
             c.add(fixed, N_("This cannot change after publication; cancel and post again."))
+    if (
+        "invited_agency_id" in changes_in
+        and changes_in["invited_agency_id"] != task.invited_agency_id
+    ):
+        # The invitation is bidding's: it changes hands only by a new invitation after a decline.
+        c.add(
+            "invited_agency_id",
+            N_(
+                "The invited agency changes only by inviting another once the invited one declined."
+            ),
+        )
     c.raise_if_any()
     before = _as_input(task, session)
     clean = _check(session, applicant, before | changes_in, policy)

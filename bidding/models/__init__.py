@@ -1,5 +1,6 @@
 """Bidding's tables: sealed bids and receipts, draw seeds and draws, validity, panels, results,
-questions, related-agency flags. Importing this package registers them on the shared metadata.
+questions, related-agency flags, invitations of a direct selection. Importing this package
+registers them on the shared metadata.
 
 Money is integer fen in BigInteger columns; every number of a result is stored as the string of an
 exact fraction (``str(Fraction)``, e.g. ``"1234/5"``), so a reader recomputes it without floats.
@@ -7,6 +8,7 @@ exact fraction (``str(Fraction)``, e.g. ``"1234/5"``), so a reader recomputes it
 
 from bidding.models.bids import Bid, BidVersion, ExplanationRequest, ValidityDecision
 from bidding.models.draws import Draw, DrawSeed, Opening
+from bidding.models.invitations import Invitation
 from bidding.models.panels import PanelMark, PanelMember
 from bidding.models.questions import AnnouncementObjection, TaskQuestion
 from bidding.models.relations import RelationFlag
@@ -20,6 +22,7 @@ __all__ = [
     "Draw",
     "DrawSeed",
     "ExplanationRequest",
+    "Invitation",
     "Opening",
     "PanelMark",
     "PanelMember",

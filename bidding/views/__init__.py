@@ -26,7 +26,10 @@ def nav_links(org) -> list[tuple[str, str]]:
     if org is None:
         return []
     if org.kind == OrgKind.agency:
-        return [(url_for("bidding.my_bids"), gettext("My bids"))]
+        return [
+            (url_for("bidding.my_bids"), gettext("My bids")),
+            (url_for("bidding_invitations.my_invitations"), gettext("My invitations")),
+        ]
     if org.kind == OrgKind.expert:
         return [(url_for("bidding.expert_panels"), gettext("My panels"))]
     return []
@@ -43,12 +46,14 @@ def init_views(app) -> None:
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     # Deferred: composing the app loads the page modules; importing this package (for its shared
     # `common` helpers, as the questions pages do) does not.
+    from bidding.invitations import views as invitation_views
     from bidding.questions import views as question_views
     from bidding.views import bids, experts, results, task_panel  # noqa: F401  (routes go on bp)
     from bidding.views.common import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(question_views.bp)
+    app.register_blueprint(invitation_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
     app.jinja_env.filters["reading_order"] = reading_order

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from bidding import panel, sealed, serializers, visibility
 from bidding.forms import BidForm, ExplanationForm, ValidityForm, WithdrawForm
+from bidding.invitations import views as invitation_views
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS
 from bidding.questions import views as question_views
 from market import attachments, clock, lifecycle
@@ -83,6 +84,7 @@ def task_panel(task: Task) -> Markup:
             state_labels=STATE_LABELS,
             actions=_actions(task, bids, own_applicant),
             qa=question_views.context(task),
+            inv=invitation_views.context(task),
         )
     )
 

@@ -90,6 +90,11 @@ BODY_PATTERNS = {
         re.compile(r'(name="csrf_token" value=")[^"]+'),
         re.compile(r'("csrf_token": ?")[^"]+'),
     ),
+    "second_factor_key": (
+        re.compile(r'(<code id="totp-secret">)[^<]+'),
+        re.compile(r"(secret=)[A-Z2-7]+"),
+        re.compile(r'(name="secret" type="hidden" value=")[^"]+'),
+    ),
 }
 
 

@@ -48,6 +48,9 @@ ACTING = {
     "bidding/eligibility.py": {"problems"},
     # only the applicant answers questions and replies to objections
     "bidding/questions/services.py": {"_applicant"},
+    # only the invited agency answers its invitation; the applicant invites an agency not
+    # invited to the task before
+    "bidding/invitations/services.py": {"_answerable", "invite"},
 }
 
 

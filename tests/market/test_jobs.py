@@ -24,6 +24,7 @@ SWEEPS = {
     "search.outbox": "interval",
     "bidding.open_due_tasks": "interval",
     "bidding.expire_explanations": "interval",
+    "bidding.lapse_invitations": "interval",
 }
 
 

@@ -1,0 +1,1 @@
+"""Invitations of a `direct` selection: services, serializers, pages and API."""
