@@ -13,7 +13,7 @@ STRIPE_PORT ?= 8420
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test deps system-deps translations translations-update test-sqlite test-postgresql test-e2e lint format \
-	bench clean
+	bench mutate clean
 
 # The development venv: production's requirements.lock plus the tools of requirements-dev.lock
 # (production installs requirements.lock alone).
@@ -90,5 +90,25 @@ format: $(STAMP)
 bench: deps
 	$(PY) -m bench
 
+# Mutation testing of the rules (docs/testing.md), not part of `make test` nor CI: mutmut mutates
+# the deciding modules ([tool.mutmut] in pyproject.toml) and runs, on SQLite, the tests that reach
+# each mutant. Bounded in time; mutmut keeps every verdict in mutants/, so running it again
+# continues. MUTATE_MODULES restricts it to the mutants whose name matches a glob, e.g.
+# `make mutate MUTATE_MODULES='bidding.selection*' MUTATE_MINUTES=20`. Ends with the score per module.
+MUTATE_MINUTES ?= 60
+MUTATE_MODULES ?=
+MUTATE_CHILDREN ?= 2
+mutate: deps
+	@set -f; names=""; \
+	  if [ -n "$(MUTATE_MODULES)" ]; then names=$$($(PY) -m tools.mutation pending '$(MUTATE_MODULES)'); fi; \
+	  if [ -n "$(MUTATE_MODULES)" ] && [ -z "$$names" ]; then \
+	    echo "Every mutant matching $(MUTATE_MODULES) has its verdict."; \
+	  else \
+	    TEST_DATABASE=sqlite timeout -s INT $(MUTATE_MINUTES)m \
+	      $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) $$names; \
+	    [ $$? -ne 124 ] || echo "Stopped after $(MUTATE_MINUTES) minutes: \`make mutate\` again continues."; \
+	  fi; \
+	  $(PY) -m tools.mutation score
+
 clean:
-	rm -rf $(VENV) instance/market.db*
+	rm -rf $(VENV) instance/market.db* mutants
