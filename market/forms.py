@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from market.catalog_data import QUALIFICATION_TYPES
 from market.identity import DOCUMENT_TYPES, RESIDENT_ID
 from market.relations import DECLARATIONS, RELATION_KINDS
 from market.validation import Invalid, parse_yuan
@@ -401,6 +402,52 @@ class AmendForm(TaskForm):
             for name, value in data.items()
             if fields[name].raw_data or isinstance(fields[name], SelectMultipleField)
         }
+
+
+def _qualification_types() -> list[tuple[str, str]]:
+    return [("", _l("— choose the type —"))] + [
+        (t["code"], f"{t['name_zh']} / {t['name_en']}") for t in QUALIFICATION_TYPES
+    ]
+
+
+#: Every grade any type has; the service checks that the grade is one of the chosen type's.
+GRADE_CHOICES = [
+    ("", _l("— no grade —")),
+    ("A", _l("grade A (甲级)")),
+    ("B", _l("grade B (乙级)")),
+    ("1", _l("class 1 (一级 / 一类)")),
+    ("2", _l("class 2 (二级 / 二类)")),
+    ("3", _l("class 3 (三级)")),
+]
+
+
+class QualificationForm(FlaskForm):
+    """An agency declares or changes one qualification, by type."""
+
+    type = SelectField(
+        _l("Type of qualification"), choices=_qualification_types(), validate_choice=False
+    )
+    grade = SelectField(
+        _l("Grade or class (where the type has one)"), choices=GRADE_CHOICES, validate_choice=False
+    )
+    scope = StringField(_l("Speciality or scope (as on the certificate)"))
+    certificate_no = StringField(_l("Certificate number"))
+    issuer = StringField(_l("Issued by"))
+    valid_from = StringField(_l("Valid from (YYYY-MM-DD)"), render_kw={"type": "date"})
+    valid_until = StringField(_l("Valid until (YYYY-MM-DD)"), render_kw={"type": "date"})
+    submit = SubmitField(_l("Save the qualification"))
+
+    def to_data(self) -> dict:
+        return {
+            k: (v or None) if k in ("grade", "valid_from", "valid_until") else v
+            for k, v in self.data.items()
+            if k not in ("csrf_token", "submit")
+        }
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the agency sees it)"))
+    submit = SubmitField(_l("Reject"))
 
 
 class ReasonForm(FlaskForm):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import gettext
 
-from market import web
+from market import catalog, web
 from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
@@ -64,6 +64,7 @@ def init_views(app: Flask) -> None:
     app.jinja_env.filters["label"] = lambda code: gettext(label(code))
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
+    app.jinja_env.filters["requirement"] = lambda v: catalog.requirement_label(v, web.lang())
     app.jinja_env.globals.update(
         localized=web.localized,
         lang=web.lang,

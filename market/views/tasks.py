@@ -19,6 +19,7 @@ from market.web import (
     attachment_policy,
     db,
     flash_outcome,
+    lang,
     load_task,
     open_due,
     send_attachment,
@@ -39,8 +40,10 @@ def _choices(form: TaskForm) -> None:
     form.service_item.choices = [("", "—")] + [
         (i.code, f"{i.name_zh} / {i.name_en}") for i in items
     ]
-    names = sorted({q["name_zh"] for i in items for q in i.required_qualifications})
-    form.required_qualifications.choices = [(n, n) for n in names]
+    choices = {
+        value: label for i in items for value, label in catalog.requirement_choices(i, lang())
+    }
+    form.required_qualifications.choices = sorted(choices.items())
 
 
 def _fill(form: TaskForm, task) -> None:
