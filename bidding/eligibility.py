@@ -105,7 +105,9 @@ def _requirement_problems(
         out.append(
             _problem(
                 "qualification_grade",
-                N_("This task requires %(name)s; your agency's grade is lower."),
+                N_(
+                    "This task requires %(name)s; the grade your agency declared does not reach it."
+                ),
                 name=name,
             )
         )

@@ -185,7 +185,7 @@ def test_the_grade_must_be_at_least_the_tasks_minimum(world, grade, allowed):
         with pytest.raises(Forbidden) as exc:
             world.bid(agency, task)
         assert exc.value.message.msgid == (
-            "This task requires %(name)s; your agency's grade is lower."
+            "This task requires %(name)s; the grade your agency declared does not reach it."
         )
         assert exc.value.message.params == {"name": "测绘资质（甲级及以上）"}
 
