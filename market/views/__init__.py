@@ -65,6 +65,9 @@ def init_views(app: Flask) -> None:
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
     app.jinja_env.filters["requirement"] = lambda v: catalog.requirement_label(v, web.lang())
+    app.jinja_env.tests["typed_requirement"] = lambda v: (
+        catalog.qualification_type(catalog.parse_requirement(v)[0]) is not None
+    )
     app.jinja_env.globals.update(
         localized=web.localized,
         lang=web.lang,

@@ -248,3 +248,20 @@ def test_a_self_declared_qualification_counts_and_a_rejected_one_does_not(world,
     }
     agencies.verify_qualification(db, world.regulator, row.id)
     assert eligibility.problems(db, task, org, clock.now()) == []
+
+
+def test_a_requirement_migration_could_not_type_is_flagged_and_met_by_nobody(world, db, client):
+    task = world.post_task(**SURVEY_TASK, required_qualifications=["surveying"])
+    task.required_qualifications = ["surveying", "已废止的测绘资格"]  # as migration 0009 kept it
+    db.add(task)
+    db.commit()
+    page = client.get(f"/tasks/{task.number}?lang=en").get_data(as_text=True)
+    assert (
+        "<dd>Surveying and mapping qualification、已废止的测绘资格 "
+        '<span class="tag declared">no type: amend the task to choose it</span></dd>'
+    ) in page
+    (problem,) = eligibility.problems(db, task, world.org(surveyor(world)), clock.now())
+    assert (problem.ground, problem.message.params) == (
+        "qualification_missing",
+        {"name": "已废止的测绘资格"},
+    )
