@@ -99,10 +99,36 @@ class ProfessionalRow(Form):
     id_number = StringField(_l("ID number (not public)"))
 
 
+def _qualification_types() -> list[tuple[str, str]]:
+    return [("", _l("— choose the type —"))] + [
+        (t["code"], f"{t['name_zh']} / {t['name_en']}") for t in QUALIFICATION_TYPES
+    ]
+
+
+#: Every grade any type has; the service checks that the grade is one of the chosen type's.
+GRADE_CHOICES = [
+    ("", _l("— no grade —")),
+    ("A", _l("grade A (甲级)")),
+    ("B", _l("grade B (乙级)")),
+    ("1", _l("class 1 (一级 / 一类)")),
+    ("2", _l("class 2 (二级 / 二类)")),
+    ("3", _l("class 3 (三级)")),
+]
+
+
 class QualificationRow(Form):
-    name = StringField(_l("Qualification"))
+    """A qualification declared at registration, by type (as on the agency's own page)."""
+
+    type = SelectField(
+        _l("Type of qualification"), choices=_qualification_types(), validate_choice=False
+    )
+    grade = SelectField(
+        _l("Grade or class (where the type has one)"), choices=GRADE_CHOICES, validate_choice=False
+    )
+    scope = StringField(_l("Speciality or scope (as on the certificate)"))
     certificate_no = StringField(_l("Certificate number"))
     issuer = StringField(_l("Issued by"))
+    valid_from = StringField(_l("Valid from (YYYY-MM-DD)"), render_kw={"type": "date"})
     valid_until = StringField(_l("Valid until (YYYY-MM-DD)"), render_kw={"type": "date"})
 
 
@@ -402,23 +428,6 @@ class AmendForm(TaskForm):
             for name, value in data.items()
             if fields[name].raw_data or isinstance(fields[name], SelectMultipleField)
         }
-
-
-def _qualification_types() -> list[tuple[str, str]]:
-    return [("", _l("— choose the type —"))] + [
-        (t["code"], f"{t['name_zh']} / {t['name_en']}") for t in QUALIFICATION_TYPES
-    ]
-
-
-#: Every grade any type has; the service checks that the grade is one of the chosen type's.
-GRADE_CHOICES = [
-    ("", _l("— no grade —")),
-    ("A", _l("grade A (甲级)")),
-    ("B", _l("grade B (乙级)")),
-    ("1", _l("class 1 (一级 / 一类)")),
-    ("2", _l("class 2 (二级 / 二类)")),
-    ("3", _l("class 3 (三级)")),
-]
 
 
 class QualificationForm(FlaskForm):
