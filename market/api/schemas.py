@@ -452,7 +452,14 @@ class TaskIn(Strict):
     invited_agency_id: int | None = None
     service_days: int | None = None
     bidding_wd: int | None = None
-    required_qualifications: list[str] | None = None
+    required_qualifications: list[str] | None = Field(
+        None,
+        description=(
+            "Types of qualification among the service item's legal ones (GET "
+            '/qualification-types), each once: "surveying", or "surveying:A" for grade A '
+            "or higher"
+        ),
+    )
 
 
 class AmendmentIn(TaskIn):
