@@ -278,6 +278,13 @@ def test_the_regulator_page_counts_and_rejects_keeping_the_reason_typed(
     )
     assert empty.status_code == 422
     assert "This field is required." in empty.get_data(as_text=True)
+    long = "证书与原件不符。" * 63  # 504 characters: refused, and kept as typed
+    too_long = regulator_client.post(
+        f"/regulator/qualifications/{qid}/reject?lang=en", data={"reason": long}
+    )
+    assert too_long.status_code == 422
+    html = too_long.get_data(as_text=True)
+    assert "At most 500 characters (you gave 504)." in html and f"{long}</textarea>" in html
     done = regulator_client.post(
         f"/regulator/qualifications/{qid}/reject", data={"reason": "有效期与证书不符"}
     )
