@@ -1,7 +1,8 @@
 """Who may bid on a task (docs/rules.md §5), checked at submission and again at the deadline.
 
 An agency may bid when it is not suspended, removed or on the serious-dishonesty list, holds each
-qualification the task requires (declared and unexpired; for a qualification the law ties to a
+qualification the task requires (declared with the required type, a grade at least the task's
+minimum, in force on the day, not rejected by a regulator; for a qualification the law ties to a
 person, also a registered professional holding it), and is not excluded from the task. Each
 failure has its own ground and message, so the refused agency knows exactly what to fix.
 
@@ -14,16 +15,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from market import catalog
 from market.models import (
     Organization,
     OrgKind,
     Professional,
     Qualification,
-    ServiceItem,
     Task,
     TaskExclusion,
 )
@@ -44,42 +45,82 @@ def _problem(code: str, msgid: str, **params: object) -> Problem:
 def _same_certificate(certificate: str, qualification: str) -> bool:
     """Whether a professional's certificate is the named qualification.
 
-    The catalog names a qualification in full ("环境影响评价工程师职业资格证书（编制主持人）") where an
-    agency registers the certificate's short name ("环境影响评价工程师"): one must begin with the
-    other, after NFC normalization and without spaces.
+    The catalog names a qualification in full ("环境影响评价工程师职业资格证书") where an agency
+    registers the certificate's short name ("环境影响评价工程师"): one must begin with the other,
+    after NFC normalization and without spaces.
     """
     a, b = (unicodedata.normalize("NFC", "".join(s.split())) for s in (certificate, qualification))
     return bool(a) and bool(b) and (a.startswith(b) or b.startswith(a))
 
 
-def _qualification_problems(
-    session: Session, task: Task, agency: Organization, at: datetime
+def valid_on(q: Qualification, day: date) -> bool:
+    """Whether a declared qualification is in force on `day` (both ends included)."""
+    return (q.valid_from is None or q.valid_from <= day) and (
+        q.valid_until is None or day <= q.valid_until
+    )
+
+
+def _requirement_problems(
+    requirement: str,
+    declared: list[Qualification],
+    professionals: list[Professional],
+    today: date,
 ) -> list[Problem]:
-    if not task.required_qualifications:
-        return []
-    item = session.get(ServiceItem, task.service_item_id)
-    holders = {q["name_zh"]: q.get("holder", "firm") for q in item.required_qualifications}
-    declared = list(
-        session.exec(select(Qualification).where(Qualification.organization_id == agency.id))
-    )
-    professionals = list(
-        session.exec(select(Professional).where(Professional.organization_id == agency.id))
-    )
-    today = shanghai_date(at)
+    """What `requirement` ("type" or "type:minimum grade") finds wrong with the declarations:
+    matched on type, grade at least the minimum and validity on `today`, never on free text. A
+    declaration a regulator rejected does not count; one not yet verified does (docs/rules.md §5)."""
+    code, minimum = catalog.parse_requirement(requirement)
+    kind = catalog.qualification_type(code)
+    name = catalog.requirement_label(requirement)
+    if kind is None:  # a free-text requirement migration 0009 could not match
+        return [
+            _problem(
+                "qualification_missing",
+                N_("Your agency has not declared the qualification this task requires: %(name)s."),
+                name=name,
+            )
+        ]
+    of_type = [q for q in declared if q.type_code == code]
+    standing = [q for q in of_type if q.rejected_at is None]
+    graded = [q for q in standing if catalog.grade_meets(code, q.grade, minimum)]
     out = []
-    for name in task.required_qualifications:
-        rows = [q for q in declared if q.name == name]
-        if not rows:
+    if not of_type:
+        out.append(
+            _problem(
+                "qualification_missing",
+                N_("Your agency has not declared the qualification this task requires: %(name)s."),
+                name=name,
+            )
+        )
+    elif not standing:
+        out.append(
+            _problem(
+                "qualification_rejected",
+                N_("A regulator rejected your agency's qualification %(name)s: %(reason)s"),
+                name=name,
+                reason=of_type[-1].rejection_reason,
+            )
+        )
+    elif not graded:
+        out.append(
+            _problem(
+                "qualification_grade",
+                N_(
+                    "This task requires %(name)s; the grade your agency declared does not reach it."
+                ),
+                name=name,
+            )
+        )
+    elif not any(valid_on(q, today) for q in graded):
+        if all(q.valid_from is not None and today < q.valid_from for q in graded):
             out.append(
                 _problem(
-                    "qualification_missing",
-                    N_(
-                        "Your agency has not declared the qualification this task requires: %(name)s."
-                    ),
+                    "qualification_not_yet_valid",
+                    N_("Your agency's qualification %(name)s is not valid yet."),
                     name=name,
                 )
             )
-        elif all(q.valid_until is not None and q.valid_until < today for q in rows):
+        else:
             out.append(
                 _problem(
                     "qualification_expired",
@@ -87,19 +128,42 @@ def _qualification_problems(
                     name=name,
                 )
             )
-        if holders.get(name) == "person" and not any(
-            _same_certificate(p.certificate, name) for p in professionals
-        ):
-            out.append(
-                _problem(
-                    "professional_missing",
-                    N_(
-                        "The law ties %(name)s to a person: register a professional of your agency who "
-                        "holds it."
-                    ),
-                    name=name,
-                )
+    certificates = [kind["name_zh"], *kind["names"]]
+    if kind["holder"] == "person" and not any(
+        _same_certificate(p.certificate, c) for p in professionals for c in certificates
+    ):
+        out.append(
+            _problem(
+                "professional_missing",
+                N_(
+                    "The law ties %(name)s to a person: register a professional of your agency who "
+                    "holds it."
+                ),
+                name=name,
             )
+        )
+    return out
+
+
+def _qualification_problems(
+    session: Session, task: Task, agency: Organization, at: datetime
+) -> list[Problem]:
+    if not task.required_qualifications:
+        return []
+    declared = list(
+        session.exec(
+            select(Qualification)
+            .where(Qualification.organization_id == agency.id)
+            .order_by(Qualification.id)
+        )
+    )
+    professionals = list(
+        session.exec(select(Professional).where(Professional.organization_id == agency.id))
+    )
+    today = shanghai_date(at)
+    out = []
+    for requirement in task.required_qualifications:
+        out.extend(_requirement_problems(requirement, declared, professionals, today))
     return out
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from market import audit, clock, identity, relations, search
+from market import audit, catalog, clock, identity, relations, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
@@ -22,8 +22,8 @@ from market.models import (
     ServiceItem,
     User,
 )
-from market.permissions import regulator_covers
-from market.validation import N_, Checker, Forbidden, NotFound
+from market.permissions import is_regulator, regulator_covers
+from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
 
 #: The commitment statement (承诺制) an agency signs; its version is stored with the signature.
 COMMITMENT_VERSION = "2026-1"
@@ -101,26 +101,58 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
     return clean
 
 
-def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
-    clean = []
+def check_qualification(checker: Checker, prefix: str, row: dict, free_text: bool = False) -> dict:
+    """One declared qualification: a type of the catalog (with a grade and a scope where the type
+    has them), certificate number, issuer and validity. A row that names no type but only a
+    free-text `name` (registration, with `free_text`, keeps it for older clients) is matched to a type by that name
+    as migration 0009 matched the older declarations; what matches no type is kept and flagged for
+    the agency to choose its type."""
     today = clock.now().date()
-    for i, row in enumerate(rows[:MAX_ROWS]):
-        p = f"qualifications.{i}."
-        valid_until = checker.date(p + "valid_until", row.get("valid_until"), required=False)
-        if valid_until is not None and valid_until < today:
-            checker.add(p + "valid_until", N_("This qualification has already expired."))
-        clean.append(
-            {
-                "name": checker.text(p + "name", row.get("name"), max_length=100, markup=False),
-                "certificate_no": checker.text(
-                    p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
-                ),
-                "issuer": checker.text(
-                    p + "issuer", row.get("issuer"), max_length=100, markup=False, identity=True
-                ),
-                "valid_until": valid_until,
-            }
-        )
+    type_code = row.get("type")
+    grade = row.get("grade") or None
+    scope = checker.text(prefix + "scope", row.get("scope"), max_length=200, required=False)
+    if type_code or not free_text or not row.get("name"):
+        kind = catalog.qualification_type(str(type_code or ""))
+        if not type_code:
+            checker.add(prefix + "type", N_("Choose the type of qualification."))
+        elif kind is None:
+            checker.add(prefix + "type", N_("Unknown type of qualification."))
+        elif kind["grades"] and grade not in catalog.grade_codes(kind["code"]):
+            checker.add(prefix + "grade", N_("Choose the grade stated on the certificate."))
+        elif not kind["grades"] and grade:
+            checker.add(prefix + "grade", N_("This type of qualification has no grades."))
+        name = catalog.type_label(kind["code"], grade) if kind else ""
+    else:
+        name = checker.text(prefix + "name", row.get("name"), max_length=100, markup=False)
+        type_code, grade = catalog.match_free_text(name or "")
+        kind = catalog.qualification_type(type_code)
+    valid_from = checker.date(prefix + "valid_from", row.get("valid_from"), required=False)
+    valid_until = checker.date(prefix + "valid_until", row.get("valid_until"), required=False)
+    if valid_until is not None and valid_until < today:
+        checker.add(prefix + "valid_until", N_("This qualification has already expired."))
+    elif valid_from is not None and valid_until is not None and valid_until < valid_from:
+        checker.add(prefix + "valid_until", N_("The end of validity is before its start."))
+    return {
+        "type_code": kind["code"] if kind else None,
+        "grade": grade if kind and kind["grades"] else None,
+        "scope": scope or "",
+        "name": name,
+        "certificate_no": checker.text(
+            prefix + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
+        ),
+        "issuer": checker.text(
+            prefix + "issuer", row.get("issuer"), max_length=100, markup=False, identity=True
+        ),
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
+    clean = [
+        check_qualification(checker, f"qualifications.{i}.", row, free_text=True)
+        for i, row in enumerate(rows[:MAX_ROWS])
+    ]
     if len(rows) > MAX_ROWS:
         checker.add("qualifications", N_("At most %(max)d rows."), max=MAX_ROWS)
     return clean
@@ -230,19 +262,44 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
     return user
 
 
-def verify_qualification(
-    session: Session, actor: User, qualification_id: int, agency_id: int | None = None
-) -> Qualification:
-    """A regulator whose jurisdiction covers the agency's region marks a qualification verified."""
+def _regulated_qualification(
+    session: Session, actor: User, qualification_id: int, agency_id: int | None
+) -> tuple[Qualification, Organization]:
     q = session.get(Qualification, qualification_id)
     if q is None or (agency_id is not None and q.organization_id != agency_id):
         raise NotFound()
     agency = session.get(Organization, q.organization_id)
     if not regulator_covers(session, actor, region_code=agency.region_code):
         raise Forbidden(N_("This agency is outside your jurisdiction."))
+    return q, agency
+
+
+def _summary(q: Qualification) -> dict:
+    return {
+        "type": q.type_code,
+        "grade": q.grade,
+        "scope": q.scope,
+        "name": q.name,
+        "certificate_no": q.certificate_no,
+        "issuer": q.issuer,
+        "valid_from": q.valid_from.isoformat() if q.valid_from else None,
+        "valid_until": q.valid_until.isoformat() if q.valid_until else None,
+    }
+
+
+def verify_qualification(
+    session: Session, actor: User, qualification_id: int, agency_id: int | None = None
+) -> Qualification:
+    """A regulator whose jurisdiction covers the agency's region marks a qualification verified
+    (also one it rejected before, which then stands again). A declaration without a type cannot
+    be verified: there is nothing structured to check against the certificate."""
+    q, agency = _regulated_qualification(session, actor, qualification_id, agency_id)
+    if q.type_code is None:
+        raise Invalid({"": [Message(N_("The agency has not chosen the type yet."))]})
     if q.verified_at is None:
         q.verified_at = clock.now()
         q.verified_by_user_id = actor.id
+        q.rejected_at, q.rejected_by_user_id, q.rejection_reason = None, None, ""
         session.add(q)
         audit.record(
             session,
@@ -255,6 +312,190 @@ def verify_qualification(
         )
         search.index(session, "agencies", agency.id)
     return q
+
+
+def reject_qualification(
+    session: Session,
+    actor: User,
+    qualification_id: int,
+    reason: object,
+    agency_id: int | None = None,
+) -> Qualification:
+    """A regulator rejects a declared qualification with a reason the agency sees; a rejected
+    qualification counts for no task until the agency changes it and it is verified, or a
+    regulator verifies it after all."""
+    q, agency = _regulated_qualification(session, actor, qualification_id, agency_id)
+    checker = Checker()
+    text = checker.text("reason", reason, max_length=500, multiline=True)
+    checker.raise_if_any()
+    q.rejected_at = clock.now()
+    q.rejected_by_user_id = actor.id
+    q.rejection_reason = text
+    q.verified_at, q.verified_by_user_id = None, None
+    session.add(q)
+    audit.record(
+        session,
+        "qualification.rejected",
+        "qualification",
+        q.id,
+        {"agency": agency.id, "name": q.name, "reason": text},
+        actor_user_id=actor.id,
+        actor_org_id=actor.organization_id,
+    )
+    search.index(session, "agencies", agency.id)
+    return q
+
+
+QUEUE_STATES = ("self_declared", "needs_type", "rejected", "verified")
+
+
+def state_of(q: Qualification) -> str:
+    """ "needs_type" (the agency must choose its type or grade), "rejected", "verified" or
+    "self_declared" (waiting for a regulator)."""
+    if needs_type(q):
+        return "needs_type"
+    if q.rejected_at is not None:
+        return "rejected"
+    return "verified" if q.verified_at else "self_declared"
+
+
+@dataclass
+class Queue:
+    state: str
+    rows: list[tuple[Qualification, Organization]]
+    counts: dict[str, int]
+
+
+def regulator_queue(session: Session, actor: User, state: str = "self_declared") -> Queue:
+    """The declared qualifications of the agencies in a regulator's jurisdiction in one state
+    (by default those waiting for a decision), with the count of each state."""
+    if not is_regulator(session, actor):
+        raise Forbidden(N_("Only regulators verify qualifications."))
+    if state not in QUEUE_STATES:
+        raise Invalid({"state": [Message(N_("Unknown state."))]})
+    rows = session.exec(
+        select(Qualification, Organization)
+        .join(Organization, Organization.id == Qualification.organization_id)
+        .order_by(Qualification.id)
+    ).all()
+    covered = [
+        (q, o) for q, o in rows if regulator_covers(session, actor, region_code=o.region_code)
+    ]
+    counts = dict.fromkeys(QUEUE_STATES, 0)
+    for q, _o in covered:
+        counts[state_of(q)] += 1
+    return Queue(state, [(q, o) for q, o in covered if state_of(q) == state], counts)
+
+
+def needs_type(q: Qualification) -> bool:
+    """Whether the agency must still choose the type (or the grade) of a declaration."""
+    return q.type_code is None or (bool(catalog.grade_codes(q.type_code)) and q.grade is None)
+
+
+def own_agency(session: Session, actor: User, agency_id: int) -> Organization:
+    org = session.get(Organization, agency_id)
+    if org is None or org.kind != OrgKind.agency:
+        raise NotFound()
+    if actor.organization_id != org.id:
+        raise Forbidden(N_("Only the agency itself may change its qualifications."))
+    return org
+
+
+def qualifications_of(session: Session, agency_id: int) -> list[Qualification]:
+    return list(
+        session.exec(
+            select(Qualification)
+            .where(Qualification.organization_id == agency_id)
+            .order_by(Qualification.id)
+        )
+    )
+
+
+def declare_qualification(
+    session: Session, actor: User, agency_id: int, data: dict
+) -> Qualification:
+    """The agency declares one more qualification, self-declared until a regulator verifies it."""
+    org = own_agency(session, actor, agency_id)
+    checker = Checker()
+    clean = check_qualification(checker, "", data)
+    if len(qualifications_of(session, org.id)) >= MAX_ROWS:
+        checker.add("qualifications", N_("At most %(max)d rows."), max=MAX_ROWS)
+    checker.raise_if_any()
+    q = Qualification(organization_id=org.id, **clean)
+    session.add(q)
+    session.flush()
+    audit.record(
+        session,
+        "qualification.declared",
+        "qualification",
+        q.id,
+        {"agency": org.id, **_summary(q)},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
+    search.index(session, "agencies", org.id)
+    return q
+
+
+def _own_qualification(
+    session: Session, actor: User, agency_id: int, qualification_id: int
+) -> tuple[Organization, Qualification]:
+    org = own_agency(session, actor, agency_id)
+    q = session.get(Qualification, qualification_id)
+    if q is None or q.organization_id != org.id:
+        raise NotFound()
+    return org, q
+
+
+def change_qualification(
+    session: Session, actor: User, agency_id: int, qualification_id: int, data: dict
+) -> Qualification:
+    """The agency changes a declaration; a changed one is self-declared again (its verification
+    or rejection lapses) until a regulator verifies it anew."""
+    org, q = _own_qualification(session, actor, agency_id, qualification_id)
+    checker = Checker()
+    clean = check_qualification(checker, "", data)
+    checker.raise_if_any()
+    before = _summary(q)
+    for name, value in clean.items():
+        setattr(q, name, value)
+    after = _summary(q)
+    diff = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    if diff:
+        q.verified_at, q.verified_by_user_id = None, None
+        q.rejected_at, q.rejected_by_user_id, q.rejection_reason = None, None, ""
+        session.add(q)
+        audit.record(
+            session,
+            "qualification.changed",
+            "qualification",
+            q.id,
+            {"agency": org.id, "changes": diff},
+            actor_user_id=actor.id,
+            actor_org_id=org.id,
+        )
+        search.index(session, "agencies", org.id)
+    return q
+
+
+def remove_qualification(
+    session: Session, actor: User, agency_id: int, qualification_id: int
+) -> None:
+    """The agency withdraws a declaration; the audit log keeps what it was."""
+    org, q = _own_qualification(session, actor, agency_id, qualification_id)
+    summary = _summary(q)
+    session.delete(q)
+    session.flush()
+    audit.record(
+        session,
+        "qualification.removed",
+        "qualification",
+        qualification_id,
+        {"agency": org.id, **summary},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
+    search.index(session, "agencies", org.id)
 
 
 # --- directory -------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlmodel import Session, col, select
 
 from market import audit, clock, search
 from market.accounts import require_kind
-from market.catalog_data import SERVICE_ITEMS
+from market.catalog_data import QUALIFICATION_TYPES, SERVICE_ITEMS
 from market.models import OrgKind, ServiceItem, User
 from market.models.catalog import CATEGORIES, FEE_STANDARDS
 from market.search.registry import MAX_PER_PAGE
@@ -156,3 +158,114 @@ def update_item(session: Session, actor: User, code: str, data: dict) -> Service
         )
         search.index(session, "service-items", item.id)
     return item
+
+
+# --- qualification types -----------------------------------------------------------------------
+
+TYPES_BY_CODE: dict[str, dict] = {t["code"]: t for t in QUALIFICATION_TYPES}
+
+
+def qualification_type(code: str | None) -> dict | None:
+    return TYPES_BY_CODE.get(code or "")
+
+
+def grade_codes(type_code: str | None) -> list[str]:
+    """The grades of a type, highest first (empty: the type has no grades)."""
+    t = qualification_type(type_code)
+    return [g["code"] for g in t["grades"]] if t else []
+
+
+def grade_meets(type_code: str, grade: str | None, minimum: str | None) -> bool:
+    """Whether `grade` of type `type_code` is `minimum` or higher (no minimum: any grade)."""
+    if not minimum:
+        return True
+    order = grade_codes(type_code)
+    if grade not in order or minimum not in order:
+        return False
+    return order.index(grade) <= order.index(minimum)
+
+
+def grade_name(type_code: str | None, grade: str | None, lang: str = "zh") -> str:
+    t = qualification_type(type_code)
+    for g in t["grades"] if t else []:
+        if g["code"] == grade:
+            return g[f"name_{lang}"]
+    return ""
+
+
+def type_label(type_code: str | None, grade: str | None = None, lang: str = "zh") -> str:
+    """ "测绘资质 甲级" / "Surveying and mapping qualification, grade A"."""
+    t = qualification_type(type_code)
+    if t is None:
+        return type_code or ""
+    name = t[f"name_{lang}"]
+    g = grade_name(type_code, grade, lang)
+    return (f"{name} {g}" if lang == "zh" else f"{name}, {g}") if g else name
+
+
+def parse_requirement(value: str) -> tuple[str, str | None]:
+    """A task's requirement "type" or "type:minimum grade" as (type, minimum grade or None)."""
+    code, _, minimum = str(value).partition(":")
+    return code, minimum or None
+
+
+def requirement_label(value: str, lang: str = "zh") -> str:
+    code, minimum = parse_requirement(value)
+    if qualification_type(code) is None:
+        return value  # a free-text requirement migration 0009 could not match
+    label = type_label(code, lang=lang)
+    grades = grade_codes(code)
+    if minimum and grades and minimum != grades[-1]:
+        g = grade_name(code, minimum, lang)
+        return f"{label}（{g}及以上）" if lang == "zh" else f"{label}, {g} or higher"
+    return label
+
+
+def requirement_choices(item: ServiceItem | None, lang: str = "zh") -> list[tuple[str, str]]:
+    """What a task for `item` may require: each legal type, and each minimum grade above its
+    lowest (the lowest grade is any grade)."""
+    out: list[tuple[str, str]] = []
+    for q in item.required_qualifications if item else []:
+        code = q.get("type")
+        if not code or qualification_type(code) is None or any(c == code for c, _ in out):
+            continue
+        out.append((code, requirement_label(code, lang)))
+        for g in grade_codes(code)[:-1]:
+            out.append((f"{code}:{g}", requirement_label(f"{code}:{g}", lang)))
+    return out
+
+
+_GRADE_WORDS = {
+    "甲级": "A",
+    "甲": "A",
+    "乙级": "B",
+    "乙": "B",
+    "一级": "1",
+    "一类": "1",
+    "二级": "2",
+    "二类": "2",
+    "三级": "3",
+}
+
+
+def normalized(text: str) -> str:
+    """NFKC (full-width brackets and digits made plain), without spaces."""
+    return unicodedata.normalize("NFKC", "".join(str(text).split()))
+
+
+def match_free_text(name: str) -> tuple[str | None, str | None]:
+    """The type and grade a free-text qualification name states, as far as it states them:
+    (None, None) when no type's words appear in it; the grade when the name holds exactly one of
+    the type's grades ("测绘资质证书（甲级）" is surveying, grade A)."""
+    text = normalized(name)
+    found = None
+    for t in QUALIFICATION_TYPES:
+        if any(normalized(n) in text for n in t["names"]):
+            found = t
+            break
+    if found is None:
+        return None, None
+    codes = {g["code"] for g in found["grades"]}
+    stated = {code for word, code in _GRADE_WORDS.items() if word in text and code in codes}
+    # One grade named: that grade; none, or several ("甲级或乙级"): the agency chooses.
+    return found["code"], stated.pop() if len(stated) == 1 else None

@@ -85,8 +85,162 @@ _PRICE_LIB_EN = (
 )
 
 
-def _qual(name_zh: str, name_en: str, holder: str, basis_zh: str, basis_en: str) -> dict:
+def _grades(*names: tuple[str, str, str]) -> list[dict]:
+    return [{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in names]
+
+
+_AB = _grades(("A", "甲级", "grade A"), ("B", "乙级", "grade B"))
+
+#: The types of qualification (资质类型) a law still requires for some service item, plus those
+#: agencies commonly hold. ``grades`` are listed from the highest down (an empty list: the type has
+#: no grades); ``scope`` says whether a certificate states a speciality or scope (专业类别);
+#: ``names`` are the words by which free-text declarations made before the types existed are
+#: recognised (migration 0009 keeps its own frozen copy).
+QUALIFICATION_TYPES: list[dict] = [
+    {
+        "code": "eia-engineer",
+        "name_zh": "环境影响评价工程师职业资格证书",
+        "name_en": "Environmental impact assessment engineer certificate",
+        "holder": "person",
+        "grades": [],
+        "scope": False,
+        "names": ["环境影响评价工程师", "环评工程师"],
+    },
+    {
+        "code": "geo-hazard",
+        "name_zh": "地质灾害防治单位资质",
+        "name_en": "Geological hazard prevention qualification",
+        "holder": "firm",
+        "grades": list(_AB),
+        "scope": True,
+        "names": ["地质灾害防治单位资质", "地质灾害评估", "地质灾害危险性评估"],
+    },
+    {
+        "code": "safety-evaluation",
+        "name_zh": "安全评价机构资质",
+        "name_en": "Safety evaluation agency qualification",
+        "holder": "firm",
+        "grades": [],
+        "scope": True,
+        "names": ["安全评价机构资质", "安全评价资质"],
+    },
+    {
+        "code": "occupational-health",
+        "name_zh": "职业卫生技术服务机构资质",
+        "name_en": "Occupational health technical service agency qualification",
+        "holder": "firm",
+        "grades": [],
+        "scope": True,
+        "names": ["职业卫生技术服务机构资质", "放射卫生技术服务机构资质"],
+    },
+    {
+        "code": "drawing-review-agency",
+        "name_zh": "施工图审查机构认定",
+        "name_en": "Recognition as a drawing review agency",
+        "holder": "firm",
+        "grades": _grades(("1", "一类", "class 1"), ("2", "二类", "class 2")),
+        "scope": True,
+        "names": ["施工图审查机构"],
+    },
+    {
+        "code": "drawing-reviewer",
+        "name_zh": "审查人员注册执业资格",
+        "name_en": "Registered practising qualification of reviewers",
+        "holder": "person",
+        "grades": [],
+        "scope": False,
+        "names": ["审查人员注册执业资格"],
+    },
+    {
+        "code": "cost-engineer",
+        "name_zh": "注册造价工程师",
+        "name_en": "Registered cost engineer",
+        "holder": "person",
+        "grades": _grades(("1", "一级", "class 1"), ("2", "二级", "class 2")),
+        "scope": False,
+        "names": ["注册造价工程师", "造价工程师"],
+    },
+    {
+        "code": "surveying",
+        "name_zh": "测绘资质",
+        "name_en": "Surveying and mapping qualification",
+        "holder": "firm",
+        "grades": list(_AB),
+        "scope": True,
+        "names": ["测绘资质"],
+    },
+    {
+        "code": "fire-engineer",
+        "name_zh": "注册消防工程师",
+        "name_en": "Registered fire engineer",
+        "holder": "person",
+        "grades": _grades(("1", "一级", "class 1"), ("2", "二级", "class 2")),
+        "scope": False,
+        "names": ["注册消防工程师", "消防工程师"],
+    },
+    {
+        "code": "fire-operator",
+        "name_zh": "消防设施操作员国家职业资格",
+        "name_en": "Fire facility operator vocational qualification",
+        "holder": "person",
+        "grades": [],
+        "scope": False,
+        "names": ["消防设施操作员"],
+    },
+    {
+        "code": "real-estate-appraisal-firm",
+        "name_zh": "房地产估价机构备案",
+        "name_en": "Record-filing as a real estate appraisal firm",
+        "holder": "firm",
+        "grades": _grades(
+            ("1", "一级", "class 1"), ("2", "二级", "class 2"), ("3", "三级", "class 3")
+        ),
+        "scope": False,
+        "names": ["房地产估价机构"],
+    },
+    {
+        "code": "real-estate-appraiser",
+        "name_zh": "注册房地产估价师",
+        "name_en": "Registered real estate appraiser",
+        "holder": "person",
+        "grades": [],
+        "scope": False,
+        "names": ["注册房地产估价师", "房地产估价师"],
+    },
+    {
+        "code": "lightning-testing",
+        "name_zh": "雷电防护装置检测资质",
+        "name_en": "Lightning protection device testing qualification",
+        "holder": "firm",
+        "grades": list(_AB),
+        "scope": False,
+        "names": ["雷电防护装置检测资质", "防雷检测资质"],
+    },
+    {
+        "code": "engineering-consulting",
+        "name_zh": "工程咨询单位资信",
+        "name_en": "Engineering consulting credit rating",
+        "holder": "firm",
+        "grades": list(_AB),
+        "scope": True,
+        "names": ["工程咨询单位资信", "工程咨询资信"],
+    },
+]
+
+
+def _type_of(name_zh: str) -> str:
+    """The type of a service item's requirement, by the words that begin its name."""
+    for t in QUALIFICATION_TYPES:
+        if any(name_zh.startswith(n) for n in t["names"]):
+            return t["code"]
+    raise ValueError(f"no qualification type for {name_zh}")
+
+
+def _qual(
+    name_zh: str, name_en: str, holder: str, basis_zh: str, basis_en: str, type: str = ""
+) -> dict:
     return {
+        "type": type or _type_of(name_zh),
         "name_zh": name_zh,
         "name_en": name_en,
         "holder": holder,

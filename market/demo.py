@@ -13,7 +13,7 @@ from flask import Flask
 from sqlmodel import Session, select
 
 from market import accounts, agencies, catalog, holidays, relations, tasks
-from market.models import Organization, User
+from market.models import Organization, Qualification, User
 
 DEMO_PASSWORD = "demo-password-2026"
 #: Fixed so the README can document them; `flask --app wsgi accounts totp EMAIL` prints a code.
@@ -57,7 +57,17 @@ AGENCIES = [
         "description": "甲级测绘资质，承接工程测量、不动产测绘、土地勘测定界。",
         "services": [("SURVEYING-MAPPING", 10, "工程测量与地形图测绘", 10000_00, 200000_00)],
         "professionals": [("孙丽", "注册测绘师", "CH2019000321")],
-        "qualifications": [("测绘资质证书", "甲测资字22100001", "自然资源部", "2029-12-31")],
+        "qualifications": [
+            {
+                "type": "surveying",
+                "grade": "A",
+                "scope": "工程测量、不动产测绘、界线与不动产测绘",
+                "certificate_no": "甲测资字22100001",
+                "issuer": "自然资源部",
+                "valid_from": "2024-12-31",
+                "valid_until": "2029-12-31",
+            }
+        ],
     },
     {
         "name": "吉林省正衡工程造价咨询有限公司",
@@ -96,7 +106,15 @@ AGENCIES = [
         "description": "地理信息数据处理、不动产测绘。",
         "services": [("SURVEYING-MAPPING", 12, "不动产测绘与地理信息数据处理", 8000_00, 150000_00)],
         "professionals": [("冯涛", "注册测绘师", "CH2020000456")],
-        "qualifications": [],
+        # Declared before qualifications had types: the agency is asked to choose its type.
+        "qualifications": [
+            {
+                "name": "地理信息系统工程专业资质",
+                "certificate_no": "乙测资字22100456",
+                "issuer": "吉林省自然资源厅",
+                "valid_until": "2028-06-30",
+            }
+        ],
     },
 ]
 
@@ -134,10 +152,7 @@ def _agency_data(a: dict) -> dict:
         "professionals": [
             {"name": n, "certificate": c, "certificate_no": no} for n, c, no in a["professionals"]
         ],
-        "qualifications": [
-            {"name": n, "certificate_no": no, "issuer": i, "valid_until": v}
-            for n, no, i, v in a["qualifications"]
-        ],
+        "qualifications": a["qualifications"],
         "representative_id_number": a.get("representative_id"),
         "commitment": True,
         "user_name": a["legal_representative"],
@@ -213,7 +228,7 @@ def load_demo(session: Session) -> str:
     )
     session.flush()
     accounts.disable_user(session, created["operator"], former.id, DEMO_DISABLED_REASON)
-    accounts.register_enterprise(
+    enterprise = accounts.register_enterprise(
         session,
         {
             "name": "长春示范新材料有限公司",
@@ -230,6 +245,8 @@ def load_demo(session: Session) -> str:
     session.flush()
     _related_agencies(session, created["regulator"])
     _direct_task(session)
+    _verified_qualifications(session, created["regulator"])
+    _surveying_task(session, enterprise)
     return f"demo data loaded ({added} service items, {len(AGENCIES)} agencies)"
 
 
@@ -248,6 +265,34 @@ def _related_agencies(session: Session, regulator: User) -> None:
                 "营业执照与法定代表人身份证原件核对一致（演示数据）",
             )
     relations.record_relation(session, regulator, DEMO_RELATION)
+
+
+#: An open task that requires the surveying qualification at grade A (甲级), which the demo
+#: surveying agency holds at grade A, verified by the demo regulator.
+DEMO_SURVEYING_TASK = {
+    "service_item": "SURVEYING-MAPPING",
+    "title": "示范新材料厂区 1:500 地形图测绘",
+    "description": "厂区约 12 公顷 1:500 数字地形图测绘，提交成果报告及电子数据。",
+    "funding": "private",
+    "method": "lowest_price",
+    "price_cap_fen": 60000_00,
+    "min_bids": 1,
+    "service_days": 20,
+    "bidding_wd": 5,
+    "required_qualifications": ["surveying:A"],
+}
+
+
+def _verified_qualifications(session: Session, regulator: User) -> None:
+    """The demo regulator verified the surveying agency's structured qualification."""
+    org = session.exec(select(Organization).where(Organization.uscc == "91220102MA17X8Y2K8")).one()
+    for q in session.exec(select(Qualification).where(Qualification.organization_id == org.id)):
+        agencies.verify_qualification(session, regulator, q.id)
+
+
+def _surveying_task(session: Session, enterprise: User) -> None:
+    draft = tasks.create_draft(session, enterprise, DEMO_SURVEYING_TASK)
+    tasks.publish(session, enterprise, draft.number)
 
 
 #: A direct selection (社会资金) the demo enterprise publishes, inviting 吉林绿源环境科技有限公司

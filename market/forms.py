@@ -3,6 +3,7 @@ the fields and convert yuan to fen."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from market.catalog_data import QUALIFICATION_TYPES
 from market.identity import DOCUMENT_TYPES, RESIDENT_ID
 from market.relations import DECLARATIONS, RELATION_KINDS
 from market.validation import Invalid, parse_yuan
@@ -99,10 +101,42 @@ class ProfessionalRow(Form):
     id_number = StringField(_l("ID number (not public)"))
 
 
+def _type_name(qualification_type: dict) -> str:
+    """The type's name in the reader's language (a choice's label, read when the page renders)."""
+    locale = get_locale()
+    return qualification_type["name_en" if locale and locale.language == "en" else "name_zh"]
+
+
+def _qualification_types() -> list[tuple[str, object]]:
+    return [("", _l("— choose the type —"))] + [
+        (t["code"], LazyString(_type_name, t)) for t in QUALIFICATION_TYPES
+    ]
+
+
+#: Every grade any type has; the service checks that the grade is one of the chosen type's.
+GRADE_CHOICES = [
+    ("", _l("— no grade —")),
+    ("A", _l("grade A (甲级)")),
+    ("B", _l("grade B (乙级)")),
+    ("1", _l("class 1 (一级 / 一类)")),
+    ("2", _l("class 2 (二级 / 二类)")),
+    ("3", _l("class 3 (三级)")),
+]
+
+
 class QualificationRow(Form):
-    name = StringField(_l("Qualification"))
+    """A qualification declared at registration, by type (as on the agency's own page)."""
+
+    type = SelectField(
+        _l("Type of qualification"), choices=_qualification_types(), validate_choice=False
+    )
+    grade = SelectField(
+        _l("Grade or class (where the type has one)"), choices=GRADE_CHOICES, validate_choice=False
+    )
+    scope = StringField(_l("Speciality or scope (as on the certificate)"))
     certificate_no = StringField(_l("Certificate number"))
     issuer = StringField(_l("Issued by"))
+    valid_from = StringField(_l("Valid from (YYYY-MM-DD)"), render_kw={"type": "date"})
     valid_until = StringField(_l("Valid until (YYYY-MM-DD)"), render_kw={"type": "date"})
 
 
@@ -443,6 +477,35 @@ class AmendForm(TaskForm):
             for name, value in data.items()
             if fields[name].raw_data or isinstance(fields[name], SelectMultipleField)
         }
+
+
+class QualificationForm(FlaskForm):
+    """An agency declares or changes one qualification, by type."""
+
+    type = SelectField(
+        _l("Type of qualification"), choices=_qualification_types(), validate_choice=False
+    )
+    grade = SelectField(
+        _l("Grade or class (where the type has one)"), choices=GRADE_CHOICES, validate_choice=False
+    )
+    scope = StringField(_l("Speciality or scope (as on the certificate)"))
+    certificate_no = StringField(_l("Certificate number"))
+    issuer = StringField(_l("Issued by"))
+    valid_from = StringField(_l("Valid from (YYYY-MM-DD)"), render_kw={"type": "date"})
+    valid_until = StringField(_l("Valid until (YYYY-MM-DD)"), render_kw={"type": "date"})
+    submit = SubmitField(_l("Save the qualification"))
+
+    def to_data(self) -> dict:
+        return {
+            k: (v or None) if k in ("grade", "valid_from", "valid_until") else v
+            for k, v in self.data.items()
+            if k not in ("csrf_token", "submit")
+        }
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the agency sees it)"))
+    submit = SubmitField(_l("Reject"))
 
 
 class ReasonForm(FlaskForm):

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from market import agencies, catalog
 from market.agencies import AgencyCard
-from market.models import AuditEvent, Organization, RepresentativeIdentity, ServiceItem, User
+from market.models import (
+    AuditEvent,
+    Organization,
+    Qualification,
+    RepresentativeIdentity,
+    ServiceItem,
+    User,
+)
 from market.models.relations import REGULATOR
 from market.relations import FindingRow, RelationRow
 
@@ -69,6 +77,33 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
     return data
 
 
+def qualification(q: Qualification, audience: str = PUBLIC) -> dict:
+    """A declared qualification; the regulator's reason for a rejection is for the agency itself
+    (and regulators), the public sees that it was rejected."""
+    kind = catalog.qualification_type(q.type_code)
+    data = {
+        "id": q.id,
+        "type": q.type_code,
+        "type_name_zh": kind["name_zh"] if kind else None,
+        "type_name_en": kind["name_en"] if kind else None,
+        "grade": q.grade,
+        "grade_name_zh": catalog.grade_name(q.type_code, q.grade, "zh") or None,
+        "grade_name_en": catalog.grade_name(q.type_code, q.grade, "en") or None,
+        "scope": q.scope,
+        "name": q.name,
+        "certificate_no": q.certificate_no,
+        "issuer": q.issuer,
+        "valid_from": q.valid_from.isoformat() if q.valid_from else None,
+        "valid_until": q.valid_until.isoformat() if q.valid_until else None,
+        "verification": agencies.state_of(q),
+        "verified_at": q.verified_at.isoformat() if q.verified_at else None,
+        "rejected_at": q.rejected_at.isoformat() if q.rejected_at else None,
+    }
+    if audience == PRIVATE:
+        data["rejection_reason"] = q.rejection_reason or None
+    return data
+
+
 def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
     data = organization(card.org, audience)
     data["services"] = [
@@ -83,18 +118,7 @@ def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
         }
         for s, item in card.services
     ]
-    data["qualifications"] = [
-        {
-            "id": q.id,
-            "name": q.name,
-            "certificate_no": q.certificate_no,
-            "issuer": q.issuer,
-            "valid_until": q.valid_until.isoformat() if q.valid_until else None,
-            "verification": "verified" if q.verified_at else "self_declared",
-            "verified_at": q.verified_at.isoformat() if q.verified_at else None,
-        }
-        for q in card.qualifications
-    ]
+    data["qualifications"] = [qualification(q, audience) for q in card.qualifications]
     data["professionals"] = [
         {
             "name": p.name,

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from market import audit, clock, holidays, lifecycle, search, signals
+from market import audit, catalog, clock, holidays, lifecycle, search, signals
 from market.accounts import require_kind
 from market.models import (
     Organization,
@@ -271,11 +271,16 @@ def _check(session: Session, applicant: Organization, data: dict, policy: TaskPo
         )
 
     quals = data.get("required_qualifications") or []
-    legal = {q["name_zh"] for q in item.required_qualifications} if item else set()
-    if not isinstance(quals, list) or any(q not in legal for q in quals):
+    legal = {value for value, _label in catalog.requirement_choices(item)}
+    if not isinstance(quals, list) or any(not isinstance(q, str) or q not in legal for q in quals):
         c.add(
             "required_qualifications",
             N_("Only the qualifications the law requires for this service item may be required."),
+        )
+    elif len({catalog.parse_requirement(q)[0] for q in quals}) < len(quals):
+        c.add(
+            "required_qualifications",
+            N_("Require each type of qualification once, with at most one minimum grade."),
         )
     out["required_qualifications"] = (
         [q for q in quals if q in legal] if isinstance(quals, list) else []

@@ -260,7 +260,9 @@ def agency_payload(**overrides) -> dict:
         ],
         "qualifications": [
             {
-                "name": "测绘资质证书",
+                "type": "surveying",
+                "grade": "A",
+                "scope": "工程测量",
                 "certificate_no": "甲测资字001",
                 "issuer": "自然资源部",
                 "valid_until": "2029-12-31",

@@ -14,6 +14,7 @@ from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import json_body, parse_body, problem
+from market.catalog_data import QUALIFICATION_TYPES
 from market.models import AuditCheckpoint, AuditEvent, Organization
 from market.permissions import is_operator, is_regulator, sees_personal_data
 from market.validation import N_, Forbidden, Invalid, Message
@@ -581,6 +582,142 @@ def verify_qualification(agency_id: int, qualification_id: int):
     return jsonify(
         {"id": q.id, "verification": "verified", "verified_at": q.verified_at.isoformat()}
     )
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications/<int:qualification_id>/reject",
+    "POST",
+    summary="A regulator rejects a declared qualification, with a reason the agency sees",
+    tag="agencies",
+    body=s.RejectionIn,
+    response=s.Qualification,
+    auth=True,
+)
+def reject_qualification(agency_id: int, qualification_id: int):
+    data = parse_body(s.RejectionIn)
+    with unit_of_work():
+        q = agencies.reject_qualification(
+            db(), acting_user(), qualification_id, data.reason, agency_id
+        )
+    return jsonify(serializers.qualification(q, serializers.PRIVATE))
+
+
+@operation(
+    api,
+    "/qualifications",
+    "GET",
+    summary="A regulator's queue: declared qualifications in its jurisdiction, by state",
+    tag="agencies",
+    query={"state": "self_declared (the default), needs_type, rejected or verified"},
+    response=s.QualificationQueue,
+    auth=True,
+)
+def qualification_queue():
+    queue = agencies.regulator_queue(
+        db(), acting_user(), request.args.get("state") or "self_declared"
+    )
+    return jsonify(
+        {
+            "state": queue.state,
+            "counts": queue.counts,
+            "items": [
+                {
+                    **serializers.qualification(q, serializers.PRIVATE),
+                    "agency": {"id": o.id, "name": o.name, "region_code": o.region_code},
+                }
+                for q, o in queue.rows
+            ],
+        }
+    )
+
+
+@operation(
+    api,
+    "/qualification-types",
+    "GET",
+    summary="The types of qualification, with their grades (highest first)",
+    tag="service-items",
+    response=s.QualificationTypeList,
+)
+def qualification_types():
+    return jsonify(
+        {
+            "items": [
+                {k: t[k] for k in ("code", "name_zh", "name_en", "holder", "grades", "scope")}
+                for t in QUALIFICATION_TYPES
+            ]
+        }
+    )
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications",
+    "GET",
+    summary="An agency's own qualifications, with each regulator's decision and reason",
+    tag="agencies",
+    response=s.QualificationList,
+    auth=True,
+)
+def own_qualifications(agency_id: int):
+    agencies.own_agency(db(), acting_user(), agency_id)
+    rows = agencies.qualifications_of(db(), agency_id)
+    return jsonify({"items": [serializers.qualification(q, serializers.PRIVATE) for q in rows]})
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications",
+    "POST",
+    summary="The agency declares a qualification (self-declared until verified; audited)",
+    tag="agencies",
+    body=s.QualificationChange,
+    response=s.Qualification,
+    status=201,
+    auth=True,
+)
+def declare_qualification(agency_id: int):
+    data = parse_body(s.QualificationChange)
+    with unit_of_work():
+        q = agencies.declare_qualification(
+            db(), acting_user(), agency_id, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(serializers.qualification(q, serializers.PRIVATE)), 201
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications/<int:qualification_id>",
+    "PUT",
+    summary="The agency changes a qualification: self-declared again until verified (audited)",
+    tag="agencies",
+    body=s.QualificationChange,
+    response=s.Qualification,
+    auth=True,
+)
+def change_qualification(agency_id: int, qualification_id: int):
+    data = parse_body(s.QualificationChange)
+    with unit_of_work():
+        q = agencies.change_qualification(
+            db(), acting_user(), agency_id, qualification_id, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(serializers.qualification(q, serializers.PRIVATE))
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/qualifications/<int:qualification_id>",
+    "DELETE",
+    summary="The agency withdraws a qualification (audited)",
+    tag="agencies",
+    status=204,
+    auth=True,
+)
+def remove_qualification(agency_id: int, qualification_id: int):
+    with unit_of_work():
+        agencies.remove_qualification(db(), acting_user(), agency_id, qualification_id)
+    return "", 204
 
 
 # --- service items -------------------------------------------------------------------------------

@@ -60,9 +60,29 @@ class ProfessionalIn(Strict):
 
 
 class QualificationIn(Strict):
+    """A declared qualification: its `type` (a code of `GET /qualification-types`), with `grade`
+    and `scope` where the type has them. At registration a free-text `name` without a type is
+    still taken, matched to a type by its words or left for the agency to choose the type."""
+
+    type: str | None = None
+    grade: str | None = None
+    scope: str | None = None
     name: str | None = None
     certificate_no: str | None = None
     issuer: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+
+class QualificationChange(Strict):
+    """A qualification as the agency declares it on its own: always by type."""
+
+    type: str | None = None
+    grade: str | None = None
+    scope: str | None = None
+    certificate_no: str | None = None
+    issuer: str | None = None
+    valid_from: str | None = None
     valid_until: str | None = None
 
 
@@ -233,6 +253,29 @@ class QualificationVerified(BaseModel):
     verified_at: str
 
 
+class RejectionIn(Strict):
+    reason: str | None = None
+
+
+class QualificationGrade(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class QualificationType(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    holder: str
+    grades: list[QualificationGrade]
+    scope: bool
+
+
+class QualificationTypeList(BaseModel):
+    items: list[QualificationType]
+
+
 class AgencyService(BaseModel):
     service_item: str
     name_zh: str
@@ -245,11 +288,45 @@ class AgencyService(BaseModel):
 
 class Qualification(BaseModel):
     id: int
+    type: str | None
+    type_name_zh: str | None
+    type_name_en: str | None
+    grade: str | None
+    grade_name_zh: str | None
+    grade_name_en: str | None
+    scope: str
     name: str
     certificate_no: str
     issuer: str
+    valid_from: str | None
     valid_until: str | None
+    #: needs_type, self_declared, verified or rejected
     verification: str
+    verified_at: str | None
+    rejected_at: str | None
+    #: For the agency itself and regulators only.
+    rejection_reason: str | None = None
+
+
+class QualificationList(BaseModel):
+    items: list[Qualification]
+
+
+class QueueAgency(BaseModel):
+    id: int
+    name: str
+    region_code: str
+
+
+class QueuedQualification(Qualification):
+    agency: QueueAgency
+
+
+class QualificationQueue(BaseModel):
+    state: str
+    #: How many declarations of each state the regulator's jurisdiction holds.
+    counts: dict[str, int]
+    items: list[QueuedQualification]
 
 
 class Agency(Organization):
@@ -408,7 +485,14 @@ class TaskIn(Strict):
     invited_agency_id: int | None = None
     service_days: int | None = None
     bidding_wd: int | None = None
-    required_qualifications: list[str] | None = None
+    required_qualifications: list[str] | None = Field(
+        None,
+        description=(
+            "Types of qualification among the service item's legal ones (GET "
+            '/qualification-types), each once: "surveying", or "surveying:A" for grade A '
+            "or higher"
+        ),
+    )
 
 
 class AmendmentIn(TaskIn):

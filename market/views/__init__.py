@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import gettext
 
-from market import timeline, web
+from market import catalog, timeline, web
 from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
@@ -65,6 +65,10 @@ def init_views(app: Flask) -> None:
     app.jinja_env.filters["shanghai"] = shanghai_time
     app.jinja_env.filters["isodate_shanghai"] = isodate_shanghai
     app.jinja_env.filters["holiday_name"] = lambda name: holiday_name_in(name, web.lang())
+    app.jinja_env.filters["requirement"] = lambda v: catalog.requirement_label(v, web.lang())
+    app.jinja_env.tests["typed_requirement"] = lambda v: (
+        catalog.qualification_type(catalog.parse_requirement(v)[0]) is not None
+    )
     app.jinja_env.globals.update(
         localized=web.localized,
         lang=web.lang,

@@ -1,13 +1,20 @@
-"""A logged-in user's own page: organization, password, second factor, personal API tokens."""
+"""A logged-in user's own page: organization, password, second factor, personal API tokens;
+an agency's own qualifications."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
 from market import accounts, agencies, serializers
-from market.forms import ChangePasswordForm, PasswordConfirmForm, SecondFactorOnForm, TokenForm
+from market.forms import (
+    ChangePasswordForm,
+    PasswordConfirmForm,
+    QualificationForm,
+    SecondFactorOnForm,
+    TokenForm,
+)
 from market.models import OrgKind
 from market.web import (
     Work,
@@ -45,6 +52,7 @@ def home():
         user=user,
         org=serializers.organization(org, serializers.PRIVATE),
         card=card,
+        needs_type=bool(card) and any(agencies.needs_type(q) for q in card.qualifications),
         tokens=accounts.tokens_of(db(), user),
         form=form,
         new_token=new_token,
@@ -104,6 +112,28 @@ def _second_factor_page(
         uri=accounts.provisioning_uri(user, secret) if secret else None,
         codes=codes,
         unused=accounts.unused_recovery_codes(db(), user) if user.totp_secret else 0,
+        errors=list(errors),
+    ), status
+
+
+# --- the agency's qualifications -----------------------------------------------------------------
+
+
+def _agency_org():
+    org = viewer_org()
+    if org.kind != OrgKind.agency:
+        abort(403)
+    return org
+
+
+def _qualifications_page(form, editing=None, errors=(), status=200):
+    org = _agency_org()
+    rows = agencies.qualifications_of(db(), org.id)
+    return render_template(
+        "market/account_qualifications.html",
+        rows=[serializers.qualification(q, serializers.PRIVATE) for q in rows],
+        form=form,
+        editing=editing,
         errors=list(errors),
     ), status
 
@@ -168,3 +198,60 @@ def recovery_codes():
     if failed is not None:
         return failed
     return _second_factor_page(user, codes=codes)
+
+
+@bp.route("/qualifications", methods=["GET", "POST"])
+@login_required
+def qualifications():
+    org = _agency_org()
+    form = QualificationForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.declare_qualification(db(), viewer(), org.id, form.to_data())
+        if not work.failed:
+            flash(gettext("Declared; it shows as self-declared until a regulator verifies it."))
+            return redirect(url_for("account.qualifications"))
+        return _qualifications_page(form, None, work.messages, work.status)
+    return _qualifications_page(form, None, [], 400 if form.is_submitted() else 200)
+
+
+@bp.route("/qualifications/<int:qualification_id>", methods=["GET", "POST"])
+@login_required
+def qualification(qualification_id: int):
+    org = _agency_org()
+    rows = {q.id: q for q in agencies.qualifications_of(db(), org.id)}
+    if qualification_id not in rows:
+        abort(404)
+    q = rows[qualification_id]
+    form = QualificationForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.change_qualification(db(), viewer(), org.id, q.id, form.to_data())
+        if not work.failed:
+            flash(gettext("Saved; a changed qualification is self-declared until verified again."))
+            return redirect(url_for("account.qualifications"))
+        return _qualifications_page(form, q.id, work.messages, work.status)
+    if not form.is_submitted():
+        form = QualificationForm(
+            formdata=None,
+            data={
+                "type": q.type_code or "",
+                "grade": q.grade or "",
+                "scope": q.scope,
+                "certificate_no": q.certificate_no,
+                "issuer": q.issuer,
+                "valid_from": q.valid_from.isoformat() if q.valid_from else "",
+                "valid_until": q.valid_until.isoformat() if q.valid_until else "",
+            },
+        )
+    return _qualifications_page(form, q.id, [], 400 if form.is_submitted() else 200)
+
+
+@bp.post("/qualifications/<int:qualification_id>/remove")
+@login_required
+def remove_qualification(qualification_id: int):
+    org = _agency_org()
+    with unit_of_work(keep_errors=True) as work:
+        agencies.remove_qualification(db(), viewer(), org.id, qualification_id)
+    flash_outcome(work, gettext("The qualification is withdrawn."), "info")
+    return redirect(url_for("account.qualifications"))

@@ -19,6 +19,7 @@ from market.web import (
     attachment_policy,
     db,
     flash_outcome,
+    lang,
     load_task,
     localized,
     open_due,
@@ -38,8 +39,10 @@ RENAMES = {"price_cap_fen": "price_cap", "fixed_fee_fen": "fixed_fee"}
 def _choices(form: TaskForm) -> None:
     items = catalog.list_items(db())
     form.service_item.choices = [("", "—")] + [(i.code, localized(i, "name")) for i in items]
-    names = sorted({q["name_zh"] for i in items for q in i.required_qualifications})
-    form.required_qualifications.choices = [(n, n) for n in names]
+    choices = {
+        value: label for i in items for value, label in catalog.requirement_choices(i, lang())
+    }
+    form.required_qualifications.choices = sorted(choices.items())
 
 
 def _fill(form: TaskForm, task) -> None:

@@ -39,5 +39,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_recoverycode_user_id"))
 
     op.drop_table("recoverycode")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("disabled_reason")
+    # A plain ALTER TABLE … DROP COLUMN (SQLite 3.35 and later), never a batch copy: copying `user`
+    # means dropping it, which the foreign keys of every table that references a user refuse.
+    op.drop_column("user", "disabled_reason")

@@ -21,7 +21,10 @@ from tests.conftest import Accounts
 
 _SEQUENCE = itertools.count(1)
 
-EIA_QUALIFICATION = "环境影响评价工程师职业资格证书（编制主持人）"
+#: What an EIA task requires: the type of the qualification (its catalog requirement).
+EIA_QUALIFICATION = "eia-engineer"
+#: How messages name it: the type's name.
+EIA_NAME = "环境影响评价工程师职业资格证书"
 
 
 def new_uscc() -> str:
@@ -132,7 +135,7 @@ class World:
         return self.agency(
             qualifications=[
                 {
-                    "name": EIA_QUALIFICATION,
+                    "type": EIA_QUALIFICATION,
                     "certificate_no": "HP-1",
                     "issuer": "生态环境部",
                     "valid_until": "2030-12-31",

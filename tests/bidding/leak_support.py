@@ -35,7 +35,7 @@ from bidding import attachments as bid_attachments
 from bidding import sealed
 from bidding.questions import services as questions
 from market import attachments, tasks
-from market.models import AuditHead, SearchOutbox, Task, User
+from market.models import AuditHead, Qualification, SearchOutbox, Task, User
 from tests.bidding.helpers import World, task_data
 from tests.conftest import Accounts, login
 
@@ -184,6 +184,7 @@ class Facts:
     year: int
     policy_version: int
     sha256s: list[str]
+    qualification_ids: list[int]
 
 
 #: A path parameter's values, by "converter:name". A new route with a parameter not listed here
@@ -196,6 +197,7 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:year": lambda f: [f.year],
     "string:code": lambda f: [f.service_item],
     "string:sha256": lambda f: f.sha256s,
+    "int:qualification_id": lambda f: f.qualification_ids,
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }
@@ -466,6 +468,10 @@ class LeakCheck:
             policy_version=1,
             # The task's file, and another bidder's (the rival's own is no one else's business).
             sha256s=[task_file.sha256, attachments_sha(OTHER_PDF)],
+            # Every agency's declared qualifications (each agency's page shows only its own).
+            qualification_ids=list(
+                self.db.exec(select(Qualification.id).order_by(Qualification.id))
+            ),
         )
         self.urls = expand(get_routes(self.app), facts)
         self.seen_at = self.frozen.now() + timedelta(hours=3)

@@ -15,7 +15,7 @@ from bidding import receipts
 from bidding.draws import spec
 from bidding.models import Bid
 from market import clock
-from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
 
 API = "/api/v1"
@@ -162,7 +162,7 @@ def test_an_agency_without_the_required_qualification_is_refused_and_told_why(wo
     client = as_(world.agency())
     response = client.post(f"{API}/tasks/{task.number}/bids", json=bid_body())
     assert response.status_code == 403
-    assert EIA_QUALIFICATION in problem(response) and "not declared" in problem(response)
+    assert EIA_NAME in problem(response) and "not declared" in problem(response)
     mine = client.get(f"{API}/tasks/{task.number}/bids/mine").get_json()
     assert mine["can_bid"] is False
     assert [r["text"] for r in mine["reasons"]] == [problem(response)]

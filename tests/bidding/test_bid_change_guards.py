@@ -13,7 +13,7 @@ from bidding import sealed
 from market import clock, tasks
 from market.models import Qualification
 from market.validation import Forbidden, Message
-from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
 
 API = "/api/v1"
@@ -70,9 +70,7 @@ def lose_standing(world, task, agency, how: str) -> Message:
         ).one()
         row.valid_until = date(2026, 11, 24)  # yesterday in Shanghai
         world.db.add(row)
-        expected = Message(
-            "Your agency's qualification %(name)s has expired.", {"name": EIA_QUALIFICATION}
-        )
+        expected = Message("Your agency's qualification %(name)s has expired.", {"name": EIA_NAME})
     else:
         raise ValueError(how)
     world.db.add(org)

@@ -43,7 +43,7 @@ FORMS = {
         *("contact_name", "contact_phone", "contact_email", "services-0-service_item"),
         *("services-0-commitment_days", "services-0-commitment_scope", "services-0-price_min"),
         *("services-0-price_max", "professionals-0-name", "professionals-0-id_number"),
-        *("qualifications-0-name", "qualifications-0-valid_until", "commitment", "user_name"),
+        *("qualifications-0-scope", "qualifications-0-valid_until", "commitment", "user_name"),
         *("email", "phone", "password"),
     ],
     ("anonymous", "/register/enterprise"): [

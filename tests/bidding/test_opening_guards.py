@@ -16,7 +16,7 @@ from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle, tasks
 from market.models import Qualification
 from market.validation import Forbidden
-from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 
 ABOVE_CAP = "The price is above the task's price cap as amended."
 FEE_CHANGED = "The sign-up is not at the task's fixed fee as amended."
@@ -237,7 +237,7 @@ def test_a_qualification_valid_on_the_deadlines_day_counts_at_a_later_opening(wo
         day_before.organization_id: invalid(
             "qualification_expired",
             "Your agency's qualification %(name)s has expired.",
-            name=EIA_QUALIFICATION,
+            name=EIA_NAME,
         ),
     }
 

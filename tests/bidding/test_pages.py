@@ -14,7 +14,7 @@ from sqlmodel import select
 from bidding import panel
 from bidding.models import Bid
 from market import clock
-from tests.bidding.helpers import EIA_QUALIFICATION
+from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
 
 
@@ -101,7 +101,7 @@ def test_an_ineligible_agency_is_told_why_and_gets_no_form(world, as_, make):
     task = world.post_task(required_qualifications=[EIA_QUALIFICATION])
     page = text(as_(world.agency()).get(f"/tasks/{task.number}"))
     assert "You cannot bid on this task:" in page
-    assert f"has not declared the qualification this task requires: {EIA_QUALIFICATION}" in page
+    assert f"has not declared the qualification this task requires: {EIA_NAME}" in page
     assert 'name="bid-price"' not in page
     qualified = text(as_(world.qualified_agency()).get(f"/tasks/{task.number}"))
     assert 'name="bid-price"' in qualified

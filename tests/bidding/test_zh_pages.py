@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlmodel import select
 
 from bidding import marking, panel
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
 from market import tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
-from market.models import ServiceItem
+from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
@@ -176,6 +177,14 @@ def town(world: World, make, db):
         "code": [db.get(ServiceItem, open_task.service_item_id).code],
         "year": [2026],
         "token": ["forged-reset-token"],  # the page that refuses a bad reset link
+        # The agency's own declarations (its page for changing one).
+        "qualification_id": list(
+            db.exec(
+                select(Qualification.id).where(
+                    Qualification.organization_id == world.org(agency).id
+                )
+            )
+        ),
     }
     values["edit"] = [draft.number]
     return users, values

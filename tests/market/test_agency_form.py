@@ -119,7 +119,9 @@ def form_data(**overrides) -> dict[str, str]:
         "professionals-0-certificate": "注册测绘师",
         "professionals-0-certificate_no": "CH0001",
         "professionals-0-id_number": "",
-        "qualifications-0-name": "甲级测绘资质",
+        "qualifications-0-type": "surveying",
+        "qualifications-0-grade": "A",
+        "qualifications-0-scope": "工程测量",
         "qualifications-0-certificate_no": "甲测资字002",
         "qualifications-0-issuer": "自然资源部",
         "qualifications-0-valid_until": "2028-06-30",
@@ -206,6 +208,13 @@ def test_form_registration_lists_the_agency_at_once_with_prices_in_yuan(client, 
     assert after["Organization"] == before["Organization"] + 1
     assert after["Qualification"] == before["Qualification"] + 1
     assert after["Professional"] == before["Professional"] + 1
+    [declared] = db.exec(select(Qualification).where(Qualification.organization_id == agency_id))
+    assert (declared.type_code, declared.grade, declared.scope, declared.name) == (
+        "surveying",
+        "A",
+        "工程测量",
+        "测绘资质 甲级",
+    )
 
     profile = client.get(f"/agencies/{agency_id}?lang=en").get_data(as_text=True)
     assert "1,234.50 – 20,000.00" in profile
@@ -311,6 +320,16 @@ BAD_INPUTS = {
         {"qualifications-0-valid_until": "2026-11-24"},
         "qualifications-0-valid_until",
         "This qualification has already expired.",
+    ),
+    "qualification-without-grade": (
+        {"qualifications-0-grade": ""},
+        "qualifications-0-grade",
+        "Choose the grade stated on the certificate.",
+    ),
+    "qualification-without-type": (
+        {"qualifications-0-type": ""},
+        "qualifications-0-type",
+        "Choose the type of qualification.",
     ),
     "bad-date-format": (
         {"qualifications-0-valid_until": "30.06.2028"},
@@ -482,5 +501,5 @@ def test_add_a_qualification_adds_a_row(client):
     )
     assert response.status_code == 200
     shown = FormFields(response.get_data(as_text=True)).values
-    assert shown["qualifications-0-name"] == "甲级测绘资质"
-    assert shown["qualifications-1-name"] == ""
+    assert shown["qualifications-0-scope"] == "工程测量"
+    assert shown["qualifications-1-scope"] == ""

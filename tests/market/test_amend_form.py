@@ -14,7 +14,7 @@ from market.models import Task, TaskAmendment
 from tests.conftest import login
 from tests.market.test_tasks import task_data
 
-EIA_QUALIFICATION = "环境影响评价工程师职业资格证书（编制主持人）"
+EIA_QUALIFICATION = "eia-engineer"
 
 
 class FormFields(HTMLParser):

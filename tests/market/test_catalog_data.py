@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from market.catalog_data import SERVICE_ITEMS
+from market.catalog_data import QUALIFICATION_TYPES, SERVICE_ITEMS
 
 KEYS = {
     "code",
@@ -55,7 +55,7 @@ CATEGORIES = {
     "planning",
     "social",
 }
-QUAL_KEYS = {"name_zh", "name_en", "holder", "basis_zh", "basis_en"}
+QUAL_KEYS = {"type", "name_zh", "name_en", "holder", "basis_zh", "basis_en"}
 # Fields shown on one line: the catalog editor refuses markup and line breaks in them.
 SINGLE_LINE = {
     "name_zh": 100,
@@ -181,6 +181,7 @@ def test_qualifications_are_well_formed():
             assert qual["holder"] in {"firm", "person"}, item["code"]
             for key in QUAL_KEYS:
                 assert isinstance(qual[key], str) and qual[key].strip(), (item["code"], key)
+            assert TYPES[qual["type"]]["holder"] == qual["holder"], item["code"]
         # Qualification dicts must not be shared between items (they are stored as JSON and
         # may be edited per item).
     ids = [id(q) for item in SERVICE_ITEMS for q in item["required_qualifications"]]
@@ -280,3 +281,24 @@ def test_abolished_firm_qualifications_are_not_required():
         "REAL-ESTATE-APPRAISAL",
     ):
         assert _quals(code, "firm"), code
+
+
+TYPES = {t["code"]: t for t in QUALIFICATION_TYPES}
+
+
+def test_qualification_types_are_well_formed():
+    assert len(TYPES) == len(QUALIFICATION_TYPES), "duplicate type codes"
+    for t in QUALIFICATION_TYPES:
+        assert set(t) == {"code", "name_zh", "name_en", "holder", "grades", "scope", "names"}
+        assert CODE_RE.match(t["code"].upper()) and len(t["code"]) <= 40, t["code"]
+        assert t["holder"] in {"firm", "person"} and type(t["scope"]) is bool, t["code"]
+        assert t["name_zh"].strip() and t["name_en"].strip() and t["names"], t["code"]
+        codes = [g["code"] for g in t["grades"]]
+        assert len(codes) == len(set(codes)) and all(len(c) <= 8 for c in codes), t["code"]
+        for g in t["grades"]:
+            assert set(g) == {"code", "name_zh", "name_en"}, t["code"]
+
+
+def test_the_surveying_and_consulting_types_have_their_grades_in_order():
+    assert [g["name_zh"] for g in TYPES["surveying"]["grades"]] == ["甲级", "乙级"]
+    assert [g["name_zh"] for g in TYPES["engineering-consulting"]["grades"]] == ["甲级", "乙级"]

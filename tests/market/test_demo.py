@@ -1,12 +1,14 @@
-"""The demo data shows every feature; here, related agencies (docs/rules.md §5)."""
+"""The demo data shows every feature; here, related agencies (docs/rules.md §5) and structured
+qualifications that match a task's requirement."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from market import relations
-from market.demo import DEMO_DISABLED_REASON, DEMO_RELATION, STAFF, load_demo
-from market.models import AgencyRelation, AuditEvent, Organization, User
+from bidding import eligibility
+from market import agencies, clock, lifecycle, relations
+from market.demo import DEMO_DISABLED_REASON, DEMO_RELATION, DEMO_SURVEYING_TASK, STAFF, load_demo
+from market.models import AgencyRelation, AuditEvent, Organization, Qualification, Task, User
 
 
 def test_the_demo_has_agencies_related_by_verified_identity_and_by_recorded_control(db):
@@ -43,3 +45,34 @@ def test_the_demo_has_an_account_disabled_by_the_operator_with_its_reason(db):
     assert former.disabled_reason == DEMO_DISABLED_REASON
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.disabled")).one()
     assert event.data == {"reason": DEMO_DISABLED_REASON}
+
+
+def test_the_demo_surveying_agency_may_bid_on_the_demo_surveying_task(db):
+    load_demo(db)
+    db.flush()
+    surveyor = db.exec(select(Organization).where(Organization.uscc == "91220102MA17X8Y2K8")).one()
+    task = db.exec(select(Task).where(Task.title == DEMO_SURVEYING_TASK["title"])).one()
+    assert task.required_qualifications == ["surveying:A"]
+    assert lifecycle.status(task, clock.now()) == "open"
+    qualification = db.exec(
+        select(Qualification).where(Qualification.organization_id == surveyor.id)
+    ).one()
+    assert (qualification.type_code, qualification.grade) == ("surveying", "A")
+    assert qualification.verified_at is not None
+    assert eligibility.problems(db, task, surveyor, clock.now()) == []
+
+
+def test_the_demo_shows_a_declaration_whose_type_the_agency_must_choose(db):
+    load_demo(db)
+    db.flush()
+    geo = db.exec(select(Organization).where(Organization.uscc == "91220102MA17Y9X4P0")).one()
+    task = db.exec(select(Task).where(Task.title == DEMO_SURVEYING_TASK["title"])).one()
+    (row,) = agencies.qualifications_of(db, geo.id)
+    assert (row.name, row.type_code, agencies.needs_type(row)) == (
+        "地理信息系统工程专业资质",
+        None,
+        True,
+    )
+    assert [p.ground for p in eligibility.problems(db, task, geo, clock.now())] == [
+        "qualification_missing"
+    ]

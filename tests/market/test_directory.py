@@ -208,7 +208,8 @@ def test_profile_shows_services_prices_and_commitment(client, agency):
     assert "长春市绿源环境咨询有限公司" in html
     assert valid_uscc(1) in html
     assert "1,000.00 – 5,000.00" in html
-    assert "甲级测绘资质" in html and "self-declared" in html
+    # A free-text name stating a type and its grade is shown as that type and grade.
+    assert "Surveying and mapping qualification grade A" in html and "self-declared" in html
     assert "signed 2026-11-25 10:00" in html  # shown in Shanghai time
 
 

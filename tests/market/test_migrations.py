@@ -3,6 +3,7 @@ the migration environment compares every package's tables without being told abo
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -116,3 +117,90 @@ def test_a_table_a_package_registers_reaches_the_migration_environment(
     # The one difference is the table no migration creates yet: every other package's tables
     # were compared and matched, and the full-text and scheduler tables were left out.
     assert result.stdout.splitlines() == ["add_table ratings_probe"]
+
+
+#: Upgrade to 0008, write free-text declarations and requirements as they were stored then, upgrade
+#: to head and print what became of them; then downgrade to 0008 and print the requirements again.
+FREE_TEXT_SCRIPT = """
+import datetime, json, os
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+config = Config("alembic.ini")
+command.upgrade(config, "0008")
+engine = sa.create_engine(os.environ["DATABASE_URL"])
+meta = sa.MetaData()
+meta.reflect(engine)
+FILLER = {sa.Integer: 1, sa.BigInteger: 1, sa.Boolean: False, sa.Date: datetime.date(2026, 1, 1),
+          sa.DateTime: datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+          sa.JSON: [], sa.Text: "x", sa.String: "x"}
+
+
+def insert(conn, table_name, **values):
+    table = meta.tables[table_name]
+    row = {}
+    for column in table.columns:
+        if column.name in values or column.primary_key or column.nullable:
+            continue
+        if column.server_default is not None:
+            continue
+        if column.foreign_keys:
+            target = next(iter(column.foreign_keys)).column.table.name
+            row[column.name] = insert(conn, target)
+            continue
+        kind = next(k for k in FILLER if isinstance(column.type, k))
+        row[column.name] = FILLER[kind]
+        if kind is sa.String and column.type.length:
+            row[column.name] = "x" * min(column.type.length, 1)
+    row.update(values)
+    return conn.execute(table.insert().values(**row)).inserted_primary_key[0]
+
+
+survey = {"name_zh": "测绘资质证书（相应专业类别和等级）", "name_en": "s", "holder": "firm",
+          "basis_zh": "b", "basis_en": "b"}
+with engine.begin() as conn:
+    item = insert(conn, "serviceitem", code="SURVEYING-MAPPING", required_qualifications=[survey])
+    org = insert(conn, "organization", uscc="91220102MA17X8Y2K8")
+    for name in ("测绘资质证书（甲级）", "测绘资质 乙级", "测绘资质证书", "雷电防护装置检测资质（甲级或乙级）",
+                 "地理信息系统工程专业资质"):
+        insert(conn, "qualification", organization_id=org, name=name)
+    insert(conn, "task", service_item_id=item,
+           required_qualifications=[survey["name_zh"], "已删除的资质"])
+command.upgrade(config, "head")
+with engine.connect() as conn:
+    rows = conn.execute(sa.text("SELECT name, type_code, grade, scope, rejection_reason "
+                                "FROM qualification ORDER BY id")).all()
+    print(json.dumps([list(r) for r in rows], ensure_ascii=False))
+    task = conn.execute(sa.text("SELECT required_qualifications FROM task")).scalar_one()
+    item = conn.execute(sa.text("SELECT required_qualifications FROM serviceitem")).scalar_one()
+    load = lambda v: v if isinstance(v, list) else json.loads(v)
+    print(json.dumps([load(task), [q["type"] for q in load(item)]], ensure_ascii=False))
+command.downgrade(config, "0008")
+with engine.connect() as conn:
+    task = conn.execute(sa.text("SELECT required_qualifications FROM task")).scalar_one()
+    print(json.dumps(load(task), ensure_ascii=False))
+"""
+
+
+def test_free_text_declarations_and_requirements_are_converted_to_types(empty_database_url):
+    result = subprocess.run(
+        [sys.executable, "-c", FREE_TEXT_SCRIPT],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": empty_database_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    declarations, requirements, reverted = (json.loads(line) for line in result.stdout.splitlines())
+    assert declarations == [
+        ["测绘资质证书（甲级）", "surveying", "A", "", ""],
+        ["测绘资质 乙级", "surveying", "B", "", ""],
+        ["测绘资质证书", "surveying", None, "", ""],  # the grade is for the agency to choose
+        ["雷电防护装置检测资质（甲级或乙级）", "lightning-testing", None, "", ""],
+        ["地理信息系统工程专业资质", None, None, "", ""],  # flagged: choose the type
+    ]
+    # The catalog's name becomes its type; a name that matches nothing is kept for the applicant.
+    assert requirements == [["surveying", "已删除的资质"], ["surveying"]]
+    assert reverted == ["测绘资质证书（相应专业类别和等级）", "已删除的资质"]

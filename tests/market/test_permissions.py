@@ -291,10 +291,10 @@ def test_regulator_page_lists_only_qualifications_in_its_jurisdiction(
     listed = inside.get("/regulator/qualifications")
     assert listed.status_code == 200
     html = listed.get_data(as_text=True)
-    assert "测绘资质证书" in html and "吉林测试环境咨询有限公司" in html
+    assert "测绘资质 甲级" in html and "吉林测试环境咨询有限公司" in html
     assert f"/regulator/qualifications/{qualification.id}/verify" in html
     other = outside.get("/regulator/qualifications").get_data(as_text=True)
-    assert "测绘资质证书" not in other
+    assert "测绘资质 甲级" not in other
     assert "Nothing to verify in your jurisdiction." in other
 
 
@@ -306,7 +306,7 @@ def test_regulator_page_marks_a_qualification_verified(app, db, make, agency, qu
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Qualification, qualification.id).verified_by_user_id == regulator.id
-    assert "测绘资质证书" not in client.get("/regulator/qualifications").get_data(as_text=True)
+    assert "测绘资质 甲级" not in client.get("/regulator/qualifications").get_data(as_text=True)
     profile = app.test_client().get(f"/agencies/{agency.organization_id}").get_data(as_text=True)
     assert 'class="tag verified"' in profile
     assert (
