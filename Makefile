@@ -69,11 +69,15 @@ test: system-deps deps
 	  done; \
 	  printf "make test phases:$$summary\n"; exit $$status
 
+# Spread over every core (pytest-xdist): each worker builds its own app, and on PostgreSQL starts
+# its own throw-away server, so workers share nothing. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test-sqlite: deps
-	TEST_DATABASE=sqlite $(PY) -m pytest -q --ignore=tests/e2e
+	TEST_DATABASE=sqlite $(PY) -m pytest -q -n $(PYTEST_WORKERS) --ignore=tests/e2e
 
 test-postgresql: deps
-	TEST_DATABASE=postgresql $(PY) -m pytest -q --ignore=tests/e2e
+	TEST_DATABASE=postgresql $(PY) -m pytest -q -n $(PYTEST_WORKERS) --ignore=tests/e2e
 
 test-e2e: deps
 	TEST_DATABASE=sqlite $(PY) -m pytest -q tests/e2e
