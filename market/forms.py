@@ -3,6 +3,7 @@ the fields and convert yuan to fen."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from market import regions
 from market.identity import DOCUMENT_TYPES, RESIDENT_ID
 from market.relations import DECLARATIONS, RELATION_KINDS
 from market.validation import Invalid, parse_yuan
@@ -43,6 +45,29 @@ def amounts_in_fen(typed: dict[str, object]) -> dict[str, int | None]:
     if errors:
         raise Invalid(errors)
     return parsed
+
+
+class RegionField(SelectField):
+    """An administrative division picked from one select grouped by province (province, its
+    cities and their districts and counties; works without JavaScript). The service checks the
+    code; a code not in the list stays selected, so a form shown again loses nothing."""
+
+    def __init__(self, label=None, levels: int = 3, **kwargs):
+        super().__init__(label, choices=self._choices, validate_choice=False, **kwargs)
+        self.levels = levels
+
+    def _choices(self):
+        head = [("", gettext("— choose a province, city or district —"))]
+        if self.data and not regions.is_known(self.data):
+            head.append((self.data, self.data))
+        return {None: head, **regions.grouped_choices(self.levels)}
+
+
+class RegionPrefixesField(SelectMultipleField):
+    """A regulator's jurisdiction: provinces and cities (none = everywhere)."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=regions.prefix_choices, validate_choice=False, **kwargs)
 
 
 class LoginForm(FlaskForm):
@@ -68,7 +93,7 @@ class EnterpriseForm(AccountFields, FlaskForm):
     name = StringField(_l("Enterprise name"))
     uscc = StringField(_l("Unified social credit code"))
     legal_representative = StringField(_l("Legal representative"))
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     submit = SubmitField(_l("Register"))
 
 
@@ -119,7 +144,7 @@ class AgencyForm(AccountFields, FlaskForm):
     representative_id_number = UnechoedField(
         _l("Document number (optional, never shown)"), render_kw={"autocomplete": "off"}
     )
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     address = StringField(_l("Address"))
     description = TextAreaField(_l("About the agency"))
     contact_name = StringField(_l("Contact person"))
@@ -236,9 +261,9 @@ class OperatorAccountForm(AccountFields, FlaskForm):
         ],
     )
     name = StringField(_l("Organization or person name"))
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     categories = SelectMultipleField(_l("Service categories"), choices=[], validate_choice=False)
-    region_prefixes = StringField(_l("Region prefixes (regulators; comma-separated, empty = all)"))
+    region_prefixes = RegionPrefixesField(_l("Jurisdiction regions (regulators; none = all)"))
     submit = SubmitField(_l("Create account"))
 
 

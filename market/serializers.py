@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from market import regions
 from market.agencies import AgencyCard
 from market.models import AuditEvent, Organization, RepresentativeIdentity, ServiceItem, User
 from market.models.relations import REGULATOR
@@ -48,6 +49,7 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
         "uscc": org.uscc,
         "legal_representative": org.legal_representative,
         "region_code": org.region_code,
+        "region_name": regions.name(org.region_code),
         "address": org.address,
         "description": org.description,
         "listed_at": org.listed_at.isoformat() if org.listed_at else None,

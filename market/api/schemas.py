@@ -195,6 +195,9 @@ class Organization(BaseModel):
     uscc: str | None
     legal_representative: str | None
     region_code: str | None
+    region_name: str | None = Field(
+        description="the division's official name, province first (吉林省 长春市 南关区)"
+    )
     listed_at: str | None
     contact_phone: str | None = None
     contact_email: str | None = None
