@@ -524,21 +524,21 @@ def register_agency():
         "service_item": "service item code",
         "qualification": "part of a qualification name (with q: a qualification name)",
         "name": "part of the agency name",
-        "region": "an administrative division's prefix: 2 digits a province, 4 a city, 6 one "
-        "division (22 = 吉林省, 2201 = 长春市); anything else is refused (422)",
         "cursor": "from next_cursor",
         "limit": "1–100",
         **search_api.search_query_docs("agencies"),
+        "region": "an administrative division's prefix: 2 digits a province, 4 a city, 6 one "
+        "division (22 = 吉林省, 2201 = 长春市); anything else is refused (422)",
     },
 )
 def list_agencies():
+    agencies.check_region_filter(request.args.get("region") or None)
     if request.args.get("q"):
         return search_api.search_page("agencies", search_api.agencies_by_id)
     cursor, limit = _cursor_limit()
     filters = {
         k: request.args.get(k) or None for k in ("service_item", "qualification", "name", "region")
     }
-    agencies.check_region_filter(filters["region"])
     query = agencies.listed_agencies_query(**filters)
     if cursor is not None:
         query = query.where(Organization.id < cursor)

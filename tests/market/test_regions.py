@@ -259,3 +259,30 @@ def test_a_region_filter_that_selects_nothing_is_refused(client, spread, region)
     assert api.get_json()["errors"] == {"region": [message]}
     zh = client.get("/api/v1/agencies", query_string={"region": region, "lang": "zh"})
     assert zh.get_json()["errors"] == {"region": [f"{region} 不对应任何省、市或行政区划。"]}
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+
+def test_search_filters_by_region_and_offers_it_as_a_facet(client, agency):
+    nanguan = agency(name="南关环评公司", region_code="220102")
+    yanji = agency(name="延吉环评公司", region_code="222401")
+    agency(name="沈阳环评公司", region_code="210102")
+    found = client.get("/api/v1/agencies?q=环评&region=22").get_json()
+    assert sorted(i["id"] for i in found["items"]) == sorted([nanguan, yanji])
+    assert found["facets"]["region"] == [
+        {"value": "22", "count": 2},
+        {"value": "2201", "count": 1},
+        {"value": "220102", "count": 1},
+        {"value": "2224", "count": 1},
+        {"value": "222401", "count": 1},
+    ]
+    city = client.get("/api/v1/agencies?q=环评&region=2224").get_json()
+    assert [i["id"] for i in city["items"]] == [yanji]
+    refused = client.get("/api/v1/agencies?q=环评&region=2299&lang=en")
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {
+        "region": ["2299 selects no province, city or administrative division."]
+    }
+    html = client.get("/search?q=环评&lang=en").get_data(as_text=True)
+    assert re.search(r'<a href="[^"]*region=2224[^"]*">吉林省 延边朝鲜族自治州</a> \(1\)', html)
