@@ -31,11 +31,17 @@ class UserFields(Strict):
     password: str | None = None
 
 
+REGION_CODE = (
+    "six-digit administrative division code of GB/T 2260 (a province 220000, a city 220100, a "
+    "district or county 220102); a code that names no division is refused"
+)
+
+
 class EnterpriseIn(UserFields):
     name: str | None = None
     uscc: str | None = None
     legal_representative: str | None = None
-    region_code: str | None = None
+    region_code: str | None = Field(default=None, description=REGION_CODE)
 
 
 class EnterpriseRegistrationIn(EnterpriseIn):
@@ -121,9 +127,13 @@ class OperatorCreatedIn(UserFields):
 
     kind: str = Field(json_schema_extra={"not": {"enum": ["enterprise", "agency"]}})
     name: str | None = None
-    region_code: str | None = None
+    region_code: str | None = Field(default=None, description=REGION_CODE)
     categories: list[str] = []
-    region_prefixes: list[str] = []
+    region_prefixes: list[str] = Field(
+        default=[],
+        description="a regulator's jurisdiction: provinces (2 digits, 22) and cities (4 digits, "
+        "2201) of GB/T 2260; none = everywhere; a prefix that selects no division is refused",
+    )
 
 
 class ServiceItemPatch(Strict):

@@ -184,6 +184,12 @@ def test_the_openapi_document_declares_the_name_and_the_filter(client):
         "description": "the division's official name, province first (吉林省 长春市 南关区)",
         "title": "Region Name",
     }
+    for schema in ("AgencyIn", "EnterpriseRegistrationIn", "OperatorCreatedIn"):
+        code = spec["components"]["schemas"][schema]["properties"]["region_code"]
+        assert code["description"] == (
+            "six-digit administrative division code of GB/T 2260 (a province 220000, a city "
+            "220100, a district or county 220102); a code that names no division is refused"
+        ), schema
     params = spec["paths"]["/api/v1/agencies"]["get"]["parameters"]
     [region] = [p for p in params if p["name"] == "region"]
     assert region["description"] == (
@@ -286,3 +292,11 @@ def test_search_filters_by_region_and_offers_it_as_a_facet(client, agency):
     }
     html = client.get("/search?q=环评&lang=en").get_data(as_text=True)
     assert re.search(r'<a href="[^"]*region=2224[^"]*">吉林省 延边朝鲜族自治州</a> \(1\)', html)
+
+
+def test_the_picker_speaks_chinese(client):
+    html = client.get("/register/enterprise?lang=zh").get_data(as_text=True)
+    assert '<label for="region_code">行政区划</label>' in html
+    assert '<option value="">— 选择省、市或区县 —</option>' in select_html(html, "region_code")
+    directory = client.get("/agencies?lang=zh").get_data(as_text=True)
+    assert '<label>地区\n    <select name="region"><option value="">' in directory
