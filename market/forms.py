@@ -53,6 +53,14 @@ class RegionField(SelectField):
     code; a code not in the list stays selected, so a form shown again loses nothing."""
 
     def __init__(self, label=None, levels: int = 3, **kwargs):
+        # market/static/region-picker.js turns it into three selects, named by these labels.
+        kwargs.setdefault(
+            "render_kw",
+            {
+                "data-region-picker": "",
+                "data-levels": _l("Province|City|District or county"),
+            },
+        )
         super().__init__(label, choices=self._choices, validate_choice=False, **kwargs)
         self.levels = levels
 

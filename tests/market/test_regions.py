@@ -298,5 +298,6 @@ def test_the_picker_speaks_chinese(client):
     html = client.get("/register/enterprise?lang=zh").get_data(as_text=True)
     assert '<label for="region_code">行政区划</label>' in html
     assert '<option value="">— 选择省、市或区县 —</option>' in select_html(html, "region_code")
+    assert 'data-levels="省|市|区县" data-region-picker=""' in html
     directory = client.get("/agencies?lang=zh").get_data(as_text=True)
     assert '<label>地区\n    <select name="region"><option value="">' in directory
