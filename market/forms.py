@@ -3,9 +3,12 @@ the fields and convert yuan to fen."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional
+from wtforms.widgets import Select, html_params
 
 from market import regions
 from market.identity import DOCUMENT_TYPES, RESIDENT_ID
@@ -47,6 +51,38 @@ def amounts_in_fen(typed: dict[str, object]) -> dict[str, int | None]:
     return parsed
 
 
+@cache
+def _region_options(levels: int) -> str:
+    """The options of every division, grouped by province, as HTML: 3,200 of them take WTForms
+    a noticeable time to render one by one, so they are escaped once."""
+    return "".join(
+        f'<optgroup label="{escape(province)}">'
+        + "".join(f'<option value="{code}">{escape(name)}</option>' for code, name in options)
+        + "</optgroup>"
+        for province, options in regions.grouped_choices(levels).items()
+    )
+
+
+class RegionSelect(Select):
+    """Renders a RegionField: its head options, then the cached divisions with the chosen one
+    selected."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        head = "".join(
+            f'<option{" selected" if value and value == field.data else ""} value="{escape(value)}">'
+            f"{escape(label)}</option>"
+            for value, label in field.head()
+        )
+        divisions = _region_options(field.levels)
+        if field.data and regions.is_known(field.data):
+            plain = f'<option value="{field.data}">'
+            divisions = divisions.replace(plain, f'<option selected value="{field.data}">', 1)
+        return Markup(
+            f"<select {html_params(name=field.name, **kwargs)}>{head}{divisions}</select>"
+        )
+
+
 class RegionField(SelectField):
     """An administrative division picked from one select grouped by province (province, its
     cities and their districts and counties; works without JavaScript). The service checks the
@@ -64,11 +100,17 @@ class RegionField(SelectField):
         super().__init__(label, choices=self._choices, validate_choice=False, **kwargs)
         self.levels = levels
 
-    def _choices(self):
+    widget = RegionSelect()
+
+    def head(self) -> list[tuple[str, str]]:
+        """The options before the divisions: none chosen, and a code not in the list as typed."""
         head = [("", gettext("— choose a province, city or district —"))]
         if self.data and not regions.is_known(self.data):
             head.append((self.data, self.data))
-        return {None: head, **regions.grouped_choices(self.levels)}
+        return head
+
+    def _choices(self):
+        return {None: self.head(), **regions.grouped_choices(self.levels)}
 
 
 class RegionPrefixesField(SelectMultipleField):

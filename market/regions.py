@@ -92,8 +92,17 @@ def cities() -> list[Region]:
     return [r for r in _table().values() if r.level == 2]
 
 
+@cache
+def _children() -> dict[str, list[Region]]:
+    index: dict[str, list[Region]] = {}
+    for region in _table().values():
+        if region.parent:
+            index.setdefault(region.parent, []).append(region)
+    return index
+
+
 def children(code: str) -> list[Region]:
-    return [r for r in _table().values() if r.parent == code]
+    return list(_children().get(code, []))
 
 
 def by_prefix(prefix: str | None) -> Region | None:
@@ -110,9 +119,11 @@ def by_prefix(prefix: str | None) -> Region | None:
     return None
 
 
+@cache
 def grouped_choices(levels: int = 3) -> dict[str, list[tuple[str, str]]]:
     """Options for one select grouped by province (works without JavaScript): the province, each
-    city and, with ``levels=3``, each county-level division under its city's name."""
+    city and, with ``levels=3``, each county-level division under its city's name. Built once;
+    callers read it and never change it."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for province in provinces():
         options = [(province.code, province.name)]
@@ -124,6 +135,7 @@ def grouped_choices(levels: int = 3) -> dict[str, list[tuple[str, str]]]:
     return groups
 
 
+@cache
 def prefix_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for a jurisdiction: a province or a city, by its prefix."""
     return {
