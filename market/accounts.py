@@ -12,7 +12,7 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
-from market import audit, clock, passwords
+from market import audit, clock, passwords, regions
 from market.models import (
     ApiToken,
     ExpertCategory,
@@ -110,6 +110,14 @@ def check_region(checker: Checker, name: str, value: object, required: bool = Tr
     raw = checker.text(name, value, max_length=6, required=required)
     if raw is not None and (len(raw) != 6 or not raw.isdigit()):
         checker.add(name, N_("An administrative division code has 6 digits, e.g. 220102."))
+    elif raw is not None and not regions.is_known(raw):
+        checker.add(
+            name,
+            N_(
+                "%(code)s is not an administrative division code (GB/T 2260); pick one from the list."
+            ),
+            code=raw,
+        )
     return raw
 
 
@@ -232,6 +240,12 @@ def create_by_operator(
     for r in region_prefixes:
         if not (r.isdigit() and 2 <= len(r) <= 6):
             checker.add("region_prefixes", N_("A region prefix is 2 to 6 digits: %(r)s."), r=r)
+        elif regions.by_prefix(r) is None:
+            checker.add(
+                "region_prefixes",
+                N_("%(r)s selects no province, city or administrative division (GB/T 2260)."),
+                r=r,
+            )
     user_fields = check_user_fields(checker, session, data, policy)
     checker.raise_if_any()
     now = clock.now()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from market import audit, catalog, clock, identity, relations, search
+from market import audit, catalog, clock, identity, regions, relations, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
@@ -509,8 +509,30 @@ class AgencyCard:
     professionals: list[Professional]
 
 
+def check_region_filter(value: str | None) -> str | None:
+    """A directory's region filter: the prefix of a province, a city or a division (22, 2201,
+    220102); anything else is refused rather than silently matching nothing."""
+    if not value:
+        return None
+    if regions.by_prefix(value) is None:
+        raise Invalid(
+            {
+                "region": [
+                    Message(
+                        N_("%(region)s selects no province, city or administrative division."),
+                        {"region": value[:20]},
+                    )
+                ]
+            }
+        )
+    return value
+
+
 def listed_agencies_query(
-    service_item: str | None = None, qualification: str | None = None, name: str | None = None
+    service_item: str | None = None,
+    qualification: str | None = None,
+    name: str | None = None,
+    region: str | None = None,
 ):
     query = select(Organization).where(
         Organization.kind == OrgKind.agency,
@@ -535,6 +557,8 @@ def listed_agencies_query(
         )
     if name:
         query = query.where(func.lower(Organization.name).contains(name.lower(), autoescape=True))
+    if region:
+        query = query.where(Organization.region_code.startswith(region, autoescape=True))
     return query
 
 

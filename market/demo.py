@@ -73,8 +73,8 @@ AGENCIES = [
         "name": "吉林省正衡工程造价咨询有限公司",
         "uscc": "91220104MA0Y7JL5XH",
         "legal_representative": "周敏",
-        "region_code": "220104",
-        "address": "长春市朝阳区西安大路 66 号",
+        "region_code": "220202",  # 吉林市, so the directory's region filter has two cities to show
+        "address": "吉林市昌邑区解放北路 66 号",
         "email": "cost@demo.zjm",
         "description": "工程造价咨询、预结算审核。",
         "services": [("COST-CONSULTING", 15, "投资估算、概算、预算编制与审核", 5000_00, 150000_00)],

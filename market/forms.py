@@ -3,9 +3,12 @@ the fields and convert yuan to fen."""
 
 from __future__ import annotations
 
-from flask_babel import LazyString, get_locale
+from functools import cache
+
+from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +27,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional
+from wtforms.widgets import Select, html_params
 
+from market import regions
 from market.catalog_data import QUALIFICATION_TYPES
 from market.identity import DOCUMENT_TYPES, RESIDENT_ID
 from market.relations import DECLARATIONS, RELATION_KINDS
@@ -45,6 +50,75 @@ def amounts_in_fen(typed: dict[str, object]) -> dict[str, int | None]:
     if errors:
         raise Invalid(errors)
     return parsed
+
+
+@cache
+def _region_options(levels: int) -> str:
+    """The options of every division, grouped by province, as HTML: 3,200 of them take WTForms
+    a noticeable time to render one by one, so they are escaped once."""
+    return "".join(
+        f'<optgroup label="{escape(province)}">'
+        + "".join(f'<option value="{code}">{escape(name)}</option>' for code, name in options)
+        + "</optgroup>"
+        for province, options in regions.grouped_choices(levels).items()
+    )
+
+
+class RegionSelect(Select):
+    """Renders a RegionField: its head options, then the cached divisions with the chosen one
+    selected."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        head = "".join(
+            f'<option{" selected" if value and value == field.data else ""} value="{escape(value)}">'
+            f"{escape(label)}</option>"
+            for value, label in field.head()
+        )
+        divisions = _region_options(field.levels)
+        if field.data and regions.is_known(field.data):
+            plain = f'<option value="{field.data}">'
+            divisions = divisions.replace(plain, f'<option selected value="{field.data}">', 1)
+        return Markup(
+            f"<select {html_params(name=field.name, **kwargs)}>{head}{divisions}</select>"
+        )
+
+
+class RegionField(SelectField):
+    """An administrative division picked from one select grouped by province (province, its
+    cities and their districts and counties; works without JavaScript). The service checks the
+    code; a code not in the list stays selected, so a form shown again loses nothing."""
+
+    def __init__(self, label=None, levels: int = 3, **kwargs):
+        # market/static/region-picker.js turns it into three selects, named by these labels.
+        kwargs.setdefault(
+            "render_kw",
+            {
+                "data-region-picker": "",
+                "data-levels": _l("Province|City|District or county"),
+            },
+        )
+        super().__init__(label, choices=self._choices, validate_choice=False, **kwargs)
+        self.levels = levels
+
+    widget = RegionSelect()
+
+    def head(self) -> list[tuple[str, str]]:
+        """The options before the divisions: none chosen, and a code not in the list as typed."""
+        head = [("", gettext("— choose a province, city or district —"))]
+        if self.data and not regions.is_known(self.data):
+            head.append((self.data, self.data))
+        return head
+
+    def _choices(self):
+        return {None: self.head(), **regions.grouped_choices(self.levels)}
+
+
+class RegionPrefixesField(SelectMultipleField):
+    """A regulator's jurisdiction: provinces and cities (none = everywhere)."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=regions.prefix_choices, validate_choice=False, **kwargs)
 
 
 class LoginForm(FlaskForm):
@@ -70,7 +144,7 @@ class EnterpriseForm(AccountFields, FlaskForm):
     name = StringField(_l("Enterprise name"))
     uscc = StringField(_l("Unified social credit code"))
     legal_representative = StringField(_l("Legal representative"))
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     submit = SubmitField(_l("Register"))
 
 
@@ -153,7 +227,7 @@ class AgencyForm(AccountFields, FlaskForm):
     representative_id_number = UnechoedField(
         _l("Document number (optional, never shown)"), render_kw={"autocomplete": "off"}
     )
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     address = StringField(_l("Address"))
     description = TextAreaField(_l("About the agency"))
     contact_name = StringField(_l("Contact person"))
@@ -270,9 +344,9 @@ class OperatorAccountForm(AccountFields, FlaskForm):
         ],
     )
     name = StringField(_l("Organization or person name"))
-    region_code = StringField(_l("Administrative division code"))
+    region_code = RegionField(_l("Administrative division"))
     categories = SelectMultipleField(_l("Service categories"), choices=[], validate_choice=False)
-    region_prefixes = StringField(_l("Region prefixes (regulators; comma-separated, empty = all)"))
+    region_prefixes = RegionPrefixesField(_l("Jurisdiction regions (regulators; none = all)"))
     submit = SubmitField(_l("Create account"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from market import agencies, catalog
+from market import agencies, catalog, regions
 from market.agencies import AgencyCard
 from market.models import (
     AuditEvent,
@@ -56,6 +56,7 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
         "uscc": org.uscc,
         "legal_representative": org.legal_representative,
         "region_code": org.region_code,
+        "region_name": regions.name(org.region_code),
         "address": org.address,
         "description": org.description,
         "listed_at": org.listed_at.isoformat() if org.listed_at else None,

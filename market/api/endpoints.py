@@ -528,13 +528,18 @@ def register_agency():
         "cursor": "from next_cursor",
         "limit": "1–100",
         **search_api.search_query_docs("agencies"),
+        "region": "an administrative division's prefix: 2 digits a province, 4 a city, 6 one "
+        "division (22 = 吉林省, 2201 = 长春市); anything else is refused (422)",
     },
 )
 def list_agencies():
+    agencies.check_region_filter(request.args.get("region") or None)
     if request.args.get("q"):
         return search_api.search_page("agencies", search_api.agencies_by_id)
     cursor, limit = _cursor_limit()
-    filters = {k: request.args.get(k) or None for k in ("service_item", "qualification", "name")}
+    filters = {
+        k: request.args.get(k) or None for k in ("service_item", "qualification", "name", "region")
+    }
     query = agencies.listed_agencies_query(**filters)
     if cursor is not None:
         query = query.where(Organization.id < cursor)

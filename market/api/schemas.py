@@ -31,11 +31,17 @@ class UserFields(Strict):
     password: str | None = None
 
 
+REGION_CODE = (
+    "six-digit administrative division code of GB/T 2260 (a province 220000, a city 220100, a "
+    "district or county 220102); a code that names no division is refused"
+)
+
+
 class EnterpriseIn(UserFields):
     name: str | None = None
     uscc: str | None = None
     legal_representative: str | None = None
-    region_code: str | None = None
+    region_code: str | None = Field(default=None, description=REGION_CODE)
 
 
 class EnterpriseRegistrationIn(EnterpriseIn):
@@ -141,9 +147,13 @@ class OperatorCreatedIn(UserFields):
 
     kind: str = Field(json_schema_extra={"not": {"enum": ["enterprise", "agency"]}})
     name: str | None = None
-    region_code: str | None = None
+    region_code: str | None = Field(default=None, description=REGION_CODE)
     categories: list[str] = []
-    region_prefixes: list[str] = []
+    region_prefixes: list[str] = Field(
+        default=[],
+        description="a regulator's jurisdiction: provinces (2 digits, 22) and cities (4 digits, "
+        "2201) of GB/T 2260; none = everywhere; a prefix that selects no division is refused",
+    )
 
 
 class ServiceItemPatch(Strict):
@@ -215,6 +225,9 @@ class Organization(BaseModel):
     uscc: str | None
     legal_representative: str | None
     region_code: str | None
+    region_name: str | None = Field(
+        description="the division's official name, province first (吉林省 长春市 南关区)"
+    )
     listed_at: str | None
     contact_phone: str | None = None
     contact_email: str | None = None

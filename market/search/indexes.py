@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from market import regions
 from market.models import AgencyService, Organization, OrgKind, Qualification, ServiceItem
 from market.search.registry import (
     Condition,
@@ -65,6 +66,8 @@ def build_agency(session: Session, doc_id: str) -> Document | None:
             "qualification": [q.name for q in quals],
             "verified_qualification": [q.name for q in quals if q.verified_at is not None],
             "grade": [org.grade] if org.grade else [],
+            # The province's, the city's and its own prefix, so region=22 finds it as 2201 does.
+            "region": [r.prefix for r in regions.chain(org.region_code)],
         },
         numbers={
             "listed_at": epoch(org.listed_at),
@@ -103,6 +106,7 @@ AGENCIES = IndexSpec(
         "qualification": N_("Qualification"),
         "verified_qualification": N_("Verified by a regulator"),
         "grade": N_("Credit grade"),
+        "region": N_("Region"),
     },
     numbers=("listed_at", "credit", "suspended_until", "dishonest_until", "removed_at"),
     sorts={

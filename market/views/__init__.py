@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import gettext
 
-from market import catalog, timeline, web
+from market import catalog, regions, timeline, web
 from market.labels import label
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
@@ -76,6 +76,7 @@ def init_views(app: Flask) -> None:
         categories=CATEGORIES,
         translate=web.translate,
         task_panels=task_panels,
+        region_name=lambda code: regions.name(code) or code,
         nav_links=nav_links,
         demo_clock_banner=web.demo_clock_banner,
         timeline_stage=lambda code: gettext(timeline.STAGE_LABELS[code]),

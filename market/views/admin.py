@@ -43,9 +43,7 @@ def create_account():
     work, created = Work(), None
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-        data["region_prefixes"] = [
-            p for p in (form.region_prefixes.data or "").replace("，", ",").split(",") if p.strip()
-        ]
+        data["region_prefixes"] = form.region_prefixes.data or []
         with unit_of_work(form) as work:
             user, secret = accounts.create_by_operator(db(), viewer(), data, policy())
         if not work.failed:

@@ -7,13 +7,21 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlmodel import func, select
 
-from market import agencies, catalog, clock, holidays, serializers
+from market import agencies, catalog, clock, holidays, regions, serializers
 from market import policy as policies
 from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
 from market.policy import ACCOUNTS, TASKS
-from market.validation import NotFound
-from market.web import db, int_arg, policy_registry, policy_section, translate, viewer
+from market.validation import Invalid, NotFound
+from market.web import (
+    db,
+    error_messages,
+    int_arg,
+    policy_registry,
+    policy_section,
+    translate,
+    viewer,
+)
 from market.workdays import SHANGHAI
 
 bp = Blueprint("public", __name__)
@@ -62,10 +70,19 @@ def directory():
         "service_item": request.args.get("service_item") or None,
         "qualification": (request.args.get("qualification") or "").strip()[:100] or None,
         "name": (request.args.get("name") or "").strip()[:100] or None,
+        "region": (request.args.get("region") or "").strip()[:20] or None,
     }
+    errors: list[str] = []
+    try:
+        agencies.check_region_filter(filters["region"])
+    except Invalid as exc:
+        errors = error_messages(exc)
     page = int_arg("page", 1, minimum=1)
     per_page = current_app.config["PAGE_SIZE"]
-    cards, total = agencies.directory_page(db(), page=page, per_page=per_page, **filters)
+    if errors:
+        cards, total = [], 0
+    else:
+        cards, total = agencies.directory_page(db(), page=page, per_page=per_page, **filters)
     items = catalog.list_items(db())
     return render_template(
         "market/directory.html",
@@ -76,7 +93,9 @@ def directory():
         filters=filters,
         args={k: v for k, v in filters.items() if v},
         items=items,
-    )
+        regions=regions.prefix_choices(),
+        errors=errors,
+    ), (422 if errors else 200)
 
 
 @bp.get("/agencies/<int:agency_id>")

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext
 from sqlmodel import select
 
-from market import search
+from market import regions, search
 from market.labels import label
 from market.models import ServiceItem
 from market.search.registry import RELEVANCE, RELEVANCE_LABEL, IndexSpec, Query
@@ -26,6 +26,10 @@ def facet_labels(field: str, values: list[str]) -> dict[str, str]:
         items = db().exec(select(ServiceItem).where(ServiceItem.code.in_(values))).all()
         names = {i.code: localized(i, "name") for i in items}
         return {v: names.get(v, v) for v in values}
+    if field == "region":
+        return {
+            v: regions.name(region.code) if (region := regions.by_prefix(v)) else v for v in values
+        }
     if field == "department_commissioned":
         return {
             v: gettext("commissioned by the department")

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.regions import pick_region
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
@@ -23,7 +25,7 @@ def fill_agency_form(page: Page, *, name: str, uscc: str, email: str) -> None:
     page.get_by_label("机构名称").fill(name)
     page.get_by_label("统一社会信用代码").fill(uscc)
     page.get_by_label("法定代表人", exact=True).fill("王五")
-    page.get_by_label("行政区划代码").fill("220102")
+    pick_region(page, "吉林省", "长春市", "南关区")
     page.get_by_label("联系人", exact=True).fill("王五")
     page.get_by_label("联系电话（不公开）").fill("0431-88888888")
 
@@ -137,7 +139,8 @@ def test_bad_uscc_is_named_inline_in_chinese_and_the_other_values_are_kept(page:
     expect(uscc).to_have_value(wrong)
     expect(page.get_by_label("机构名称")).to_have_value("吉林校验测试咨询有限公司")
     expect(page.get_by_label("法定代表人", exact=True)).to_have_value("王五")
-    expect(page.get_by_label("行政区划代码")).to_have_value("220102")
+    expect(page.get_by_label("区县", exact=True)).to_have_value("220102")
+    expect(page.locator("select[name=region_code]")).to_have_value("220102")
     expect(page.get_by_label("联系电话（不公开）")).to_have_value("0431-88888888")
     service = page.locator("#service-0")
     expect(service.get_by_label("中介服务事项")).to_have_value(EIA_REPORT)

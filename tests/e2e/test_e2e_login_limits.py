@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from market.accounts import Policy
 from market.extensions import limiter
+from tests.e2e.regions import pick_region
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +22,7 @@ def register(page: Page, email: str, uscc: str) -> None:
     page.get_by_label("企业名称").fill("长春设备记忆测试有限公司")
     page.get_by_label("统一社会信用代码").fill(uscc)
     page.get_by_label("法定代表人").fill("孙八")
-    page.get_by_label("行政区划代码").fill("220106")
+    pick_region(page, "吉林省", "长春市", "绿园区")
     page.get_by_label("姓名").fill("孙八")
     page.get_by_label("电子邮箱（登录账号）").fill(email)
     page.get_by_label("密码（12–128个字符）").fill(PASSWORD)

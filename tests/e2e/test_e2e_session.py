@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.regions import pick_region
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
@@ -21,7 +23,7 @@ def test_enterprise_logs_in_sees_its_name_in_the_header_and_logs_out(page: Page,
     page.get_by_label("企业名称").fill("长春示例建设发展有限公司")
     page.get_by_label("统一社会信用代码").fill(new_uscc())
     page.get_by_label("法定代表人").fill("赵六")
-    page.get_by_label("行政区划代码").fill("220106")
+    pick_region(page, "吉林省", "长春市", "绿园区")
     page.get_by_label("姓名").fill("赵六")
     page.get_by_label("电子邮箱（登录账号）").fill(email)
     page.get_by_label("密码（12–128个字符）").fill(PASSWORD)

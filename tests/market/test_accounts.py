@@ -685,7 +685,7 @@ def test_operator_account_page_creates_a_regulator_and_shows_its_secret(operator
             "name": "长春市生态环境局",
             "region_code": "220100",
             "categories": ["environment", "water"],
-            "region_prefixes": "2201，2202",
+            "region_prefixes": ["2201", "2202"],
             "user_name": "孙八",
             "email": "sun@reg.zjm",
             "phone": "",

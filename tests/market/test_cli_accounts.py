@@ -157,6 +157,13 @@ def test_cli_creates_an_expert_for_its_categories(app, db):
             id="bad-region",
         ),
         pytest.param(
+            ("--region-code", "229999"),
+            {"kind": "regulator", "email": "r@ops.zjm"},
+            "region_code: 229999 is not an administrative division code (GB/T 2260); pick one "
+            "from the list.",
+            id="unknown-region",
+        ),
+        pytest.param(
             (),
             {"kind": "department", "email": "d@ops.zjm"},
             "region_code: This field is required.",
@@ -179,6 +186,13 @@ def test_cli_creates_an_expert_for_its_categories(app, db):
             {"kind": "regulator", "email": "r@ops.zjm"},
             "region_prefixes: A region prefix is 2 to 6 digits: 2.",
             id="bad-prefix",
+        ),
+        pytest.param(
+            ("--region-code", "220100", "--region-prefix", "2299"),
+            {"kind": "regulator", "email": "r@ops.zjm"},
+            "region_prefixes: 2299 selects no province, city or administrative division "
+            "(GB/T 2260).",
+            id="unknown-prefix",
         ),
     ],
 )
