@@ -317,6 +317,17 @@ BAD_INPUTS = {
         "qualifications-0-valid_until",
         "A date looks like 2027-06-30.",
     ),
+    "professional-id-bad-check-digit": (
+        {"professionals-0-id_number": "220102199001011234"},
+        "professionals-0-id_number",
+        "The check character of this identity card number is wrong; "
+        "please copy it again from the card.",
+    ),
+    "professional-id-too-short": (
+        {"professionals-0-id_number": "22010219900101123"},
+        "professionals-0-id_number",
+        "A resident identity card number has 18 characters.",
+    ),
     "service-listed-twice": (
         {
             "services-1-service_item": "SURVEYING-MAPPING",
