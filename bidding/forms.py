@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 
 from market.forms import amounts_in_fen
 
@@ -37,6 +37,11 @@ class BidForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
+    """Withdrawing asks for a ticked box, so one click cannot do it (no script needed)."""
+
+    confirm = BooleanField(
+        _l("Yes, withdraw my bid: it will not count unless I bid again before the deadline.")
+    )
     submit = SubmitField(_l("Withdraw my bid"))
 
 

@@ -115,6 +115,10 @@ def withdraw(number: str):
     if not form.validate_on_submit():
         abort(400)
     with unit_of_work(form) as work:
+        if not form.confirm.data:
+            raise Invalid(
+                {"confirm": [Message(N_("Tick the box to confirm that you withdraw your bid."))]}
+            )
         receipt = sealed.withdraw_bid(db(), viewer(), number)
     if work.failed:
         return task_page_with_failure(number, "withdraw", form, work)

@@ -139,12 +139,35 @@ def test_a_bid_is_changed_and_withdrawn_through_the_page(world, as_, db):
     page = text(client.get(f"/tasks/{task.number}"))
     assert "Your bid is changed (version 2)" in page and 'value="11000.00"' in page
     assert page.count('class="receipt"') == 2
-    gone = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    gone = client.post(f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"})
     assert gone.status_code == 302
     page = text(client.get(f"/tasks/{task.number}"))
     assert "You withdrew your bid on" in page and "Submit the sealed bid" in page
-    again = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    again = client.post(f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"})
     assert again.status_code == 403
+
+
+def test_withdrawing_a_bid_asks_for_confirmation_apart_from_the_files(world, as_, db):
+    task = world.post_task()
+    user = world.agency()
+    client = as_(user)
+    client.post(f"/tasks/{task.number}/bid", data=bid_form())
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    section = re.search(r'<section id="withdraw-bid".*?</section>', page, re.S).group(0)
+    assert 'name="withdraw-confirm"' in section and 'type="checkbox"' in section
+    assert 'name="file"' not in section  # the upload form is elsewhere
+    unconfirmed = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    assert unconfirmed.status_code == 422
+    answer = text(unconfirmed)
+    errors = re.search(r'<ul class="errors" id="withdraw-confirm-err">(.*?)</ul>', answer, re.S)
+    assert re.sub(r"<[^>]+>", "", errors.group(1)).strip() == (
+        "Tick the box to confirm that you withdraw your bid."
+    )
+    bid = db.exec(select(Bid).where(Bid.agency_id == user.organization_id)).one()
+    db.refresh(bid)
+    assert bid.withdrawn_at is None
+    zh = as_(user, lang="zh").post(f"/tasks/{task.number}/bid/withdraw", data={})
+    assert "请勾选确认框，确认撤回报价。" in text(zh)
 
 
 @pytest.fixture

@@ -102,8 +102,16 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     assert Path(download.value.path()).read_bytes() == PDF
     page.screenshot(path=str(screenshot_dir / "bid-changed-zh.png"), full_page=True)
 
+    # Withdrawing asks for a ticked box first, in its own section apart from the files: one
+    # click alone withdraws nothing.
+    withdraw = my_bid.locator("#withdraw-bid")
+    expect(withdraw.locator("input[type=file]")).to_have_count(0)
+    withdraw.get_by_role("button", name="撤回报价").click()
+    expect(page.locator("#withdraw-confirm-err")).to_have_text("请勾选确认框，确认撤回报价。")
+    expect(page.locator("#my-bid dl.facts")).to_contain_text(second)
     # Withdrawing: the page says which receipt is withdrawn, and the agency may bid again.
-    my_bid.get_by_role("button", name="撤回报价").click()
+    withdraw.get_by_label("确认撤回报价：除非在截止时间前重新报价，该报价不再计入。").check()
+    withdraw.get_by_role("button", name="撤回报价").click()
     expect(page.get_by_role("status")).to_have_text(f"报价 {second} 已撤回。")
     expect(my_bid).to_contain_text(re.compile(r"您已于 \d{4}-\d\d-\d\d \d\d:\d\d 撤回报价。"))
     expect(my_bid.locator("dl.facts")).to_have_count(0)
