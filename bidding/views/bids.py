@@ -4,7 +4,7 @@ abnormally low bid and the applicant's decision on it; an agency's bids."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import login_required
 
 from bidding import attachments as bid_attachments
@@ -27,7 +27,7 @@ from market.web import (
     translate,
     unit_of_work,
     upload_dir,
-    uploaded_file,
+    uploaded_files,
     viewer,
     viewer_org,
 )
@@ -78,21 +78,35 @@ def change(number: str):
 @login_required
 def upload_attachment(number: str):
     load_task(number)
-    filename, data = uploaded_file()
+    files = uploaded_files()
     with unit_of_work(keep_errors=True) as work:
-        row = bid_attachments.upload(
-            db(), viewer(), number, filename, data, upload_dir(), attachment_policy()
+        rows = bid_attachments.upload_many(
+            db(), viewer(), number, files, upload_dir(), attachment_policy()
         )
     flash_outcome(work)
     if not work.failed:
         flash(
-            gettext(
-                "The file is uploaded and put in your bid's form below: submitting the bid "
-                "attaches it. SHA-256: %(sha256)s",
-                sha256=row.sha256,
+            ngettext(
+                "The file is uploaded and ticked in your bid's form below: submitting the bid "
+                "attaches it.",
+                "%(num)d files are uploaded and ticked in your bid's form below: submitting "
+                "the bid attaches them.",
+                len(rows),
             ),
             "success",
         )
+    return redirect(task_url(number, "my-bid"))
+
+
+@bp.post("/tasks/<number>/bid/attachments/<sha256>/remove")
+@login_required
+def remove_attachment(number: str, sha256: str):
+    load_task(number)
+    with unit_of_work(keep_errors=True) as work:
+        row = bid_attachments.remove(db(), viewer(), number, sha256)
+    flash_outcome(work)
+    if not work.failed:
+        flash(gettext("The file %(name)s is removed.", name=row.filename), "success")
     return redirect(task_url(number, "my-bid"))
 
 

@@ -23,7 +23,7 @@ def _forms_for(mine: dict | None, bids: dict) -> dict:
 
     The bid form holds the standing version, and lists the files the agency uploaded for the
     task that no version of its bid attached yet (with no standing bid: all its files), so that
-    submitting the form attaches what was just uploaded without copying any hash."""
+    submitting the form attaches what was just uploaded: each file is a ticked checkbox."""
     forms: dict = {}
     if mine is not None:
         bid = mine["bid"]
@@ -35,7 +35,7 @@ def _forms_for(mine: dict | None, bids: dict) -> dict:
             form.proposal_text.data = bid["proposal_text"]
             ever = {h for r in mine["receipts"] for h in r["content"]["attachments"]}
             files = list(bid.get("attachments") or []) + [h for h in files if h not in ever]
-        form.attachments.data = "\n".join(files)
+        form.attachments.data = files
         forms["bid"] = form
         forms["withdraw"] = WithdrawForm(formdata=None, prefix="withdraw")
     for item in bids.get("items", []):

@@ -55,7 +55,7 @@ def test_an_agency_submits_a_bid_and_gets_a_receipt_it_can_recompute_and_verify(
             f"{API}/tasks/{task.number}/bids/mine/attachments",
             data={"file": (io.BytesIO(b"%PDF-" + n), f"{n.decode()}.pdf")},
             content_type="multipart/form-data",
-        ).get_json()["sha256"]
+        ).get_json()["items"][0]["sha256"]
         for n in (b"b", b"a")
     ]
     response = agency.post(
