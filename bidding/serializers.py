@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bidding import eligibility, panel, receipts, selection, visibility
+from bidding import eligibility, marking, panel, receipts, selection, visibility
 from bidding.draws import records
 from bidding.models import (
     Award,
@@ -529,7 +529,8 @@ def result(session: Session, task: Task) -> dict:
 
 def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
     """A panellist's own view of one task: its standing on the panel and, once it declared no
-    conflict of interest, the proposals of the valid bids to mark and its marks."""
+    conflict of interest, the proposals of the valid bids to mark and its marks; before that, the
+    agencies it declares about."""
     status = lifecycle.status(task)
     data = {
         "task": task.number,
@@ -543,8 +544,11 @@ def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
         "can_declare": False,
         "can_recuse": False,
         "can_mark": False,
+        "bidders": [],
         "bids": [],
     }
+    if visibility.panellist_sees_bidders(member, task):
+        data["bidders"] = [agency_ref(o) for o in marking.bidders(session, task)]
     active = member.recused_at is None and status == lifecycle.OPENED
     given = {
         k.bid_id: k

@@ -303,6 +303,8 @@ class Panel(BaseModel):
     can_declare: bool
     can_recuse: bool
     can_mark: bool
+    #: The agencies whose proposals the panel marks, shown before the declaration of no conflict.
+    bidders: list[AgencyRef]
     bids: list[PanelBid]
 
 

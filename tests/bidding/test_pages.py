@@ -14,6 +14,7 @@ from sqlmodel import select
 from bidding import panel
 from bidding.models import Bid
 from market import clock
+from market.models import Organization
 from tests.bidding.helpers import EIA_QUALIFICATION
 from tests.conftest import login
 
@@ -273,6 +274,17 @@ def test_an_expert_declares_and_marks_through_the_panels_page(world, as_, make, 
     page = text(client.get("/expert/panels"))
     assert task.number in page and "I declare no conflict of interest" in page
     assert "方案甲" not in page
+    # Before declaring, the expert reads whom it declares about: the bidding agencies, by name.
+    bidders = re.search(r'<ul class="bidders">(.*?)</ul>', page, re.S).group(1)
+    names = sorted(
+        db.get(Organization, b.agency_id).name
+        for b in db.exec(select(Bid).where(Bid.task_id == task.id))
+    )
+    assert [
+        re.sub(r"<[^>]+>|\s+", " ", li).split(" (")[0].strip()
+        for li in re.findall(r"<li>(.*?)</li>", bidders, re.S)
+    ] == names
+    assert "The bidders whose proposals you would mark:" in page
     assert "My panels" in page
     task_page = text(client.get(f"/tasks/{task.number}"))
     assert "You are on this task's panel" in task_page
