@@ -362,15 +362,43 @@ def own_bid(
     return data
 
 
+#: The stages "my bids" groups an agency's bids by, in the order the page shows them.
+BID_STAGES = ("sealed", "review", "decided", "cancelled", "withdrawn")
+_DECIDED = {
+    lifecycle.FAILED,
+    lifecycle.PUBLICITY,
+    lifecycle.AWARDED,
+    lifecycle.CONTRACTED,
+    lifecycle.DELIVERED,
+    lifecycle.ACCEPTED,
+    lifecycle.CLOSED,
+}
+
+
+def bid_stage(bid: Bid, task: Task, status: str) -> str:
+    """Where an agency's bid stands: withdrawn; sealed until its task is opened; cancelled with
+    its task; decided once a result or a failure is published; else opened and under review."""
+    if bid.withdrawn_at is not None:
+        return "withdrawn"
+    if status in (lifecycle.CANCELLED, lifecycle.TERMINATED):
+        return "cancelled"
+    if not visibility.opened(task):
+        return "sealed"
+    return "decided" if status in _DECIDED else "review"
+
+
 def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
-    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first."""
+    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first, each with
+    its `stage` (`BID_STAGES`)."""
     out = []
     for bid, task in visibility.own_bids(session, org):
+        status = lifecycle.status(task)
         entry = {
             "task": task.number,
             "title": task.title,
             "method": task.method,
-            "status": lifecycle.status(task),
+            "status": status,
+            "stage": bid_stage(bid, task, status),
             "deadline_at": _iso(task.deadline_at),
             "receipt": bid.receipt,
             "version": bid.version,

@@ -10,7 +10,7 @@ from flask_login import login_required
 from bidding import attachments as bid_attachments
 from bidding import sealed, serializers, validity, visibility
 from bidding.forms import BidForm, ExplanationForm, ValidityForm, WithdrawForm
-from bidding.labels import STATE_LABELS
+from bidding.labels import BID_STAGE_LABELS, STATE_LABELS
 from bidding.models import Bid
 from bidding.policy import SECTION
 from bidding.views.common import bp, task_page_with_failure, task_url
@@ -196,8 +196,11 @@ def my_bids():
         abort(403)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
     open_due(tasks)
+    rows = serializers.my_bids(db(), org, translate)
+    groups = [(stage, [r for r in rows if r["stage"] == stage]) for stage in serializers.BID_STAGES]
     return render_template(
         "bidding/my_bids.html",
-        rows=serializers.my_bids(db(), org, translate),
+        groups=[(stage, items) for stage, items in groups if items],
+        stage_labels=BID_STAGE_LABELS,
         state_labels=STATE_LABELS,
     )

@@ -243,6 +243,48 @@ def test_the_result_and_draw_pages_show_every_number(world, as_):
     assert "Ranking" in page and "The result with every number" in page
 
 
+def test_my_bids_are_grouped_by_stage_on_the_page_and_in_the_api(world, as_, db):
+    user = world.agency()
+    sealed_task, withdrawn_task, decided_task = (world.post_task() for _ in range(3))
+    review_task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+    world.bid(user, sealed_task, 1_500_000)
+    world.bid(user, withdrawn_task, 1_500_000)
+    world.bid(user, decided_task, 1_500_000)
+    world.bid(user, review_task, 500_000)  # abnormally low: its explanation is awaited
+    world.bid(world.agency(), review_task, 1_500_000)
+    world.bid(world.agency(), review_task, 1_600_000)
+    client = as_(user)
+    assert client.delete(f"/api/v1/tasks/{withdrawn_task.number}/bids/mine").status_code == 200
+    world.shift_to(decided_task, "opened")
+    world.shift_to(review_task, "opened")
+    page = text(client.get("/my/bids"))
+    groups = re.findall(r'<section class="bid-stage" id="stage-(\w+)">(.*?)</section>', page, re.S)
+    assert [
+        (stage, list(dict.fromkeys(re.findall(r"ZJ-\d{4}-\d{6}", body)))) for stage, body in groups
+    ] == [
+        ("sealed", [sealed_task.number]),
+        ("review", [review_task.number]),
+        ("decided", [decided_task.number]),
+        ("withdrawn", [withdrawn_task.number]),
+    ]
+    headings = re.findall(r'<h2 id="stage-\w+-h">(.*?) \((\d+)\)</h2>', page)
+    assert headings == [
+        ("Sealed, before opening", "1"),
+        ("Opened, under review", "1"),
+        ("Decided", "1"),
+        ("Withdrawn", "1"),
+    ]
+    zh = text(as_(user, lang="zh").get("/my/bids"))
+    assert "密封中，尚未开启 (1)" in zh and "已开启，评审中 (1)" in zh
+    items = client.get("/api/v1/bids/mine").get_json()["items"]
+    assert {i["task"]: i["stage"] for i in items} == {
+        sealed_task.number: "sealed",
+        review_task.number: "review",
+        decided_task.number: "decided",
+        withdrawn_task.number: "withdrawn",
+    }
+
+
 def test_an_agency_lists_its_bids_and_others_may_not(world, as_):
     task = world.post_task()
     user = world.agency()
