@@ -14,7 +14,7 @@ from bidding.labels import BID_STAGE_LABELS, STATE_LABELS
 from bidding.models import Bid
 from bidding.policy import SECTION
 from bidding.views.common import bp, task_page_with_failure, task_url
-from market.models import OrgKind, Task
+from market.models import Method, OrgKind, Task
 from market.validation import N_, Invalid, Message, NotFound
 from market.web import (
     attachment_policy,
@@ -38,7 +38,7 @@ BID_RENAMES = {"price_fen": "price"}
 @bp.post("/tasks/<number>/bid")
 @login_required
 def submit(number: str):
-    load_task(number)
+    task = load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
@@ -46,16 +46,21 @@ def submit(number: str):
         ack = sealed.submit_bid(db(), viewer(), number, **form.to_data())
     if work.failed:
         return task_page_with_failure(number, "bid", form, work)
-    flash(
-        gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt), "success"
-    )
+    if task.method == Method.random:  # a sign-up at the fixed fee, no sealed price
+        message = gettext(
+            "Your sign-up for the random draw is received. Receipt: %(receipt)s",
+            receipt=ack.receipt,
+        )
+    else:
+        message = gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt)
+    flash(message, "success")
     return redirect(task_url(number, "my-bid"))
 
 
 @bp.post("/tasks/<number>/bid/change")
 @login_required
 def change(number: str):
-    load_task(number)
+    task = load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
@@ -63,14 +68,12 @@ def change(number: str):
         ack = sealed.change_bid(db(), viewer(), number, **form.to_data())
     if work.failed:
         return task_page_with_failure(number, "bid", form, work)
-    flash(
-        gettext(
-            "Your bid is changed (version %(v)d). New receipt: %(receipt)s",
-            v=ack.version,
-            receipt=ack.receipt,
-        ),
-        "success",
+    changed = (
+        N_("Your sign-up is changed (version %(v)d). New receipt: %(receipt)s")
+        if task.method == Method.random
+        else N_("Your bid is changed (version %(v)d). New receipt: %(receipt)s")
     )
+    flash(translate(Message(changed, {"v": ack.version, "receipt": ack.receipt})), "success")
     return redirect(task_url(number, "my-bid"))
 
 
@@ -124,7 +127,7 @@ def download_attachment(number: str, sha256: str):
 @bp.post("/tasks/<number>/bid/withdraw")
 @login_required
 def withdraw(number: str):
-    load_task(number)
+    task = load_task(number)
     form = WithdrawForm(prefix="withdraw")
     if not form.validate_on_submit():
         abort(400)
@@ -136,7 +139,12 @@ def withdraw(number: str):
         receipt = sealed.withdraw_bid(db(), viewer(), number)
     if work.failed:
         return task_page_with_failure(number, "withdraw", form, work)
-    flash(gettext("Your bid %(receipt)s is withdrawn.", receipt=receipt), "success")
+    withdrawn = (
+        N_("Your sign-up %(receipt)s is withdrawn.")
+        if task.method == Method.random
+        else N_("Your bid %(receipt)s is withdrawn.")
+    )
+    flash(translate(Message(withdrawn, {"receipt": receipt})), "success")
     return redirect(task_url(number, "my-bid"))
 
 

@@ -124,7 +124,24 @@ def test_a_random_task_offers_a_sign_up_at_the_fixed_fee(world, as_, db):
     assert response.status_code == 302
     bid = db.exec(select(Bid).where(Bid.agency_id == user.organization_id)).one()
     assert bid.price_fen == task.fixed_fee_fen
-    assert "My sign-up" in text(client.get(f"/tasks/{task.number}"))
+    page = text(client.get(f"/tasks/{task.number}"))
+    assert "My sign-up" in page
+    # Confirmed as a sign-up at the fixed fee, never as a sealed price.
+    assert f"Your sign-up for the random draw is received. Receipt: {bid.receipt}" in page
+    assert "sealed bid" not in page.lower() and "Price (yuan)" not in page
+    assert "<dt>Fixed fee (yuan)</dt><dd>10,000.00</dd>" in page
+    assert "Withdraw my sign-up" in page and "Withdraw my bid" not in page
+    assert (
+        "Yes, withdraw my sign-up: it will not count unless I sign up again before the deadline."
+        in page
+    )
+    withdrawn = client.post(
+        f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"}, follow_redirects=True
+    )
+    assert f"Your sign-up {bid.receipt} is withdrawn." in text(withdrawn)
+    assert "You withdrew your sign-up on" in text(withdrawn)
+    zh = text(as_(user, lang="zh").get(f"/tasks/{task.number}"))
+    assert "您已于" in zh and "撤回报名。" in zh
 
 
 def test_a_bid_is_changed_and_withdrawn_through_the_page(world, as_, db):
