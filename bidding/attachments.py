@@ -15,13 +15,13 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bidding import visibility
-from bidding.sealed import open_task_for
+from bidding.sealed import open_task_for, own_bid
 from market import attachments
 from market.accounts import require_kind
 from market.models import OrgKind, Task, User
 from market.models.attachments import Attachment
 from market.tasks import get_task
-from market.validation import NotFound
+from market.validation import N_, Forbidden, NotFound
 
 
 def upload(
@@ -46,6 +46,47 @@ def upload(
         upload_dir,
         policy or attachments.AttachmentPolicy(),
     )
+
+
+def upload_many(
+    session: Session,
+    actor: User,
+    number: str,
+    files: list[tuple[object, bytes]],
+    upload_dir,
+    policy: attachments.AttachmentPolicy | None = None,
+) -> list[Attachment]:
+    """Several files at once, all or none (the caller's unit of work rolls back on a refusal)."""
+    if not files:
+        files = [(None, b"")]  # refused on the `file` field like a form sent without one
+    return [
+        upload(session, actor, number, filename, data, upload_dir, policy)
+        for filename, data in files
+    ]
+
+
+def remove(session: Session, actor: User, number: str, sha256: str) -> Attachment:
+    """Take back one of the agency's files for its bid while the task is open (lock first, then
+    the clock, like a bid). A file the standing bid attaches stays until a change of the bid
+    leaves it out: the receipt commits to it. The bytes stay in the content-addressed store,
+    which other rows may share; only the agency's link to the file goes."""
+    task, agency, _now = open_task_for(session, actor, number)
+    row = next(
+        (a for a in attachments.bid_files(session, task, agency.id) if a.sha256 == sha256), None
+    )
+    if row is None:
+        raise NotFound()
+    bid = own_bid(session, actor, number)
+    if bid is not None and bid.withdrawn_at is None and sha256 in (bid.attachments or []):
+        raise Forbidden(
+            N_(
+                "Your standing bid attaches this file: change your bid without it first, "
+                "then remove it."
+            )
+        )
+    session.delete(row)
+    session.flush()
+    return row
 
 
 def mine(session: Session, actor: User, number: str) -> list[Attachment]:

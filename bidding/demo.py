@@ -12,7 +12,10 @@ would have made. The stages, by title:
   none was needed);
 - in publicity by average price: the `factor` draw, and a reference price that is a fraction of fen;
 - failed (fewer valid bids than the minimum);
-- cancelled before its deadline, with the published reason.
+- cancelled before its deadline, with the published reason;
+- a random draw open for sign-ups at its fixed fee, with one sign-up.
+
+The first bid on the open task attaches two files uploaded at once.
 
 Idempotent: a second run finds the first task and changes nothing.
 """
@@ -27,6 +30,7 @@ from functools import partial
 from flask import Flask
 from sqlmodel import Session, select
 
+from bidding import attachments as bid_attachments
 from bidding import marking, opening, panel, sealed
 from bidding.policy import SECTION, BiddingPolicy
 from market import clock, demo, tasks
@@ -44,7 +48,14 @@ PUBLICITY = "（演示）某道路改造工程环境影响报告书编制"
 AVERAGE = "（演示）某新材料仓储中心环境影响报告书编制（平均价法）"
 FAILED = "（演示）某仓储物流项目环境影响报告书编制"
 CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
-TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED)
+RANDOM = "（演示）某小型建设项目环境影响报告表编制（随机抽取）"
+TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED, RANDOM)
+
+#: The first bidder's files for the open task, uploaded at once and attached to its bid.
+FILES = (
+    ("资质证明.pdf", b"%PDF-1.7\n% demo: qualification certificate\n%%EOF\n"),
+    ("项目组人员表.pdf", b"%PDF-1.7\n% demo: project team\n%%EOF\n"),
+)
 
 #: Past stages are published this long before the seeding: the bidding period (5 working days)
 #: has ended even across the longest holiday.
@@ -96,7 +107,9 @@ class _Stages:
         )
         return tasks.publish(self.session, self.applicant, draft.number, self.task_policy)
 
-    def bid(self, task: Task, bidder: int, price_yuan: int, proposal: str) -> None:
+    def bid(
+        self, task: Task, bidder: int, price_yuan: int, proposal: str, files: list[str] = ()
+    ) -> None:
         sealed.submit_bid(
             self.session,
             self.bidders[bidder],
@@ -104,6 +117,7 @@ class _Stages:
             price_fen=price_yuan * 100,
             duration_days=45,
             proposal_text=proposal,
+            attachment_sha256s=list(files),
         )
 
     def past_task(
@@ -136,7 +150,9 @@ PROPOSALS = (
 )
 
 
-def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: TaskPolicy) -> str:
+def load_bidding_demo(
+    session: Session, *, policy: BiddingPolicy, task_policy: TaskPolicy, upload_dir: str
+) -> str:
     stages = _Stages(session, policy, task_policy)
     if stages.applicant is None or None in stages.bidders:
         return "demo tasks skipped: the demo accounts are missing"
@@ -200,12 +216,25 @@ def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: T
         tasks.cancel(
             session, stages.applicant, cancelled.number, "项目选址调整，原委托事项不再实施。"
         )
-    # Open for bids: published yesterday, three sealed bids.
+    # Open for bids: published yesterday, three sealed bids; the first attaches two files.
     with _at(now - timedelta(days=1)) as frozen:
         task = stages.post(OPEN)
+        files = bid_attachments.upload_many(
+            session, stages.bidders[0], task.number, list(FILES), upload_dir
+        )
         for bidder, price in ((0, 230_000), (1, 215_000), (2, 240_000)):
             frozen.advance(hours=2)
-            stages.bid(task, bidder, price, PROPOSALS[bidder])
+            stages.bid(
+                task,
+                bidder,
+                price,
+                PROPOSALS[bidder],
+                [f.sha256 for f in files] if bidder == 0 else [],
+            )
+    # A random draw open for sign-ups at its fixed fee: one agency signed up.
+    with _at(now - timedelta(hours=6)):
+        drawn = stages.post(RANDOM, "random", price_cap_fen=None, fixed_fee_fen=30_000_00)
+        stages.bid(drawn, 1, 30_000, "")
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 
@@ -219,5 +248,6 @@ def register_demo(app: Flask) -> None:
             load_bidding_demo,
             policy=registry.section(SECTION.name),
             task_policy=registry.section(TASKS.name),
+            upload_dir=app.config["UPLOAD_DIR"],
         ),
     )

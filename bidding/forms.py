@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from market.forms import amounts_in_fen
 
@@ -21,9 +29,10 @@ class BidForm(FlaskForm):
     )
     duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
     proposal_text = TextAreaField(_l("Technical proposal"), render_kw={"rows": 8})
-    attachments = TextAreaField(
-        _l("Attached files (the SHA-256 of each uploaded file, one per line)"),
-        render_kw={"rows": 2, "spellcheck": "false"},
+    #: Ticked among the agency's uploaded files (the page lists them as checkboxes, each value a
+    #: SHA-256); the service refuses a hash the agency did not upload for the task.
+    attachments = SelectMultipleField(
+        _l("Files attached to the bid"), choices=[], validate_choice=False
     )
     submit = SubmitField(_l("Submit the sealed bid"))
 
@@ -32,11 +41,16 @@ class BidForm(FlaskForm):
             "price_fen": amounts_in_fen({"price_fen": self.price.data})["price_fen"],
             "duration_days": (self.duration_days.data or "").strip() or None,
             "proposal_text": self.proposal_text.data or "",
-            "attachment_sha256s": (self.attachments.data or "").split(),
+            "attachment_sha256s": list(self.attachments.data or []),
         }
 
 
 class WithdrawForm(FlaskForm):
+    """Withdrawing asks for a ticked box, so one click cannot do it (no script needed)."""
+
+    confirm = BooleanField(
+        _l("Yes, withdraw my bid: it will not count unless I bid again before the deadline.")
+    )
     submit = SubmitField(_l("Withdraw my bid"))
 
 

@@ -109,3 +109,13 @@ def purpose_label(purpose: str) -> tuple[str, dict]:
     if purpose.startswith("tie:"):
         return TIE_LABEL, {"place": purpose.removeprefix("tie:")}
     return PURPOSE_LABELS.get(purpose, purpose), {}
+
+
+#: The stages "my bids" groups an agency's bids by (`bidding.serializers.BID_STAGES`).
+BID_STAGE_LABELS = {
+    "sealed": N_("Sealed, before opening"),
+    "review": N_("Opened, under review"),
+    "decided": N_("Decided"),
+    "cancelled": N_("Task cancelled"),
+    "withdrawn": N_("Withdrawn"),
+}

@@ -15,7 +15,7 @@ from bidding.models import Bid, PanelMark, PanelMember
 from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.accounts import require_kind
-from market.models import OrgKind, Task, User
+from market.models import Organization, OrgKind, Task, User
 from market.validation import N_, Checker, Forbidden
 
 MAX_TEXT = 2000
@@ -34,6 +34,16 @@ def _member(session: Session, actor: User, task_number: str) -> tuple[Task, Pane
     if lifecycle.status(task) != lifecycle.OPENED:
         raise Forbidden(N_("This task's evaluation is over."))
     return task, member
+
+
+def bidders(session: Session, task: Task) -> list[Organization]:
+    """The agencies whose proposals the panel marks (those of the valid bids), by name: what a
+    panellist declares it has no conflict of interest with."""
+    ids = [b.agency_id for b in selection.valid_bids(session, task)]
+    if not ids:
+        return []
+    orgs = session.exec(select(Organization).where(Organization.id.in_(ids))).all()
+    return sorted(orgs, key=lambda o: (o.name, o.id))
 
 
 def declare_no_conflict(
@@ -55,7 +65,7 @@ def declare_no_conflict(
         "panel.declared_no_conflict",
         "task",
         task.number,
-        {"expert": member.expert_org_id},
+        {"expert": member.expert_org_id, "bidders": [o.id for o in bidders(session, task)]},
         actor_user_id=actor.id,
         actor_org_id=member.expert_org_id,
     )

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bidding import eligibility, panel, receipts, selection, visibility
+from bidding import eligibility, marking, panel, receipts, selection, visibility
 from bidding.draws import records
 from bidding.models import (
     Award,
@@ -362,15 +362,43 @@ def own_bid(
     return data
 
 
+#: The stages "my bids" groups an agency's bids by, in the order the page shows them.
+BID_STAGES = ("sealed", "review", "decided", "cancelled", "withdrawn")
+_DECIDED = {
+    lifecycle.FAILED,
+    lifecycle.PUBLICITY,
+    lifecycle.AWARDED,
+    lifecycle.CONTRACTED,
+    lifecycle.DELIVERED,
+    lifecycle.ACCEPTED,
+    lifecycle.CLOSED,
+}
+
+
+def bid_stage(bid: Bid, task: Task, status: str) -> str:
+    """Where an agency's bid stands: withdrawn; sealed until its task is opened; cancelled with
+    its task; decided once a result or a failure is published; else opened and under review."""
+    if bid.withdrawn_at is not None:
+        return "withdrawn"
+    if status in (lifecycle.CANCELLED, lifecycle.TERMINATED):
+        return "cancelled"
+    if not visibility.opened(task):
+        return "sealed"
+    return "decided" if status in _DECIDED else "review"
+
+
 def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
-    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first."""
+    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first, each with
+    its `stage` (`BID_STAGES`)."""
     out = []
     for bid, task in visibility.own_bids(session, org):
+        status = lifecycle.status(task)
         entry = {
             "task": task.number,
             "title": task.title,
             "method": task.method,
-            "status": lifecycle.status(task),
+            "status": status,
+            "stage": bid_stage(bid, task, status),
             "deadline_at": _iso(task.deadline_at),
             "receipt": bid.receipt,
             "version": bid.version,
@@ -529,7 +557,8 @@ def result(session: Session, task: Task) -> dict:
 
 def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
     """A panellist's own view of one task: its standing on the panel and, once it declared no
-    conflict of interest, the proposals of the valid bids to mark and its marks."""
+    conflict of interest, the proposals of the valid bids to mark and its marks; before that, the
+    agencies it declares about."""
     status = lifecycle.status(task)
     data = {
         "task": task.number,
@@ -543,8 +572,11 @@ def panel_view(session: Session, member: PanelMember, task: Task) -> dict:
         "can_declare": False,
         "can_recuse": False,
         "can_mark": False,
+        "bidders": [],
         "bids": [],
     }
+    if visibility.panellist_sees_bidders(member, task):
+        data["bidders"] = [agency_ref(o) for o in marking.bidders(session, task)]
     active = member.recused_at is None and status == lifecycle.OPENED
     given = {
         k.bid_id: k

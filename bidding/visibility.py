@@ -40,6 +40,8 @@ a bid file                                 the agency that uploaded    also the 
                                            it                          regulators, for files of bids
                                                                        standing (`readable_bid_file`)
 its own bid's validity and rank            —                           its own bidder (`opened`)
+the agencies of the bids to mark, before   — (no panel yet)            a panellist that did not
+declaring no conflict with any of them                                 recuse (`panellist_sees_bidders`)
 the valid bids' proposals to mark          — (no panel yet)            a panellist that declared no
                                                                        conflict and did not recuse
                                                                        (`panellist_sees_bids`)
@@ -282,6 +284,13 @@ def sees_panel(reader: Reader, task: Task) -> bool:
     could be lobbied or pressed, and one who knew the key could steer its marks towards a tie whose
     draw it can foresee. A panellist learns its own seat in its own view, never the others'."""
     return marking_over(task) or reader.audience == REGULATOR or reader.kind == OrgKind.operator
+
+
+def panellist_sees_bidders(member: PanelMember, task: Task) -> bool:
+    """Whether a panellist is shown the agencies whose proposals it would mark, before it declares
+    that it has no conflict of interest with any of them: a declaration about unnamed bidders
+    would be worth nothing. The names are public from opening on; the panel is drawn after it."""
+    return opened(task) and member.recused_at is None
 
 
 def panellist_sees_bids(member: PanelMember, evaluating: bool, marked: bool) -> bool:

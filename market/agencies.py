@@ -79,9 +79,7 @@ def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
     clean = []
     for i, row in enumerate(rows[:MAX_ROWS]):
         p = f"professionals.{i}."
-        id_number = checker.text(
-            p + "id_number", row.get("id_number"), max_length=18, required=False
-        )
+        id_number = identity.check_resident_id(checker, p + "id_number", row.get("id_number"))
         clean.append(
             {
                 "name": checker.text(

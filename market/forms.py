@@ -36,6 +36,21 @@ from market.relations import DECLARATIONS, RELATION_KINDS
 from market.validation import Invalid, parse_yuan
 
 
+class Needed:
+    """Marks a field the service requires: the shared form macro shows a required mark on its
+    label and `aria-required` on its input. It checks nothing itself (the service's `Checker`
+    does, with its message next to the field), and it is not the HTML `required` attribute, so
+    the browser never blocks a form before the server can answer every field at once."""
+
+    field_flags = {"needed": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+NEEDED = [Needed()]
+
+
 def amounts_in_fen(typed: dict[str, object]) -> dict[str, int | None]:
     """Amounts typed in yuan, keyed by the service's field names ("price_cap_fen"), as fen: each
     by the one parser, `parse_yuan`. Every one that is no amount is refused at once, under its
@@ -132,19 +147,23 @@ class LoginForm(FlaskForm):
 
 
 class AccountFields:
-    user_name = StringField(_l("Your name"))
-    email = EmailField(_l("E-mail (login)"), render_kw={"autocomplete": "username"})
+    user_name = StringField(_l("Your name"), validators=NEEDED)
+    email = EmailField(
+        _l("E-mail (login)"), validators=NEEDED, render_kw={"autocomplete": "username"}
+    )
     phone = TelField(_l("Mobile phone (not public)"))
     password = PasswordField(
-        _l("Password (12–128 characters)"), render_kw={"autocomplete": "new-password"}
+        _l("Password (12–128 characters)"),
+        validators=NEEDED,
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class EnterpriseForm(AccountFields, FlaskForm):
-    name = StringField(_l("Enterprise name"))
-    uscc = StringField(_l("Unified social credit code"))
-    legal_representative = StringField(_l("Legal representative"))
-    region_code = RegionField(_l("Administrative division"))
+    name = StringField(_l("Enterprise name"), validators=NEEDED)
+    uscc = StringField(_l("Unified social credit code"), validators=NEEDED)
+    legal_representative = StringField(_l("Legal representative"), validators=NEEDED)
+    region_code = RegionField(_l("Administrative division"), validators=NEEDED)
     submit = SubmitField(_l("Register"))
 
 
@@ -215,9 +234,9 @@ class QualificationRow(Form):
 
 
 class AgencyForm(AccountFields, FlaskForm):
-    name = StringField(_l("Agency name"))
-    uscc = StringField(_l("Unified social credit code"))
-    legal_representative = StringField(_l("Legal representative"))
+    name = StringField(_l("Agency name"), validators=NEEDED)
+    uscc = StringField(_l("Unified social credit code"), validators=NEEDED)
+    legal_representative = StringField(_l("Legal representative"), validators=NEEDED)
     representative_id_type = SelectField(
         _l("Legal representative's identity document"),
         choices=_document_types(),
@@ -227,16 +246,16 @@ class AgencyForm(AccountFields, FlaskForm):
     representative_id_number = UnechoedField(
         _l("Document number (optional, never shown)"), render_kw={"autocomplete": "off"}
     )
-    region_code = RegionField(_l("Administrative division"))
+    region_code = RegionField(_l("Administrative division"), validators=NEEDED)
     address = StringField(_l("Address"))
     description = TextAreaField(_l("About the agency"))
-    contact_name = StringField(_l("Contact person"))
-    contact_phone = TelField(_l("Contact phone (not public)"))
+    contact_name = StringField(_l("Contact person"), validators=NEEDED)
+    contact_phone = TelField(_l("Contact phone (not public)"), validators=NEEDED)
     contact_email = StringField(_l("Contact e-mail (not public)"))
     services = FieldList(FormField(ServiceRow), min_entries=1)
     professionals = FieldList(FormField(ProfessionalRow), min_entries=1)
     qualifications = FieldList(FormField(QualificationRow), min_entries=1)
-    commitment = BooleanField(_l("I sign the commitment statement above."))
+    commitment = BooleanField(_l("I sign the commitment statement above."), validators=NEEDED)
     add_service = SubmitField(_l("Add a service"))
     add_professional = SubmitField(_l("Add a professional"))
     add_qualification = SubmitField(_l("Add a qualification"))

@@ -113,6 +113,13 @@ def check_document(
     return None if clean is None else Document(str(document_type), clean)
 
 
+def check_resident_id(checker: Checker, name: str, number: object) -> str | None:
+    """An optional resident identity card number (a professional's), checked with its check
+    character; the canonical number, or None when it is empty or refused."""
+    document = check_document(checker, name, name, RESIDENT_ID, number, required=False)
+    return None if document is None else document.number
+
+
 def mentions(text: str | None, document: Document) -> bool:
     """Whether `text` (a statement someone will publish or log) contains the document's number."""
     if not text:

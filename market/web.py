@@ -266,6 +266,17 @@ def uploaded_file(field_name: str = "file") -> tuple[str | None, bytes]:
     return upload.filename, upload.read(attachment_policy().attachment_max_bytes + 1)
 
 
+def uploaded_files(field_name: str = "file") -> list[tuple[str | None, bytes]]:
+    """Every multipart file of the field (a `multiple` file input), each read like
+    `uploaded_file`; a part sent without a file is left out."""
+    limit = attachment_policy().attachment_max_bytes + 1
+    return [
+        (upload.filename, upload.read(limit))
+        for upload in request.files.getlist(field_name)
+        if upload.filename
+    ]
+
+
 def send_attachment(row, path):
     """A stored file as a download: its sanitized name, its checked type, never sniffed or
     rendered by the browser."""

@@ -255,7 +255,7 @@ def agency_payload(**overrides) -> dict:
                 "name": "李四",
                 "certificate": "环境影响评价工程师",
                 "certificate_no": "HP0001",
-                "id_number": "220102199001011234",
+                "id_number": "220102199001011239",
             }
         ],
         "qualifications": [

@@ -27,7 +27,7 @@ from market.web import (
     translate,
     unit_of_work,
     upload_dir,
-    uploaded_file,
+    uploaded_files,
     viewer,
 )
 
@@ -120,25 +120,44 @@ def withdraw_bid(number: str):
     bp,
     "/tasks/<number>/bids/mine/attachments",
     "POST",
-    summary="Upload a PDF, PNG or "
-    "JPEG file for my bid (multipart/form-data, field `file`) while the task is open; put "
-    "its sha256 in the bid's attachment_sha256s",
+    summary="Upload PDF, PNG or "
+    "JPEG files for my bid (multipart/form-data, one or more `file` parts; all or none are kept) "
+    "while the task is open; put their sha256 in the bid's attachment_sha256s",
     tag="bids",
-    response=s.BidAttachment,
+    response=s.BidAttachmentList,
     status=201,
     auth=True,
     upload=True,
+    upload_many=True,
 )
 def upload_bid_attachment(number: str):
     actor = acting_user()
     task_queries.load(db(), actor, number)
-    filename, data = uploaded_file()
+    files = uploaded_files()
     with unit_of_work():
-        row = bid_attachments.upload(
-            db(), actor, number, filename, data, upload_dir(), attachment_policy()
+        rows = bid_attachments.upload_many(
+            db(), actor, number, files, upload_dir(), attachment_policy()
         )
-        body = attachments.describe(row)
+        body = {"items": [attachments.describe(row) for row in rows]}
     return jsonify(body), 201
+
+
+@operation(
+    bp,
+    "/tasks/<number>/bids/mine/attachments/<sha256>",
+    "DELETE",
+    summary="Remove one of my bid's files while the task is open (not one my standing bid "
+    "attaches: change the bid without it first)",
+    tag="bids",
+    status=204,
+    auth=True,
+)
+def remove_bid_attachment(number: str, sha256: str):
+    actor = acting_user()
+    task_queries.load(db(), actor, number)
+    with unit_of_work():
+        bid_attachments.remove(db(), actor, number, sha256)
+    return "", 204
 
 
 @operation(

@@ -7,6 +7,8 @@ largest view, so fields an audience may not see are optional.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
@@ -210,6 +212,10 @@ class MyBid(BaseModel):
     title: str
     method: str
     status: str
+    stage: Literal["sealed", "review", "decided", "cancelled", "withdrawn"] = Field(
+        description="sealed until opening; review once opened; decided once a result or a "
+        "failure is published; cancelled with its task; withdrawn"
+    )
     deadline_at: str | None
     receipt: str
     version: int
@@ -303,6 +309,8 @@ class Panel(BaseModel):
     can_declare: bool
     can_recuse: bool
     can_mark: bool
+    #: The agencies whose proposals the panel marks, shown before the declaration of no conflict.
+    bidders: list[AgencyRef]
     bids: list[PanelBid]
 
 

@@ -4,17 +4,17 @@ abnormally low bid and the applicant's decision on it; an agency's bids."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import login_required
 
 from bidding import attachments as bid_attachments
 from bidding import sealed, serializers, validity, visibility
 from bidding.forms import BidForm, ExplanationForm, ValidityForm, WithdrawForm
-from bidding.labels import STATE_LABELS
+from bidding.labels import BID_STAGE_LABELS, STATE_LABELS
 from bidding.models import Bid
 from bidding.policy import SECTION
 from bidding.views.common import bp, task_page_with_failure, task_url
-from market.models import OrgKind, Task
+from market.models import Method, OrgKind, Task
 from market.validation import N_, Invalid, Message, NotFound
 from market.web import (
     attachment_policy,
@@ -27,7 +27,7 @@ from market.web import (
     translate,
     unit_of_work,
     upload_dir,
-    uploaded_file,
+    uploaded_files,
     viewer,
     viewer_org,
 )
@@ -38,7 +38,7 @@ BID_RENAMES = {"price_fen": "price"}
 @bp.post("/tasks/<number>/bid")
 @login_required
 def submit(number: str):
-    load_task(number)
+    task = load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
@@ -46,16 +46,21 @@ def submit(number: str):
         ack = sealed.submit_bid(db(), viewer(), number, **form.to_data())
     if work.failed:
         return task_page_with_failure(number, "bid", form, work)
-    flash(
-        gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt), "success"
-    )
+    if task.method == Method.random:  # a sign-up at the fixed fee, no sealed price
+        message = gettext(
+            "Your sign-up for the random draw is received. Receipt: %(receipt)s",
+            receipt=ack.receipt,
+        )
+    else:
+        message = gettext("Your sealed bid is received. Receipt: %(receipt)s", receipt=ack.receipt)
+    flash(message, "success")
     return redirect(task_url(number, "my-bid"))
 
 
 @bp.post("/tasks/<number>/bid/change")
 @login_required
 def change(number: str):
-    load_task(number)
+    task = load_task(number)
     form = BidForm(prefix="bid")
     if not form.validate_on_submit():
         abort(400)
@@ -63,14 +68,12 @@ def change(number: str):
         ack = sealed.change_bid(db(), viewer(), number, **form.to_data())
     if work.failed:
         return task_page_with_failure(number, "bid", form, work)
-    flash(
-        gettext(
-            "Your bid is changed (version %(v)d). New receipt: %(receipt)s",
-            v=ack.version,
-            receipt=ack.receipt,
-        ),
-        "success",
+    changed = (
+        N_("Your sign-up is changed (version %(v)d). New receipt: %(receipt)s")
+        if task.method == Method.random
+        else N_("Your bid is changed (version %(v)d). New receipt: %(receipt)s")
     )
+    flash(translate(Message(changed, {"v": ack.version, "receipt": ack.receipt})), "success")
     return redirect(task_url(number, "my-bid"))
 
 
@@ -78,21 +81,35 @@ def change(number: str):
 @login_required
 def upload_attachment(number: str):
     load_task(number)
-    filename, data = uploaded_file()
+    files = uploaded_files()
     with unit_of_work(keep_errors=True) as work:
-        row = bid_attachments.upload(
-            db(), viewer(), number, filename, data, upload_dir(), attachment_policy()
+        rows = bid_attachments.upload_many(
+            db(), viewer(), number, files, upload_dir(), attachment_policy()
         )
     flash_outcome(work)
     if not work.failed:
         flash(
-            gettext(
-                "The file is uploaded and put in your bid's form below: submitting the bid "
-                "attaches it. SHA-256: %(sha256)s",
-                sha256=row.sha256,
+            ngettext(
+                "The file is uploaded and ticked in your bid's form below: submitting the bid "
+                "attaches it.",
+                "%(num)d files are uploaded and ticked in your bid's form below: submitting "
+                "the bid attaches them.",
+                len(rows),
             ),
             "success",
         )
+    return redirect(task_url(number, "my-bid"))
+
+
+@bp.post("/tasks/<number>/bid/attachments/<sha256>/remove")
+@login_required
+def remove_attachment(number: str, sha256: str):
+    load_task(number)
+    with unit_of_work(keep_errors=True) as work:
+        row = bid_attachments.remove(db(), viewer(), number, sha256)
+    flash_outcome(work)
+    if not work.failed:
+        flash(gettext("The file %(name)s is removed.", name=row.filename), "success")
     return redirect(task_url(number, "my-bid"))
 
 
@@ -110,15 +127,24 @@ def download_attachment(number: str, sha256: str):
 @bp.post("/tasks/<number>/bid/withdraw")
 @login_required
 def withdraw(number: str):
-    load_task(number)
+    task = load_task(number)
     form = WithdrawForm(prefix="withdraw")
     if not form.validate_on_submit():
         abort(400)
     with unit_of_work(form) as work:
+        if not form.confirm.data:
+            raise Invalid(
+                {"confirm": [Message(N_("Tick the box to confirm that you withdraw your bid."))]}
+            )
         receipt = sealed.withdraw_bid(db(), viewer(), number)
     if work.failed:
         return task_page_with_failure(number, "withdraw", form, work)
-    flash(gettext("Your bid %(receipt)s is withdrawn.", receipt=receipt), "success")
+    withdrawn = (
+        N_("Your sign-up %(receipt)s is withdrawn.")
+        if task.method == Method.random
+        else N_("Your bid %(receipt)s is withdrawn.")
+    )
+    flash(translate(Message(withdrawn, {"receipt": receipt})), "success")
     return redirect(task_url(number, "my-bid"))
 
 
@@ -178,8 +204,11 @@ def my_bids():
         abort(403)
     tasks = [task for _bid, task in visibility.own_bids(db(), org)]
     open_due(tasks)
+    rows = serializers.my_bids(db(), org, translate)
+    groups = [(stage, [r for r in rows if r["stage"] == stage]) for stage in serializers.BID_STAGES]
     return render_template(
         "bidding/my_bids.html",
-        rows=serializers.my_bids(db(), org, translate),
+        groups=[(stage, items) for stage, items in groups if items],
+        stage_labels=BID_STAGE_LABELS,
         state_labels=STATE_LABELS,
     )

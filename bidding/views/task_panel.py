@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import g, render_template
+from flask_babel import gettext
 from markupsafe import Markup
 
 from bidding import panel, sealed, serializers, visibility
@@ -13,17 +14,17 @@ from bidding.invitations import views as invitation_views
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS
 from bidding.questions import views as question_views
 from market import attachments, clock, lifecycle
-from market.models import OrgKind, Task
+from market.models import Method, OrgKind, Task
 from market.views import fen_to_yuan
 from market.web import db, translate, viewer, viewer_org
 
 
-def _forms_for(mine: dict | None, bids: dict) -> dict:
+def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
     """Blank forms for what the reader may do, replaced by a failed form from this request.
 
     The bid form holds the standing version, and lists the files the agency uploaded for the
     task that no version of its bid attached yet (with no standing bid: all its files), so that
-    submitting the form attaches what was just uploaded without copying any hash."""
+    submitting the form attaches what was just uploaded: each file is a ticked checkbox."""
     forms: dict = {}
     if mine is not None:
         bid = mine["bid"]
@@ -35,7 +36,7 @@ def _forms_for(mine: dict | None, bids: dict) -> dict:
             form.proposal_text.data = bid["proposal_text"]
             ever = {h for r in mine["receipts"] for h in r["content"]["attachments"]}
             files = list(bid.get("attachments") or []) + [h for h in files if h not in ever]
-        form.attachments.data = "\n".join(files)
+        form.attachments.data = files
         forms["bid"] = form
         forms["withdraw"] = WithdrawForm(formdata=None, prefix="withdraw")
     for item in bids.get("items", []):
@@ -43,6 +44,11 @@ def _forms_for(mine: dict | None, bids: dict) -> dict:
         forms[f"explain-{key}"] = ExplanationForm(formdata=None, prefix=f"x{key}")
         forms[f"decide-{key}"] = ValidityForm(formdata=None, prefix=f"v{key}")
     forms.update(g.get("bidding_forms", {}))
+    if "withdraw" in forms and task.method == Method.random:  # a sign-up, not a sealed price
+        forms["withdraw"].confirm.label.text = gettext(
+            "Yes, withdraw my sign-up: it will not count unless I sign up again before the "
+            "deadline."
+        )
     return forms
 
 
@@ -77,7 +83,7 @@ def task_panel(task: Task) -> Markup:
             own_applicant=own_applicant,
             on_panel=on_panel,
             stage=stage,
-            forms=_forms_for(mine, bids),
+            forms=_forms_for(task, mine, bids),
             errors=g.get("bidding_errors", {}),
             number_labels=NUMBER_LABELS,
             ground_labels=GROUND_LABELS,

@@ -59,6 +59,8 @@ class Operation:
     download: bool = False
     #: Error statuses the handler answers besides those `build_spec` derives.
     errors: tuple[int, ...] = ()
+    #: An upload that takes one or more `file` parts at once.
+    upload_many: bool = False
 
 
 _OPERATIONS: list[Operation] = []
@@ -95,9 +97,11 @@ def operation(
     upload: bool = False,
     download: bool = False,
     errors: tuple[int, ...] = (),
+    upload_many: bool = False,
 ):
     """Register a JSON endpoint on `bp` and describe it in the OpenAPI document: `body` the JSON
-    request's model (several: any of them), `upload` a multipart request with a `file`,
+    request's model (several: any of them), `upload` a multipart request with a `file`
+    (`upload_many`: one or more `file` parts),
     `download` a file for an answer, `auth` an operation that needs a user (401 without one),
     `errors` the error statuses the handler answers itself beyond those every operation of its
     kind can (see `build_spec`)."""
@@ -125,6 +129,7 @@ def operation(
                     upload,
                     download,
                     errors,
+                    upload_many,
                 )
             )
         return view
@@ -178,9 +183,11 @@ def error_statuses(op: Operation) -> list[int]:
 
 def _request_body(spec: APISpec, op: Operation) -> dict | None:
     if op.upload:
+        binary = {"type": "string", "format": "binary"}
+        many = {"type": "array", "items": binary, "minItems": 1}
         form = {
             "type": "object",
-            "properties": {"file": {"type": "string", "format": "binary"}},
+            "properties": {"file": many if op.upload_many else binary},
             "required": ["file"],
         }
         return {"required": True, "content": {"multipart/form-data": {"schema": form}}}

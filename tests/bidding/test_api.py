@@ -55,7 +55,7 @@ def test_an_agency_submits_a_bid_and_gets_a_receipt_it_can_recompute_and_verify(
             f"{API}/tasks/{task.number}/bids/mine/attachments",
             data={"file": (io.BytesIO(b"%PDF-" + n), f"{n.decode()}.pdf")},
             content_type="multipart/form-data",
-        ).get_json()["sha256"]
+        ).get_json()["items"][0]["sha256"]
         for n in (b"b", b"a")
     ]
     response = agency.post(
@@ -391,6 +391,10 @@ def test_panellists_declare_mark_and_the_last_mark_publishes_the_result(as_, sco
     first = as_(members[0])
     (mine,) = first.get(f"{API}/experts/panels").get_json()["items"]
     assert mine["can_declare"] and mine["bids"] == []  # no proposal before the declaration
+    public = as_().get(f"{API}/tasks/{task.number}/bids").get_json()["items"]
+    assert mine["bidders"] == sorted(
+        (b["agency"] for b in public), key=lambda a: (a["name"], a["id"])
+    )  # but the bidders it declares about
     receipt = as_().get(f"{API}/tasks/{task.number}/bids").get_json()["items"][0]["receipt"]
     early = first.post(
         f"{API}/tasks/{task.number}/panel/marks", json={"bid_id": receipt, "mark": 80}

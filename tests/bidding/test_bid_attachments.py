@@ -63,7 +63,7 @@ def test_agency_uploads_and_bids_with_the_file(world, as_, db):
     before = audit_count(db)
     response = upload(agency, task.number, "方案.pdf", PDF)
     assert response.status_code == 201, response.get_json()
-    digest = response.get_json()["sha256"]
+    digest = response.get_json()["items"][0]["sha256"]
     assert digest == hashlib.sha256(PDF).hexdigest()
     assert audit_count(db) == before  # nothing in the log names the bidder
     listed = agency.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json()["items"]
@@ -81,7 +81,7 @@ def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db)
     task = world.post_task()
     bidder = world.agency()
     client = as_(bidder)
-    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["sha256"]
+    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["items"][0]["sha256"]
     assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(digest)).status_code == 201
     other_agency = world.agency()
     outsiders = {
@@ -113,8 +113,8 @@ def test_sealed_until_opening_then_applicant_and_regulator(world, as_, make, db)
 def test_a_file_not_in_a_standing_bid_stays_private_after_opening(world, as_):
     task = world.post_task()
     client = as_(world.agency())
-    in_bid = upload(client, task.number, "a.pdf", PDF).get_json()["sha256"]
-    loose = upload(client, task.number, "b.png", PNG).get_json()["sha256"]
+    in_bid = upload(client, task.number, "a.pdf", PDF).get_json()["items"][0]["sha256"]
+    loose = upload(client, task.number, "b.png", PNG).get_json()["items"][0]["sha256"]
     assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(in_bid)).status_code == 201
     world.shift_to(task, "opened")
     applicant = as_(world.applicant)
@@ -157,7 +157,7 @@ def test_no_upload_after_the_deadline(world, as_):
 def test_bid_files_are_not_task_files(world, as_):
     task = world.post_task()
     client = as_(world.agency())
-    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["sha256"]
+    digest = upload(client, task.number, "proposal.pdf", PDF).get_json()["items"][0]["sha256"]
     public = as_()
     assert public.get(f"{API}/tasks/{task.number}/attachments").get_json()["items"] == []
     assert public.get(f"{API}/tasks/{task.number}/attachments/{digest}").status_code == 404
@@ -186,7 +186,7 @@ def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
             "bid-price": "9000",
             "bid-duration_days": "30",
             "bid-proposal_text": "方案",
-            "bid-attachments": digest + "\n",
+            "bid-attachments": digest,
         },
     )
     assert response.status_code == 302
@@ -203,11 +203,10 @@ def test_the_bid_form_uploads_and_attaches_files(world, as_, db):
 
 
 def bid_form_files(client, number) -> list[str]:
-    """The hashes the task page's bid form holds in its attachments field."""
+    """The hashes the task page's bid form ticks among its attachment checkboxes."""
     page = client.get(f"/tasks/{number}").get_data(as_text=True)
-    match = re.search(r'<textarea[^>]*name="bid-attachments"[^>]*>(.*?)</textarea>', page, re.S)
-    assert match, "no bid form on the page"
-    return match.group(1).split()
+    assert 'class="bid-form"' in page, "no bid form on the page"
+    return re.findall(r'name="bid-attachments" value="([0-9a-f]{64})" checked>', page)
 
 
 def test_the_bid_form_holds_the_files_uploaded_since_and_never_those_taken_out(world, as_):
@@ -243,9 +242,11 @@ def test_a_bid_commits_only_to_files_its_agency_uploaded_for_that_task(world, as
     uploaded that file."""
     task, elsewhere = world.post_task(), world.post_task()
     bidder, rival = as_(world.agency()), as_(world.agency())
-    own = upload(bidder, task.number, "own.pdf", PDF).get_json()["sha256"]
-    theirs = upload(rival, task.number, "theirs.png", PNG).get_json()["sha256"]
-    other_task = upload(bidder, elsewhere.number, "other.png", PNG + b"\x02").get_json()["sha256"]
+    own = upload(bidder, task.number, "own.pdf", PDF).get_json()["items"][0]["sha256"]
+    theirs = upload(rival, task.number, "theirs.png", PNG).get_json()["items"][0]["sha256"]
+    other_task = upload(bidder, elsewhere.number, "other.png", PNG + b"\x02").get_json()["items"][
+        0
+    ]["sha256"]
     never = hashlib.sha256(b"never uploaded").hexdigest()
     bids, mine = f"{API}/tasks/{task.number}/bids", f"{API}/tasks/{task.number}/bids/mine"
     refusals = []
@@ -259,3 +260,112 @@ def test_a_bid_commits_only_to_files_its_agency_uploaded_for_that_task(world, as
     assert list(refusals[0]["errors"]) == ["attachments"]
     assert all(r == refusals[0] for r in refusals)
     assert rival.post(bids, json=bid_body(theirs)).status_code == 201
+
+
+def upload_many(client, number, *files):
+    return client.post(
+        f"{API}/tasks/{number}/bids/mine/attachments",
+        data={"file": [(io.BytesIO(data), name) for name, data in files]},
+        content_type="multipart/form-data",
+    )
+
+
+def test_several_files_are_uploaded_at_once_through_the_api_all_or_none(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    response = upload_many(client, task.number, ("a.pdf", PDF), ("b.png", PNG))
+    assert response.status_code == 201
+    assert [(a["filename"], a["sha256"]) for a in response.get_json()["items"]] == [
+        ("a.pdf", hashlib.sha256(PDF).hexdigest()),
+        ("b.png", hashlib.sha256(PNG).hexdigest()),
+    ]
+    refused = upload_many(client, task.number, ("c.pdf", PDF + b"c"), ("fake.pdf", HTML))
+    assert refused.status_code == 422
+    listed = client.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json()["items"]
+    assert [a["filename"] for a in listed] == ["a.pdf", "b.png"]  # c.pdf went with fake.pdf
+
+
+def test_several_files_are_uploaded_at_once_through_the_page(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    client.get("/?lang=en")
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    assert re.search(r'<input id="bid-attachment-file" type="file" name="file" multiple', page)
+    response = client.post(
+        f"/tasks/{task.number}/bid/attachments",
+        data={"file": [(io.BytesIO(PDF), "a.pdf"), (io.BytesIO(PNG), "b.png")]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert (
+        "2 files are uploaded and ticked in your bid&#39;s form below: submitting the bid "
+        "attaches them." in html
+    )
+    pdf, png = hashlib.sha256(PDF).hexdigest(), hashlib.sha256(PNG).hexdigest()
+    assert bid_form_files(client, task.number) == [pdf, png]
+    assert 'name="bid-attachments" value=' in html and 'textarea id="bid-attachments"' not in html
+
+
+def test_a_file_is_removed_before_the_deadline_unless_the_standing_bid_attaches_it(world, as_):
+    task = world.post_task()
+    agency = world.agency()
+    client = as_(agency)
+    client.get("/?lang=en")
+    pdf, png = (
+        upload(client, task.number, name, data).get_json()["items"][0]["sha256"]
+        for name, data in (("a.pdf", PDF), ("b.png", PNG))
+    )
+    assert client.post(f"{API}/tasks/{task.number}/bids", json=bid_body(pdf)).status_code == 201
+    # The API: the loose file goes; the one the standing bid's receipt commits to stays.
+    assert (
+        client.delete(f"{API}/tasks/{task.number}/bids/mine/attachments/{png}").status_code == 204
+    )
+    kept = client.delete(f"{API}/tasks/{task.number}/bids/mine/attachments/{pdf}")
+    assert kept.status_code == 403
+    assert kept.get_json()["detail"] == (
+        "Your standing bid attaches this file: change your bid without it first, then remove it."
+    )
+    gone = client.delete(f"{API}/tasks/{task.number}/bids/mine/attachments/{png}")
+    assert gone.status_code == 404
+    listed = client.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json()["items"]
+    assert [a["sha256"] for a in listed] == [pdf]
+    # The page: after a change that leaves it out, the file is removed with its button.
+    assert client.put(f"{API}/tasks/{task.number}/bids/mine", json=bid_body()).status_code == 200
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    remove_url = f"/tasks/{task.number}/bid/attachments/{pdf}/remove"
+    assert f'action="{remove_url}"' in page
+    removed = client.post(remove_url, follow_redirects=True)
+    assert "The file a.pdf is removed." in removed.get_data(as_text=True)
+    assert client.get(f"{API}/tasks/{task.number}/bids/mine/attachments").get_json() == {
+        "items": []
+    }
+    # Nobody else can remove an agency's file, and nothing is removed after the deadline.
+    again = upload(client, task.number, "a.pdf", PDF).get_json()["items"][0]["sha256"]
+    other = as_(world.agency())
+    assert (
+        other.delete(f"{API}/tasks/{task.number}/bids/mine/attachments/{again}").status_code == 404
+    )
+    world.shift_to(task, "opened")
+    late = client.delete(f"{API}/tasks/{task.number}/bids/mine/attachments/{again}")
+    assert late.status_code == 403
+    assert late.get_json()["detail"] == "The deadline for bids on this task has passed."
+
+
+def test_the_receipt_shows_the_hashes_of_the_files_it_commits_to(world, as_):
+    task = world.post_task()
+    client = as_(world.agency())
+    client.get("/?lang=en")
+    pdf = upload(client, task.number, "a.pdf", PDF).get_json()["items"][0]["sha256"]
+    form = {"bid-price": "9000", "bid-duration_days": "30", "bid-attachments": pdf}
+    refused = client.post(f"/tasks/{task.number}/bid", data=form)
+    assert refused.status_code == 422  # no proposal: the ticked file stays ticked
+    assert f'name="bid-attachments" value="{pdf}" checked>' in refused.get_data(as_text=True)
+    sent = client.post(f"/tasks/{task.number}/bid", data=form | {"bid-proposal_text": "方案"})
+    assert sent.status_code == 302
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    facts = re.search(r'<section id="my-bid".*?<dl class="facts">.*?</dl>', page, re.S).group(0)
+    assert re.search(rf"<dt>Files \(SHA-256\)</dt><dd>a\.pdf <code>{pdf}</code>", facts)
+    receipts = re.search(r'<table class="list receipts">.*?</table>', page, re.S).group(0)
+    assert f'<ul class="receipt-files"><li><code>{pdf}</code></li></ul>' in receipts

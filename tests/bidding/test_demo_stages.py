@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from bidding import demo, panel, progress, selection
 from bidding.draws import records
 from bidding.models import Bid, ExplanationRequest, PanelMark
-from market import audit, lifecycle
+from market import attachments, audit, lifecycle
 from market.demo import load_all
 from market.models import AuditEvent, Organization, Task
 
@@ -22,7 +22,7 @@ def by_title(db) -> dict[str, Task]:
 def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     lines = load_all(app, db)
     db.flush()
-    assert lines[1] == "demo tasks loaded (7, at every stage)"
+    assert lines[1] == "demo tasks loaded (8, at every stage)"
     found = by_title(db)
     now = frozen.now()
     assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
@@ -33,12 +33,22 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
         demo.AVERAGE: lifecycle.PUBLICITY,
         demo.FAILED: lifecycle.FAILED,
         demo.CANCELLED: lifecycle.CANCELLED,
+        demo.RANDOM: lifecycle.OPEN,
     }
 
     open_task = found[demo.OPEN]
     assert open_task.published_at == now - timedelta(days=1)
-    assert len(db.exec(select(Bid).where(Bid.task_id == open_task.id)).all()) == 3
+    bids = db.exec(select(Bid).where(Bid.task_id == open_task.id).order_by(Bid.id)).all()
+    assert len(bids) == 3
     assert lifecycle.sealed(open_task)
+    # The first bidder's files: two uploaded at once, both attached, their hashes in its receipt.
+    files = attachments.bid_files(db, open_task, bids[0].agency_id)
+    assert [f.filename for f in files] == ["资质证明.pdf", "项目组人员表.pdf"]
+    assert bids[0].attachments == sorted(f.sha256 for f in files)
+
+    random_task = found[demo.RANDOM]
+    (sign_up,) = db.exec(select(Bid).where(Bid.task_id == random_task.id))
+    assert sign_up.price_fen == random_task.fixed_fee_fen
 
     opened = found[demo.OPENED]
     assert opened.opened_at == now - timedelta(hours=1)

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bidding import panel
 from bidding.models import Bid
 from market import clock
+from market.models import Organization
 from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
 
@@ -123,7 +124,24 @@ def test_a_random_task_offers_a_sign_up_at_the_fixed_fee(world, as_, db):
     assert response.status_code == 302
     bid = db.exec(select(Bid).where(Bid.agency_id == user.organization_id)).one()
     assert bid.price_fen == task.fixed_fee_fen
-    assert "My sign-up" in text(client.get(f"/tasks/{task.number}"))
+    page = text(client.get(f"/tasks/{task.number}"))
+    assert "My sign-up" in page
+    # Confirmed as a sign-up at the fixed fee, never as a sealed price.
+    assert f"Your sign-up for the random draw is received. Receipt: {bid.receipt}" in page
+    assert "sealed bid" not in page.lower() and "Price (yuan)" not in page
+    assert "<dt>Fixed fee (yuan)</dt><dd>10,000.00</dd>" in page
+    assert "Withdraw my sign-up" in page and "Withdraw my bid" not in page
+    assert (
+        "Yes, withdraw my sign-up: it will not count unless I sign up again before the deadline."
+        in page
+    )
+    withdrawn = client.post(
+        f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"}, follow_redirects=True
+    )
+    assert f"Your sign-up {bid.receipt} is withdrawn." in text(withdrawn)
+    assert "You withdrew your sign-up on" in text(withdrawn)
+    zh = text(as_(user, lang="zh").get(f"/tasks/{task.number}"))
+    assert "您已于" in zh and "撤回报名。" in zh
 
 
 def test_a_bid_is_changed_and_withdrawn_through_the_page(world, as_, db):
@@ -139,12 +157,35 @@ def test_a_bid_is_changed_and_withdrawn_through_the_page(world, as_, db):
     page = text(client.get(f"/tasks/{task.number}"))
     assert "Your bid is changed (version 2)" in page and 'value="11000.00"' in page
     assert page.count('class="receipt"') == 2
-    gone = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    gone = client.post(f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"})
     assert gone.status_code == 302
     page = text(client.get(f"/tasks/{task.number}"))
     assert "You withdrew your bid on" in page and "Submit the sealed bid" in page
-    again = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    again = client.post(f"/tasks/{task.number}/bid/withdraw", data={"withdraw-confirm": "y"})
     assert again.status_code == 403
+
+
+def test_withdrawing_a_bid_asks_for_confirmation_apart_from_the_files(world, as_, db):
+    task = world.post_task()
+    user = world.agency()
+    client = as_(user)
+    client.post(f"/tasks/{task.number}/bid", data=bid_form())
+    page = client.get(f"/tasks/{task.number}").get_data(as_text=True)
+    section = re.search(r'<section id="withdraw-bid".*?</section>', page, re.S).group(0)
+    assert 'name="withdraw-confirm"' in section and 'type="checkbox"' in section
+    assert 'name="file"' not in section  # the upload form is elsewhere
+    unconfirmed = client.post(f"/tasks/{task.number}/bid/withdraw", data={})
+    assert unconfirmed.status_code == 422
+    answer = text(unconfirmed)
+    errors = re.search(r'<ul class="errors" id="withdraw-confirm-err">(.*?)</ul>', answer, re.S)
+    assert re.sub(r"<[^>]+>", "", errors.group(1)).strip() == (
+        "Tick the box to confirm that you withdraw your bid."
+    )
+    bid = db.exec(select(Bid).where(Bid.agency_id == user.organization_id)).one()
+    db.refresh(bid)
+    assert bid.withdrawn_at is None
+    zh = as_(user, lang="zh").post(f"/tasks/{task.number}/bid/withdraw", data={})
+    assert "请勾选确认框，确认撤回报价。" in text(zh)
 
 
 @pytest.fixture
@@ -219,6 +260,48 @@ def test_the_result_and_draw_pages_show_every_number(world, as_):
     assert "Ranking" in page and "The result with every number" in page
 
 
+def test_my_bids_are_grouped_by_stage_on_the_page_and_in_the_api(world, as_, db):
+    user = world.agency()
+    sealed_task, withdrawn_task, decided_task = (world.post_task() for _ in range(3))
+    review_task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+    world.bid(user, sealed_task, 1_500_000)
+    world.bid(user, withdrawn_task, 1_500_000)
+    world.bid(user, decided_task, 1_500_000)
+    world.bid(user, review_task, 500_000)  # abnormally low: its explanation is awaited
+    world.bid(world.agency(), review_task, 1_500_000)
+    world.bid(world.agency(), review_task, 1_600_000)
+    client = as_(user)
+    assert client.delete(f"/api/v1/tasks/{withdrawn_task.number}/bids/mine").status_code == 200
+    world.shift_to(decided_task, "opened")
+    world.shift_to(review_task, "opened")
+    page = text(client.get("/my/bids"))
+    groups = re.findall(r'<section class="bid-stage" id="stage-(\w+)">(.*?)</section>', page, re.S)
+    assert [
+        (stage, list(dict.fromkeys(re.findall(r"ZJ-\d{4}-\d{6}", body)))) for stage, body in groups
+    ] == [
+        ("sealed", [sealed_task.number]),
+        ("review", [review_task.number]),
+        ("decided", [decided_task.number]),
+        ("withdrawn", [withdrawn_task.number]),
+    ]
+    headings = re.findall(r'<h2 id="stage-\w+-h">(.*?) \((\d+)\)</h2>', page)
+    assert headings == [
+        ("Sealed, before opening", "1"),
+        ("Opened, under review", "1"),
+        ("Decided", "1"),
+        ("Withdrawn", "1"),
+    ]
+    zh = text(as_(user, lang="zh").get("/my/bids"))
+    assert "密封中，尚未开启 (1)" in zh and "已开启，评审中 (1)" in zh
+    items = client.get("/api/v1/bids/mine").get_json()["items"]
+    assert {i["task"]: i["stage"] for i in items} == {
+        sealed_task.number: "sealed",
+        review_task.number: "review",
+        decided_task.number: "decided",
+        withdrawn_task.number: "withdrawn",
+    }
+
+
 def test_an_agency_lists_its_bids_and_others_may_not(world, as_):
     task = world.post_task()
     user = world.agency()
@@ -250,6 +333,17 @@ def test_an_expert_declares_and_marks_through_the_panels_page(world, as_, make, 
     page = text(client.get("/expert/panels"))
     assert task.number in page and "I declare no conflict of interest" in page
     assert "方案甲" not in page
+    # Before declaring, the expert reads whom it declares about: the bidding agencies, by name.
+    bidders = re.search(r'<ul class="bidders">(.*?)</ul>', page, re.S).group(1)
+    names = sorted(
+        db.get(Organization, b.agency_id).name
+        for b in db.exec(select(Bid).where(Bid.task_id == task.id))
+    )
+    assert [
+        re.sub(r"<[^>]+>|\s+", " ", li).split(" (")[0].strip()
+        for li in re.findall(r"<li>(.*?)</li>", bidders, re.S)
+    ] == names
+    assert "The bidders whose proposals you would mark:" in page
     assert "My panels" in page
     task_page = text(client.get(f"/tasks/{task.number}"))
     assert "You are on this task's panel" in task_page

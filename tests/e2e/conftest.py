@@ -154,9 +154,9 @@ def new_page(browser, base_url):
     violation."""
     contexts, violations = [], []
 
-    def make(locale: str = "zh-CN"):
+    def make(locale: str = "zh-CN", width: int = 1280, height: int = 900):
         context = browser.new_context(
-            base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
+            base_url=base_url, locale=locale, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

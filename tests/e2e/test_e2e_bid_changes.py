@@ -1,7 +1,8 @@
 """An agency's bid with its files, in Chinese, in Chromium: it uploads a file and sees it listed
-with its SHA-256 and put in its bid's form, bids with it, uploads a second one and changes its bid
+with its SHA-256 and ticked in its bid's form, bids with it, uploads a second one and changes its bid
 to attach both (a new version with a new receipt that acknowledges the files), downloads a file
-back, and withdraws the bid; the page then says so and offers to bid again."""
+back, and withdraws the bid after ticking the confirmation; the page then says so and offers to
+bid again, and a file no standing bid attaches is removed."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def upload(my_bid, name: str, data: bytes) -> None:
     my_bid.get_by_role("button", name="上传", exact=True).click()
 
 
+def ticked_values(my_bid) -> list[str]:
+    return my_bid.locator('input[name="bid-attachments"]:checked').evaluate_all(
+        "boxes => boxes.map(b => b.value)"
+    )
+
+
 def receipt_content(my_bid, row: int, receipt: str) -> dict:
     """The content the receipt of the `row`-th version acknowledges, checked against it."""
     version = my_bid.locator("table.receipts tbody tr").nth(row)
@@ -54,17 +61,18 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     people.log_in(page, "bidder@changes.e2e")
     page.goto(f"/tasks/{number}")
     my_bid = page.locator("#my-bid")
-    attached = my_bid.get_by_label("附件（每行填写一个已上传文件的 SHA-256）")
+    ticked = my_bid.locator('input[name="bid-attachments"]:checked')
     listed = my_bid.locator("ul.attachments li")
 
     # The files go up first, through their own form, sealed like the bid; each is listed with
-    # its hash and put in the bid's form, so submitting the bid attaches it.
+    # its hash and ticked in the bid's form, so submitting the bid attaches it.
     upload(my_bid, FILENAME, PDF)
     expect(page.get_by_role("status")).to_have_text(
-        f"文件已上传，并已填入下方报价表单，提交报价后即附于报价。SHA-256：{pdf}"
+        "1 个文件已上传，并已在下方报价表单中勾选，提交报价后即附于报价。"
     )
-    expect(listed).to_have_text([f"{FILENAME} {pdf}"])
-    expect(attached).to_have_value(pdf)
+    expect(listed).to_have_text([f"{FILENAME} {pdf} 删除"])
+    expect(ticked).to_have_count(1)
+    expect(ticked).to_have_value(pdf)
     my_bid.get_by_label("报价（元）", exact=True).fill("90000")
     my_bid.get_by_label("服务期限（天）", exact=True).fill("45")
     my_bid.get_by_label("技术方案", exact=True).fill("现状调查与预测评价。")
@@ -76,8 +84,8 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     # A second file for the standing bid joins the first in the form, which holds the standing
     # version; the agency lowers the price and changes its bid.
     upload(my_bid, PLAN_NAME, PNG)
-    expect(listed).to_have_text([f"{FILENAME} {pdf}", f"{PLAN_NAME} {png}"])
-    expect(attached).to_have_value(f"{pdf}\n{png}")
+    expect(listed).to_have_text([f"{FILENAME} {pdf} 删除", f"{PLAN_NAME} {png} 删除"])
+    assert ticked_values(my_bid) == [pdf, png]
     expect(my_bid.get_by_label("报价（元）", exact=True)).to_have_value("90000.00")
     expect(my_bid.get_by_label("服务期限（天）", exact=True)).to_have_value("45")
     my_bid.get_by_label("报价（元）", exact=True).fill("85000.50")
@@ -89,7 +97,8 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     facts = my_bid.locator("dl.facts")
     expect(facts).to_contain_text("85,000.50")
     expect(facts).to_contain_text(second)
-    expect(attached).to_have_value("\n".join(sorted([pdf, png])))  # as the receipt lists them
+    assert sorted(ticked_values(my_bid)) == sorted([pdf, png])
+    expect(facts).to_contain_text(f"{FILENAME} {pdf}")  # the receipt's files, with their hashes
     rows = my_bid.locator("table.receipts tbody tr")
     expect(rows).to_have_count(2)
     content = receipt_content(my_bid, 1, second)
@@ -102,8 +111,16 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     assert Path(download.value.path()).read_bytes() == PDF
     page.screenshot(path=str(screenshot_dir / "bid-changed-zh.png"), full_page=True)
 
+    # Withdrawing asks for a ticked box first, in its own section apart from the files: one
+    # click alone withdraws nothing.
+    withdraw = my_bid.locator("#withdraw-bid")
+    expect(withdraw.locator("input[type=file]")).to_have_count(0)
+    withdraw.get_by_role("button", name="撤回报价").click()
+    expect(page.locator("#withdraw-confirm-err")).to_have_text("请勾选确认框，确认撤回报价。")
+    expect(page.locator("#my-bid dl.facts")).to_contain_text(second)
     # Withdrawing: the page says which receipt is withdrawn, and the agency may bid again.
-    my_bid.get_by_role("button", name="撤回报价").click()
+    withdraw.get_by_label("确认撤回报价：除非在截止时间前重新报价，该报价不再计入。").check()
+    withdraw.get_by_role("button", name="撤回报价").click()
     expect(page.get_by_role("status")).to_have_text(f"报价 {second} 已撤回。")
     expect(my_bid).to_contain_text(re.compile(r"您已于 \d{4}-\d\d-\d\d \d\d:\d\d 撤回报价。"))
     expect(my_bid.locator("dl.facts")).to_have_count(0)
@@ -113,4 +130,9 @@ def test_an_agency_bids_with_its_files_changes_its_bid_then_withdraws_it(
     expect(rows.nth(0).locator("td").first).to_have_text("1")
     expect(my_bid.get_by_role("button", name="提交密封报价")).to_be_visible()
     expect(my_bid.get_by_label("报价（元）", exact=True)).to_have_value("")
-    expect(attached).to_have_value(f"{pdf}\n{png}")
+    assert ticked_values(my_bid) == [pdf, png]
+
+    # With no standing bid attaching them, a file is removed with its own button.
+    listed.filter(has_text=PLAN_NAME).get_by_role("button", name="删除").click()
+    expect(page.get_by_role("status")).to_have_text(f"文件 {PLAN_NAME} 已删除。")
+    expect(listed).to_have_text([f"{FILENAME} {pdf} 删除"])

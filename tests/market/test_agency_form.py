@@ -336,6 +336,17 @@ BAD_INPUTS = {
         "qualifications-0-valid_until",
         "A date looks like 2027-06-30.",
     ),
+    "professional-id-bad-check-digit": (
+        {"professionals-0-id_number": "220102199001011234"},
+        "professionals-0-id_number",
+        "The check character of this identity card number is wrong; "
+        "please copy it again from the card.",
+    ),
+    "professional-id-too-short": (
+        {"professionals-0-id_number": "22010219900101123"},
+        "professionals-0-id_number",
+        "A resident identity card number has 18 characters.",
+    ),
     "service-listed-twice": (
         {
             "services-1-service_item": "SURVEYING-MAPPING",
@@ -503,3 +514,46 @@ def test_add_a_qualification_adds_a_row(client):
     shown = FormFields(response.get_data(as_text=True)).values
     assert shown["qualifications-0-scope"] == "工程测量"
     assert shown["qualifications-1-scope"] == ""
+
+
+def required_marks(html: str) -> set[str]:
+    """The fields whose label carries the required mark (and whose input says so to assistive
+    technology)."""
+    marked = set(re.findall(r'<label for="([^"]+)">[^<]*</label> <abbr class="req"', html))
+    marked |= set(
+        re.findall(r'<label><input[^>]*id="([^"]+)"[^>]*> [^<]*</label> <abbr class="req"', html)
+    )
+    for field_id in marked:
+        assert re.search(rf'<[a-z]+ [^>]*aria-required="true"[^>]*id="{field_id}"', html) or (
+            re.search(rf'id="{field_id}"[^>]*aria-required="true"', html)
+        ), field_id
+    return marked
+
+
+def test_required_fields_are_marked_and_optional_ones_are_not(client):
+    client.get("/?lang=en")
+    html = client.get(URL).get_data(as_text=True)
+    assert required_marks(html) == {
+        *("name", "uscc", "legal_representative", "region_code", "contact_name"),
+        *("contact_phone", "commitment", "user_name", "email", "password"),
+    }
+    assert '<abbr class="req" title="required" aria-hidden="true">*</abbr>' in html
+    zh = client.get("/register/agency?lang=zh").get_data(as_text=True)
+    assert '<abbr class="req" title="必填" aria-hidden="true">*</abbr>' in zh
+    enterprise = client.get("/register/enterprise").get_data(as_text=True)
+    assert required_marks(enterprise) == {
+        *("name", "uscc", "legal_representative", "region_code", "user_name", "email"),
+        "password",
+    }
+
+
+def test_a_failed_registration_keeps_every_field_but_asks_for_the_password_again(client):
+    client.get("/?lang=en")
+    response = client.post(URL, data=form_data(uscc=USCC[:-1]))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "password") == []
+    assert "For your safety the password is not sent back to the page: type it again." in unescape(
+        html
+    )
+    assert_values_kept(html, form_data(uscc=USCC[:-1]))

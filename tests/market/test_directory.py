@@ -217,7 +217,7 @@ def test_profile_keeps_personal_data_private(client, agency):
     agency_id = agency()
     html = client.get(f"/agencies/{agency_id}").get_data(as_text=True)
     assert "0431-88888888" not in html  # contact phone
-    assert "220102199001011234" not in html  # a professional's ID number
+    assert "220102199001011239" not in html  # a professional's ID number
     body = client.get(f"/api/v1/agencies/{agency_id}").get_json()
     assert "contact_phone" not in body
     assert all("id_number" not in p for p in body["professionals"])

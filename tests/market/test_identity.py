@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from market import identity, relations
-from market.models import AuditEvent
+from market.models import AuditEvent, Professional
 from market.validation import Checker
 from tests.conftest import agency_payload
 
@@ -103,3 +103,24 @@ def test_a_wrong_number_at_registration_is_refused_on_its_field_without_repeatin
     assert response.status_code == 422
     assert "check character" in response.get_json()["errors"]["representative_id_number"][0]
     assert wrong not in response.get_data(as_text=True)
+
+
+def test_a_professionals_id_number_is_checked_like_a_representatives(client):
+    client.get("/?lang=en")
+    wrong = "110105194912310021"
+    professional = agency_payload()["professionals"][0] | {"id_number": wrong}
+    response = client.post("/api/v1/agencies", json=agency_payload(professionals=[professional]))
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["professionals.0.id_number"] == [
+        "The check character of this identity card number is wrong; please copy it again "
+        "from the card."
+    ]
+    assert wrong not in response.get_data(as_text=True)
+
+
+def test_a_professionals_id_number_is_kept_in_its_canonical_form(client, db):
+    professional = agency_payload()["professionals"][0] | {"id_number": VALID.lower()}
+    response = client.post("/api/v1/agencies", json=agency_payload(professionals=[professional]))
+    assert response.status_code == 201, response.get_json()
+    stored = db.exec(select(Professional).where(Professional.id_number == VALID)).all()
+    assert len(stored) == 1

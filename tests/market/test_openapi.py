@@ -303,15 +303,30 @@ def test_integer_path_parameters_are_documented_with_their_range(spec):
     assert number["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
 
 
+BINARY = {"type": "string", "format": "binary"}
+
+
 @pytest.mark.parametrize(
-    "path", ["/api/v1/tasks/{number}/attachments", "/api/v1/tasks/{number}/bids/mine/attachments"]
+    ("path", "file"),
+    [
+        ("/api/v1/tasks/{number}/attachments", BINARY),
+        (
+            "/api/v1/tasks/{number}/bids/mine/attachments",
+            {"type": "array", "items": BINARY, "minItems": 1},
+        ),
+    ],
 )
-def test_uploads_are_documented_as_multipart_with_a_binary_file(spec, path):
+def test_uploads_are_documented_as_multipart_with_binary_files(spec, path, file):
     body = spec["paths"][path]["post"]["requestBody"]
     assert body["required"] is True
     form = body["content"]["multipart/form-data"]["schema"]
-    assert form["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert form["properties"]["file"] == file
     assert form["required"] == ["file"]
+
+
+def test_a_bid_file_is_removed_by_its_own_operation(spec):
+    removal = spec["paths"]["/api/v1/tasks/{number}/bids/mine/attachments/{sha256}"]["delete"]
+    assert set(removal["responses"]) == {"204", "400", "401", "403", "404", "422"}
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from tests.market.accounts_support import (  # noqa: F401  (fixtures: db, englis
 
 CONTACT_PHONE = "0431-88888888"
 CONTACT_EMAIL = "contact@agency.test"
-ID_NUMBER = "220102199001011234"
+ID_NUMBER = "220102199001011239"
 PERSONAL = (CONTACT_PHONE, CONTACT_EMAIL, ID_NUMBER)
 
 
@@ -45,7 +45,7 @@ def another_agency(make):
                 "name": "陈十",
                 "certificate": "注册测绘师",
                 "certificate_no": "CH0002",
-                "id_number": "220302198502021111",
+                "id_number": "220302198502021116",
             }
         ],
     )
