@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from bidding import panel, selection
+from bidding import panel, selection, visibility
 from bidding.draws import records
 from bidding.models import Bid, ExplanationRequest, PanelMark, ValidityDecision
 from bidding.policy import BiddingPolicy
+from bidding.questions import services as questions
 from market import audit, clock, lifecycle
 from market.models import Organization, Task
 
@@ -133,3 +134,11 @@ def on_task_timeline(task: Task, *, session: Session, **_ignored) -> dict:
             ).one()
         facts["panel"] = {"at": marked, "due_at": None}
     return facts
+
+
+def on_task_list_counts(tasks: list[Task], *, session: Session, **_ignored) -> dict:
+    """`market.signals.task_list_counts` handler: for each task, its bids (None while sealed,
+    `visibility.bid_counts`) and its questions awaiting an answer; two grouped reads."""
+    bids = visibility.bid_counts(session, tasks)
+    unanswered = questions.unanswered_counts(session, tasks)
+    return {t.id: {"bids": bids[t.id], "unanswered_questions": unanswered[t.id]} for t in tasks}

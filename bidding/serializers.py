@@ -35,7 +35,7 @@ from bidding.models import (
     RelationFlag,
     ValidityDecision,
 )
-from market import clock, lifecycle
+from market import clock, lifecycle, timeline
 from market.models import Organization, OrgKind, Task
 from market.models.tasks import Method
 from market.validation import N_, Message
@@ -362,10 +362,12 @@ def own_bid(
     return data
 
 
-def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
-    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first."""
+def my_bids(session: Session, rows: list[tuple[Bid, Task]], tr: Translate = _plain) -> list[dict]:
+    """GET /bids/mine and /my/bids: a page of the agency's own bids (`visibility.own_bids_query`)
+    with their tasks, each with its task's current stage and next deadline."""
     out = []
-    for bid, task in visibility.own_bids(session, org):
+    for bid, task in rows:
+        stages = timeline.timeline(session, task, clock.now())
         entry = {
             "task": task.number,
             "title": task.title,
@@ -381,6 +383,11 @@ def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list
             "validity": None,
             "rank": None,
             "award_candidate": False,
+            "stage": next(
+                (st["stage"] for st in stages["stages"] if st["state"] == timeline.CURRENT),
+                stages["stages"][-1]["stage"],
+            ),
+            "next_deadline": stages["next_deadline"],
         }
         if visibility.opened(task) and bid.withdrawn_at is None:
             decision = session.exec(

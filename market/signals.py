@@ -25,3 +25,7 @@ declaration_found_false = _signals.signal("declaration-found-false")
 #: dates it knows of stages the core does not store, as {stage: {"at": …, "due_at": …}} (bidding:
 #: `validity`, and `panel` for a task marked by a panel); a read, inside the sender's session.
 task_timeline = _signals.signal("task-timeline")
+#: sender=list of Task, session=Session — a list of an applicant's tasks is being drawn: each
+#: handler returns {task id: {count name: number}} for counts the core does not keep (bidding: the
+#: bids, once opened, and the unanswered questions); one grouped read per handler, never per task.
+task_list_counts = _signals.signal("task-list-counts")

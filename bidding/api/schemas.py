@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from market.api.schemas import NextDeadline
+
 
 class Strict(BaseModel):
     """A request body: no unknown field, and JSON's own types only (strict mode: `true` is no
@@ -220,10 +222,17 @@ class MyBid(BaseModel):
     validity: Validity | None
     rank: int | None
     award_candidate: bool
+    #: The task's current stage (market/timeline.py: posted, bidding, opening, validity, panel,
+    #: publicity, failed, cancelled).
+    stage: str
+    #: The task's next deadline, null when nothing is due.
+    next_deadline: NextDeadline | None
 
 
 class MyBidList(BaseModel):
     items: list[MyBid]
+    next_cursor: str | None
+    total: int
 
 
 class RankingEntry(BaseModel):

@@ -14,12 +14,15 @@ from bidding.labels import STATE_LABELS
 from bidding.models import Bid
 from bidding.policy import SECTION
 from bidding.views.common import bp, task_page_with_failure, task_url
+from market import task_queries
 from market.models import OrgKind, Task
 from market.validation import N_, Invalid, Message, NotFound
+from market.views import list_options
 from market.web import (
     attachment_policy,
     db,
     flash_outcome,
+    list_page,
     load_task,
     open_due,
     policy_section,
@@ -176,10 +179,16 @@ def my_bids():
     org = viewer_org()
     if org.kind != OrgKind.agency:
         abort(403)
-    tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    open_due(tasks)
+    asked = list_page(task_queries.PUBLIC_STATUSES)
+    found = task_queries.Page([], 0, None)
+    if asked.wanted is not None:
+        query = task_queries.filtered(visibility.own_bids_query(org), asked.wanted)
+        found = task_queries.paged(db(), query, offset=asked.offset, limit=asked.per_page)
+        open_due([task for _bid, task in found.rows])
     return render_template(
         "bidding/my_bids.html",
-        rows=serializers.my_bids(db(), org, translate),
+        rows=serializers.my_bids(db(), found.rows, translate),
         state_labels=STATE_LABELS,
-    )
+        options=list_options(task_queries.PUBLIC_STATUSES),
+        **asked.template_args(found.total),
+    ), 422 if asked.errors else 200
