@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 
 from bidding import marking, opening, panel, sealed
 from bidding.policy import SECTION, BiddingPolicy
+from bidding.questions import services as questions
 from market import clock, demo, tasks
 from market.models import Task, User
 from market.policy import TASKS, TaskPolicy, registry_of
@@ -206,6 +207,9 @@ def load_bidding_demo(session: Session, *, policy: BiddingPolicy, task_policy: T
         for bidder, price in ((0, 230_000), (1, 215_000), (2, 240_000)):
             frozen.advance(hours=2)
             stages.bid(task, bidder, price, PROPOSALS[bidder])
+        # A question awaiting the applicant's answer: "my tasks" counts it.
+        frozen.advance(hours=1)
+        questions.ask(session, stages.bidders[1], task.number, "现场踏勘是否需要业主陪同？")
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 

@@ -14,15 +14,16 @@ the caller's transaction:
 
 from __future__ import annotations
 
+from sqlalchemy import and_, not_, or_
 from sqlmodel import Session, func, select
 
 from bidding import panel, selection, visibility
 from bidding.draws import records
-from bidding.models import Bid, ExplanationRequest, PanelMark, ValidityDecision
+from bidding.models import Bid, ExplanationRequest, Opening, PanelMark, ValidityDecision
 from bidding.policy import BiddingPolicy
 from bidding.questions import services as questions
 from market import audit, clock, lifecycle
-from market.models import Organization, Task
+from market.models import Method, Organization, Task
 
 VALIDITY_PENDING, FAILED, PANEL_PENDING, PUBLICITY = (
     "validity_pending",
@@ -142,3 +143,20 @@ def on_task_list_counts(tasks: list[Task], *, session: Session, **_ignored) -> d
     bids = visibility.bid_counts(session, tasks)
     unanswered = questions.unanswered_counts(session, tasks)
     return {t.id: {"bids": bids[t.id], "unanswered_questions": unanswered[t.id]} for t in tasks}
+
+
+def on_task_stage_clauses(_sender, **_ignored) -> dict:
+    """`market.signals.task_stage_clauses` handler: the stages after opening as
+    `on_task_timeline` dates them — validity until it is final, then the panel's marking for a
+    task marked by a panel until the result, then publicity."""
+    final = select(Opening.task_id).where(Opening.validity_final_at.is_not(None))
+    marked_by_panel = and_(
+        Task.method == Method.scoring, func.coalesce(Task.weight_quality, 0) > 0
+    )  # panel.needs_panel
+    return {
+        "validity": Task.id.not_in(final),
+        "panel": and_(Task.id.in_(final), marked_by_panel, Task.publicity_at.is_(None)),
+        "publicity": and_(
+            Task.id.in_(final), or_(Task.publicity_at.is_not(None), not_(marked_by_panel))
+        ),
+    }

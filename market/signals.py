@@ -29,3 +29,7 @@ task_timeline = _signals.signal("task-timeline")
 #: handler returns {task id: {count name: number}} for counts the core does not keep (bidding: the
 #: bids, once opened, and the unanswered questions); one grouped read per handler, never per task.
 task_list_counts = _signals.signal("task-list-counts")
+#: sender=None — a list is filtered by the stage its tasks are at: each handler returns SQL
+#: conditions on Task, {stage: condition}, for the stages whose dates it keeps (bidding: validity,
+#: panel, publicity), so the condition agrees with `market.timeline.timeline`'s current stage.
+task_stage_clauses = _signals.signal("task-stage-clauses")

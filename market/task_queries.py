@@ -90,6 +90,7 @@ class TaskFilter:
     is of Shanghai calendar days, both ends included."""
 
     status: str | None = None
+    stage: str | None = None
     service_item: str | None = None
     category: str | None = None
     method: str | None = None
@@ -120,6 +121,7 @@ def parse_filter(
             check.add(name, N_("Unknown value %(value)s."), value=raw[name][:50])
 
     one_of("status", statuses)
+    one_of("stage", timeline.STAGES)
     one_of("category", CATEGORIES)
     one_of("method", [m.value for m in Method])
     one_of("funding", [f.value for f in Funding])
@@ -141,6 +143,7 @@ def parse_filter(
     check.raise_if_any()
     return TaskFilter(
         status=raw["status"],
+        stage=raw["stage"],
         service_item=raw["service_item"],
         category=raw["category"],
         method=raw["method"],
@@ -174,6 +177,8 @@ def filtered(query, wanted: TaskFilter):
             query = query.where(ServiceItem.category == wanted.category)
     if wanted.status:
         query = query.where(lifecycle.status_clause(wanted.status, clock.now()))
+    if wanted.stage:
+        query = query.where(timeline.stage_clause(wanted.stage, clock.now()))
     if wanted.method:
         query = query.where(Task.method == wanted.method)
     if wanted.funding:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import and_, false
 from sqlmodel import Session
 
 from market import holidays, lifecycle, signals
@@ -43,6 +44,33 @@ STAGE_LABELS = {
     FAILED: N_("failed selection"),
     CANCELLED: N_("cancelled"),
 }
+
+
+#: Every stage a task can be at, in order (a list's stage filter takes these).
+STAGES = (POSTED, BIDDING, OPENING, VALIDITY, PANEL, PUBLICITY, FAILED, CANCELLED)
+
+
+def stage_clause(stage: str, now: datetime):
+    """A SQL condition on Task selecting the tasks whose current stage in `timeline(…, now)` is
+    `stage`: the core decides the stages it keeps the dates of, the packages that contribute
+    stages (`signals.task_stage_clauses`) theirs. Raises ValueError for an unknown stage."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    going = and_(Task.cancelled_at.is_(None), Task.failed_at.is_(None))
+    published = and_(going, Task.published_at.is_not(None))
+    core = {
+        POSTED: and_(going, Task.published_at.is_(None)),
+        BIDDING: and_(published, Task.deadline_at > now),
+        OPENING: and_(published, Task.deadline_at <= now, Task.opened_at.is_(None)),
+        # Without a package contributing stages after opening, publicity follows the opening.
+        PUBLICITY: and_(published, Task.deadline_at <= now, Task.opened_at.is_not(None)),
+        FAILED: and_(Task.cancelled_at.is_(None), Task.failed_at.is_not(None)),
+        CANCELLED: Task.cancelled_at.is_not(None),
+    }
+    after_opening = and_(published, Task.deadline_at <= now, Task.opened_at.is_not(None))
+    for _receiver, answer in signals.task_stage_clauses.send(None):
+        core.update({name: and_(after_opening, clause) for name, clause in (answer or {}).items()})
+    return core.get(stage, false())
 
 
 def _iso(value: datetime | None) -> str | None:

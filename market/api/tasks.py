@@ -38,6 +38,8 @@ def _task_json(task):
 #: The filters of the task lists, as the OpenAPI document describes them.
 FILTER_DOCS = {
     "status": "a status: open, deadline_passed, opened, failed, publicity, cancelled…",
+    "stage": "the stage a task is at: posted, bidding, opening, validity, panel, publicity, "
+    "failed or cancelled (as its timeline says)",
     "category": "a service category code (environment, water, …)",
     "service_item": "a service item code",
     "method": "direct, random, lowest_price, average_price or scoring",

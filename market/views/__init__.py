@@ -20,6 +20,7 @@ def list_options(statuses: tuple[str, ...]) -> dict:
     """The choices of a task list's filter form."""
     return {
         "statuses": statuses,
+        "stages": timeline.STAGES,
         "categories": CATEGORIES,
         "items": catalog.list_items(web.db()),
         "methods": [m.value for m in Method],

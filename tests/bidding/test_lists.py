@@ -8,12 +8,19 @@ from opening on, its unanswered questions; a bid's stage and next deadline."""
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
+from sqlmodel import select
 
+from bidding import demo as bidding_demo
+from bidding.draws import records
 from bidding.questions import services as questions
-from market import tasks
+from market import clock, task_queries, tasks, timeline
+from market.demo import DEMO_PASSWORD, load_all
+from market.models import Task, User
 from market.workdays import SHANGHAI
 from tests.bidding.helpers import task_data
 from tests.conftest import login
@@ -227,3 +234,111 @@ def test_an_agencys_bids_say_their_stage_and_next_deadline_and_filter(world, as_
     assert paged["next_cursor"] == str(passed.id) and paged["total"] == 2
     page = text(client.get("/my/bids?title=报价"))
     assert "2 bids" in page and "Bidding (until the deadline)" in page
+
+
+# --- the stage filter ------------------------------------------------------------------------------
+
+
+def current_stage(db, task) -> str:
+    stages = timeline.timeline(db, task, clock.now())["stages"]
+    return next(s["stage"] for s in stages if s["state"] == timeline.CURRENT)
+
+
+def test_the_stage_filter_selects_the_stage_each_tasks_timeline_is_at(world, db):
+    agency = world.qualified_agency()
+    draft = tasks.create_draft(db, world.applicant, task_data(title="阶段草稿"))
+    open_task = world.post_task(title="阶段开放")
+    passed = world.post_task(title="阶段截止")
+    world.shift_to(passed, "deadline_passed")
+    decided = world.post_task(title="阶段公示")
+    world.bid(agency, decided)
+    world.shift_to(decided, "opened")
+    scored = world.post_task("scoring", title="阶段评审")
+    world.bid(agency, scored)
+    world.shift_to(scored, "opened")
+    pending = world.post_task(title="阶段有效性")
+    world.bid(agency, pending)
+    world.shift_to(pending, "opened")
+    # An explanation awaited: the validity of the bids is not final yet.
+    records.opening_of(db, pending).validity_final_at = None
+    pending.publicity_at = None
+    failed = world.post_task(title="阶段失败")
+    world.shift_to(failed, "opened")
+    cancelled = world.post_task(title="阶段撤销")
+    tasks.cancel(db, world.applicant, cancelled.number, "项目取消")
+    db.commit()
+    mine = [draft, open_task, passed, decided, scored, pending, failed, cancelled]
+    ids = [t.id for t in mine]
+    expected = {t.id: current_stage(db, t) for t in mine}
+    assert set(expected.values()) == set(timeline.STAGES), expected
+    for stage in timeline.STAGES:
+        found = set(
+            db.exec(
+                select(Task.id).where(Task.id.in_(ids), timeline.stage_clause(stage, clock.now()))
+            )
+        )
+        assert found == {i for i, s in expected.items() if s == stage}, stage
+
+
+def test_the_lists_filter_by_stage(world, as_):
+    agency = world.qualified_agency()
+    open_task = world.post_task(title="按阶段")
+    opened = world.post_task(title="按阶段")
+    for task in (open_task, opened):
+        world.bid(agency, task)
+    world.shift_to(opened, "opened")
+    applicant, bidder = as_(world.applicant), as_(agency)
+    assert numbers(applicant.get("/api/v1/tasks/mine?title=按阶段&stage=bidding")) == [
+        open_task.number
+    ]
+    assert numbers(bidder.get("/api/v1/bids/mine?stage=bidding")) == [open_task.number]
+    assert numbers(bidder.get("/api/v1/bids/mine?stage=opening")) == []
+    assert bidder.get("/api/v1/bids/mine?stage=later").get_json()["errors"] == {
+        "stage": ["Unknown value later."]
+    }
+    page = text(applicant.get("/my/tasks?title=按阶段&stage=bidding"))
+    assert open_task.number in page and opened.number not in page
+
+
+def test_the_demo_applicant_sees_its_lists_counts(app, db, frozen):
+    load_all(app, db)
+    db.commit()
+    client = app.test_client()
+    applicant = db.exec(select(User).where(User.email == bidding_demo.APPLICANT)).one()
+    login(client, applicant, DEMO_PASSWORD)
+    items = client.get("/api/v1/tasks/mine?limit=100").get_json()["items"]
+    by_title = {i["title"]: i for i in items}
+    assert by_title[bidding_demo.OPEN]["bids"] is None
+    assert by_title[bidding_demo.OPEN]["unanswered_questions"] == 1
+    assert by_title[bidding_demo.PUBLICITY]["bids"] == 3
+
+
+@contextmanager
+def statements(db):
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.startswith("SELECT"):  # not the test transaction's savepoints
+            seen.append(statement)
+
+    engine = db.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_counts_are_two_grouped_reads_whatever_the_number_of_tasks(world, db):
+    agency = world.qualified_agency()
+    posted = [world.post_task(title=f"批量{i}") for i in range(4)]
+    for task in posted[:2]:
+        world.bid(agency, task)
+        world.shift_to(task, "opened")
+    with statements(db) as one:
+        task_queries.list_counts(db, posted[:1])
+    with statements(db) as four:
+        counts = task_queries.list_counts(db, posted)
+    assert len(one) == len(four) == 2
+    assert [counts[t.id]["bids"] for t in posted] == [1, 1, None, None]
