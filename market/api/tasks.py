@@ -51,6 +51,16 @@ FILTER_DOCS = {
 PAGE_DOCS = {"cursor": "from next_cursor", "limit": "1–100 (20 unless given)"}
 
 
+def _with_search_docs() -> dict[str, str]:
+    """The public list's parameters: the filters, paging, and the search's (with q) — a filter
+    both take says what each does with it."""
+    searching = search_api.search_query_docs("tasks")
+    docs = {**PAGE_DOCS, **searching}
+    for name, doc in FILTER_DOCS.items():
+        docs[name] = f"{doc}; {searching[name]}" if name in searching else f"without q: {doc}"
+    return docs
+
+
 def page_json(found, items) -> dict:
     return {
         "items": items,
@@ -67,12 +77,13 @@ def page_json(found, items) -> dict:
     "full-text search",
     tag="tasks",
     response=s.TaskPage,
-    query={**FILTER_DOCS, **PAGE_DOCS, **search_api.search_query_docs("tasks")},
+    query=_with_search_docs(),
 )
 def list_tasks():
+    # Checked with q too: a value the list refuses is refused, not searched for in vain.
+    wanted = task_queries.parse_filter(db(), request.args, statuses=task_queries.PUBLIC_STATUSES)
     if request.args.get("q"):
         return search_api.search_page("tasks", search_api.tasks_by_id)
-    wanted = task_queries.parse_filter(db(), request.args, statuses=task_queries.PUBLIC_STATUSES)
     cursor, limit = list_cursor()
     found = task_queries.public_list(db(), wanted, cursor=cursor, limit=limit)
     open_due(found.rows)

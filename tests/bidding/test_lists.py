@@ -342,3 +342,10 @@ def test_the_counts_are_two_grouped_reads_whatever_the_number_of_tasks(world, db
         counts = task_queries.list_counts(db, posted)
     assert len(one) == len(four) == 2
     assert [counts[t.id]["bids"] for t in posted] == [1, 1, None, None]
+
+
+def test_a_search_refuses_a_bad_filter_too(client):
+    response = client.get("/api/v1/tasks?q=环评&method=cheapest")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"method": ["Unknown value cheapest."]}
+    assert client.get("/api/v1/tasks?q=环评&method=random").status_code == 200
