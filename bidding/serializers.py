@@ -366,8 +366,9 @@ def my_bids(session: Session, rows: list[tuple[Bid, Task]], tr: Translate = _pla
     """GET /bids/mine and /my/bids: a page of the agency's own bids (`visibility.own_bids_query`)
     with their tasks, each with its task's current stage and next deadline."""
     out = []
+    timelines = timeline.timelines(session, [task for _bid, task in rows], clock.now())
     for bid, task in rows:
-        stages = timeline.timeline(session, task, clock.now())
+        stages = timelines[task.id]
         entry = {
             "task": task.number,
             "title": task.title,

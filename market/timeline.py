@@ -77,16 +77,34 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _contributed(session: Session, task: Task) -> dict[str, dict]:
-    facts: dict[str, dict] = {}
-    for _receiver, answer in signals.task_timeline.send(task, session=session):
-        facts.update(answer or {})
+def _contributed(session: Session, tasks: list[Task]) -> dict[int, dict[str, dict]]:
+    facts: dict[int, dict[str, dict]] = {t.id: {} for t in tasks}
+    for _receiver, answer in signals.task_timeline.send(tasks, session=session):
+        for task_id, stages in (answer or {}).items():
+            facts[task_id].update(stages)
     return facts
 
 
 def timeline(session: Session, task: Task, now: datetime) -> dict:
     """The stages of `task` at `now` and its next deadline (None when nothing is due)."""
-    extra = _contributed(session, task)
+    return timelines(session, [task], now)[task.id]
+
+
+def timelines(session: Session, tasks: list[Task], now: datetime) -> dict[int, dict]:
+    """{task id: its `timeline`} for a list of tasks: one ask of the packages that contribute
+    stages, and the working-day calendar read once, whatever the number of tasks."""
+    extra = _contributed(session, tasks) if tasks else {}
+    calendar: list = []
+
+    def working_days(at: datetime) -> int:
+        if not calendar:
+            calendar.append(holidays.load(session))
+        return calendar[0].working_days_between(now, at)
+
+    return {t.id: _timeline(t, extra[t.id], now, working_days) for t in tasks}
+
+
+def _timeline(task: Task, extra: dict[str, dict], now: datetime, working_days) -> dict:
     deadline_passed = task.deadline_at is not None and now >= task.deadline_at
     rows: list[tuple[str, datetime | None, datetime | None, bool]] = [
         (POSTED, task.published_at, None, task.published_at is not None),
@@ -117,10 +135,10 @@ def timeline(session: Session, task: Task, now: datetime) -> dict:
         else:
             state = UPCOMING
         stages.append({"stage": stage, "at": _iso(at), "due_at": _iso(due), "state": state})
-    return {"stages": stages, "next_deadline": _next_deadline(session, rows, now)}
+    return {"stages": stages, "next_deadline": _next_deadline(rows, now, working_days)}
 
 
-def _next_deadline(session: Session, rows: list, now: datetime) -> dict | None:
+def _next_deadline(rows: list, now: datetime, working_days) -> dict | None:
     due = [(d, stage) for stage, _at, d, done in rows if d is not None and not done and d > now]
     if not due:
         return None
@@ -128,5 +146,5 @@ def _next_deadline(session: Session, rows: list, now: datetime) -> dict | None:
     return {
         "stage": stage,
         "at": at.isoformat(),
-        "working_days": holidays.load(session).working_days_between(now, at),
+        "working_days": working_days(at),
     }

@@ -349,3 +349,16 @@ def test_a_search_refuses_a_bad_filter_too(client):
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"method": ["Unknown value cheapest."]}
     assert client.get("/api/v1/tasks?q=环评&method=random").status_code == 200
+
+
+def test_an_agencys_bids_read_their_stages_in_grouped_reads(world, db, as_):
+    agency = world.qualified_agency()
+    client = as_(agency)
+    counted = []
+    for n in (1, 4):
+        while len(client.get("/api/v1/bids/mine").get_json()["items"]) < n:
+            world.bid(agency, world.post_task(title="分组"))
+        with statements(db) as seen:
+            assert len(client.get("/api/v1/bids/mine").get_json()["items"]) == n
+        counted.append(len(seen))
+    assert counted[0] == counted[1]
