@@ -20,6 +20,7 @@ from market.models import (
     TaskExclusion,
     User,
 )
+from market.models.attachments import Attachment
 from market.models.catalog import CATEGORIES
 from market.policy import Registry
 from market.validation import N_, Checker, NotFound
@@ -71,6 +72,50 @@ def describe(session: Session, task: Task, *, with_timeline: bool = False) -> di
         attachments=attachments.of_task(session, task),
         timeline=timeline.timeline(session, task, clock.now()) if with_timeline else None,
     )
+
+
+def describe_list(session: Session, tasks: list[Task]) -> list[dict]:
+    """`describe` for a list's rows (no timeline): five grouped reads whatever the number of
+    tasks, the rows' order kept."""
+    if not tasks:
+        return []
+    ids = [t.id for t in tasks]
+
+    def by_task(model, *where) -> dict[int, list]:
+        grouped: dict[int, list] = {i: [] for i in ids}
+        query = select(model).where(model.task_id.in_(ids), *where).order_by(model.id)
+        for row in session.exec(query):
+            grouped[row.task_id].append(row)
+        return grouped
+
+    items = {
+        i.id: i
+        for i in session.exec(
+            select(ServiceItem).where(ServiceItem.id.in_({t.service_item_id for t in tasks}))
+        )
+    }
+    applicants = {
+        o.id: o
+        for o in session.exec(
+            select(Organization).where(Organization.id.in_({t.applicant_org_id for t in tasks}))
+        )
+    }
+    amendments = by_task(TaskAmendment)
+    exclusions = by_task(TaskExclusion)
+    files = by_task(Attachment, Attachment.owner_kind == attachments.TASK)
+    return [
+        serializers.task(
+            t,
+            items.get(t.service_item_id),
+            applicants.get(t.applicant_org_id),
+            status=lifecycle.status(t),
+            amendments=amendments[t.id],
+            exclusions=exclusions[t.id],
+            attachments=files[t.id],
+            timeline=None,
+        )
+        for t in tasks
+    ]
 
 
 #: The longest words a title search takes.

@@ -87,7 +87,7 @@ def list_tasks():
     cursor, limit = list_cursor()
     found = task_queries.public_list(db(), wanted, cursor=cursor, limit=limit)
     open_due(found.rows)
-    return jsonify(page_json(found, [task_queries.describe(db(), t) for t in found.rows]))
+    return jsonify(page_json(found, task_queries.describe_list(db(), found.rows)))
 
 
 @operation(
@@ -108,7 +108,8 @@ def list_my_tasks():
     found = task_queries.of_applicant(db(), org.id, wanted, cursor=cursor, limit=limit)
     open_due(found.rows)
     counts = task_queries.list_counts(db(), found.rows)
-    items = [{**task_queries.describe(db(), t), **counts[t.id]} for t in found.rows]
+    rows = task_queries.describe_list(db(), found.rows)
+    items = [{**row, **counts[t.id]} for t, row in zip(found.rows, rows, strict=True)]
     return jsonify(page_json(found, items))
 
 

@@ -63,7 +63,7 @@ def task_list():
         open_due(found.rows)
     return render_template(
         "market/tasks.html",
-        rows=[task_queries.describe(db(), t) for t in found.rows],
+        rows=task_queries.describe_list(db(), found.rows),
         options=list_options(task_queries.PUBLIC_STATUSES),
         **asked.template_args(found.total),
     ), 422 if asked.errors else 200
@@ -111,7 +111,10 @@ def my_tasks():
     counts = task_queries.list_counts(db(), found.rows)
     return render_template(
         "market/my_tasks.html",
-        rows=[{**task_queries.describe(db(), t), **counts[t.id]} for t in found.rows],
+        rows=[
+            {**row, **counts[t.id]}
+            for t, row in zip(found.rows, task_queries.describe_list(db(), found.rows), strict=True)
+        ],
         options=list_options(lifecycle.STATUSES),
         **asked.template_args(found.total),
     ), 422 if asked.errors else 200

@@ -362,3 +362,14 @@ def test_an_agencys_bids_read_their_stages_in_grouped_reads(world, db, as_):
             assert len(client.get("/api/v1/bids/mine").get_json()["items"]) == n
         counted.append(len(seen))
     assert counted[0] == counted[1]
+
+
+def test_a_list_describes_its_rows_as_a_task_alone_is_described(world, db, client):
+    posted = [world.post_task(title=f"描述{i}") for i in range(3)]
+    listed = client.get("/api/v1/tasks?title=描述").get_json()["items"]
+    assert listed == [task_queries.describe(db, t) for t in reversed(posted)]
+    with statements(db) as one:
+        client.get("/api/v1/tasks?title=描述&limit=1")
+    with statements(db) as three:
+        client.get("/api/v1/tasks?title=描述&limit=3")
+    assert len(one) == len(three)
