@@ -373,3 +373,21 @@ def test_a_list_describes_its_rows_as_a_task_alone_is_described(world, db, clien
     with statements(db) as three:
         client.get("/api/v1/tasks?title=描述&limit=3")
     assert len(one) == len(three)
+
+
+def test_an_agencys_opened_bids_read_their_results_in_grouped_reads(world, db, as_):
+    agency = world.qualified_agency()
+    client = as_(agency)
+    counted = []
+    for n in (1, 3):
+        while len(client.get("/api/v1/bids/mine").get_json()["items"]) < n:
+            task = world.post_task(title="结果")
+            world.bid(agency, task)
+            world.shift_to(task, "opened")
+        with statements(db) as seen:
+            items = client.get("/api/v1/bids/mine").get_json()["items"]
+        assert [(i["rank"], i["award_candidate"], i["validity"]["state"]) for i in items] == [
+            (1, True, "valid")
+        ] * n
+        counted.append(len(seen))
+    assert counted[0] == counted[1]
