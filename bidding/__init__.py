@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
     signals.task_published.connect(invitations.on_task_published, weak=False)
     signals.task_due_for_opening.connect(opening.on_task_due, weak=False)
     signals.task_timeline.connect(progress.on_task_timeline, weak=False)
+    signals.task_list_counts.connect(progress.on_task_list_counts, weak=False)
+    signals.task_stage_clauses.connect(progress.on_task_stage_clauses, weak=False)
     jobs.register_bidding_jobs(app)
     demo.register_demo(app)
     cli.init_app(app)

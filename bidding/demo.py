@@ -33,6 +33,7 @@ from sqlmodel import Session, select
 from bidding import attachments as bid_attachments
 from bidding import marking, opening, panel, sealed
 from bidding.policy import SECTION, BiddingPolicy
+from bidding.questions import services as questions
 from market import clock, demo, tasks
 from market.models import Task, User
 from market.policy import TASKS, TaskPolicy, registry_of
@@ -235,6 +236,9 @@ def load_bidding_demo(
     with _at(now - timedelta(hours=6)):
         drawn = stages.post(RANDOM, "random", price_cap_fen=None, fixed_fee_fen=30_000_00)
         stages.bid(drawn, 1, 30_000, "")
+        # A question awaiting the applicant's answer: "my tasks" counts it.
+        frozen.advance(hours=1)
+        questions.ask(session, stages.bidders[1], task.number, "现场踏勘是否需要业主陪同？")
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 

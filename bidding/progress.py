@@ -14,14 +14,16 @@ the caller's transaction:
 
 from __future__ import annotations
 
+from sqlalchemy import and_, not_, or_
 from sqlmodel import Session, func, select
 
-from bidding import panel, selection
+from bidding import panel, selection, visibility
 from bidding.draws import records
-from bidding.models import Bid, ExplanationRequest, PanelMark, ValidityDecision
+from bidding.models import Bid, ExplanationRequest, Opening, PanelMark, ValidityDecision
 from bidding.policy import BiddingPolicy
+from bidding.questions import services as questions
 from market import audit, clock, lifecycle
-from market.models import Organization, Task
+from market.models import Method, Organization, Task
 
 VALIDITY_PENDING, FAILED, PANEL_PENDING, PUBLICITY = (
     "validity_pending",
@@ -108,28 +110,67 @@ def advance(session: Session, task: Task, policy: BiddingPolicy) -> str:
     return PUBLICITY
 
 
-def on_task_timeline(task: Task, *, session: Session, **_ignored) -> dict:
+def on_task_timeline(tasks: list[Task], *, session: Session, **_ignored) -> dict:
     """`market.signals.task_timeline` handler: the dates of the stages bidding keeps — validity
     (final when every bid's validity is decided; due when an explanation is awaited) and, for a
-    task marked by a panel, the marking (over when the last mark made the result)."""
-    facts: dict[str, dict] = {}
-    opening = records.opening_of(session, task)
-    final = opening.validity_final_at if opening is not None else None
-    due = None
-    if opening is not None and final is None:
-        due = session.exec(
-            select(func.min(ExplanationRequest.due_at)).where(
-                ExplanationRequest.task_id == task.id,
-                ExplanationRequest.explained_at.is_(None),
-                ExplanationRequest.decision.is_(None),
-            )
-        ).one()
-    facts["validity"] = {"at": final, "due_at": due}
-    if panel.needs_panel(task):
-        marked = None
-        if task.publicity_at is not None:
-            marked = session.exec(
-                select(func.max(PanelMark.marked_at)).where(PanelMark.task_id == task.id)
-            ).one()
-        facts["panel"] = {"at": marked, "due_at": None}
+    task marked by a panel, the marking (over when the last mark made the result). Three grouped
+    reads at most, whatever the number of tasks."""
+    ids = [t.id for t in tasks]
+    openings = {o.task_id: o for o in session.exec(select(Opening).where(Opening.task_id.in_(ids)))}
+    awaiting = [i for i in ids if i in openings and openings[i].validity_final_at is None]
+    due = {}
+    if awaiting:
+        due = dict(
+            session.exec(
+                select(ExplanationRequest.task_id, func.min(ExplanationRequest.due_at))
+                .where(
+                    ExplanationRequest.task_id.in_(awaiting),
+                    ExplanationRequest.explained_at.is_(None),
+                    ExplanationRequest.decision.is_(None),
+                )
+                .group_by(ExplanationRequest.task_id)
+            ).all()
+        )
+    marked_tasks = [t.id for t in tasks if panel.needs_panel(t) and t.publicity_at is not None]
+    marked = {}
+    if marked_tasks:
+        marked = dict(
+            session.exec(
+                select(PanelMark.task_id, func.max(PanelMark.marked_at))
+                .where(PanelMark.task_id.in_(marked_tasks))
+                .group_by(PanelMark.task_id)
+            ).all()
+        )
+    facts: dict[int, dict[str, dict]] = {}
+    for task in tasks:
+        opening = openings.get(task.id)
+        final = opening.validity_final_at if opening is not None else None
+        facts[task.id] = {"validity": {"at": final, "due_at": due.get(task.id)}}
+        if panel.needs_panel(task):
+            facts[task.id]["panel"] = {"at": marked.get(task.id), "due_at": None}
     return facts
+
+
+def on_task_list_counts(tasks: list[Task], *, session: Session, **_ignored) -> dict:
+    """`market.signals.task_list_counts` handler: for each task, its bids (None while sealed,
+    `visibility.bid_counts`) and its questions awaiting an answer; two grouped reads."""
+    bids = visibility.bid_counts(session, tasks)
+    unanswered = questions.unanswered_counts(session, tasks)
+    return {t.id: {"bids": bids[t.id], "unanswered_questions": unanswered[t.id]} for t in tasks}
+
+
+def on_task_stage_clauses(_sender, **_ignored) -> dict:
+    """`market.signals.task_stage_clauses` handler: the stages after opening as
+    `on_task_timeline` dates them — validity until it is final, then the panel's marking for a
+    task marked by a panel until the result, then publicity."""
+    final = select(Opening.task_id).where(Opening.validity_final_at.is_not(None))
+    marked_by_panel = and_(
+        Task.method == Method.scoring, func.coalesce(Task.weight_quality, 0) > 0
+    )  # panel.needs_panel
+    return {
+        "validity": Task.id.not_in(final),
+        "panel": and_(Task.id.in_(final), marked_by_panel, Task.publicity_at.is_(None)),
+        "publicity": and_(
+            Task.id.in_(final), or_(Task.publicity_at.is_not(None), not_(marked_by_panel))
+        ),
+    }

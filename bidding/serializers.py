@@ -32,10 +32,11 @@ from bidding.models import (
     ExplanationRequest,
     PanelMark,
     PanelMember,
+    RankingEntry,
     RelationFlag,
     ValidityDecision,
 )
-from market import clock, lifecycle
+from market import clock, lifecycle, timeline
 from market.models import Organization, OrgKind, Task
 from market.models.tasks import Method
 from market.validation import N_, Message
@@ -387,18 +388,22 @@ def bid_stage(bid: Bid, task: Task, status: str) -> str:
     return "decided" if status in _DECIDED else "review"
 
 
-def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list[dict]:
-    """GET /bids/mine and /my/bids: the agency's bids across tasks, newest task first, each with
-    its `stage` (`BID_STAGES`)."""
+def my_bids(session: Session, rows: list[tuple[Bid, Task]], tr: Translate = _plain) -> list[dict]:
+    """GET /bids/mine and /my/bids: a page of the agency's own bids (`visibility.own_bids_query`)
+    with their tasks, each with its task's current stage and next deadline, and where the bid
+    stands (`bid_stage`, one of `BID_STAGES`)."""
     out = []
-    for bid, task in visibility.own_bids(session, org):
+    timelines = timeline.timelines(session, [task for _bid, task in rows], clock.now())
+    results = _own_results(session, rows)
+    for bid, task in rows:
+        stages = timelines[task.id]
         status = lifecycle.status(task)
         entry = {
             "task": task.number,
             "title": task.title,
             "method": task.method,
             "status": status,
-            "stage": bid_stage(bid, task, status),
+            "bid_stage": bid_stage(bid, task, status),
             "deadline_at": _iso(task.deadline_at),
             "receipt": bid.receipt,
             "version": bid.version,
@@ -409,20 +414,52 @@ def my_bids(session: Session, org: Organization, tr: Translate = _plain) -> list
             "validity": None,
             "rank": None,
             "award_candidate": False,
+            "stage": next(
+                (st["stage"] for st in stages["stages"] if st["state"] == timeline.CURRENT),
+                stages["stages"][-1]["stage"],
+            ),
+            "next_deadline": stages["next_deadline"],
         }
-        if visibility.opened(task) and bid.withdrawn_at is None:
-            decision = session.exec(
-                select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
-            ).first()
+        if bid.id in results:
+            decision, place, award = results[bid.id]
             entry["validity"] = _validity(decision, tr) if decision else None
-            place = next(
-                (e for e in selection.ranking_of(session, task) if e.bid_id == bid.id), None
-            )
             entry["rank"] = place.rank if place else None
-            award = selection.award_candidate(session, task)
             entry["award_candidate"] = award is not None and award.bid_id == bid.id
         out.append(entry)
     return out
+
+
+def _own_results(session: Session, rows: list[tuple[Bid, Task]]) -> dict[int, tuple]:
+    """{bid id: (its validity decision, its place in the ranking, its task's current award
+    candidate)} for the standing bids of opened tasks among `rows` (`visibility.opened`), in three
+    grouped reads; as `selection.ranking_of` and `selection.award_candidate` answer one task."""
+    standing = [(b, t) for b, t in rows if visibility.opened(t) and b.withdrawn_at is None]
+    if not standing:
+        return {}
+    bid_ids = [b.id for b, _t in standing]
+    task_ids = [t.id for _b, t in standing]
+    decisions: dict[int, ValidityDecision] = {}
+    for d in session.exec(
+        select(ValidityDecision)
+        .where(ValidityDecision.bid_id.in_(bid_ids))
+        .order_by(ValidityDecision.id)
+    ):
+        decisions.setdefault(d.bid_id, d)
+    places: dict[int, RankingEntry] = {}
+    for e in session.exec(
+        select(RankingEntry)
+        .where(RankingEntry.task_id.in_(task_ids), RankingEntry.bid_id.in_(bid_ids))
+        .order_by(RankingEntry.rank)
+    ):
+        places.setdefault(e.bid_id, e)
+    awards: dict[int, Award] = {}
+    for a in session.exec(
+        select(Award)
+        .where(Award.task_id.in_(task_ids), Award.revoked_at.is_(None))
+        .order_by(Award.id.desc())
+    ):
+        awards.setdefault(a.task_id, a)
+    return {b.id: (decisions.get(b.id), places.get(b.id), awards.get(t.id)) for b, t in standing}
 
 
 # --- the result ------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bidding.models import Bid, Invitation, PanelMember
@@ -161,6 +162,24 @@ def sees_bid_list(reader: Reader, task: Task) -> bool:
     return opened(task)
 
 
+def bid_counts(session: Session, tasks: list[Task]) -> dict[int, int | None]:
+    """{task id: how many bids stood at opening} for a list of tasks: None for a task still sealed,
+    whose bids no query here touches, so the answer is the same whatever they are; for an opened
+    task, the count its bid list shows everyone (`sees_bid_list`). One grouped read."""
+    counts: dict[int, int | None] = {t.id: None for t in tasks}
+    unsealed = [t.id for t in tasks if sees_bid_list(Reader(PUBLIC), t)]
+    if unsealed:
+        for task_id, n in session.exec(
+            select(Bid.task_id, func.count())
+            .where(Bid.task_id.in_(unsealed), Bid.withdrawn_at.is_(None))
+            .group_by(Bid.task_id)
+        ):
+            counts[task_id] = n
+        for task_id in unsealed:
+            counts[task_id] = counts[task_id] or 0
+    return counts
+
+
 def sees_in_full(reader: Reader, task: Task, bid: Bid) -> bool:
     """Whether the reader may see `bid`'s proposal, version, attachment hashes, credit snapshot
     and explanation text in the task's list: its own bidder, the applicant and regulators."""
@@ -175,17 +194,15 @@ def sees_prices(reader: Reader, task: Task, bid: Bid) -> bool:
     return sees_in_full(reader, task, bid) or prices_public(task)
 
 
+def own_bids_query(agency: Organization):
+    """The query of the agency's own bids across tasks, (Bid, Task) rows: the one reading of bids
+    the seal lets through, since each is the reader's own. Lists narrow and page it."""
+    return select(Bid, Task).join(Task, Task.id == Bid.task_id).where(Bid.agency_id == agency.id)
+
+
 def own_bids(session: Session, agency: Organization) -> list[tuple[Bid, Task]]:
-    """The agency's own bids across tasks with their tasks, newest task first: the one reading
-    of bids the seal lets through, since each is the reader's own."""
-    return list(
-        session.exec(
-            select(Bid, Task)
-            .join(Task, Task.id == Bid.task_id)
-            .where(Bid.agency_id == agency.id)
-            .order_by(Task.id.desc())
-        ).all()
-    )
+    """The agency's own bids across tasks with their tasks, newest task first."""
+    return list(session.exec(own_bids_query(agency).order_by(Task.id.desc())).all())
 
 
 def opened_bid(session: Session, receipt: object, load: Callable[[str], Task]) -> tuple[Bid, Task]:

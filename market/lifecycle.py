@@ -52,6 +52,10 @@ _BY_TIMESTAMP = (
 )
 
 
+#: Every status `status()` can answer, in lifecycle order (lists validate a status filter by it).
+STATUSES = (DRAFT, OPEN, DEADLINE_PASSED) + tuple(name for _, name in reversed(_BY_TIMESTAMP))
+
+
 def status(task: Task, now: datetime | None = None) -> str:
     """The task's status at `now`. Before opening, only the deadline separates open from closed."""
     for attr, name in _BY_TIMESTAMP:

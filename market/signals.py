@@ -21,7 +21,16 @@ task_moved = _signals.signal("task-moved")
 #: legal representative's identity, or a relation) false: a misconduct ground, from which
 #: `ratings` makes the misconduct record.
 declaration_found_false = _signals.signal("declaration-found-false")
-#: sender=Task, session=Session — a task's timeline is being drawn: each handler returns the
-#: dates it knows of stages the core does not store, as {stage: {"at": …, "due_at": …}} (bidding:
-#: `validity`, and `panel` for a task marked by a panel); a read, inside the sender's session.
+#: sender=list of Task, session=Session — the tasks' timelines are being drawn: each handler
+#: returns the dates it knows of stages the core does not store, as {task id: {stage: {"at": …,
+#: "due_at": …}}} (bidding: `validity`, and `panel` for a task marked by a panel); a read inside
+#: the sender's session, grouped over the tasks (a list's rows ask once).
 task_timeline = _signals.signal("task-timeline")
+#: sender=list of Task, session=Session — a list of an applicant's tasks is being drawn: each
+#: handler returns {task id: {count name: number}} for counts the core does not keep (bidding: the
+#: bids, once opened, and the unanswered questions); one grouped read per handler, never per task.
+task_list_counts = _signals.signal("task-list-counts")
+#: sender=None — a list is filtered by the stage its tasks are at: each handler returns SQL
+#: conditions on Task, {stage: condition}, for the stages whose dates it keeps (bidding: validity,
+#: panel, publicity), so the condition agrees with `market.timeline.timeline`'s current stage.
+task_stage_clauses = _signals.signal("task-stage-clauses")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import and_, false
 from sqlmodel import Session
 
 from market import holidays, lifecycle, signals
@@ -45,20 +46,65 @@ STAGE_LABELS = {
 }
 
 
+#: Every stage a task can be at, in order (a list's stage filter takes these).
+STAGES = (POSTED, BIDDING, OPENING, VALIDITY, PANEL, PUBLICITY, FAILED, CANCELLED)
+
+
+def stage_clause(stage: str, now: datetime):
+    """A SQL condition on Task selecting the tasks whose current stage in `timeline(…, now)` is
+    `stage`: the core decides the stages it keeps the dates of, the packages that contribute
+    stages (`signals.task_stage_clauses`) theirs. Raises ValueError for an unknown stage."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    going = and_(Task.cancelled_at.is_(None), Task.failed_at.is_(None))
+    published = and_(going, Task.published_at.is_not(None))
+    core = {
+        POSTED: and_(going, Task.published_at.is_(None)),
+        BIDDING: and_(published, Task.deadline_at > now),
+        OPENING: and_(published, Task.deadline_at <= now, Task.opened_at.is_(None)),
+        # Without a package contributing stages after opening, publicity follows the opening.
+        PUBLICITY: and_(published, Task.deadline_at <= now, Task.opened_at.is_not(None)),
+        FAILED: and_(Task.cancelled_at.is_(None), Task.failed_at.is_not(None)),
+        CANCELLED: Task.cancelled_at.is_not(None),
+    }
+    after_opening = and_(published, Task.deadline_at <= now, Task.opened_at.is_not(None))
+    for _receiver, answer in signals.task_stage_clauses.send(None):
+        core.update({name: and_(after_opening, clause) for name, clause in (answer or {}).items()})
+    return core.get(stage, false())
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _contributed(session: Session, task: Task) -> dict[str, dict]:
-    facts: dict[str, dict] = {}
-    for _receiver, answer in signals.task_timeline.send(task, session=session):
-        facts.update(answer or {})
+def _contributed(session: Session, tasks: list[Task]) -> dict[int, dict[str, dict]]:
+    facts: dict[int, dict[str, dict]] = {t.id: {} for t in tasks}
+    for _receiver, answer in signals.task_timeline.send(tasks, session=session):
+        for task_id, stages in (answer or {}).items():
+            facts[task_id].update(stages)
     return facts
 
 
 def timeline(session: Session, task: Task, now: datetime) -> dict:
     """The stages of `task` at `now` and its next deadline (None when nothing is due)."""
-    extra = _contributed(session, task)
+    return timelines(session, [task], now)[task.id]
+
+
+def timelines(session: Session, tasks: list[Task], now: datetime) -> dict[int, dict]:
+    """{task id: its `timeline`} for a list of tasks: one ask of the packages that contribute
+    stages, and the working-day calendar read once, whatever the number of tasks."""
+    extra = _contributed(session, tasks) if tasks else {}
+    calendar: list = []
+
+    def working_days(at: datetime) -> int:
+        if not calendar:
+            calendar.append(holidays.load(session))
+        return calendar[0].working_days_between(now, at)
+
+    return {t.id: _timeline(t, extra[t.id], now, working_days) for t in tasks}
+
+
+def _timeline(task: Task, extra: dict[str, dict], now: datetime, working_days) -> dict:
     deadline_passed = task.deadline_at is not None and now >= task.deadline_at
     rows: list[tuple[str, datetime | None, datetime | None, bool]] = [
         (POSTED, task.published_at, None, task.published_at is not None),
@@ -89,10 +135,10 @@ def timeline(session: Session, task: Task, now: datetime) -> dict:
         else:
             state = UPCOMING
         stages.append({"stage": stage, "at": _iso(at), "due_at": _iso(due), "state": state})
-    return {"stages": stages, "next_deadline": _next_deadline(session, rows, now)}
+    return {"stages": stages, "next_deadline": _next_deadline(rows, now, working_days)}
 
 
-def _next_deadline(session: Session, rows: list, now: datetime) -> dict | None:
+def _next_deadline(rows: list, now: datetime, working_days) -> dict | None:
     due = [(d, stage) for stage, _at, d, done in rows if d is not None and not done and d > now]
     if not due:
         return None
@@ -100,5 +146,5 @@ def _next_deadline(session: Session, rows: list, now: datetime) -> dict | None:
     return {
         "stage": stage,
         "at": at.isoformat(),
-        "working_days": holidays.load(session).working_days_between(now, at),
+        "working_days": working_days(at),
     }

@@ -135,6 +135,54 @@ def int_arg(name: str, default: int | None, *, minimum: int = 0, maximum: int = 
     return max(minimum, min(maximum, sign * int(digits[:20])))
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """What a list page asked for: its filter (None when the query string was refused, then its
+    messages by parameter, translated) and its page number, counted from 1, of `per_page` rows."""
+
+    wanted: task_queries.TaskFilter | None
+    errors: dict[str, list[str]]
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def pages(self, total: int) -> int:
+        return max(1, -(-total // self.per_page))
+
+    def template_args(self, total: int) -> dict:
+        """The filter form's values as typed and the pager's, for `market/_list_macros.html`."""
+        typed = {n: request.args.get(n, "") for n in task_queries.FILTER_ARGS}
+        return {
+            "typed": typed,
+            "filter_errors": self.errors,
+            "page": self.page,
+            "pages": self.pages(total),
+            "total": total,
+            "args": {n: v for n, v in typed.items() if v},
+        }
+
+
+def list_page(statuses: tuple[str, ...]) -> ListPage:
+    """A list page's filter and page number from the query string; a refused filter is kept with
+    its messages, for the page to show next to what was typed (status 422)."""
+    page = int_arg("page", 1, minimum=1, maximum=MAX_ID // task_queries.MAX_PAGE_SIZE)
+    per_page = current_app.config["PAGE_SIZE"]
+    try:
+        wanted = task_queries.parse_filter(db(), request.args, statuses=statuses)
+    except Invalid as exc:
+        return ListPage(None, translated_errors(exc), page, per_page)
+    return ListPage(wanted, {}, page, per_page)
+
+
+def list_cursor() -> tuple[int | None, int]:
+    """An API list's cursor (a task id, from next_cursor) and its limit, 1–100 rows."""
+    limit = int_arg("limit", task_queries.PAGE_SIZE, minimum=1, maximum=task_queries.MAX_PAGE_SIZE)
+    return int_arg("cursor", None), limit
+
+
 def load_user(user_id: str) -> User | None:
     """The user of a session cookie, unless disabled or logged out everywhere since."""
     uid, _, generation = user_id.partition(".")

@@ -3,7 +3,7 @@ low bids' explanations and validity decisions."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from bidding import attachments as bid_attachments
 from bidding import sealed, serializers, validity, visibility
@@ -13,6 +13,7 @@ from bidding.models import Bid
 from bidding.policy import SECTION
 from market import attachments, clock, task_queries
 from market.accounts import require_kind
+from market.api import tasks as task_api
 from market.api.openapi import operation
 from market.api.problems import parse_body
 from market.models import OrgKind, Task
@@ -20,6 +21,7 @@ from market.web import (
     acting_user,
     attachment_policy,
     db,
+    list_cursor,
     load_task,
     open_due,
     policy_section,
@@ -224,13 +226,17 @@ def get_my_bid(number: str):
     summary="My agency's bids across tasks",
     tag="bids",
     response=s.MyBidList,
+    query={**task_api.FILTER_DOCS, **task_api.PAGE_DOCS},
     auth=True,
 )
 def list_my_bids():
     org = require_kind(db(), acting_user(), OrgKind.agency)
-    tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    open_due(tasks)
-    return jsonify({"items": serializers.my_bids(db(), org, translate)})
+    wanted = task_queries.parse_filter(db(), request.args, statuses=task_queries.PUBLIC_STATUSES)
+    cursor, limit = list_cursor()
+    query = task_queries.filtered(visibility.own_bids_query(org), wanted)
+    found = task_queries.paged(db(), query, cursor=cursor, limit=limit)
+    open_due([task for _bid, task in found.rows])
+    return jsonify(task_api.page_json(found, serializers.my_bids(db(), found.rows, translate)))
 
 
 @operation(

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from market.api.schemas import NextDeadline
+
 
 class Strict(BaseModel):
     """A request body: no unknown field, and JSON's own types only (strict mode: `true` is no
@@ -212,9 +214,9 @@ class MyBid(BaseModel):
     title: str
     method: str
     status: str
-    stage: Literal["sealed", "review", "decided", "cancelled", "withdrawn"] = Field(
-        description="sealed until opening; review once opened; decided once a result or a "
-        "failure is published; cancelled with its task; withdrawn"
+    bid_stage: Literal["sealed", "review", "decided", "cancelled", "withdrawn"] = Field(
+        description="Where the bid stands: sealed until opening; review once opened; decided "
+        "once a result or a failure is published; cancelled with its task; withdrawn"
     )
     deadline_at: str | None
     receipt: str
@@ -226,10 +228,17 @@ class MyBid(BaseModel):
     validity: Validity | None
     rank: int | None
     award_candidate: bool
+    #: The task's current stage (market/timeline.py: posted, bidding, opening, validity, panel,
+    #: publicity, failed, cancelled).
+    stage: str
+    #: The task's next deadline, null when nothing is due.
+    next_deadline: NextDeadline | None
 
 
 class MyBidList(BaseModel):
     items: list[MyBid]
+    next_cursor: str | None
+    total: int
 
 
 class RankingEntry(BaseModel):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bidding.locking import lock_task
@@ -196,6 +197,18 @@ def task_questions(session: Session, task: Task) -> list[TaskQuestion]:
 
 
 # --- objections --------------------------------------------------------------------------------------
+
+
+def unanswered_counts(session: Session, tasks: list[Task]) -> dict[int, int]:
+    """{task id: how many of its questions await an answer}, one grouped read."""
+    counts = {t.id: 0 for t in tasks}
+    for task_id, n in session.exec(
+        select(TaskQuestion.task_id, func.count())
+        .where(TaskQuestion.task_id.in_(list(counts)), TaskQuestion.answered_at.is_(None))
+        .group_by(TaskQuestion.task_id)
+    ):
+        counts[task_id] = n
+    return counts
 
 
 def object_refusal(task: Task, now: datetime) -> Message | None:

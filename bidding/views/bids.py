@@ -14,12 +14,15 @@ from bidding.labels import BID_STAGE_LABELS, STATE_LABELS
 from bidding.models import Bid
 from bidding.policy import SECTION
 from bidding.views.common import bp, task_page_with_failure, task_url
+from market import task_queries
 from market.models import Method, OrgKind, Task
 from market.validation import N_, Invalid, Message, NotFound
+from market.views import list_options
 from market.web import (
     attachment_policy,
     db,
     flash_outcome,
+    list_page,
     load_task,
     open_due,
     policy_section,
@@ -196,19 +199,30 @@ def decide(receipt: str):
     return redirect(task_url(task.number))
 
 
+def _grouped(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The page's bids by where each stands, in `serializers.BID_STAGES` order, empty groups
+    left out."""
+    groups = [(s, [r for r in rows if r["bid_stage"] == s]) for s in serializers.BID_STAGES]
+    return [(stage, items) for stage, items in groups if items]
+
+
 @bp.get("/my/bids")
 @login_required
 def my_bids():
     org = viewer_org()
     if org.kind != OrgKind.agency:
         abort(403)
-    tasks = [task for _bid, task in visibility.own_bids(db(), org)]
-    open_due(tasks)
-    rows = serializers.my_bids(db(), org, translate)
-    groups = [(stage, [r for r in rows if r["stage"] == stage]) for stage in serializers.BID_STAGES]
+    asked = list_page(task_queries.PUBLIC_STATUSES)
+    found = task_queries.Page([], 0, None)
+    if asked.wanted is not None:
+        query = task_queries.filtered(visibility.own_bids_query(org), asked.wanted)
+        found = task_queries.paged(db(), query, offset=asked.offset, limit=asked.per_page)
+        open_due([task for _bid, task in found.rows])
     return render_template(
         "bidding/my_bids.html",
-        groups=[(stage, items) for stage, items in groups if items],
+        groups=_grouped(serializers.my_bids(db(), found.rows, translate)),
         stage_labels=BID_STAGE_LABELS,
         state_labels=STATE_LABELS,
-    )
+        options=list_options(task_queries.PUBLIC_STATUSES),
+        **asked.template_args(found.total),
+    ), 422 if asked.errors else 200

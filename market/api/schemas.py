@@ -585,6 +585,21 @@ class AmendmentList(BaseModel):
 class TaskPage(BaseModel):
     items: list[Task]
     next_cursor: str | None
+    #: How many tasks the whole filtered list holds (a full-text search with q leaves it out).
+    total: int | None = None
+
+
+class MyTask(Task):
+    #: How many bids stood at opening; null while the task is sealed (before its opening).
+    bids: int | None
+    #: Its questions awaiting the applicant's answer.
+    unanswered_questions: int
+
+
+class MyTaskPage(BaseModel):
+    items: list[MyTask]
+    next_cursor: str | None
+    total: int
 
 
 class PolicySetting(BaseModel):

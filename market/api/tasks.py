@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from market import attachments, policy, task_queries, tasks
+from market.accounts import require_kind
 from market.api import api
 from market.api import schemas as s
 from market.api import search as search_api
 from market.api.openapi import operation
 from market.api.problems import parse_body
+from market.models import OrgKind
 from market.validation import NotFound
 from market.web import (
     acting_user,
     attachment_policy,
     db,
-    int_arg,
+    list_cursor,
     load_task,
     open_due,
     policy_registry,
@@ -33,38 +35,82 @@ def _task_json(task):
     return jsonify(task_queries.describe(db(), task, with_timeline=True))
 
 
+#: The filters of the task lists, as the OpenAPI document describes them.
+FILTER_DOCS = {
+    "status": "a status: open, deadline_passed, opened, failed, publicity, cancelled…",
+    "stage": "the stage a task is at: posted, bidding, opening, validity, panel, publicity, "
+    "failed or cancelled (as its timeline says)",
+    "category": "a service category code (environment, water, …)",
+    "service_item": "a service item code",
+    "method": "direct, random, lowest_price, average_price or scoring",
+    "funding": "private, state_owned or budget",
+    "deadline_from": "deadlines on or after this Shanghai day (2027-06-30)",
+    "deadline_to": "deadlines on or before this Shanghai day (2027-06-30)",
+    "title": "words the title contains (case-insensitive, up to 100 characters)",
+}
+PAGE_DOCS = {"cursor": "from next_cursor", "limit": "1–100 (20 unless given)"}
+
+
+def _with_search_docs() -> dict[str, str]:
+    """The public list's parameters: the filters, paging, and the search's (with q) — a filter
+    both take says what each does with it."""
+    searching = search_api.search_query_docs("tasks")
+    docs = {**PAGE_DOCS, **searching}
+    for name, doc in FILTER_DOCS.items():
+        docs[name] = f"{doc}; {searching[name]}" if name in searching else f"without q: {doc}"
+    return docs
+
+
+def page_json(found, items) -> dict:
+    return {
+        "items": items,
+        "next_cursor": str(found.next_cursor) if found.next_cursor is not None else None,
+        "total": found.total,
+    }
+
+
 @operation(
     api,
     "/tasks",
     "GET",
-    summary="Published tasks (status filtered from timestamps); with q, a full-text search",
+    summary="Published tasks, newest first, filtered (status from timestamps); with q, a "
+    "full-text search",
     tag="tasks",
     response=s.TaskPage,
-    query={
-        "status": "open, opened, failed, publicity, cancelled…",
-        "service_item": "service item code",
-        "cursor": "from next_cursor",
-        "limit": "1–100",
-        **search_api.search_query_docs("tasks"),
-    },
+    query=_with_search_docs(),
 )
 def list_tasks():
+    # Checked with q too: a value the list refuses is refused, not searched for in vain.
+    wanted = task_queries.parse_filter(db(), request.args, statuses=task_queries.PUBLIC_STATUSES)
     if request.args.get("q"):
         return search_api.search_page("tasks", search_api.tasks_by_id)
-    rows, more = task_queries.public_list(
-        db(),
-        status=request.args.get("status") or None,
-        service_item=request.args.get("service_item") or None,
-        cursor=int_arg("cursor", None),
-        limit=int_arg("limit", 20, minimum=1, maximum=100),
-    )
-    open_due(rows)
-    return jsonify(
-        {
-            "items": [task_queries.describe(db(), t) for t in rows],
-            "next_cursor": str(rows[-1].id) if more and rows else None,
-        }
-    )
+    cursor, limit = list_cursor()
+    found = task_queries.public_list(db(), wanted, cursor=cursor, limit=limit)
+    open_due(found.rows)
+    return jsonify(page_json(found, task_queries.describe_list(db(), found.rows)))
+
+
+@operation(
+    api,
+    "/tasks/mine",
+    "GET",
+    summary="My organization's tasks, drafts included, newest first, filtered; with the bids "
+    "counted from opening on and the questions awaiting an answer (enterprise or department)",
+    tag="tasks",
+    response=s.MyTaskPage,
+    query={**FILTER_DOCS, **PAGE_DOCS},
+    auth=True,
+)
+def list_my_tasks():
+    org = require_kind(db(), acting_user(), OrgKind.enterprise, OrgKind.department)
+    wanted = task_queries.parse_filter(db(), request.args)
+    cursor, limit = list_cursor()
+    found = task_queries.of_applicant(db(), org.id, wanted, cursor=cursor, limit=limit)
+    open_due(found.rows)
+    counts = task_queries.list_counts(db(), found.rows)
+    rows = task_queries.describe_list(db(), found.rows)
+    items = [{**row, **counts[t.id]} for t, row in zip(found.rows, rows, strict=True)]
+    return jsonify(page_json(found, items))
 
 
 @operation(

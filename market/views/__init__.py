@@ -9,10 +9,23 @@ from flask_babel import gettext
 
 from market import catalog, regions, timeline, web
 from market.labels import label
+from market.models import Funding, Method
 from market.models.catalog import CATEGORIES
 from market.validation import yuan_text
 from market.views.errors import render_domain_error
 from market.workdays import SHANGHAI, holiday_name_in
+
+
+def list_options(statuses: tuple[str, ...]) -> dict:
+    """The choices of a task list's filter form."""
+    return {
+        "statuses": statuses,
+        "stages": timeline.STAGES,
+        "categories": CATEGORIES,
+        "items": catalog.list_items(web.db()),
+        "methods": [m.value for m in Method],
+        "fundings": [f.value for f in Funding],
+    }
 
 
 def fen_to_yuan(fen: int | None) -> str:

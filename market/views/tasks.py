@@ -13,13 +13,14 @@ from market import attachments, catalog, lifecycle, task_queries, tasks
 from market.forms import AmendForm, ReasonForm, TaskForm
 from market.labels import TASK_FIELD_LABELS
 from market.permissions import is_regulator
-from market.views import fen_to_yuan
+from market.views import fen_to_yuan, list_options
 from market.web import (
     Work,
     attachment_policy,
     db,
     flash_outcome,
     lang,
+    list_page,
     load_task,
     localized,
     open_due,
@@ -56,12 +57,19 @@ def _fill(form: TaskForm, task) -> None:
 
 @bp.get("/tasks")
 def task_list():
-    status = request.args.get("status") or None
-    rows, _ = task_queries.public_list(db(), status=status, limit=100)
-    open_due(rows)
+    asked = list_page(task_queries.PUBLIC_STATUSES)
+    found = task_queries.Page([], 0, None)
+    if asked.wanted is not None:
+        found = task_queries.public_list(
+            db(), asked.wanted, offset=asked.offset, limit=asked.per_page
+        )
+        open_due(found.rows)
     return render_template(
-        "market/tasks.html", rows=[task_queries.describe(db(), t) for t in rows], status=status
-    )
+        "market/tasks.html",
+        rows=task_queries.describe_list(db(), found.rows),
+        options=list_options(task_queries.PUBLIC_STATUSES),
+        **asked.template_args(found.total),
+    ), 422 if asked.errors else 200
 
 
 @bp.get("/tasks/<number>")
@@ -96,8 +104,23 @@ def my_tasks():
     org = viewer_org()
     if org.kind not in ("enterprise", "department"):
         abort(403)
-    rows = [task_queries.describe(db(), t) for t in task_queries.of_applicant(db(), org.id)]
-    return render_template("market/my_tasks.html", rows=rows)
+    asked = list_page(lifecycle.STATUSES)
+    found = task_queries.Page([], 0, None)
+    if asked.wanted is not None:
+        found = task_queries.of_applicant(
+            db(), org.id, asked.wanted, offset=asked.offset, limit=asked.per_page
+        )
+        open_due(found.rows)
+    counts = task_queries.list_counts(db(), found.rows)
+    return render_template(
+        "market/my_tasks.html",
+        rows=[
+            {**row, **counts[t.id]}
+            for t, row in zip(found.rows, task_queries.describe_list(db(), found.rows), strict=True)
+        ],
+        options=list_options(lifecycle.STATUSES),
+        **asked.template_args(found.total),
+    ), 422 if asked.errors else 200
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])

@@ -204,9 +204,27 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
 
 #: Query strings fetched besides the bare route: filters and searches that could count or name
 #: bidders (the route must exist: a stale entry fails).
+#: The task lists' filters and paging, each compared too.
+LIST_FILTERS = [
+    "status=opened",
+    "status=deadline_passed",
+    "stage=opening",
+    "stage=validity",
+    "stage=publicity",
+    "method=lowest_price",
+    "funding=private",
+    "category=environment",
+    "title=密封",
+    "deadline_from=2000-01-01&deadline_to=2199-12-31",
+    "status=nonsense",
+]
 QUERY_VARIANTS = {
-    "/tasks": ["status=open", "q=密封"],
-    "/api/v1/tasks": ["status=open", "q=密封"],
+    "/tasks": ["status=open", "q=密封", *LIST_FILTERS, "page=2"],
+    "/api/v1/tasks": ["status=open", "q=密封", *LIST_FILTERS, "limit=1"],
+    "/my/tasks": [*LIST_FILTERS, "status=draft", "page=2"],
+    "/api/v1/tasks/mine": [*LIST_FILTERS, "limit=1"],
+    "/my/bids": [*LIST_FILTERS, "page=2"],
+    "/api/v1/bids/mine": [*LIST_FILTERS, "limit=1"],
     "/search": [
         f"q={NAMES[0]}",
         "q=密封测试",

@@ -294,7 +294,7 @@ def test_my_bids_are_grouped_by_stage_on_the_page_and_in_the_api(world, as_, db)
     zh = text(as_(user, lang="zh").get("/my/bids"))
     assert "密封中，尚未开启 (1)" in zh and "已开启，评审中 (1)" in zh
     items = client.get("/api/v1/bids/mine").get_json()["items"]
-    assert {i["task"]: i["stage"] for i in items} == {
+    assert {i["task"]: i["bid_stage"] for i in items} == {
         sealed_task.number: "sealed",
         review_task.number: "review",
         decided_task.number: "decided",

@@ -212,6 +212,12 @@ def _urls(app, values) -> list[str]:
         "/tasks?status=open",
         "/tasks?status=publicity",
         "/tasks?status=failed",
+        # The lists' filters, and a refused one with its message beside it.
+        "/tasks?stage=publicity&method=lowest_price&funding=private&category=environment",
+        "/tasks?method=最便宜&deadline_from=2027-02-30&deadline_to=2026-01-01",
+        "/my/tasks?stage=bidding",
+        "/my/bids?stage=bidding",
+        "/my/bids?title=" + "长" * 101,
     ]
     return urls
 
