@@ -15,6 +15,7 @@ from market import audit, catalog, clock, identity, regions, relations, search
 from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
 from market.models import (
     AgencyService,
+    AuditEvent,
     Organization,
     OrgKind,
     Professional,
@@ -156,6 +157,44 @@ def _check_qualifications(checker: Checker, rows: list[dict]) -> list[dict]:
     return clean
 
 
+#: What an agency changes on its own profile; the name, the USCC and the legal representative
+#: come from the business licence and are not among them.
+PROFILE_FIELDS = (
+    "region_code",
+    "address",
+    "description",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+#: Shown to the agency and those who see personal data only: the public history says that they
+#: changed, never what they were or are.
+PRIVATE_PROFILE_FIELDS = ("contact_name", "contact_phone", "contact_email")
+#: The audit events an agency's public history shows.
+HISTORY_ACTIONS = ("agency.profile_changed",)
+
+
+def _check_profile(checker: Checker, data: dict) -> dict:
+    return {
+        "region_code": check_region(checker, "region_code", data.get("region_code")),
+        "address": checker.text(
+            "address", data.get("address"), max_length=200, required=False, markup=False
+        ),
+        "description": checker.text(
+            "description", data.get("description"), max_length=2000, required=False, multiline=True
+        ),
+        "contact_name": checker.text(
+            "contact_name", data.get("contact_name"), max_length=50, markup=False, identity=True
+        ),
+        "contact_phone": check_phone(
+            checker, "contact_phone", data.get("contact_phone"), required=True
+        ),
+        "contact_email": checker.text(
+            "contact_email", data.get("contact_email"), max_length=254, required=False
+        ),
+    }
+
+
 def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> User:
     """Register an agency and its administrator; listed at once. All or nothing."""
     checker = Checker()
@@ -174,22 +213,7 @@ def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> 
             markup=False,
             identity=True,
         ),
-        "region_code": check_region(checker, "region_code", data.get("region_code")),
-        "address": checker.text(
-            "address", data.get("address"), max_length=200, required=False, markup=False
-        ),
-        "description": checker.text(
-            "description", data.get("description"), max_length=2000, required=False, multiline=True
-        ),
-        "contact_name": checker.text(
-            "contact_name", data.get("contact_name"), max_length=50, markup=False, identity=True
-        ),
-        "contact_phone": check_phone(
-            checker, "contact_phone", data.get("contact_phone"), required=True
-        ),
-        "contact_email": checker.text(
-            "contact_email", data.get("contact_email"), max_length=254, required=False
-        ),
+        **_check_profile(checker, data),
     }
     # Optional at entry (zero barriers), and on the profile later; kept only as a keyed hash.
     document = identity.check_document(
@@ -494,6 +518,75 @@ def remove_qualification(
         actor_org_id=org.id,
     )
     search.index(session, "agencies", org.id)
+
+
+# --- the agency's own profile -------------------------------------------------------------------
+
+
+def _own_profile(session: Session, actor: User, agency_id: int) -> Organization:
+    org = session.get(Organization, agency_id)
+    if org is None or org.kind != OrgKind.agency:
+        raise NotFound()
+    if actor.organization_id != org.id:
+        raise Forbidden(N_("Only the agency itself may change its profile."))
+    return org
+
+
+def change_profile(session: Session, actor: User, agency_id: int, data: dict) -> Organization:
+    """The agency changes its address, description, contact and region, with the checks of
+    registration; the audit records what changed, and of the private contact fields only that
+    they changed."""
+    org = _own_profile(session, actor, agency_id)
+    checker = Checker()
+    clean = _check_profile(checker, data)
+    checker.raise_if_any()
+    changes, private = {}, []
+    for name in PROFILE_FIELDS:
+        old, new = getattr(org, name), clean[name]
+        if (old or None) == (new or None):
+            continue
+        if name in PRIVATE_PROFILE_FIELDS:
+            private.append(name)
+        else:
+            changes[name] = {"old": old, "new": new}
+        setattr(org, name, new)
+    if changes or private:
+        session.add(org)
+        audit.record(
+            session,
+            "agency.profile_changed",
+            "organization",
+            org.id,
+            {"changes": changes, "private_changed": private},
+            actor_user_id=actor.id,
+            actor_org_id=org.id,
+        )
+        search.index(session, "agencies", org.id)
+    return org
+
+
+def profile_history(session: Session, agency_id: int, limit: int = 100) -> list[dict]:
+    """The public history of an agency's profile, newest first: what changed and when; of the
+    private fields only their names (the audit never holds their values)."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "organization",
+            AuditEvent.object_id == str(agency_id),
+            AuditEvent.action.in_(HISTORY_ACTIONS),
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "at": e.at,
+            "action": e.action,
+            "changes": e.data.get("changes", {}),
+            "private_changed": e.data.get("private_changed", []),
+        }
+        for e in events
+    ]
 
 
 # --- directory -------------------------------------------------------------------------------

@@ -247,6 +247,7 @@ def load_demo(session: Session) -> str:
     _direct_task(session)
     _verified_qualifications(session, created["regulator"])
     _surveying_task(session, enterprise)
+    _profile_change(session)
     return f"demo data loaded ({added} service items, {len(AGENCIES)} agencies)"
 
 
@@ -288,6 +289,19 @@ def _verified_qualifications(session: Session, regulator: User) -> None:
     org = session.exec(select(Organization).where(Organization.uscc == "91220102MA17X8Y2K8")).one()
     for q in session.exec(select(Qualification).where(Qualification.organization_id == org.id)):
         agencies.verify_qualification(session, regulator, q.id)
+
+
+#: The demo environmental agency moved and changed its phone: its public profile's history shows
+#: the new address and that the (private) phone changed.
+DEMO_NEW_ADDRESS = "长春市南关区人民大街 2000 号 B 座"
+
+
+def _profile_change(session: Session) -> None:
+    org = session.exec(select(Organization).where(Organization.uscc == "91220101MA0Y4Q6X33")).one()
+    user = session.exec(select(User).where(User.email == "agency@demo.zjm")).one()
+    fields = {name: getattr(org, name) for name in agencies.PROFILE_FIELDS}
+    fields.update(address=DEMO_NEW_ADDRESS, contact_phone="0431-80001234")
+    agencies.change_profile(session, user, org.id, fields)
 
 
 def _surveying_task(session: Session, enterprise: User) -> None:

@@ -596,6 +596,21 @@ class QualificationForm(FlaskForm):
         }
 
 
+class ProfileForm(FlaskForm):
+    """An agency changes its own profile; the licence's name, USCC and representative stay."""
+
+    region_code = RegionField(_l("Administrative division"), validators=NEEDED)
+    address = StringField(_l("Address"))
+    description = TextAreaField(_l("About the agency"))
+    contact_name = StringField(_l("Contact person"), validators=NEEDED)
+    contact_phone = TelField(_l("Contact phone (not public)"), validators=NEEDED)
+    contact_email = StringField(_l("Contact e-mail (not public)"))
+    submit = SubmitField(_l("Save the profile"))
+
+    def to_data(self) -> dict:
+        return {k: v for k, v in self.data.items() if k not in ("csrf_token", "submit")}
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the agency sees it)"))
     submit = SubmitField(_l("Reject"))

@@ -132,6 +132,11 @@ def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
     return data
 
 
+def history_entry(entry: dict) -> dict:
+    """One change of an agency's profile as its public history shows it."""
+    return {**entry, "at": entry["at"].isoformat()}
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 

@@ -574,6 +574,40 @@ def get_agency(agency_id: int):
 
 @operation(
     api,
+    "/agencies/<int:agency_id>/profile",
+    "PUT",
+    summary="The agency changes its address, description, contact and region (audited)",
+    tag="agencies",
+    body=s.ProfileChange,
+    response=s.Agency,
+    auth=True,
+)
+def change_profile(agency_id: int):
+    data = parse_body(s.ProfileChange)
+    with unit_of_work():
+        org = agencies.change_profile(
+            db(), acting_user(), agency_id, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(serializers.agency(agencies.load_card(db(), org), serializers.PRIVATE))
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/history",
+    "GET",
+    summary="An agency's public history: what changed on its profile and when",
+    tag="agencies",
+    response=s.AgencyHistory,
+)
+def agency_history(agency_id: int):
+    agencies.get_listed_agency(db(), agency_id)
+    return jsonify(
+        {"items": [serializers.history_entry(h) for h in agencies.profile_history(db(), agency_id)]}
+    )
+
+
+@operation(
+    api,
     "/agencies/<int:agency_id>/qualifications/<int:qualification_id>/verify",
     "POST",
     summary="A regulator marks a declared qualification verified",

@@ -92,6 +92,17 @@ class QualificationChange(Strict):
     valid_until: str | None = None
 
 
+class ProfileChange(Strict):
+    """What an agency changes on its own profile (not its name, USCC or legal representative)."""
+
+    region_code: str | None = None
+    address: str | None = None
+    description: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+
+
 class AgencyIn(EnterpriseIn):
     address: str | None = None
     description: str | None = None
@@ -345,6 +356,19 @@ class QualificationQueue(BaseModel):
 class Agency(Organization):
     services: list[AgencyService]
     qualifications: list[Qualification]
+
+
+class HistoryEntry(BaseModel):
+    at: str
+    action: str = Field(description="agency.profile_changed")
+    changes: dict[str, dict] = Field(description="public fields: {field: {old, new}}")
+    private_changed: list[str] = Field(
+        description="private fields (contact) that changed; their values are never shown"
+    )
+
+
+class AgencyHistory(BaseModel):
+    items: list[HistoryEntry]
 
 
 class AgencyPage(BaseModel):

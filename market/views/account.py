@@ -11,6 +11,7 @@ from market import accounts, agencies, serializers
 from market.forms import (
     ChangePasswordForm,
     PasswordConfirmForm,
+    ProfileForm,
     QualificationForm,
     SecondFactorOnForm,
     TokenForm,
@@ -255,3 +256,28 @@ def remove_qualification(qualification_id: int):
         agencies.remove_qualification(db(), viewer(), org.id, qualification_id)
     flash_outcome(work, gettext("The qualification is withdrawn."), "info")
     return redirect(url_for("account.qualifications"))
+
+
+# --- the agency's own profile --------------------------------------------------------------------
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    org = _agency_org()
+    form = ProfileForm()
+    work = Work()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.change_profile(db(), viewer(), org.id, form.to_data())
+        if not work.failed:
+            flash(gettext("Your profile is saved; its public history shows what changed."))
+            return redirect(url_for("account.profile"))
+    elif not form.is_submitted():
+        form = ProfileForm(
+            formdata=None, data={name: getattr(org, name) for name in agencies.PROFILE_FIELDS}
+        )
+    status = work.status if work.failed else (400 if form.is_submitted() else 200)
+    return render_template(
+        "market/account_profile.html", org=org, form=form, errors=work.messages
+    ), status

@@ -109,7 +109,10 @@ def agency_profile(agency_id: int):
         serializers.PRIVATE if sees_personal_data(db(), viewer(), org) else serializers.PUBLIC
     )
     return render_template(
-        "market/agency.html", card=card, agency=serializers.agency(card, audience)
+        "market/agency.html",
+        card=card,
+        agency=serializers.agency(card, audience),
+        history=agencies.profile_history(db(), org.id),
     )
 
 

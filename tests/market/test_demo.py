@@ -7,7 +7,14 @@ from sqlmodel import select
 
 from bidding import eligibility
 from market import agencies, clock, lifecycle, relations
-from market.demo import DEMO_DISABLED_REASON, DEMO_RELATION, DEMO_SURVEYING_TASK, STAFF, load_demo
+from market.demo import (
+    DEMO_DISABLED_REASON,
+    DEMO_NEW_ADDRESS,
+    DEMO_RELATION,
+    DEMO_SURVEYING_TASK,
+    STAFF,
+    load_demo,
+)
 from market.models import AgencyRelation, AuditEvent, Organization, Qualification, Task, User
 
 
@@ -76,3 +83,14 @@ def test_the_demo_shows_a_declaration_whose_type_the_agency_must_choose(db):
     assert [p.ground for p in eligibility.problems(db, task, geo, clock.now())] == [
         "qualification_missing"
     ]
+
+
+def test_the_demo_agency_changed_its_profile_and_its_history_shows_it(db):
+    load_demo(db)
+    db.commit()
+    green = db.exec(select(Organization).where(Organization.uscc == "91220101MA0Y4Q6X33")).one()
+    [change] = agencies.profile_history(db, green.id)
+    assert change["changes"] == {
+        "address": {"old": "长春市南关区人民大街 1000 号", "new": DEMO_NEW_ADDRESS}
+    }
+    assert change["private_changed"] == ["contact_phone"]

@@ -1,0 +1,180 @@
+"""An agency keeps the rest of its profile itself: address, description, contact and region
+(not what the business licence states), audited and shown in the public history without the
+private contact values; the search document follows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from market import search
+from market.models import AuditEvent, Organization
+from market.search.registry import Query
+from tests.bidding.helpers import new_uscc
+from tests.conftest import login
+from tests.market.accounts_support import english_messages  # noqa: F401  (autouse fixture)
+
+PROFILE = {
+    "region_code": "220104",
+    "address": "长春市朝阳区人民大街1号",
+    "description": "环评、水保与测绘。",
+    "contact_name": "赵六",
+    "contact_phone": "13912345678",
+    "contact_email": "new@agency.test",
+}
+
+
+@pytest.fixture
+def agency(make):
+    return make.agency()
+
+
+@pytest.fixture
+def agency_client(app, agency):
+    client = app.test_client()
+    login(client, agency)
+    return client
+
+
+def url(agency, tail="profile") -> str:
+    return f"/api/v1/agencies/{agency.organization_id}/{tail}"
+
+
+def profile_events(db) -> list[AuditEvent]:
+    return list(
+        db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "agency.profile_changed")
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def test_the_agency_changes_its_profile_audited_without_private_values(db, agency, agency_client):
+    response = agency_client.put(url(agency), json=PROFILE)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {k: body[k] for k in PROFILE} == PROFILE
+    assert (body["name"], body["uscc"], body["legal_representative"]) == (
+        "吉林测试环境咨询有限公司",
+        "91220101MA0Y4Q6X33",
+        "王五",
+    )
+    org = db.get(Organization, agency.organization_id)
+    db.refresh(org)
+    assert org.region_code == "220104" and org.contact_phone == "13912345678"
+    [event] = profile_events(db)
+    assert event.actor_user_id == agency.id
+    assert event.data == {
+        "changes": {
+            "region_code": {"old": "220102", "new": "220104"},
+            "address": {"old": "长春市南关区", "new": "长春市朝阳区人民大街1号"},
+            "description": {"old": "环评与水保。", "new": "环评、水保与测绘。"},
+        },
+        "private_changed": ["contact_name", "contact_phone", "contact_email"],
+    }
+    # Saving it unchanged records nothing.
+    assert agency_client.put(url(agency), json=PROFILE).status_code == 200
+    assert len(profile_events(db)) == 1
+
+
+def test_the_licence_fields_are_not_changed_here(agency, agency_client):
+    response = agency_client.put(url(agency), json={**PROFILE, "name": "别的名字"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"name": ["Unknown field."]}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"region_code": "229999"},
+            "region_code",
+            "229999 is not an administrative division code (GB/T 2260); pick one from the list.",
+        ),
+        ({"region_code": None}, "region_code", "This field is required."),
+        ({"contact_name": ""}, "contact_name", "This field is required."),
+        (
+            {"contact_phone": "0431-8888x"},
+            "contact_phone",
+            "A phone number has only digits, spaces, + and -.",
+        ),
+        ({"address": "x" * 201}, "address", "At most 200 characters (you gave 201)."),
+        ({"description": "x" * 2001}, "description", "At most 2000 characters (you gave 2001)."),
+    ],
+)
+def test_the_profile_is_checked_as_at_registration(
+    db, agency, agency_client, change, field, message
+):
+    response = agency_client.put(url(agency), json={**PROFILE, **change})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {field: [message]}
+    assert profile_events(db) == []
+
+
+def test_only_the_agency_itself_changes_its_profile(app, db, make, agency):
+    other = app.test_client()
+    login(other, make.agency(uscc=new_uscc(), email="other@test.zjm"))
+    response = other.put(url(agency), json=PROFILE)
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == "Only the agency itself may change its profile."
+    assert app.test_client().put(url(agency), json=PROFILE).status_code == 401
+    assert other.put("/api/v1/agencies/999999/profile", json=PROFILE).status_code == 404
+    assert profile_events(db) == []
+
+
+def test_the_public_history_shows_what_changed_but_no_private_value(app, agency, agency_client):
+    assert agency_client.put(url(agency), json=PROFILE).status_code == 200
+    anyone = app.test_client()
+    history = anyone.get(url(agency, "history")).get_json()["items"]
+    assert [(h["action"], h["changes"]["address"], h["private_changed"]) for h in history] == [
+        (
+            "agency.profile_changed",
+            {"old": "长春市南关区", "new": "长春市朝阳区人民大街1号"},
+            ["contact_name", "contact_phone", "contact_email"],
+        )
+    ]
+    page = anyone.get(f"/agencies/{agency.organization_id}?lang=en").get_data(as_text=True)
+    assert "“长春市南关区” → “长春市朝阳区人民大街1号”" in page
+    assert "Contact phone changed" in page and "Contact e-mail changed" in page
+    for private in ("13912345678", "0431-88888888", "new@agency.test", "contact@agency.test"):
+        assert private not in page
+        assert private not in str(history)
+
+
+def test_the_search_document_follows_the_profile(db, agency, agency_client):
+    assert agency_client.put(url(agency), json=PROFILE).status_code == 200
+    hits = search.search(db, "agencies", Query(text="测绘")).hits
+    assert [h.data["description"] for h in hits] == ["环评、水保与测绘。"]
+
+
+def test_the_page_keeps_what_was_typed_and_saves(db, agency, agency_client):
+    page = agency_client.get("/account/profile?lang=en")
+    assert page.status_code == 200
+    assert 'value="长春市南关区"' in page.get_data(as_text=True)
+    refused = agency_client.post(
+        "/account/profile?lang=en", data={**PROFILE, "contact_phone": "0431-8888x"}
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "A phone number has only digits, spaces, + and -." in html
+    assert 'value="长春市朝阳区人民大街1号"' in html and 'value="0431-8888x"' in html
+    assert profile_events(db) == []
+    saved = agency_client.post("/account/profile", data=PROFILE)
+    assert saved.status_code == 302
+    assert len(profile_events(db)) == 1
+
+
+def test_the_profile_page_is_for_agencies(app, make):
+    client = app.test_client()
+    login(client, make.enterprise())
+    assert client.get("/account/profile").status_code == 403
+
+
+def test_the_history_and_the_page_speak_chinese(app, agency, agency_client):
+    assert agency_client.put(url(agency), json=PROFILE).status_code == 200
+    page = app.test_client().get(f"/agencies/{agency.organization_id}?lang=zh")
+    assert "变更记录" in page.get_data(as_text=True)
+    assert "联系电话已变更" in page.get_data(as_text=True)
+    own = agency_client.get("/account/profile?lang=zh").get_data(as_text=True)
+    assert "以营业执照为准" in own and "保存机构信息" in own
