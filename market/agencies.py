@@ -42,35 +42,41 @@ def _rows(data: dict, key: str) -> list[dict]:
     ]
 
 
+def check_service(checker: Checker, session: Session, prefix: str, row: dict) -> dict:
+    """One service item an agency offers: the item of the catalog, the committed time and scope,
+    and the price range in fen."""
+    item = None
+    code = row.get("service_item")
+    if not code:
+        checker.add(prefix + "service_item", N_("Choose a service item."))
+    else:
+        item = session.exec(select(ServiceItem).where(ServiceItem.code == str(code))).first()
+        if item is None:
+            checker.add(prefix + "service_item", N_("Unknown service item."))
+    days = checker.integer(
+        prefix + "commitment_days", row.get("commitment_days"), minimum=1, maximum=3650
+    )
+    scope = checker.text(
+        prefix + "commitment_scope", row.get("commitment_scope"), max_length=500, multiline=True
+    )
+    low = checker.money(prefix + "price_min_fen", row.get("price_min_fen"), maximum=MAX_PRICE_FEN)
+    high = checker.money(prefix + "price_max_fen", row.get("price_max_fen"), maximum=MAX_PRICE_FEN)
+    if low is not None and high is not None and low > high:
+        checker.add(prefix + "price_max_fen", N_("The highest price is below the lowest price."))
+    return {"item": item, "days": days, "scope": scope, "low": low, "high": high}
+
+
 def _check_services(checker: Checker, session: Session, rows: list[dict]) -> list[dict]:
     clean, seen = [], set()
     if not rows:
         checker.add("services", N_("Offer at least one service item."))
     for i, row in enumerate(rows[:MAX_ROWS]):
-        p = f"services.{i}."
-        item = None
-        code = row.get("service_item")
-        if not code:
-            checker.add(p + "service_item", N_("Choose a service item."))
-        else:
-            item = session.exec(select(ServiceItem).where(ServiceItem.code == str(code))).first()
-            if item is None:
-                checker.add(p + "service_item", N_("Unknown service item."))
-            elif item.id in seen:
-                checker.add(p + "service_item", N_("This service item is listed twice."))
-            else:
-                seen.add(item.id)
-        days = checker.integer(
-            p + "commitment_days", row.get("commitment_days"), minimum=1, maximum=3650
-        )
-        scope = checker.text(
-            p + "commitment_scope", row.get("commitment_scope"), max_length=500, multiline=True
-        )
-        low = checker.money(p + "price_min_fen", row.get("price_min_fen"), maximum=MAX_PRICE_FEN)
-        high = checker.money(p + "price_max_fen", row.get("price_max_fen"), maximum=MAX_PRICE_FEN)
-        if low is not None and high is not None and low > high:
-            checker.add(p + "price_max_fen", N_("The highest price is below the lowest price."))
-        clean.append({"item": item, "days": days, "scope": scope, "low": low, "high": high})
+        one = check_service(checker, session, f"services.{i}.", row)
+        if one["item"] is not None:
+            if one["item"].id in seen:
+                checker.add(f"services.{i}.service_item", N_("This service item is listed twice."))
+            seen.add(one["item"].id)
+        clean.append(one)
     if len(rows) > MAX_ROWS:
         checker.add("services", N_("At most %(max)d rows."), max=MAX_ROWS)
     return clean
@@ -171,7 +177,12 @@ PROFILE_FIELDS = (
 #: changed, never what they were or are.
 PRIVATE_PROFILE_FIELDS = ("contact_name", "contact_phone", "contact_email")
 #: The audit events an agency's public history shows.
-HISTORY_ACTIONS = ("agency.profile_changed",)
+HISTORY_ACTIONS = (
+    "agency.profile_changed",
+    "agency.service_offered",
+    "agency.service_changed",
+    "agency.service_withdrawn",
+)
 
 
 def _check_profile(checker: Checker, data: dict) -> dict:
@@ -565,6 +576,107 @@ def change_profile(session: Session, actor: User, agency_id: int, data: dict) ->
     return org
 
 
+def services_of(session: Session, agency_id: int) -> list[tuple[AgencyService, ServiceItem]]:
+    return list(
+        session.exec(
+            select(AgencyService, ServiceItem)
+            .join(ServiceItem)
+            .where(AgencyService.organization_id == agency_id)
+            .order_by(ServiceItem.code)
+        )
+    )
+
+
+def _service_summary(s: AgencyService) -> dict:
+    return {
+        "commitment_days": s.commitment_days,
+        "commitment_scope": s.commitment_scope,
+        "price_min_fen": s.price_min_fen,
+        "price_max_fen": s.price_max_fen,
+    }
+
+
+def _record_service(session, actor, org, action, code, data) -> None:
+    audit.record(
+        session,
+        action,
+        "organization",
+        org.id,
+        {"service_item": code, **data},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
+    search.index(session, "agencies", org.id)
+
+
+def offer_service(session: Session, actor: User, agency_id: int, data: dict) -> AgencyService:
+    """The agency offers one more service item, with the checks of registration (audited)."""
+    org = _own_profile(session, actor, agency_id)
+    checker = Checker()
+    clean = check_service(checker, session, "", data)
+    offered = services_of(session, org.id)
+    if clean["item"] is not None and any(i.id == clean["item"].id for _s, i in offered):
+        checker.add("service_item", N_("You offer this service item already; change it instead."))
+    if len(offered) >= MAX_ROWS:
+        checker.add("services", N_("At most %(max)d rows."), max=MAX_ROWS)
+    checker.raise_if_any()
+    row = AgencyService(
+        organization_id=org.id,
+        service_item_id=clean["item"].id,
+        commitment_days=clean["days"],
+        commitment_scope=clean["scope"],
+        price_min_fen=clean["low"],
+        price_max_fen=clean["high"],
+    )
+    session.add(row)
+    session.flush()
+    _record_service(
+        session, actor, org, "agency.service_offered", clean["item"].code, _service_summary(row)
+    )
+    return row
+
+
+def _own_service(
+    session: Session, actor: User, agency_id: int, code: str
+) -> tuple[Organization, AgencyService, ServiceItem]:
+    org = _own_profile(session, actor, agency_id)
+    for row, item in services_of(session, org.id):
+        if item.code == code:
+            return org, row, item
+    raise NotFound()
+
+
+def change_service(
+    session: Session, actor: User, agency_id: int, code: str, data: dict
+) -> AgencyService:
+    """The agency changes the time, scope or prices of a service item it offers (audited: the
+    old and new values, all of them public)."""
+    org, row, item = _own_service(session, actor, agency_id, code)
+    checker = Checker()
+    clean = check_service(checker, session, "", {**data, "service_item": code})
+    checker.raise_if_any()
+    before = _service_summary(row)
+    row.commitment_days, row.commitment_scope = clean["days"], clean["scope"]
+    row.price_min_fen, row.price_max_fen = clean["low"], clean["high"]
+    after = _service_summary(row)
+    diff = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    if diff:
+        session.add(row)
+        _record_service(session, actor, org, "agency.service_changed", code, {"changes": diff})
+    return row
+
+
+def withdraw_service(session: Session, actor: User, agency_id: int, code: str) -> None:
+    """The agency stops offering a service item; it keeps at least one, as at registration."""
+    org, row, item = _own_service(session, actor, agency_id, code)
+    if len(services_of(session, org.id)) == 1:
+        raise Invalid({"services": [Message(N_("Offer at least one service item."))]})
+    summary = _service_summary(row)
+    session.delete(row)
+    session.flush()
+    _record_service(session, actor, org, "agency.service_withdrawn", code, summary)
+
+
 def profile_history(session: Session, agency_id: int, limit: int = 100) -> list[dict]:
     """The public history of an agency's profile, newest first: what changed and when; of the
     private fields only their names (the audit never holds their values)."""
@@ -578,12 +690,20 @@ def profile_history(session: Session, agency_id: int, limit: int = 100) -> list[
         .order_by(AuditEvent.seq.desc())
         .limit(limit)
     ).all()
+    codes = {e.data["service_item"] for e in events if e.data.get("service_item")}
+    names = {
+        i.code: i for i in session.exec(select(ServiceItem).where(ServiceItem.code.in_(codes)))
+    }
     return [
         {
             "at": e.at,
             "action": e.action,
+            "service_item": e.data.get("service_item"),
+            "service_name_zh": getattr(names.get(e.data.get("service_item")), "name_zh", None),
+            "service_name_en": getattr(names.get(e.data.get("service_item")), "name_en", None),
             "changes": e.data.get("changes", {}),
             "private_changed": e.data.get("private_changed", []),
+            "service": {k: e.data[k] for k in e.data if k.startswith(("commitment", "price"))},
         }
         for e in events
     ]

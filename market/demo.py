@@ -291,8 +291,8 @@ def _verified_qualifications(session: Session, regulator: User) -> None:
         agencies.verify_qualification(session, regulator, q.id)
 
 
-#: The demo environmental agency moved and changed its phone: its public profile's history shows
-#: the new address and that the (private) phone changed.
+#: The demo environmental agency moved, changed its phone and a price: its public profile's
+#: history shows the new address, that the (private) phone changed, and the new price.
 DEMO_NEW_ADDRESS = "长春市南关区人民大街 2000 号 B 座"
 
 
@@ -302,6 +302,19 @@ def _profile_change(session: Session) -> None:
     fields = {name: getattr(org, name) for name in agencies.PROFILE_FIELDS}
     fields.update(address=DEMO_NEW_ADDRESS, contact_phone="0431-80001234")
     agencies.change_profile(session, user, org.id, fields)
+    # ... and raised the top of its price range for environmental impact report forms.
+    agencies.change_service(
+        session,
+        user,
+        org.id,
+        "EIA-FORM",
+        {
+            "commitment_days": 15,
+            "commitment_scope": "环境影响报告表编制",
+            "price_min_fen": 20000_00,
+            "price_max_fen": 90000_00,
+        },
+    )
 
 
 def _surveying_task(session: Session, enterprise: User) -> None:

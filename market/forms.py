@@ -611,6 +611,28 @@ class ProfileForm(FlaskForm):
         return {k: v for k, v in self.data.items() if k not in ("csrf_token", "submit")}
 
 
+class ServiceForm(FlaskForm):
+    """An agency offers or changes one service item; prices typed in yuan."""
+
+    service_item = SelectField(_l("Service item"), choices=[], validate_choice=False)
+    commitment_days = StringField(_l("Committed time (days)"), validators=NEEDED)
+    commitment_scope = StringField(_l("Committed scope"), validators=NEEDED)
+    price_min = StringField(_l("Lowest price (yuan)"), validators=NEEDED)
+    price_max = StringField(_l("Highest price (yuan)"), validators=NEEDED)
+    submit = SubmitField(_l("Save the service"))
+
+    def to_data(self) -> dict:
+        fen = amounts_in_fen(
+            {"price_min_fen": self.price_min.data, "price_max_fen": self.price_max.data}
+        )
+        return {
+            "service_item": self.service_item.data,
+            "commitment_days": self.commitment_days.data,
+            "commitment_scope": self.commitment_scope.data,
+            **fen,
+        }
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the agency sees it)"))
     submit = SubmitField(_l("Reject"))

@@ -105,20 +105,22 @@ def qualification(q: Qualification, audience: str = PUBLIC) -> dict:
     return data
 
 
+def agency_service(s, item) -> dict:
+    """A service item an agency offers: its time, scope and price range in fen (public)."""
+    return {
+        "service_item": item.code,
+        "name_zh": item.name_zh,
+        "name_en": item.name_en,
+        "commitment_days": s.commitment_days,
+        "commitment_scope": s.commitment_scope,
+        "price_min_fen": s.price_min_fen,
+        "price_max_fen": s.price_max_fen,
+    }
+
+
 def agency(card: AgencyCard, audience: str = PUBLIC) -> dict:
     data = organization(card.org, audience)
-    data["services"] = [
-        {
-            "service_item": item.code,
-            "name_zh": item.name_zh,
-            "name_en": item.name_en,
-            "commitment_days": s.commitment_days,
-            "commitment_scope": s.commitment_scope,
-            "price_min_fen": s.price_min_fen,
-            "price_max_fen": s.price_max_fen,
-        }
-        for s, item in card.services
-    ]
+    data["services"] = [agency_service(s, item) for s, item in card.services]
     data["qualifications"] = [qualification(q, audience) for q in card.qualifications]
     data["professionals"] = [
         {

@@ -591,6 +591,68 @@ def change_profile(agency_id: int):
     return jsonify(serializers.agency(agencies.load_card(db(), org), serializers.PRIVATE))
 
 
+def _service_out(org_id: int, code: str):
+    for row, item in agencies.services_of(db(), org_id):
+        if item.code == code:
+            return serializers.agency_service(row, item)
+    return None
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/services",
+    "POST",
+    summary="The agency offers one more service item, prices in fen (audited)",
+    tag="agencies",
+    body=s.AgencyServiceIn,
+    response=s.AgencyService,
+    status=201,
+    auth=True,
+)
+def offer_service(agency_id: int):
+    data = parse_body(s.AgencyServiceIn)
+    with unit_of_work():
+        row = agencies.offer_service(
+            db(), acting_user(), agency_id, data.model_dump(exclude_unset=True)
+        )
+        code = data.service_item
+    return jsonify(_service_out(row.organization_id, code)), 201
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/services/<code>",
+    "PUT",
+    summary="The agency changes the time, scope or prices (fen) of a service item (audited)",
+    tag="agencies",
+    body=s.ServiceChange,
+    response=s.AgencyService,
+    auth=True,
+)
+def change_service(agency_id: int, code: str):
+    data = parse_body(s.ServiceChange)
+    with unit_of_work():
+        agencies.change_service(
+            db(), acting_user(), agency_id, code, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(_service_out(agency_id, code))
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/services/<code>",
+    "DELETE",
+    summary="The agency stops offering a service item; it keeps at least one (audited)",
+    tag="agencies",
+    status=204,
+    auth=True,
+)
+def withdraw_service(agency_id: int, code: str):
+    with unit_of_work():
+        agencies.withdraw_service(db(), acting_user(), agency_id, code)
+    return "", 204
+
+
 @operation(
     api,
     "/agencies/<int:agency_id>/history",

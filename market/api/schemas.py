@@ -92,6 +92,15 @@ class QualificationChange(Strict):
     valid_until: str | None = None
 
 
+class ServiceChange(Strict):
+    """A service item the agency offers, changed: its time, scope and prices (in fen)."""
+
+    commitment_days: int | None = None
+    commitment_scope: str | None = None
+    price_min_fen: int | None = None
+    price_max_fen: int | None = None
+
+
 class ProfileChange(Strict):
     """What an agency changes on its own profile (not its name, USCC or legal representative)."""
 
@@ -360,10 +369,19 @@ class Agency(Organization):
 
 class HistoryEntry(BaseModel):
     at: str
-    action: str = Field(description="agency.profile_changed")
+    action: str = Field(
+        description="agency.profile_changed, agency.service_offered, agency.service_changed "
+        "or agency.service_withdrawn"
+    )
     changes: dict[str, dict] = Field(description="public fields: {field: {old, new}}")
     private_changed: list[str] = Field(
         description="private fields (contact) that changed; their values are never shown"
+    )
+    service_item: str | None = Field(description="the service item of a service's change")
+    service_name_zh: str | None
+    service_name_en: str | None
+    service: dict[str, int | str] = Field(
+        description="an offered or withdrawn service: its time, scope and prices (fen)"
     )
 
 

@@ -7,20 +7,23 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext
 from flask_login import login_required
 
-from market import accounts, agencies, serializers
+from market import accounts, agencies, catalog, serializers
 from market.forms import (
     ChangePasswordForm,
     PasswordConfirmForm,
     ProfileForm,
     QualificationForm,
     SecondFactorOnForm,
+    ServiceForm,
     TokenForm,
 )
 from market.models import OrgKind
+from market.validation import yuan_text
 from market.web import (
     Work,
     db,
     flash_outcome,
+    localized,
     password_attempt,
     password_checked,
     policy,
@@ -281,3 +284,76 @@ def profile():
     return render_template(
         "market/account_profile.html", org=org, form=form, errors=work.messages
     ), status
+
+
+# --- the agency's services and prices ------------------------------------------------------------
+
+
+def _services_page(form, editing=None, errors=(), status=200):
+    org = _agency_org()
+    rows = agencies.services_of(db(), org.id)
+    offered = {item.code for _s, item in rows}
+    form.service_item.choices = [("", "—")] + [
+        (i.code, localized(i, "name"))
+        for i in catalog.list_items(db())
+        if i.code not in offered or i.code == editing
+    ]
+    return render_template(
+        "market/account_services.html", rows=rows, form=form, editing=editing, errors=list(errors)
+    ), status
+
+
+@bp.route("/services", methods=["GET", "POST"])
+@login_required
+def services():
+    org = _agency_org()
+    form = ServiceForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.offer_service(db(), viewer(), org.id, form.to_data())
+        if not work.failed:
+            flash(gettext("The service is offered; your public profile shows it."))
+            return redirect(url_for("account.services"))
+        return _services_page(form, None, work.messages, work.status)
+    return _services_page(form, None, [], 400 if form.is_submitted() else 200)
+
+
+@bp.route("/services/<code>", methods=["GET", "POST"])
+@login_required
+def service(code: str):
+    org = _agency_org()
+    rows = {item.code: row for row, item in agencies.services_of(db(), org.id)}
+    if code not in rows:
+        abort(404)
+    form = ServiceForm()
+    if form.validate_on_submit():
+        form.service_item.data = code
+        with unit_of_work(form) as work:
+            agencies.change_service(db(), viewer(), org.id, code, form.to_data())
+        if not work.failed:
+            flash(gettext("The service is saved; your public profile shows the change."))
+            return redirect(url_for("account.services"))
+        return _services_page(form, code, work.messages, work.status)
+    if not form.is_submitted():
+        row = rows[code]
+        form = ServiceForm(
+            formdata=None,
+            data={
+                "service_item": code,
+                "commitment_days": str(row.commitment_days),
+                "commitment_scope": row.commitment_scope,
+                "price_min": yuan_text(row.price_min_fen),
+                "price_max": yuan_text(row.price_max_fen),
+            },
+        )
+    return _services_page(form, code, [], 400 if form.is_submitted() else 200)
+
+
+@bp.post("/services/<code>/withdraw")
+@login_required
+def withdraw_service(code: str):
+    org = _agency_org()
+    with unit_of_work(keep_errors=True) as work:
+        agencies.withdraw_service(db(), viewer(), org.id, code)
+    flash_outcome(work, gettext("The service is withdrawn."), "info")
+    return redirect(url_for("account.services"))

@@ -89,7 +89,11 @@ def test_the_demo_agency_changed_its_profile_and_its_history_shows_it(db):
     load_demo(db)
     db.commit()
     green = db.exec(select(Organization).where(Organization.uscc == "91220101MA0Y4Q6X33")).one()
-    [change] = agencies.profile_history(db, green.id)
+    price, change = agencies.profile_history(db, green.id)
+    assert (price["service_item"], price["changes"]) == (
+        "EIA-FORM",
+        {"price_max_fen": {"old": 80000_00, "new": 90000_00}},
+    )
     assert change["changes"] == {
         "address": {"old": "长春市南关区人民大街 1000 号", "new": DEMO_NEW_ADDRESS}
     }

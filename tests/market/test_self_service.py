@@ -178,3 +178,166 @@ def test_the_history_and_the_page_speak_chinese(app, agency, agency_client):
     assert "联系电话已变更" in page.get_data(as_text=True)
     own = agency_client.get("/account/profile?lang=zh").get_data(as_text=True)
     assert "以营业执照为准" in own and "保存机构信息" in own
+    assert agency_client.post(url(agency, "services"), json=OFFER).status_code == 201
+    page = app.test_client().get(f"/agencies/{agency.organization_id}?lang=zh")
+    assert "新增服务生产建设项目水土保持方案编制：20天，30,000.00 – 120,000.00元" in page.get_data(
+        as_text=True
+    )
+    services = agency_client.get("/account/services?lang=zh").get_data(as_text=True)
+    assert "我的服务与价格" in services and "保存服务" in services
+
+
+def test_the_history_is_in_the_page_not_in_its_title(app, agency, agency_client):
+    assert agency_client.put(url(agency), json=PROFILE).status_code == 200
+    page = app.test_client().get(f"/agencies/{agency.organization_id}?lang=en")
+    html = page.get_data(as_text=True)
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "吉林测试环境咨询有限公司" in title and "History" not in title
+
+
+# --- services and prices -------------------------------------------------------------------------
+
+OFFER = {
+    "service_item": "SWC-PLAN",
+    "commitment_days": 20,
+    "commitment_scope": "水土保持方案报告书编制",
+    "price_min_fen": 3000000,
+    "price_max_fen": 12000000,
+}
+
+
+def service_actions(db) -> list[str]:
+    return [
+        e.action
+        for e in db.exec(select(AuditEvent).order_by(AuditEvent.seq))
+        if e.action.startswith("agency.service_")
+    ]
+
+
+def test_the_agency_offers_changes_and_withdraws_a_service_audited(db, agency, agency_client):
+    offered = agency_client.post(url(agency, "services"), json=OFFER)
+    assert offered.status_code == 201
+    assert {k: offered.get_json()[k] for k in OFFER} == OFFER
+    changed = agency_client.put(
+        url(agency, "services/SWC-PLAN"),
+        json={**OFFER, "price_max_fen": 15000000},
+    )
+    assert changed.status_code == 422  # the item is the path's, not the body's
+    assert changed.get_json()["errors"] == {"service_item": ["Unknown field."]}
+    body = {k: v for k, v in OFFER.items() if k != "service_item"}
+    changed = agency_client.put(
+        url(agency, "services/SWC-PLAN"), json={**body, "price_max_fen": 15000000}
+    )
+    assert changed.status_code == 200
+    assert changed.get_json()["price_max_fen"] == 15000000
+    assert (
+        agency_client.put(
+            url(agency, "services/SWC-PLAN"), json={**body, "price_max_fen": 15000000}
+        ).status_code
+        == 200
+    )  # unchanged: nothing recorded
+    assert agency_client.delete(url(agency, "services/SWC-PLAN")).status_code == 204
+    assert service_actions(db) == [
+        "agency.service_offered",
+        "agency.service_changed",
+        "agency.service_withdrawn",
+    ]
+    change = db.exec(select(AuditEvent).where(AuditEvent.action == "agency.service_changed")).one()
+    assert change.data == {
+        "service_item": "SWC-PLAN",
+        "changes": {"price_max_fen": {"old": 12000000, "new": 15000000}},
+    }
+    public = agency_client.get(f"/api/v1/agencies/{agency.organization_id}").get_json()
+    assert [s["service_item"] for s in public["services"]] == ["EIA-REPORT"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"service_item": None}, "service_item", "Choose a service item."),
+        ({"service_item": "NOPE"}, "service_item", "Unknown service item."),
+        (
+            {"service_item": "EIA-REPORT"},
+            "service_item",
+            "You offer this service item already; change it instead.",
+        ),
+        ({"commitment_days": 0}, "commitment_days", "Must be at least 1."),
+        ({"commitment_scope": ""}, "commitment_scope", "This field is required."),
+        ({"price_min_fen": -1}, "price_min_fen", "An amount cannot be negative."),
+        (
+            {"price_max_fen": 100},
+            "price_max_fen",
+            "The highest price is below the lowest price.",
+        ),
+    ],
+)
+def test_a_service_is_checked_as_at_registration(db, agency, agency_client, change, field, message):
+    response = agency_client.post(url(agency, "services"), json={**OFFER, **change})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {field: [message]}
+    assert service_actions(db) == []
+
+
+def test_the_last_service_stays_and_only_the_agency_changes_its_services(
+    app, db, make, agency, agency_client
+):
+    kept = agency_client.delete(url(agency, "services/EIA-REPORT"))
+    assert kept.status_code == 422
+    assert kept.get_json()["errors"] == {"services": ["Offer at least one service item."]}
+    assert agency_client.delete(url(agency, "services/SWC-PLAN")).status_code == 404
+    other = app.test_client()
+    login(other, make.agency(uscc=new_uscc(), email="other@test.zjm"))
+    body = {k: v for k, v in OFFER.items() if k != "service_item"}
+    for response in (
+        other.post(url(agency, "services"), json=OFFER),
+        other.put(url(agency, "services/EIA-REPORT"), json=body),
+        other.delete(url(agency, "services/EIA-REPORT")),
+    ):
+        assert response.status_code == 403
+        assert response.get_json()["detail"] == "Only the agency itself may change its profile."
+    assert service_actions(db) == []
+
+
+def test_the_services_page_in_yuan_keeps_what_was_typed(db, agency, agency_client):
+    page = agency_client.get("/account/services/EIA-REPORT?lang=en")
+    assert page.status_code == 200
+    assert 'value="50,000.00"' in page.get_data(as_text=True)
+    typed = {
+        "service_item": "SWC-PLAN",
+        "commitment_days": "20",
+        "commitment_scope": "水保方案",
+        "price_min": "3万",
+        "price_max": "120,000",
+    }
+    refused = agency_client.post("/account/services?lang=en", data=typed)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'value="3万"' in html and 'value="水保方案"' in html
+    assert service_actions(db) == []
+    saved = agency_client.post("/account/services", data={**typed, "price_min": "30,000"})
+    assert saved.status_code == 302
+    changed = agency_client.post("/account/services/SWC-PLAN", data={**typed, "price_min": "40000"})
+    assert changed.status_code == 302
+    assert agency_client.post("/account/services/SWC-PLAN/withdraw").status_code == 302
+    assert service_actions(db) == [
+        "agency.service_offered",
+        "agency.service_changed",
+        "agency.service_withdrawn",
+    ]
+    history = agency_client.get(f"/agencies/{agency.organization_id}?lang=en").get_data(
+        as_text=True
+    )
+    assert "Lowest price (yuan): “30,000.00” → “40,000.00”" in history
+    assert "no longer offers" in history and "offers " in history
+
+
+def test_the_search_document_follows_the_services(db, agency, agency_client):
+    def offering(code: str) -> list[str]:
+        query = Query(filters={"service_item": [code]})
+        return [h.id for h in search.search(db, "agencies", query).hits]
+
+    assert offering("SWC-PLAN") == []
+    assert agency_client.post(url(agency, "services"), json=OFFER).status_code == 201
+    assert offering("SWC-PLAN") == [str(agency.organization_id)]
+    assert agency_client.delete(url(agency, "services/SWC-PLAN")).status_code == 204
+    assert offering("SWC-PLAN") == []
