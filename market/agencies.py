@@ -82,25 +82,29 @@ def _check_services(checker: Checker, session: Session, rows: list[dict]) -> lis
     return clean
 
 
+def check_professional(checker: Checker, prefix: str, row: dict) -> dict:
+    """One registered professional: name, certificate and its number, and the resident ID number
+    (optional, checked with its check character; personal data, never public)."""
+    id_number = identity.check_resident_id(checker, prefix + "id_number", row.get("id_number"))
+    return {
+        "name": checker.text(
+            prefix + "name", row.get("name"), max_length=50, markup=False, identity=True
+        ),
+        "certificate": checker.text(
+            prefix + "certificate", row.get("certificate"), max_length=100, markup=False
+        ),
+        "certificate_no": checker.text(
+            prefix + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
+        ),
+        "id_number": id_number,
+    }
+
+
 def _check_professionals(checker: Checker, rows: list[dict]) -> list[dict]:
-    clean = []
-    for i, row in enumerate(rows[:MAX_ROWS]):
-        p = f"professionals.{i}."
-        id_number = identity.check_resident_id(checker, p + "id_number", row.get("id_number"))
-        clean.append(
-            {
-                "name": checker.text(
-                    p + "name", row.get("name"), max_length=50, markup=False, identity=True
-                ),
-                "certificate": checker.text(
-                    p + "certificate", row.get("certificate"), max_length=100, markup=False
-                ),
-                "certificate_no": checker.text(
-                    p + "certificate_no", row.get("certificate_no"), max_length=50, markup=False
-                ),
-                "id_number": id_number,
-            }
-        )
+    clean = [
+        check_professional(checker, f"professionals.{i}.", row)
+        for i, row in enumerate(rows[:MAX_ROWS])
+    ]
     if len(rows) > MAX_ROWS:
         checker.add("professionals", N_("At most %(max)d rows."), max=MAX_ROWS)
     return clean
@@ -182,6 +186,9 @@ HISTORY_ACTIONS = (
     "agency.service_offered",
     "agency.service_changed",
     "agency.service_withdrawn",
+    "agency.professional_added",
+    "agency.professional_changed",
+    "agency.professional_removed",
 )
 
 
@@ -534,7 +541,7 @@ def remove_qualification(
 # --- the agency's own profile -------------------------------------------------------------------
 
 
-def _own_profile(session: Session, actor: User, agency_id: int) -> Organization:
+def own_profile(session: Session, actor: User, agency_id: int) -> Organization:
     org = session.get(Organization, agency_id)
     if org is None or org.kind != OrgKind.agency:
         raise NotFound()
@@ -547,7 +554,7 @@ def change_profile(session: Session, actor: User, agency_id: int, data: dict) ->
     """The agency changes its address, description, contact and region, with the checks of
     registration; the audit records what changed, and of the private contact fields only that
     they changed."""
-    org = _own_profile(session, actor, agency_id)
+    org = own_profile(session, actor, agency_id)
     checker = Checker()
     clean = _check_profile(checker, data)
     checker.raise_if_any()
@@ -611,7 +618,7 @@ def _record_service(session, actor, org, action, code, data) -> None:
 
 def offer_service(session: Session, actor: User, agency_id: int, data: dict) -> AgencyService:
     """The agency offers one more service item, with the checks of registration (audited)."""
-    org = _own_profile(session, actor, agency_id)
+    org = own_profile(session, actor, agency_id)
     checker = Checker()
     clean = check_service(checker, session, "", data)
     offered = services_of(session, org.id)
@@ -639,7 +646,7 @@ def offer_service(session: Session, actor: User, agency_id: int, data: dict) -> 
 def _own_service(
     session: Session, actor: User, agency_id: int, code: str
 ) -> tuple[Organization, AgencyService, ServiceItem]:
-    org = _own_profile(session, actor, agency_id)
+    org = own_profile(session, actor, agency_id)
     for row, item in services_of(session, org.id):
         if item.code == code:
             return org, row, item
@@ -677,6 +684,117 @@ def withdraw_service(session: Session, actor: User, agency_id: int, code: str) -
     _record_service(session, actor, org, "agency.service_withdrawn", code, summary)
 
 
+def professionals_of(session: Session, agency_id: int) -> list[Professional]:
+    return list(
+        session.exec(
+            select(Professional)
+            .where(Professional.organization_id == agency_id)
+            .order_by(Professional.id)
+        )
+    )
+
+
+def _professional_summary(p: Professional) -> dict:
+    """What the public profile shows of a professional: never the ID number."""
+    return {"name": p.name, "certificate": p.certificate, "certificate_no": p.certificate_no}
+
+
+def _record_professional(session, actor, org, action, pid: int, summary: dict, extra: dict) -> None:
+    audit.record(
+        session,
+        action,
+        "organization",
+        org.id,
+        {"professional_id": pid, "professional": summary, **extra},
+        actor_user_id=actor.id,
+        actor_org_id=org.id,
+    )
+    search.index(session, "agencies", org.id)
+
+
+def add_professional(session: Session, actor: User, agency_id: int, data: dict) -> Professional:
+    """The agency registers one more professional, with the checks of registration (audited;
+    of the ID number only that one was given)."""
+    org = own_profile(session, actor, agency_id)
+    checker = Checker()
+    clean = check_professional(checker, "", data)
+    if len(professionals_of(session, org.id)) >= MAX_ROWS:
+        checker.add("professionals", N_("At most %(max)d rows."), max=MAX_ROWS)
+    checker.raise_if_any()
+    p = Professional(organization_id=org.id, **clean)
+    session.add(p)
+    session.flush()
+    private = ["id_number"] if p.id_number else []
+    _record_professional(
+        session,
+        actor,
+        org,
+        "agency.professional_added",
+        p.id,
+        _professional_summary(p),
+        {"private_changed": private},
+    )
+    return p
+
+
+def _own_professional(
+    session: Session, actor: User, agency_id: int, professional_id: int
+) -> tuple[Organization, Professional]:
+    org = own_profile(session, actor, agency_id)
+    p = session.get(Professional, professional_id)
+    if p is None or p.organization_id != org.id:
+        raise NotFound()
+    return org, p
+
+
+def change_professional(
+    session: Session, actor: User, agency_id: int, professional_id: int, data: dict
+) -> Professional:
+    """The agency changes a professional. The ID number is never shown back, so an empty one
+    keeps the number stored; a new one is checked and recorded as changed, not by its value."""
+    org, p = _own_professional(session, actor, agency_id, professional_id)
+    checker = Checker()
+    clean = check_professional(checker, "", data)
+    checker.raise_if_any()
+    before = _professional_summary(p)
+    p.name, p.certificate, p.certificate_no = (
+        clean["name"],
+        clean["certificate"],
+        clean["certificate_no"],
+    )
+    after = _professional_summary(p)
+    diff = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    private = []
+    if clean["id_number"] is not None and clean["id_number"] != p.id_number:
+        p.id_number = clean["id_number"]
+        private.append("id_number")
+    if diff or private:
+        session.add(p)
+        _record_professional(
+            session,
+            actor,
+            org,
+            "agency.professional_changed",
+            p.id,
+            after,
+            {"changes": diff, "private_changed": private},
+        )
+    return p
+
+
+def remove_professional(
+    session: Session, actor: User, agency_id: int, professional_id: int
+) -> None:
+    """The agency removes a professional; the audit log keeps who it was (not the ID number)."""
+    org, p = _own_professional(session, actor, agency_id, professional_id)
+    summary = _professional_summary(p)
+    session.delete(p)
+    session.flush()
+    _record_professional(
+        session, actor, org, "agency.professional_removed", professional_id, summary, {}
+    )
+
+
 def profile_history(session: Session, agency_id: int, limit: int = 100) -> list[dict]:
     """The public history of an agency's profile, newest first: what changed and when; of the
     private fields only their names (the audit never holds their values)."""
@@ -704,6 +822,7 @@ def profile_history(session: Session, agency_id: int, limit: int = 100) -> list[
             "changes": e.data.get("changes", {}),
             "private_changed": e.data.get("private_changed", []),
             "service": {k: e.data[k] for k in e.data if k.startswith(("commitment", "price"))},
+            "professional": e.data.get("professional"),
         }
         for e in events
     ]

@@ -291,7 +291,7 @@ def _verified_qualifications(session: Session, regulator: User) -> None:
         agencies.verify_qualification(session, regulator, q.id)
 
 
-#: The demo environmental agency moved, changed its phone and a price: its public profile's
+#: The demo environmental agency moved, changed its phone and a price, added a professional: its public profile's
 #: history shows the new address, that the (private) phone changed, and the new price.
 DEMO_NEW_ADDRESS = "长春市南关区人民大街 2000 号 B 座"
 
@@ -314,6 +314,13 @@ def _profile_change(session: Session) -> None:
             "price_min_fen": 20000_00,
             "price_max_fen": 90000_00,
         },
+    )
+    # ... and registered one more professional.
+    agencies.add_professional(
+        session,
+        user,
+        org.id,
+        {"name": "陈静", "certificate": "环境影响评价工程师", "certificate_no": "HP00067890"},
     )
 
 

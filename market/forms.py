@@ -633,6 +633,22 @@ class ServiceForm(FlaskForm):
         }
 
 
+class ProfessionalForm(FlaskForm):
+    """An agency registers or changes one professional; the ID number is never shown back."""
+
+    name = StringField(_l("Full name"), validators=NEEDED)
+    certificate = StringField(_l("Certificate"), validators=NEEDED)
+    certificate_no = StringField(_l("Certificate number"), validators=NEEDED)
+    id_number = UnechoedField(
+        _l("ID number (not public; leave empty to keep the one stored)"),
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Save the professional"))
+
+    def to_data(self) -> dict:
+        return {k: v for k, v in self.data.items() if k not in ("csrf_token", "submit")}
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the agency sees it)"))
     submit = SubmitField(_l("Reject"))

@@ -105,6 +105,18 @@ def qualification(q: Qualification, audience: str = PUBLIC) -> dict:
     return data
 
 
+def own_professional(p) -> dict:
+    """A professional as its agency reads it back: never the ID number, only whether one is
+    stored."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "certificate": p.certificate,
+        "certificate_no": p.certificate_no,
+        "has_id_number": bool(p.id_number),
+    }
+
+
 def agency_service(s, item) -> dict:
     """A service item an agency offers: its time, scope and price range in fen (public)."""
     return {

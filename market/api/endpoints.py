@@ -655,6 +655,75 @@ def withdraw_service(agency_id: int, code: str):
 
 @operation(
     api,
+    "/agencies/<int:agency_id>/professionals",
+    "GET",
+    summary="An agency's own professionals (the ID number never shown back, only whether stored)",
+    tag="agencies",
+    response=s.OwnProfessionalList,
+    auth=True,
+)
+def own_professionals(agency_id: int):
+    agencies.own_profile(db(), acting_user(), agency_id)
+    rows = agencies.professionals_of(db(), agency_id)
+    return jsonify({"items": [serializers.own_professional(p) for p in rows]})
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/professionals",
+    "POST",
+    summary="The agency registers a professional; the ID number checked, never shown (audited)",
+    tag="agencies",
+    body=s.ProfessionalIn,
+    response=s.OwnProfessional,
+    status=201,
+    auth=True,
+)
+def add_professional(agency_id: int):
+    data = parse_body(s.ProfessionalIn)
+    with unit_of_work():
+        p = agencies.add_professional(
+            db(), acting_user(), agency_id, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(serializers.own_professional(p)), 201
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/professionals/<int:professional_id>",
+    "PUT",
+    summary="The agency changes a professional; an empty ID number keeps the stored one (audited)",
+    tag="agencies",
+    body=s.ProfessionalIn,
+    response=s.OwnProfessional,
+    auth=True,
+)
+def change_professional(agency_id: int, professional_id: int):
+    data = parse_body(s.ProfessionalIn)
+    with unit_of_work():
+        p = agencies.change_professional(
+            db(), acting_user(), agency_id, professional_id, data.model_dump(exclude_unset=True)
+        )
+    return jsonify(serializers.own_professional(p))
+
+
+@operation(
+    api,
+    "/agencies/<int:agency_id>/professionals/<int:professional_id>",
+    "DELETE",
+    summary="The agency removes a professional (audited)",
+    tag="agencies",
+    status=204,
+    auth=True,
+)
+def remove_professional(agency_id: int, professional_id: int):
+    with unit_of_work():
+        agencies.remove_professional(db(), acting_user(), agency_id, professional_id)
+    return "", 204
+
+
+@operation(
+    api,
     "/agencies/<int:agency_id>/history",
     "GET",
     summary="An agency's public history: what changed on its profile and when",

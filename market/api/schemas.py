@@ -101,6 +101,18 @@ class ServiceChange(Strict):
     price_max_fen: int | None = None
 
 
+class OwnProfessional(BaseModel):
+    id: int
+    name: str
+    certificate: str
+    certificate_no: str
+    has_id_number: bool = Field(description="whether an ID number is stored; it is never shown")
+
+
+class OwnProfessionalList(BaseModel):
+    items: list[OwnProfessional]
+
+
 class ProfileChange(Strict):
     """What an agency changes on its own profile (not its name, USCC or legal representative)."""
 
@@ -382,6 +394,9 @@ class HistoryEntry(BaseModel):
     service_name_en: str | None
     service: dict[str, int | str] = Field(
         description="an offered or withdrawn service: its time, scope and prices (fen)"
+    )
+    professional: dict[str, str] | None = Field(
+        description="a professional's name, certificate and number (never the ID number)"
     )
 
 

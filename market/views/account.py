@@ -11,6 +11,7 @@ from market import accounts, agencies, catalog, serializers
 from market.forms import (
     ChangePasswordForm,
     PasswordConfirmForm,
+    ProfessionalForm,
     ProfileForm,
     QualificationForm,
     SecondFactorOnForm,
@@ -357,3 +358,67 @@ def withdraw_service(code: str):
         agencies.withdraw_service(db(), viewer(), org.id, code)
     flash_outcome(work, gettext("The service is withdrawn."), "info")
     return redirect(url_for("account.services"))
+
+
+# --- the agency's professionals ------------------------------------------------------------------
+
+
+def _professionals_page(form, editing=None, errors=(), status=200):
+    org = _agency_org()
+    rows = [serializers.own_professional(p) for p in agencies.professionals_of(db(), org.id)]
+    return render_template(
+        "market/account_professionals.html",
+        rows=rows,
+        form=form,
+        editing=editing,
+        errors=list(errors),
+    ), status
+
+
+@bp.route("/professionals", methods=["GET", "POST"])
+@login_required
+def professionals():
+    org = _agency_org()
+    form = ProfessionalForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.add_professional(db(), viewer(), org.id, form.to_data())
+        if not work.failed:
+            flash(gettext("The professional is registered; your public profile shows it."))
+            return redirect(url_for("account.professionals"))
+        return _professionals_page(form, None, work.messages, work.status)
+    return _professionals_page(form, None, [], 400 if form.is_submitted() else 200)
+
+
+@bp.route("/professionals/<int:professional_id>", methods=["GET", "POST"])
+@login_required
+def professional(professional_id: int):
+    org = _agency_org()
+    rows = {p.id: p for p in agencies.professionals_of(db(), org.id)}
+    if professional_id not in rows:
+        abort(404)
+    form = ProfessionalForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            agencies.change_professional(db(), viewer(), org.id, professional_id, form.to_data())
+        if not work.failed:
+            flash(gettext("The professional is saved; your public profile shows the change."))
+            return redirect(url_for("account.professionals"))
+        return _professionals_page(form, professional_id, work.messages, work.status)
+    if not form.is_submitted():
+        p = rows[professional_id]
+        form = ProfessionalForm(
+            formdata=None,
+            data={"name": p.name, "certificate": p.certificate, "certificate_no": p.certificate_no},
+        )
+    return _professionals_page(form, professional_id, [], 400 if form.is_submitted() else 200)
+
+
+@bp.post("/professionals/<int:professional_id>/remove")
+@login_required
+def remove_professional(professional_id: int):
+    org = _agency_org()
+    with unit_of_work(keep_errors=True) as work:
+        agencies.remove_professional(db(), viewer(), org.id, professional_id)
+    flash_outcome(work, gettext("The professional is removed."), "info")
+    return redirect(url_for("account.professionals"))

@@ -17,7 +17,7 @@ from sqlmodel import select
 from bidding import marking, panel
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
-from market import tasks
+from market import agencies, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
@@ -185,6 +185,8 @@ def town(world: World, make, db):
                 )
             )
         ),
+        # The agency's own professionals (its page for changing one).
+        "professional_id": [p.id for p in agencies.professionals_of(db, world.org(agency).id)],
     }
     values["edit"] = [draft.number]
     return users, values

@@ -89,7 +89,11 @@ def test_the_demo_agency_changed_its_profile_and_its_history_shows_it(db):
     load_demo(db)
     db.commit()
     green = db.exec(select(Organization).where(Organization.uscc == "91220101MA0Y4Q6X33")).one()
-    price, change = agencies.profile_history(db, green.id)
+    professional, price, change = agencies.profile_history(db, green.id)
+    assert (professional["action"], professional["professional"]["name"]) == (
+        "agency.professional_added",
+        "陈静",
+    )
     assert (price["service_item"], price["changes"]) == (
         "EIA-FORM",
         {"price_max_fen": {"old": 80000_00, "new": 90000_00}},

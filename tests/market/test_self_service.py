@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from market import search
-from market.models import AuditEvent, Organization
+from market import agencies, search
+from market.models import AuditEvent, Organization, Professional
 from market.search.registry import Query
 from tests.bidding.helpers import new_uscc
 from tests.conftest import login
@@ -185,6 +185,11 @@ def test_the_history_and_the_page_speak_chinese(app, agency, agency_client):
     )
     services = agency_client.get("/account/services?lang=zh").get_data(as_text=True)
     assert "我的服务与价格" in services and "保存服务" in services
+    assert agency_client.post(url(agency, "professionals"), json=ENGINEER).status_code == 201
+    page = app.test_client().get(f"/agencies/{agency.organization_id}?lang=zh")
+    assert "登记专业人员周七 — 注册测绘师 (CH0099)" in page.get_data(as_text=True)
+    people = agency_client.get("/account/professionals?lang=zh").get_data(as_text=True)
+    assert "我的专业人员" in people and "留空则保留已存的号码" in people
 
 
 def test_the_history_is_in_the_page_not_in_its_title(app, agency, agency_client):
@@ -341,3 +346,144 @@ def test_the_search_document_follows_the_services(db, agency, agency_client):
     assert offering("SWC-PLAN") == [str(agency.organization_id)]
     assert agency_client.delete(url(agency, "services/SWC-PLAN")).status_code == 204
     assert offering("SWC-PLAN") == []
+
+
+# --- professionals -------------------------------------------------------------------------------
+
+ENGINEER = {
+    "name": "周七",
+    "certificate": "注册测绘师",
+    "certificate_no": "CH0099",
+    "id_number": "11010519491231002X",
+}
+
+
+def professional_events(db) -> list[AuditEvent]:
+    return [
+        e
+        for e in db.exec(select(AuditEvent).order_by(AuditEvent.seq))
+        if e.action.startswith("agency.professional_")
+    ]
+
+
+def test_the_agency_registers_changes_and_removes_a_professional_never_showing_the_id(
+    app, db, agency, agency_client
+):
+    added = agency_client.post(url(agency, "professionals"), json=ENGINEER)
+    assert added.status_code == 201
+    body = added.get_json()
+    pid = body["id"]
+    assert body == {
+        "id": pid,
+        "name": "周七",
+        "certificate": "注册测绘师",
+        "certificate_no": "CH0099",
+        "has_id_number": True,
+    }
+    # An empty ID number keeps the stored one; a new one is recorded as changed, not its value.
+    kept = agency_client.put(
+        url(agency, f"professionals/{pid}"), json={**ENGINEER, "id_number": "", "name": "周七七"}
+    )
+    assert kept.status_code == 200 and kept.get_json()["has_id_number"] is True
+    assert db.get(Professional, pid).id_number == "11010519491231002X"
+    renewed = agency_client.put(
+        url(agency, f"professionals/{pid}"), json={**ENGINEER, "id_number": "220102199001011239"}
+    )
+    assert renewed.status_code == 200
+    listed = agency_client.get(url(agency, "professionals")).get_json()["items"]
+    assert [p["name"] for p in listed] == ["李四", "周七"]
+    assert all(
+        set(p) == {"id", "name", "certificate", "certificate_no", "has_id_number"} for p in listed
+    )
+    assert "220102199001011239" not in str(listed)
+    assert agency_client.delete(url(agency, f"professionals/{pid}")).status_code == 204
+    events = professional_events(db)
+    assert [(e.action, e.data.get("changes"), e.data.get("private_changed")) for e in events] == [
+        ("agency.professional_added", None, ["id_number"]),
+        ("agency.professional_changed", {"name": {"old": "周七", "new": "周七七"}}, []),
+        ("agency.professional_changed", {"name": {"old": "周七七", "new": "周七"}}, ["id_number"]),
+        ("agency.professional_removed", None, None),
+    ]
+    history = app.test_client().get(f"/agencies/{agency.organization_id}?lang=en")
+    html = history.get_data(as_text=True)
+    assert "registers the professional 周七 — 注册测绘师 (CH0099)" in html
+    assert "ID number changed" in html
+    for secret in ("11010519491231002X", "220102199001011239"):
+        assert secret not in html
+        assert all(secret not in str(e.data) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"certificate": ""}, "certificate", "This field is required."),
+        ({"certificate_no": "x" * 51}, "certificate_no", "At most 50 characters (you gave 51)."),
+    ],
+)
+def test_a_professional_is_checked_as_at_registration(
+    db, agency, agency_client, change, field, message
+):
+    response = agency_client.post(url(agency, "professionals"), json={**ENGINEER, **change})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {field: [message]}
+    assert professional_events(db) == []
+
+
+def test_a_wrong_check_digit_is_refused(db, agency, agency_client):
+    response = agency_client.post(
+        url(agency, "professionals"), json={**ENGINEER, "id_number": "110105194912310021"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "id_number": [
+            "The check character of this identity card number is wrong; "
+            "please copy it again from the card."
+        ]
+    }
+    assert professional_events(db) == []
+
+
+def test_only_the_agency_itself_changes_its_professionals(app, db, make, agency, agency_client):
+    pid = agency_client.post(url(agency, "professionals"), json=ENGINEER).get_json()["id"]
+    other = app.test_client()
+    login(other, make.agency(uscc=new_uscc(), email="other@test.zjm"))
+    for response in (
+        other.get(url(agency, "professionals")),
+        other.post(url(agency, "professionals"), json=ENGINEER),
+        other.put(url(agency, f"professionals/{pid}"), json=ENGINEER),
+        other.delete(url(agency, f"professionals/{pid}")),
+    ):
+        assert response.status_code == 403
+        assert response.get_json()["detail"] == "Only the agency itself may change its profile."
+    assert agency_client.delete(url(agency, "professionals/999999")).status_code == 404
+    assert len(professional_events(db)) == 1
+
+
+def test_the_professionals_page_keeps_what_was_typed_but_never_the_id(db, agency, agency_client):
+    refused = agency_client.post(
+        "/account/professionals?lang=en", data={**ENGINEER, "certificate": ""}
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "This field is required." in html
+    assert 'value="周七"' in html and 'value="CH0099"' in html
+    assert "11010519491231002X" not in html
+    assert agency_client.post("/account/professionals", data=ENGINEER).status_code == 302
+    [p] = [p for p in agencies.professionals_of(db, agency.organization_id) if p.name == "周七"]
+    page = agency_client.get(f"/account/professionals/{p.id}?lang=en").get_data(as_text=True)
+    assert 'value="CH0099"' in page and "11010519491231002X" not in page
+    assert (
+        agency_client.post(
+            f"/account/professionals/{p.id}",
+            data={**ENGINEER, "id_number": "", "certificate_no": "CH1"},
+        ).status_code
+        == 302
+    )
+    assert db.get(Professional, p.id).id_number == "11010519491231002X"
+    assert agency_client.post(f"/account/professionals/{p.id}/remove").status_code == 302
+    assert [e.action for e in professional_events(db)] == [
+        "agency.professional_added",
+        "agency.professional_changed",
+        "agency.professional_removed",
+    ]
