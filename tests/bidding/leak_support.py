@@ -35,7 +35,7 @@ from bidding import attachments as bid_attachments
 from bidding import sealed
 from bidding.questions import services as questions
 from market import attachments, tasks
-from market.models import AuditHead, Qualification, SearchOutbox, Task, User
+from market.models import AuditHead, Professional, Qualification, SearchOutbox, Task, User
 from tests.bidding.helpers import World, task_data
 from tests.conftest import Accounts, login
 
@@ -185,6 +185,7 @@ class Facts:
     policy_version: int
     sha256s: list[str]
     qualification_ids: list[int]
+    professional_ids: list[int]
 
 
 #: A path parameter's values, by "converter:name". A new route with a parameter not listed here
@@ -198,6 +199,7 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "string:code": lambda f: [f.service_item],
     "string:sha256": lambda f: f.sha256s,
     "int:qualification_id": lambda f: f.qualification_ids,
+    "int:professional_id": lambda f: f.professional_ids,
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }
@@ -490,6 +492,7 @@ class LeakCheck:
             qualification_ids=list(
                 self.db.exec(select(Qualification.id).order_by(Qualification.id))
             ),
+            professional_ids=list(self.db.exec(select(Professional.id).order_by(Professional.id))),
         )
         self.urls = expand(get_routes(self.app), facts)
         self.seen_at = self.frozen.now() + timedelta(hours=3)
