@@ -132,3 +132,41 @@ def test_validity_decisions_are_published_when_final(world, db, flagged):
         "explanation_accepted",
     ]
     assert clock.now() - records.opening_of(db, task).validity_final_at < timedelta(seconds=1)
+
+
+def test_a_decided_explanation_is_never_decided_again_while_another_is_pending(world, db):
+    """Two abnormally low bids: deciding the first leaves the task opened (the second is pending),
+    and a second decision on the first is refused, leaving the first one's record as it was."""
+    task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+    first, second = world.agency(), world.agency()
+    world.bid(first, task, 500_000)
+    world.bid(second, task, 510_000)
+    for _ in range(3):
+        world.bid(world.agency(), task, 1_500_000)
+    world.shift_to(task, "opened")
+    requests = db.exec(select(ExplanationRequest).where(ExplanationRequest.task_id == task.id))
+    by_bid = {r.bid_id: r for r in requests}
+    bid = db.exec(select(Bid).where(Bid.agency_id == first.organization_id)).one()
+    assert len(by_bid) == 2 and bid.id in by_bid
+    validity.submit_explanation(db, first, bid.id, "区域数据现成，成本较低。")
+    validity.decide_explanation(
+        db,
+        world.applicant,
+        bid.id,
+        accept=False,
+        reason="说明不足以支持报价。",
+        policy=DEFAULT_POLICY,
+    )
+    db.commit()
+    assert lifecycle.status(task) == lifecycle.OPENED
+    request = by_bid[bid.id]
+    db.refresh(request)
+    assert (request.decision, request.decision_reason) == ("rejected", "说明不足以支持报价。")
+    assert request.decided_by_user_id == world.applicant.id
+    with pytest.raises(Forbidden, match="already been decided"):
+        validity.decide_explanation(
+            db, world.applicant, bid.id, accept=True, reason="改为接受", policy=DEFAULT_POLICY
+        )
+    db.rollback()
+    db.refresh(request)
+    assert (request.decision, request.decision_reason) == ("rejected", "说明不足以支持报价。")

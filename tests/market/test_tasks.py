@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
 from market import lifecycle, tasks
 from market.labels import STATUS_LABELS
@@ -442,3 +443,40 @@ def test_the_task_form_states_the_bidding_periods_in_force(client, enterprise, u
     login(client, enterprise)
     page = client.get("/tasks/new?lang=en").get_data(as_text=True)
     assert "At least 7 working days for budget and state-owned funding, 4 for private." in page
+
+
+def test_the_status_filter_in_sql_agrees_with_status_for_tasks_stopped_before_their_deadline(
+    db, make, frozen
+):
+    """A task cancelled or suspended before its deadline is not open, though its deadline is
+    still ahead; a draft is neither open nor past its deadline: the SQL twin of `status()` says
+    the same as `status()` for each (docs/rules.md §4)."""
+    applicant = make.enterprise()
+    draft = tasks.create_draft(db, applicant, task_data())
+    open_task, cancelled, suspended = (
+        tasks.publish(db, applicant, tasks.create_draft(db, applicant, task_data()).number)
+        for _ in range(3)
+    )
+    tasks.cancel(db, applicant, cancelled.number, "项目取消")
+    suspended.suspended_at = frozen.now()
+    db.add(suspended)
+    db.flush()
+    later = frozen.now() + (open_task.deadline_at - frozen.now()) * 2
+    mine = Task.applicant_org_id == applicant.organization_id
+    for now in (frozen.now(), later):
+        for name in (
+            lifecycle.DRAFT,
+            lifecycle.OPEN,
+            lifecycle.DEADLINE_PASSED,
+            lifecycle.CANCELLED,
+            lifecycle.SUSPENDED,
+        ):
+            selected = set(db.exec(select(Task.id).where(mine, lifecycle.status_clause(name, now))))
+            expected = {
+                t.id
+                for t in (draft, open_task, cancelled, suspended)
+                if lifecycle.status(t, now) == name
+            }
+            assert selected == expected, (name, now)
+    assert lifecycle.status(cancelled, frozen.now()) == lifecycle.CANCELLED
+    assert lifecycle.status(open_task, frozen.now()) == lifecycle.OPEN
