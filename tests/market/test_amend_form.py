@@ -114,3 +114,57 @@ def test_unchoosing_every_required_qualification_on_the_page_removes_them(client
     db.expire_all()
     task = db.get(Task, draft.id)
     assert (task.required_qualifications, task.min_bids) == ([], 3)
+
+
+#: Each field the amendment form shows for a private lowest-price task, a new value as typed on the
+#: page, and what the change log must then record: (its key, the new stored value). Besides these the
+#: form carries the fixed fee (empty: random draws only), the required qualifications (unchoosing
+#: them is tested above) and, hidden, what cannot change after publication.
+SHOWN_ELSEWHERE = {"csrf_token", "reason", "fixed_fee", "required_qualifications"}
+HIDDEN = {"service_item", "funding", "method"}
+ONE_FIELD_CHANGES = {
+    "title": ("长春市某项目环境影响评价（调整）", "title", "长春市某项目环境影响评价（调整）"),
+    "description": (
+        "编制报告书，并参加专家评审会。",
+        "description",
+        "编制报告书，并参加专家评审会。",
+    ),
+    "price_cap": ("280000", "price_cap_fen", 28_000_000),
+    "service_days": ("45", "service_days", 45),
+    "bidding_wd": ("8", "bidding_wd", 8),
+}
+
+
+def amendment_form(client, db, make) -> tuple[Task, str, dict[str, list[str]]]:
+    """A published task whose values differ from the blank form's defaults (a minimum of 2 valid
+    bids, not 3), and the amendment form its page shows."""
+    applicant = make.enterprise()
+    draft = tasks.create_draft(db, applicant, task_data(funding="private", min_bids=2))
+    tasks.publish(db, applicant, draft.number)
+    db.commit()
+    login(client, applicant)
+    action = f"/tasks/{draft.number}/amend"
+    page = client.get(f"/tasks/{draft.number}").get_data(as_text=True)
+    return draft, action, posted_by_the_page(page, action)
+
+
+def test_the_amendment_form_posted_back_as_shown_changes_nothing(client, db, make):
+    draft, action, form = amendment_form(client, db, make)
+    assert set(form) - SHOWN_ELSEWHERE - HIDDEN == set(ONE_FIELD_CHANGES)
+    form.update(reason=["核对"])
+    response = client.post(action, data=form)
+    assert response.status_code == 422
+    assert db.exec(select(TaskAmendment).where(TaskAmendment.task_id == draft.id)).all() == []
+
+
+@pytest.mark.parametrize("field", sorted(ONE_FIELD_CHANGES))
+def test_changing_one_field_of_the_amendment_form_changes_that_field_only(client, db, make, field):
+    draft, action, form = amendment_form(client, db, make)
+    typed, key, stored = ONE_FIELD_CHANGES[field]
+    assert form[field] != [typed]
+    form.update({field: [typed], "reason": ["调整"]})
+    response = client.post(action, data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    logged = db.exec(select(TaskAmendment).where(TaskAmendment.task_id == draft.id)).one()
+    assert list(logged.changes) == [key]
+    assert logged.changes[key]["new"] == stored
