@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from market.forms import amounts_in_fen
+from market.forms import NEEDED, amounts_in_fen
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
@@ -25,9 +25,11 @@ class BidForm(FlaskForm):
     fee)."""
 
     price = StringField(
-        _l("Price (yuan)"), render_kw={"inputmode": "decimal", "autocomplete": "off"}
+        _l("Price (yuan)"),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        validators=NEEDED,
     )
-    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
+    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC, validators=NEEDED)
     proposal_text = TextAreaField(_l("Technical proposal"), render_kw={"rows": 8})
     #: Ticked among the agency's uploaded files (the page lists them as checkboxes, each value a
     #: SHA-256); the service refuses a hash the agency did not upload for the task.
@@ -115,9 +117,11 @@ class AcceptInvitationForm(FlaskForm):
     """The invited agency's acceptance of a direct selection: its price in yuan, its duration."""
 
     price = StringField(
-        _l("Price (yuan)"), render_kw={"inputmode": "decimal", "autocomplete": "off"}
+        _l("Price (yuan)"),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        validators=NEEDED,
     )
-    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC)
+    duration_days = StringField(_l("Days to deliver"), render_kw=NUMERIC, validators=NEEDED)
     submit = SubmitField(_l("Accept the invitation"))
 
     def to_data(self) -> dict:

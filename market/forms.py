@@ -480,9 +480,11 @@ def attach_errors(
 
 
 class TaskForm(FlaskForm):
-    service_item = SelectField(_l("Service item"), choices=[], validate_choice=False)
-    title = StringField(_l("Title"))
-    description = TextAreaField(_l("Description of the work"))
+    service_item = SelectField(
+        _l("Service item"), choices=[], validate_choice=False, validators=NEEDED
+    )
+    title = StringField(_l("Title"), validators=NEEDED)
+    description = TextAreaField(_l("Description of the work"), validators=NEEDED)
     project_code = StringField(_l("Investment project code (项目代码)"))
     approval_item = StringField(_l("Approval item served"))
     funding = SelectField(
@@ -492,6 +494,7 @@ class TaskForm(FlaskForm):
             ("state_owned", _l("state-owned")),
             ("budget", _l("budget")),
         ],
+        validators=NEEDED,
     )
     budget_code = StringField(_l("Budget code (budget funding)"))
     method = SelectField(
@@ -503,6 +506,7 @@ class TaskForm(FlaskForm):
             ("random", _l("random draw")),
             ("direct", _l("direct")),
         ],
+        validators=NEEDED,
     )
     price_cap = StringField(_l("Price cap (yuan)"))
     fixed_fee = StringField(_l("Fixed fee for a random draw (yuan)"))
@@ -512,9 +516,9 @@ class TaskForm(FlaskForm):
     weight_quality = IntegerField(_l("Weight of proposal quality"), validators=[Optional()])
     panel_size = IntegerField(_l("Panel size (scoring)"), validators=[Optional()])
     invited_agency_id = IntegerField(_l("Invited agency id (direct)"), validators=[Optional()])
-    service_days = IntegerField(_l("Service time limit (days)"), validators=[Optional()])
+    service_days = IntegerField(_l("Service time limit (days)"), validators=[Optional(), *NEEDED])
     bidding_wd = IntegerField(
-        _l("Bidding period (working days)"), default=5, validators=[Optional()]
+        _l("Bidding period (working days)"), default=5, validators=[Optional(), *NEEDED]
     )
     required_qualifications = SelectMultipleField(
         _l("Required qualifications (only those the law requires)"),

@@ -17,6 +17,7 @@ from market import clock
 from market.models import Organization
 from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
+from tests.market.test_agency_form import required_marks
 
 
 @pytest.fixture
@@ -384,3 +385,10 @@ def test_the_bidding_pages_are_chinese_by_default_and_english_on_request(world, 
         )
     )
     assert "报价高于选取公告的最高限价2000000分。" in refused
+
+
+def test_the_bid_form_marks_the_price_and_the_days_as_required(world, as_):
+    task = world.post_task()
+    html = as_(world.agency()).get(f"/tasks/{task.number}").get_data(as_text=True)
+    assert {"bid-price", "bid-duration_days"} <= required_marks(html)
+    assert "bid-proposal_text" not in required_marks(html)

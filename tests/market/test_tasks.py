@@ -13,6 +13,7 @@ from market.models import Task, TaskAmendment
 from market.validation import Forbidden, Invalid
 from market.workdays import SHANGHAI
 from tests.conftest import FROZEN_AT, login
+from tests.market.test_agency_form import required_marks
 
 
 def task_data(**overrides) -> dict:
@@ -480,3 +481,13 @@ def test_the_status_filter_in_sql_agrees_with_status_for_tasks_stopped_before_th
             assert selected == expected, (name, now)
     assert lifecycle.status(cancelled, frozen.now()) == lifecycle.CANCELLED
     assert lifecycle.status(open_task, frozen.now()) == lifecycle.OPEN
+
+
+def test_the_task_form_marks_the_fields_the_service_requires(client, make):
+    login(client, make.enterprise())
+    client.get("/?lang=en")
+    html = client.get("/tasks/new").get_data(as_text=True)
+    assert required_marks(html) == {
+        *("service_item", "title", "description", "funding", "method"),
+        *("service_days", "bidding_wd"),
+    }
