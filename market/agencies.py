@@ -432,13 +432,29 @@ def needs_type(q: Qualification) -> bool:
     return q.type_code is None or (bool(catalog.grade_codes(q.type_code)) and q.grade is None)
 
 
-def own_agency(session: Session, actor: User, agency_id: int) -> Organization:
+def _agency_acting_for_itself(
+    session: Session, actor: User, agency_id: int, refusal: str
+) -> Organization:
     org = session.get(Organization, agency_id)
     if org is None or org.kind != OrgKind.agency:
         raise NotFound()
     if actor.organization_id != org.id:
-        raise Forbidden(N_("Only the agency itself may change its qualifications."))
+        raise Forbidden(refusal)
     return org
+
+
+def _row_of(session: Session, org: Organization, model, row_id: int):
+    """The agency's own row of `model` (a qualification, a professional); NotFound otherwise."""
+    row = session.get(model, row_id)
+    if row is None or row.organization_id != org.id:
+        raise NotFound()
+    return row
+
+
+def own_agency(session: Session, actor: User, agency_id: int) -> Organization:
+    return _agency_acting_for_itself(
+        session, actor, agency_id, N_("Only the agency itself may change its qualifications.")
+    )
 
 
 def qualifications_of(session: Session, agency_id: int) -> list[Qualification]:
@@ -481,10 +497,7 @@ def _own_qualification(
     session: Session, actor: User, agency_id: int, qualification_id: int
 ) -> tuple[Organization, Qualification]:
     org = own_agency(session, actor, agency_id)
-    q = session.get(Qualification, qualification_id)
-    if q is None or q.organization_id != org.id:
-        raise NotFound()
-    return org, q
+    return org, _row_of(session, org, Qualification, qualification_id)
 
 
 def change_qualification(
@@ -542,12 +555,9 @@ def remove_qualification(
 
 
 def own_profile(session: Session, actor: User, agency_id: int) -> Organization:
-    org = session.get(Organization, agency_id)
-    if org is None or org.kind != OrgKind.agency:
-        raise NotFound()
-    if actor.organization_id != org.id:
-        raise Forbidden(N_("Only the agency itself may change its profile."))
-    return org
+    return _agency_acting_for_itself(
+        session, actor, agency_id, N_("Only the agency itself may change its profile.")
+    )
 
 
 def change_profile(session: Session, actor: User, agency_id: int, data: dict) -> Organization:
@@ -741,10 +751,7 @@ def _own_professional(
     session: Session, actor: User, agency_id: int, professional_id: int
 ) -> tuple[Organization, Professional]:
     org = own_profile(session, actor, agency_id)
-    p = session.get(Professional, professional_id)
-    if p is None or p.organization_id != org.id:
-        raise NotFound()
-    return org, p
+    return org, _row_of(session, org, Professional, professional_id)
 
 
 def change_professional(
