@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Flask
 
+from bidding.awards import finalize_due_awards
 from bidding.invitations.services import lapse_due_invitations
 from bidding.opening import open_due_tasks
 from bidding.policy import SECTION
@@ -40,6 +41,15 @@ def register_bidding_jobs(app: Flask) -> None:
         Sweep(
             "bidding.lapse_invitations",
             partial(lapse_due_invitations, policy=policy),
+            "interval",
+            {"seconds": 60},
+        ),
+    )
+    register(
+        app,
+        Sweep(
+            "bidding.finalize_awards",
+            partial(finalize_due_awards, policy=policy),
             "interval",
             {"seconds": 60},
         ),

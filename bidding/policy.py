@@ -38,6 +38,24 @@ class BiddingPolicy:
     average_trim_from: int = 5
     #: Working days an agency invited after another declined has to answer (direct selection).
     invitation_wd: int = 3
+    #: Objections (异议) to a result: the applicant answers within this many working days …
+    objection_answer_wd: int = 3
+    #: … and for a `budget` task a challenge (质疑) is filed, and answered, within these.
+    challenge_filing_wd: int = 7
+    challenge_answer_wd: int = 7
+    #: An unsatisfied objector complains to the regulator within this many working days of the
+    #: answer (or of the answer's deadline, unanswered) …
+    complaint_wd: int = 15
+    #: … and the regulator decides within these.
+    complaint_decision_wd: int = 30
+    #: Calendar days after the award notice within which both sides sign the contract.
+    signing_days: int = 30
+    #: Working days the applicant has to accept a delivery or ask for a revision.
+    acceptance_wd: int = 10
+    #: Revision rounds an applicant may ask for.
+    max_revision_rounds: int = 3
+    #: Calendar days after acceptance within which a `budget` contract is paid.
+    budget_payment_days: int = 30
 
 
 DEFAULT_POLICY = BiddingPolicy()
@@ -62,5 +80,18 @@ SECTION = Section(
         "invitation_wd": N_(
             "Direct selection: time for another invited agency to answer (working days)"
         ),
+        "objection_answer_wd": N_("Time for the applicant to answer an objection (working days)"),
+        "challenge_filing_wd": N_(
+            "Budget tasks: time to file a challenge after the result is published (working days)"
+        ),
+        "challenge_answer_wd": N_(
+            "Budget tasks: time for the department to answer a challenge (working days)"
+        ),
+        "complaint_wd": N_("Time to complain to the regulator after the answer (working days)"),
+        "complaint_decision_wd": N_("Time for the regulator to decide a complaint (working days)"),
+        "signing_days": N_("Time to sign the contract after the award notice (days)"),
+        "acceptance_wd": N_("Time to accept a delivery or ask for a revision (working days)"),
+        "max_revision_rounds": N_("Revision rounds an applicant may ask for"),
+        "budget_payment_days": N_("Budget contracts: payment due after acceptance (days)"),
     },
 )

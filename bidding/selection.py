@@ -24,11 +24,11 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import panel
+from bidding import awards, panel
 from bidding.draws import records, spec
-from bidding.models import Award, Bid, RankingEntry, ValidityDecision
+from bidding.models import Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
-from market import audit, clock, holidays, lifecycle
+from market import audit, clock, lifecycle
 from market.models import Organization, Task
 from market.models.tasks import Method
 
@@ -65,15 +65,6 @@ def ranking_of(session: Session, task: Task) -> list[RankingEntry]:
             select(RankingEntry).where(RankingEntry.task_id == task.id).order_by(RankingEntry.rank)
         )
     )
-
-
-def award_candidate(session: Session, task: Task) -> Award | None:
-    """The current (not revoked) award candidate."""
-    return session.exec(
-        select(Award)
-        .where(Award.task_id == task.id, Award.revoked_at.is_(None))
-        .order_by(Award.id.desc())
-    ).first()
 
 
 def _f(value: Fraction | int) -> str:
@@ -249,8 +240,8 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
         for rank, p in enumerate(placed, start=1)
     ]
     session.add_all(entries)
-    first = placed[0].bid
-    session.add(Award(task_id=task.id, bid_id=first.id, rank=1, candidate_at=now))
+    session.flush()
+    awards.name_candidate(session, task, entries[0], policy, now)
     agencies = {
         o.id: o
         for o in session.exec(
@@ -267,8 +258,6 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
         }
         for e, p in zip(entries, placed, strict=True)
     ]
-    task.publicity_ends_at = holidays.load(session).add_working_days(now, policy.publicity_wd)
-    session.flush()
     audit.record(
         session,
         "selection.ranked",

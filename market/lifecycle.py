@@ -1,9 +1,18 @@
 """The task lifecycle: status derived from timestamps, and the one function that moves a task.
 
 `draft → open → (deadline) → opened → publicity → awarded → contracted → delivered → accepted →
-closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (docs/rules.md §4). The status
-is a function of the task's timestamps, with the precedence written in `status()`; `transition()`
-is the only place that sets them and refuses an illegal move.
+closed`, with side states `suspended`, `cancelled`, `failed`, `terminated` (docs/rules.md §4).
+
+The status is a function of the task's timestamps, with the precedence written in `_BY_TIMESTAMP`
+(`status()` in Python, `status_clause()` the same in SQL). The timestamps of the later steps —
+`awarded_at`, `contracted_at`, `delivered_at`, `accepted_at`, `terminated_at` — are those of the
+task's *current* award and *current* contract: the award and contract rows (in `bidding`) keep
+their whole history, and the events that loop back clear the step they leave, so loops are plain:
+`revoke_award` (an upheld complaint) and `abandon_award` (the agency did not sign) clear
+`awarded_at` and the next in line enters publicity; `request_revision` clears `delivered_at` and
+the contract is back at work. `suspended_at` is the start of the suspension in force; each
+suspension is kept as a `TaskSuspension` row (`market.suspensions`). `transition()` is the only
+place that sets or clears these timestamps and refuses an illegal move.
 """
 
 from __future__ import annotations
@@ -46,8 +55,9 @@ _BY_TIMESTAMP = (
     ("delivered_at", DELIVERED),
     ("contracted_at", CONTRACTED),
     ("awarded_at", AWARDED),
-    ("publicity_at", PUBLICITY),
+    # Above publicity: a selection fails after publicity when no one is left in line.
     ("failed_at", FAILED),
+    ("publicity_at", PUBLICITY),
     ("opened_at", OPENED),
 )
 
@@ -103,39 +113,45 @@ def sealed(task: Task) -> bool:
     return task.opened_at is None
 
 
-#: event → (statuses it may start from, timestamp it sets). `resume` sets none: it clears
-#: `suspended_at`. The last events set none either: they change a task without moving it, and
-#: are here so that every "may this be done to the task now" rule is written once (`allowed`);
-#: `transition` refuses them.
-_EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "publish": ((DRAFT,), "published_at"),
-    "open": ((DEADLINE_PASSED,), "opened_at"),
+#: event → (statuses it may start from, timestamp it sets, timestamps it clears). The events that
+#: set and clear nothing change a task without moving it, and are here so that every "may this be
+#: done to the task now" rule is written once (`allowed`); `transition` refuses them.
+_EVENTS: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
+    "publish": ((DRAFT,), "published_at", ()),
+    "open": ((DEADLINE_PASSED,), "opened_at", ()),
     # A direct selection is opened by its invited agency's acceptance, before the deadline.
-    "open_on_acceptance": ((OPEN,), "opened_at"),
-    "fail": ((OPENED,), "failed_at"),
-    "start_publicity": ((OPENED,), "publicity_at"),
-    "award": ((PUBLICITY, OPEN), "awarded_at"),
-    "contract": ((AWARDED,), "contracted_at"),
-    "deliver": ((CONTRACTED,), "delivered_at"),
-    "accept": ((DELIVERED,), "accepted_at"),
-    "close": ((ACCEPTED,), "closed_at"),
-    "suspend": ((OPEN, DEADLINE_PASSED, OPENED, PUBLICITY, AWARDED), "suspended_at"),
-    "resume": ((SUSPENDED,), None),
-    "cancel": ((DRAFT, OPEN), "cancelled_at"),
-    "cancel_after_opening": ((OPENED, FAILED, PUBLICITY), "cancelled_at"),
-    "terminate": ((CONTRACTED, DELIVERED), "terminated_at"),
-    "edit": ((DRAFT,), None),
-    "amend": ((OPEN,), None),
-    "attach": ((DRAFT, OPEN), None),
-    "exclude": ((DRAFT, OPEN), None),
-    "repost": ((FAILED,), None),
+    "open_on_acceptance": ((OPEN,), "opened_at", ()),
+    # Too few valid bids at opening, or no one left in line after the candidates were revoked.
+    "fail": ((OPENED, PUBLICITY), "failed_at", ()),
+    "start_publicity": ((OPENED,), "publicity_at", ()),
+    # The current candidate's publicity ended with nothing pending: the award is final.
+    "award": ((PUBLICITY,), "awarded_at", ()),
+    # An upheld complaint revokes the current candidate (final or not); the next enters publicity.
+    "revoke_award": ((PUBLICITY, AWARDED), None, ("awarded_at",)),
+    # The awarded agency did not sign in time; the next in line enters publicity.
+    "abandon_award": ((AWARDED,), None, ("awarded_at",)),
+    "contract": ((AWARDED,), "contracted_at", ()),
+    "deliver": ((CONTRACTED,), "delivered_at", ()),
+    "request_revision": ((DELIVERED,), None, ("delivered_at",)),
+    "accept": ((DELIVERED,), "accepted_at", ()),
+    "close": ((ACCEPTED,), "closed_at", ()),
+    "suspend": ((OPEN, DEADLINE_PASSED, OPENED, PUBLICITY, AWARDED), "suspended_at", ()),
+    "resume": ((SUSPENDED,), None, ("suspended_at",)),
+    "cancel": ((DRAFT, OPEN), "cancelled_at", ()),
+    "cancel_after_opening": ((OPENED, FAILED, PUBLICITY), "cancelled_at", ()),
+    "terminate": ((CONTRACTED, DELIVERED), "terminated_at", ()),
+    "edit": ((DRAFT,), None, ()),
+    "amend": ((OPEN,), None, ()),
+    "attach": ((DRAFT, OPEN), None, ()),
+    "exclude": ((DRAFT, OPEN), None, ()),
+    "repost": ((FAILED,), None, ()),
 }
 #: Events that change a task in place (see above).
-_IN_PLACE = frozenset(e for e, (_, attr) in _EVENTS.items() if attr is None) - {"resume"}
+_IN_PLACE = frozenset(e for e, (_, sets, clears) in _EVENTS.items() if sets is None and not clears)
 #: event → statuses it may start from, read-only: the rules `allowed` applies, for whoever lists
 #: or tests them.
 EVENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {event: sources for event, (sources, _) in _EVENTS.items()}
+    {event: sources for event, (sources, _, _) in _EVENTS.items()}
 )
 
 
@@ -172,11 +188,11 @@ def transition(
                 {"status": status(task, now), "event": EVENT_LABELS[event]},
             )
         )
-    attr = _EVENTS[event][1]
-    if event == "resume":
-        task.suspended_at = None
-    else:
-        setattr(task, attr, now)
+    _, sets, clears = _EVENTS[event]
+    for attr in clears:
+        setattr(task, attr, None)
+    if sets is not None:
+        setattr(task, sets, now)
     session.add(task)
     session.flush()
     signals.task_moved.send(task, session=session)

@@ -18,7 +18,14 @@ from market.models.catalog import ServiceItem
 from market.models.policy import PolicyVersion
 from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
-from market.models.tasks import Funding, Method, Task, TaskAmendment, TaskExclusion
+from market.models.tasks import (
+    Funding,
+    Method,
+    Task,
+    TaskAmendment,
+    TaskExclusion,
+    TaskSuspension,
+)
 
 __all__ = [
     "AgencyRelation",
@@ -48,5 +55,6 @@ __all__ = [
     "Task",
     "TaskAmendment",
     "TaskExclusion",
+    "TaskSuspension",
     "User",
 ]

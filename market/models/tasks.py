@@ -100,3 +100,20 @@ class TaskExclusion(SQLModel, table=True):
     agency_id: int = Field(foreign_key="organization.id")
     ground: str = Field(max_length=32)
     statement: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TaskSuspension(SQLModel, table=True):
+    """One suspension of a task, kept after it ends: who halted the task, why, from when, until when
+    (docs/rules.md §4). `Task.suspended_at` is the start of the suspension in force, if any."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    by_org_id: int | None = Field(default=None, foreign_key="organization.id")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    #: What the suspension serves, e.g. "complaint:12" (the complaint it waits for), or None.
+    cause: str | None = Field(default=None, max_length=40)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    end_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

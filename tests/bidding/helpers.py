@@ -65,6 +65,7 @@ class World:
         self.db, self.make, self.frozen = session, make, frozen
         self._applicant: User | None = None
         self._regulator: User | None = None
+        self._department: User | None = None
 
     @property
     def applicant(self) -> User:
@@ -144,10 +145,20 @@ class World:
             **overrides,
         )
 
-    def post_task(self, method: str = "lowest_price", **overrides) -> Task:
-        """A published task (deadline 5 wd after the frozen now)."""
-        draft = tasks.create_draft(self.db, self.applicant, task_data(method, **overrides))
-        task = tasks.publish(self.db, self.applicant, draft.number)
+    @property
+    def department(self) -> User:
+        if self._department is None:
+            self._department = self.make.staff("department")
+        return self._department
+
+    def post_task(
+        self, method: str = "lowest_price", *, by: User | None = None, **overrides
+    ) -> Task:
+        """A published task (deadline 5 wd after the frozen now), by the enterprise applicant
+        unless `by` says who."""
+        by = by or self.applicant
+        draft = tasks.create_draft(self.db, by, task_data(method, **overrides))
+        task = tasks.publish(self.db, by, draft.number)
         self.db.commit()
         return task
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from bidding import demo, panel, progress, selection
+from bidding import awards, demo, panel, progress, selection
 from bidding.draws import records
 from bidding.models import Bid, ExplanationRequest, PanelMark
 from market import attachments, audit, lifecycle
@@ -67,7 +67,7 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
 
     publicity = found[demo.PUBLICITY]
     assert publicity.publicity_at == now - timedelta(days=3)
-    candidate = db.get(Bid, selection.award_candidate(db, publicity).bid_id)
+    candidate = db.get(Bid, awards.current(db, publicity).bid_id)
     winner = db.get(Organization, candidate.agency_id)
     assert (candidate.price_fen, winner.name) == (186_000_00, "长春市精诚测绘有限公司")
     assert [e.rank for e in selection.ranking_of(db, publicity)] == [1, 2, 3]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from bidding import opening, selection
+from bidding import awards, opening, selection
 from bidding.invitations import services as invitations
 from bidding.models import Bid, Invitation
 from bidding.policy import DEFAULT_POLICY
@@ -49,7 +49,7 @@ def test_accepting_within_the_cap_makes_the_award_candidate_and_starts_publicity
     assert invitations.state(row, task, clock.now()) == invitations.ACCEPTED
     assert (row.price_fen, row.duration_days) == (1_500_000, 30)
     assert lifecycle.status(task) == lifecycle.PUBLICITY
-    award = selection.award_candidate(db, task)
+    award = awards.current(db, task)
     bid = db.get(Bid, award.bid_id)
     assert (bid.agency_id, bid.price_fen, bid.duration_days) == (
         invited.organization_id,

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from bidding import selection
+from bidding import awards, selection
 from bidding.draws import records, seeds, spec
 from bidding.models import Bid
 from market import clock, holidays, lifecycle
@@ -34,7 +34,7 @@ def test_lowest_price_wins_and_publicity_lasts_three_working_days(world, db):
         agencies[2].organization_id,
         agencies[0].organization_id,
     ]
-    candidate = selection.award_candidate(db, task)
+    candidate = awards.current(db, task)
     assert db.get(Bid, candidate.bid_id).agency_id == agencies[1].organization_id
     assert candidate.rank == 1
     assert task.publicity_ends_at == holidays.load(db).add_working_days(clock.now(), 3)
@@ -65,7 +65,7 @@ def test_random_puts_every_valid_sign_up_in_the_drawn_full_order(world, db):
     assert award.picks == spec.draw(key_of(db, task), "award", award.candidates)
     ranking = selection.ranking_of(db, task)
     assert [db.get(Bid, e.bid_id).receipt for e in ranking] == award.picks
-    assert db.get(Bid, selection.award_candidate(db, task).bid_id).receipt == award.picks[0]
+    assert db.get(Bid, awards.current(db, task).bid_id).receipt == award.picks[0]
 
 
 def test_an_invalid_sign_up_is_no_candidate_but_still_in_the_key(world, db):

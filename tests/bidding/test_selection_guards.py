@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bidding import marking, panel, progress, selection
+from bidding import awards, marking, panel, progress, selection
 from bidding.models import Bid, PanelMark
 from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle
@@ -20,7 +20,7 @@ def refusal(db, task) -> str:
     with pytest.raises(selection.NotReady) as refused:
         selection.select_result(db, task, DEFAULT_POLICY)
     assert selection.ranking_of(db, task) == []
-    assert selection.award_candidate(db, task) is None
+    assert awards.current(db, task) is None
     return str(refused.value)
 
 

@@ -25,6 +25,7 @@ SWEEPS = {
     "bidding.open_due_tasks": "interval",
     "bidding.expire_explanations": "interval",
     "bidding.lapse_invitations": "interval",
+    "bidding.finalize_awards": "interval",
 }
 
 
