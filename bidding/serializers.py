@@ -565,12 +565,17 @@ def result(session: Session, task: Task) -> dict:
             "agency": agency_ref(agencies[bid.agency_id]),
             "price_fen": bid.price_fen,
             "candidate_at": _iso(current.candidate_at),
+            "publicity_ends_at": _iso(current.publicity_ends_at),
+            "objections_until": _iso(current.objections_until),
+            "final_at": _iso(current.final_at),
+            "notice_number": current.notice_number,
         }
     data["revoked"] = [
         {
             "rank": a.rank,
             "receipt": bids[a.bid_id].receipt,
             "revoked_at": _iso(a.revoked_at),
+            "because": a.revoked_because,
             "reason": a.revoked_reason,
         }
         for a in awards

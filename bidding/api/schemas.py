@@ -268,8 +268,13 @@ class Result(BaseModel):
     failed_at: str | None
     published: bool
     ranking: list[RankingEntry]
-    award_candidate: dict | None
-    revoked: list[dict]
+    award_candidate: dict | None = Field(
+        description="The current award candidate: its publicity and objection periods, and once "
+        "final its final_at and award notice number"
+    )
+    revoked: list[dict] = Field(
+        description="Earlier candidates: revoked on an upheld complaint or abandoned unsigned"
+    )
     panel: list[dict]
     draws: list[dict]
     valid_bids: int | None
