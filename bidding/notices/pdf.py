@@ -11,7 +11,9 @@ same notice renders to the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,10 +101,36 @@ def translator(locale: str):
     return _catalog(locale).gettext
 
 
+#: Line breaks as typed (CR LF, CR) and tabs; other control characters draw nothing and go.
+_BREAKS = re.compile(r"\r\n?")
+
+
+def _printable(text: str) -> str:
+    """`text` as drawn: line breaks as LF, a tab as a space, no other control character (a
+    contact text typed in a form keeps its lines, and no glyph is asked for a control code)."""
+    text = _BREAKS.sub("\n", text).replace("\t", " ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+
+
+def _printable_content(lines: Content) -> Content:
+    return replace(
+        lines,
+        **{
+            name: _printable(getattr(lines, name))
+            for name in ("title", "reference", "addressee", "intro", "issued")
+        },
+        fields=tuple((_printable(k), _printable(v)) for k, v in lines.fields),
+        table=tuple(
+            tuple(tuple(_printable(line) for line in cell) for cell in row) for row in lines.table
+        ),
+        closing=tuple(_printable(p) for p in lines.closing),
+    )
+
+
 def render_pdf(doc: AwardNotice | ResultNotice, locale: str, font_setting: str = "") -> bytes:
     """The notice as PDF bytes in `locale` ("zh" or "en"); `font_setting` is `PDF_FONT`. Raises
     PdfRefused when no font can draw every character of it."""
-    lines = content(doc, locale, translator(locale))
+    lines = _printable_content(content(doc, locale, translator(locale)))
     font, covered = find_font(font_setting)
     missing = sorted({ch for ch in lines.text() if ch not in "\n" and ord(ch) not in covered})
     if missing:

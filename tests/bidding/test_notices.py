@@ -150,6 +150,26 @@ def test_no_font_refuses_the_pdf_in_words_and_the_html_still_works(app, monkeypa
         assert "<h1>中选通知书</h1>" in render_html(AWARD, "zh")
 
 
+def test_text_typed_on_several_lines_keeps_its_lines_and_needs_no_control_glyphs():
+    typed = replace(RESULT, objections_contact="电话：0571-1\r\n邮箱：a@b.cn\t（工作日）\x07")
+    data = render_pdf(typed, "zh")
+    lines = PdfReader(io.BytesIO(data)).pages[0].extract_text().replace("\x00", "").splitlines()
+    assert "电话：0571-1" in [line.strip() for line in lines]
+    assert "邮箱：a@b.cn （工作日）" in [line.strip() for line in lines]
+
+
+def test_a_long_ranking_runs_over_pages_with_its_header_on_each():
+    rows = tuple(
+        replace(RESULT.rows[1], rank=n, agency=f"某某第{n}咨询有限公司", award_candidate=n == 1)
+        for n in range(1, 61)
+    )
+    reader = PdfReader(io.BytesIO(render_pdf(replace(RESULT, rows=rows), "zh")))
+    assert len(reader.pages) > 1
+    pages = ["".join(p.extract_text().replace("\x00", "").split()) for p in reader.pages]
+    assert all("名次中介服务机构报价（元）计算数据" in page for page in pages[1:])
+    assert "某某第60咨询有限公司" in "".join(pages)
+
+
 def test_a_font_setting_that_is_not_a_font_is_refused(tmp_path):
     with pytest.raises(PdfRefused, match=r"PDF_FONT names /nonexistent\.ttf, which is not a font"):
         render_pdf(AWARD, "zh", "/nonexistent.ttf")
