@@ -13,7 +13,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from pypdf import PdfReader
 
 from bidding.notices import pdf
-from bidding.notices.documents import AwardNotice, RankingRow, ResultNotice, last_day
+from bidding.notices.documents import AwardNotice, RankingRow, ResultNotice, content, last_day
 from bidding.notices.html import render_html
 from bidding.notices.pdf import PdfRefused, render_pdf, translator
 from market.workdays import end_of_day
@@ -247,3 +247,11 @@ def test_documents_refuse_naive_times_and_two_candidates():
         replace(AWARD, issued_at=datetime(2026, 11, 27))
     with pytest.raises(ValueError, match="at most one award candidate"):
         replace(RESULT, rows=(RESULT.rows[0], replace(RESULT.rows[1], award_candidate=True)))
+
+
+@pytest.mark.parametrize("doc", [AWARD, RESULT], ids=["award", "result"])
+def test_every_line_of_a_chinese_notice_is_translated(doc):
+    text = content(doc, "zh", translator("zh")).text()
+    for value in ("/tasks/T-2026-000123/award", "ZX-2026-0001", "T-2026-000123", "MA2H", "MA2J"):
+        text = text.replace(value, "")
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
