@@ -60,6 +60,8 @@ def from_environment() -> dict:
         "MAIL_SMTP_PORT": int(os.environ.get("MAIL_SMTP_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@zjm.localhost"),
         "MAIL_DIR": os.environ.get("MAIL_DIR", str(instance / "mail")),
+        # The CJK font of PDF notices (bidding/notices/pdf.py); empty ⇒ Debian's fonts-noto-cjk.
+        "PDF_FONT": os.environ.get("PDF_FONT", ""),
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
         "PASSWORD_HASH_TIME_COST": int(os.environ.get("PASSWORD_HASH_TIME_COST", "3")),
         "PASSWORD_HASH_MEMORY_KIB": int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", "65536")),

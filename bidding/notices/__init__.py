@@ -1,0 +1,1 @@
+"""Printable documents of a result: the award notice and the result notice."""
