@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+import dataclasses
+from datetime import datetime
+
+from flask import jsonify, url_for
 
 from bidding import sealed, serializers, visibility
 from bidding.api import schemas as s
 from bidding.api.common import bp
 from bidding.draws import records
+from bidding.notices import issue
 from market.api.openapi import operation
-from market.web import db, load_task, viewer
+from market.validation import NotFound
+from market.web import db, lang, load_task, viewer
 
 
 @operation(
@@ -58,3 +63,27 @@ def get_public_key():
             "the signature is standard base64",
         }
     )
+
+
+@operation(
+    bp,
+    "/tasks/<number>/award/notice",
+    "GET",
+    summary="The award notice (中选通知书) of a final award, with its printable page and PDF "
+    "(404 while no award is final)",
+    tag="results",
+    response=s.AwardNoticeDocument,
+)
+def get_award_notice(number: str):
+    task = load_task(number)
+    doc = issue.award_notice(db(), task, lang())
+    if doc is None:
+        raise NotFound(number)
+    data = {
+        k: v.isoformat() if isinstance(v, datetime) else v
+        for k, v in dataclasses.asdict(doc).items()
+        if k not in ("verify_path", "sign_within_days")
+    }
+    data["html_url"] = url_for("bidding.award_notice", number=task.number)
+    data["pdf_url"] = url_for("bidding.award_notice_pdf", number=task.number)
+    return jsonify(data)

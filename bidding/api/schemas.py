@@ -338,3 +338,23 @@ class Mark(BaseModel):
     mark: int
     comment: str | None
     marked_at: str
+
+
+class AwardNoticeDocument(BaseModel):
+    notice_number: str
+    issued_at: str
+    task_number: str
+    title: str
+    service_item: str
+    applicant: str
+    agency: str
+    agency_uscc: str
+    price_fen: int
+    service_days: int
+    method: str
+    rank: int
+    publicity_starts_at: str
+    publicity_ends_at: str
+    sign_by_at: str = Field(description="Both sides sign the contract before this moment")
+    html_url: str
+    pdf_url: str

@@ -52,10 +52,12 @@ class AwardNotice:
     publicity_ends_at: datetime
     #: The path of the task's public result page, where anyone can check the notice.
     verify_path: str
+    #: The contract's signing limit (its `sign_by`: 24:00 of the last day), and the period in days.
+    sign_by_at: datetime
     sign_within_days: int = SIGN_WITHIN_DAYS
 
     def __post_init__(self) -> None:
-        for name in ("issued_at", "publicity_starts_at", "publicity_ends_at"):
+        for name in ("issued_at", "publicity_starts_at", "publicity_ends_at", "sign_by_at"):
             _aware(name, getattr(self, name))
         if self.price_fen < 0 or self.service_days < 1 or self.rank < 1:
             raise ValueError(
@@ -68,7 +70,8 @@ class AwardNotice:
 
     @property
     def sign_by(self) -> date:
-        return self.issued_on + timedelta(days=self.sign_within_days)
+        """The last day to sign (a limit that rolled past a holiday shows the day it rolled to)."""
+        return last_day(self.sign_by_at)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
-"""The draw record and the result of a task."""
+"""The draw record, the result of a task, and its notices (HTML and PDF)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, abort, current_app, render_template
+from flask_babel import gettext
 
 from bidding import serializers, visibility
 from bidding.draws import records
 from bidding.labels import NUMBER_LABELS
+from bidding.notices import html, issue, pdf
 from bidding.views.common import bp
-from market.web import db, load_task, viewer
+from market.web import db, lang, load_task, translate, viewer
 
 
 @bp.get("/tasks/<number>/draw")
@@ -33,3 +35,56 @@ def award(number: str):
         result=serializers.result(db(), task),
         number_labels=NUMBER_LABELS,
     )
+
+
+def _notice(number: str, make):
+    task = load_task(number)
+    doc = make(db(), task)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def _award_notice(session, task):
+    return issue.award_notice(session, task, lang())
+
+
+def _result_notice(session, task):
+    return issue.result_notice(session, task, gettext)
+
+
+def _pdf(doc, name: str):
+    """The notice as PDF, or 503 with the reason (no CJK font on the server) — never a PDF with
+    missing characters."""
+    try:
+        body = pdf.render_pdf(doc, lang(), current_app.config.get("PDF_FONT", ""))
+    except pdf.PdfRefused as refused:
+        return render_template(
+            "bidding/notices/refused.html", message=translate(refused.message)
+        ), 503
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
+
+
+@bp.get("/tasks/<number>/award/notice")
+def award_notice(number: str):
+    return html.render_html(_notice(number, _award_notice), lang())
+
+
+@bp.get("/tasks/<number>/award/notice.pdf")
+def award_notice_pdf(number: str):
+    doc = _notice(number, _award_notice)
+    return _pdf(doc, doc.notice_number)
+
+
+@bp.get("/tasks/<number>/award/result-notice")
+def result_notice(number: str):
+    return html.render_html(_notice(number, _result_notice), lang())
+
+
+@bp.get("/tasks/<number>/award/result-notice.pdf")
+def result_notice_pdf(number: str):
+    return _pdf(_notice(number, _result_notice), f"{number}-result")

@@ -35,6 +35,7 @@ AWARD = AwardNotice(
     publicity_starts_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),
     publicity_ends_at=end_of_day(date(2026, 11, 25)),
     verify_path="/tasks/T-2026-000123/award",
+    sign_by_at=end_of_day(date(2026, 12, 28)),
 )
 RESULT = ResultNotice(
     issued_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC),

@@ -26,8 +26,14 @@ from tests.conftest import login
 
 CATALOG = Path(__file__).resolve().parents[2] / "market/translations/zh/LC_MESSAGES/messages.po"
 ROLES = ("public", "applicant", "agency", "regulator", "operator", "expert")
-#: Routes that answer with a file, not a page.
-DOWNLOADS = {"tasks.download_attachment", "bidding.download_attachment"}
+#: Routes that answer with a file, not a page (the notices' PDFs: tests/bidding/test_notices.py
+#: reads their Chinese text).
+DOWNLOADS = {
+    "tasks.download_attachment",
+    "bidding.download_attachment",
+    "bidding.award_notice_pdf",
+    "bidding.result_notice_pdf",
+}
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (
     set(CATEGORY_LABELS)
