@@ -1,5 +1,6 @@
-"""Suspensions: only a regulator covering the task halts it, with a reason, and every suspension
-stays on record with who, why, from and until (docs/rules.md §4)."""
+"""The lifecycle's loops on a stored task, and suspensions: only a regulator covering the task
+halts it, with a reason, and every suspension stays on record with who, why, from and until
+(docs/rules.md §4)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import timedelta
 import pytest
 
 from market import clock, lifecycle, suspensions, tasks
+from market.lifecycle import AWARDED, CONTRACTED, DELIVERED, FAILED, OPENED, PUBLICITY, SUSPENDED
 from market.validation import Forbidden, Invalid
+from tests.market.test_lifecycle import NOW, allowed_from
 from tests.market.test_task_rules import task_data
 
 
@@ -65,3 +68,37 @@ def test_a_suspension_needs_a_reason(task, regulator, db):
         suspensions.suspend(db, task, regulator, "   ")
     assert refused.value.errors["reason"][0].msgid == "This field is required."
     assert task.suspended_at is None
+
+
+def at_step(task, *stamps: str) -> None:
+    """Put a stored, published task at the step its last `stamps` timestamp names."""
+    task.deadline_at = NOW - timedelta(days=1)
+    for attr in stamps:
+        setattr(task, attr, NOW - timedelta(hours=1))
+
+
+def test_the_loops_go_back_one_step_and_clear_the_step_they_leave(db, task):
+    assert allowed_from("revoke_award") == {PUBLICITY, AWARDED}
+    assert allowed_from("abandon_award") == {AWARDED}
+    assert allowed_from("request_revision") == {DELIVERED}
+    at_step(task, "opened_at", "publicity_at", "awarded_at")
+    lifecycle.transition(db, task, "abandon_award", at=NOW)
+    assert (lifecycle.status(task, NOW), task.awarded_at) == (PUBLICITY, None)
+    task.awarded_at = task.contracted_at = task.delivered_at = NOW
+    lifecycle.transition(db, task, "request_revision", at=NOW)
+    assert (lifecycle.status(task, NOW), task.delivered_at) == (CONTRACTED, None)
+
+
+def test_a_selection_fails_after_publicity_when_no_one_is_left_in_line(db, task):
+    assert allowed_from("fail") == {OPENED, PUBLICITY}
+    at_step(task, "opened_at", "publicity_at")
+    lifecycle.transition(db, task, "fail", at=NOW)
+    assert lifecycle.status(task, NOW) == FAILED
+
+
+def test_resuming_clears_the_suspension_and_uncovers_the_step_the_task_was_at(db, task):
+    at_step(task, "opened_at", "publicity_at")
+    lifecycle.transition(db, task, "suspend", at=NOW)
+    assert lifecycle.status(task, NOW) == SUSPENDED
+    lifecycle.transition(db, task, "resume", at=NOW)
+    assert (lifecycle.status(task, NOW), task.suspended_at) == (PUBLICITY, None)
