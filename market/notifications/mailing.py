@@ -5,8 +5,10 @@ preference), unless the user has no address or turned the mail off.
 Every 30 s (`market.jobs`). A row is claimed under its lock (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, as the search outbox does), so two scheduler processes never mail it twice; a mail the
 server refused keeps its error and is tried again by the next sweep, `MAX_ATTEMPTS` times at most,
-after which it stays unsent with its error for operators to see. Running the sweep again sends
-nothing twice: a sent row has `mailed_at`.
+after which it stays unsent with its error for operators to see. A server that cannot be reached
+ends the sweep at the first row (the others are not counted as tried). Running the sweep again
+sends nothing twice: a sent row has `mailed_at`. The claimed rows stay locked while their mail is
+sent, so a sweep never sends what another is sending.
 """
 
 from __future__ import annotations
@@ -67,11 +69,16 @@ def mail_pending(session: Session) -> int:
             mail.mailer().send(outgoing)
         except (OSError, smtplib.SMTPException) as exc:
             row.mail_error = f"{type(exc).__name__}: {exc}"[:2000]
+            session.add(row)
             current_app.logger.warning("notification %s not mailed: %s", row.id, row.mail_error)
-        else:
-            row.mailed_at = clock.now()
-            row.mail_error = None
-            sent += 1
+            if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
+                # The server is unreachable: the rest waits for the next sweep, untried, rather
+                # than hold this transaction through one time-out per row.
+                break
+            continue
+        row.mailed_at = clock.now()
+        row.mail_error = None
+        sent += 1
         session.add(row)
     session.flush()
     return sent
