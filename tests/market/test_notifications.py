@@ -293,3 +293,19 @@ def test_the_file_mailer_writes_one_message_per_notification(app, db, make, monk
     with mailer(app, monkeypatch, mail.FileMailer(tmp_path)):
         assert notifications.mail_pending(db) == 2
     assert len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_the_page_is_paged_and_marking_read_comes_back_to_the_same_page(app, client, db, make):
+    user = make.enterprise()
+    per_page = app.config["PAGE_SIZE"]
+    rows = hello(db, user, per_page + 1)
+    login(client, user)
+    first = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert f"Hello about T-{per_page}" in first and "Hello about T-0<" not in first
+    assert '<a rel="next" href="/notifications?page=2">' in first
+    second = client.get("/notifications?page=2&lang=en").get_data(as_text=True)
+    assert "Hello about T-0<" in second
+    answer = client.post(f"/notifications/{rows[0].number}/read?page=2&unread=1")
+    assert answer.headers["Location"] == "/notifications?page=2&unread=1"
+    db.refresh(rows[0])
+    assert rows[0].read_at is not None
