@@ -61,7 +61,7 @@ def list_notifications():
 
 @operation(
     api,
-    "/notifications/<int:number>/read",
+    "/notifications/<int:notification_id>/read",
     "POST",
     summary="Mark my notification of that number read (again: no change); numbers count each "
     "user's own notifications",
@@ -69,9 +69,9 @@ def list_notifications():
     response=s.Notification,
     auth=True,
 )
-def read_notification(number: int):
+def read_notification(notification_id: int):
     with unit_of_work():
-        row = services.mark_read(db(), acting_user(), number)
+        row = services.mark_read(db(), acting_user(), notification_id)
     return jsonify(_json(row))
 
 

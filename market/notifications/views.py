@@ -75,11 +75,11 @@ def _back():
     return redirect(url_for("notifications.notification_list", **args))
 
 
-@bp.post("/notifications/<int:number>/read")
+@bp.post("/notifications/<int:notification_id>/read")
 @login_required
-def mark_read(number: int):
+def mark_read(notification_id: int):
     with unit_of_work():
-        services.mark_read(db(), viewer(), number)
+        services.mark_read(db(), viewer(), notification_id)
     return _back()
 
 
