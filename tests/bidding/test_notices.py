@@ -7,9 +7,10 @@ from sqlmodel import select
 
 from bidding import notices, sealed
 from bidding.questions import services as questions
-from market import clock, notifications, tasks
+from market import clock, mail, notifications, tasks
 from market.models import Notification, User
 from tests.conftest import login
+from tests.mail_support import smtp_server
 
 
 def made(db) -> list[tuple[int, str, dict]]:
@@ -103,3 +104,18 @@ def test_a_notification_reads_in_the_readers_language_when_shown(app, client, wo
     ]
     assert api["items"][0]["subject"] == f"You are the award candidate of task {task.number}"
     assert notifications.unread_count(db, agency) == 2
+
+
+def test_the_mail_of_a_notice_is_in_chinese(app, world, db, monkeypatch):
+    task = world.post_task("lowest_price", min_bids=1)
+    agency = world.agency()
+    world.bid(agency, task)
+    world.shift_to(task, "opened")
+    with smtp_server() as server:
+        monkeypatch.setitem(
+            app.extensions, mail.EXTENSION, mail.SmtpMailer(server.host, server.port)
+        )
+        with app.app_context():
+            assert notifications.mail_pending(db) == 4  # applicant ×2, the agency ×2
+    to_agency = {m["Subject"] for m in server.messages if m["To"] == agency.email}
+    assert to_agency == {f"任务 {task.number} 已开标", f"贵单位是任务 {task.number} 的中选候选人"}
