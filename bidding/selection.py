@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import notices, panel
+from bidding import notifying, panel
 from bidding.draws import records, spec
 from bidding.models import Award, Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
@@ -287,5 +287,5 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
             "publicity_ends_at": task.publicity_ends_at.isoformat(),
         },
     )
-    notices.result_published(session, task, first)
+    notifying.result_published(session, task, first)
     return entries

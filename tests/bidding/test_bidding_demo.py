@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bidding import demo, notices
+from bidding import demo, notifying
 from bidding.draws import records, spec
 from market import notifications
 from market.demo import load_all
@@ -38,4 +38,4 @@ def test_the_demo_users_find_unread_notifications_made_by_the_real_services(
         user = db.exec(select(User).where(User.email == email)).one()
         assert notifications.unread_count(db, user) > 0, email
     kinds = {n.kind for n in db.exec(select(Notification))}
-    assert {notices.TASK_OPENED_APPLICANT, notices.RESULT_CANDIDATE} <= kinds
+    assert {notifying.TASK_OPENED_APPLICANT, notifying.RESULT_CANDIDATE} <= kinds

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
-from bidding import keys, notices, opening, sealed, validity
+from bidding import keys, notifying, opening, sealed, validity
 from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
 from bidding.policy import DEFAULT_POLICY
 from market import audit, mail, notifications, search, tasks
@@ -859,7 +859,7 @@ def test_two_mail_sweeps_at_once_mail_every_notification_once(race, frozen, monk
     world, setup = race.world(frozen)
     try:
         users = [world.agency() for _ in range(3)]
-        notifications.notify(setup, notices.QUESTION_ANSWERED, users=users, data={"task": "T"})
+        notifications.notify(setup, notifying.QUESTION_ANSWERED, users=users, data={"task": "T"})
         setup.commit()
     finally:
         setup.close()

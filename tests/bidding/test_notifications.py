@@ -1,11 +1,11 @@
-"""Bidding's notifications (`bidding.notices`): the facts that make them, each to exactly the
+"""Bidding's notifications (`bidding.notifying`): the facts that make them, each to exactly the
 organizations it concerns, and none before the fact is public to them (docs/rules.md §5)."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from bidding import notices, sealed
+from bidding import notifying, sealed
 from bidding.questions import services as questions
 from market import clock, mail, notifications, tasks
 from market.models import Notification, User
@@ -32,12 +32,12 @@ def test_opening_and_the_result_notify_the_applicant_the_candidate_and_the_other
     publicity = {**base, "publicity_ends_at": task.publicity_ends_at.isoformat()}
     assert made(db) == sorted(
         [
-            (applicant.id, notices.TASK_OPENED_APPLICANT, {**opened, "bids": 3}),
-            *((a.id, notices.TASK_OPENED_BIDDER, opened) for a in agencies),
-            (applicant.id, notices.RESULT_APPLICANT, publicity),
-            (candidate.id, notices.RESULT_CANDIDATE, publicity),
-            (first.id, notices.RESULT_BIDDER, publicity),
-            (third.id, notices.RESULT_BIDDER, publicity),
+            (applicant.id, notifying.TASK_OPENED_APPLICANT, {**opened, "bids": 3}),
+            *((a.id, notifying.TASK_OPENED_BIDDER, opened) for a in agencies),
+            (applicant.id, notifying.RESULT_APPLICANT, publicity),
+            (candidate.id, notifying.RESULT_CANDIDATE, publicity),
+            (first.id, notifying.RESULT_BIDDER, publicity),
+            (third.id, notifying.RESULT_BIDDER, publicity),
         ]
     )
 
@@ -54,7 +54,7 @@ def test_an_amendment_notifies_only_the_agencies_with_a_standing_bid(world, db):
     assert made(db) == [
         (
             bidder.id,
-            notices.TASK_AMENDED,
+            notifying.TASK_AMENDED,
             {"task": task.number, "title": "新标题", "deadline_at": task.deadline_at.isoformat()},
         )
     ]
@@ -80,8 +80,8 @@ def test_an_answer_notifies_every_enabled_member_of_the_asking_agency(world, db)
     base = {"task": task.number, "title": task.title}
     assert made(db) == sorted(
         [
-            (asker.id, notices.QUESTION_ANSWERED, base),
-            (colleague.id, notices.QUESTION_ANSWERED, base),
+            (asker.id, notifying.QUESTION_ANSWERED, base),
+            (colleague.id, notifying.QUESTION_ANSWERED, base),
         ]
     )
 
@@ -99,8 +99,8 @@ def test_a_notification_reads_in_the_readers_language_when_shown(app, client, wo
     assert f"Task {task.number} was opened" in en
     api = client.get("/api/v1/notifications?lang=en").get_json()
     assert [i["kind"] for i in api["items"]] == [
-        notices.RESULT_CANDIDATE,
-        notices.TASK_OPENED_BIDDER,
+        notifying.RESULT_CANDIDATE,
+        notifying.TASK_OPENED_BIDDER,
     ]
     assert api["items"][0]["subject"] == f"You are the award candidate of task {task.number}"
     assert notifications.unread_count(db, agency) == 2
