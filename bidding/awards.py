@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bidding import signals
+from bidding import notifying, signals
 from bidding.locking import lock_task
 from bidding.models import Award, Bid, Complaint, Contract, Objection, RankingEntry
 from bidding.models.objections import CHALLENGE
@@ -147,6 +147,7 @@ def finalize_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool
             "sign_by": contract.sign_by.isoformat(),
         },
     )
+    notifying.award_final(session, task, award, contract)
     signals.award_final.send(award, session=session)
     return True
 
@@ -194,9 +195,11 @@ def hand_over(
     ).first()
     if following is None:
         lifecycle.transition(session, task, "fail", at=now, data={"reason": "no_one_left_in_line"})
+        notifying.next_candidate(session, task, award, None)
         return None
     successor = name_candidate(session, task, following, policy, now)
     bid = session.get(Bid, following.bid_id)
+    notifying.next_candidate(session, task, successor, bid.agency_id)
     audit.record(
         session,
         "award.handed_over",

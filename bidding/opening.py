@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import eligibility, panel, progress, sealed
+from bidding import eligibility, notifying, panel, progress, sealed
 from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
@@ -286,6 +286,7 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
         )
     )
     session.flush()
+    notifying.task_opened(session, task, bids)
     if pool is not None and len(pool) < panel.panel_size(task, policy):
         audit.record(
             session,

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import awards, panel
+from bidding import awards, notifying, panel
 from bidding.draws import records, spec
 from bidding.models import Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
@@ -276,4 +276,5 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
             "publicity_ends_at": task.publicity_ends_at.isoformat(),
         },
     )
+    notifying.result_published(session, task, placed[0].bid)
     return entries

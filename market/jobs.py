@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlmodel import Session
 
-from market import audit, policy
+from market import audit, notifications, policy
 from market.models import PolicyVersion
 from market.search import outbox
 
@@ -37,6 +37,10 @@ def register_market_jobs(app: Flask) -> None:
         ),
     )
     register(app, Sweep("search.outbox", outbox.deliver, "interval", {"seconds": 10}))
+    register(
+        app,
+        Sweep("notifications.mail", notifications.mail_pending, "interval", {"seconds": 30}),
+    )
 
 
 def run_sweep(app: Flask, sweep: Sweep) -> None:

@@ -77,14 +77,21 @@ def writes_to_folder_of(app: Flask) -> Path | None:
     return m.directory if isinstance(m, FileMailer) else None
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send a plain-text message; False (and logged) if the mail server refused or is down, so a
-    page answers the same whatever became of the mail."""
+def compose(to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message from the platform's sender."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    return message
+
+
+def send(to: str, subject: str, body: str) -> bool:
+    """Send a plain-text message; False (and logged) if the mail server refused or is down, so a
+    page answers the same whatever became of the mail. (A sender that retries, the notification
+    sweep, sends `compose`'s message by `mailer()` itself and keeps the error.)"""
+    message = compose(to, subject, body)
     try:
         mailer().send(message)
     except (OSError, smtplib.SMTPException):

@@ -17,6 +17,9 @@ task_due_for_opening = _signals.signal("task-due-for-opening")
 #: sender=Task, session=Session — a task moved in its lifecycle; the search index reindexes it
 #: (a signal, so the lifecycle below depends on nothing that reads it back).
 task_moved = _signals.signal("task-moved")
+#: sender=Task, session=Session, amendment=TaskAmendment — a published task was amended (its
+#: fields or its attachments) before its deadline; bidding tells the agencies that bid on it.
+task_amended = _signals.signal("task-amended")
 #: sender=DeclarationFinding, session=Session — a regulator found an agency's declaration (its
 #: legal representative's identity, or a relation) false: a misconduct ground, from which
 #: `ratings` makes the misconduct record.

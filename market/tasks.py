@@ -460,6 +460,7 @@ def record_amendment(
         actor_user_id=actor_user_id,
         actor_org_id=actor_org_id,
     )
+    signals.task_amended.send(task, session=session, amendment=amendment)
     return amendment
 
 

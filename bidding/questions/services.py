@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bidding import notifying
 from bidding.locking import lock_task
 from bidding.models import AnnouncementObjection, TaskQuestion
 from market import audit, clock, holidays, lifecycle
@@ -183,6 +184,7 @@ def answer(
         actor_user_id=actor.id,
         actor_org_id=org.id,
     )
+    notifying.question_answered(session, task, row)
     return row
 
 

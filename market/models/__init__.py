@@ -15,6 +15,7 @@ from market.models.attachments import Attachment
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
+from market.models.notifications import Notification
 from market.models.policy import PolicyVersion
 from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
@@ -42,6 +43,7 @@ __all__ = [
     "Funding",
     "Jurisdiction",
     "Method",
+    "Notification",
     "Organization",
     "OrgKind",
     "PolicyVersion",

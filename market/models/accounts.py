@@ -75,6 +75,10 @@ class User(UserMixin, SQLModel, table=True):
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: Why an operator disabled the account (audited too); cleared when it is enabled again.
     disabled_reason: str | None = Field(default=None, max_length=500)
+    #: "E-mail me my notifications" (`market.notifications`): on unless the user turns it off.
+    mail_notifications: bool = Field(default=True)
+    #: How many notifications the user was sent: the last one's `Notification.number`.
+    notifications_made: int = Field(default=0)
 
     @property
     def is_active(self) -> bool:

@@ -65,9 +65,20 @@ def nav_links(org) -> list:
 
 def init_views(app: Flask) -> None:
     # Deferred: composing the app loads the page modules; importing this package (filters) does not.
+    from market.notifications import views as notifications
     from market.views import account, admin, auth, public, regulator, relations, search, tasks
 
-    for module in (public, auth, account, admin, regulator, relations, tasks, search):
+    for module in (
+        public,
+        auth,
+        account,
+        admin,
+        regulator,
+        relations,
+        tasks,
+        search,
+        notifications,
+    ):
         app.register_blueprint(module.bp)
     # The API's blueprints answer these with problem+json before the app's handlers are asked.
     for error in web.DOMAIN_STATUS:
@@ -91,6 +102,7 @@ def init_views(app: Flask) -> None:
         task_panels=task_panels,
         region_name=lambda code: regions.name(code) or code,
         nav_links=nav_links,
+        unread_notifications=notifications.unread_badge,
         demo_clock_banner=web.demo_clock_banner,
         timeline_stage=lambda code: gettext(timeline.STAGE_LABELS[code]),
     )

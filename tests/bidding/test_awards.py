@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
-from bidding import awards
+from bidding import awards, notifying
 from bidding.models import Bid, Contract, Objection
 from bidding.models.results import ABANDONED, COMPLAINT_UPHELD
 from bidding.policy import DEFAULT_POLICY
 from market import clock, holidays, lifecycle
+from market.models import Notification
 
 SWEEP = awards.finalize_due_awards
 
@@ -112,3 +114,28 @@ def test_the_next_in_line_follows_and_no_one_left_fails_the_selection(world, db,
     assert awards.hand_over(db, task, DEFAULT_POLICY, because=because, reason="理由") is None
     assert lifecycle.status(task) == lifecycle.FAILED
     assert lifecycle.allowed(task, "repost")
+
+
+def kinds_by_user(db, task) -> dict[int, set[str]]:
+    rows = db.exec(select(Notification).where(Notification.task_id == task.id)).all()
+    found: dict[int, set[str]] = {}
+    for row in rows:
+        found.setdefault(row.user_id, set()).add(row.kind)
+    return found
+
+
+def test_the_final_award_and_the_next_candidate_are_notified(world, db, frozen):
+    task, (first, second, third) = in_publicity(world)
+    frozen.set(awards.current(db, task).publicity_ends_at)
+    SWEEP(db, DEFAULT_POLICY)
+    found = kinds_by_user(db, task)
+    assert notifying.AWARD_FINAL_AGENCY in found[first.id]
+    assert notifying.AWARD_FINAL_APPLICANT in found[world.applicant.id]
+    assert {notifying.AWARD_FINAL_BIDDER} <= found[second.id] & found[third.id]
+    assert notifying.AWARD_FINAL_BIDDER not in found[first.id]
+    db.refresh(task)
+    awards.hand_over(db, task, DEFAULT_POLICY, because=COMPLAINT_UPHELD, reason="投诉成立")
+    found = kinds_by_user(db, task)
+    assert notifying.NEXT_CANDIDATE_AGENCY in found[second.id]
+    assert notifying.NEXT_CANDIDATE_AGENCY not in found[third.id]
+    assert notifying.NEXT_CANDIDATE_APPLICANT in found[world.applicant.id]

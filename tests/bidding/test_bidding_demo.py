@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bidding import demo
+from bidding import demo, notifying
 from bidding.draws import records, spec
+from market import notifications
 from market.demo import load_all
-from market.models import Task
+from market.models import Notification, Task, User
 
 
 def test_the_demos_decided_tasks_read_as_people_expect(app, db, frozen, bidding_keys, client):
@@ -26,3 +27,15 @@ def test_the_demos_decided_tasks_read_as_people_expect(app, db, frozen, bidding_
     assert spec.verify_record(record) == [] and spec.has_draws(record)
     result = client.get(f"/tasks/{average.number}/award?lang=zh").get_data(as_text=True)
     assert "基准价（元）" in result and "188,000.00" in result
+
+
+def test_the_demo_users_find_unread_notifications_made_by_the_real_services(
+    app, db, frozen, bidding_keys
+):
+    load_all(app, db)
+    db.commit()
+    for email in ("enterprise@demo.zjm", "agency@demo.zjm", "survey@demo.zjm"):
+        user = db.exec(select(User).where(User.email == email)).one()
+        assert notifications.unread_count(db, user) > 0, email
+    kinds = {n.kind for n in db.exec(select(Notification))}
+    assert {notifying.TASK_OPENED_APPLICANT, notifying.RESULT_CANDIDATE} <= kinds

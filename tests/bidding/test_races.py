@@ -2,7 +2,7 @@
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
 sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
-outbox) run by two scheduler processes at once.
+outbox, the notification mail) run by two scheduler processes at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -32,15 +32,16 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
-from bidding import keys, opening, sealed, validity
+from bidding import keys, notifying, opening, sealed, validity
 from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
 from bidding.policy import DEFAULT_POLICY
-from market import audit, search, tasks
+from market import audit, mail, notifications, search, tasks
 from market.db import make_engine
 from market.models import (
     AuditCheckpoint,
     AuditEvent,
     AuditHead,
+    Notification,
     SearchOutbox,
     Task,
     TaskAmendment,
@@ -826,5 +827,67 @@ def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
         rows = check.exec(select(SearchOutbox)).all()
         assert len(rows) == len(queued)
         assert all(r.done_at is not None and r.attempts == 0 for r in rows)
+    finally:
+        check.close()
+
+
+# --- the market's sweeps: the notification mail ---------------------------------------------------
+
+
+class RecordingMailer:
+    """Stands in for the SMTP server: records every message, and keeps the first (only) until
+    `proceed` is set, so the test can act while that sweep is sending."""
+
+    def __init__(self):
+        self.lock, self.sent = threading.Lock(), []
+        self.sending, self.proceed = threading.Event(), threading.Event()
+
+    def send(self, message) -> None:
+        with self.lock:
+            self.sent.append((message["To"], message["Subject"]))
+            first = not self.sending.is_set()
+            self.sending.set()
+        if first and not self.proceed.wait(STEP_S):
+            raise RuntimeError("the mailer was never let go")
+
+
+def test_two_mail_sweeps_at_once_mail_every_notification_once(race, frozen, monkeypatch):
+    """The first sweep claimed the notifications and is sending the first; a second sweep,
+    meanwhile, claims none (``SKIP LOCKED``) without waiting. Every notification is mailed once."""
+    mailer = RecordingMailer()
+    monkeypatch.setitem(race.app.extensions, mail.EXTENSION, mailer)
+    world, setup = race.world(frozen)
+    try:
+        users = [world.agency() for _ in range(3)]
+        notifications.notify(setup, notifying.QUESTION_ANSWERED, users=users, data={"task": "T"})
+        setup.commit()
+    finally:
+        setup.close()
+
+    def sweep(session: Session) -> int:
+        with race.app.app_context():
+            sent = notifications.mail_pending(session)
+            session.commit()
+            return sent
+
+    first = Worker(race, sweep)
+    first.start()
+    try:
+        assert mailer.sending.wait(STEP_S)  # the first holds the rows and is sending
+        second = Worker(race, sweep)
+        second.start()
+        second_finished_while_sending = second.done.wait(STEP_S)
+    finally:
+        mailer.proceed.set()
+    for worker in (first, second):
+        worker.finish()
+    assert second_finished_while_sending, "the second sweep waited for the first one's rows"
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (3, 0)
+    assert sorted(to for to, _subject in mailer.sent) == sorted(u.email for u in users)
+    check = race.session()
+    try:
+        rows = check.exec(select(Notification)).all()
+        assert all(r.mailed_at is not None and r.mail_attempts == 1 for r in rows)
     finally:
         check.close()

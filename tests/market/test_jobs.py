@@ -22,6 +22,7 @@ from market.models import AuditEvent
 SWEEPS = {
     "audit.publish_checkpoint": "cron",
     "search.outbox": "interval",
+    "notifications.mail": "interval",
     "bidding.open_due_tasks": "interval",
     "bidding.expire_explanations": "interval",
     "bidding.lapse_invitations": "interval",
@@ -66,6 +67,7 @@ def test_the_scheduler_command_schedules_every_sweep_and_runs_each_once_at_start
     assert by_id["bidding.open_due_tasks"].trigger.interval == timedelta(seconds=60)
     assert by_id["bidding.expire_explanations"].trigger.interval == timedelta(seconds=60)
     assert by_id["search.outbox"].trigger.interval == timedelta(seconds=10)
+    assert by_id["notifications.mail"].trigger.interval == timedelta(seconds=30)
     daily = by_id["audit.publish_checkpoint"].trigger
     assert isinstance(daily, CronTrigger)
     assert str(daily.timezone) == "Asia/Shanghai"
