@@ -1,8 +1,9 @@
 """Races decided by row locks, each played in one exact order with real commits on PostgreSQL
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
-sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
-outbox) run by two scheduler processes at once.
+sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations, the audit
+checkpoint, the search outbox) run by two scheduler processes at once — the row sweeps also over
+twenty due rows taken in lockstep, each acted on exactly once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -33,7 +35,15 @@ from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
 from bidding import keys, opening, sealed, validity
-from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
+from bidding.invitations import services as invitations
+from bidding.models import (
+    Bid,
+    BidVersion,
+    ExplanationRequest,
+    Invitation,
+    Opening,
+    ValidityDecision,
+)
 from bidding.policy import DEFAULT_POLICY
 from market import audit, search, tasks
 from market.db import make_engine
@@ -516,6 +526,119 @@ def test_two_opening_sweeps_at_once_open_every_due_task_once_without_waiting(rac
                 select(ValidityDecision.bid_id).where(ValidityDecision.task_id == task.id)
             ).all()
             assert len(decided) == len(set(decided)) == 2
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- many due rows, two schedulers in lockstep -------------------------------------------------------
+
+
+class Lockstep:
+    """Two threads taking due rows in turn: after every statement matching `pattern` (a sweep's
+    ``SKIP LOCKED`` selection of its next due row), each thread waits for the other to have made
+    its own, so both always hold a row, or look for one, at the same time."""
+
+    def __init__(self, engine: Engine, pattern: re.Pattern):
+        self.engine, self.pattern = engine, pattern
+        self.barrier = threading.Barrier(2, timeout=STEP_S)
+        self.selections = Counter()
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        if self.pattern.search(statement):
+            self.selections[threading.current_thread().name] += 1
+            self.barrier.wait()
+
+    def remove(self) -> None:
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+
+DUE_TASK = re.compile(r"\bFROM task\b.*\bFOR UPDATE OF task SKIP LOCKED\b", re.DOTALL)
+DUE_INVITATION = re.compile(
+    r"\bFROM invitation\b.*\bFOR UPDATE OF invitation SKIP LOCKED\b", re.DOTALL
+)
+MANY = 20
+
+
+def in_lockstep(race: Race, pattern: re.Pattern, sweep) -> tuple[Worker, Worker, Counter]:
+    """Run `sweep` in two scheduler threads at once, in lockstep on `pattern`."""
+    lockstep = Lockstep(race.engine, pattern)
+    try:
+        workers = Worker(race, sweep), Worker(race, sweep)
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.finish()
+    finally:
+        lockstep.remove()
+    return *workers, lockstep.selections
+
+
+def test_two_opening_sweeps_in_lockstep_over_many_due_tasks_open_each_once(race, frozen):
+    """Twenty due tasks, two scheduler processes taking one task each in turn: each opens ten,
+    none waits for the other, and every task is opened exactly once (one opening, one
+    ``task.open`` event, opened at the sweep's time)."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [world.post_task(price_cap_fen=2_000_000) for _ in range(MANY)]
+        for task in tasks:
+            world.bid(world.agency(), task, 1_500_000)
+        numbers, deadline = [t.number for t in tasks], tasks[0].deadline_at
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+
+    first, second, selections = in_lockstep(
+        race, DUE_TASK, committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY))
+    )
+
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (MANY // 2, MANY // 2)
+    assert sorted(selections.values()) == [MANY // 2 + 1] * 2  # the last found nothing
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            assert task.opened_at == deadline + timedelta(minutes=1)
+            assert len(check.exec(select(Opening).where(Opening.task_id == task.id)).all()) == 1
+            assert count_events(check, "task.open", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_lapse_sweeps_in_lockstep_over_many_due_invitations_lapse_each_once(race, frozen):
+    """Twenty direct selections whose invited agencies never answered, two scheduler processes
+    taking one invitation each in turn: each records ten lapses, every invitation lapsed once
+    (one ``invitation.lapsed`` event, at the task's deadline)."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [
+            world.post_task("direct", invited_agency_id=world.agency().organization_id)
+            for _ in range(MANY)
+        ]
+        numbers, deadline = [t.number for t in tasks], max(t.deadline_at for t in tasks)
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+
+    first, second, selections = in_lockstep(
+        race,
+        DUE_INVITATION,
+        committed(lambda s: invitations.lapse_due_invitations(s, DEFAULT_POLICY)),
+    )
+
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (MANY // 2, MANY // 2)
+    assert sorted(selections.values()) == [MANY // 2 + 1] * 2
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            [invitation] = check.exec(select(Invitation).where(Invitation.task_id == task.id))
+            assert invitation.lapsed_at == task.deadline_at
+            assert count_events(check, "invitation.lapsed", number) == 1
         assert audit.verify(check) == []
     finally:
         check.close()
