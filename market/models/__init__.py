@@ -15,6 +15,7 @@ from market.models.attachments import Attachment
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
+from market.models.outages import OutageMove, OutageNotice
 from market.models.policy import PolicyVersion
 from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
@@ -37,6 +38,8 @@ __all__ = [
     "Method",
     "Organization",
     "OrgKind",
+    "OutageMove",
+    "OutageNotice",
     "PolicyVersion",
     "Professional",
     "Qualification",
