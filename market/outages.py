@@ -139,8 +139,11 @@ def record(session: Session, actor: User, data: dict) -> OutageNotice:
             and task.cancelled_at is None
             and caught(notice, task.deadline_at)
         ):
-            task.deadline_at = move(
-                session, notice, task, TASK_DEADLINE, task.deadline_at, calendar
+            old = task.deadline_at
+            task.deadline_at = move(session, notice, task, TASK_DEADLINE, old, calendar)
+            # The pages warn of a deadline counted in a year the calendar does not know.
+            task.deadline_calendar_fallback = task.deadline_calendar_fallback or bool(
+                calendar.unknown_years_between(old.date(), task.deadline_at.date())
             )
             session.add(task)
             search.index(session, "tasks", task.id)

@@ -290,3 +290,17 @@ def test_only_an_operator_records_an_outage(world, db):
         with pytest.raises(Forbidden) as exc:
             outages.record(db, user, outage())
         assert exc.value.message.msgid == "Your organization's kind may not do this."
+
+
+def test_a_deadline_moved_into_a_year_the_calendar_does_not_know_is_flagged(world, db, operator):
+    """Wednesday 30 December 2026 + 2 wd ends in 2027, which the test calendar does not hold:
+    counted by weekends only (Friday 1 January is a working day then), and the task says so."""
+    ended = datetime(2026, 12, 30, 17, 0, tzinfo=SHANGHAI)
+    task = task_due_at(world, db, ended)
+    assert task.deadline_calendar_fallback is False
+    world.frozen.set(ended + timedelta(hours=1))
+    outages.record(db, operator, outage(started_at="2026-12-30T09:00", ended_at="2026-12-30T17:00"))
+    db.commit()
+    task = db.get(Task, task.id)
+    assert task.deadline_at == datetime(2027, 1, 2, 0, 0, tzinfo=SHANGHAI)
+    assert task.deadline_calendar_fallback is True
