@@ -3,7 +3,8 @@
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
 sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations, the audit
 checkpoint, the search outbox) run by two scheduler processes at once — the row sweeps also over
-twenty due rows taken in lockstep, each acted on exactly once.
+twenty due rows taken in lockstep, each acted on exactly once; and the same outage published by
+two operators at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -45,12 +46,13 @@ from bidding.models import (
     ValidityDecision,
 )
 from bidding.policy import DEFAULT_POLICY
-from market import audit, search, tasks
+from market import audit, outages, search, tasks
 from market.db import make_engine
 from market.models import (
     AuditCheckpoint,
     AuditEvent,
     AuditHead,
+    OutageNotice,
     SearchOutbox,
     Task,
     TaskAmendment,
@@ -639,6 +641,63 @@ def test_two_lapse_sweeps_in_lockstep_over_many_due_invitations_lapse_each_once(
             [invitation] = check.exec(select(Invitation).where(Invitation.task_id == task.id))
             assert invitation.lapsed_at == task.deadline_at
             assert count_events(check, "invitation.lapsed", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the same outage applied by two operators at once ------------------------------------------------
+
+NOTICE_INSERT = re.compile(r"\bINSERT INTO outagenotice\b")
+NOTICE_LOCK = re.compile(r"\bLOCK TABLE outagenotice\b")
+
+
+def test_the_same_outage_applied_twice_at_once_extends_each_deadline_once(race, frozen):
+    """Two operators publish the same outage together. The first has written its notice and not
+    committed; the second then asks for the notices' lock, gets it once the first commits, finds
+    the first's notice and is refused: one notice, each deadline moved once."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task()
+        ended = task.deadline_at + timedelta(hours=1)
+        started = task.deadline_at - timedelta(hours=1)
+        operators = [world.make.staff("operator") for _ in range(2)]
+        operator_ids = [o.id for o in operators]
+        number, deadline = task.number, task.deadline_at
+    finally:
+        setup.close()
+    frozen.set(ended + timedelta(hours=1))
+    body = {
+        "started_at": started.isoformat(),
+        "ended_at": ended.isoformat(),
+        "reason": "机房断电。",
+        "extension_wd": 2,
+    }
+
+    def publish(user_id: int):
+        return committed(lambda s: outages.record(s, s.get(User, user_id), body).id)
+
+    first_stop = Stop(NOTICE_INSERT, when="after")
+    first = Worker(race, publish(operator_ids[0]), first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # written, not committed, the table locked
+    second_stop = Stop(NOTICE_LOCK, when="before", hold=False)
+    second = Worker(race, publish(operator_ids[1]), second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert first.error is None
+    assert isinstance(second.error, Forbidden)
+    assert second.error.message.msgid == outages.OVERLAPS
+    check = race.session()
+    try:
+        assert check.exec(select(func.count()).select_from(OutageNotice)).one() == 1
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert task.deadline_at > deadline
+        assert count_events(check, "deadline.extended_for_outage", number) == 1
         assert audit.verify(check) == []
     finally:
         check.close()
