@@ -16,6 +16,7 @@ from bidding import outages as bidding_outages
 from bidding.invitations import services as invitations
 from bidding.models import Bid, ExplanationRequest
 from bidding.policy import DEFAULT_POLICY
+from bidding.questions import services as questions
 from market import outages, tasks
 from market.models import AuditEvent, OutageMove, Task, TaskAmendment
 from market.validation import Forbidden, Invalid
@@ -304,3 +305,27 @@ def test_a_deadline_moved_into_a_year_the_calendar_does_not_know_is_flagged(worl
     task = db.get(Task, task.id)
     assert task.deadline_at == datetime(2027, 1, 2, 0, 0, tzinfo=SHANGHAI)
     assert task.deadline_calendar_fallback is True
+
+
+def test_questions_and_bids_follow_the_moved_deadline(world, db, operator):
+    """The questions' deadline is derived from the task's (1 wd before it), so it moves along;
+    and a task whose deadline fell in the outage takes bids again until the new one."""
+    task = task_due_at(world, db, END)
+    agency = world.agency()
+    after_the_outage(world)
+    refusal = questions.ask_refusal(db, task, world.frozen.now())
+    assert refusal.msgid == "Questions may be asked only while the task is open for bids."
+
+    outages.record(db, operator, outage())
+    db.commit()
+
+    task = db.get(Task, task.id)
+    assert questions.ask_refusal(db, task, world.frozen.now()) is None
+    questions.ask(db, agency, task.number, "故障期间未能提交，能否补充材料？")
+    world.bid(agency, task, 1_000_000)
+    closed = questions.ask_refusal(db, task, datetime(2026, 12, 4, 0, 0, tzinfo=SHANGHAI))
+    assert (closed.msgid, dict(closed.params)) == (
+        "Questions closed at the end of %(day)s (Asia/Shanghai), one working day before the "
+        "deadline.",
+        {"day": "2026-12-03"},
+    )
