@@ -2,7 +2,8 @@
 keeps that the outage caught move by the notice's working days, through `market.outages.move`
 (the task's change log, the notice's list, the audit log): the written explanation of an
 abnormally low bid not yet explained nor decided, and the answer to a direct selection's
-invitation still pending on a task neither opened nor cancelled."""
+invitation still pending, when the core moved its task's deadline (a task neither opened nor
+cancelled)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,26 @@ from sqlmodel import Session, col, select
 from bidding.locking import lock_task
 from bidding.models import ExplanationRequest, Invitation
 from market import outages
-from market.models import OutageNotice, Task
+from market.models import OutageMove, OutageNotice, Task
 from market.workdays import WorkCalendar
 
 EXPLANATION = "explanation"
 INVITATION = "invitation"
+
+
+def task_moved(session: Session, notice: OutageNotice, task: Task) -> bool:
+    """Whether `notice` moved the task's bidding deadline (a task neither opened nor cancelled):
+    an invitation's answer is due at that deadline, so it follows it."""
+    return (
+        session.exec(
+            select(OutageMove.id).where(
+                OutageMove.notice_id == notice.id,
+                OutageMove.task_id == task.id,
+                OutageMove.kind == outages.TASK_DEADLINE,
+            )
+        ).first()
+        is not None
+    )
 
 
 def on_deadlines_extended(
@@ -64,8 +80,7 @@ def on_deadlines_extended(
         invitation = session.get(Invitation, invitation_id)
         session.refresh(invitation)
         if (
-            task.opened_at is None
-            and task.cancelled_at is None
+            task_moved(session, notice, task)
             and invitation.accepted_at is None
             and invitation.declined_at is None
             and invitation.lapsed_at is None

@@ -329,3 +329,20 @@ def test_questions_and_bids_follow_the_moved_deadline(world, db, operator):
         "deadline.",
         {"day": "2026-12-03"},
     )
+
+
+def test_a_pending_invitation_of_a_cancelled_task_is_left_to_lapse(world, db, operator):
+    invited = world.agency()
+    task = task_due_at(world, db, END, "direct", invited_agency_id=invited.organization_id)
+    row = invitations.current(db, task)
+    row.due_at = END
+    db.add(row)
+    tasks.cancel(db, world.applicant, task.number, "不再需要。")
+    db.commit()
+    after_the_outage(world)
+
+    notice = outages.record(db, operator, outage())
+    db.commit()
+
+    assert invitations.current(db, task).due_at == END
+    assert outages.moves_of(db, notice) == []
