@@ -731,7 +731,8 @@ class OutageNoticeIn(Strict):
     started_at: str
     ended_at: str
     reason: str
-    extension_wd: int = Field(ge=1, le=10)
+    #: Working days, 1 to 10 (the service says which bound a value breaks).
+    extension_wd: int = Field(description="Working days to extend by, 1 to 10")
 
 
 class OutageMove(BaseModel):

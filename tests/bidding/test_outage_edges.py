@@ -121,7 +121,10 @@ def test_the_api_names_each_bad_field(client, operator, caught):
     }
     too_long = client.post("/api/v1/outage-notices?lang=en", json=BODY | {"extension_wd": 11})
     assert too_long.status_code == 422
-    assert list(too_long.get_json()["errors"]) == ["extension_wd"]
+    assert too_long.get_json()["errors"] == {"extension_wd": ["Must be at most 10."]}
+    wrong_type = client.post("/api/v1/outage-notices?lang=en", json=BODY | {"extension_wd": "2"})
+    assert wrong_type.status_code == 422
+    assert wrong_type.get_json()["errors"] == {"extension_wd": ["Wrong type of value."]}
 
 
 def test_the_operator_form_keeps_what_was_typed_then_publishes(client, operator, caught, db):
