@@ -26,6 +26,7 @@ from bidding.models.objections import CHALLENGE
 from bidding.models.results import ABANDONED, COMPLAINT_UPHELD
 from bidding.policy import BiddingPolicy
 from market import audit, clock, holidays, lifecycle
+from market.jobs import each_due
 from market.models import Organization, Task
 from market.models.tasks import Funding
 
@@ -215,35 +216,24 @@ def hand_over(
     return successor
 
 
-def _due_query(now: datetime):
-    return select(Task).where(
+def finalize_due_awards(session: Session, policy: BiddingPolicy) -> int:
+    """Sweep: make final every award whose publicity and objection periods are over with nothing
+    pending; returns how many. One task per transaction, taken SKIP LOCKED on PostgreSQL
+    (`market.jobs.each_due`)."""
+    due = select(Task).where(
         Task.publicity_at.is_not(None),
         Task.awarded_at.is_(None),
         Task.failed_at.is_(None),
         Task.cancelled_at.is_(None),
         Task.suspended_at.is_(None),
-        Task.publicity_ends_at <= now,
+        Task.publicity_ends_at <= clock.now(),
     )
-
-
-def finalize_due_awards(session: Session, policy: BiddingPolicy) -> int:
-    """Sweep: make final every award whose publicity and objection periods are over with nothing
-    pending; returns how many. One task per transaction, as `bidding.opening.open_due_tasks`."""
-    done, seen = 0, set()
-    while True:
-        query = _due_query(clock.now())
-        if seen:
-            query = query.where(Task.id.not_in(seen))
-        task = session.exec(query.order_by(Task.publicity_ends_at, Task.id).limit(1)).first()
-        if task is None:
-            return done
-        task_id, number = task.id, task.number
-        seen.add(task_id)
-        try:
-            done += finalize_if_due(session, lock_task(session, number), policy)
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception(
-                "making the award of task %s final failed; the next sweep tries again", number
-            )
+    return each_due(
+        session,
+        due,
+        lambda s, task: finalize_if_due(s, lock_task(s, task.number), policy),
+        key=Task.id,
+        order=(Task.publicity_ends_at,),
+        label="making the award final of task",
+        log=log,
+    )

@@ -31,6 +31,7 @@ from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
 from market import audit, clock, holidays, lifecycle, relations
+from market.jobs import each_due
 from market.models import Organization, Task
 from market.models.tasks import Method
 from market.policy import Registry
@@ -306,40 +307,26 @@ def on_task_due(task: Task, *, session: Session, policy: Registry, **_ignored) -
     open_if_due(session, task, policy.section(SECTION.name))
 
 
-def _is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def open_due_tasks(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: open every task whose deadline passed; returns how many were opened.
 
     Each task is opened and committed on its own, so one task that fails (logged) never holds the
-    others back. On PostgreSQL the due task is taken with ``FOR UPDATE SKIP LOCKED``, so two
-    scheduler processes never wait on, nor act twice on, the same task; SQLite's
-    ``BEGIN IMMEDIATE`` serializes the writers instead.
+    others back; on PostgreSQL the due task is taken ``SKIP LOCKED`` (`market.jobs.each_due`), so
+    two scheduler processes never wait on, nor act twice on, the same task.
     """
-    opened, seen = 0, set()
-    while True:
-        query = select(Task).where(
-            Task.published_at.is_not(None),
-            Task.opened_at.is_(None),
-            Task.cancelled_at.is_(None),
-            Task.suspended_at.is_(None),
-            Task.deadline_at <= clock.now(),
-        )
-        if seen:
-            query = query.where(Task.id.not_in(seen))
-        query = query.order_by(Task.deadline_at, Task.id).limit(1)
-        if _is_postgresql(session):
-            query = query.with_for_update(skip_locked=True)
-        task = session.exec(query).first()
-        if task is None:
-            return opened
-        task_id = task.id
-        seen.add(task_id)
-        try:
-            opened += open_if_due(session, task, policy)
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("opening task %s failed; the next sweep tries again", task_id)
+    due = select(Task).where(
+        Task.published_at.is_not(None),
+        Task.opened_at.is_(None),
+        Task.cancelled_at.is_(None),
+        Task.suspended_at.is_(None),
+        Task.deadline_at <= clock.now(),
+    )
+    return each_due(
+        session,
+        due,
+        lambda s, task: open_if_due(s, task, policy),
+        key=Task.id,
+        order=(Task.deadline_at,),
+        label="opening task",
+        log=log,
+    )

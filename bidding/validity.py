@@ -18,6 +18,7 @@ from bidding.models import Bid, ExplanationRequest, ValidityDecision
 from bidding.policy import BiddingPolicy
 from market import audit, clock, lifecycle
 from market.accounts import require_kind
+from market.jobs import each_due
 from market.models import OrgKind, Task, User
 from market.validation import N_, Checker, Forbidden, NotFound
 
@@ -156,41 +157,43 @@ NO_EXPLANATION = N_("No written explanation of the abnormally low price was give
 
 def expire_overdue_explanations(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: rule invalid every abnormally low bid not explained by its due time; returns how
-    many. Each task is handled under its lock and committed on its own."""
-    done, seen = 0, set()
-    while True:
-        query = select(ExplanationRequest).where(
-            ExplanationRequest.decision.is_(None),
-            ExplanationRequest.explanation.is_(None),
-            ExplanationRequest.due_at <= clock.now(),
+    many. Each task is handled under its lock, where the request is read again, and committed on
+    its own; the request row is not taken ``SKIP LOCKED`` (`market.jobs.each_due`): a bidder
+    explaining at the last moment holds the task's lock, and the sweep waits for it and then
+    finds the explanation."""
+
+    def expire(session: Session, request: ExplanationRequest) -> bool:
+        task, bid, request = _request_for(session, request.bid_id)
+        if not (
+            request.decision is None
+            and request.explanation is None
+            and lifecycle.status(task) == lifecycle.OPENED
+        ):
+            return False
+        _decide(
+            session,
+            task,
+            bid,
+            request,
+            accepted=False,
+            reason=NO_EXPLANATION,
+            actor=None,
+            expired=True,
         )
-        if seen:
-            query = query.where(ExplanationRequest.id.not_in(seen))
-        request = session.exec(query.order_by(ExplanationRequest.id).limit(1)).first()
-        if request is None:
-            return done
-        request_id = request.id
-        seen.add(request_id)
-        try:
-            task, bid, request = _request_for(session, request.bid_id)
-            if (
-                request.decision is None
-                and request.explanation is None
-                and lifecycle.status(task) == lifecycle.OPENED
-            ):
-                _decide(
-                    session,
-                    task,
-                    bid,
-                    request,
-                    accepted=False,
-                    reason=NO_EXPLANATION,
-                    actor=None,
-                    expired=True,
-                )
-                progress.advance(session, task, policy)
-                done += 1
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("expiring explanation request %s failed", request_id)
+        progress.advance(session, task, policy)
+        return True
+
+    due = select(ExplanationRequest).where(
+        ExplanationRequest.decision.is_(None),
+        ExplanationRequest.explanation.is_(None),
+        ExplanationRequest.due_at <= clock.now(),
+    )
+    return each_due(
+        session,
+        due,
+        expire,
+        key=ExplanationRequest.id,
+        label="expiring explanation request",
+        log=log,
+        skip_locked=False,
+    )

@@ -8,11 +8,12 @@ in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask
 from sqlmodel import Session, select
 
-from market import accounts, agencies, catalog, holidays, relations, tasks
+from market import accounts, agencies, catalog, clock, holidays, outages, relations, tasks
 from market.models import Organization, Qualification, User
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -248,7 +249,28 @@ def load_demo(session: Session) -> str:
     _verified_qualifications(session, created["regulator"])
     _surveying_task(session, enterprise)
     _profile_change(session)
+    _past_outage(session, created["operator"])
     return f"demo data loaded ({added} service items, {len(AGENCIES)} agencies)"
+
+
+#: The demo's past outage notice (docs/rules.md §4, outage).
+DEMO_OUTAGE_REASON = "机房供电故障，平台约两小时无法访问（演示）。"
+
+
+def _past_outage(session: Session, operator: User) -> None:
+    """A published notice of an outage a month ago, extended by 1 wd: no deadline of the demo fell
+    in it, so it moved none, and the public /notices page shows it."""
+    ended = clock.now() - timedelta(days=30)
+    outages.record(
+        session,
+        operator,
+        {
+            "started_at": (ended - timedelta(hours=2)).isoformat(),
+            "ended_at": ended.isoformat(),
+            "reason": DEMO_OUTAGE_REASON,
+            "extension_wd": 1,
+        },
+    )
 
 
 def _related_agencies(session: Session, regulator: User) -> None:

@@ -661,3 +661,25 @@ class RejectForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason (published)"))
     submit = SubmitField(_l("Cancel the task"))
+
+
+class OutageForm(FlaskForm):
+    """An outage notice; the times are read in Asia/Shanghai and checked by the service."""
+
+    started_at = StringField(
+        _l("Outage started (Beijing time)"),
+        validators=NEEDED,
+        render_kw={"type": "datetime-local"},
+    )
+    ended_at = StringField(
+        _l("Outage ended (Beijing time)"),
+        validators=NEEDED,
+        render_kw={"type": "datetime-local"},
+    )
+    reason = TextAreaField(_l("What happened"), validators=NEEDED)
+    extension_wd = StringField(
+        _l("Extend by (working days, 1–10)"),
+        validators=NEEDED,
+        render_kw={"type": "number", "min": 1, "max": 10},
+    )
+    submit = SubmitField(_l("Publish the notice and extend the deadlines"))

@@ -3,11 +3,15 @@ process runs each in its own transaction. Tests call the functions directly unde
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from market import audit, notifications, policy
 from market.models import PolicyVersion
@@ -20,6 +24,59 @@ class Sweep:
     func: Callable[[Session], object]
     trigger: str  # "interval" or "cron"
     options: dict
+
+
+def each_due(
+    session: Session,
+    query: Select | SelectOfScalar,
+    act: Callable[[Session, Any], object],
+    *,
+    key: InstrumentedAttribute,
+    label: str,
+    log: logging.Logger,
+    order: tuple = (),
+    skip_locked: bool = True,
+) -> int:
+    """The loop of every sweep: act on each row `query` selects, one row at a time; returns on how
+    many rows `act` acted.
+
+    `query` says what is due and nothing else; this adds the order (`order`, then `key`, the
+    primary key of the row's entity), `LIMIT 1`, leaves out the rows already taken in this run,
+    and, on PostgreSQL with `skip_locked`, ``FOR UPDATE OF <key's table> SKIP LOCKED``, so a
+    second scheduler process neither waits on nor takes a row the first one holds. `act(session,
+    row)` reads again under its own lock whatever it decides by (the row may have changed since it
+    was selected: docs/architecture.md "Adding a scheduled sweep") and returns truthy when it
+    acted. Each row is committed on its own; one that fails is rolled back, logged on `log` as
+    "<label> <id> failed; the next sweep tries again" and left for the next run, and the others
+    are still handled. On SQLite, ``BEGIN IMMEDIATE`` serializes the writers instead.
+
+    Pass `skip_locked=False` when `act` takes a lock of its own that decides (the row is read
+    again under it): a row another transaction is writing is then waited for rather than skipped.
+    """
+    entity = key.class_
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    acted, seen = 0, set()
+    while True:
+        step = query
+        if seen:
+            step = step.where(key.not_in(seen))
+        step = step.order_by(*order, key).limit(1)
+        if postgresql and skip_locked:
+            step = step.with_for_update(skip_locked=True, of=entity)
+        row = session.exec(step).first()
+        if row is None:
+            return acted
+        own = row if isinstance(row, entity) else next(r for r in row if isinstance(r, entity))
+        ident = getattr(own, key.key)
+        seen.add(ident)
+        try:
+            done = act(session, row)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("%s %s failed; the next sweep tries again", label, ident)
+        else:
+            acted += bool(done)
 
 
 def register(app: Flask, sweep: Sweep) -> None:

@@ -118,6 +118,13 @@ TASK_FIELD_LABELS = {
     "required_qualifications": N_("Required qualifications (only those the law requires)"),
     "attachments": N_("Attachments"),
 }
+#: The deadlines an outage notice may move (`market.outages`), by kind; a package that moves one
+#: of its own adds its label here.
+DEADLINE_LABELS = {
+    "task_deadline": N_("Bidding deadline"),
+    "explanation": N_("Explanation of an abnormally low price due"),
+    "invitation": N_("Answer to the invitation due"),
+}
 _ALL = {
     **CATEGORY_LABELS,
     **KIND_LABELS,

@@ -316,6 +316,7 @@ def task(
                 "reason": a.reason,
                 "changes": a.changes,
                 "deadline_extended_to": iso(a.deadline_extended_to),
+                "outage_notice_id": a.outage_notice_id,
             }
             for a in (amendments or [])
         ],

@@ -37,3 +37,12 @@ task_list_counts = _signals.signal("task-list-counts")
 #: conditions on Task, {stage: condition}, for the stages whose dates it keeps (bidding: validity,
 #: panel, publicity), so the condition agrees with `market.timeline.timeline`'s current stage.
 task_stage_clauses = _signals.signal("task-stage-clauses")
+#: sender=OutageNotice, session=Session, calendar=WorkCalendar — an operator published the notice
+#: of a platform outage (`market.outages`): each package moves the deadlines it keeps that the
+#: outage caught (`market.outages.caught(notice, at)`) by calling `market.outages.move(session,
+#: notice, task, kind, old_at, calendar)` and storing the new deadline it returns; that records the
+#: move in the task's change log, the notice and the audit log. The core has moved the tasks'
+#: bidding deadlines before it sends this. Bidding moves the explanations of abnormally low bids
+#: and the invitations' answer deadlines; a new deadline (objections, complaints, signing …) hooks
+#: in the same way, with a `kind` of its own and its label in `market.labels.DEADLINE_LABELS`.
+deadlines_extended = _signals.signal("deadlines-extended")

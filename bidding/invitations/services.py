@@ -32,6 +32,7 @@ from bidding.models import Invitation, Opening, ValidityDecision
 from bidding.policy import BiddingPolicy
 from market import audit, clock, holidays, lifecycle, signals, tasks
 from market.accounts import require_kind
+from market.jobs import each_due
 from market.models import Organization, OrgKind, Task, User
 from market.models.tasks import Method
 from market.tasks import TaskPolicy, require_owner
@@ -295,36 +296,25 @@ def invite(
 def lapse_due_invitations(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: record every pending invitation whose task's deadline passed (or whose task was
     cancelled) as lapsed; returns how many. Each is committed on its own, so one that fails
-    (logged) never holds the others back."""
-    lapsed, seen = 0, set()
-    while True:
-        now = clock.now()
-        query = (
-            select(Invitation, Task)
-            .join(Task, Task.id == Invitation.task_id)
-            .where(
-                Invitation.accepted_at.is_(None),
-                Invitation.declined_at.is_(None),
-                Invitation.lapsed_at.is_(None),
-                or_(Task.deadline_at <= now, Task.cancelled_at.is_not(None)),
-            )
-            .order_by(Invitation.id)
-            .limit(1)
-        )
-        if seen:
-            query = query.where(Invitation.id.not_in(seen))
-        row = session.exec(query).first()
-        if row is None:
-            return lapsed
+    (logged) never holds the others back; on PostgreSQL the invitation is taken ``SKIP LOCKED``
+    (`market.jobs.each_due`), so two scheduler processes never lapse it twice."""
+
+    def act(session: Session, row) -> bool:
         invitation, task = row
-        seen.add(invitation.id)
-        try:
-            lapse(session, invitation, task, now)
-            session.commit()
-            lapsed += 1
-        except Exception:
-            session.rollback()
-            log.exception("lapsing invitation %s failed; the next sweep tries again", invitation.id)
+        lapse(session, invitation, task, clock.now())
+        return True
+
+    due = (
+        select(Invitation, Task)
+        .join(Task, Task.id == Invitation.task_id)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.declined_at.is_(None),
+            Invitation.lapsed_at.is_(None),
+            or_(Task.deadline_at <= clock.now(), Task.cancelled_at.is_not(None)),
+        )
+    )
+    return each_due(session, due, act, key=Invitation.id, label="lapsing invitation", log=log)
 
 
 def lapse(session: Session, invitation: Invitation, task: Task, now: datetime) -> None:

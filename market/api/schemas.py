@@ -721,3 +721,42 @@ class UserAccount(BaseModel):
 
 class UserAccountList(BaseModel):
     items: list[UserAccount]
+
+
+# --- outage notices ------------------------------------------------------------------------------
+
+
+class OutageNoticeIn(Strict):
+    #: ISO 8601; without an offset, read in Asia/Shanghai.
+    started_at: str
+    ended_at: str
+    reason: str
+    #: Working days, 1 to 10 (the service says which bound a value breaks).
+    extension_wd: int = Field(description="Working days to extend by, 1 to 10")
+
+
+class OutageMove(BaseModel):
+    task_number: str
+    task_title: str
+    #: "task_deadline", "explanation", "invitation", or a later stage's own deadline.
+    deadline: str
+    old_at: str
+    new_at: str
+
+
+class OutageNoticeSummary(BaseModel):
+    id: int
+    started_at: str
+    ended_at: str
+    reason: str
+    extension_wd: int
+    window_ends_at: str
+    published_at: str
+
+
+class OutageNotice(OutageNoticeSummary):
+    moves: list[OutageMove]
+
+
+class OutageNoticeList(BaseModel):
+    items: list[OutageNoticeSummary]

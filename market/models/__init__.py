@@ -16,6 +16,7 @@ from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
 from market.models.notifications import Notification
+from market.models.outages import OutageMove, OutageNotice
 from market.models.policy import PolicyVersion
 from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
@@ -46,6 +47,8 @@ __all__ = [
     "Notification",
     "Organization",
     "OrgKind",
+    "OutageMove",
+    "OutageNotice",
     "PolicyVersion",
     "Professional",
     "Qualification",

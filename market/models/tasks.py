@@ -90,6 +90,8 @@ class TaskAmendment(SQLModel, table=True):
     #: {field: {"old": ..., "new": ...}}
     changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     deadline_extended_to: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The outage notice that made this change (`market.outages`), if one did.
+    outage_notice_id: int | None = Field(default=None, foreign_key="outagenotice.id")
 
 
 class TaskExclusion(SQLModel, table=True):

@@ -66,13 +66,24 @@ def nav_links(org) -> list:
 def init_views(app: Flask) -> None:
     # Deferred: composing the app loads the page modules; importing this package (filters) does not.
     from market.notifications import views as notifications
-    from market.views import account, admin, auth, public, regulator, relations, search, tasks
+    from market.views import (
+        account,
+        admin,
+        auth,
+        outages,
+        public,
+        regulator,
+        relations,
+        search,
+        tasks,
+    )
 
     for module in (
         public,
         auth,
         account,
         admin,
+        outages,
         regulator,
         relations,
         tasks,

@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from market import attachments, catalog, lifecycle, task_queries, tasks
 from market.forms import AmendForm, ReasonForm, TaskForm
-from market.labels import TASK_FIELD_LABELS
+from market.labels import DEADLINE_LABELS, TASK_FIELD_LABELS
 from market.permissions import is_regulator
 from market.views import fen_to_yuan, list_options
 from market.web import (
@@ -91,7 +91,7 @@ def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str
         own=own,
         amend_form=amend_form,
         amend_errors=list(amend_errors),
-        field_labels=TASK_FIELD_LABELS,
+        field_labels=TASK_FIELD_LABELS | DEADLINE_LABELS,
         allows=partial(lifecycle.allowed, task),
         cancel_form=ReasonForm(formdata=None),
         regulator=is_regulator(db(), viewer()),

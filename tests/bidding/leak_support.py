@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from bidding import attachments as bid_attachments
 from bidding import sealed
 from bidding.questions import services as questions
-from market import attachments, tasks
+from market import attachments, outages, tasks
 from market.models import AuditHead, Professional, Qualification, SearchOutbox, Task, User
 from tests.bidding.helpers import World, task_data
 from tests.conftest import Accounts, login
@@ -186,6 +186,7 @@ class Facts:
     sha256s: list[str]
     qualification_ids: list[int]
     professional_ids: list[int]
+    notice_ids: list[int]
 
 
 #: A path parameter's values, by "converter:name". A new route with a parameter not listed here
@@ -200,6 +201,7 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "string:sha256": lambda f: f.sha256s,
     "int:qualification_id": lambda f: f.qualification_ids,
     "int:professional_id": lambda f: f.professional_ids,
+    "int:notice_id": lambda f: f.notice_ids,
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }
@@ -472,6 +474,19 @@ class LeakCheck:
             "regulator": make.staff("regulator"),
             "operator": make.staff("operator"),
         }
+        # A published outage notice (an hour's outage, extended by 1 wd: no deadline caught).
+        now = self.frozen.now()
+        notice = outages.record(
+            db,
+            users["operator"],
+            {
+                "started_at": (now - timedelta(hours=2)).isoformat(),
+                "ended_at": (now - timedelta(hours=1)).isoformat(),
+                "reason": "机房断电。",
+                "extension_wd": 1,
+            },
+        )
+        db.commit()
         self.clients = {}
         for role in self.roles:
             self.clients[role] = self.app.test_client()
@@ -493,6 +508,7 @@ class LeakCheck:
                 self.db.exec(select(Qualification.id).order_by(Qualification.id))
             ),
             professional_ids=list(self.db.exec(select(Professional.id).order_by(Professional.id))),
+            notice_ids=[notice.id],
         )
         self.urls = expand(get_routes(self.app), facts)
         self.seen_at = self.frozen.now() + timedelta(hours=3)

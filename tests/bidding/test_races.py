@@ -1,8 +1,10 @@
 """Races decided by row locks, each played in one exact order with real commits on PostgreSQL
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
-sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
-outbox, the notification mail) run by two scheduler processes at once.
+sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations, the audit
+checkpoint, the search outbox, the notification mail) run by two scheduler processes at once — the
+row sweeps also over twenty due rows taken in lockstep, each acted on exactly once; and the same
+outage published by two operators at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -33,15 +36,24 @@ from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
 from bidding import keys, notifying, opening, sealed, validity
-from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
+from bidding.invitations import services as invitations
+from bidding.models import (
+    Bid,
+    BidVersion,
+    ExplanationRequest,
+    Invitation,
+    Opening,
+    ValidityDecision,
+)
 from bidding.policy import DEFAULT_POLICY
-from market import audit, mail, notifications, search, tasks
+from market import audit, mail, notifications, outages, search, tasks
 from market.db import make_engine
 from market.models import (
     AuditCheckpoint,
     AuditEvent,
     AuditHead,
     Notification,
+    OutageNotice,
     SearchOutbox,
     Task,
     TaskAmendment,
@@ -517,6 +529,176 @@ def test_two_opening_sweeps_at_once_open_every_due_task_once_without_waiting(rac
                 select(ValidityDecision.bid_id).where(ValidityDecision.task_id == task.id)
             ).all()
             assert len(decided) == len(set(decided)) == 2
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- many due rows, two schedulers in lockstep -------------------------------------------------------
+
+
+class Lockstep:
+    """Two threads taking due rows in turn: after every statement matching `pattern` (a sweep's
+    ``SKIP LOCKED`` selection of its next due row), each thread waits for the other to have made
+    its own, so both always hold a row, or look for one, at the same time."""
+
+    def __init__(self, engine: Engine, pattern: re.Pattern):
+        self.engine, self.pattern = engine, pattern
+        self.barrier = threading.Barrier(2, timeout=STEP_S)
+        self.selections = Counter()
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        if self.pattern.search(statement):
+            self.selections[threading.current_thread().name] += 1
+            self.barrier.wait()
+
+    def remove(self) -> None:
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+
+DUE_TASK = re.compile(r"\bFROM task\b.*\bFOR UPDATE OF task SKIP LOCKED\b", re.DOTALL)
+DUE_INVITATION = re.compile(
+    r"\bFROM invitation\b.*\bFOR UPDATE OF invitation SKIP LOCKED\b", re.DOTALL
+)
+MANY = 20
+
+
+def in_lockstep(race: Race, pattern: re.Pattern, sweep) -> tuple[Worker, Worker, Counter]:
+    """Run `sweep` in two scheduler threads at once, in lockstep on `pattern`."""
+    lockstep = Lockstep(race.engine, pattern)
+    try:
+        workers = Worker(race, sweep), Worker(race, sweep)
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.finish()
+    finally:
+        lockstep.remove()
+    return *workers, lockstep.selections
+
+
+def test_two_opening_sweeps_in_lockstep_over_many_due_tasks_open_each_once(race, frozen):
+    """Twenty due tasks, two scheduler processes taking one task each in turn: each opens ten,
+    none waits for the other, and every task is opened exactly once (one opening, one
+    ``task.open`` event, opened at the sweep's time)."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [world.post_task(price_cap_fen=2_000_000) for _ in range(MANY)]
+        for task in tasks:
+            world.bid(world.agency(), task, 1_500_000)
+        numbers, deadline = [t.number for t in tasks], tasks[0].deadline_at
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+
+    first, second, selections = in_lockstep(
+        race, DUE_TASK, committed(lambda s: opening.open_due_tasks(s, DEFAULT_POLICY))
+    )
+
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (MANY // 2, MANY // 2)
+    assert sorted(selections.values()) == [MANY // 2 + 1] * 2  # the last found nothing
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            assert task.opened_at == deadline + timedelta(minutes=1)
+            assert len(check.exec(select(Opening).where(Opening.task_id == task.id)).all()) == 1
+            assert count_events(check, "task.open", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_lapse_sweeps_in_lockstep_over_many_due_invitations_lapse_each_once(race, frozen):
+    """Twenty direct selections whose invited agencies never answered, two scheduler processes
+    taking one invitation each in turn: each records ten lapses, every invitation lapsed once
+    (one ``invitation.lapsed`` event, at the task's deadline)."""
+    world, setup = race.world(frozen)
+    try:
+        tasks = [
+            world.post_task("direct", invited_agency_id=world.agency().organization_id)
+            for _ in range(MANY)
+        ]
+        numbers, deadline = [t.number for t in tasks], max(t.deadline_at for t in tasks)
+    finally:
+        setup.close()
+    frozen.set(deadline + timedelta(minutes=1))
+
+    first, second, selections = in_lockstep(
+        race,
+        DUE_INVITATION,
+        committed(lambda s: invitations.lapse_due_invitations(s, DEFAULT_POLICY)),
+    )
+
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (MANY // 2, MANY // 2)
+    assert sorted(selections.values()) == [MANY // 2 + 1] * 2
+    check = race.session()
+    try:
+        for number in numbers:
+            task = check.exec(select(Task).where(Task.number == number)).one()
+            [invitation] = check.exec(select(Invitation).where(Invitation.task_id == task.id))
+            assert invitation.lapsed_at == task.deadline_at
+            assert count_events(check, "invitation.lapsed", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the same outage applied by two operators at once ------------------------------------------------
+
+NOTICE_INSERT = re.compile(r"\bINSERT INTO outagenotice\b")
+NOTICE_LOCK = re.compile(r"\bLOCK TABLE outagenotice\b")
+
+
+def test_the_same_outage_applied_twice_at_once_extends_each_deadline_once(race, frozen):
+    """Two operators publish the same outage together. The first has written its notice and not
+    committed; the second then asks for the notices' lock, gets it once the first commits, finds
+    the first's notice and is refused: one notice, each deadline moved once."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task()
+        ended = task.deadline_at + timedelta(hours=1)
+        started = task.deadline_at - timedelta(hours=1)
+        operators = [world.make.staff("operator") for _ in range(2)]
+        operator_ids = [o.id for o in operators]
+        number, deadline = task.number, task.deadline_at
+    finally:
+        setup.close()
+    frozen.set(ended + timedelta(hours=1))
+    body = {
+        "started_at": started.isoformat(),
+        "ended_at": ended.isoformat(),
+        "reason": "机房断电。",
+        "extension_wd": 2,
+    }
+
+    def publish(user_id: int):
+        return committed(lambda s: outages.record(s, s.get(User, user_id), body).id)
+
+    first_stop = Stop(NOTICE_INSERT, when="after")
+    first = Worker(race, publish(operator_ids[0]), first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # written, not committed, the table locked
+    second_stop = Stop(NOTICE_LOCK, when="before", hold=False)
+    second = Worker(race, publish(operator_ids[1]), second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert first.error is None
+    assert isinstance(second.error, Forbidden)
+    assert second.error.message.msgid == outages.OVERLAPS
+    check = race.session()
+    try:
+        assert check.exec(select(func.count()).select_from(OutageNotice)).one() == 1
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        assert task.deadline_at > deadline
+        assert count_events(check, "deadline.extended_for_outage", number) == 1
         assert audit.verify(check) == []
     finally:
         check.close()

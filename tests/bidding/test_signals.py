@@ -37,7 +37,7 @@ def test_a_failing_handler_rolls_the_final_award_back(world, db, frozen, caplog)
     assert lifecycle.status(task) == lifecycle.PUBLICITY
     assert awards.current(db, task).final_at is None
     assert db.exec(Contract.__table__.select()).all() == []
-    assert "making the award of task" in caplog.text
+    assert "making the award final of task" in caplog.text
     # The next sweep, with the handler working, makes it final.
     assert awards.finalize_due_awards(db, DEFAULT_POLICY) == 1
 

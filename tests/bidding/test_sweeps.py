@@ -107,7 +107,9 @@ def test_the_expiry_sweep_expires_the_others_when_one_task_fails(
     assert lifecycle.status(db.get(Task, first_task)) == lifecycle.OPENED
     assert lifecycle.status(db.get(Task, second_task)) == lifecycle.FAILED
     [record] = errors(caplog, "bidding.validity")
-    assert record.getMessage() == f"expiring explanation request {first_id} failed"
+    assert record.getMessage() == (
+        f"expiring explanation request {first_id} failed; the next sweep tries again"
+    )
     assert record.exc_info[0] is Boom
 
     monkeypatch.undo()

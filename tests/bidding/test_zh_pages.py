@@ -7,6 +7,7 @@ are shown in ``<code>`` and are not text to translate."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sqlmodel import select
 from bidding import marking, panel
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
-from market import agencies, tasks
+from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
@@ -194,6 +195,22 @@ def town(world: World, make, db):
         # The agency's own professionals (its page for changing one).
         "professional_id": [p.id for p in agencies.professionals_of(db, world.org(agency).id)],
     }
+    # An outage that caught the open task's deadline (at the window's end): the notice lists it,
+    # and the task's change log says so.
+    now = world.frozen.now()
+    notice = outages.record(
+        db,
+        users["operator"],
+        {
+            "started_at": (now - timedelta(hours=2)).isoformat(),
+            "ended_at": (now - timedelta(hours=1)).isoformat(),
+            "reason": "机房断电，平台无法访问。",
+            "extension_wd": 5,
+        },
+    )
+    db.commit()
+    assert outages.moves_of(db, notice)
+    values["notice_id"] = [notice.id]
     values["edit"] = [draft.number]
     return users, values
 

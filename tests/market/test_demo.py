@@ -3,13 +3,16 @@ qualifications that match a task's requirement."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from bidding import eligibility
-from market import agencies, clock, lifecycle, relations
+from market import agencies, clock, lifecycle, outages, relations
 from market.demo import (
     DEMO_DISABLED_REASON,
     DEMO_NEW_ADDRESS,
+    DEMO_OUTAGE_REASON,
     DEMO_RELATION,
     DEMO_SURVEYING_TASK,
     STAFF,
@@ -102,3 +105,13 @@ def test_the_demo_agency_changed_its_profile_and_its_history_shows_it(db):
         "address": {"old": "长春市南关区人民大街 1000 号", "new": DEMO_NEW_ADDRESS}
     }
     assert change["private_changed"] == ["contact_phone"]
+
+
+def test_the_demo_has_a_past_outage_notice_that_moved_nothing(db):
+    load_demo(db)
+    db.flush()
+    [notice] = outages.notices(db)
+    assert notice.reason == DEMO_OUTAGE_REASON
+    assert (notice.ended_at - notice.started_at, notice.extension_wd) == (timedelta(hours=2), 1)
+    assert notice.ended_at == clock.now() - timedelta(days=30)
+    assert outages.moves_of(db, notice) == []

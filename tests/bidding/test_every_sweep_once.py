@@ -1,0 +1,260 @@
+"""Every registered sweep acts once: run twice in a row, the second run changes no row of any table;
+run a day late, it changes exactly what it changes on time (docs/architecture.md "Adding a
+scheduled sweep": a sweep is idempotent).
+
+The sweeps come from the composed app (`app.extensions["market.sweeps"]`), so a sweep registered
+later is picked up here by itself, and fails `test_every_registered_sweep_has_a_scenario` until it
+is given a scenario in `SCENARIOS` below: something due for it, and what acting on it once changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from bidding.models import Bid, ExplanationRequest
+from market import search
+from market.models import AuditEvent, Notification, SearchOutbox
+from market.search.port import MeiliConfig
+from tests.bidding.helpers import World
+
+LATE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """`arrange(world, db)` makes something due and returns the moment it becomes due; `effect`
+    is what acting on it once changes: the audit events added by action, the rows added by table
+    and whatever `extra(db)` counts."""
+
+    arrange: Callable[[World, Session], datetime]
+    effect: dict
+    extra: Callable[[Session], dict] = field(default=lambda db: {})
+
+
+def opening_due(world: World, db: Session) -> datetime:
+    """Two tasks with two bids each, due at the same deadline."""
+    tasks = [world.post_task(price_cap_fen=2_000_000) for _ in range(2)]
+    for task in tasks:
+        world.bid(world.agency(), task, 1_500_000)
+        world.bid(world.agency(), task, 1_400_000)
+    return tasks[0].deadline_at
+
+
+def explanations_due(world: World, db: Session) -> datetime:
+    """An opened task with one abnormally low bid among three, unexplained."""
+    task = world.post_task(min_bids=3, price_cap_fen=2_000_000)
+    low = world.agency()
+    world.bid(low, task, 500_000)
+    world.bid(world.agency(), task, 1_500_000)
+    world.bid(world.agency(), task, 1_500_000)
+    world.shift_to(task, "opened")
+    bid = db.exec(select(Bid).where(Bid.agency_id == low.organization_id)).one()
+    request = db.exec(select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)).one()
+    return request.due_at
+
+
+def invitations_due(world: World, db: Session) -> datetime:
+    """Two direct selections whose invited agencies never answered."""
+    tasks = [
+        world.post_task("direct", invited_agency_id=world.agency().organization_id)
+        for _ in range(2)
+    ]
+    return max(t.deadline_at for t in tasks)
+
+
+def checkpoint_due(world: World, db: Session) -> datetime:
+    """A few events in the chain; the day's checkpoint is due at once."""
+    world.post_task()
+    return world.frozen.now()
+
+
+def outbox_due(world: World, db: Session) -> datetime:
+    """Three agencies registered with Meilisearch configured: their documents are queued."""
+    for _ in range(3):
+        world.agency()
+    return world.frozen.now()
+
+
+def awards_due(world: World, db: Session) -> datetime:
+    """Two tasks in publicity, two bids each, with nothing pending."""
+    tasks = [world.post_task(min_bids=1) for _ in range(2)]
+    for task in tasks:
+        world.bid(world.agency(), task, 1_500_000)
+        world.bid(world.agency(), task, 1_400_000)
+        world.shift_to(task, "opened")
+    return max(t.publicity_ends_at for t in tasks)
+
+
+def mail_due(world: World, db: Session) -> datetime:
+    """A task opened: its applicant and both bidders have a notification to mail."""
+    task = world.post_task(min_bids=1)
+    world.bid(world.agency(), task, 1_500_000)
+    world.bid(world.agency(), task, 1_400_000)
+    world.shift_to(task, "opened")
+    return world.frozen.now()
+
+
+def mailed(db: Session) -> dict:
+    sent = db.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(col(Notification.mailed_at).is_not(None))
+    ).one()
+    return {"notifications mailed": sent}
+
+
+def outbox_done(db: Session) -> dict:
+    done = db.exec(
+        select(func.count()).select_from(SearchOutbox).where(col(SearchOutbox.done_at).is_not(None))
+    ).one()
+    return {"outbox rows done": done}
+
+
+#: Every registered sweep's scenario, by sweep id. A new sweep gets one here.
+SCENARIOS: dict[str, Scenario] = {
+    "bidding.open_due_tasks": Scenario(
+        opening_due,
+        {
+            "audit": {
+                "bid.receipt_issued": 4,  # each bid's history, appended at opening
+                "bid.validity_final": 2,
+                "selection.ranked": 2,
+                "task.open": 2,
+                "task.start_publicity": 2,
+            },
+            "rows": {
+                "opening": 2,
+                "award": 2,
+                "rankingentry": 4,
+                "validitydecision": 4,
+                # Per task: opened (applicant, 2 bidders), result (applicant, candidate, other).
+                "notification": 12,
+            },
+        },
+    ),
+    "bidding.expire_explanations": Scenario(
+        explanations_due,
+        {
+            "audit": {"bid.validity_decided": 1, "bid.validity_final": 1, "task.fail": 1},
+            "rows": {},
+        },
+    ),
+    "bidding.lapse_invitations": Scenario(
+        invitations_due, {"audit": {"invitation.lapsed": 2}, "rows": {}}
+    ),
+    "bidding.finalize_awards": Scenario(
+        awards_due,
+        {
+            "audit": {"task.award": 2},
+            # Each award notifies its agency, the applicant and the other bidder.
+            "rows": {"contract": 2, "notification": 6},
+        },
+    ),
+    "notifications.mail": Scenario(
+        mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
+    ),
+    "audit.publish_checkpoint": Scenario(
+        checkpoint_due, {"audit": {}, "rows": {"auditcheckpoint": 1}}
+    ),
+    "search.outbox": Scenario(
+        outbox_due, {"audit": {}, "rows": {}, "outbox rows done": 3}, extra=outbox_done
+    ),
+}
+
+
+class RecordingEngine:
+    """Stands in for Meilisearch, recording every document sent."""
+
+    def __init__(self):
+        self.lock, self.sent = threading.Lock(), []
+
+    def ensure_settings(self, spec) -> None:
+        pass
+
+    def put_many(self, spec, docs) -> None:
+        self.sent += [(spec.name, d.id) for d in docs]
+
+    def delete_many(self, spec, ids) -> None:
+        self.sent += [(spec.name, f"-{i}") for i in ids]
+
+
+@dataclass(frozen=True)
+class RecordingConfig(MeiliConfig):
+    recorder: RecordingEngine = None
+
+    def engine(self) -> RecordingEngine:
+        return self.recorder
+
+
+def snapshot(db: Session) -> dict:
+    """Every row of every table, in primary-key order."""
+    db.flush()
+    rows = {}
+    for table in SQLModel.metadata.sorted_tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        rows[table.name] = [tuple(r) for r in db.execute(select(table).order_by(*order))]
+    return rows
+
+
+def audit_actions(db: Session) -> Counter:
+    return Counter(db.exec(select(AuditEvent.action)).all())
+
+
+def test_every_registered_sweep_has_a_scenario(app):
+    missing = sorted(set(app.extensions["market.sweeps"]) - set(SCENARIOS))
+    assert not missing, (
+        f"no idempotency scenario for the sweep(s) {missing}: add one to SCENARIOS in "
+        "tests/bidding/test_every_sweep_once.py (what is due for it, and what acting once changes)"
+    )
+    assert not set(SCENARIOS) - set(app.extensions["market.sweeps"]), "a scenario for no sweep"
+
+
+@pytest.fixture
+def meilisearch(app):
+    """A recording stand-in for Meilisearch, for the outbox's scenario only."""
+    database = app.extensions["market.db"]
+    engine = RecordingEngine()
+    config = RecordingConfig("http://meilisearch.invalid", "", "zjm_", 1.0, engine)
+    previous = search.use(database, search.SearchPort(config))
+    yield engine
+    search.use(database, previous)
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["on time", "a day late"])
+@pytest.mark.parametrize("sweep_id", sorted(SCENARIOS))
+def test_a_sweep_run_twice_or_a_day_late_acts_once(sweep_id, late, app, world, db, request):
+    scenario = SCENARIOS[sweep_id]
+    if sweep_id == "search.outbox":
+        engine = request.getfixturevalue("meilisearch")
+    sweep = app.extensions["market.sweeps"][sweep_id]
+    due = scenario.arrange(world, db)
+    db.commit()
+    world.frozen.set(due + (LATE if late else timedelta(0)))
+    before, before_audit = snapshot(db), audit_actions(db)
+
+    with app.app_context():  # as the scheduler runs each sweep (`market.jobs.run_sweep`)
+        sweep.func(db)
+        db.commit()
+        once = snapshot(db)
+        sweep.func(db)
+        db.commit()
+
+    assert snapshot(db) == once, "the second run changed something"
+    added = {
+        name: len(once[name]) - len(before[name])
+        for name in once
+        if len(once[name]) != len(before[name]) and name not in ("auditevent", "audithead")
+    }
+    effect = {"audit": dict(audit_actions(db) - before_audit), "rows": added}
+    effect |= scenario.extra(db)
+    assert effect == scenario.effect
+    if sweep_id == "search.outbox":
+        assert len(engine.sent) == len(set(engine.sent)) == 3  # each document sent once
