@@ -34,3 +34,8 @@ task_list_counts = _signals.signal("task-list-counts")
 #: conditions on Task, {stage: condition}, for the stages whose dates it keeps (bidding: validity,
 #: panel, publicity), so the condition agrees with `market.timeline.timeline`'s current stage.
 task_stage_clauses = _signals.signal("task-stage-clauses")
+#: sender=User, session=Session, org=its Organization, now=datetime, calendar=WorkCalendar — the
+#: user's dashboard is being drawn: each handler returns the `market.dashboard.Item`s of one kind
+#: that await this user's action (an empty list for a user it has nothing for), from one grouped
+#: read whatever the number of tasks (docs/architecture.md, "Adding a dashboard item").
+action_items = _signals.signal("action-items")

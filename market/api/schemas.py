@@ -600,6 +600,31 @@ class Timeline(BaseModel):
     next_deadline: NextDeadline | None
 
 
+class DashboardTask(BaseModel):
+    number: str
+    title: str | None
+
+
+class DashboardItem(BaseModel):
+    #: What kind of action (a stable code: answer_questions, sign_contract, …).
+    kind: str
+    #: The action, in the reader's language.
+    action: str
+    task: DashboardTask | None
+    due_at: str | None
+    #: Whole working days left before `due_at` (market/workdays.py); None without a deadline.
+    working_days_left: int | None
+    overdue: bool
+    #: Years without a loaded official calendar the count assumed weekends only for.
+    weekends_only_years: list[int]
+    #: The page where the action is done.
+    url: str
+
+
+class Dashboard(BaseModel):
+    items: list[DashboardItem]
+
+
 class Task(BaseModel):
     number: str
     status: str

@@ -65,9 +65,19 @@ def nav_links(org) -> list:
 
 def init_views(app: Flask) -> None:
     # Deferred: composing the app loads the page modules; importing this package (filters) does not.
-    from market.views import account, admin, auth, public, regulator, relations, search, tasks
+    from market.views import (
+        account,
+        admin,
+        auth,
+        dashboard,
+        public,
+        regulator,
+        relations,
+        search,
+        tasks,
+    )
 
-    for module in (public, auth, account, admin, regulator, relations, tasks, search):
+    for module in (public, auth, account, admin, regulator, relations, tasks, search, dashboard):
         app.register_blueprint(module.bp)
     # The API's blueprints answer these with problem+json before the app's handlers are asked.
     for error in web.DOMAIN_STATUS:
