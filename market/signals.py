@@ -23,8 +23,10 @@ task_moved = _signals.signal("task-moved")
 declaration_found_false = _signals.signal("declaration-found-false")
 #: sender=list of Task, session=Session — the tasks' timelines are being drawn: each handler
 #: returns the dates it knows of stages the core does not store, as {task id: {stage: {"at": …,
-#: "due_at": …}}} (bidding: `validity`, and `panel` for a task marked by a panel); a read inside
-#: the sender's session, grouped over the tasks (a list's rows ask once).
+#: "due_at": …}}} (bidding: `validity`, and `panel` for a task marked by a panel; and the due
+#: dates of the stages after publicity whose times the task keeps: `award` with its
+#: "notice_number", `contract`, `delivery`, `acceptance`); a read inside the sender's session,
+#: grouped over the tasks (a list's rows ask once).
 task_timeline = _signals.signal("task-timeline")
 #: sender=list of Task, session=Session — a list of an applicant's tasks is being drawn: each
 #: handler returns {task id: {count name: number}} for counts the core does not keep (bidding: the

@@ -580,12 +580,17 @@ class ExclusionIn(Strict):
 
 
 class TimelineStage(BaseModel):
-    #: posted, bidding, opening, validity, panel, publicity; or failed, cancelled (the end).
+    #: posted, bidding, opening, validity, panel, publicity, award, contract, delivery,
+    #: acceptance; suspended (in force, or ended); or failed, terminated, cancelled (the end).
     stage: str
     at: str | None
     due_at: str | None
     #: done, current or upcoming.
     state: str
+    #: The award stage once final: the award notice's number.
+    notice_number: str | None = None
+    #: A suspension: when it ended (None while in force).
+    until: str | None = None
 
 
 class NextDeadline(BaseModel):
