@@ -262,11 +262,22 @@ def award_objections_to_answer(
     ]
 
 
+def _current_contract():
+    """Join conditions: the contract of the task's current award (a revoked award's unsigned
+    contract is no one's to sign), not terminated."""
+    return and_(
+        Contract.task_id == Task.id,
+        Contract.terminated_at.is_(None),
+        exists().where(Award.id == Contract.award_id, Award.revoked_at.is_(None)),
+    )
+
+
 def _contracts(session: Session, *where):
     return session.exec(
         select(Task, Contract)
-        .join(Contract, Contract.task_id == Task.id)
-        .where(Contract.terminated_at.is_(None), Task.cancelled_at.is_(None), *where)
+        .select_from(Task)
+        .join(Contract, _current_contract())
+        .where(Task.cancelled_at.is_(None), *where)
         .order_by(Contract.id)
     ).all()
 
@@ -295,11 +306,11 @@ def deliveries_to_decide(
         return []
     rows = session.exec(
         select(Task, Deliverable)
-        .join(Contract, Contract.task_id == Task.id)
+        .select_from(Task)
+        .join(Contract, _current_contract())
         .join(Deliverable, Deliverable.contract_id == Contract.id)
         .where(
             Contract.applicant_org_id == org.id,
-            Contract.terminated_at.is_(None),
             Deliverable.decided_at.is_(None),
             Task.cancelled_at.is_(None),
         )

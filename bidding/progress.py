@@ -184,7 +184,12 @@ def _later_stages(session: Session, tasks: list[Task]) -> dict[int, dict[str, di
     if awarded:
         for contract in session.exec(
             select(Contract)
-            .where(Contract.task_id.in_(awarded), Contract.abandoned_at.is_(None))
+            .join(Award, Award.id == Contract.award_id)
+            .where(
+                Contract.task_id.in_(awarded),
+                Contract.abandoned_at.is_(None),
+                Award.revoked_at.is_(None),
+            )
             .order_by(Contract.id)  # the latest is the current one
         ):
             out[contract.task_id]["contract"] = {

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bidding import awards, marking, panel, validity
 from bidding.invitations import services as invitations
 from bidding.models import Bid, Complaint, Contract, Deliverable, ExplanationRequest, Objection
+from bidding.models.results import COMPLAINT_UPHELD
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
 from bidding.questions.services import questions_close_at
@@ -262,6 +263,16 @@ def test_both_sides_sign_the_contract_each_until_it_is_signed_by_its_side(world,
     frozen.set(contract.sign_by)
     (late,) = look(world.applicant)
     assert (late["overdue"], late["working_days_left"]) == (True, 0)
+
+
+def test_a_revoked_awards_contract_is_no_ones_to_sign(world, db, look, frozen):
+    task, (first, second, third), contract = awarded(world, db, frozen)
+    awards.hand_over(db, task, DEFAULT_POLICY, because=COMPLAINT_UPHELD, reason="投诉成立。")
+    db.commit()
+    assert look(world.applicant) == []
+    # No contract to sign: the first may object to the next in line, as the third may.
+    assert pairs(look(first)) == pairs(look(third)) == [("objection_period", task.number)]
+    assert look(second) == []  # now the candidate
 
 
 def test_the_agency_delivers_then_the_applicant_decides_each_delivery(world, db, look, frozen):
