@@ -6,6 +6,7 @@ its working days left and the overdue marked, in grouped reads whatever the numb
 from __future__ import annotations
 
 import html
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -588,3 +589,60 @@ def test_the_dashboard_needs_a_user(client):
     response = client.get("/api/v1/dashboard")
     assert response.status_code == 401
     assert client.get("/dashboard").status_code == 302
+
+
+def test_the_later_stages_reads_do_not_grow_with_the_number_of_tasks(world, db, as_, frozen):
+    agency = world.agency()
+    users = (world.applicant, agency, world.regulator)
+    clients = {user.id: as_(user) for user in users}
+    counted, made = [], 0
+    for n in (1, 3):
+        while made < n:
+            task = world.post_task(min_bids=1)
+            bid_id = db.exec(select(Bid.id).where(Bid.receipt == world.bid(agency, task).receipt))
+            bid_id = bid_id.one()
+            world.shift_to(task, "opened")
+            award = awards.current(db, task)
+            frozen.set(award.publicity_ends_at)
+            assert awards.finalize_due_awards(db, DEFAULT_POLICY) == 1
+            now = clock.now()
+            objection = Objection(
+                task_id=task.id,
+                award_id=award.id,
+                bid_id=bid_id,
+                agency_id=agency.organization_id,
+                kind="objection",
+                grounds="程序问题",
+                filed_at=now,
+                filed_by_user_id=agency.id,
+                answer_due_at=now + timedelta(days=5),
+            )
+            db.add(objection)
+            db.flush()
+            db.add(
+                Complaint(
+                    task_id=task.id,
+                    objection_id=objection.id,
+                    agency_id=agency.organization_id,
+                    grounds="答复不成立",
+                    filed_at=now,
+                    filed_by_user_id=agency.id,
+                    decide_by=now + timedelta(days=40),
+                )
+            )
+            db.commit()
+            made += 1
+        reads = []
+        expected = (
+            {"answer_award_objections": n, "sign_contract": n},
+            {"sign_contract": n},
+            {"decide_complaint": n},
+        )
+        for user, kinds in zip(users, expected, strict=True):
+            with statements(db) as seen:
+                items = clients[user.id].get("/api/v1/dashboard").get_json()["items"]
+            got = Counter(i["kind"] for i in items if i["task"])
+            assert got == kinds, user.email
+            reads.append(len(seen))
+        counted.append(reads)
+    assert counted[0] == counted[1]
