@@ -181,6 +181,21 @@ def test_a_declined_invitation_asks_the_applicant_to_invite_another_agency(world
     )
 
 
+def test_a_lapsed_invitation_asks_the_applicant_to_invite_another_agency(world, db, look):
+    invited = world.agency()
+    task = world.post_task("direct", invited_agency_id=invited.organization_id)
+    world.shift_to(task, "opened")  # no answer by the deadline: lapsed, and the task failed
+    assert lifecycle.status(task) == lifecycle.FAILED
+    (item,) = look(world.applicant)
+    assert (item["kind"], item["action"], item["due_at"], item["url"]) == (
+        "invite_another_agency",
+        "Invite another agency: the invitation lapsed and the task failed",
+        None,
+        f"/tasks/{task.number}#invitation",
+    )
+    assert look(invited) == []
+
+
 def test_an_unanswered_objection_to_the_award_awaits_the_applicant(world, db, look, make):
     task, agencies = in_publicity(world)
     award = awards.current(db, task)
@@ -583,6 +598,12 @@ def test_an_overdue_item_is_marked_on_the_page(world, as_, extra_items, frozen):
 def test_nothing_to_do_says_so(world, as_):
     page = as_(world.applicant).get("/dashboard").get_data(as_text=True)
     assert "Nothing awaits your action." in page
+
+
+def test_the_home_page_links_to_the_dashboard_for_a_logged_in_user(world, as_):
+    link = '<a class="button" href="/dashboard">What needs my action</a>'
+    assert link in as_(world.applicant).get("/").get_data(as_text=True)
+    assert link not in as_().get("/").get_data(as_text=True)
 
 
 def test_the_dashboard_needs_a_user(client):
