@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bidding import awards, marking, panel, validity
+from bidding import demo as bidding_demo
 from bidding.invitations import services as invitations
 from bidding.models import Bid, Complaint, Contract, Deliverable, ExplanationRequest, Objection
 from bidding.models.results import COMPLAINT_UPHELD
@@ -21,6 +22,8 @@ from bidding.questions import services as questions
 from bidding.questions.services import questions_close_at
 from market import agencies, clock, dashboard, holidays, lifecycle, relations, signals, tasks
 from market.dashboard import Item
+from market.demo import DEMO_PASSWORD, load_all
+from market.models import User
 from market.workdays import end_of_day
 from tests.bidding.helpers import new_uscc, resident_id
 from tests.bidding.test_lists import statements
@@ -667,3 +670,18 @@ def test_the_later_stages_reads_do_not_grow_with_the_number_of_tasks(world, db, 
             reads.append(len(seen))
         counted.append(reads)
     assert counted[0] == counted[1]
+
+
+def test_every_demo_user_sees_a_dashboard_and_the_applicant_has_work(app, db, frozen):
+    load_all(app, db)
+    db.commit()
+    users = db.exec(select(User).where(User.email.like("%@demo.zjm"), User.disabled_at.is_(None)))
+    seen = {}
+    for user in users:
+        client = app.test_client()
+        login(client, user, DEMO_PASSWORD)
+        response = client.get("/api/v1/dashboard")
+        assert response.status_code == 200, user.email
+        assert client.get("/dashboard").status_code == 200, user.email
+        seen[user.email] = {i["kind"] for i in response.get_json()["items"]}
+    assert "answer_questions" in seen[bidding_demo.APPLICANT], seen
