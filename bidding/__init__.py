@@ -27,7 +27,19 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
-    from bidding import api, cli, demo, jobs, keys, notifying, opening, outages, progress, views
+    from bidding import (
+        actions,
+        api,
+        cli,
+        demo,
+        jobs,
+        keys,
+        notifying,
+        opening,
+        outages,
+        progress,
+        views,
+    )
     from bidding import policy as bidding_policy
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
@@ -47,6 +59,8 @@ def init_app(app: Flask) -> None:
     signals.task_list_counts.connect(progress.on_task_list_counts, weak=False)
     signals.task_stage_clauses.connect(progress.on_task_stage_clauses, weak=False)
     signals.deadlines_extended.connect(outages.on_deadlines_extended, weak=False)
+    for kind in actions.KINDS:  # the dashboard's items (market.dashboard)
+        signals.action_items.connect(kind, weak=False)
     jobs.register_bidding_jobs(app)
     demo.register_demo(app)
     cli.init_app(app)

@@ -19,7 +19,16 @@ from sqlmodel import Session, func, select
 
 from bidding import panel, selection, visibility
 from bidding.draws import records
-from bidding.models import Bid, ExplanationRequest, Opening, PanelMark, ValidityDecision
+from bidding.models import (
+    Award,
+    Bid,
+    Contract,
+    Deliverable,
+    ExplanationRequest,
+    Opening,
+    PanelMark,
+    ValidityDecision,
+)
 from bidding.policy import BiddingPolicy
 from bidding.questions import services as questions
 from market import audit, clock, lifecycle
@@ -113,8 +122,9 @@ def advance(session: Session, task: Task, policy: BiddingPolicy) -> str:
 def on_task_timeline(tasks: list[Task], *, session: Session, **_ignored) -> dict:
     """`market.signals.task_timeline` handler: the dates of the stages bidding keeps — validity
     (final when every bid's validity is decided; due when an explanation is awaited) and, for a
-    task marked by a panel, the marking (over when the last mark made the result). Three grouped
-    reads at most, whatever the number of tasks."""
+    task marked by a panel, the marking (over when the last mark made the result); then the due
+    dates of the later stages (`_later_stages`). Six grouped reads at most, whatever the number
+    of tasks."""
     ids = [t.id for t in tasks]
     openings = {o.task_id: o for o in session.exec(select(Opening).where(Opening.task_id.in_(ids)))}
     awaiting = [i for i in ids if i in openings and openings[i].validity_final_at is None]
@@ -148,7 +158,55 @@ def on_task_timeline(tasks: list[Task], *, session: Session, **_ignored) -> dict
         facts[task.id] = {"validity": {"at": final, "due_at": due.get(task.id)}}
         if panel.needs_panel(task):
             facts[task.id]["panel"] = {"at": marked.get(task.id), "due_at": None}
+    for task_id, later in _later_stages(session, tasks).items():
+        facts[task_id].update(later)
     return facts
+
+
+def _later_stages(session: Session, tasks: list[Task]) -> dict[int, dict[str, dict]]:
+    """The due dates of the stages after publicity, from the current award and contract: the end
+    of the objection period (and the award notice's number), the contract's `sign_by` while
+    unsigned, its delivery date, and the pending delivery's `decide_by`. One grouped read per
+    stage reached by any of the tasks."""
+    out: dict[int, dict[str, dict]] = {t.id: {} for t in tasks}
+    in_publicity = [t.id for t in tasks if t.publicity_at is not None]
+    if in_publicity:
+        for award in session.exec(
+            select(Award)
+            .where(Award.task_id.in_(in_publicity), Award.revoked_at.is_(None))
+            .order_by(Award.id)
+        ):
+            out[award.task_id]["award"] = {
+                "due_at": award.objections_until,
+                "notice_number": award.notice_number,
+            }
+    awarded = [t.id for t in tasks if t.awarded_at is not None]
+    if awarded:
+        for contract in session.exec(
+            select(Contract)
+            .join(Award, Award.id == Contract.award_id)
+            .where(
+                Contract.task_id.in_(awarded),
+                Contract.abandoned_at.is_(None),
+                Award.revoked_at.is_(None),
+            )
+            .order_by(Contract.id)  # the latest is the current one
+        ):
+            out[contract.task_id]["contract"] = {
+                "due_at": contract.sign_by if contract.signed_at is None else None
+            }
+            out[contract.task_id]["delivery"] = {"due_at": contract.due_at}
+    delivered = [t.id for t in tasks if t.delivered_at is not None and t.accepted_at is None]
+    if delivered:
+        pending = session.exec(
+            select(Contract.task_id, func.min(Deliverable.decide_by))
+            .join(Deliverable, Deliverable.contract_id == Contract.id)
+            .where(Contract.task_id.in_(delivered), Deliverable.decided_at.is_(None))
+            .group_by(Contract.task_id)
+        ).all()
+        for task_id, decide_by in pending:
+            out[task_id]["acceptance"] = {"due_at": decide_by}
+    return out
 
 
 def on_task_list_counts(tasks: list[Task], *, session: Session, **_ignored) -> dict:

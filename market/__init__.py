@@ -16,7 +16,7 @@ from market.config import ROOT
 
 def create_core_app(config: dict | None = None) -> Flask:
     # Deferred: every `import market.x` runs this package first; only composing the app loads all.
-    from market import cli, identity, jobs, mail, passwords, policy, search, web
+    from market import cli, dashboard, identity, jobs, mail, passwords, policy, search, web
     from market.api import init_api
     from market.db import Database
     from market.views import init_views
@@ -54,5 +54,6 @@ def create_core_app(config: dict | None = None) -> Flask:
     init_api(app)
     cli.init_app(app)
     jobs.register_market_jobs(app)
+    dashboard.init_app(app)
     search.init_app(app)
     return app

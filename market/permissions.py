@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import and_, false, or_, true
 from sqlmodel import Session, select
 
-from market.models import Jurisdiction, Organization, OrgKind, User
+from market.models import Jurisdiction, Organization, OrgKind, ServiceItem, Task, User
 
 
 def kind_of(session: Session, user: User | None) -> str | None:
@@ -45,6 +46,47 @@ def regulator_covers(
         if category_ok and region_ok:
             return True
     return False
+
+
+def jurisdiction_clause(session: Session, user: User | None, *, category, region_code):
+    """The SQL twin of `regulator_covers`: a condition on the SQL expressions `category` and
+    `region_code` that holds where `user`'s jurisdiction covers them (false for anyone but a
+    regulator). One read of the jurisdiction, so a list filters by it whatever its length."""
+    if not is_regulator(session, user):
+        return false()
+    covered = []
+    for row in session.exec(
+        select(Jurisdiction).where(Jurisdiction.organization_id == user.organization_id)
+    ):
+        category_ok = (
+            true()
+            if row.category is None or category is None
+            else or_(category.is_(None), category == row.category)
+        )
+        region_ok = (
+            true()
+            if row.region_prefix is None
+            else and_(
+                region_code.is_not(None), region_code.startswith(row.region_prefix, autoescape=True)
+            )
+        )
+        covered.append(and_(category_ok, region_ok))
+    return or_(false(), *covered)
+
+
+def task_jurisdiction_clause(session: Session, user: User | None):
+    """A condition on Task: the tasks `user`'s jurisdiction covers (the task's service category
+    and its applicant's region, as `market.suspensions.covers` decides for one task)."""
+    return jurisdiction_clause(
+        session,
+        user,
+        category=select(ServiceItem.category)
+        .where(ServiceItem.id == Task.service_item_id)
+        .scalar_subquery(),
+        region_code=select(Organization.region_code)
+        .where(Organization.id == Task.applicant_org_id)
+        .scalar_subquery(),
+    )
 
 
 def sees_personal_data(session: Session, viewer: User | None, org: Organization) -> bool:

@@ -26,8 +26,10 @@ task_amended = _signals.signal("task-amended")
 declaration_found_false = _signals.signal("declaration-found-false")
 #: sender=list of Task, session=Session — the tasks' timelines are being drawn: each handler
 #: returns the dates it knows of stages the core does not store, as {task id: {stage: {"at": …,
-#: "due_at": …}}} (bidding: `validity`, and `panel` for a task marked by a panel); a read inside
-#: the sender's session, grouped over the tasks (a list's rows ask once).
+#: "due_at": …}}} (bidding: `validity`, and `panel` for a task marked by a panel; and the due
+#: dates of the stages after publicity whose times the task keeps: `award` with its
+#: "notice_number", `contract`, `delivery`, `acceptance`); a read inside the sender's session,
+#: grouped over the tasks (a list's rows ask once).
 task_timeline = _signals.signal("task-timeline")
 #: sender=list of Task, session=Session — a list of an applicant's tasks is being drawn: each
 #: handler returns {task id: {count name: number}} for counts the core does not keep (bidding: the
@@ -46,3 +48,8 @@ task_stage_clauses = _signals.signal("task-stage-clauses")
 #: and the invitations' answer deadlines; a new deadline (objections, complaints, signing …) hooks
 #: in the same way, with a `kind` of its own and its label in `market.labels.DEADLINE_LABELS`.
 deadlines_extended = _signals.signal("deadlines-extended")
+#: sender=User, session=Session, org=its Organization, now=datetime, calendar=WorkCalendar — the
+#: user's dashboard is being drawn: each handler returns the `market.dashboard.Item`s of one kind
+#: that await this user's action (an empty list for a user it has nothing for), from one grouped
+#: read whatever the number of tasks (docs/architecture.md, "Adding a dashboard item").
+action_items = _signals.signal("action-items")

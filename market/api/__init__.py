@@ -47,7 +47,7 @@ def openapi_document():
 
 def init_api(app: Flask) -> None:
     # Deferred: the route modules import this package (its blueprint); composing the app loads them.
-    from market.api import endpoints, outages, relations, tasks  # noqa: F401  (registers the routes)
+    from market.api import dashboard, endpoints, outages, relations, tasks  # noqa: F401  (registers the routes)
     from market.notifications import api as notifications_api  # noqa: F401  (the same)
 
     csrf.exempt(api)

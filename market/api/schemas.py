@@ -580,12 +580,17 @@ class ExclusionIn(Strict):
 
 
 class TimelineStage(BaseModel):
-    #: posted, bidding, opening, validity, panel, publicity; or failed, cancelled (the end).
+    #: posted, bidding, opening, validity, panel, publicity, award, contract, delivery,
+    #: acceptance; suspended (in force, or ended); or failed, terminated, cancelled (the end).
     stage: str
     at: str | None
     due_at: str | None
     #: done, current or upcoming.
     state: str
+    #: The award stage once final: the award notice's number.
+    notice_number: str | None = None
+    #: A suspension: when it ended (None while in force).
+    until: str | None = None
 
 
 class NextDeadline(BaseModel):
@@ -598,6 +603,31 @@ class NextDeadline(BaseModel):
 class Timeline(BaseModel):
     stages: list[TimelineStage]
     next_deadline: NextDeadline | None
+
+
+class DashboardTask(BaseModel):
+    number: str
+    title: str | None
+
+
+class DashboardItem(BaseModel):
+    #: What kind of action (a stable code: answer_questions, sign_contract, …).
+    kind: str
+    #: The action, in the reader's language.
+    action: str
+    task: DashboardTask | None
+    due_at: str | None
+    #: Whole working days left before `due_at` (market/workdays.py); None without a deadline.
+    working_days_left: int | None
+    overdue: bool
+    #: Years without a loaded official calendar the count assumed weekends only for.
+    weekends_only_years: list[int]
+    #: The page where the action is done.
+    url: str
+
+
+class Dashboard(BaseModel):
+    items: list[DashboardItem]
 
 
 class Task(BaseModel):

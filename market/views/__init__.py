@@ -70,6 +70,7 @@ def init_views(app: Flask) -> None:
         account,
         admin,
         auth,
+        dashboard,
         outages,
         public,
         regulator,
@@ -89,6 +90,7 @@ def init_views(app: Flask) -> None:
         tasks,
         search,
         notifications,
+        dashboard,
     ):
         app.register_blueprint(module.bp)
     # The API's blueprints answer these with problem+json before the app's handlers are asked.

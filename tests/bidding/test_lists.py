@@ -266,11 +266,32 @@ def test_the_stage_filter_selects_the_stage_each_tasks_timeline_is_at(world, db)
     world.shift_to(failed, "opened")
     cancelled = world.post_task(title="阶段撤销")
     tasks.cancel(db, world.applicant, cancelled.number, "项目取消")
+    # The later stages, their timestamps set as the lifecycle sets them.
+    now = clock.now()
+    later = {}
+    for stage in ("award", "contract", "delivery", "acceptance", "suspended", "terminated"):
+        task = world.post_task(title=f"阶段{stage}")
+        world.bid(agency, task)
+        world.shift_to(task, "opened")
+        task.publicity_ends_at = now - timedelta(seconds=1)
+        if stage != "award":
+            task.awarded_at = now
+        if stage in ("delivery", "acceptance", "terminated"):
+            task.contracted_at = now
+        if stage == "acceptance":
+            task.delivered_at = now
+        if stage == "suspended":
+            task.awarded_at, task.suspended_at = None, now
+        if stage == "terminated":
+            task.terminated_at = now
+        db.add(task)
+        later[stage] = task
     db.commit()
-    mine = [draft, open_task, passed, decided, scored, pending, failed, cancelled]
+    mine = [draft, open_task, passed, decided, scored, pending, failed, cancelled, *later.values()]
     ids = [t.id for t in mine]
     expected = {t.id: current_stage(db, t) for t in mine}
     assert set(expected.values()) == set(timeline.STAGES), expected
+    assert expected[later["award"].id] == "award"
     for stage in timeline.STAGES:
         found = set(
             db.exec(
@@ -278,6 +299,19 @@ def test_the_stage_filter_selects_the_stage_each_tasks_timeline_is_at(world, db)
             )
         )
         assert found == {i for i, s in expected.items() if s == stage}, stage
+    # Accepted, a task has done every stage: no stage of the filter is its own.
+    accepted = later["acceptance"]
+    accepted.accepted_at = clock.now()
+    db.add(accepted)
+    db.commit()
+    stages = timeline.timeline(db, accepted, clock.now())["stages"]
+    assert {s["state"] for s in stages} == {timeline.DONE}
+    assert not any(
+        db.exec(
+            select(Task.id).where(Task.id == accepted.id, timeline.stage_clause(stage, clock.now()))
+        ).first()
+        for stage in timeline.STAGES
+    )
 
 
 def test_the_lists_filter_by_stage(world, as_):

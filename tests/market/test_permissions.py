@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from market import permissions
-from market.models import AuditEvent, Jurisdiction, Organization, Qualification
+from market.models import AuditEvent, Jurisdiction, Organization, Qualification, ServiceItem
 from tests.conftest import login
 from tests.market.accounts_support import (  # noqa: F401  (fixtures: db, english)
     english_messages,
@@ -370,3 +370,41 @@ def test_only_regulators_and_operators_read_the_audit_log(app, make, agency, who
     assert response.status_code == status
     if status == 200:
         assert "agency.registered" in [e["action"] for e in response.get_json()["items"]]
+
+
+def test_the_jurisdiction_as_sql_agrees_with_regulator_covers(db, make, agency):
+    another_agency(make)
+    regulators = [
+        make.staff("regulator"),
+        make.staff("regulator", categories=["environment"]),
+        make.staff("regulator", region_prefixes=["2203"]),
+        make.staff("regulator", categories=["water"], region_prefixes=["22"]),
+        make.staff("regulator", region_prefixes=["11"]),
+        make.staff("operator"),
+    ]
+    items = db.exec(select(ServiceItem)).all()
+    orgs = db.exec(select(Organization).where(Organization.kind == "agency")).all()
+    assert len({i.category for i in items}) > 2 and len({o.region_code for o in orgs}) == 2
+    for user in regulators:
+        covered = set(
+            db.exec(
+                select(ServiceItem.code, Organization.id).where(
+                    Organization.kind == "agency",
+                    permissions.jurisdiction_clause(
+                        db,
+                        user,
+                        category=ServiceItem.category,
+                        region_code=Organization.region_code,
+                    ),
+                )
+            )
+        )
+        assert covered == {
+            (i.code, o.id)
+            for i in items
+            for o in orgs
+            if permissions.regulator_covers(
+                db, user, category=i.category, region_code=o.region_code
+            )
+        }, user.email
+    assert covered == set()  # the operator's: no jurisdiction
