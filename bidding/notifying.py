@@ -13,9 +13,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bidding import sealed
-from bidding.models import Award, Bid, Contract, TaskQuestion
+from bidding.models import Award, Bid, Complaint, Contract, Deliverable, Objection, TaskQuestion
+from bidding.models.objections import UPHELD
 from market.models import Task
 from market.notifications import notify, notify_orgs, register_kind
+from market.suspensions import covering_regulators
 from market.validation import N_
 
 TASK_OPENED_APPLICANT = "bidding.task_opened.applicant"
@@ -214,3 +216,211 @@ def next_candidate(session: Session, task: Task, award: Award, agency_id: int | 
     data = {"publicity_ends_at": award.publicity_ends_at.isoformat()}
     notify(session, NEXT_CANDIDATE_AGENCY, org_id=agency_id, task=task, data=data)
     notify(session, NEXT_CANDIDATE_APPLICANT, org_id=task.applicant_org_id, task=task, data=data)
+
+
+# --- the second half of a task's life: objections, complaints, contracts, delivery --------------
+
+OBJECTION_FILED = "bidding.objection_filed"
+OBJECTION_ANSWERED = "bidding.objection_answered"
+COMPLAINT_FILED = "bidding.complaint_filed"
+COMPLAINT_UPHELD = "bidding.complaint_upheld"
+COMPLAINT_DISMISSED = "bidding.complaint_dismissed"
+TASK_SUSPENDED = "bidding.task_suspended"
+CONTRACT_SIGNED = "bidding.contract_signed"
+SIGNING_REMINDER = "bidding.signing_reminder"
+DELIVERED = "bidding.delivered"
+REVISION_ASKED = "bidding.revision_asked"
+ACCEPTED = "bidding.accepted"
+PAYMENT_OVERDUE = "bidding.payment_overdue"
+
+
+def contract_link(data: dict) -> tuple[str, dict]:
+    return ("bidding_contracts.contract_page", {"contract_id": data["contract"]})
+
+
+register_kind(
+    OBJECTION_FILED,
+    subject=N_("An objection to the result of task %(task)s"),
+    body=N_(
+        "A bidder objected to the result of your task %(task)s, %(title)s; answer it by "
+        "%(answer_due_at)s. The award is not final while it is unanswered."
+    ),
+    link=result_link,
+)
+register_kind(
+    OBJECTION_ANSWERED,
+    subject=N_("Your objection on task %(task)s is answered"),
+    body=N_(
+        "The applicant of task %(task)s, %(title)s, answered your organization's objection. If "
+        "the answer does not satisfy you, you may complain to the regulator by "
+        "%(complaint_due_at)s."
+    ),
+    link=result_link,
+)
+register_kind(
+    COMPLAINT_FILED,
+    subject=N_("A complaint about task %(task)s awaits your decision"),
+    body=N_(
+        "A bidder complained about the result of task %(task)s, %(title)s, in your jurisdiction; "
+        "decide it by %(decide_by)s."
+    ),
+    link=result_link,
+)
+register_kind(
+    COMPLAINT_UPHELD,
+    subject=N_("The complaint about task %(task)s is upheld"),
+    body=N_(
+        "The regulator upheld the complaint about task %(task)s, %(title)s: the award candidate "
+        "it was about is revoked. The decision and its reason are published with the result."
+    ),
+    link=result_link,
+)
+register_kind(
+    COMPLAINT_DISMISSED,
+    subject=N_("The complaint about task %(task)s is dismissed"),
+    body=N_(
+        "The regulator dismissed the complaint about task %(task)s, %(title)s. The decision and "
+        "its reason are published with the result."
+    ),
+    link=result_link,
+)
+register_kind(
+    TASK_SUSPENDED,
+    subject=N_("Task %(task)s is suspended"),
+    body=N_(
+        "A regulator suspended task %(task)s, %(title)s: %(reason)s. Nothing moves on it, and "
+        "nothing is signed, until it is resumed."
+    ),
+)
+register_kind(
+    CONTRACT_SIGNED,
+    subject=N_("The contract of task %(task)s is signed"),
+    body=N_(
+        "Both sides confirmed the contract of task %(task)s, %(title)s. The work is due by "
+        "%(due_at)s."
+    ),
+    link=contract_link,
+)
+register_kind(
+    SIGNING_REMINDER,
+    subject=N_("Confirm the contract of task %(task)s by %(sign_by_at)s"),
+    body=N_(
+        "Your organization has not yet confirmed the contract of task %(task)s, %(title)s. "
+        "Confirm it by %(sign_by_at)s: an agency that does not abandons its award, and an "
+        "applicant that does not has it recorded."
+    ),
+    link=contract_link,
+)
+register_kind(
+    DELIVERED,
+    subject=N_("Work delivered on task %(task)s"),
+    body=N_(
+        "The agency delivered the work of task %(task)s, %(title)s (round %(round)s). Accept it, "
+        "or ask for a revision with a reason, by %(decide_by)s."
+    ),
+    link=contract_link,
+)
+register_kind(
+    REVISION_ASKED,
+    subject=N_("A revision is asked on task %(task)s"),
+    body=N_(
+        "The applicant of task %(task)s, %(title)s, asked for a revision of the work delivered: "
+        "%(reason)s"
+    ),
+    link=contract_link,
+)
+register_kind(
+    ACCEPTED,
+    subject=N_("The work on task %(task)s is accepted"),
+    body=N_("The applicant of task %(task)s, %(title)s, accepted the work delivered."),
+    link=contract_link,
+)
+register_kind(
+    PAYMENT_OVERDUE,
+    subject=N_("The payment of task %(task)s is overdue"),
+    body=N_(
+        "The contract of task %(task)s, %(title)s, was due to be paid by %(payment_due_at)s; the "
+        "late payment is on the department's record."
+    ),
+    link=contract_link,
+)
+
+
+def objection_filed(session: Session, task: Task, objection: Objection) -> None:
+    data = {"answer_due_at": objection.answer_due_at.isoformat()}
+    notify(session, OBJECTION_FILED, org_id=task.applicant_org_id, task=task, data=data)
+
+
+def objection_answered(session: Session, task: Task, objection: Objection) -> None:
+    data = {"complaint_due_at": objection.complaint_due_at.isoformat()}
+    notify(session, OBJECTION_ANSWERED, org_id=objection.agency_id, task=task, data=data)
+
+
+def complaint_filed(session: Session, task: Task, complaint: Complaint) -> None:
+    """Every regulator whose jurisdiction covers the task."""
+    data = {"decide_by": complaint.decide_by.isoformat()}
+    notify_orgs(session, COMPLAINT_FILED, covering_regulators(session, task), task=task, data=data)
+
+
+def complaint_decided(session: Session, task: Task, complaint: Complaint) -> None:
+    """The complainant, the applicant and the agency of the award the complaint was about."""
+    kind = COMPLAINT_UPHELD if complaint.decision == UPHELD else COMPLAINT_DISMISSED
+    objection = session.get(Objection, complaint.objection_id)
+    candidate = session.get(Bid, session.get(Award, objection.award_id).bid_id).agency_id
+    orgs = dict.fromkeys([complaint.agency_id, task.applicant_org_id, candidate])
+    notify_orgs(session, kind, list(orgs), task=task, data={})
+
+
+def task_suspended(session: Session, task: Task, reason: str) -> None:
+    """The applicant and every organization whose bid stood."""
+    orgs = dict.fromkeys(
+        [task.applicant_org_id, *(b.agency_id for b in sealed.standing_bids(session, task))]
+    )
+    notify_orgs(session, TASK_SUSPENDED, list(orgs), task=task, data={"reason": reason})
+
+
+def contract_signed(session: Session, task: Task, contract: Contract) -> None:
+    data = {"contract": contract.id, "due_at": contract.due_at.isoformat()}
+    notify_orgs(
+        session,
+        CONTRACT_SIGNED,
+        [contract.agency_id, contract.applicant_org_id],
+        task=task,
+        data=data,
+    )
+
+
+def signing_reminder(session: Session, task: Task, contract: Contract, org_id: int) -> None:
+    data = {"contract": contract.id, "sign_by_at": contract.sign_by.isoformat()}
+    notify(session, SIGNING_REMINDER, org_id=org_id, task=task, data=data)
+
+
+def delivered(session: Session, task: Task, contract: Contract, deliverable: Deliverable) -> None:
+    data = {
+        "contract": contract.id,
+        "round": deliverable.round,
+        "decide_by": deliverable.decide_by.isoformat(),
+    }
+    notify(session, DELIVERED, org_id=contract.applicant_org_id, task=task, data=data)
+
+
+def revision_asked(
+    session: Session, task: Task, contract: Contract, deliverable: Deliverable
+) -> None:
+    data = {"contract": contract.id, "reason": deliverable.reason}
+    notify(session, REVISION_ASKED, org_id=contract.agency_id, task=task, data=data)
+
+
+def accepted(session: Session, task: Task, contract: Contract) -> None:
+    notify(session, ACCEPTED, org_id=contract.agency_id, task=task, data={"contract": contract.id})
+
+
+def payment_overdue(session: Session, task: Task, contract: Contract) -> None:
+    data = {"contract": contract.id, "payment_due_at": contract.payment_due_at.isoformat()}
+    notify_orgs(
+        session,
+        PAYMENT_OVERDUE,
+        [contract.applicant_org_id, contract.agency_id],
+        task=task,
+        data=data,
+    )

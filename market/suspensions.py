@@ -10,7 +10,15 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from market import clock, lifecycle, permissions
-from market.models import Organization, ServiceItem, Task, TaskSuspension, User
+from market.models import (
+    Jurisdiction,
+    Organization,
+    OrgKind,
+    ServiceItem,
+    Task,
+    TaskSuspension,
+    User,
+)
 from market.validation import N_, Checker, Forbidden
 
 
@@ -25,6 +33,27 @@ def covers(session: Session, regulator: User, task: Task) -> bool:
         category=item.category if item else None,
         region_code=applicant.region_code if applicant else None,
     )
+
+
+def covering_regulators(session: Session, task: Task) -> list[int]:
+    """The regulator organizations whose jurisdiction covers the task (for whom a complaint
+    about it is meant), in id order."""
+    item = session.get(ServiceItem, task.service_item_id)
+    applicant = session.get(Organization, task.applicant_org_id)
+    region = applicant.region_code if applicant else None
+    covering = set()
+    for row in session.exec(
+        select(Jurisdiction)
+        .join(Organization, Organization.id == Jurisdiction.organization_id)
+        .where(Organization.kind == OrgKind.regulator)
+    ):
+        category_ok = row.category is None or item is None or row.category == item.category
+        region_ok = row.region_prefix is None or (
+            region is not None and region.startswith(row.region_prefix)
+        )
+        if category_ok and region_ok:
+            covering.add(row.organization_id)
+    return sorted(covering)
 
 
 def _require_regulator(session: Session, user: User, task: Task) -> None:
