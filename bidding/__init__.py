@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
+    from bidding.objections import api as objection_api  # noqa: F401  (adds routes to api.bp)
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
     from market.extensions import csrf

@@ -429,3 +429,17 @@ def sees_suspensions(reader: Reader, task: Task) -> bool:
     """Whether the reader sees the task's suspensions (who halted it, why, from, until): everyone,
     as the task's status they explain."""
     return task.published_at is not None
+
+
+def own_complaints(session: Session, org: Organization) -> list[tuple[Complaint, Task]]:
+    """The complaints an organization is party to, with their tasks, newest first: an agency's
+    own, an applicant's about its tasks (each one it `sees_complaint`)."""
+    party = Complaint.agency_id if org.kind == OrgKind.agency else Task.applicant_org_id
+    return list(
+        session.exec(
+            select(Complaint, Task)
+            .join(Task, Task.id == Complaint.task_id)
+            .where(party == org.id, Complaint.withdrawn_at.is_(None))
+            .order_by(Complaint.id.desc())
+        ).all()
+    )

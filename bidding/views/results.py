@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from markupsafe import Markup
 
 from bidding import serializers, visibility
 from bidding.draws import records
@@ -32,4 +33,11 @@ def award(number: str):
         task=task,
         result=serializers.result(db(), task),
         number_labels=NUMBER_LABELS,
+        sections=award_sections(task),
     )
+
+
+def award_sections(task) -> list[Markup]:
+    """The sections other rooms add to the result page (`bidding.award_sections` hooks, each
+    `(task) -> Markup`: the objections to the award candidate)."""
+    return [hook(task) for hook in current_app.extensions.get("bidding.award_sections", [])]

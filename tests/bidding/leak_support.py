@@ -200,6 +200,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "string:sha256": lambda f: f.sha256s,
     "int:qualification_id": lambda f: f.qualification_ids,
     "int:professional_id": lambda f: f.professional_ids,
+    # No complaint exists in the leak check's world: each is the same 404 (or 401) for everyone.
+    "int:complaint_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }
