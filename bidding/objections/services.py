@@ -144,9 +144,12 @@ def get_complaint(session: Session, complaint_id: object) -> Complaint:
 
 
 def get_objection(session: Session, objection_id: object) -> Objection:
+    """The objection with this id: a missing or malformed id is `Invalid`, an unknown one
+    `NotFound`."""
     check = Checker()
     wanted = check.integer("objection_id", objection_id, minimum=1, maximum=MAX_ID)
-    row = session.get(Objection, wanted) if check.ok("objection_id") else None
+    check.raise_if_any()
+    row = session.get(Objection, wanted)
     if row is None:
         raise NotFound()
     return row
@@ -409,7 +412,12 @@ def file_complaint(
     policy: BiddingPolicy,
 ) -> Complaint:
     """The objector complains to the regulator about its objection's answer (or its lapse)."""
-    objection = get_objection(session, objection_id)
+    check = Checker()
+    wanted = check.integer("objection_id", objection_id, minimum=1, maximum=MAX_ID)
+    objection = session.get(Objection, wanted) if check.ok("objection_id") else None
+    if check.ok("objection_id") and objection is None:
+        check.add("objection_id", N_("No objection with this id."))
+    check.raise_if_any()
     task = lock_task(session, session.get(Task, objection.task_id).number)
     session.refresh(objection)
     now = clock.now()

@@ -228,3 +228,13 @@ def test_the_regulator_suspends_and_decides_on_its_pages(world, db, as_, make):
     assert "Decided (1)" in text(regulator.get("/regulator/complaints?state=decided"))
     assert "答复已回应" in text(as_().get(f"/tasks/{task.number}/award"))
     assert "答复未回应" not in text(as_().get(f"/tasks/{task.number}/award"))
+
+
+def test_a_complaint_names_an_objection_that_exists(world, as_):
+    client = as_(world.agency())
+    missing = client.post("/api/v1/complaints", json={"grounds": "投诉"})
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"]["objection_id"] == ["This field is required."]
+    unknown = client.post("/api/v1/complaints", json={"objection_id": 999, "grounds": "投诉"})
+    assert unknown.status_code == 422
+    assert unknown.get_json()["errors"]["objection_id"] == ["No objection with this id."]
