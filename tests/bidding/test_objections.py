@@ -484,3 +484,22 @@ def test_the_queue_lists_oldest_first_with_counts_and_overdue(world, db, frozen)
     assert decided["counts"] == {"undecided": 1, "decided": 1}
     assert db.exec(select(Complaint).where(Complaint.id == later.id)).one().decision == DISMISSED
     assert db.get(Objection, row2.id).complaint_due_at is not None
+
+
+def test_a_complaint_left_about_a_revoked_candidate_revokes_nothing_more(world, db, frozen):
+    task, agencies, row, complaint = complained(world, db)
+    other = objections.file_objection(db, agencies[2], task.number, "另一理由", P)
+    objections.answer_objection(db, world.applicant, other.id, "答复", P)
+    second = objections.file_complaint(db, agencies[2], other.id, "投诉", P)
+    objections.decide(db, world.regulator, complaint.id, UPHELD, "成立", None, P)
+    successor = awards.current(db, task)
+    db.commit()
+    frozen.set(successor.publicity_ends_at)
+    assert awards.finalize_due_awards(db, P) == 0  # the second complaint is still pending
+    with pytest.raises(Forbidden) as refused:
+        objections.file_complaint(db, agencies[1], row.id, "再投诉", P)
+    assert message_of(refused) == "A complaint about this objection has already been filed."
+    objections.decide(db, world.regulator, second.id, UPHELD, "同样成立", None, P)
+    assert awards.current(db, task) == successor
+    db.commit()
+    assert awards.finalize_due_awards(db, P) == 1
