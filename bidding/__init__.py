@@ -11,6 +11,9 @@ Imports `market`, never `ratings`. The rooms, as in every package:
 - `questions/`: questions and objections to the announcement, with their own views and API;
 - `invitations/`: the invitation of a `direct` selection (accept, decline, invite another, lapse),
   with its own views and API;
+- `awards`: the award candidate made final, handed over to the next in line;
+- `objections/`: objections to an award candidate, answers, complaints to the regulator,
+  suspensions while it decides, decisions — with their own views, forms and API;
 - `visibility`: who may learn what about a task's bids (the seal), decided there alone;
 - `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
   call the services and these serializers;
@@ -44,6 +47,7 @@ def init_app(app: Flask) -> None:
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
+    from bidding.objections import api as objection_api  # noqa: F401  (adds routes to api.bp)
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
     from market.extensions import csrf

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from bidding import notifying, signals
@@ -75,12 +76,18 @@ def name_candidate(
 
 def pending(session: Session, award: Award) -> bool:
     """Whether an objection to `award` awaits its answer, or a complaint about the task awaits
-    its decision: either holds the award back (and nothing is signed meanwhile)."""
+    its decision: either holds the award back (and nothing is signed meanwhile). An objection
+    left unanswered past its due time still holds it back, until it is answered (however late)
+    or a complaint about it is decided (`bidding.objections.services`)."""
+    decided = exists().where(
+        Complaint.objection_id == Objection.id, Complaint.decided_at.is_not(None)
+    )
     unanswered = session.exec(
         select(Objection.id).where(
             Objection.award_id == award.id,
             Objection.answered_at.is_(None),
             Objection.withdrawn_at.is_(None),
+            ~decided,
         )
     ).first()
     return unanswered is not None or complaint_pending(session, award.task_id)

@@ -13,7 +13,9 @@ would have made. The stages, by title:
 - in publicity by average price: the `factor` draw, and a reference price that is a fraction of fen;
 - failed (fewer valid bids than the minimum);
 - cancelled before its deadline, with the published reason;
-- a random draw open for sign-ups at its fixed fee, with one sign-up.
+- a random draw open for sign-ups at its fixed fee, with one sign-up;
+- under complaint: its result objected to by a bidder, the objection answered, a complaint filed
+  and the task suspended by the demo regulator while it decides.
 
 The first bid on the open task attaches two files uploaded at once.
 
@@ -32,6 +34,7 @@ from sqlmodel import Session, select
 
 from bidding import attachments as bid_attachments
 from bidding import marking, opening, panel, sealed
+from bidding.objections import services as objections
 from bidding.policy import SECTION, BiddingPolicy
 from bidding.questions import services as questions
 from market import clock, demo, tasks
@@ -50,7 +53,10 @@ AVERAGE = "（演示）某新材料仓储中心环境影响报告书编制（平
 FAILED = "（演示）某仓储物流项目环境影响报告书编制"
 CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
 RANDOM = "（演示）某小型建设项目环境影响报告表编制（随机抽取）"
-TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED, RANDOM)
+COMPLAINED = "（演示）某垃圾中转站项目环境影响报告书编制（投诉处理中）"
+TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED, RANDOM, COMPLAINED)
+#: The demo regulator, whose jurisdiction (the province) covers every demo task.
+REGULATOR = "regulator@demo.zjm"
 
 #: The first bidder's files for the open task, uploaded at once and attached to its bid.
 FILES = (
@@ -239,8 +245,55 @@ def load_bidding_demo(
         # A question awaiting the applicant's answer: "my tasks" counts it.
         frozen.advance(hours=1)
         questions.ask(session, stages.bidders[1], task.number, "现场踏勘是否需要业主陪同？")
+    _under_complaint(stages, start, now)
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
+
+
+def _under_complaint(stages: _Stages, start: datetime, now: datetime) -> None:
+    """In publicity two days ago; the second-lowest bidder objected to the candidate, the
+    applicant answered, the objector complained and the regulator suspended the task."""
+    session, policy = stages.session, stages.policy
+    task = stages.past_task(
+        start - timedelta(days=5),
+        COMPLAINED,
+        [(0, 192_000), (1, 185_000), (2, 207_000)],
+        now - timedelta(days=2),
+    )
+    objector = stages.bidders[0]
+    with _at(now - timedelta(days=2) + timedelta(hours=3)):
+        objection = objections.file_objection(
+            session,
+            objector,
+            task.number,
+            "中选候选人报价明显低于同类项目市场价格，且其项目负责人同期承担另两个项目，"
+            "难以保证 45 日内完成报告书编制，请核实其报价构成与人员安排。",
+            policy,
+        )
+    with _at(now - timedelta(days=1)):
+        objections.answer_objection(
+            session,
+            stages.applicant,
+            objection.id,
+            "经核实，中选候选人已书面说明报价构成，并承诺由具备资格的项目负责人专职负责，"
+            "异议理由不成立。",
+            policy,
+        )
+    with _at(now - timedelta(days=1) + timedelta(hours=2)):
+        complaint = objections.file_complaint(
+            session,
+            objector,
+            objection.id,
+            "答复未附中选候选人的报价说明及人员承诺材料，无法核实，请监管部门调查。",
+            policy,
+        )
+    with _at(now - timedelta(days=1) + timedelta(hours=5)):
+        objections.suspend_for(
+            session,
+            _user(session, REGULATOR),
+            complaint.id,
+            "投诉涉及中选候选人的报价与人员安排，调查期间暂停本任务。",
+        )
 
 
 def register_demo(app: Flask) -> None:

@@ -9,6 +9,7 @@ from flask import Flask
 
 from bidding.awards import finalize_due_awards
 from bidding.invitations.services import lapse_due_invitations
+from bidding.objections.services import record_lapsed_objections
 from bidding.opening import open_due_tasks
 from bidding.policy import SECTION
 from bidding.validity import expire_overdue_explanations
@@ -50,6 +51,15 @@ def register_bidding_jobs(app: Flask) -> None:
         Sweep(
             "bidding.finalize_awards",
             partial(finalize_due_awards, policy=policy),
+            "interval",
+            {"seconds": 60},
+        ),
+    )
+    register(
+        app,
+        Sweep(
+            "bidding.record_lapsed_objections",
+            partial(record_lapsed_objections, policy=policy),
             "interval",
             {"seconds": 60},
         ),

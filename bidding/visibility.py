@@ -60,6 +60,15 @@ the price and duration an invitation was   — (none before acceptance)  those w
 accepted at                                                            invitation; everyone once the
                                                                        result is published
                                                                        (`sees_invitation_price`)
+an objection to an award candidate (its    — (none before the result)  the objector (its own), the
+grounds and objector), the applicant's                                 applicant and the regulators
+answer, a complaint (its grounds)                                      covering the task
+                                                                       (`sees_award_objection`,
+                                                                       `sees_complaint`)
+a complaint's decision and its reason      —                           everyone once decided
+                                                                       (`sees_complaint_decision`)
+a task's suspensions (who, why, from,      everyone                    everyone (`sees_suspensions`)
+until)
 pairs of bidders flagged as possibly       — (none are made before     the applicant and the
 related (self-declared or unverified       opening)                    regulators whose jurisdiction
 grounds)                                                               covers the task
@@ -78,7 +87,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bidding.models import Bid, Invitation, PanelMember
+from bidding.models import Bid, Complaint, Invitation, Objection, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
 from market.models.attachments import BID, Attachment
@@ -377,3 +386,60 @@ def sees_relation_flags(reader: Reader, task: Task) -> bool:
     """Whether the reader sees the task's flagged pairs now: from opening on, when they are made,
     and only if it `reviews_relation_flags`."""
     return opened(task) and reviews_relation_flags(reader)
+
+
+# --- objections to an award candidate, complaints, suspensions ------------------------------------
+
+
+def covering_regulator(reader: Reader) -> bool:
+    """Whether the reader is a regulator whose jurisdiction covers the task."""
+    return reader.audience == REGULATOR and reader.in_jurisdiction
+
+
+def sees_award_objection(reader: Reader, objection: Objection) -> bool:
+    """Whether the reader may see an objection to an award candidate — its objector, grounds and
+    the applicant's answer: the objector (its own), the applicant, who answers it, and the
+    regulators covering the task, who may have to decide a complaint about it. Grounds may name
+    rivals' conduct or trade secrets, and an unproven accusation is not the public's."""
+    return (
+        owns(reader, objection.agency_id)
+        or reader.audience == APPLICANT
+        or covering_regulator(reader)
+    )
+
+
+def sees_complaint(reader: Reader, complaint: Complaint) -> bool:
+    """Whether the reader may see a complaint in full (its complainant and grounds, who decided,
+    the agency named at fault): the complainant, the applicant and the regulators covering the
+    task."""
+    return (
+        owns(reader, complaint.agency_id)
+        or reader.audience == APPLICANT
+        or covering_regulator(reader)
+    )
+
+
+def sees_complaint_decision(complaint: Complaint) -> bool:
+    """Whether everyone sees a complaint's decision and its written reason (not its grounds nor
+    its complainant): once decided — it may change the result everyone read."""
+    return complaint.decided_at is not None
+
+
+def sees_suspensions(reader: Reader, task: Task) -> bool:
+    """Whether the reader sees the task's suspensions (who halted it, why, from, until): everyone,
+    as the task's status they explain."""
+    return task.published_at is not None
+
+
+def own_complaints(session: Session, org: Organization) -> list[tuple[Complaint, Task]]:
+    """The complaints an organization is party to, with their tasks, newest first: an agency's
+    own, an applicant's about its tasks (each one it `sees_complaint`)."""
+    party = Complaint.agency_id if org.kind == OrgKind.agency else Task.applicant_org_id
+    return list(
+        session.exec(
+            select(Complaint, Task)
+            .join(Task, Task.id == Complaint.task_id)
+            .where(party == org.id, Complaint.withdrawn_at.is_(None))
+            .order_by(Complaint.id.desc())
+        ).all()
+    )

@@ -32,6 +32,8 @@ def nav_links(org) -> list[tuple[str, str]]:
         ]
     if org.kind == OrgKind.expert:
         return [(url_for("bidding.expert_panels"), gettext("My panels"))]
+    if org.kind == OrgKind.regulator:
+        return [(url_for("bidding_objections.queue"), gettext("Complaints"))]
     return []
 
 
@@ -47,6 +49,7 @@ def init_views(app) -> None:
     # Deferred: composing the app loads the page modules; importing this package (for its shared
     # `common` helpers, as the questions pages do) does not.
     from bidding.invitations import views as invitation_views
+    from bidding.objections import views as objection_views
     from bidding.questions import views as question_views
     from bidding.views import bids, experts, results, task_panel  # noqa: F401  (routes go on bp)
     from bidding.views.common import bp
@@ -54,10 +57,13 @@ def init_views(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(question_views.bp)
     app.register_blueprint(invitation_views.bp)
+    app.register_blueprint(objection_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
     app.jinja_env.filters["reading_order"] = reading_order
     app.jinja_env.filters["draw_purpose"] = draw_purpose
     app.jinja_env.globals["marks_by_seat"] = marks_by_seat
     app.extensions.setdefault("market.task_panels", []).append(task_panel.task_panel)
+    app.extensions.setdefault("market.task_panels", []).append(objection_views.suspension_panel)
+    app.extensions.setdefault("bidding.award_sections", []).append(objection_views.award_section)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

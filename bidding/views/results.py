@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template
 from flask_babel import gettext
+from markupsafe import Markup
 
 from bidding import serializers, visibility
 from bidding.draws import records
@@ -34,6 +35,7 @@ def award(number: str):
         task=task,
         result=serializers.result(db(), task),
         number_labels=NUMBER_LABELS,
+        sections=award_sections(task),
     )
 
 
@@ -88,3 +90,9 @@ def result_notice(number: str):
 @bp.get("/tasks/<number>/award/result-notice.pdf")
 def result_notice_pdf(number: str):
     return _pdf(_notice(number, _result_notice), f"{number}-result")
+
+
+def award_sections(task) -> list[Markup]:
+    """The sections other rooms add to the result page (`bidding.award_sections` hooks, each
+    `(task) -> Markup`: the objections to the award candidate)."""
+    return [hook(task) for hook in current_app.extensions.get("bidding.award_sections", [])]

@@ -9,8 +9,8 @@ from sqlmodel import func, select
 
 from bidding import awards, demo, panel, progress, selection
 from bidding.draws import records
-from bidding.models import Bid, ExplanationRequest, PanelMark
-from market import attachments, audit, lifecycle
+from bidding.models import Bid, Complaint, ExplanationRequest, Objection, PanelMark
+from market import attachments, audit, lifecycle, suspensions
 from market.demo import load_all
 from market.models import AuditEvent, Organization, Task
 
@@ -22,7 +22,7 @@ def by_title(db) -> dict[str, Task]:
 def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     lines = load_all(app, db)
     db.flush()
-    assert lines[1] == "demo tasks loaded (8, at every stage)"
+    assert lines[1] == "demo tasks loaded (9, at every stage)"
     found = by_title(db)
     now = frozen.now()
     assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
@@ -34,6 +34,7 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
         demo.FAILED: lifecycle.FAILED,
         demo.CANCELLED: lifecycle.CANCELLED,
         demo.RANDOM: lifecycle.OPEN,
+        demo.COMPLAINED: lifecycle.SUSPENDED,
     }
 
     open_task = found[demo.OPEN]
@@ -75,6 +76,13 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     failed = found[demo.FAILED]
     assert failed.failed_at == now - timedelta(days=2)
     assert progress.advance(db, failed, None) == lifecycle.FAILED
+
+    complained = found[demo.COMPLAINED]
+    (objection,) = db.exec(select(Objection).where(Objection.task_id == complained.id))
+    assert objection.answered_at == now - timedelta(days=1)
+    (complaint,) = db.exec(select(Complaint).where(Complaint.task_id == complained.id))
+    assert complaint.decided_at is None
+    assert suspensions.current(db, complained).cause == f"complaint:{complaint.id}"
 
     cancelled = found[demo.CANCELLED]
     assert cancelled.cancelled_at == now - timedelta(days=1)

@@ -1,7 +1,8 @@
 """Races decided by row locks, each played in one exact order with real commits on PostgreSQL
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
-sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations, the audit
+sweep, an objection's late answer against the lapse sweep, and every scheduled sweep (opening,
+explanation expiry, lapsing invitations, recording objections left unanswered, the audit
 checkpoint, the search outbox, the notification mail) run by two scheduler processes at once — the
 row sweeps also over twenty due rows taken in lockstep, each acted on exactly once; and the same
 outage published by two operators at once.
@@ -42,9 +43,11 @@ from bidding.models import (
     BidVersion,
     ExplanationRequest,
     Invitation,
+    Objection,
     Opening,
     ValidityDecision,
 )
+from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from market import audit, mail, notifications, outages, search, tasks
 from market.db import make_engine
@@ -378,6 +381,93 @@ def test_two_expiry_sweeps_at_once_rule_an_unexplained_bid_invalid_once(race, fr
         assert (decision.valid, decision.ground) == (False, "no_explanation")
         assert count_events(check, "bid.validity_decided", receipt) == 1
         assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- an objection left unanswered: the lapse sweep --------------------------------------------------
+
+
+def unanswered_objection(race: Race, frozen) -> tuple[int, int, str, object]:
+    """A task in publicity whose second bidder objected to the candidate: (the applicant's user
+    id, the objection's id, the task's number, the answer's due time)."""
+    world, setup = race.world(frozen)
+    try:
+        task = world.post_task(min_bids=1)
+        first, second = world.agency(), world.agency()
+        world.bid(first, task, 1_000_000)
+        world.bid(second, task, 1_100_000)
+        world.shift_to(task, "opened")
+        row = objections.file_objection(setup, second, task.number, "理由", DEFAULT_POLICY)
+        setup.commit()
+        return world.applicant.id, row.id, task.number, row.answer_due_at
+    finally:
+        setup.close()
+
+
+def lapse_sweep(session: Session) -> int:
+    return objections.record_lapsed_objections(session, DEFAULT_POLICY)
+
+
+def test_two_lapse_sweeps_at_once_record_an_unanswered_objection_once(race, frozen):
+    """Two scheduler processes: the first holds the task's lock while it records the lapse; the
+    second picked the same objection up meanwhile and waits. It must find it recorded."""
+    _, objection_id, number, due_at = unanswered_objection(race, frozen)
+    frozen.set(due_at)
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, lapse_sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, lapse_sweep, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)  # read the objection as due, now asks for the lock
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        row = check.get(Objection, objection_id)
+        assert row.complaint_due_at == objections.lapsed_complaint_due(check, row, DEFAULT_POLICY)
+        assert count_events(check, "objection.lapsed", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_a_late_answer_committed_while_the_lapse_sweep_waits_stands(race, frozen):
+    """The sweep read the objection as unanswered past its time and waits for the task's lock
+    while the applicant's late answer commits: under the lock it finds the answer and records
+    nothing; the complaint window is the answer's."""
+    applicant_id, objection_id, number, due_at = unanswered_objection(race, frozen)
+    frozen.set(due_at + timedelta(hours=1))
+    sweep_stop = Stop(TASK_LOCK, when="before")
+    sweep = Worker(race, lapse_sweep, sweep_stop)
+    sweep.start()
+    assert sweep_stop.reached.wait(STEP_S)
+
+    def answer(session: Session):
+        applicant = session.get(User, applicant_id)
+        return objections.answer_objection(
+            session, applicant, objection_id, "迟到的答复", DEFAULT_POLICY
+        )
+
+    answering = Worker(race, committed(answer))
+    answering.start()
+    answering.finish()
+    assert answering.error is None
+    sweep_stop.release.set()
+    sweep.finish()
+    assert (sweep.error, sweep.result) == (None, 0)
+    check = race.session()
+    try:
+        row = check.get(Objection, objection_id)
+        assert objections.answered_late(row)
+        assert row.complaint_due_at > row.answered_at
+        assert count_events(check, "objection.lapsed", number) == 0
+        assert count_events(check, "objection.answered", number) == 1
     finally:
         check.close()
 

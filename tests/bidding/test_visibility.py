@@ -51,6 +51,14 @@ ACTING = {
     # only the invited agency answers its invitation; the applicant invites an agency not
     # invited to the task before
     "bidding/invitations/services.py": {"_answerable", "invite"},
+    # only a bidder objects, once at a time per award; only the objector complains; the
+    # agency a regulator names at fault must have bid on the task
+    "bidding/objections/services.py": {
+        "_standing_bid",
+        "_open_objection",
+        "_objector",
+        "_conduct_agency",
+    },
 }
 
 

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bidding import marking, panel
+from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
 from market import agencies, outages, tasks
@@ -167,19 +168,33 @@ def town(world: World, make, db):
         marking.declare_no_conflict(db, expert, scoring.number)
         for bid in marking.bids_to_mark(db, expert, scoring.number):
             marking.submit_mark(db, expert, scoring.number, bid.id, 80, policy=DEFAULT_POLICY)
+    regulator = make.staff("regulator", name="长春市监管局", user_name="监管员")
+    # A result objected to, answered, complained about and the task suspended meanwhile.
+    contested = world.post_task("lowest_price", min_bids=1)
+    world.bid(other, contested, 900_000)
+    world.bid(agency, contested, 1_000_000)
+    world.shift_to(contested, "opened")
+    objection = objections.file_objection(
+        db, agency, contested.number, "中选价格低于成本", DEFAULT_POLICY
+    )
+    objections.answer_objection(db, world.applicant, objection.id, "已核实", DEFAULT_POLICY)
+    complaint = objections.file_complaint(db, agency, objection.id, "答复未回应", DEFAULT_POLICY)
+    objections.suspend_for(db, regulator, complaint.id, "投诉处理期间暂停")
     draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
     db.commit()
     users = {
         "applicant": world.applicant,
         "agency": agency,
-        "regulator": make.staff("regulator", name="长春市监管局", user_name="监管员"),
+        "regulator": regulator,
         "operator": make.staff("operator", name="平台运营方", user_name="运营员"),
         "expert": experts[0],
     }
     values = {
         "number": [
-            t.number for t in (open_task, tie, average, random_, failed, scoring, marking_, low)
+            t.number
+            for t in (open_task, tie, average, random_, failed, scoring, marking_, low, contested)
         ],
+        "complaint_id": [complaint.id],
         "agency_id": [world.org(agency).id],
         "code": [db.get(ServiceItem, open_task.service_item_id).code],
         "year": [2026],

@@ -27,6 +27,7 @@ SWEEPS = {
     "bidding.expire_explanations": "interval",
     "bidding.lapse_invitations": "interval",
     "bidding.finalize_awards": "interval",
+    "bidding.record_lapsed_objections": "interval",
 }
 
 
