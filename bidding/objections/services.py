@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bidding import awards, signals
+from bidding import awards, notifying, signals
 from bidding.locking import lock_task
 from bidding.models import Award, Bid, Complaint, Objection
 from bidding.models.objections import CHALLENGE, DISMISSED, UPHELD
@@ -45,6 +45,7 @@ from bidding.models.results import COMPLAINT_UPHELD
 from bidding.policy import BiddingPolicy
 from market import audit, clock, holidays, lifecycle, suspensions
 from market.accounts import require_kind
+from market.jobs import each_due
 from market.models import Organization, OrgKind, Task, User
 from market.permissions import is_regulator
 from market.tasks import require_owner
@@ -255,6 +256,7 @@ def file_objection(
         actor_user_id=actor.id,
         actor_org_id=agency.id,
     )
+    notifying.objection_filed(session, task, row)
     return row
 
 
@@ -301,6 +303,7 @@ def answer_objection(
         actor_user_id=actor.id,
         actor_org_id=applicant.id,
     )
+    notifying.objection_answered(session, task, objection)
     return objection
 
 
@@ -331,35 +334,29 @@ def record_lapse_if_due(session: Session, objection: Objection, policy: BiddingP
 
 def record_lapsed_objections(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: record the complaint limit of every objection left unanswered past its due time;
-    returns how many. Each under its task's row lock, committed on its own (one that fails is
-    logged and tried again by the next sweep)."""
-    done, seen = 0, set()
-    while True:
-        query = select(Objection.id, Objection.task_id).where(
-            Objection.answered_at.is_(None),
-            Objection.complaint_due_at.is_(None),
-            Objection.withdrawn_at.is_(None),
-            Objection.answer_due_at <= clock.now(),
-        )
-        if seen:
-            query = query.where(Objection.id.not_in(seen))
-        row = session.exec(query.order_by(Objection.id).limit(1)).first()
-        if row is None:
-            return done
-        objection_id, task_id = row
-        seen.add(objection_id)
-        try:
-            lock_task(session, session.get(Task, task_id).number)
-            objection = session.get(Objection, objection_id)
-            session.refresh(objection)
-            done += record_lapse_if_due(session, objection, policy)
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception(
-                "recording the lapse of objection %s failed; the next sweep tries again",
-                objection_id,
-            )
+    returns how many. Each under its task's row lock, committed on its own (`market.jobs.each_due`:
+    one that fails is logged and tried again by the next sweep)."""
+    due = select(Objection).where(
+        Objection.answered_at.is_(None),
+        Objection.complaint_due_at.is_(None),
+        Objection.withdrawn_at.is_(None),
+        Objection.answer_due_at <= clock.now(),
+    )
+
+    def act(session: Session, objection: Objection) -> bool:
+        lock_task(session, session.get(Task, objection.task_id).number)
+        session.refresh(objection)
+        return record_lapse_if_due(session, objection, policy)
+
+    return each_due(
+        session,
+        due,
+        act,
+        key=Objection.id,
+        label="recording the lapse of objection",
+        log=log,
+        skip_locked=False,
+    )
 
 
 # --- complaining ----------------------------------------------------------------------------------
@@ -455,6 +452,7 @@ def file_complaint(
         actor_user_id=actor.id,
         actor_org_id=agency.id,
     )
+    notifying.complaint_filed(session, task, row)
     return row
 
 
@@ -505,7 +503,8 @@ def suspend_for(
         raise Forbidden(N_("This complaint has already been decided."))
     if task.suspended_at is not None:
         raise Forbidden(N_("The task is already suspended."))
-    suspensions.suspend(session, task, regulator, reason, cause=cause_of(complaint))
+    row = suspensions.suspend(session, task, regulator, reason, cause=cause_of(complaint))
+    notifying.task_suspended(session, task, row.reason)
     return complaint
 
 
@@ -524,7 +523,8 @@ def suspend_task(
     _require_covering(session, regulator, task)
     if task.suspended_at is not None:
         raise Forbidden(N_("The task is already suspended."))
-    suspensions.suspend(session, task, regulator, reason)
+    row = suspensions.suspend(session, task, regulator, reason)
+    notifying.task_suspended(session, task, row.reason)
     return task
 
 
@@ -634,6 +634,7 @@ def decide(
                 actor_user_id=regulator.id,
                 actor_org_id=regulator.organization_id,
             )
+    notifying.complaint_decided(session, task, complaint)
     signals.complaint_decided.send(complaint, session=session)
     return complaint
 

@@ -20,6 +20,8 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from bidding.models import Bid, ExplanationRequest
+from bidding.objections import services as objections
+from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
@@ -93,6 +95,20 @@ def awards_due(world: World, db: Session) -> datetime:
     return max(t.publicity_ends_at for t in tasks)
 
 
+def lapses_due(world: World, db: Session) -> datetime:
+    """Two bidders object to a task's award candidate; the applicant never answers."""
+    task = world.post_task(min_bids=1)
+    agencies = [world.agency() for _ in range(3)]
+    for n, agency in enumerate(agencies):
+        world.bid(agency, task, 1_400_000 + n * 10_000)
+    world.shift_to(task, "opened")
+    rows = [
+        objections.file_objection(db, agency, task.number, "理由", DEFAULT_POLICY)
+        for agency in agencies[1:]
+    ]
+    return max(r.answer_due_at for r in rows)
+
+
 def mail_due(world: World, db: Session) -> datetime:
     """A task opened: its applicant and both bidders have a notification to mail."""
     task = world.post_task(min_bids=1)
@@ -157,6 +173,9 @@ SCENARIOS: dict[str, Scenario] = {
             # Each award notifies its agency, the applicant and the other bidder.
             "rows": {"contract": 2, "notification": 6},
         },
+    ),
+    "bidding.record_lapsed_objections": Scenario(
+        lapses_due, {"audit": {"objection.lapsed": 2}, "rows": {}}
     ),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed

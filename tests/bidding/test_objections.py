@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bidding import awards, signals
+from bidding import awards, notifying, signals
 from bidding.models import Bid, Complaint, Objection
 from bidding.models.objections import CHALLENGE, DISMISSED, UPHELD
 from bidding.models.results import COMPLAINT_UPHELD
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from market import clock, holidays, lifecycle, suspensions
-from market.models import AuditEvent, Task, TaskSuspension
+from market.models import AuditEvent, Notification, Task, TaskSuspension
 from market.validation import Forbidden, Invalid
 from market.workdays import shanghai_date
 from tests.bidding.test_awards import in_publicity
@@ -503,3 +503,29 @@ def test_a_complaint_left_about_a_revoked_candidate_revokes_nothing_more(world, 
     assert awards.current(db, task) == successor
     db.commit()
     assert awards.finalize_due_awards(db, P) == 1
+
+
+# --- who is told --------------------------------------------------------------------------------
+
+
+def told(db, task) -> set[tuple[int, str]]:
+    return {
+        (n.user_id, n.kind)
+        for n in db.exec(select(Notification).where(Notification.task_id == task.id))
+    }
+
+
+def test_each_step_tells_whom_it_concerns(world, db, frozen):
+    regulator = world.regulator
+    task, agencies, row, complaint = complained(world, db)
+    applicant = world.applicant_of(task)
+    assert (applicant.id, notifying.OBJECTION_FILED) in told(db, task)
+    assert (agencies[1].id, notifying.OBJECTION_ANSWERED) in told(db, task)
+    assert (regulator.id, notifying.COMPLAINT_FILED) in told(db, task)
+    assert (agencies[2].id, notifying.OBJECTION_FILED) not in told(db, task)
+    objections.suspend_for(db, regulator, complaint.id, "调查期间暂停")
+    assert {(u.id, notifying.TASK_SUSPENDED) for u in (applicant, *agencies)} <= told(db, task)
+    objections.decide(db, regulator, complaint.id, DISMISSED, "答复合理", None, P)
+    decided = {(u.id, notifying.COMPLAINT_DISMISSED) for u in (applicant, *agencies[:2])}
+    assert decided <= told(db, task)
+    assert (agencies[2].id, notifying.COMPLAINT_DISMISSED) not in told(db, task)
