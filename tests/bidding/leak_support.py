@@ -200,6 +200,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "string:sha256": lambda f: f.sha256s,
     "int:qualification_id": lambda f: f.qualification_ids,
     "int:professional_id": lambda f: f.professional_ids,
+    # No contract exists before an award is final, so every reader gets the same 404.
+    "int:contract_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

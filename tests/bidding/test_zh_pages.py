@@ -21,6 +21,7 @@ from market import agencies, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from tests.bidding.contracts_support import finalize_now
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
 
@@ -160,6 +161,10 @@ def town(world: World, make, db):
         marking.declare_no_conflict(db, expert, scoring.number)
         for bid in marking.bids_to_mark(db, expert, scoring.number):
             marking.submit_mark(db, expert, scoring.number, bid.id, 80, policy=DEFAULT_POLICY)
+    contracted = world.post_task("lowest_price", min_bids=1)
+    world.bid(agency, contracted, 1_000_000)
+    world.shift_to(contracted, "opened")
+    contract = finalize_now(world, contracted)
     draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
     db.commit()
     users = {
@@ -188,6 +193,7 @@ def town(world: World, make, db):
         # The agency's own professionals (its page for changing one).
         "professional_id": [p.id for p in agencies.professionals_of(db, world.org(agency).id)],
     }
+    values["contract_id"] = [contract.id]
     values["edit"] = [draft.number]
     return users, values
 
