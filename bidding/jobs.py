@@ -8,6 +8,7 @@ from functools import partial
 from flask import Flask
 
 from bidding.awards import finalize_due_awards
+from bidding.contracts.services import enforce_signing_limits
 from bidding.invitations.services import lapse_due_invitations
 from bidding.opening import open_due_tasks
 from bidding.policy import SECTION
@@ -50,6 +51,15 @@ def register_bidding_jobs(app: Flask) -> None:
         Sweep(
             "bidding.finalize_awards",
             partial(finalize_due_awards, policy=policy),
+            "interval",
+            {"seconds": 60},
+        ),
+    )
+    register(
+        app,
+        Sweep(
+            "bidding.signing_limits",
+            partial(enforce_signing_limits, policy=policy),
             "interval",
             {"seconds": 60},
         ),

@@ -3,9 +3,25 @@ applicant's record (docs/rules.md §4)."""
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+from contextlib import contextmanager
+from datetime import timedelta
 
-from tests.bidding.contracts_support import awarded
+import pytest
+from sqlmodel import select
+
+from bidding import awards, signals
+from bidding.contracts import document
+from bidding.contracts import services as contracts
+from bidding.models import ApplicantRecord, Award, Bid, Complaint, Objection
+from bidding.models.contracts import LATE_SIGNING
+from bidding.models.results import ABANDONED
+from bidding.policy import DEFAULT_POLICY
+from market import attachments, clock, holidays, lifecycle, suspensions
+from market.models import AuditEvent
+from market.models.attachments import Attachment
+from market.validation import Forbidden, Invalid, Message, NotFound
+from tests.bidding.contracts_support import awarded, finalize_now
 from tests.bidding.helpers import new_uscc
 from tests.conftest import login
 
@@ -39,3 +55,476 @@ def test_my_contracts_lists_each_party_its_own(app, world, db, funding):
     client = app.test_client()
     login(client, agencies[1])
     assert f"/contracts/{contract.id}" not in client.get("/contracts").get_data(as_text=True)
+
+
+# --- signing ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def caught(signal):
+    """What `signal` sends meanwhile: (sender, keyword arguments) each."""
+    got = []
+
+    def on(sender, **kwargs):
+        got.append((sender, kwargs))
+
+    signal.connect(on, weak=False)
+    try:
+        yield got
+    finally:
+        signal.disconnect(on)
+
+
+def applicant_of(world, funding: str):
+    return world.department if funding == "budget" else world.applicant
+
+
+@pytest.mark.parametrize("funding", ["private", "state_owned", "budget"])
+@pytest.mark.parametrize("first", ["agency", "applicant"])
+def test_both_sides_sign_in_either_order(world, db, frozen, funding, first):
+    task, agencies, contract = awarded(world, funding)
+    people = {"agency": agencies[0], "applicant": applicant_of(world, funding)}
+    second = "applicant" if first == "agency" else "agency"
+    contracts.sign(db, people[first], contract.id, DEFAULT_POLICY)
+    db.commit()
+    assert getattr(contract, f"{first}_signed_at") == clock.now()
+    assert contract.signed_at is None and lifecycle.status(task) == lifecycle.AWARDED
+    # Confirming twice changes nothing.
+    frozen.advance(hours=1)
+    contracts.sign(db, people[first], contract.id, DEFAULT_POLICY)
+    assert getattr(contract, f"{first}_signed_at") == clock.now() - timedelta(hours=1)
+    frozen.advance(days=2)
+    with caught(signals.contract_signed) as received:
+        contracts.sign(db, people[second], contract.id, DEFAULT_POLICY)
+        db.commit()
+    assert received == [(contract, {"session": db})]
+    assert contract.signed_at == clock.now() == getattr(contract, f"{second}_signed_at")
+    assert contract.due_at == holidays.load(db).add_calendar_days(clock.now(), 30)
+    assert contract.price_fen == 1_000_000
+    db.refresh(task)
+    assert lifecycle.status(task) == lifecycle.CONTRACTED
+    assert task.contracted_at == contract.signed_at
+    generated = document.generate(db, contract, DEFAULT_POLICY)
+    assert contract.document_sha256 == generated.sha256
+    actions = [e.action for e in audit_events(db, "contract", contract.id)]
+    assert actions == ["contract.confirmed", "contract.confirmed"]
+
+
+def audit_events(db, object_type, object_id):
+    db.flush()
+    return list(
+        db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def refusal(call) -> str:
+    with pytest.raises(Forbidden) as caught:
+        call()
+    return caught.value.message.msgid
+
+
+def test_nobody_signs_while_a_complaint_is_pending(world, db):
+    task, agencies, contract = awarded(world)
+    bid = db.exec(select(Bid).where(Bid.agency_id == agencies[1].organization_id)).one()
+    objection = Objection(
+        task_id=task.id,
+        award_id=contract.award_id,
+        bid_id=bid.id,
+        agency_id=agencies[1].organization_id,
+        kind="objection",
+        grounds="价格异常",
+        filed_at=clock.now(),
+        filed_by_user_id=agencies[1].id,
+        answer_due_at=clock.now(),
+        answered_at=clock.now(),
+        answer="已核实",
+    )
+    db.add(objection)
+    db.flush()
+    complaint = Complaint(
+        task_id=task.id,
+        objection_id=objection.id,
+        agency_id=agencies[1].organization_id,
+        grounds="答复不成立",
+        filed_at=clock.now(),
+        filed_by_user_id=agencies[1].id,
+        decide_by=clock.now() + timedelta(days=30),
+    )
+    db.add(complaint)
+    db.commit()
+    assert refusal(lambda: contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)) == (
+        contracts.COMPLAINT
+    )
+    complaint.withdrawn_at = clock.now()
+    db.add(complaint)
+    db.commit()
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    assert contract.agency_signed_at == clock.now()
+
+
+def test_nobody_signs_while_the_task_is_suspended(world, db):
+    task, agencies, contract = awarded(world)
+    suspensions.suspend(db, task, world.regulator, "调查投诉")
+    db.commit()
+    assert refusal(lambda: contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY)) == (
+        contracts.SUSPENDED
+    )
+    suspensions.resume(db, task, world.regulator, "调查结束")
+    db.commit()
+    contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY)
+    assert contract.applicant_signed_at == clock.now()
+
+
+def test_after_the_signing_limit_only_the_applicant_may_still_confirm(world, db, frozen):
+    task, agencies, contract = awarded(world)
+    frozen.set(contract.sign_by)
+    with pytest.raises(Forbidden) as caught:
+        contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY)
+    assert caught.value.message == Message(
+        contracts.TOO_LATE, {"at": contracts.shanghai_text(contract.sign_by)}
+    )
+    assert refusal(lambda: contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)) == (
+        contracts.TOO_LATE
+    )
+    frozen.set(contract.sign_by - timedelta(seconds=1))
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    frozen.set(contract.sign_by + timedelta(days=1))
+    contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY)
+    db.commit()
+    assert contract.signed_at == clock.now()
+    records = db.exec(select(ApplicantRecord)).all()
+    assert [(r.kind, r.org_id, r.contract_id) for r in records] == [
+        (LATE_SIGNING, world.applicant.organization_id, contract.id)
+    ]
+
+
+def test_someone_elses_contract_is_not_found_and_a_regulator_does_not_sign(world, db, make):
+    task, agencies, contract = awarded(world)
+    with pytest.raises(NotFound):
+        contracts.sign(db, agencies[1], contract.id, DEFAULT_POLICY)
+    with pytest.raises(NotFound):
+        contracts.sign(db, make.enterprise(uscc=new_uscc()), contract.id, DEFAULT_POLICY)
+    assert refusal(lambda: contracts.sign(db, world.regulator, contract.id, DEFAULT_POLICY)) == (
+        contracts.ONLY_PARTIES
+    )
+
+
+# --- the document ----------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% contract\n%%EOF\n"
+
+
+def test_a_new_document_clears_the_confirmation_given_to_the_old_one(world, db, tmp_path):
+    task, agencies, contract = awarded(world)
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    generated = contract.document_sha256
+    contracts.upload_document(
+        db, world.applicant, contract.id, "../合同<1>.pdf", PDF, tmp_path, DEFAULT_POLICY
+    )
+    db.commit()
+    digest = hashlib.sha256(PDF).hexdigest()
+    assert contract.agency_signed_at is None and contract.document_sha256 is None
+    row = db.get(Attachment, contract.document_attachment_id)
+    assert (row.sha256, row.filename, row.owner_kind) == (digest, "合同_1_.pdf", "contract")
+    events = audit_events(db, "contract", contract.id)
+    assert [e.action for e in events] == [
+        "contract.confirmed",
+        "contract.confirmation_cleared",
+        "contract.document_changed",
+    ]
+    assert events[1].data["sides"] == ["agency"]
+    assert events[1].data["confirmed_sha256"] == generated
+    # Signing the old document is refused; the new one is signed.
+    with pytest.raises(Invalid) as caught:
+        contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY, document_sha256=generated)
+    assert caught.value.errors == {"document_sha256": [Message(contracts.DOCUMENT_CHANGED)]}
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY, document_sha256=digest)
+    contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY, document_sha256=digest)
+    db.commit()
+    assert contract.document_sha256 == digest and contract.signed_at == clock.now()
+    assert refusal(
+        lambda: contracts.use_generated_document(db, world.applicant, contract.id, DEFAULT_POLICY)
+    ) == (contracts.CLOSED_SIGNED)
+
+
+def test_the_same_document_again_clears_nothing_and_the_generated_one_comes_back(
+    world, db, tmp_path
+):
+    task, agencies, contract = awarded(world)
+    contracts.upload_document(
+        db, world.applicant, contract.id, "c.pdf", PDF, tmp_path, DEFAULT_POLICY
+    )
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    contracts.upload_document(
+        db, world.applicant, contract.id, "c.pdf", PDF, tmp_path, DEFAULT_POLICY
+    )
+    assert contract.agency_signed_at == clock.now()
+    contracts.use_generated_document(db, world.applicant, contract.id, DEFAULT_POLICY)
+    db.commit()
+    assert contract.document_attachment_id is None and contract.agency_signed_at is None
+
+
+def test_only_the_applicant_uploads_and_only_a_pdf(world, db, tmp_path):
+    task, agencies, contract = awarded(world)
+    assert refusal(
+        lambda: contracts.upload_document(
+            db, agencies[0], contract.id, "c.pdf", PDF, tmp_path, DEFAULT_POLICY
+        )
+    ) == (contracts.ONLY_APPLICANT_DOCUMENT)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 10
+    with pytest.raises(Invalid) as caught:
+        contracts.upload_document(
+            db, world.applicant, contract.id, "c.png", png, tmp_path, DEFAULT_POLICY
+        )
+    assert caught.value.errors == {"file": [Message(contracts.NOT_PDF)]}
+    with pytest.raises(Invalid) as caught:
+        contracts.upload_document(
+            db, world.applicant, contract.id, "c.pdf", b"", tmp_path, DEFAULT_POLICY
+        )
+    assert caught.value.errors == {"file": [Message(attachments.EMPTY)]}
+
+
+def test_the_generated_document_names_the_parties_price_and_notice(world, db):
+    task, agencies, contract = awarded(world, "budget")
+    text = document.generate(db, contract, DEFAULT_POLICY).text
+    agency = world.org(agencies[0])
+    award = db.get(Award, contract.award_id)
+    for part in (
+        agency.name,
+        agency.uscc,
+        world.org(world.department).name,
+        task.number,
+        task.title,
+        "10,000.00",
+        "壹万元整",
+        "30 个日历日",
+        award.notice_number,
+        "书面验收报告",
+        "30 日内支付",
+    ):
+        assert part in text, part
+
+
+@pytest.mark.parametrize(
+    ("fen", "capitals"),
+    [
+        (1_000_000, "壹万元整"),
+        (123_456_789, "壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分"),
+        (100_100, "壹仟零壹元整"),
+        (1_000_010_00, "壹佰万零壹拾元整"),
+        (10_000_000_000, "壹亿元整"),
+        (10_001_000_000, "壹亿零壹万元整"),
+        (105, "壹元零伍分"),
+        (150, "壹元伍角整"),
+        (7, "柒分"),
+        (0, "零元整"),
+    ],
+)
+def test_amounts_in_chinese_capitals(fen, capitals):
+    assert document.yuan_in_capitals(fen) == capitals
+
+
+# --- the signing limit -----------------------------------------------------------------------------
+
+SWEEP = contracts.enforce_signing_limits
+
+
+@pytest.mark.parametrize("funding", ["private", "state_owned", "budget"])
+@pytest.mark.parametrize("applicant_confirmed", [False, True])
+def test_an_agency_that_did_not_sign_abandons_the_award_to_the_next_in_line(
+    world, db, frozen, funding, applicant_confirmed
+):
+    task, agencies, contract = awarded(world, funding)
+    if applicant_confirmed:
+        contracts.sign(db, applicant_of(world, funding), contract.id, DEFAULT_POLICY)
+        db.commit()
+    frozen.set(contract.sign_by - timedelta(microseconds=1))
+    assert SWEEP(db, DEFAULT_POLICY) == 0
+    frozen.set(contract.sign_by)
+    with caught(signals.award_abandoned) as abandoned:
+        assert SWEEP(db, DEFAULT_POLICY) == 1
+    db.refresh(task)
+    db.refresh(contract)
+    assert contract.abandoned_at == clock.now()
+    first = db.get(Award, contract.award_id)
+    assert abandoned == [(first, {"session": db})]
+    assert first.revoked_because == ABANDONED
+    assert first.revoked_reason == contracts.ABANDONED_REASON % contracts.shanghai_text(
+        contract.sign_by
+    )
+    successor = awards.current(db, task)
+    assert successor.rank == 2
+    assert db.get(Bid, successor.bid_id).agency_id == agencies[1].organization_id
+    assert lifecycle.status(task) == lifecycle.PUBLICITY
+    assert db.exec(select(ApplicantRecord)).all() == []
+    # Twice, or a day late, changes nothing more.
+    assert SWEEP(db, DEFAULT_POLICY) == 0
+    frozen.advance(days=1)
+    assert SWEEP(db, DEFAULT_POLICY) == 0
+    assert refusal(lambda: contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)) == (
+        contracts.CLOSED_ABANDONED
+    )
+    # The next in line's award becomes final with a contract of its own.
+    next_contract = finalize_now(world, task)
+    assert next_contract.id != contract.id
+    assert next_contract.agency_id == agencies[1].organization_id
+    assert next_contract.price_fen == 1_010_000
+
+
+def test_with_no_one_left_in_line_the_selection_fails(world, db, frozen):
+    task, agencies, contract = awarded(world, bids=1)
+    frozen.set(contract.sign_by + timedelta(days=1))
+    assert SWEEP(db, DEFAULT_POLICY) == 1
+    db.refresh(task)
+    assert lifecycle.status(task) == lifecycle.FAILED
+    assert lifecycle.allowed(task, "repost")
+    assert SWEEP(db, DEFAULT_POLICY) == 0
+
+
+@pytest.mark.parametrize("funding", ["private", "state_owned", "budget"])
+def test_an_applicant_that_did_not_sign_is_recorded_once_and_may_still_sign(
+    world, db, frozen, funding
+):
+    task, agencies, contract = awarded(world, funding)
+    applicant = applicant_of(world, funding)
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    frozen.set(contract.sign_by)
+    with caught(signals.applicant_recorded) as recorded:
+        assert SWEEP(db, DEFAULT_POLICY) == 1
+        assert SWEEP(db, DEFAULT_POLICY) == 0
+        frozen.advance(days=1)
+        assert SWEEP(db, DEFAULT_POLICY) == 0
+    rows = db.exec(select(ApplicantRecord)).all()
+    assert [(r.kind, r.org_id, r.task_id, r.contract_id, r.at) for r in rows] == [
+        (LATE_SIGNING, applicant.organization_id, task.id, contract.id, contract.sign_by)
+    ]
+    assert recorded == [(rows[0], {"session": db})]
+    assert contract.abandoned_at is None
+    db.refresh(task)
+    assert lifecycle.status(task) == lifecycle.AWARDED
+    contracts.sign(db, applicant, contract.id, DEFAULT_POLICY)
+    db.commit()
+    assert contract.signed_at == clock.now()
+    assert len(db.exec(select(ApplicantRecord)).all()) == 1
+
+
+def test_the_signing_limit_waits_while_the_task_is_suspended(world, db, frozen):
+    task, agencies, contract = awarded(world)
+    suspensions.suspend(db, task, world.regulator, "调查投诉")
+    db.commit()
+    frozen.set(contract.sign_by + timedelta(days=1))
+    assert SWEEP(db, DEFAULT_POLICY) == 0
+    assert contract.abandoned_at is None
+    suspensions.resume(db, task, world.regulator, "调查结束")
+    db.commit()
+    assert SWEEP(db, DEFAULT_POLICY) == 1
+
+
+# --- termination -----------------------------------------------------------------------------------
+
+
+def signed(world, funding="private"):
+    task, agencies, contract = awarded(world, funding)
+    contracts.sign(world.db, agencies[0], contract.id, DEFAULT_POLICY)
+    contracts.sign(world.db, applicant_of(world, funding), contract.id, DEFAULT_POLICY)
+    world.db.commit()
+    return task, agencies, contract
+
+
+@pytest.mark.parametrize("funding", ["private", "state_owned", "budget"])
+@pytest.mark.parametrize("proposer", ["agency", "applicant"])
+def test_both_parties_agree_to_end_the_contract(world, db, funding, proposer):
+    task, agencies, contract = signed(world, funding)
+    people = {"agency": agencies[0], "applicant": applicant_of(world, funding)}
+    other = "applicant" if proposer == "agency" else "agency"
+    contracts.propose_termination(db, people[proposer], contract.id, "  项目取消  ")
+    db.commit()
+    assert contract.termination_proposed_side == proposer
+    assert contract.termination_proposal_reason == "项目取消"
+    assert contract.terminated_at is None
+    assert refusal(lambda: contracts.confirm_termination(db, people[proposer], contract.id)) == (
+        contracts.OWN_PROPOSAL
+    )
+    assert refusal(
+        lambda: contracts.propose_termination(db, people[other], contract.id, "另一理由")
+    ) == (contracts.OTHER_PROPOSED)
+    with caught(signals.terminated) as terminated:
+        contracts.confirm_termination(db, people[other], contract.id)
+        db.commit()
+    assert terminated == [(contract, {"session": db, "fault_party": "neither"})]
+    db.refresh(task)
+    assert lifecycle.status(task) == lifecycle.TERMINATED
+    assert (contract.terminated_at, contract.fault_party, contract.termination_reason) == (
+        clock.now(),
+        "neither",
+        "项目取消",
+    )
+    assert audit_events(db, "contract", contract.id)[-1].data == {
+        "task": task.number,
+        "by": "agreement",
+        "fault_party": "neither",
+        "reason": "项目取消",
+    }
+
+
+def test_a_proposal_is_withdrawn_by_its_side_only(world, db):
+    task, agencies, contract = signed(world)
+    assert refusal(lambda: contracts.withdraw_termination(db, agencies[0], contract.id)) == (
+        contracts.NO_PROPOSAL
+    )
+    contracts.propose_termination(db, agencies[0], contract.id, "无法履约")
+    assert refusal(lambda: contracts.withdraw_termination(db, world.applicant, contract.id)) == (
+        contracts.OTHER_PROPOSED
+    )
+    contracts.withdraw_termination(db, agencies[0], contract.id)
+    assert contract.termination_proposed_at is None
+    assert refusal(lambda: contracts.confirm_termination(db, world.applicant, contract.id)) == (
+        contracts.NO_PROPOSAL
+    )
+
+
+def test_an_unsigned_contract_is_not_terminated(world, db):
+    task, agencies, contract = awarded(world)
+    assert refusal(lambda: contracts.propose_termination(db, agencies[0], contract.id, "理由")) == (
+        contracts.NOT_TERMINABLE
+    )
+    assert refusal(
+        lambda: contracts.terminate_by_regulator(db, world.regulator, contract.id, "理由", "agency")
+    ) == (contracts.NOT_TERMINABLE)
+
+
+@pytest.mark.parametrize("fault", ["agency", "applicant", "neither"])
+def test_a_regulator_terminates_naming_the_party_at_fault(world, db, fault):
+    task, agencies, contract = signed(world)
+    with caught(signals.terminated) as terminated:
+        contracts.terminate_by_regulator(db, world.regulator, contract.id, "严重违约", fault)
+        db.commit()
+    assert terminated == [(contract, {"session": db, "fault_party": fault})]
+    assert (contract.fault_party, contract.terminated_by_user_id) == (fault, world.regulator.id)
+    db.refresh(task)
+    assert lifecycle.status(task) == lifecycle.TERMINATED
+
+
+def test_a_party_never_terminates_alone_and_a_regulator_names_the_fault(world, db, make):
+    task, agencies, contract = signed(world)
+    for party in (agencies[0], world.applicant):
+        assert refusal(
+            lambda p=party: contracts.terminate_by_regulator(
+                db, p, contract.id, "对方违约", "agency"
+            )
+        ) == (contracts.ONLY_REGULATOR)
+    with pytest.raises(Invalid) as caught_:
+        contracts.terminate_by_regulator(db, world.regulator, contract.id, "", "everyone")
+    assert set(caught_.value.errors) == {"reason", "fault_party"}
+    assert caught_.value.errors["fault_party"] == [Message(contracts.BAD_FAULT)]
+    elsewhere = make.staff("regulator", region_prefixes=["11"])
+    with pytest.raises(NotFound):
+        contracts.terminate_by_regulator(db, elsewhere, contract.id, "理由", "agency")
+    assert contract.terminated_at is None

@@ -26,6 +26,7 @@ SWEEPS = {
     "bidding.expire_explanations": "interval",
     "bidding.lapse_invitations": "interval",
     "bidding.finalize_awards": "interval",
+    "bidding.signing_limits": "interval",
 }
 
 
