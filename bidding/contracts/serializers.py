@@ -4,16 +4,19 @@ contract was signed (`public_signed`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from bidding import visibility
 from bidding.contracts import document
+from bidding.contracts import services as contracts
 from bidding.models import Award, Contract
 from bidding.policy import BiddingPolicy
-from market.models import Organization, Task
+from market.models import Organization, Task, User
 from market.models.attachments import Attachment
+from market.validation import Message
 
 AWAITING, OVERDUE, ABANDONED, SIGNED, TERMINATED = (
     "awaiting_signatures",
@@ -22,6 +25,10 @@ AWAITING, OVERDUE, ABANDONED, SIGNED, TERMINATED = (
     "signed",
     "terminated",
 )
+
+
+def _plain(message: Message) -> str:
+    return message.msgid % dict(message.params) if message.params else message.msgid
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -63,9 +70,16 @@ def contract(
     reader: visibility.Reader,
     now: datetime,
     policy: BiddingPolicy,
+    user: User | None = None,
+    tr: Callable[[Message], str] = _plain,
 ) -> dict:
-    """The contract in full, for a reader `visibility.sees_contract` lets read it."""
+    """The contract in full, for a reader `visibility.sees_contract` lets read it, with what the
+    reader may do now (`actions`, a refusal to sign in the reader's words)."""
     award = session.get(Award, row.award_id)
+    doc = document_of(session, row, policy)
+    can = contracts.actions(session, row, task, reader, user, doc["sha256"], now)
+    if can["sign_refusal"] is not None:
+        can["sign_refusal"] = tr(can["sign_refusal"])
     return {
         "id": row.id,
         "task": task.number,
@@ -79,7 +93,7 @@ def contract(
         "created_at": _iso(row.created_at),
         "sign_by": _iso(row.sign_by),
         "state": state(row, now),
-        "document": document_of(session, row, policy),
+        "document": doc,
         "signed_document_sha256": row.document_sha256,
         "agency_signed_at": _iso(row.agency_signed_at),
         "applicant_signed_at": _iso(row.applicant_signed_at),
@@ -89,7 +103,15 @@ def contract(
         "terminated_at": _iso(row.terminated_at),
         "termination_reason": row.termination_reason,
         "fault_party": row.fault_party,
+        "termination_proposal": None
+        if row.termination_proposed_at is None
+        else {
+            "proposed_at": _iso(row.termination_proposed_at),
+            "side": row.termination_proposed_side,
+            "reason": row.termination_proposal_reason,
+        },
         "my_side": visibility.contract_side(reader, row),
+        "actions": can,
     }
 
 

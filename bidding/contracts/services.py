@@ -611,3 +611,46 @@ def applicant_record(session: Session, org_id: int) -> list[tuple[ApplicantRecor
             .order_by(ApplicantRecord.at.desc(), ApplicantRecord.id.desc())
         ).all()
     )
+
+
+# --- what a reader may do now ----------------------------------------------------------------------
+
+
+def actions(
+    session: Session,
+    contract: Contract,
+    task: Task,
+    reader: visibility.Reader,
+    user: User | None,
+    current_sha256: str,
+    now: datetime,
+) -> dict:
+    """What the reader may do to the contract now (the page shows those forms, the API says
+    them), and why it may not sign when it is a party that has not signed."""
+    side = visibility.contract_side(reader, contract)
+    confirmed = (
+        side is not None
+        and getattr(contract, f"{side}_signed_at") is not None
+        and contract.document_sha256 == current_sha256
+    )
+    refusal = sign_refusal(session, contract, task, side, now) if side else None
+    terminable = contract.signed_at is not None and lifecycle.allowed(task, "terminate", now)
+    proposed = contract.termination_proposed_at is not None
+    return {
+        "sign": side is not None and not confirmed and contract.signed_at is None and not refusal,
+        "sign_refusal": refusal if side and not confirmed and contract.signed_at is None else None,
+        "change_document": side is not None and _document_refusal(contract, side, now) is None,
+        "propose_termination": side is not None and terminable and not proposed,
+        "confirm_termination": side is not None
+        and terminable
+        and proposed
+        and contract.termination_proposed_side != side,
+        "withdraw_termination": side is not None
+        and proposed
+        and contract.terminated_at is None
+        and contract.termination_proposed_side == side,
+        "terminate": user is not None
+        and reader.audience == visibility.REGULATOR
+        and reader.in_jurisdiction
+        and terminable,
+    }

@@ -4,6 +4,7 @@ applicant's record (docs/rules.md §4)."""
 from __future__ import annotations
 
 import hashlib
+import io
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -528,3 +529,117 @@ def test_a_party_never_terminates_alone_and_a_regulator_names_the_fault(world, d
     with pytest.raises(NotFound):
         contracts.terminate_by_regulator(db, elsewhere, contract.id, "理由", "agency")
     assert contract.terminated_at is None
+
+
+# --- the pages -------------------------------------------------------------------------------------
+
+
+def client_of(app, user):
+    """A client logged in as `user`, reading English."""
+    client = app.test_client()
+    login(client, user)
+    client.get("/?lang=en")
+    return client
+
+
+def test_both_sides_sign_on_the_page(app, world, db):
+    task, agencies, contract = awarded(world)
+    agency, applicant = client_of(app, agencies[0]), client_of(app, world.applicant)
+    page = agency.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    sha = document.generate(db, contract, DEFAULT_POLICY).sha256
+    assert f'value="{sha}"' in page
+    assert "10,000.00" in page
+    response = agency.post(
+        f"/contracts/{contract.id}/sign", data={"sign-document_sha256": sha}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Your side confirmed the contract; it is signed once the other does." in (
+        response.get_data(as_text=True)
+    )
+    response = applicant.post(
+        f"/contracts/{contract.id}/sign", data={"sign-document_sha256": sha}, follow_redirects=True
+    )
+    assert "The contract is signed by both sides." in response.get_data(as_text=True)
+    db.refresh(contract)
+    assert contract.signed_at == clock.now()
+
+
+def test_a_refused_confirmation_says_why_on_the_page(app, world, db, frozen):
+    task, agencies, contract = awarded(world)
+    frozen.set(contract.sign_by)
+    response = client_of(app, agencies[0]).post(
+        f"/contracts/{contract.id}/sign", data={"sign-document_sha256": "0" * 64}
+    )
+    assert response.status_code == 422
+    assert "The contract document changed since you read it: read it again before you confirm." in (
+        response.get_data(as_text=True)
+    )
+    response = client_of(app, agencies[0]).post(f"/contracts/{contract.id}/sign", data={})
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    text = f"The time to sign this contract ended at {contracts.shanghai_text(contract.sign_by)}."
+    assert page.count(text) == 2  # the form's failure, and the reason the page gives
+
+
+def test_the_applicant_uploads_a_pdf_on_the_page_and_both_download_it(app, world, db):
+    task, agencies, contract = awarded(world)
+    applicant = client_of(app, world.applicant)
+    response = applicant.post(
+        f"/contracts/{contract.id}/document",
+        data={"file": (io.BytesIO(b"not a pdf"), "合同.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Only PDF, PNG and JPEG files are accepted" in response.get_data(as_text=True)
+    response = applicant.post(
+        f"/contracts/{contract.id}/document",
+        data={"file": (io.BytesIO(PDF), "合同.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "The contract document is uploaded." in response.get_data(as_text=True)
+    assert hashlib.sha256(PDF).hexdigest() in response.get_data(as_text=True)
+    for client in (applicant, client_of(app, agencies[0]), client_of(app, world.regulator)):
+        download = client.get(f"/contracts/{contract.id}/document/file")
+        assert (download.status_code, download.data) == (200, PDF)
+    assert app.test_client().get(f"/contracts/{contract.id}/document/file").status_code == 404
+    assert client_of(app, agencies[1]).get(f"/contracts/{contract.id}/document").status_code == 404
+
+
+def test_termination_on_the_pages(app, world, db):
+    task, agencies, contract = signed(world)
+    agency, applicant = client_of(app, agencies[0]), client_of(app, world.applicant)
+    response = agency.post(f"/contracts/{contract.id}/termination", data={"propose-reason": ""})
+    assert response.status_code == 422
+    response = agency.post(
+        f"/contracts/{contract.id}/termination",
+        data={"propose-reason": "项目取消"},
+        follow_redirects=True,
+    )
+    assert "awaits the other side" in response.get_data(as_text=True)
+    response = applicant.post(
+        f"/contracts/{contract.id}/termination/confirm", data={}, follow_redirects=True
+    )
+    assert "The contract is terminated by agreement." in response.get_data(as_text=True)
+    db.refresh(contract)
+    assert contract.fault_party == "neither"
+
+
+def test_a_regulator_terminates_on_the_page_and_a_missing_fault_keeps_the_reason(app, world, db):
+    task, agencies, contract = signed(world)
+    regulator = client_of(app, world.regulator)
+    response = regulator.post(
+        f"/contracts/{contract.id}/termination/regulator", data={"terminate-reason": "严重违约"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Say which party is at fault: the agency, the applicant or neither." in page
+    assert "严重违约</textarea>" in page
+    response = regulator.post(
+        f"/contracts/{contract.id}/termination/regulator",
+        data={"terminate-reason": "严重违约", "terminate-fault_party": "agency"},
+        follow_redirects=True,
+    )
+    assert "The contract is terminated." in response.get_data(as_text=True)
+    db.refresh(contract)
+    assert (contract.fault_party, contract.termination_reason) == ("agency", "严重违约")
