@@ -11,6 +11,8 @@ Imports `market`, never `ratings`. The rooms, as in every package:
 - `questions/`: questions and objections to the announcement, with their own views and API;
 - `invitations/`: the invitation of a `direct` selection (accept, decline, invite another, lapse),
   with its own views and API;
+- `contracts/`: the contract of a final award (its document, signing, the signing limit,
+  termination, the applicant's record), with its own views and API;
 - `visibility`: who may learn what about a task's bids (the seal), decided there alone;
 - `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
   call the services and these serializers;
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
     from bidding import api, cli, demo, jobs, keys, opening, progress, views
     from bidding import policy as bidding_policy
+    from bidding.contracts import api as contract_api  # noqa: F401  (adds routes to api.bp)
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations

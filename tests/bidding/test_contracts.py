@@ -643,3 +643,107 @@ def test_a_regulator_terminates_on_the_page_and_a_missing_fault_keeps_the_reason
     assert "The contract is terminated." in response.get_data(as_text=True)
     db.refresh(contract)
     assert (contract.fault_party, contract.termination_reason) == ("agency", "严重违约")
+
+
+# --- the API ---------------------------------------------------------------------------------------
+
+
+def api_client(app, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+@pytest.mark.parametrize("funding", ["private", "state_owned", "budget"])
+def test_both_sides_sign_through_the_api(app, world, db, funding):
+    task, agencies, contract = awarded(world, funding)
+    agency = api_client(app, agencies[0])
+    applicant = api_client(app, applicant_of(world, funding))
+    shown = agency.get(f"/api/v1/contracts/{contract.id}").get_json()
+    assert shown["state"] == "awaiting_signatures"
+    assert shown["my_side"] == "agency"
+    assert shown["actions"]["sign"] is True
+    assert shown["price_fen"] == 1_000_000
+    sha = shown["document"]["sha256"]
+    response = agency.post(f"/api/v1/contracts/{contract.id}/sign", json={"document_sha256": sha})
+    assert response.status_code == 200
+    assert response.get_json()["agency_signed_at"] == clock.now().isoformat()
+    assert response.get_json()["actions"]["sign"] is False
+    response = applicant.post(f"/api/v1/contracts/{contract.id}/sign", json={})
+    body = response.get_json()
+    assert (response.status_code, body["state"]) == (200, "signed")
+    assert body["signed_document_sha256"] == sha
+    assert [r["id"] for r in agency.get("/api/v1/contracts").get_json()["items"]] == [contract.id]
+    assert applicant.get("/api/v1/contracts").get_json()["items"][0]["my_side"] == "applicant"
+
+
+def test_the_api_answers_problems_with_exact_messages(app, world, db, tmp_path):
+    task, agencies, contract = awarded(world)
+    other = api_client(app, agencies[1])
+    other.get("/?lang=en")
+    response = other.get(f"/api/v1/contracts/{contract.id}")
+    assert response.status_code == 404
+    assert other.get("/api/v1/contracts").get_json() == {"items": []}
+    assert app.test_client().post(f"/api/v1/contracts/{contract.id}/sign", json={}).status_code == (
+        401
+    )
+    agency = api_client(app, agencies[0])
+    agency.get("/?lang=en")
+    response = agency.post(f"/api/v1/contracts/{contract.id}/sign", json={"document_sha256": "x"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "document_sha256": [
+            "The contract document changed since you read it: read it again before you confirm."
+        ]
+    }
+    response = agency.post(
+        f"/api/v1/contracts/{contract.id}/document",
+        data={"file": (io.BytesIO(PDF), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == "Only the applicant provides the contract document."
+    response = agency.post(f"/api/v1/contracts/{contract.id}/termination", json={"reason": "x"})
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == (
+        "Only a signed contract whose work is not yet accepted can be terminated."
+    )
+
+
+def test_upload_and_termination_through_the_api(app, world, db):
+    task, agencies, contract = awarded(world)
+    applicant, agency = api_client(app, world.applicant), api_client(app, agencies[0])
+    response = applicant.post(
+        f"/api/v1/contracts/{contract.id}/document",
+        data={"file": (io.BytesIO(PDF), "合同.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert response.get_json()["document"] == {
+        "source": "uploaded",
+        "sha256": hashlib.sha256(PDF).hexdigest(),
+        "filename": "合同.pdf",
+        "size": len(PDF),
+    }
+    agency.post(f"/api/v1/contracts/{contract.id}/sign", json={})
+    applicant.post(f"/api/v1/contracts/{contract.id}/sign", json={})
+    response = applicant.post(
+        f"/api/v1/contracts/{contract.id}/termination", json={"reason": "项目取消"}
+    )
+    assert response.get_json()["termination_proposal"]["side"] == "applicant"
+    assert response.get_json()["actions"]["withdraw_termination"] is True
+    response = agency.post(f"/api/v1/contracts/{contract.id}/termination/confirm")
+    assert (response.status_code, response.get_json()["state"]) == (200, "terminated")
+    assert response.get_json()["fault_party"] == "neither"
+
+
+def test_a_regulator_terminates_through_the_api(app, world, db):
+    task, agencies, contract = signed(world)
+    regulator = api_client(app, world.regulator)
+    shown = regulator.get(f"/api/v1/contracts/{contract.id}").get_json()
+    assert shown["my_side"] is None and shown["actions"]["terminate"] is True
+    response = regulator.post(
+        f"/api/v1/contracts/{contract.id}/termination/regulator",
+        json={"reason": "严重违约", "fault_party": "applicant"},
+    )
+    assert (response.status_code, response.get_json()["fault_party"]) == (200, "applicant")
