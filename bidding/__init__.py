@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     from bidding import api, cli, demo, jobs, keys, opening, progress, views
     from bidding import policy as bidding_policy
     from bidding.contracts import api as contract_api  # noqa: F401  (adds routes to api.bp)
+    from bidding.contracts import services as contract_services
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     signals.task_timeline.connect(progress.on_task_timeline, weak=False)
     signals.task_list_counts.connect(progress.on_task_list_counts, weak=False)
     signals.task_stage_clauses.connect(progress.on_task_stage_clauses, weak=False)
+    signals.organization_record.connect(contract_services.on_organization_record, weak=False)
     jobs.register_bidding_jobs(app)
     demo.register_demo(app)
     cli.init_app(app)

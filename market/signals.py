@@ -34,3 +34,9 @@ task_list_counts = _signals.signal("task-list-counts")
 #: conditions on Task, {stage: condition}, for the stages whose dates it keeps (bidding: validity,
 #: panel, publicity), so the condition agrees with `market.timeline.timeline`'s current stage.
 task_stage_clauses = _signals.signal("task-stage-clauses")
+#: sender=Organization, session=Session — an organization's public record is being drawn (its page,
+#: `GET /api/v1/organizations/{id}/record`): each handler returns the facts it keeps about the
+#: organization as a list of {"kind": code, "at": aware datetime, "task": task number or None,
+#: "text": `market.validation.Message`} (bidding: an applicant's late signing and late payment;
+#: `market.records` gathers them, newest first).
+organization_record = _signals.signal("organization-record")

@@ -21,6 +21,7 @@ from market.web import (
     acting_user,
     attachment_policy,
     db,
+    load_task,
     policy_section,
     translate,
     unit_of_work,
@@ -59,6 +60,19 @@ def own_contracts():
     if org.kind not in ("agency", "enterprise", "department"):
         raise Forbidden(NOT_A_PARTY)
     return jsonify({"items": serializers.own_contracts(db(), org, clock.now())})
+
+
+@operation(
+    bp,
+    "/tasks/<number>/contracts",
+    "GET",
+    summary="A task's signed contracts as everyone sees them: the date, the price and the parties",
+    tag="contracts",
+    response=s.SignedContracts,
+)
+def task_signed_contracts(number: str):
+    task = load_task(number)
+    return jsonify({"task": task.number, "items": serializers.public_signed(db(), task)})
 
 
 @operation(

@@ -105,3 +105,16 @@ class ContractRow(BaseModel):
 
 class OwnContracts(BaseModel):
     items: list[ContractRow]
+
+
+class SignedContract(BaseModel):
+    signed_at: str
+    price_fen: int
+    agency: AgencyRef
+    applicant: AgencyRef
+    terminated_at: str | None
+
+
+class SignedContracts(BaseModel):
+    task: str
+    items: list[SignedContract]

@@ -149,3 +149,19 @@ def public_signed(session: Session, task: Task) -> list[dict]:
         for c in rows
         if visibility.signed_contract_public(c)
     ]
+
+
+def task_contracts(session: Session, task: Task, reader: visibility.Reader, now: datetime) -> dict:
+    """The task page's contracts section: those the reader may read in full (with their state),
+    and what everyone sees of the signed ones."""
+    rows = session.exec(
+        select(Contract).where(Contract.task_id == task.id).order_by(Contract.id)
+    ).all()
+    return {
+        "own": [
+            {"id": c.id, "state": state(c, now), "sign_by": _iso(c.sign_by)}
+            for c in rows
+            if visibility.sees_contract(reader, c)
+        ],
+        "signed": public_signed(session, task),
+    }

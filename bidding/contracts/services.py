@@ -32,7 +32,7 @@ from bidding import awards, signals, visibility
 from bidding.contracts import document
 from bidding.locking import lock_task
 from bidding.models import ApplicantRecord, Contract
-from bidding.models.contracts import AGENCY, APPLICANT, LATE_SIGNING, NEITHER
+from bidding.models.contracts import AGENCY, APPLICANT, LATE_PAYMENT, LATE_SIGNING, NEITHER
 from bidding.models.results import ABANDONED
 from bidding.policy import BiddingPolicy
 from market import attachments, audit, clock, holidays, lifecycle, suspensions
@@ -654,3 +654,32 @@ def actions(
         and reader.in_jurisdiction
         and terminable,
     }
+
+
+#: How an applicant's record says each fact.
+RECORD_TEXTS = {
+    LATE_SIGNING: N_(
+        "Did not confirm the contract for task %(task)s by its signing limit (%(sign_by)s)."
+    ),
+    LATE_PAYMENT: N_("Did not pay for the accepted work on task %(task)s when payment was due."),
+}
+
+
+def on_organization_record(org, session: Session, **_) -> list[dict]:
+    """`market.signals.organization_record`: the applicant's record (its late signings and
+    late payments), as market's page and API show it."""
+    out = []
+    for row, task in applicant_record(session, org.id):
+        params = {"task": task.number}
+        if row.kind == LATE_SIGNING:
+            sign_by = datetime.fromisoformat(row.details["sign_by"])
+            params["sign_by"] = shanghai_text(sign_by)
+        out.append(
+            {
+                "kind": row.kind,
+                "at": row.at,
+                "task": task.number,
+                "text": Message(RECORD_TEXTS.get(row.kind, row.kind), params),
+            }
+        )
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
+from markupsafe import Markup
 
 from bidding import visibility
 from bidding.contracts import document, serializers
@@ -25,7 +26,7 @@ from bidding.contracts.forms import (
 )
 from bidding.policy import SECTION
 from market import clock
-from market.models import OrgKind
+from market.models import OrgKind, Task
 from market.validation import NotFound
 from market.web import (
     Work,
@@ -82,6 +83,20 @@ def _page(contract_id: int, failed: dict | None = None, status: int = 200):
         forms=forms,
         errors=errors,
     ), status
+
+
+def task_panel(task: Task) -> Markup:
+    """The contracts section of the task page (a `market.views.task_panels` hook): a link for
+    the parties and regulators, and to everyone the signed contract's date, price and parties."""
+    if task.publicity_at is None:  # no award was ever final before publicity
+        return Markup("")
+    reader = visibility.reader_of(db(), viewer(), task)
+    section = serializers.task_contracts(db(), task, reader, clock.now())
+    if not section["own"] and not section["signed"]:
+        return Markup("")
+    return Markup(
+        render_template("bidding/contracts/_task_contracts.html", task=task, section=section)
+    )
 
 
 @bp.get("/contracts/<int:contract_id>")

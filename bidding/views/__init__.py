@@ -65,4 +65,5 @@ def init_views(app) -> None:
     app.jinja_env.filters["draw_purpose"] = draw_purpose
     app.jinja_env.globals["marks_by_seat"] = marks_by_seat
     app.extensions.setdefault("market.task_panels", []).append(task_panel.task_panel)
+    app.extensions["market.task_panels"].append(contract_views.task_panel)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

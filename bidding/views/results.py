@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from bidding import serializers, visibility
+from bidding.contracts import serializers as contract_serializers
 from bidding.draws import records
 from bidding.labels import NUMBER_LABELS
 from bidding.views.common import bp
@@ -32,4 +33,5 @@ def award(number: str):
         task=task,
         result=serializers.result(db(), task),
         number_labels=NUMBER_LABELS,
+        signed=contract_serializers.public_signed(db(), task),
     )

@@ -747,3 +747,83 @@ def test_a_regulator_terminates_through_the_api(app, world, db):
         json={"reason": "严重违约", "fault_party": "applicant"},
     )
     assert (response.status_code, response.get_json()["fault_party"]) == (200, "applicant")
+
+
+# --- the applicant's record ------------------------------------------------------------------------
+
+
+def test_a_late_signing_is_on_the_applicants_public_record(app, world, db, frozen):
+    task, agencies, contract = awarded(world)
+    org_id = world.applicant.organization_id
+    assert app.test_client().get(f"/api/v1/organizations/{org_id}/record").get_json() == {
+        "organization": {
+            "id": org_id,
+            "name": "测试企业有限公司",
+            "uscc": world.org(world.applicant).uscc,
+        },
+        "items": [],
+    }
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    frozen.set(contract.sign_by + timedelta(hours=3))
+    assert SWEEP(db, DEFAULT_POLICY) == 1
+    public = app.test_client()
+    public.get("/?lang=en")
+    text = (
+        f"Did not confirm the contract for task {task.number} by its signing limit "
+        f"({contracts.shanghai_text(contract.sign_by)})."
+    )
+    assert public.get(f"/api/v1/organizations/{org_id}/record").get_json()["items"] == [
+        {"kind": "late_signing", "at": clock.now().isoformat(), "task": task.number, "text": text}
+    ]
+    page = public.get(f"/organizations/{org_id}")
+    assert page.status_code == 200
+    assert text in page.get_data(as_text=True)
+    # Regulators and operators have no such page.
+    assert public.get(f"/organizations/{world.regulator.organization_id}").status_code == 404
+    assert (
+        public.get(f"/api/v1/organizations/{world.regulator.organization_id}/record").status_code
+        == 404
+    )
+
+
+def test_everyone_sees_that_a_contract_was_signed_and_nothing_before(app, world, db):
+    task, agencies, contract = awarded(world)
+    public = app.test_client()
+    public.get("/?lang=en")
+    assert public.get(f"/api/v1/tasks/{task.number}/contracts").get_json() == {
+        "task": task.number,
+        "items": [],
+    }
+    assert f"/contracts/{contract.id}" not in public.get(f"/tasks/{task.number}").get_data(
+        as_text=True
+    )
+    assert f"/contracts/{contract.id}" in client_of(app, agencies[0]).get(
+        f"/tasks/{task.number}"
+    ).get_data(as_text=True)
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    contracts.sign(db, world.applicant, contract.id, DEFAULT_POLICY)
+    db.commit()
+    items = public.get(f"/api/v1/tasks/{task.number}/contracts").get_json()["items"]
+    assert items == [
+        {
+            "signed_at": clock.now().isoformat(),
+            "price_fen": 1_000_000,
+            "agency": {
+                "id": agencies[0].organization_id,
+                "name": world.org(agencies[0]).name,
+                "uscc": world.org(agencies[0]).uscc,
+            },
+            "applicant": {
+                "id": world.applicant.organization_id,
+                "name": "测试企业有限公司",
+                "uscc": world.org(world.applicant).uscc,
+            },
+            "terminated_at": None,
+        }
+    ]
+    for url in (f"/tasks/{task.number}/award", f"/tasks/{task.number}"):
+        page = public.get(url).get_data(as_text=True)
+        assert world.org(agencies[0]).name in page and "10,000.00" in page, url
+        assert f"/organizations/{world.applicant.organization_id}" in page, url
+        assert f"/contracts/{contract.id}" not in page, url

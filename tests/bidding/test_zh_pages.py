@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bidding import marking, panel
+from bidding.contracts import services as contracts
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
 from market import agencies, tasks
@@ -161,10 +162,16 @@ def town(world: World, make, db):
         marking.declare_no_conflict(db, expert, scoring.number)
         for bid in marking.bids_to_mark(db, expert, scoring.number):
             marking.submit_mark(db, expert, scoring.number, bid.id, 80, policy=DEFAULT_POLICY)
-    contracted = world.post_task("lowest_price", min_bids=1)
-    world.bid(agency, contracted, 1_000_000)
-    world.shift_to(contracted, "opened")
-    contract = finalize_now(world, contracted)
+    # A contract awaiting signatures, and one signed whose termination is proposed.
+    contract_ids = []
+    for _ in range(2):
+        awarded = world.post_task("lowest_price", min_bids=1)
+        world.bid(agency, awarded, 1_000_000)
+        world.shift_to(awarded, "opened")
+        contract_ids.append(finalize_now(world, awarded).id)
+    contracts.sign(db, agency, contract_ids[1], DEFAULT_POLICY)
+    contracts.sign(db, world.applicant, contract_ids[1], DEFAULT_POLICY)
+    contracts.propose_termination(db, agency, contract_ids[1], "项目取消")
     draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
     db.commit()
     users = {
@@ -193,7 +200,8 @@ def town(world: World, make, db):
         # The agency's own professionals (its page for changing one).
         "professional_id": [p.id for p in agencies.professionals_of(db, world.org(agency).id)],
     }
-    values["contract_id"] = [contract.id]
+    values["contract_id"] = contract_ids
+    values["org_id"] = [world.applicant.organization_id, world.org(agency).id]
     values["edit"] = [draft.number]
     return users, values
 
