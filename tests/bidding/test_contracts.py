@@ -827,3 +827,41 @@ def test_everyone_sees_that_a_contract_was_signed_and_nothing_before(app, world,
         assert world.org(agencies[0]).name in page and "10,000.00" in page, url
         assert f"/organizations/{world.applicant.organization_id}" in page, url
         assert f"/contracts/{contract.id}" not in page, url
+
+
+def test_a_category_with_its_own_template_uses_it_and_others_the_default(world, db):
+    task, agencies, contract = awarded(world)  # an EIA report: the environment category
+    generated = document.generate(db, contract, DEFAULT_POLICY)
+    assert generated.template == "environment.txt"
+    assert "环境影响评价技术导则" in generated.text
+    assert generated.sha256 == hashlib.sha256(generated.text.encode("utf-8")).hexdigest()
+    other, _, other_contract = awarded(world, service_item="SWC-PLAN", bids=1)
+    generated = document.generate(db, other_contract, DEFAULT_POLICY)
+    assert generated.template == "default.txt"
+    assert "环境影响评价技术导则" not in generated.text
+    assert "第四条 验收" in generated.text and "第五条 合同的解除" in generated.text
+
+
+def test_the_document_stays_as_it_is_after_the_signing_limit(world, db, frozen, tmp_path):
+    task, agencies, contract = awarded(world)
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    frozen.set(contract.sign_by)
+    with pytest.raises(Forbidden) as caught:
+        contracts.upload_document(
+            db, world.applicant, contract.id, "c.pdf", PDF, tmp_path, DEFAULT_POLICY
+        )
+    assert caught.value.message == Message(
+        contracts.DOCUMENT_LATE, {"at": contracts.shanghai_text(contract.sign_by)}
+    )
+    assert contract.agency_signed_at is not None
+
+
+def test_a_delivered_contract_may_be_terminated_and_an_accepted_one_not(world, db):
+    task, agencies, contract = signed(world)
+    lifecycle.transition(db, task, "deliver")
+    contracts.propose_termination(db, agencies[0], contract.id, "无法继续")
+    lifecycle.transition(db, task, "accept")
+    assert refusal(lambda: contracts.confirm_termination(db, world.applicant, contract.id)) == (
+        contracts.NOT_TERMINABLE
+    )
