@@ -290,6 +290,8 @@ def sign(
     """The user's side confirms the contract (its document `document_sha256` when given, which
     must be the current one); the second confirmation signs it."""
     contract, task, side = _party(session, user, contract_id)
+    if contract.signed_at is not None:
+        return contract  # signed is signed, whatever the generated text reads today
     now = clock.now()
     current = current_document_sha256(session, contract, policy)
     if document_sha256 is not None and document_sha256 != current:

@@ -865,3 +865,17 @@ def test_a_delivered_contract_may_be_terminated_and_an_accepted_one_not(world, d
     assert refusal(lambda: contracts.confirm_termination(db, world.applicant, contract.id)) == (
         contracts.NOT_TERMINABLE
     )
+
+
+def test_a_signed_contract_stays_signed_when_the_generated_text_would_read_otherwise(world, db):
+    task, agencies, contract = signed(world)
+    sha = contract.document_sha256
+    agency = world.org(agencies[0])
+    agency.name = "吉林更名后咨询有限公司"  # the generated text names the parties
+    db.add(agency)
+    db.commit()
+    assert document.generate(db, contract, DEFAULT_POLICY).sha256 != sha
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    db.commit()
+    assert (contract.document_sha256, contract.agency_signed_at) == (sha, contract.signed_at)
+    assert contract.applicant_signed_at is not None
