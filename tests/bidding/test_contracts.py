@@ -879,3 +879,15 @@ def test_a_signed_contract_stays_signed_when_the_generated_text_would_read_other
     db.commit()
     assert (contract.document_sha256, contract.agency_signed_at) == (sha, contract.signed_at)
     assert contract.applicant_signed_at is not None
+
+
+def test_only_parties_have_a_list_of_contracts(app, world):
+    regulator = client_of(app, world.regulator)
+    assert regulator.get("/contracts").status_code == 403
+    response = regulator.get("/api/v1/contracts")
+    assert (response.status_code, response.get_json()["detail"]) == (
+        403,
+        "Only agencies, enterprises and departments are parties to contracts.",
+    )
+    assert app.test_client().get("/api/v1/contracts").status_code == 401
+    assert app.test_client().get("/contracts").status_code == 302  # to the login page
