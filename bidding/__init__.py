@@ -14,6 +14,8 @@ Imports `market`, never `ratings`. The rooms, as in every package:
 - `awards`: the award candidate made final, handed over to the next in line;
 - `objections/`: objections to an award candidate, answers, complaints to the regulator,
   suspensions while it decides, decisions — with their own views, forms and API;
+- `contracts/`: the contract of a final award (its document, signing, the signing limit,
+  termination, the applicant's record), with its own views and API;
 - `visibility`: who may learn what about a task's bids (the seal), decided there alone;
 - `serializers`: what each audience sees; `views/` (pages) and `api/` (JSON under /api/v1) only
   call the services and these serializers;
@@ -44,6 +46,8 @@ def init_app(app: Flask) -> None:
         views,
     )
     from bidding import policy as bidding_policy
+    from bidding.contracts import api as contract_api  # noqa: F401  (adds routes to api.bp)
+    from bidding.contracts import services as contract_services
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
@@ -65,6 +69,7 @@ def init_app(app: Flask) -> None:
     signals.deadlines_extended.connect(outages.on_deadlines_extended, weak=False)
     for kind in actions.KINDS:  # the dashboard's items (market.dashboard)
         signals.action_items.connect(kind, weak=False)
+    signals.organization_record.connect(contract_services.on_organization_record, weak=False)
     jobs.register_bidding_jobs(app)
     demo.register_demo(app)
     cli.init_app(app)

@@ -16,6 +16,8 @@ would have made. The stages, by title:
 - a random draw open for sign-ups at its fixed fee, with one sign-up;
 - under complaint: its result objected to by a bidder, the objection answered, a complaint filed
   and the task suspended by the demo regulator while it decides.
+- awarded: the award final, its contract awaiting both sides' confirmations;
+- contracted: the contract signed by both sides.
 
 The first bid on the open task attaches two files uploaded at once.
 
@@ -33,7 +35,9 @@ from flask import Flask
 from sqlmodel import Session, select
 
 from bidding import attachments as bid_attachments
-from bidding import marking, opening, panel, sealed
+from bidding import awards, marking, opening, panel, sealed
+from bidding.contracts import services as contracts
+from bidding.models import Contract
 from bidding.objections import services as objections
 from bidding.policy import SECTION, BiddingPolicy
 from bidding.questions import services as questions
@@ -54,7 +58,21 @@ FAILED = "（演示）某仓储物流项目环境影响报告书编制"
 CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
 RANDOM = "（演示）某小型建设项目环境影响报告表编制（随机抽取）"
 COMPLAINED = "（演示）某垃圾中转站项目环境影响报告书编制（投诉处理中）"
-TITLES = (OPEN, OPENED, SCORING, PUBLICITY, AVERAGE, FAILED, CANCELLED, RANDOM, COMPLAINED)
+AWARDED = "（演示）某热电联产项目环境影响报告书编制（待签合同）"
+CONTRACTED = "（演示）某城市更新片区规划环境影响报告书编制（已签合同）"
+TITLES = (
+    OPEN,
+    OPENED,
+    SCORING,
+    PUBLICITY,
+    AVERAGE,
+    FAILED,
+    CANCELLED,
+    RANDOM,
+    COMPLAINED,
+    AWARDED,
+    CONTRACTED,
+)
 #: The demo regulator, whose jurisdiction (the province) covers every demo task.
 REGULATOR = "regulator@demo.zjm"
 
@@ -148,6 +166,17 @@ class _Stages:
         with _at(opened_at):
             opening.open_if_due(self.session, task, self.policy)
         return task
+
+    def finalize(self, task: Task) -> tuple[Contract, datetime]:
+        """Make the award final when its publicity ended (that moment must be past)."""
+        award = awards.current(self.session, task)
+        at = max(award.publicity_ends_at, award.objections_until)
+        if at >= clock.now():
+            raise RuntimeError(f"demo task {task.title}: its publicity is not over")
+        with _at(at):
+            awards.finalize_if_due(self.session, task, self.policy)
+        contract = self.session.exec(select(Contract).where(Contract.award_id == award.id)).one()
+        return contract, at
 
 
 PROPOSALS = (
@@ -246,6 +275,25 @@ def load_bidding_demo(
         frozen.advance(hours=1)
         questions.ask(session, stages.bidders[1], task.number, "现场踏勘是否需要业主陪同？")
     _under_complaint(stages, start, now)
+    # Awarded: publicity over, the award final; the contract awaits both confirmations.
+    awarded = stages.past_task(
+        start - timedelta(days=12),
+        AWARDED,
+        [(0, 176_000), (1, 182_000)],
+        now - timedelta(days=12),
+    )
+    stages.finalize(awarded)
+    # Contracted: the award final, the agency confirmed the next day, the applicant the day after.
+    contracted = stages.past_task(
+        start - timedelta(days=20),
+        CONTRACTED,
+        [(1, 168_000), (2, 174_000)],
+        now - timedelta(days=20),
+    )
+    contract, final_at = stages.finalize(contracted)
+    for days, user in ((1, _user(session, BIDDERS[1])), (2, stages.applicant)):
+        with _at(final_at + timedelta(days=days)):
+            contracts.sign(session, user, contract.id, policy)
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 

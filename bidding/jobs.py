@@ -8,6 +8,7 @@ from functools import partial
 from flask import Flask
 
 from bidding.awards import finalize_due_awards
+from bidding.contracts.services import enforce_signing_limits
 from bidding.invitations.services import lapse_due_invitations
 from bidding.objections.services import record_lapsed_objections
 from bidding.opening import open_due_tasks
@@ -60,6 +61,8 @@ def register_bidding_jobs(app: Flask) -> None:
         Sweep(
             "bidding.record_lapsed_objections",
             partial(record_lapsed_objections, policy=policy),
+            "bidding.signing_limits",
+            partial(enforce_signing_limits, policy=policy),
             "interval",
             {"seconds": 60},
         ),

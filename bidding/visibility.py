@@ -73,6 +73,14 @@ pairs of bidders flagged as possibly       — (none are made before     the app
 related (self-declared or unverified       opening)                    regulators whose jurisdiction
 grounds)                                                               covers the task
                                                                        (`sees_relation_flags`)
+a contract: its document, confirmations,   — (no contract before the   its two parties (members of
+termination proposal, record of signing    award is final)             the agency and of the
+                                                                       applicant) and the regulators
+                                                                       whose jurisdiction covers the
+                                                                       task (`sees_contract`);
+                                                                       everyone sees that it was
+                                                                       signed: date, price, parties
+                                                                       (`signed_contract_public`)
 =========================================  ==========================  ==============================
 
 The published result (ranking, award candidate, marks, draws) is the same for every audience and
@@ -87,7 +95,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bidding.models import Bid, Complaint, Invitation, Objection, PanelMember
+from bidding.models import Bid, Complaint, Contract, Invitation, Objection, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
 from market.models.attachments import BID, Attachment
@@ -443,3 +451,47 @@ def own_complaints(session: Session, org: Organization) -> list[tuple[Complaint,
             .order_by(Complaint.id.desc())
         ).all()
     )
+
+
+# --- contracts ------------------------------------------------------------------------------------
+
+#: `contract_side`: which party the reader is.
+AGENCY_SIDE, APPLICANT_SIDE = "agency", "applicant"
+
+
+def contract_side(reader: Reader, contract: Contract) -> str | None:
+    """The party of `contract` the reader belongs to ("agency" or "applicant"), or None."""
+    if reader.org_id is None:
+        return None
+    if reader.audience == BIDDER and reader.org_id == contract.agency_id:
+        return AGENCY_SIDE
+    if reader.audience == APPLICANT and reader.org_id == contract.applicant_org_id:
+        return APPLICANT_SIDE
+    return None
+
+
+def sees_contract(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader may read `contract` in full (its document, each side's confirmation, a
+    termination's proposal): its two parties, and the regulators whose jurisdiction covers the
+    task. Anyone else is answered as if there were no such contract (404): the terms are the
+    parties' business until signed, and then only the fact of signing is public."""
+    return contract_side(reader, contract) is not None or (
+        reader.audience == REGULATOR and reader.in_jurisdiction
+    )
+
+
+def signed_contract_public(contract: Contract) -> bool:
+    """Whether everyone sees that `contract` was signed (its date, price and parties, on the
+    task's result): once both sides confirmed."""
+    return contract.signed_at is not None
+
+
+def own_contracts(session: Session, org: Organization) -> list[tuple[Contract, Task, str]]:
+    """The contracts `org` is a party to, with their tasks and its side, newest first."""
+    rows = session.exec(
+        select(Contract, Task)
+        .join(Task, Task.id == Contract.task_id)
+        .where((Contract.agency_id == org.id) | (Contract.applicant_org_id == org.id))
+        .order_by(Contract.id.desc())
+    ).all()
+    return [(c, t, AGENCY_SIDE if c.agency_id == org.id else APPLICANT_SIDE) for c, t in rows]

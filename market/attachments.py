@@ -26,7 +26,7 @@ from sqlmodel import Session, func, select
 from market import audit, clock, lifecycle, tasks
 from market.config import ROOT
 from market.models import Task, User
-from market.models.attachments import BID, TASK, Attachment
+from market.models.attachments import BID, CONTRACT, TASK, Attachment
 from market.validation import N_, Checker, Forbidden, NotFound
 
 MIB = 1024 * 1024
@@ -268,6 +268,32 @@ def add_for_bid(
     and the actor an agency). Nothing is audit-logged: that would reveal a bidder before opening."""
     row, _ = _add(session, task, BID, agency_id, filename, data, upload_dir, policy)
     return row
+
+
+def add_for_contract(
+    session: Session,
+    task: Task,
+    org_id: int,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: AttachmentPolicy = AttachmentPolicy(),
+) -> Attachment:
+    """A contract document for `task`'s contract, uploaded by `org_id` (the caller, in `bidding`,
+    checked who may and that it is a PDF); audited by the caller."""
+    row, _ = _add(session, task, CONTRACT, org_id, filename, data, upload_dir, policy)
+    return row
+
+
+def stored_file(session: Session, row_id: int, upload_dir) -> tuple[Attachment, Path]:
+    """An attachment row and where its bytes are; the caller decided the reader may have it."""
+    row = session.get(Attachment, row_id)
+    if row is None:
+        raise NotFound()
+    path = path_for(upload_dir, row.sha256)
+    if not path.is_file():
+        raise NotFound()
+    return row, path
 
 
 def bid_files(session: Session, task: Task, agency_id: int | None = None) -> list[Attachment]:

@@ -53,3 +53,9 @@ deadlines_extended = _signals.signal("deadlines-extended")
 #: that await this user's action (an empty list for a user it has nothing for), from one grouped
 #: read whatever the number of tasks (docs/architecture.md, "Adding a dashboard item").
 action_items = _signals.signal("action-items")
+#: sender=Organization, session=Session — an organization's public record is being drawn (its page,
+#: `GET /api/v1/organizations/{id}/record`): each handler returns the facts it keeps about the
+#: organization as a list of {"kind": code, "at": aware datetime, "task": task number or None,
+#: "text": `market.validation.Message`} (bidding: an applicant's late signing and late payment;
+#: `market.records` gathers them, newest first).
+organization_record = _signals.signal("organization-record")

@@ -53,6 +53,14 @@ class Contract(SQLModel, table=True):
     acceptance_report: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     #: Accepted by the applicant's silence (`private` tasks only).
     accepted_silently: bool = Field(default=False)
+    #: A termination by agreement: one side proposes it with a reason, the other confirms.
+    termination_proposed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    termination_proposed_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    #: "agency" or "applicant": the side that proposed.
+    termination_proposed_side: str | None = Field(default=None, max_length=16)
+    termination_proposal_reason: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
     terminated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     terminated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     termination_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -29,7 +29,10 @@ def nav_links(org) -> list[tuple[str, str]]:
         return [
             (url_for("bidding.my_bids"), gettext("My bids")),
             (url_for("bidding_invitations.my_invitations"), gettext("My invitations")),
+            (url_for("bidding_contracts.my_contracts"), gettext("My contracts")),
         ]
+    if org.kind in (OrgKind.enterprise, OrgKind.department):
+        return [(url_for("bidding_contracts.my_contracts"), gettext("My contracts"))]
     if org.kind == OrgKind.expert:
         return [(url_for("bidding.expert_panels"), gettext("My panels"))]
     if org.kind == OrgKind.regulator:
@@ -48,6 +51,7 @@ def init_views(app) -> None:
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     # Deferred: composing the app loads the page modules; importing this package (for its shared
     # `common` helpers, as the questions pages do) does not.
+    from bidding.contracts import views as contract_views
     from bidding.invitations import views as invitation_views
     from bidding.objections import views as objection_views
     from bidding.questions import views as question_views
@@ -58,6 +62,7 @@ def init_views(app) -> None:
     app.register_blueprint(question_views.bp)
     app.register_blueprint(invitation_views.bp)
     app.register_blueprint(objection_views.bp)
+    app.register_blueprint(contract_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
     app.jinja_env.filters["reading_order"] = reading_order
@@ -66,4 +71,5 @@ def init_views(app) -> None:
     app.extensions.setdefault("market.task_panels", []).append(task_panel.task_panel)
     app.extensions.setdefault("market.task_panels", []).append(objection_views.suspension_panel)
     app.extensions.setdefault("bidding.award_sections", []).append(objection_views.award_section)
+    app.extensions["market.task_panels"].append(contract_views.task_panel)
     app.extensions.setdefault("market.nav_links", []).append(nav_links)

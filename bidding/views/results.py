@@ -7,6 +7,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from bidding import serializers, visibility
+from bidding.contracts import serializers as contract_serializers
 from bidding.draws import records
 from bidding.labels import NUMBER_LABELS
 from bidding.notices import html, issue, pdf
@@ -36,6 +37,7 @@ def award(number: str):
         result=serializers.result(db(), task),
         number_labels=NUMBER_LABELS,
         sections=award_sections(task),
+        signed=contract_serializers.public_signed(db(), task),
     )
 
 

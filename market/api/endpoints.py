@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlmodel import select
 
-from market import accounts, agencies, audit, catalog, clock, holidays, serializers
+from market import accounts, agencies, audit, catalog, clock, holidays, records, serializers
 from market.api import api
 from market.api import schemas as s
 from market.api import search as search_api
@@ -492,6 +492,25 @@ def get_organization(org_id: int):
         serializers.PRIVATE if sees_personal_data(db(), viewer(), org) else serializers.PUBLIC
     )
     return jsonify(serializers.organization(org, audience))
+
+
+@operation(
+    api,
+    "/organizations/<int:org_id>/record",
+    "GET",
+    summary="An applicant's (or agency's) public record: late signings, late payments, newest "
+    "first (404 for an organization of another kind)",
+    tag="organizations",
+    response=s.OrganizationRecord,
+)
+def organization_record(org_id: int):
+    org = records.organization(db(), org_id)
+    return jsonify(
+        {
+            "organization": {"id": org.id, "name": org.name, "uscc": org.uscc},
+            "items": records.describe(records.record(db(), org), translate),
+        }
+    )
 
 
 # --- agencies ------------------------------------------------------------------------------------

@@ -430,6 +430,18 @@ class OrgRef(BaseModel):
     uscc: str | None
 
 
+class RecordEntry(BaseModel):
+    kind: str = Field(description="late_signing, late_payment, …")
+    at: str
+    task: str | None
+    text: str = Field(description="The fact in the reader's language")
+
+
+class OrganizationRecord(BaseModel):
+    organization: OrgRef
+    items: list[RecordEntry] = Field(description="Newest first")
+
+
 class AgencyRelation(BaseModel):
     id: int
     kind: str

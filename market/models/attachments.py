@@ -1,4 +1,5 @@
-"""Files attached to a task (by its applicant) or to a bid (by the bidding agency).
+"""Files attached to a task (by its applicant), to a bid (by the bidding agency), or a task's
+contract document (by its applicant).
 
 The bytes live under UPLOAD_DIR, outside the web root, named by their SHA-256; this row keeps who
 uploaded what, for which task, under which (sanitized) original name.
@@ -13,8 +14,9 @@ from sqlmodel import Field, SQLModel
 
 from market.db import UTCDateTime
 
-#: Owner kinds: a task's own documents, or one agency's files for its bid on the task.
-TASK, BID = "task", "bid"
+#: Owner kinds: a task's own documents, one agency's files for its bid on the task, or a contract
+#: document the applicant uploaded for its task's contract.
+TASK, BID, CONTRACT = "task", "bid", "contract"
 
 
 class Attachment(SQLModel, table=True):

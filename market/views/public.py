@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlmodel import func, select
 
-from market import agencies, catalog, clock, holidays, regions, serializers
+from market import agencies, catalog, clock, holidays, records, regions, serializers
 from market import policy as policies
 from market.models import AuditCheckpoint, ServiceItem
 from market.permissions import sees_personal_data
@@ -113,6 +113,20 @@ def agency_profile(agency_id: int):
         card=card,
         agency=serializers.agency(card, audience),
         history=agencies.profile_history(db(), org.id),
+    )
+
+
+@bp.get("/organizations/<int:org_id>")
+def organization_page(org_id: int):
+    """An applicant's (or agency's) public page: what its licence makes public, and its record."""
+    try:
+        org = records.organization(db(), org_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "market/organization.html",
+        organization=serializers.organization(org),
+        entries=records.describe(records.record(db(), org), translate),
     )
 
 

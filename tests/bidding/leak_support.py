@@ -204,6 +204,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:notice_id": lambda f: f.notice_ids,
     # No complaint exists in the leak check's world: each is the same 404 (or 401) for everyone.
     "int:complaint_id": lambda f: [1],
+    # No contract exists before an award is final, so every reader gets the same 404.
+    "int:contract_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

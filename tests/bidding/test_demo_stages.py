@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from bidding import awards, demo, panel, progress, selection
 from bidding.draws import records
-from bidding.models import Bid, Complaint, ExplanationRequest, Objection, PanelMark
+from bidding.models import Bid, Complaint, Contract, ExplanationRequest, Objection, PanelMark
 from market import attachments, audit, lifecycle, suspensions
 from market.demo import load_all
 from market.models import AuditEvent, Organization, Task
@@ -22,7 +22,7 @@ def by_title(db) -> dict[str, Task]:
 def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     lines = load_all(app, db)
     db.flush()
-    assert lines[1] == "demo tasks loaded (9, at every stage)"
+    assert lines[1] == "demo tasks loaded (11, at every stage)"
     found = by_title(db)
     now = frozen.now()
     assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
@@ -35,6 +35,8 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
         demo.CANCELLED: lifecycle.CANCELLED,
         demo.RANDOM: lifecycle.OPEN,
         demo.COMPLAINED: lifecycle.SUSPENDED,
+        demo.AWARDED: lifecycle.AWARDED,
+        demo.CONTRACTED: lifecycle.CONTRACTED,
     }
 
     open_task = found[demo.OPEN]
@@ -65,6 +67,12 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     assert [m.declared_at is not None for m in members] == [True, False, False]
     (mark,) = db.exec(select(PanelMark).where(PanelMark.task_id == scoring.id))
     assert (mark.expert_org_id, mark.mark) == (members[0].expert_org_id, 82)
+
+    (awaiting,) = db.exec(select(Contract).where(Contract.task_id == found[demo.AWARDED].id))
+    assert awaiting.signed_at is None and awaiting.sign_by > now
+    (signed,) = db.exec(select(Contract).where(Contract.task_id == found[demo.CONTRACTED].id))
+    assert signed.signed_at == signed.applicant_signed_at > signed.agency_signed_at
+    assert signed.price_fen == 168_000_00
 
     publicity = found[demo.PUBLICITY]
     assert publicity.publicity_at == now - timedelta(days=3)

@@ -1,11 +1,12 @@
 """Races decided by row locks, each played in one exact order with real commits on PostgreSQL
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
-sweep, an objection's late answer against the lapse sweep, and every scheduled sweep (opening,
-explanation expiry, lapsing invitations, recording objections left unanswered, the audit
-checkpoint, the search outbox, the notification mail) run by two scheduler processes at once — the
-row sweeps also over twenty due rows taken in lockstep, each acted on exactly once; and the same
-outage published by two operators at once.
+sweep, an objection's late answer against the lapse sweep, a last-moment confirmation against the
+signing-limit sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations,
+recording objections left unanswered, a contract's signing limit, the audit checkpoint, the search
+outbox, the notification mail) run by two scheduler processes at once — the row sweeps also over
+twenty due rows taken in lockstep, each acted on exactly once; and the same outage published by
+two operators at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -36,11 +37,15 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
-from bidding import keys, notifying, opening, sealed, validity
+from bidding import awards, keys, notifying, opening, sealed, validity
+from bidding.contracts import services as contracts
 from bidding.invitations import services as invitations
 from bidding.models import (
+    ApplicantRecord,
+    Award,
     Bid,
     BidVersion,
+    Contract,
     ExplanationRequest,
     Invitation,
     Objection,
@@ -65,6 +70,7 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
+from tests.bidding.contracts_support import awarded
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
 
@@ -1161,5 +1167,98 @@ def test_two_mail_sweeps_at_once_mail_every_notification_once(race, frozen, monk
     try:
         rows = check.exec(select(Notification)).all()
         assert all(r.mailed_at is not None and r.mail_attempts == 1 for r in rows)
+    finally:
+        check.close()
+
+
+# --- a contract's signing limit ---------------------------------------------------------------------
+
+
+def awarded_contract(race: Race, frozen) -> tuple[int, str, object, int]:
+    """A task whose award is final with two bidders in line: (its contract's id, the task's
+    number, the contract's sign_by, the awarded agency's user id)."""
+    world, setup = race.world(frozen)
+    try:
+        task, agencies, contract = awarded(world, bids=2)
+        return contract.id, task.number, contract.sign_by, agencies[0].id
+    finally:
+        setup.close()
+
+
+def test_two_signing_limit_sweeps_at_once_abandon_the_award_once(race, frozen):
+    """Two scheduler processes: the first holds the task's lock while it abandons the unsigned
+    award; the second picked the same contract up meanwhile and waits. It must find it closed."""
+    contract_id, number, sign_by, _ = awarded_contract(race, frozen)
+    frozen.set(sign_by)
+    sweep = committed(lambda s: contracts.enforce_signing_limits(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the task's lock, has abandoned nothing yet
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, sweep, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)  # read the due contract, now asks for the lock
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+
+    check = race.session()
+    try:
+        assert check.get(Contract, contract_id).abandoned_at == sign_by
+        task = check.exec(select(Task).where(Task.number == number)).one()
+        revoked = check.exec(select(Award).where(Award.revoked_at.is_not(None))).all()
+        assert [(a.task_id, a.rank) for a in revoked] == [(task.id, 1)]
+        assert awards.current(check, task).rank == 2
+        assert count_events(check, "contract.abandoned", str(contract_id)) == 1
+        assert count_events(check, "award.handed_over", number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_an_agency_confirmation_committed_while_the_sweep_waits_stands(race, frozen):
+    """The agency confirms at the last moment while the sweep, past the limit, waits for the
+    task's lock: the sweep reads the contract again under the lock and finds only the applicant
+    missing, so the award stands and the applicant's late signing is recorded."""
+    contract_id, _, sign_by, agency_user_id = awarded_contract(race, frozen)
+    frozen.set(sign_by)
+    sweep_stop = Stop(TASK_LOCK, when="before")
+    sweep = Worker(
+        race,
+        committed(lambda s: contracts.enforce_signing_limits(s, DEFAULT_POLICY)),
+        sweep_stop,
+    )
+    sweep.start()
+    assert sweep_stop.reached.wait(STEP_S)  # found the contract due, about to ask for the lock
+    # The agency's request read the clock just before the limit.
+    frozen.set(sign_by - timedelta(seconds=1))
+    agency = Worker(
+        race,
+        committed(
+            lambda s: contracts.sign(s, s.get(User, agency_user_id), contract_id, DEFAULT_POLICY)
+        ),
+    )
+    agency.start()
+    agency.finish()
+    assert agency.error is None
+    frozen.set(sign_by)
+    sweep_stop.release.set()
+    sweep.finish()
+    assert (sweep.error, sweep.result) == (None, 1)
+
+    check = race.session()
+    try:
+        contract = check.get(Contract, contract_id)
+        assert (contract.agency_signed_at, contract.abandoned_at) == (
+            sign_by - timedelta(seconds=1),
+            None,
+        )
+        records = check.exec(select(ApplicantRecord)).all()
+        assert [(r.kind, r.contract_id) for r in records] == [("late_signing", contract_id)]
+        assert count_events(check, "contract.abandoned", str(contract_id)) == 0
+        assert audit.verify(check) == []
     finally:
         check.close()

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bidding import marking, panel
+from bidding.contracts import services as contracts
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
@@ -23,6 +24,7 @@ from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from tests.bidding.contracts_support import finalize_now
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
 
@@ -180,6 +182,16 @@ def town(world: World, make, db):
     objections.answer_objection(db, world.applicant, objection.id, "已核实", DEFAULT_POLICY)
     complaint = objections.file_complaint(db, agency, objection.id, "答复未回应", DEFAULT_POLICY)
     objections.suspend_for(db, regulator, complaint.id, "投诉处理期间暂停")
+    # A contract awaiting signatures, and one signed whose termination is proposed.
+    contract_ids = []
+    for _ in range(2):
+        awarded = world.post_task("lowest_price", min_bids=1)
+        world.bid(agency, awarded, 1_000_000)
+        world.shift_to(awarded, "opened")
+        contract_ids.append(finalize_now(world, awarded).id)
+    contracts.sign(db, agency, contract_ids[1], DEFAULT_POLICY)
+    contracts.sign(db, world.applicant, contract_ids[1], DEFAULT_POLICY)
+    contracts.propose_termination(db, agency, contract_ids[1], "项目取消")
     draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
     db.commit()
     users = {
@@ -226,6 +238,8 @@ def town(world: World, make, db):
     db.commit()
     assert outages.moves_of(db, notice)
     values["notice_id"] = [notice.id]
+    values["contract_id"] = contract_ids
+    values["org_id"] = [world.applicant.organization_id, world.org(agency).id]
     values["edit"] = [draft.number]
     return users, values
 

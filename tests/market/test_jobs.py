@@ -28,6 +28,7 @@ SWEEPS = {
     "bidding.lapse_invitations": "interval",
     "bidding.finalize_awards": "interval",
     "bidding.record_lapsed_objections": "interval",
+    "bidding.signing_limits": "interval",
 }
 
 
