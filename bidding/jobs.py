@@ -8,6 +8,7 @@ from functools import partial
 from flask import Flask
 
 from bidding.awards import finalize_due_awards
+from bidding.contracts.delivery import accept_due_silently, close_due_tasks, record_late_payments
 from bidding.invitations.services import lapse_due_invitations
 from bidding.opening import open_due_tasks
 from bidding.policy import SECTION
@@ -54,3 +55,9 @@ def register_bidding_jobs(app: Flask) -> None:
             {"seconds": 60},
         ),
     )
+    for sweep_id, sweep in (
+        ("bidding.accept_silently", accept_due_silently),
+        ("bidding.record_late_payments", record_late_payments),
+        ("bidding.close_accepted_tasks", close_due_tasks),
+    ):
+        register(app, Sweep(sweep_id, partial(sweep, policy=policy), "interval", {"seconds": 60}))

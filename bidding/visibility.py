@@ -60,6 +60,11 @@ the price and duration an invitation was   — (none before acceptance)  those w
 accepted at                                                            invitation; everyone once the
                                                                        result is published
                                                                        (`sees_invitation_price`)
+a contract's deliveries, their files and   — (no contract yet)         the two parties (the awarded
+decisions, the acceptance report, the                                  agency, the applicant) and the
+payment record                                                         regulators whose jurisdiction
+                                                                       covers the task
+                                                                       (`sees_delivery`)
 pairs of bidders flagged as possibly       — (none are made before     the applicant and the
 related (self-declared or unverified       opening)                    regulators whose jurisdiction
 grounds)                                                               covers the task
@@ -78,10 +83,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bidding.models import Bid, Invitation, PanelMember
+from bidding.models import Bid, Contract, Invitation, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
-from market.models.attachments import BID, Attachment
+from market.models.attachments import BID, DELIVERY, REPORT, Attachment
 from market.permissions import regulator_covers
 from market.validation import NotFound
 
@@ -377,3 +382,51 @@ def sees_relation_flags(reader: Reader, task: Task) -> bool:
     """Whether the reader sees the task's flagged pairs now: from opening on, when they are made,
     and only if it `reviews_relation_flags`."""
     return opened(task) and reviews_relation_flags(reader)
+
+
+# --- a contract's delivery and acceptance ---------------------------------------------------------
+
+
+def is_contract_agency(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader is the contracted agency (which delivers the work)."""
+    return owns(reader, contract.agency_id)
+
+
+def is_contract_applicant(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader is the contract's applicant (which accepts the work and pays)."""
+    return reader.audience == APPLICANT and reader.org_id == contract.applicant_org_id
+
+
+def sees_delivery(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader may see a contract's deliveries, their files and decisions, the
+    acceptance report and the payment record: the two parties, and the regulators whose
+    jurisdiction covers the task (who supervise the performance). Not the public nor the other
+    bidders: delivered work is the applicant's, and often holds its business data. Anyone else
+    is answered as if the contract did not exist."""
+    return (
+        is_contract_agency(reader, contract)
+        or is_contract_applicant(reader, contract)
+        or (reader.audience == REGULATOR and reader.in_jurisdiction)
+    )
+
+
+def readable_delivery_file(
+    session: Session, reader: Reader, task: Task, contract: Contract, sha256: str
+) -> Attachment:
+    """The delivered file or acceptance report file `sha256` of `contract` if the reader may read
+    it (`sees_delivery`); anyone else gets the NotFound of a file that does not exist."""
+    if not sees_delivery(reader, contract):
+        raise NotFound()
+    row = session.exec(
+        select(Attachment)
+        .where(
+            Attachment.task_id == task.id,
+            Attachment.sha256 == sha256,
+            Attachment.owner_kind.in_((DELIVERY, REPORT)),
+            Attachment.uploaded_by_org_id.in_((contract.agency_id, contract.applicant_org_id)),
+        )
+        .order_by(Attachment.id)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row

@@ -15,6 +15,8 @@ from market.db import UTCDateTime
 
 #: Owner kinds: a task's own documents, or one agency's files for its bid on the task.
 TASK, BID = "task", "bid"
+#: … the contracted agency's delivered work, and the applicant's acceptance report (验收报告).
+DELIVERY, REPORT = "delivery", "report"
 
 
 class Attachment(SQLModel, table=True):

@@ -26,6 +26,9 @@ SWEEPS = {
     "bidding.expire_explanations": "interval",
     "bidding.lapse_invitations": "interval",
     "bidding.finalize_awards": "interval",
+    "bidding.accept_silently": "interval",
+    "bidding.record_late_payments": "interval",
+    "bidding.close_accepted_tasks": "interval",
 }
 
 
