@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
     from bidding import api, cli, demo, jobs, keys, opening, progress, views
     from bidding import policy as bidding_policy
+    from bidding.contracts import delivery_api  # noqa: F401  (adds routes to api.bp)
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations

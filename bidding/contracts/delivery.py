@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -143,6 +144,14 @@ def report_files(session: Session, task: Task) -> list[Attachment]:
             .order_by(Attachment.id)
         )
     )
+
+
+def stored_path(row: Attachment, upload_dir) -> Path:
+    """Where a contract file's bytes are (NotFound when the store lost them)."""
+    path = attachments.path_for(upload_dir, row.sha256)
+    if not path.is_file():
+        raise NotFound()
+    return path
 
 
 def overdue(deliverable: Deliverable, now: datetime) -> bool:

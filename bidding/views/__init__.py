@@ -46,6 +46,7 @@ def init_views(app) -> None:
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     # Deferred: composing the app loads the page modules; importing this package (for its shared
     # `common` helpers, as the questions pages do) does not.
+    from bidding.contracts import delivery_views
     from bidding.invitations import views as invitation_views
     from bidding.questions import views as question_views
     from bidding.views import bids, experts, results, task_panel  # noqa: F401  (routes go on bp)
@@ -54,6 +55,7 @@ def init_views(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(question_views.bp)
     app.register_blueprint(invitation_views.bp)
+    app.register_blueprint(delivery_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
     app.jinja_env.filters["reading_order"] = reading_order

@@ -202,6 +202,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:professional_id": lambda f: f.professional_ids,
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
+    # No state of the check reaches a contract: every reader gets the same 404 (or login) for it.
+    "int:contract_id": lambda f: [1],
 }
 
 #: Query strings fetched besides the bare route: filters and searches that could count or name

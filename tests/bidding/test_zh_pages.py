@@ -21,13 +21,18 @@ from market import agencies, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from tests.bidding.contract_support import delivery_pages
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
 
 CATALOG = Path(__file__).resolve().parents[2] / "market/translations/zh/LC_MESSAGES/messages.po"
 ROLES = ("public", "applicant", "agency", "regulator", "operator", "expert")
 #: Routes that answer with a file, not a page.
-DOWNLOADS = {"tasks.download_attachment", "bidding.download_attachment"}
+DOWNLOADS = {
+    "tasks.download_attachment",
+    "bidding.download_attachment",
+    "bidding_delivery.download_file",
+}
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (
     set(CATEGORY_LABELS)
@@ -126,7 +131,7 @@ def problems_of(texts: list[str], catalog: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def town(world: World, make, db):
+def town(world: World, make, db, frozen, app):
     """A task in each state, with a draw of each purpose, questions, a panel that marked and one
     that marks, a price to explain and a draft."""
     experts = [
@@ -135,6 +140,9 @@ def town(world: World, make, db):
     ]
     agency = world.agency(name="环评咨询甲有限公司")
     other = world.agency(name="环评咨询乙有限公司")
+    contracts = delivery_pages(
+        world, db, frozen, [agency, other, world.agency()], app.config["UPLOAD_DIR"]
+    )
     open_task = world.post_task("lowest_price", min_bids=1)
     asked = questions.ask(db, agency, open_task.number, "报告书是否需要包含专题评价？")
     questions.answer(db, world.applicant, open_task.number, asked.id, "需要包含生态专题。")
@@ -188,6 +196,8 @@ def town(world: World, make, db):
         # The agency's own professionals (its page for changing one).
         "professional_id": [p.id for p in agencies.professionals_of(db, world.org(agency).id)],
     }
+    # A state-owned task's delivery awaiting the applicant's report, an overdue budget payment.
+    values["contract_id"] = contracts
     values["edit"] = [draft.number]
     return users, values
 
