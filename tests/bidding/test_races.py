@@ -1,8 +1,9 @@
 """Races decided by row locks, each played in one exact order with real commits on PostgreSQL
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
-sweep, and every scheduled sweep (opening, explanation expiry, the audit checkpoint, the search
-outbox) run by two scheduler processes at once.
+sweep, a last-moment revision against the silent acceptance, and scheduled sweeps (opening,
+explanation expiry, the audit checkpoint, the search outbox, silent acceptance, late payments)
+run by two scheduler processes at once.
 
 Every test here puts two transactions in a known order instead of hoping for it: an engine event
 stops a thread right after (or signals right before) a given statement — typically the task's
@@ -33,9 +34,20 @@ from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
 from bidding import keys, opening, sealed, validity
-from bidding.models import Bid, BidVersion, ExplanationRequest, Opening, ValidityDecision
+from bidding.contracts import delivery
+from bidding.models import (
+    ApplicantRecord,
+    Bid,
+    BidVersion,
+    Contract,
+    Deliverable,
+    ExplanationRequest,
+    Opening,
+    ValidityDecision,
+)
 from bidding.policy import DEFAULT_POLICY
 from market import audit, search, tasks
+from market.attachments import AttachmentPolicy
 from market.db import make_engine
 from market.models import (
     AuditCheckpoint,
@@ -49,6 +61,7 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
+from tests.bidding.contract_support import signed_contract_for_tests
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
 
@@ -826,5 +839,126 @@ def test_two_outbox_sweeps_at_once_send_every_row_once(race, frozen):
         rows = check.exec(select(SearchOutbox)).all()
         assert len(rows) == len(queued)
         assert all(r.done_at is not None and r.attempts == 0 for r in rows)
+    finally:
+        check.close()
+
+
+# --- delivery: silent acceptance and late payments --------------------------------------------------
+
+
+def delivered(race: Race, frozen, funding: str = "private") -> tuple[int, int, int, object]:
+    """A task whose signed contract's work was delivered: (the applicant's user id, the
+    contract's id, the delivery's id, its decide_by)."""
+    world, setup = race.world(frozen)
+    try:
+        signed = signed_contract_for_tests(world, setup, frozen, funding)
+        row = delivery.deliver(
+            setup,
+            signed.agency,
+            signed.contract.id,
+            "交付成果",
+            [("报告书.pdf", b"%PDF-1.4\n% the work\n%%EOF\n")],
+            race.app.config["UPLOAD_DIR"],
+            AttachmentPolicy(),
+            DEFAULT_POLICY,
+        )
+        setup.commit()
+        return signed.applicant.id, signed.contract.id, row.id, row.decide_by
+    finally:
+        setup.close()
+
+
+def test_a_revision_asked_while_the_silence_sweep_waits_for_the_lock_stands(race, frozen):
+    """The applicant asks for a revision in the last second; the sweep, run at decide_by, picked
+    the delivery up before that commit and waits for the task's lock. Once it has it, it must
+    see the decision and accept nothing."""
+    applicant_id, contract_id, deliverable_id, decide_by = delivered(race, frozen)
+    frozen.set(decide_by - timedelta(seconds=1))
+    applicant = race.session()
+    try:
+        delivery.request_revision(
+            applicant, applicant.get(User, applicant_id), deliverable_id, "补充", DEFAULT_POLICY
+        )
+        frozen.set(decide_by)
+        stop = Stop(TASK_LOCK, when="before", hold=False)
+        sweep = Worker(race, lambda s: delivery.accept_due_silently(s, DEFAULT_POLICY), stop)
+        sweep.start()
+        assert stop.reached.wait(STEP_S)
+        applicant.commit()
+    finally:
+        applicant.close()
+    sweep.finish()
+    assert sweep.error is None and sweep.result == 0
+    check = race.session()
+    try:
+        contract = check.get(Contract, contract_id)
+        assert (contract.accepted_at, contract.revision_rounds) == (None, 1)
+        assert check.get(Deliverable, deliverable_id).decision == "revision"
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_silence_sweeps_at_once_accept_once(race, frozen):
+    _, contract_id, deliverable_id, decide_by = delivered(race, frozen)
+    frozen.set(decide_by)
+    accept = committed(lambda s: delivery.accept_due_silently(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, accept, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, accept, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        contract = check.get(Contract, contract_id)
+        assert (contract.accepted_at, contract.accepted_silently) == (decide_by, True)
+        task = check.get(Task, contract.task_id)
+        assert count_events(check, "task.accept", task.number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_late_payment_sweeps_at_once_record_once(race, frozen):
+    applicant_id, contract_id, deliverable_id, _ = delivered(race, frozen, "budget")
+    setup = race.session()
+    try:
+        delivery.accept(
+            setup, setup.get(User, applicant_id), deliverable_id, "验收合格", DEFAULT_POLICY
+        )
+        setup.commit()
+        due = setup.get(Contract, contract_id).payment_due_at
+    finally:
+        setup.close()
+    frozen.set(due)
+    record = committed(lambda s: delivery.record_late_payments(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, record, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, record, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        records = check.exec(
+            select(ApplicantRecord).where(ApplicantRecord.contract_id == contract_id)
+        ).all()
+        assert len(records) == 1 and records[0].at == due
+        assert audit.verify(check) == []
     finally:
         check.close()
