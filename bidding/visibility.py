@@ -79,14 +79,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bidding.models import Bid, Contract, Invitation, PanelMember
+from bidding.models import Bid, Contract, Deliverable, Invitation, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
 from market.models.attachments import BID, DELIVERY, REPORT, Attachment
+from market.models.tasks import Funding
 from market.permissions import regulator_covers
 from market.validation import NotFound
 
@@ -430,3 +432,27 @@ def readable_delivery_file(
     if row is None:
         raise NotFound()
     return row
+
+
+def own_overdue_deliveries(
+    session: Session, applicant: Organization, now: datetime
+) -> list[tuple[Deliverable, Contract, Task]]:
+    """The deliveries awaiting `applicant`'s decision past their period, each its own, oldest
+    first (for its dashboard and reminders): a `budget` or `state_owned` task's, since a
+    `private` one's is accepted by silence."""
+    return list(
+        session.exec(
+            select(Deliverable, Contract, Task)
+            .join(Contract, Contract.id == Deliverable.contract_id)
+            .join(Task, Task.id == Contract.task_id)
+            .where(
+                Contract.applicant_org_id == applicant.id,
+                Deliverable.decided_at.is_(None),
+                Deliverable.decide_by <= now,
+                Task.funding.in_((Funding.budget, Funding.state_owned)),
+                Task.delivered_at.is_not(None),
+                Task.terminated_at.is_(None),
+            )
+            .order_by(Deliverable.decide_by, Deliverable.id)
+        ).all()
+    )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from bidding import signals
+from bidding import signals, visibility
 from bidding.contracts import delivery
 from bidding.models import ApplicantRecord, Deliverable
 from bidding.models.contracts import ACCEPTED, LATE_PAYMENT, REVISION
@@ -347,6 +347,12 @@ def test_budget_and_state_owned_are_never_accepted_by_silence(
     assert lifecycle.status(signed.task) == lifecycle.DELIVERED
     assert delivery.overdue(row, clock.now())
     assert not delivery.overdue(row, row.decide_by - timedelta(microseconds=1))
+    org = world.org(signed.applicant)
+    assert (
+        visibility.own_overdue_deliveries(db, org, row.decide_by - timedelta(microseconds=1)) == []
+    )
+    assert [d.id for d, _, _ in visibility.own_overdue_deliveries(db, org, clock.now())] == [row.id]
+    assert visibility.own_overdue_deliveries(db, world.org(signed.agency), clock.now()) == []
     # A late decision is still taken.
     delivery.request_revision(db, signed.applicant, row.id, "逾期后仍要求修改", DEFAULT_POLICY)
     db.commit()
