@@ -14,6 +14,7 @@ import pytest
 from bidding.contracts import delivery
 from bidding.policy import DEFAULT_POLICY
 from market import attachments, clock, lifecycle
+from market.views import shanghai_time
 from market.workdays import shanghai_date
 from tests.bidding.contract_support import OTHER_PDF, PDF, PNG, signed_contract_for_tests
 from tests.conftest import login
@@ -205,6 +206,10 @@ def test_the_pages_deliver_keep_a_refused_note_and_accept(world, db, frozen, as_
     page = text(agency.get(f"/contracts/{cid}/delivery"))
     assert "The work is delivered: the applicant accepts it or asks for a revision." in page
     assert "awaiting the applicant's decision" in page and 'name="dl-note"' not in page
+    first = delivery.contract_of(db, signed.task)
+    db.refresh(first)
+    when = shanghai_time(first.first_delivered_at)
+    assert f'<dd id="delivery-first">{when}: on time</dd>' in page
     row = delivery.pending(db, signed.contract)
     page = text(applicant.get(f"/contracts/{cid}/delivery"))
     assert 'name="ac-report"' in page and 'name="rv-reason"' in page

@@ -65,7 +65,7 @@ def signed_task(live_db, new_uscc) -> str:
 
 
 def test_the_agency_delivers_and_the_applicant_accepts(
-    new_page, live_db, new_uscc, draw_keys, tmp_path
+    new_page, live_db, new_uscc, draw_keys, tmp_path, screenshot_dir
 ):
     number = signed_task(live_db, new_uscc)
     report = tmp_path / "环评报告书.pdf"
@@ -101,6 +101,7 @@ def test_the_agency_delivers_and_the_applicant_accepts(
     with owner.expect_download() as download:
         section.get_by_role("link", name="环评报告书.pdf").click()
     assert download.value.suggested_filename == "环评报告书.pdf"
+    owner.screenshot(path=str(screenshot_dir / "delivery-applicant-zh.png"), full_page=True)
     section.get_by_role("button", name="验收通过").click()
     expect(owner.get_by_role("status")).to_contain_text("成果已验收通过。")
     expect(owner.locator("#delivery-accepted")).not_to_be_empty()
