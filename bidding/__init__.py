@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
     )
     from bidding import policy as bidding_policy
     from bidding.contracts import api as contract_api  # noqa: F401  (adds routes to api.bp)
+    from bidding.contracts import delivery_api  # noqa: F401  (adds routes to api.bp)
     from bidding.contracts import services as contract_services
     from bidding.draws import seeds
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)

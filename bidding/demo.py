@@ -18,6 +18,12 @@ would have made. The stages, by title:
   and the task suspended by the demo regulator while it decides.
 - awarded: the award final, its contract awaiting both sides' confirmations;
 - contracted: the contract signed by both sides.
+- contracted and delivered, the delivery awaiting the applicant's decision;
+- a `budget` task of the demo department, delivered, accepted with its report and paid (its
+  rating period still running).
+
+The contracts of the last two are marked signed by both sides directly, on the day after the
+award: signing is another service's.
 
 The first bid on the open task attaches two files uploaded at once.
 
@@ -36,14 +42,17 @@ from sqlmodel import Session, select
 
 from bidding import attachments as bid_attachments
 from bidding import awards, marking, opening, panel, sealed
+from bidding.contracts import delivery
 from bidding.contracts import services as contracts
 from bidding.models import Contract
 from bidding.objections import services as objections
 from bidding.policy import SECTION, BiddingPolicy
 from bidding.questions import services as questions
-from market import clock, demo, tasks
+from market import clock, demo, lifecycle, tasks
+from market.attachments import AttachmentPolicy
 from market.models import Task, User
 from market.policy import TASKS, TaskPolicy, registry_of
+from market.workdays import end_of_day, shanghai_date
 
 APPLICANT = "enterprise@demo.zjm"
 #: Three agencies of the demo that are not related to one another.
@@ -57,6 +66,8 @@ AVERAGE = "（演示）某新材料仓储中心环境影响报告书编制（平
 FAILED = "（演示）某仓储物流项目环境影响报告书编制"
 CANCELLED = "（演示）某厂房改建项目环境影响报告书编制"
 RANDOM = "（演示）某小型建设项目环境影响报告表编制（随机抽取）"
+DELIVERED = "（演示）某污水管网改造工程环境影响报告书编制（待验收）"
+ACCEPTED = "（演示）某市级生态公园建设项目环境影响报告书编制（已验收）"
 COMPLAINED = "（演示）某垃圾中转站项目环境影响报告书编制（投诉处理中）"
 AWARDED = "（演示）某热电联产项目环境影响报告书编制（待签合同）"
 CONTRACTED = "（演示）某城市更新片区规划环境影响报告书编制（已签合同）"
@@ -72,9 +83,14 @@ TITLES = (
     COMPLAINED,
     AWARDED,
     CONTRACTED,
+    DELIVERED,
+    ACCEPTED,
 )
 #: The demo regulator, whose jurisdiction (the province) covers every demo task.
 REGULATOR = "regulator@demo.zjm"
+DEPARTMENT = "department@demo.zjm"
+#: What the awarded agency delivers on the two contracted tasks.
+DELIVERED_FILES = (("环境影响报告书（送审稿）.pdf", b"%PDF-1.7\n% demo: the report\n%%EOF\n"),)
 
 #: The first bidder's files for the open task, uploaded at once and attached to its bid.
 FILES = (
@@ -294,6 +310,7 @@ def load_bidding_demo(
     for days, user in ((1, _user(session, BIDDERS[1])), (2, stages.applicant)):
         with _at(final_at + timedelta(days=days)):
             contracts.sign(session, user, contract.id, policy)
+    _delivery_stages(stages, now, upload_dir)
     session.flush()
     return f"demo tasks loaded ({len(TITLES)}, at every stage)"
 
@@ -342,6 +359,71 @@ def _under_complaint(stages: _Stages, start: datetime, now: datetime) -> None:
             complaint.id,
             "投诉涉及中选候选人的报价与人员安排，调查期间暂停本任务。",
         )
+
+
+def _signed(stages: _Stages, by: User, title: str, start: datetime, **overrides) -> Contract:
+    """A task of `by` published at `start`, bid on by the three agencies (the second lowest),
+    opened after its deadline, its award final after publicity and the objection period, and its
+    contract marked signed by both sides the day after."""
+    session, policy = stages.session, stages.policy
+    with _at(start) as frozen:
+        draft = tasks.create_draft(session, by, _task_data(title, **overrides), stages.task_policy)
+        task = tasks.publish(session, by, draft.number, stages.task_policy)
+        frozen.advance(days=1)
+        for bidder, price in ((0, 196_000), (1, 182_000), (2, 204_000)):
+            stages.bid(task, bidder, price, PROPOSALS[bidder])
+    with _at(task.deadline_at + timedelta(hours=1)):
+        opening.open_if_due(session, task, policy)
+    award = awards.current(session, task)
+    with _at(max(award.publicity_ends_at, award.objections_until)):
+        awards.finalize_if_due(session, task, policy)
+    contract = delivery.contract_of(session, task)
+    signed_at = contract.created_at + timedelta(days=1)
+    with _at(signed_at):
+        contract.agency_signed_at = contract.applicant_signed_at = contract.signed_at = signed_at
+        contract.agency_signed_by_user_id = stages.bidders[1].id
+        contract.applicant_signed_by_user_id = by.id
+        contract.due_at = end_of_day(
+            shanghai_date(signed_at) + timedelta(days=contract.service_days)
+        )
+        session.add(contract)
+        lifecycle.transition(session, task, "contract", at=signed_at)
+    return contract
+
+
+def _delivery_stages(stages: _Stages, now: datetime, upload_dir: str) -> None:
+    session, policy = stages.session, stages.policy
+    agency = stages.bidders[1]
+    # Delivered yesterday, awaiting the enterprise's decision.
+    waiting = _signed(stages, stages.applicant, DELIVERED, now - timedelta(days=45))
+    with _at(now - timedelta(days=1)):
+        delivery.deliver(
+            session, agency, waiting.id, "报告书送审稿及附图附件，请审阅。", list(DELIVERED_FILES),
+            upload_dir, AttachmentPolicy(), policy,
+        )  # fmt: skip
+    # The department's budget task: delivered, accepted with its report, paid.
+    department = _user(session, DEPARTMENT)
+    if department is None:
+        return
+    paid = _signed(
+        stages, department, ACCEPTED, now - timedelta(days=50), funding="budget",
+        budget_code="2026-生态-017", min_bids=3,
+    )  # fmt: skip
+    with _at(now - timedelta(days=6)):
+        row = delivery.deliver(
+            session, agency, paid.id, "报告书终稿（已按技术评估意见修改）。", list(DELIVERED_FILES),
+            upload_dir, AttachmentPolicy(), policy,
+        )  # fmt: skip
+    with _at(now - timedelta(days=3)):
+        delivery.accept(
+            session, department, row.id, "经组织验收，报告书内容完整，符合合同约定，验收合格。",
+            policy,
+        )  # fmt: skip
+    with _at(now - timedelta(days=1)) as frozen:
+        delivery.record_payment(
+            session, department, paid.id, shanghai_date(frozen.now()).isoformat(),
+            "国库集中支付 2026-0417", policy,
+        )  # fmt: skip
 
 
 def register_demo(app: Flask) -> None:

@@ -8,6 +8,7 @@ from functools import partial
 from flask import Flask
 
 from bidding.awards import finalize_due_awards
+from bidding.contracts.delivery import accept_due_silently, close_due_tasks, record_late_payments
 from bidding.contracts.services import enforce_signing_limits
 from bidding.invitations.services import lapse_due_invitations
 from bidding.objections.services import record_lapsed_objections
@@ -17,53 +18,21 @@ from bidding.validity import expire_overdue_explanations
 from market.jobs import Sweep, register
 from market.policy import registry_of
 
+#: Bidding's sweeps, each run every minute under the configured policy.
+SWEEPS = (
+    ("bidding.open_due_tasks", open_due_tasks),
+    ("bidding.expire_explanations", expire_overdue_explanations),
+    ("bidding.lapse_invitations", lapse_due_invitations),
+    ("bidding.finalize_awards", finalize_due_awards),
+    ("bidding.record_lapsed_objections", record_lapsed_objections),
+    ("bidding.signing_limits", enforce_signing_limits),
+    ("bidding.accept_silently", accept_due_silently),
+    ("bidding.record_late_payments", record_late_payments),
+    ("bidding.close_accepted_tasks", close_due_tasks),
+)
+
 
 def register_bidding_jobs(app: Flask) -> None:
     policy = registry_of(app).section(SECTION.name)
-    register(
-        app,
-        Sweep(
-            "bidding.open_due_tasks",
-            partial(open_due_tasks, policy=policy),
-            "interval",
-            {"seconds": 60},
-        ),
-    )
-    register(
-        app,
-        Sweep(
-            "bidding.expire_explanations",
-            partial(expire_overdue_explanations, policy=policy),
-            "interval",
-            {"seconds": 60},
-        ),
-    )
-    register(
-        app,
-        Sweep(
-            "bidding.lapse_invitations",
-            partial(lapse_due_invitations, policy=policy),
-            "interval",
-            {"seconds": 60},
-        ),
-    )
-    register(
-        app,
-        Sweep(
-            "bidding.finalize_awards",
-            partial(finalize_due_awards, policy=policy),
-            "interval",
-            {"seconds": 60},
-        ),
-    )
-    register(
-        app,
-        Sweep(
-            "bidding.record_lapsed_objections",
-            partial(record_lapsed_objections, policy=policy),
-            "bidding.signing_limits",
-            partial(enforce_signing_limits, policy=policy),
-            "interval",
-            {"seconds": 60},
-        ),
-    )
+    for sweep_id, sweep in SWEEPS:
+        register(app, Sweep(sweep_id, partial(sweep, policy=policy), "interval", {"seconds": 60}))

@@ -56,6 +56,9 @@ class BiddingPolicy:
     max_revision_rounds: int = 3
     #: Calendar days after acceptance within which a `budget` contract is paid.
     budget_payment_days: int = 30
+    #: Working days after acceptance during which the parties rate each other; the task closes
+    #: after them (a `budget` task once paid, too).
+    rating_wd: int = 15
 
 
 DEFAULT_POLICY = BiddingPolicy()
@@ -93,5 +96,6 @@ SECTION = Section(
         "acceptance_wd": N_("Time to accept a delivery or ask for a revision (working days)"),
         "max_revision_rounds": N_("Revision rounds an applicant may ask for"),
         "budget_payment_days": N_("Budget contracts: payment due after acceptance (days)"),
+        "rating_wd": N_("Rating period after acceptance, before the task closes (working days)"),
     },
 )

@@ -69,6 +69,11 @@ a complaint's decision and its reason      —                           everyon
                                                                        (`sees_complaint_decision`)
 a task's suspensions (who, why, from,      everyone                    everyone (`sees_suspensions`)
 until)
+a contract's deliveries, their files and   — (no contract yet)         the two parties (the awarded
+decisions, the acceptance report, the                                  agency, the applicant) and the
+payment record                                                         regulators whose jurisdiction
+                                                                       covers the task
+                                                                       (`sees_delivery`)
 pairs of bidders flagged as possibly       — (none are made before     the applicant and the
 related (self-declared or unverified       opening)                    regulators whose jurisdiction
 grounds)                                                               covers the task
@@ -91,14 +96,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bidding.models import Bid, Complaint, Contract, Invitation, Objection, PanelMember
+from bidding.models import Bid, Complaint, Contract, Deliverable, Invitation, Objection, PanelMember
 from market import lifecycle
 from market.models import Organization, OrgKind, ServiceItem, Task, User
-from market.models.attachments import BID, Attachment
+from market.models.attachments import BID, DELIVERY, REPORT, Attachment
+from market.models.tasks import Funding
 from market.permissions import regulator_covers
 from market.validation import NotFound
 
@@ -495,3 +502,75 @@ def own_contracts(session: Session, org: Organization) -> list[tuple[Contract, T
         .order_by(Contract.id.desc())
     ).all()
     return [(c, t, AGENCY_SIDE if c.agency_id == org.id else APPLICANT_SIDE) for c, t in rows]
+
+
+# --- a contract's delivery and acceptance ---------------------------------------------------------
+
+
+def is_contract_agency(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader is the contracted agency (which delivers the work)."""
+    return owns(reader, contract.agency_id)
+
+
+def is_contract_applicant(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader is the contract's applicant (which accepts the work and pays)."""
+    return reader.audience == APPLICANT and reader.org_id == contract.applicant_org_id
+
+
+def sees_delivery(reader: Reader, contract: Contract) -> bool:
+    """Whether the reader may see a contract's deliveries, their files and decisions, the
+    acceptance report and the payment record: the two parties, and the regulators whose
+    jurisdiction covers the task (who supervise the performance). Not the public nor the other
+    bidders: delivered work is the applicant's, and often holds its business data. Anyone else
+    is answered as if the contract did not exist."""
+    return (
+        is_contract_agency(reader, contract)
+        or is_contract_applicant(reader, contract)
+        or (reader.audience == REGULATOR and reader.in_jurisdiction)
+    )
+
+
+def readable_delivery_file(
+    session: Session, reader: Reader, task: Task, contract: Contract, sha256: str
+) -> Attachment:
+    """The delivered file or acceptance report file `sha256` of `contract` if the reader may read
+    it (`sees_delivery`); anyone else gets the NotFound of a file that does not exist."""
+    if not sees_delivery(reader, contract):
+        raise NotFound()
+    row = session.exec(
+        select(Attachment)
+        .where(
+            Attachment.task_id == task.id,
+            Attachment.sha256 == sha256,
+            Attachment.owner_kind.in_((DELIVERY, REPORT)),
+            Attachment.uploaded_by_org_id.in_((contract.agency_id, contract.applicant_org_id)),
+        )
+        .order_by(Attachment.id)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def own_overdue_deliveries(
+    session: Session, applicant: Organization, now: datetime
+) -> list[tuple[Deliverable, Contract, Task]]:
+    """The deliveries awaiting `applicant`'s decision past their period, each its own, oldest
+    first (for its dashboard and reminders): a `budget` or `state_owned` task's, since a
+    `private` one's is accepted by silence."""
+    return list(
+        session.exec(
+            select(Deliverable, Contract, Task)
+            .join(Contract, Contract.id == Deliverable.contract_id)
+            .join(Task, Task.id == Contract.task_id)
+            .where(
+                Contract.applicant_org_id == applicant.id,
+                Deliverable.decided_at.is_(None),
+                Deliverable.decide_by <= now,
+                Task.funding.in_((Funding.budget, Funding.state_owned)),
+                Task.delivered_at.is_not(None),
+                Task.terminated_at.is_(None),
+            )
+            .order_by(Deliverable.decide_by, Deliverable.id)
+        ).all()
+    )

@@ -26,7 +26,7 @@ from sqlmodel import Session, func, select
 from market import audit, clock, lifecycle, tasks
 from market.config import ROOT
 from market.models import Task, User
-from market.models.attachments import BID, CONTRACT, TASK, Attachment
+from market.models.attachments import BID, CONTRACT, DELIVERY, REPORT, TASK, Attachment
 from market.validation import N_, Checker, Forbidden, NotFound
 
 MIB = 1024 * 1024
@@ -147,8 +147,11 @@ def _add(
     data: bytes,
     upload_dir,
     policy: AttachmentPolicy,
+    *,
+    count_per_owner: bool = True,
 ) -> tuple[Attachment, bool]:
-    """Check, store and record a file; returns (row, created). The same file twice is one row."""
+    """Check, store and record a file; returns (row, created). The same file twice is one row.
+    Without `count_per_owner` the caller limits the number of files itself (per submission)."""
     content_type, name = check_file(filename, data, policy)
     digest = hashlib.sha256(data).hexdigest()
     owner = (
@@ -160,7 +163,7 @@ def _add(
     if existing is not None:
         return existing, False
     count = session.exec(select(func.count()).select_from(Attachment).where(*owner)).one()
-    if count >= policy.attachment_max_files:
+    if count_per_owner and count >= policy.attachment_max_files:
         c = Checker()
         c.add("file", TOO_MANY, max=policy.attachment_max_files)
         c.raise_if_any()
@@ -270,7 +273,7 @@ def add_for_bid(
     return row
 
 
-def add_for_contract(
+def add_contract_document(
     session: Session,
     task: Task,
     org_id: int,
@@ -285,6 +288,27 @@ def add_for_contract(
     return row
 
 
+def add_delivery_file(
+    session: Session,
+    task: Task,
+    kind: str,
+    org_id: int,
+    filename: object,
+    data: bytes,
+    upload_dir,
+    policy: AttachmentPolicy = AttachmentPolicy(),
+) -> Attachment:
+    """A file of a task's contract: the agency's delivered work (`DELIVERY`) or the applicant's
+    acceptance report (`REPORT`). The caller, in `bidding`, checked who may add it and limits the
+    number of files of each submission (a delivery of every revision round may bring as many)."""
+    if kind not in (DELIVERY, REPORT):
+        raise ValueError(f"not a contract file kind: {kind!r}")
+    row, _ = _add(
+        session, task, kind, org_id, filename, data, upload_dir, policy, count_per_owner=False
+    )
+    return row
+
+
 def stored_file(session: Session, row_id: int, upload_dir) -> tuple[Attachment, Path]:
     """An attachment row and where its bytes are; the caller decided the reader may have it."""
     row = session.get(Attachment, row_id)
@@ -294,6 +318,19 @@ def stored_file(session: Session, row_id: int, upload_dir) -> tuple[Attachment, 
     if not path.is_file():
         raise NotFound()
     return row, path
+
+
+def contract_file(session: Session, task: Task, sha256: str) -> Attachment | None:
+    """One of the files of `task`'s contract (delivered work or acceptance report), or None."""
+    return session.exec(
+        select(Attachment)
+        .where(
+            Attachment.task_id == task.id,
+            Attachment.owner_kind.in_((DELIVERY, REPORT)),
+            Attachment.sha256 == sha256,
+        )
+        .order_by(Attachment.id)
+    ).first()
 
 
 def bid_files(session: Session, task: Task, agency_id: int | None = None) -> list[Attachment]:

@@ -234,7 +234,7 @@ def upload_document(
     content_type, name = attachments.check_file(filename, data, attachment_policy)
     if content_type != "application/pdf":
         raise Invalid({"file": [Message(NOT_PDF)]})
-    row = attachments.add_for_contract(
+    row = attachments.add_contract_document(
         session, task, contract.applicant_org_id, name, data, upload_dir, attachment_policy
     )
     _change_document(session, contract, task, user, row, row.sha256)

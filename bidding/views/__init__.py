@@ -51,6 +51,7 @@ def init_views(app) -> None:
     hooks market reads (`market.views.task_panels`, `market.views.nav_links`)."""
     # Deferred: composing the app loads the page modules; importing this package (for its shared
     # `common` helpers, as the questions pages do) does not.
+    from bidding.contracts import delivery_views
     from bidding.contracts import views as contract_views
     from bidding.invitations import views as invitation_views
     from bidding.objections import views as objection_views
@@ -63,6 +64,7 @@ def init_views(app) -> None:
     app.register_blueprint(invitation_views.bp)
     app.register_blueprint(objection_views.bp)
     app.register_blueprint(contract_views.bp)
+    app.register_blueprint(delivery_views.bp)
     app.jinja_env.filters["fraction"] = fraction_text
     app.jinja_env.filters["yuan_of_fen"] = yuan_of_fen
     app.jinja_env.filters["reading_order"] = reading_order

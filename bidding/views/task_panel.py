@@ -9,6 +9,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from bidding import panel, sealed, serializers, visibility
+from bidding.contracts import delivery_views
 from bidding.forms import BidForm, ExplanationForm, ValidityForm, WithdrawForm
 from bidding.invitations import views as invitation_views
 from bidding.labels import GROUND_LABELS, NUMBER_LABELS, STATE_LABELS
@@ -91,6 +92,7 @@ def task_panel(task: Task) -> Markup:
             actions=_actions(task, bids, own_applicant),
             qa=question_views.context(task),
             inv=invitation_views.context(task),
+            delivery_url=delivery_views.delivery_link(task),
         )
     )
 

@@ -61,6 +61,10 @@ class Operation:
     errors: tuple[int, ...] = ()
     #: An upload that takes one or more `file` parts at once.
     upload_many: bool = False
+    #: The text fields a multipart upload takes besides its `file` parts (a model's properties).
+    form: type[BaseModel] | None = None
+    #: An upload whose `file` part may be left out.
+    file_optional: bool = False
 
 
 _OPERATIONS: list[Operation] = []
@@ -98,11 +102,14 @@ def operation(
     download: bool = False,
     errors: tuple[int, ...] = (),
     upload_many: bool = False,
+    form: type[BaseModel] | None = None,
+    file_optional: bool = False,
 ):
     """Register a JSON endpoint on `bp` and describe it in the OpenAPI document: `body` the JSON
     request's model (several: any of them), `upload` a multipart request with a `file`
     (`upload_many`: one or more `file` parts),
-    `download` a file for an answer, `auth` an operation that needs a user (401 without one),
+    (`form`: a model of the text fields it takes besides, `file_optional`: the file may be left
+    out), `download` a file for an answer, `auth` an operation that needs a user (401 without one),
     `errors` the error statuses the handler answers itself beyond those every operation of its
     kind can (see `build_spec`)."""
 
@@ -130,6 +137,8 @@ def operation(
                     download,
                     errors,
                     upload_many,
+                    form,
+                    file_optional,
                 )
             )
         return view
@@ -188,8 +197,12 @@ def _request_body(spec: APISpec, op: Operation) -> dict | None:
         form = {
             "type": "object",
             "properties": {"file": many if op.upload_many else binary},
-            "required": ["file"],
+            "required": [] if op.file_optional else ["file"],
         }
+        if op.form is not None:
+            fields = op.form.model_json_schema()
+            form["properties"].update(fields.get("properties", {}))
+            form["required"] += fields.get("required", [])
         return {"required": True, "content": {"multipart/form-data": {"schema": form}}}
     if op.body is None:
         return None

@@ -17,6 +17,8 @@ from market.db import UTCDateTime
 #: Owner kinds: a task's own documents, one agency's files for its bid on the task, or a contract
 #: document the applicant uploaded for its task's contract.
 TASK, BID, CONTRACT = "task", "bid", "contract"
+#: … the contracted agency's delivered work, and the applicant's acceptance report (验收报告).
+DELIVERY, REPORT = "delivery", "report"
 
 
 class Attachment(SQLModel, table=True):

@@ -8,8 +8,10 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from bidding import awards, demo, panel, progress, selection
+from bidding.contracts import delivery
 from bidding.draws import records
 from bidding.models import Bid, Complaint, Contract, ExplanationRequest, Objection, PanelMark
+from bidding.policy import DEFAULT_POLICY
 from market import attachments, audit, lifecycle, suspensions
 from market.demo import load_all
 from market.models import AuditEvent, Organization, Task
@@ -22,7 +24,7 @@ def by_title(db) -> dict[str, Task]:
 def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
     lines = load_all(app, db)
     db.flush()
-    assert lines[1] == "demo tasks loaded (11, at every stage)"
+    assert lines[1] == "demo tasks loaded (13, at every stage)"
     found = by_title(db)
     now = frozen.now()
     assert {title: lifecycle.status(t, now) for title, t in found.items()} == {
@@ -37,7 +39,18 @@ def test_the_demo_has_a_task_at_every_stage(app, db, frozen):
         demo.COMPLAINED: lifecycle.SUSPENDED,
         demo.AWARDED: lifecycle.AWARDED,
         demo.CONTRACTED: lifecycle.CONTRACTED,
+        demo.DELIVERED: lifecycle.DELIVERED,
+        demo.ACCEPTED: lifecycle.ACCEPTED,
     }
+    waiting = delivery.contract_of(db, found[demo.DELIVERED])
+    (pending,) = delivery.deliverables(db, waiting)
+    assert pending.decided_at is None and pending.decide_by > now
+    assert waiting.on_time is True
+    paid = delivery.contract_of(db, found[demo.ACCEPTED])
+    assert paid.accepted_at == now - timedelta(days=3) and paid.acceptance_report
+    assert paid.payment_reference == "国库集中支付 2026-0417"
+    assert paid.paid_at < paid.payment_due_at and paid.payment_overdue_at is None
+    assert delivery.rating_ends_at(db, paid, DEFAULT_POLICY) > now
 
     open_task = found[demo.OPEN]
     assert open_task.published_at == now - timedelta(days=1)

@@ -2,8 +2,9 @@
 (docs/rules.md §4–§5, docs/architecture.md "Adding a scheduled sweep"): the same agency
 submitting twice, an amendment against the opening, a last-moment explanation against the expiry
 sweep, an objection's late answer against the lapse sweep, a last-moment confirmation against the
-signing-limit sweep, and every scheduled sweep (opening, explanation expiry, lapsing invitations,
-recording objections left unanswered, a contract's signing limit, the audit checkpoint, the search
+signing-limit sweep, a last-moment revision against the silent acceptance, and every scheduled
+sweep (opening, explanation expiry, lapsing invitations, recording objections left unanswered, a
+contract's signing limit, silent acceptance, late payments, the audit checkpoint, the search
 outbox, the notification mail) run by two scheduler processes at once — the row sweeps also over
 twenty due rows taken in lockstep, each acted on exactly once; and the same outage published by
 two operators at once.
@@ -38,6 +39,7 @@ from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, select
 
 from bidding import awards, keys, notifying, opening, sealed, validity
+from bidding.contracts import delivery
 from bidding.contracts import services as contracts
 from bidding.invitations import services as invitations
 from bidding.models import (
@@ -46,6 +48,7 @@ from bidding.models import (
     Bid,
     BidVersion,
     Contract,
+    Deliverable,
     ExplanationRequest,
     Invitation,
     Objection,
@@ -55,6 +58,7 @@ from bidding.models import (
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from market import audit, mail, notifications, outages, search, tasks
+from market.attachments import AttachmentPolicy
 from market.db import make_engine
 from market.models import (
     AuditCheckpoint,
@@ -70,6 +74,7 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
+from tests.bidding.contract_support import signed_contract_for_tests
 from tests.bidding.contracts_support import awarded
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
@@ -1259,6 +1264,127 @@ def test_an_agency_confirmation_committed_while_the_sweep_waits_stands(race, fro
         records = check.exec(select(ApplicantRecord)).all()
         assert [(r.kind, r.contract_id) for r in records] == [("late_signing", contract_id)]
         assert count_events(check, "contract.abandoned", str(contract_id)) == 0
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- delivery: silent acceptance and late payments --------------------------------------------------
+
+
+def delivered(race: Race, frozen, funding: str = "private") -> tuple[int, int, int, object]:
+    """A task whose signed contract's work was delivered: (the applicant's user id, the
+    contract's id, the delivery's id, its decide_by)."""
+    world, setup = race.world(frozen)
+    try:
+        signed = signed_contract_for_tests(world, setup, frozen, funding)
+        row = delivery.deliver(
+            setup,
+            signed.agency,
+            signed.contract.id,
+            "交付成果",
+            [("报告书.pdf", b"%PDF-1.4\n% the work\n%%EOF\n")],
+            race.app.config["UPLOAD_DIR"],
+            AttachmentPolicy(),
+            DEFAULT_POLICY,
+        )
+        setup.commit()
+        return signed.applicant.id, signed.contract.id, row.id, row.decide_by
+    finally:
+        setup.close()
+
+
+def test_a_revision_asked_while_the_silence_sweep_waits_for_the_lock_stands(race, frozen):
+    """The applicant asks for a revision in the last second; the sweep, run at decide_by, picked
+    the delivery up before that commit and waits for the task's lock. Once it has it, it must
+    see the decision and accept nothing."""
+    applicant_id, contract_id, deliverable_id, decide_by = delivered(race, frozen)
+    frozen.set(decide_by - timedelta(seconds=1))
+    applicant = race.session()
+    try:
+        delivery.request_revision(
+            applicant, applicant.get(User, applicant_id), deliverable_id, "补充", DEFAULT_POLICY
+        )
+        frozen.set(decide_by)
+        stop = Stop(TASK_LOCK, when="before", hold=False)
+        sweep = Worker(race, lambda s: delivery.accept_due_silently(s, DEFAULT_POLICY), stop)
+        sweep.start()
+        assert stop.reached.wait(STEP_S)
+        applicant.commit()
+    finally:
+        applicant.close()
+    sweep.finish()
+    assert sweep.error is None and sweep.result == 0
+    check = race.session()
+    try:
+        contract = check.get(Contract, contract_id)
+        assert (contract.accepted_at, contract.revision_rounds) == (None, 1)
+        assert check.get(Deliverable, deliverable_id).decision == "revision"
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_silence_sweeps_at_once_accept_once(race, frozen):
+    _, contract_id, deliverable_id, decide_by = delivered(race, frozen)
+    frozen.set(decide_by)
+    accept = committed(lambda s: delivery.accept_due_silently(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, accept, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, accept, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        contract = check.get(Contract, contract_id)
+        assert (contract.accepted_at, contract.accepted_silently) == (decide_by, True)
+        task = check.get(Task, contract.task_id)
+        assert count_events(check, "task.accept", task.number) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_late_payment_sweeps_at_once_record_once(race, frozen):
+    applicant_id, contract_id, deliverable_id, _ = delivered(race, frozen, "budget")
+    setup = race.session()
+    try:
+        delivery.accept(
+            setup, setup.get(User, applicant_id), deliverable_id, "验收合格", DEFAULT_POLICY
+        )
+        setup.commit()
+        due = setup.get(Contract, contract_id).payment_due_at
+    finally:
+        setup.close()
+    frozen.set(due)
+    record = committed(lambda s: delivery.record_late_payments(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, record, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, record, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        records = check.exec(
+            select(ApplicantRecord).where(ApplicantRecord.contract_id == contract_id)
+        ).all()
+        assert len(records) == 1 and records[0].at == due
         assert audit.verify(check) == []
     finally:
         check.close()

@@ -16,7 +16,6 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bidding import marking, panel
-from bidding.contracts import services as contracts
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
@@ -24,6 +23,7 @@ from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from tests.bidding.contract_support import delivery_pages
 from tests.bidding.contracts_support import finalize_now
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
@@ -37,6 +37,7 @@ DOWNLOADS = {
     "bidding.download_attachment",
     "bidding.award_notice_pdf",
     "bidding.result_notice_pdf",
+    "bidding_delivery.download_file",
 }
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (
@@ -136,7 +137,7 @@ def problems_of(texts: list[str], catalog: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def town(world: World, make, db):
+def town(world: World, make, db, frozen, app):
     """A task in each state, with a draw of each purpose, questions, a panel that marked and one
     that marks, a price to explain and a draft."""
     experts = [
@@ -145,6 +146,9 @@ def town(world: World, make, db):
     ]
     agency = world.agency(name="环评咨询甲有限公司")
     other = world.agency(name="环评咨询乙有限公司")
+    contracts = delivery_pages(
+        world, db, frozen, [agency, other, world.agency()], app.config["UPLOAD_DIR"]
+    )
     open_task = world.post_task("lowest_price", min_bids=1)
     asked = questions.ask(db, agency, open_task.number, "报告书是否需要包含专题评价？")
     questions.answer(db, world.applicant, open_task.number, asked.id, "需要包含生态专题。")
@@ -238,8 +242,9 @@ def town(world: World, make, db):
     db.commit()
     assert outages.moves_of(db, notice)
     values["notice_id"] = [notice.id]
-    values["contract_id"] = contract_ids
     values["org_id"] = [world.applicant.organization_id, world.org(agency).id]
+    # A state-owned task's delivery awaiting the applicant's report, an overdue budget payment.
+    values["contract_id"] = contract_ids + contracts
     values["edit"] = [draft.number]
     return users, values
 
