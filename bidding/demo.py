@@ -22,9 +22,6 @@ would have made. The stages, by title:
 - a `budget` task of the demo department, delivered, accepted with its report and paid (its
   rating period still running).
 
-The contracts of the last two are marked signed by both sides directly, on the day after the
-award: signing is another service's.
-
 The first bid on the open task attaches two files uploaded at once.
 
 Idempotent: a second run finds the first task and changes nothing.
@@ -48,11 +45,11 @@ from bidding.models import Contract
 from bidding.objections import services as objections
 from bidding.policy import SECTION, BiddingPolicy
 from bidding.questions import services as questions
-from market import clock, demo, lifecycle, tasks
+from market import clock, demo, tasks
 from market.attachments import AttachmentPolicy
 from market.models import Task, User
 from market.policy import TASKS, TaskPolicy, registry_of
-from market.workdays import end_of_day, shanghai_date
+from market.workdays import shanghai_date
 
 APPLICANT = "enterprise@demo.zjm"
 #: Three agencies of the demo that are not related to one another.
@@ -364,7 +361,7 @@ def _under_complaint(stages: _Stages, start: datetime, now: datetime) -> None:
 def _signed(stages: _Stages, by: User, title: str, start: datetime, **overrides) -> Contract:
     """A task of `by` published at `start`, bid on by the three agencies (the second lowest),
     opened after its deadline, its award final after publicity and the objection period, and its
-    contract marked signed by both sides the day after."""
+    contract confirmed by both sides the day after."""
     session, policy = stages.session, stages.policy
     with _at(start) as frozen:
         draft = tasks.create_draft(session, by, _task_data(title, **overrides), stages.task_policy)
@@ -378,16 +375,9 @@ def _signed(stages: _Stages, by: User, title: str, start: datetime, **overrides)
     with _at(max(award.publicity_ends_at, award.objections_until)):
         awards.finalize_if_due(session, task, policy)
     contract = delivery.contract_of(session, task)
-    signed_at = contract.created_at + timedelta(days=1)
-    with _at(signed_at):
-        contract.agency_signed_at = contract.applicant_signed_at = contract.signed_at = signed_at
-        contract.agency_signed_by_user_id = stages.bidders[1].id
-        contract.applicant_signed_by_user_id = by.id
-        contract.due_at = end_of_day(
-            shanghai_date(signed_at) + timedelta(days=contract.service_days)
-        )
-        session.add(contract)
-        lifecycle.transition(session, task, "contract", at=signed_at)
+    with _at(contract.created_at + timedelta(days=1)):
+        contracts.sign(session, stages.bidders[1], contract.id, policy)
+        contracts.sign(session, by, contract.id, policy)
     return contract
 
 

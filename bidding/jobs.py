@@ -9,7 +9,7 @@ from flask import Flask
 
 from bidding.awards import finalize_due_awards
 from bidding.contracts.delivery import accept_due_silently, close_due_tasks, record_late_payments
-from bidding.contracts.services import enforce_signing_limits
+from bidding.contracts.services import enforce_signing_limits, remind_signing
 from bidding.invitations.services import lapse_due_invitations
 from bidding.objections.services import record_lapsed_objections
 from bidding.opening import open_due_tasks
@@ -26,6 +26,7 @@ SWEEPS = (
     ("bidding.finalize_awards", finalize_due_awards),
     ("bidding.record_lapsed_objections", record_lapsed_objections),
     ("bidding.signing_limits", enforce_signing_limits),
+    ("bidding.signing_reminders", remind_signing),
     ("bidding.accept_silently", accept_due_silently),
     ("bidding.record_late_payments", record_late_payments),
     ("bidding.close_accepted_tasks", close_due_tasks),

@@ -48,8 +48,10 @@ class BiddingPolicy:
     complaint_wd: int = 15
     #: … and the regulator decides within these.
     complaint_decision_wd: int = 30
-    #: Calendar days after the award notice within which both sides sign the contract.
+    #: Calendar days after the award notice within which both sides sign the contract …
     signing_days: int = 30
+    #: … and how many days before that limit a side that has not confirmed is reminded.
+    signing_reminder_days: int = 5
     #: Working days the applicant has to accept a delivery or ask for a revision.
     acceptance_wd: int = 10
     #: Revision rounds an applicant may ask for.
@@ -93,6 +95,7 @@ SECTION = Section(
         "complaint_wd": N_("Time to complain to the regulator after the answer (working days)"),
         "complaint_decision_wd": N_("Time for the regulator to decide a complaint (working days)"),
         "signing_days": N_("Time to sign the contract after the award notice (days)"),
+        "signing_reminder_days": N_("Reminder to sign, before the signing limit (days)"),
         "acceptance_wd": N_("Time to accept a delivery or ask for a revision (working days)"),
         "max_revision_rounds": N_("Revision rounds an applicant may ask for"),
         "budget_payment_days": N_("Budget contracts: payment due after acceptance (days)"),

@@ -23,18 +23,18 @@ per row (`…_if_due(session, row, policy) -> bool`, idempotent) with a small lo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bidding import signals, visibility
+from bidding import notifying, signals, visibility
 from bidding.locking import lock_task
 from bidding.models import ApplicantRecord, Contract, Deliverable
 from bidding.models.contracts import ACCEPTED, LATE_PAYMENT, REVISION
 from bidding.policy import BiddingPolicy
 from market import attachments, audit, clock, holidays, lifecycle
+from market.jobs import each_due
 from market.models import Task, User
 from market.models.attachments import DELIVERY, REPORT, Attachment
 from market.models.tasks import Funding
@@ -287,6 +287,7 @@ def deliver(
         data=data,
         at=now,
     )
+    notifying.delivered(session, task, contract, deliverable)
     if first:
         signals.delivered.send(contract, session=session, on_time=contract.on_time)
     return deliverable
@@ -350,6 +351,7 @@ def _accept(
         data=data,
         at=now,
     )
+    notifying.accepted(session, task, contract)
     signals.accepted.send(contract, session=session)
 
 
@@ -431,6 +433,7 @@ def request_revision(
         },
         at=now,
     )
+    notifying.revision_asked(session, task, contract, deliverable)
     return deliverable
 
 
@@ -548,6 +551,7 @@ def record_late_payment_if_due(session: Session, contract: Contract, policy: Bid
         task.number,
         {"contract": contract.id, "payment_due_at": due.isoformat()},
     )
+    notifying.payment_overdue(session, task, contract)
     signals.applicant_recorded.send(record, session=session)
     return True
 
@@ -580,112 +584,101 @@ def close_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
 # --- the sweeps -----------------------------------------------------------------------------------
 
 
-def _sweep(
-    name: str,
-    session: Session,
-    due: Callable[[datetime, set[int]], object],
-    act: Callable[[Session, int], bool],
-) -> int:
-    """Act on each due row — `due(now, seen)` selects (row id, task number) of the next, leaving
-    out those already seen — one at a time, each under its task's row lock and in its own
-    transaction; returns how many changed. A failure is logged and left to the next sweep."""
-    done, seen = 0, set()
-    while True:
-        row = session.exec(due(clock.now(), seen).limit(1)).first()
-        if row is None:
-            return done
-        row_id, number = row
-        seen.add(row_id)
-        try:
-            lock_task(session, number)
-            done += act(session, row_id)
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("%s failed for task %s; the next sweep tries again", name, number)
+def _locked_row(session: Session, row, task_id: int):
+    """`row` again under its task's row lock (a sweep's row may have changed since selected)."""
+    lock_task(session, session.get(Task, task_id).number)
+    session.refresh(row)
+    return row
 
 
-def _silent_due(now: datetime, seen: set[int]):
-    return (
-        select(Deliverable.id, Task.number)
+def accept_due_silently(session: Session, policy: BiddingPolicy) -> int:
+    """Sweep: accept by silence every `private` task's delivery undecided at its `decide_by`
+    (`market.jobs.each_due`: one per transaction, each under its task's row lock)."""
+    due = (
+        select(Deliverable)
         .join(Contract, Contract.id == Deliverable.contract_id)
         .join(Task, Task.id == Contract.task_id)
         .where(
             Deliverable.decided_at.is_(None),
-            Deliverable.decide_by <= now,
-            Deliverable.id.not_in(seen),
+            Deliverable.decide_by <= clock.now(),
             Task.funding == Funding.private,
             Task.delivered_at.is_not(None),
             Task.accepted_at.is_(None),
             Task.terminated_at.is_(None),
             Task.cancelled_at.is_(None),
         )
-        .order_by(Deliverable.decide_by, Deliverable.id)
     )
 
+    def act(s: Session, row: Deliverable) -> bool:
+        contract = s.get(Contract, row.contract_id)
+        return accept_silently_if_due(s, _locked_row(s, row, contract.task_id), policy)
 
-def accept_due_silently(session: Session, policy: BiddingPolicy) -> int:
-    """Sweep: accept by silence every `private` task's delivery undecided at its `decide_by`."""
-
-    def act(s: Session, deliverable_id: int) -> bool:
-        row = s.get(Deliverable, deliverable_id)
-        s.refresh(row)
-        return accept_silently_if_due(s, row, policy)
-
-    return _sweep("accepting by silence", session, _silent_due, act)
-
-
-def _payment_due(now: datetime, seen: set[int]):
-    return (
-        select(Contract.id, Task.number)
-        .join(Task, Task.id == Contract.task_id)
-        .where(
-            Contract.payment_due_at <= now,
-            Contract.payment_overdue_at.is_(None),
-            Contract.paid_at.is_(None) | (Contract.paid_at >= Contract.payment_due_at),
-            Contract.id.not_in(seen),
-        )
-        .order_by(Contract.payment_due_at, Contract.id)
+    return each_due(
+        session,
+        due,
+        act,
+        key=Deliverable.id,
+        order=(Deliverable.decide_by,),
+        label="accepting by silence the delivery",
+        log=log,
+        skip_locked=False,
     )
 
 
 def record_late_payments(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: put every `budget` contract unpaid at its `payment_due_at` on the department's
     record, once."""
+    due = select(Contract).where(
+        Contract.payment_due_at <= clock.now(),
+        Contract.payment_overdue_at.is_(None),
+        Contract.paid_at.is_(None) | (Contract.paid_at >= Contract.payment_due_at),
+    )
 
-    def act(s: Session, contract_id: int) -> bool:
-        row = s.get(Contract, contract_id)
-        s.refresh(row)
-        return record_late_payment_if_due(s, row, policy)
+    def act(s: Session, row: Contract) -> bool:
+        return record_late_payment_if_due(s, _locked_row(s, row, row.task_id), policy)
 
-    return _sweep("recording a late payment", session, _payment_due, act)
+    return each_due(
+        session,
+        due,
+        act,
+        key=Contract.id,
+        order=(Contract.payment_due_at,),
+        label="recording a late payment of contract",
+        log=log,
+        skip_locked=False,
+    )
 
 
 def close_due_tasks(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: close every accepted task whose rating period is over (and, `budget`, paid). The
     period is in working days, which SQL does not count: the query bounds it by as many calendar
     days (never more than the working days), and `close_if_due` decides each."""
-
-    def due(now: datetime, seen: set[int]):
-        return (
-            select(Task.id, Task.number)
-            .join(Contract, Contract.task_id == Task.id)
-            .where(
-                Task.accepted_at.is_not(None),
-                Task.accepted_at <= now - timedelta(days=policy.rating_wd),
-                Task.closed_at.is_(None),
-                Task.terminated_at.is_(None),
-                Task.cancelled_at.is_(None),
-                Task.suspended_at.is_(None),
-                Contract.accepted_at.is_not(None),
-                Contract.abandoned_at.is_(None),
-                (Task.funding != Funding.budget) | Contract.paid_at.is_not(None),
-                Task.id.not_in(seen),
-            )
-            .order_by(Task.accepted_at, Task.id)
+    due = (
+        select(Task)
+        .join(Contract, Contract.task_id == Task.id)
+        .where(
+            Task.accepted_at.is_not(None),
+            Task.accepted_at <= clock.now() - timedelta(days=policy.rating_wd),
+            Task.closed_at.is_(None),
+            Task.terminated_at.is_(None),
+            Task.cancelled_at.is_(None),
+            Task.suspended_at.is_(None),
+            Contract.accepted_at.is_not(None),
+            Contract.abandoned_at.is_(None),
+            (Task.funding != Funding.budget) | Contract.paid_at.is_not(None),
         )
+    )
 
-    def act(s: Session, task_id: int) -> bool:
-        return close_if_due(s, s.get(Task, task_id), policy)
+    def act(s: Session, task: Task) -> bool:
+        return close_if_due(s, lock_task(s, task.number), policy)
 
-    return _sweep("closing", session, due, act)
+    return each_due(
+        session,
+        due,
+        act,
+        key=Task.id,
+        order=(Task.accepted_at,),
+        label="closing task",
+        log=log,
+        skip_locked=False,
+    )

@@ -28,16 +28,17 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bidding import awards, signals, visibility
+from bidding import awards, notifying, signals, visibility
 from bidding.contracts import document
 from bidding.locking import lock_task
-from bidding.models import ApplicantRecord, Contract
+from bidding.models import ApplicantRecord, Award, Contract
 from bidding.models.contracts import AGENCY, APPLICANT, LATE_PAYMENT, LATE_SIGNING, NEITHER
 from bidding.models.results import ABANDONED
 from bidding.policy import BiddingPolicy
 from market import attachments, audit, clock, holidays, lifecycle, suspensions
 from market.attachments import AttachmentPolicy
-from market.models import Task, User
+from market.jobs import each_due
+from market.models import Notification, Task, User
 from market.models.attachments import Attachment
 from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
 from market.workdays import SHANGHAI
@@ -345,6 +346,7 @@ def _signed(session: Session, contract: Contract, task: Task, user: User) -> Non
             "due_at": contract.due_at.isoformat(),
         },
     )
+    notifying.contract_signed(session, task, contract)
     signals.contract_signed.send(contract, session=session)
 
 
@@ -402,6 +404,8 @@ def enforce_signing_limit_if_due(
     now = clock.now()
     if not signing_due(contract, task, now) or awards.complaint_pending(session, task.id):
         return False
+    if session.get(Award, contract.award_id).revoked_at is not None:
+        return False  # its award was revoked on a complaint: the contract is void
     if contract.agency_signed_at is None:
         contract.abandoned_at = now
         session.add(contract)
@@ -428,38 +432,84 @@ def enforce_signing_limit_if_due(
     return _record_late_signing(session, contract, task, now)
 
 
+def _unsigned(now_bound):
+    """Contracts unsigned, not ended, of a current award, on a task not suspended, whose `sign_by`
+    is at or before `now_bound`."""
+    return (
+        select(Contract)
+        .join(Task, Task.id == Contract.task_id)
+        .join(Award, Award.id == Contract.award_id)
+        .where(
+            Contract.signed_at.is_(None),
+            Contract.abandoned_at.is_(None),
+            Contract.terminated_at.is_(None),
+            Award.revoked_at.is_(None),
+            Contract.sign_by <= now_bound,
+            Task.suspended_at.is_(None),
+        )
+    )
+
+
 def enforce_signing_limits(session: Session, policy: BiddingPolicy) -> int:
     """Sweep: every contract past its signing limit unsigned (`enforce_signing_limit_if_due`);
-    returns how many it acted on. One contract per transaction."""
-    done, seen = 0, set()
-    while True:
-        query = (
-            select(Contract.id)
-            .join(Task, Task.id == Contract.task_id)
-            .where(
-                Contract.signed_at.is_(None),
-                Contract.abandoned_at.is_(None),
-                Contract.terminated_at.is_(None),
-                Contract.sign_by <= clock.now(),
-                Task.suspended_at.is_(None),
+    returns how many it acted on. One contract per transaction (`market.jobs.each_due`)."""
+    return each_due(
+        session,
+        _unsigned(clock.now()),
+        lambda s, contract: enforce_signing_limit_if_due(s, contract, policy),
+        key=Contract.id,
+        order=(Contract.sign_by,),
+        label="the signing limit of contract",
+        log=log,
+        skip_locked=False,
+    )
+
+
+def remind_signing_if_due(session: Session, contract: Contract, policy: BiddingPolicy) -> bool:
+    """Remind each side that has not confirmed, once, `signing_reminder_days` before `sign_by`
+    (idempotent: a side reminded of this contract is not reminded again)."""
+    task = lock_task(session, session.get(Task, contract.task_id).number)
+    session.refresh(contract)
+    now = clock.now()
+    if contract.signed_at is not None or now >= contract.sign_by:
+        return False
+    if now < contract.sign_by - timedelta(days=policy.signing_reminder_days):
+        return False
+    reminded = {
+        n.org_id
+        for n in session.exec(
+            select(Notification).where(
+                Notification.task_id == task.id, Notification.kind == notifying.SIGNING_REMINDER
             )
         )
-        if seen:
-            query = query.where(Contract.id.not_in(seen))
-        contract_id = session.exec(query.order_by(Contract.sign_by, Contract.id).limit(1)).first()
-        if contract_id is None:
-            return done
-        seen.add(contract_id)
-        try:
-            done += enforce_signing_limit_if_due(
-                session, session.get(Contract, contract_id), policy
-            )
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception(
-                "the signing limit of contract %s failed; the next sweep tries again", contract_id
-            )
+        if n.data.get("contract") == contract.id
+    }
+    sides = [
+        org_id
+        for org_id, signed in (
+            (contract.agency_id, contract.agency_signed_at),
+            (contract.applicant_org_id, contract.applicant_signed_at),
+        )
+        if signed is None and org_id not in reminded
+    ]
+    for org_id in sides:
+        notifying.signing_reminder(session, task, contract, org_id)
+    return bool(sides)
+
+
+def remind_signing(session: Session, policy: BiddingPolicy) -> int:
+    """Sweep: remind the sides of every unsigned contract whose signing limit is near."""
+    soon = clock.now() + timedelta(days=policy.signing_reminder_days)
+    return each_due(
+        session,
+        _unsigned(soon).where(Contract.sign_by > clock.now()),
+        lambda s, contract: remind_signing_if_due(s, contract, policy),
+        key=Contract.id,
+        order=(Contract.sign_by,),
+        label="the signing reminder of contract",
+        log=log,
+        skip_locked=False,
+    )
 
 
 # --- termination -----------------------------------------------------------------------------------

@@ -8,15 +8,14 @@ not what these tests are about) and moves the task with the lifecycle's "contrac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bidding import awards
 from bidding.contracts import delivery
+from bidding.contracts import services as contracts
 from bidding.models import Contract
 from bidding.policy import DEFAULT_POLICY
-from market import attachments, clock, lifecycle
+from market import attachments, lifecycle
 from market.models import Task, User
-from market.workdays import end_of_day, shanghai_date
 from tests.bidding.test_awards import in_publicity
 
 PDF = b"%PDF-1.4\n% the delivered report\n%%EOF\n"
@@ -42,7 +41,8 @@ class Signed:
 def signed_contract_for_tests(
     world, db, frozen, funding: str = "private", bidders: list[User] | None = None
 ) -> Signed:
-    """A task of `funding` whose contract both sides signed now (due `service_days` later); the
+    """A task of `funding` whose contract both sides confirmed now (`bidding.contracts.services`);
+    the
     first of `bidders` (three new agencies unless given) bids lowest and is awarded."""
     by = world.department if funding == "budget" else world.applicant
     if bidders is None:
@@ -59,13 +59,8 @@ def signed_contract_for_tests(
     db.refresh(task)
     contract = delivery.contract_of(db, task)
     frozen.advance(days=1)
-    now = clock.now()
-    contract.agency_signed_at = contract.applicant_signed_at = contract.signed_at = now
-    contract.agency_signed_by_user_id = agencies[0].id
-    contract.applicant_signed_by_user_id = by.id
-    contract.due_at = end_of_day(shanghai_date(now) + timedelta(days=contract.service_days))
-    db.add(contract)
-    lifecycle.transition(db, task, "contract", at=now)
+    contracts.sign(db, agencies[0], contract.id, DEFAULT_POLICY)
+    contracts.sign(db, by, contract.id, DEFAULT_POLICY)
     db.commit()
     assert lifecycle.status(task) == lifecycle.CONTRACTED
     return Signed(task, contract, agencies[0], by, agencies[1:])

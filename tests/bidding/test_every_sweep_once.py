@@ -19,12 +19,16 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
+from bidding.contracts import delivery
+from bidding.contracts import services as contracts
 from bidding.models import Bid, ExplanationRequest
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
+from tests.bidding.contract_support import deliver_for_tests, signed_contract_for_tests
+from tests.bidding.contracts_support import awarded
 from tests.bidding.helpers import World
 
 LATE = timedelta(days=1)
@@ -109,6 +113,56 @@ def lapses_due(world: World, db: Session) -> datetime:
     return max(r.answer_due_at for r in rows)
 
 
+def signing_limits_due(world: World, db: Session) -> datetime:
+    """Two final awards: one contract nobody confirmed (the award is abandoned, the next in line
+    named), one only the agency confirmed (the applicant's late signing recorded)."""
+    _, _, abandoned = awarded(world)
+    _, agencies, late = awarded(world)
+    contracts.sign(db, agencies[0], late.id, DEFAULT_POLICY)
+    db.commit()
+    return max(abandoned.sign_by, late.sign_by)
+
+
+def reminders_due(world: World, db: Session) -> datetime:
+    """Two unsigned contracts, one confirmed by its agency: three sides to remind."""
+    _, _, first = awarded(world)
+    _, agencies, second = awarded(world)
+    contracts.sign(db, agencies[0], second.id, DEFAULT_POLICY)
+    db.commit()
+    return max(first.sign_by, second.sign_by) - timedelta(days=DEFAULT_POLICY.signing_reminder_days)
+
+
+def silence_due(world: World, db: Session) -> datetime:
+    """A private task's delivery left undecided."""
+    signed = signed_contract_for_tests(world, db, world.frozen)
+    row = deliver_for_tests(db, signed, _upload_dir(world))
+    return row.decide_by
+
+
+def _upload_dir(world: World) -> str:
+    from flask import current_app
+
+    return current_app.config["UPLOAD_DIR"]
+
+
+def late_payment_due(world: World, db: Session) -> datetime:
+    """A budget contract accepted and never paid."""
+    signed = signed_contract_for_tests(world, db, world.frozen, "budget")
+    row = deliver_for_tests(db, signed, _upload_dir(world))
+    delivery.accept(db, signed.applicant, row.id, "验收合格。", DEFAULT_POLICY)
+    db.commit()
+    return signed.contract.payment_due_at
+
+
+def closing_due(world: World, db: Session) -> datetime:
+    """A private task accepted: it closes when its rating period is over."""
+    signed = signed_contract_for_tests(world, db, world.frozen)
+    row = deliver_for_tests(db, signed, _upload_dir(world))
+    delivery.accept(db, signed.applicant, row.id, "", DEFAULT_POLICY)
+    db.commit()
+    return delivery.rating_ends_at(db, signed.contract, DEFAULT_POLICY)
+
+
 def mail_due(world: World, db: Session) -> datetime:
     """A task opened: its applicant and both bidders have a notification to mail."""
     task = world.post_task(min_bids=1)
@@ -177,6 +231,34 @@ SCENARIOS: dict[str, Scenario] = {
     "bidding.record_lapsed_objections": Scenario(
         lapses_due, {"audit": {"objection.lapsed": 2}, "rows": {}}
     ),
+    "bidding.signing_limits": Scenario(
+        signing_limits_due,
+        {
+            "audit": {
+                "contract.abandoned": 1,
+                "task.abandon_award": 1,
+                "award.handed_over": 1,
+                "applicant.recorded": 1,
+            },
+            # The next candidate, and notices to it and the applicant; the late applicant's record.
+            "rows": {"award": 1, "notification": 2, "applicantrecord": 1},
+        },
+    ),
+    # The agency and the applicant of the first contract, the applicant of the second.
+    "bidding.signing_reminders": Scenario(
+        reminders_due, {"audit": {}, "rows": {"notification": 3}}
+    ),
+    "bidding.accept_silently": Scenario(
+        silence_due, {"audit": {"task.accept": 1}, "rows": {"notification": 1}}
+    ),
+    "bidding.record_late_payments": Scenario(
+        late_payment_due,
+        {
+            "audit": {"contract.payment_overdue": 1},
+            "rows": {"notification": 2, "applicantrecord": 1},
+        },
+    ),
+    "bidding.close_accepted_tasks": Scenario(closing_due, {"audit": {"task.close": 1}, "rows": {}}),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),
@@ -254,7 +336,8 @@ def test_a_sweep_run_twice_or_a_day_late_acts_once(sweep_id, late, app, world, d
     if sweep_id == "search.outbox":
         engine = request.getfixturevalue("meilisearch")
     sweep = app.extensions["market.sweeps"][sweep_id]
-    due = scenario.arrange(world, db)
+    with app.app_context():
+        due = scenario.arrange(world, db)
     db.commit()
     world.frozen.set(due + (LATE if late else timedelta(0)))
     before, before_audit = snapshot(db), audit_actions(db)

@@ -29,6 +29,7 @@ SWEEPS = {
     "bidding.finalize_awards": "interval",
     "bidding.record_lapsed_objections": "interval",
     "bidding.signing_limits": "interval",
+    "bidding.signing_reminders": "interval",
     "bidding.accept_silently": "interval",
     "bidding.record_late_payments": "interval",
     "bidding.close_accepted_tasks": "interval",
