@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bidding import awards, notifying
+from bidding.contracts import services as contracts
 from bidding.models import Bid, Contract, Objection
 from bidding.models.results import ABANDONED, COMPLAINT_UPHELD
 from bidding.policy import DEFAULT_POLICY
@@ -139,3 +140,20 @@ def test_the_final_award_and_the_next_candidate_are_notified(world, db, frozen):
     assert notifying.NEXT_CANDIDATE_AGENCY in found[second.id]
     assert notifying.NEXT_CANDIDATE_AGENCY not in found[third.id]
     assert notifying.NEXT_CANDIDATE_APPLICANT in found[world.applicant.id]
+
+
+def test_the_contract_of_a_revoked_final_award_is_void_and_its_limit_acts_on_nothing(
+    world, db, frozen
+):
+    task, _ = in_publicity(world)
+    frozen.set(awards.current(db, task).publicity_ends_at)
+    SWEEP(db, DEFAULT_POLICY)
+    db.refresh(task)
+    void = db.exec(select(Contract)).one()
+    successor = awards.hand_over(db, task, DEFAULT_POLICY, because=COMPLAINT_UPHELD, reason="成立")
+    db.commit()
+    frozen.set(void.sign_by)
+    assert contracts.enforce_signing_limits(db, DEFAULT_POLICY) == 0
+    assert contracts.remind_signing(db, DEFAULT_POLICY) == 0
+    db.refresh(successor)
+    assert successor.revoked_at is None and void.abandoned_at is None
