@@ -152,8 +152,17 @@ def test_the_contract_of_a_revoked_final_award_is_void_and_its_limit_acts_on_not
     void = db.exec(select(Contract)).one()
     successor = awards.hand_over(db, task, DEFAULT_POLICY, because=COMPLAINT_UPHELD, reason="成立")
     db.commit()
+    frozen.set(successor.publicity_ends_at)
+    assert SWEEP(db, DEFAULT_POLICY) == 1  # the successor's award is final, its contract drawn up
     frozen.set(void.sign_by)
     assert contracts.enforce_signing_limits(db, DEFAULT_POLICY) == 0
-    assert contracts.remind_signing(db, DEFAULT_POLICY) == 0
+    contracts.remind_signing(db, DEFAULT_POLICY)  # the successor's contract is due soon
+    reminded = db.exec(select(Notification).where(Notification.kind == notifying.SIGNING_REMINDER))
+    assert {n.data["contract"] for n in reminded} == {awards_contract(db, successor).id}
     db.refresh(successor)
     assert successor.revoked_at is None and void.abandoned_at is None
+    assert lifecycle.status(task) == lifecycle.AWARDED
+
+
+def awards_contract(db, award) -> Contract:
+    return db.exec(select(Contract).where(Contract.award_id == award.id)).one()
