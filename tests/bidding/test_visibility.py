@@ -59,6 +59,24 @@ ACTING = {
         "_objector",
         "_conduct_agency",
     },
+    # the dashboard lists what awaits the actor's own action: its own bids, invitations,
+    # explanations, contracts and deliveries, the applicant's own tasks
+    "bidding/actions.py": {
+        "announcement_objections_to_reply",
+        "award_objections_to_answer",
+        "bids_closing_soon",
+        "contracts_to_sign",
+        "deliveries_to_decide",
+        "deliveries_to_make",
+        "explanations_to_decide",
+        "explanations_to_write",
+        "invitations_to_answer",
+        "invitations_to_renew",
+        "objection_periods",
+        "panels_marking",
+        "payments_due",
+        "questions_to_answer",
+    },
 }
 
 

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from bidding import marking, panel
+from bidding.contracts import services as contracts
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
@@ -146,7 +147,7 @@ def town(world: World, make, db, frozen, app):
     ]
     agency = world.agency(name="环评咨询甲有限公司")
     other = world.agency(name="环评咨询乙有限公司")
-    contracts = delivery_pages(
+    delivered = delivery_pages(
         world, db, frozen, [agency, other, world.agency()], app.config["UPLOAD_DIR"]
     )
     open_task = world.post_task("lowest_price", min_bids=1)
@@ -244,7 +245,7 @@ def town(world: World, make, db, frozen, app):
     values["notice_id"] = [notice.id]
     values["org_id"] = [world.applicant.organization_id, world.org(agency).id]
     # A state-owned task's delivery awaiting the applicant's report, an overdue budget payment.
-    values["contract_id"] = contract_ids + contracts
+    values["contract_id"] = contract_ids + delivered
     values["edit"] = [draft.number]
     return users, values
 
