@@ -13,11 +13,11 @@ from sqlmodel import select
 
 from bidding import awards, opening, sealed
 from bidding.contracts import delivery
+from bidding.contracts import services as contracts
 from bidding.models import Award
 from bidding.policy import DEFAULT_POLICY
-from market import clock, lifecycle
+from market import clock
 from market.models import Task
-from market.workdays import end_of_day, shanghai_date
 from tests.e2e import people
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +26,7 @@ PDF = b"%PDF-1.4\n% the delivered report\n%%EOF\n"
 
 
 def signed_task(live_db, new_uscc) -> str:
-    """A private task whose contract both sides signed (set in the database: the live server
+    """A private task whose contract both sides signed (through the services: the live server
     runs on the real clock, and signing is not what this test drives)."""
     with live_db.transaction() as session:
         applicant = people.enterprise(
@@ -56,11 +56,8 @@ def signed_task(live_db, new_uscc) -> str:
         session.flush()
         assert awards.finalize_if_due(session, task, DEFAULT_POLICY)
         contract = delivery.contract_of(session, task)
-        now = clock.now()
-        contract.agency_signed_at = contract.applicant_signed_at = contract.signed_at = now
-        contract.due_at = end_of_day(shanghai_date(now) + timedelta(days=contract.service_days))
-        session.add(contract)
-        lifecycle.transition(session, task, "contract", at=now)
+        contracts.sign(session, agency, contract.id, DEFAULT_POLICY)
+        contracts.sign(session, applicant, contract.id, DEFAULT_POLICY)
     return number
 
 
