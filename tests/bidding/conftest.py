@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bidding.helpers import World
+from tests.conftest import login
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +25,17 @@ def bidding_keys(app, tmp_path_factory):
 @pytest.fixture
 def world(db, make, frozen, bidding_keys) -> World:
     return World(db, make, frozen)
+
+
+@pytest.fixture
+def as_(app):
+    """as_(user, lang="en") → a client logged in as `user` (None: the public)."""
+
+    def make(user=None, lang="en"):
+        client = app.test_client()
+        if user is not None:
+            login(client, user)
+        client.get(f"/?lang={lang}")
+        return client
+
+    return make

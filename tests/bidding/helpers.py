@@ -6,6 +6,7 @@ clock itself stays put), in the manner of openprocurement's `set_status()`.
 
 from __future__ import annotations
 
+import html
 import itertools
 from datetime import timedelta
 
@@ -199,3 +200,8 @@ class World:
             assert opening.open_if_due(self.db, task, DEFAULT_POLICY)
         self.db.commit()
         return task
+
+
+def text(response) -> str:
+    """A response's body as text, HTML entities resolved."""
+    return html.unescape(response.get_data(as_text=True))

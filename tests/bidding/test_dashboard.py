@@ -34,18 +34,6 @@ DEADLINE = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def as_(app):
-    def make(user=None):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get("/?lang=en")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def look(as_):
     """`look(user)`: the user's dashboard items from the API, as (kind, task number) pairs."""
 

@@ -6,10 +6,7 @@ of it, everyone else gets 404 (docs/rules.md §4)."""
 from __future__ import annotations
 
 import hashlib
-import html
 import io
-
-import pytest
 
 from bidding.contracts import delivery
 from bidding.policy import DEFAULT_POLICY
@@ -17,25 +14,9 @@ from market import attachments, clock, lifecycle
 from market.views import shanghai_time
 from market.workdays import shanghai_date
 from tests.bidding.contract_support import OTHER_PDF, PDF, PNG, signed_contract_for_tests
-from tests.conftest import login
+from tests.bidding.helpers import text
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def as_(app):
-    def make(user=None, lang="en"):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get(f"/?lang={lang}")
-        return client
-
-    return make
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def deliver(db, signed, app):

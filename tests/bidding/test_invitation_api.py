@@ -3,23 +3,7 @@ another, each refusal with its status and message, and who sees what (docs/rules
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import login
-
 API = "/api/v1"
-
-
-@pytest.fixture
-def as_(app):
-    def make(user=None):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get("/?lang=en")
-        return client
-
-    return make
 
 
 def direct(world):

@@ -4,29 +4,11 @@ agency; the history for the applicant and regulators; Chinese by default (docs/r
 
 from __future__ import annotations
 
-import html
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.bidding.helpers import text
 from tests.conftest import login
-
-
-@pytest.fixture
-def as_(app):
-    def make(user=None, lang="en"):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get(f"/?lang={lang}")
-        return client
-
-    return make
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def direct(world):

@@ -7,7 +7,6 @@ from opening on, its unanswered questions; a bid's stage and next deadline."""
 
 from __future__ import annotations
 
-import html
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -22,30 +21,14 @@ from market import clock, task_queries, tasks, timeline
 from market.demo import DEMO_PASSWORD, load_all
 from market.models import Task, User
 from market.workdays import SHANGHAI
-from tests.bidding.helpers import task_data
+from tests.bidding.helpers import task_data, text
 from tests.conftest import login
 from tests.market.accounts_support import english_messages  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def as_(app):
-    def make(user=None):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get("/?lang=en")
-        return client
-
-    return make
 
 
 def numbers(response) -> list[str]:
     assert response.status_code == 200, response.get_data(as_text=True)
     return [item.get("number") or item.get("task") for item in response.get_json()["items"]]
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 # --- paging ----------------------------------------------------------------------------------------

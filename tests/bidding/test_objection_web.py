@@ -3,35 +3,15 @@
 
 from __future__ import annotations
 
-import html
-
-import pytest
-
 from bidding import awards
 from bidding.models import Complaint
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from market import lifecycle
+from tests.bidding.helpers import text
 from tests.bidding.test_awards import in_publicity
-from tests.conftest import login
 
 P = DEFAULT_POLICY
-
-
-@pytest.fixture
-def as_(app):
-    def make(user=None, lang="en"):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get(f"/?lang={lang}")
-        return client
-
-    return make
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def test_the_api_path_from_objection_to_upheld_complaint(world, db, as_, make):

@@ -4,7 +4,6 @@ draw pages, an agency's bids and an expert's panels, in Chinese by default and i
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -15,27 +14,8 @@ from bidding import panel
 from bidding.models import Bid
 from market import clock
 from market.models import Organization
-from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
-from tests.conftest import login
+from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION, text
 from tests.market.test_agency_form import required_marks
-
-
-@pytest.fixture
-def as_(app):
-    """as_(user, lang="en") → a client logged in as `user` (None: the public)."""
-
-    def make(user=None, lang="en"):
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        client.get(f"/?lang={lang}")
-        return client
-
-    return make
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def bid_form(price="12345.67", days="30", proposal="我们的技术方案"):
