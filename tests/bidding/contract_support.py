@@ -1,21 +1,22 @@
-"""A task with a signed contract, for the tests of delivery and acceptance.
-
-`signed_contract_for_tests` takes a task through selection and publicity to a final award with
-the real services, then marks its contract signed by both sides directly (the signing service is
-not what these tests are about) and moves the task with the lifecycle's "contract" event.
+"""Tasks brought to a contract, for the contract, delivery and acceptance tests: `awarded` (a final
+award and its unsigned contract, the clock kept where it is), `signed_contract_for_tests` (both
+sides confirmed through the signing service), and files to deliver.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import select
+
 from bidding import awards
 from bidding.contracts import delivery
 from bidding.contracts import services as contracts
 from bidding.models import Contract
 from bidding.policy import DEFAULT_POLICY
-from market import attachments, lifecycle
+from market import attachments, clock, lifecycle
 from market.models import Task, User
+from tests.bidding.helpers import World
 from tests.bidding.test_awards import in_publicity
 
 PDF = b"%PDF-1.4\n% the delivered report\n%%EOF\n"
@@ -24,8 +25,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 FUNDINGS = {
     "private": {},
+    "state_owned": {
+        "funding": "state_owned",
+        "project_code": "2020-220000-00-00-000001",
+        "min_bids": 3,
+    },
     "budget": {"funding": "budget", "budget_code": "B-1", "min_bids": 3},
-    "state_owned": {"funding": "state_owned", "project_code": "P-2026-1", "min_bids": 3},
 }
 
 
@@ -101,3 +106,38 @@ def deliver_for_tests(db, signed: Signed, upload_dir, data: bytes = PDF):
     )
     db.commit()
     return row
+
+
+def post(world: World, funding: str = "private", **overrides) -> Task:
+    extra = dict(FUNDINGS[funding])
+    if funding == "budget":
+        extra["by"] = world.department
+    extra.update(overrides)
+    return world.post_task("lowest_price", **{"min_bids": 1, **extra})
+
+
+def awarded(world: World, funding: str = "private", bids: int = 3, **overrides):
+    """A task whose award became final now (the clock stays put: the award's periods are moved
+    to end now), its agencies in ranking order and its unsigned contract."""
+    task = post(world, funding, **overrides)
+    agencies = [world.agency() for _ in range(bids)]
+    for n, agency in enumerate(agencies):
+        world.bid(agency, task, 1_000_000 + n * 10_000)
+    world.shift_to(task, "opened")
+    assert lifecycle.status(task) == lifecycle.PUBLICITY
+    contract = finalize_now(world, task)
+    return task, agencies, contract
+
+
+def finalize_now(world: World, task: Task) -> Contract:
+    """Make the current candidate's award final at the frozen now."""
+    db = world.db
+    award = awards.current(db, task)
+    award.publicity_ends_at = award.objections_until = clock.now()
+    task.publicity_ends_at = clock.now()
+    db.add_all([award, task])
+    db.flush()
+    assert awards.finalize_if_due(db, task, DEFAULT_POLICY)
+    db.commit()
+    assert lifecycle.status(task) == lifecycle.AWARDED
+    return db.exec(select(Contract).where(Contract.award_id == award.id)).one()

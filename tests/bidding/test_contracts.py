@@ -22,7 +22,7 @@ from market import attachments, clock, holidays, lifecycle, suspensions
 from market.models import AuditEvent
 from market.models.attachments import Attachment
 from market.validation import Forbidden, Invalid, Message, NotFound
-from tests.bidding.contracts_support import awarded, finalize_now
+from tests.bidding.contract_support import awarded, finalize_now
 from tests.bidding.helpers import new_uscc
 from tests.conftest import login
 

@@ -27,8 +27,7 @@ from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
-from tests.bidding.contract_support import deliver_for_tests, signed_contract_for_tests
-from tests.bidding.contracts_support import awarded
+from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import World
 
 LATE = timedelta(days=1)

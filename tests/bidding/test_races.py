@@ -74,8 +74,7 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
-from tests.bidding.contract_support import signed_contract_for_tests
-from tests.bidding.contracts_support import awarded
+from tests.bidding.contract_support import awarded, signed_contract_for_tests
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
 

@@ -23,8 +23,7 @@ from market import clock, lifecycle
 from market.attachments import AttachmentPolicy
 from market.models import Notification, Task
 from market.workdays import shanghai_date
-from tests.bidding.contract_support import PDF
-from tests.bidding.contracts_support import post
+from tests.bidding.contract_support import PDF, post
 
 FUNDINGS = ("private", "state_owned", "budget")
 A = AttachmentPolicy()

@@ -24,8 +24,7 @@ from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
-from tests.bidding.contract_support import delivery_pages
-from tests.bidding.contracts_support import finalize_now
+from tests.bidding.contract_support import delivery_pages, finalize_now
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
 
