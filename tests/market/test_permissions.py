@@ -4,6 +4,7 @@ inside its jurisdiction, every check is made on the server for the object at han
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import true
 from sqlmodel import select
 
 from market import permissions
@@ -388,7 +389,10 @@ def test_the_jurisdiction_as_sql_agrees_with_regulator_covers(db, make, agency):
     for user in regulators:
         covered = set(
             db.exec(
-                select(ServiceItem.code, Organization.id).where(
+                # Every (service item, agency) pair: a deliberate cross join.
+                select(ServiceItem.code, Organization.id)
+                .join(Organization, true())
+                .where(
                     Organization.kind == "agency",
                     permissions.jurisdiction_clause(
                         db,
