@@ -14,6 +14,7 @@ from bidding import signals
 from market.extensions import csrf
 from ratings import (
     api,
+    demo,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -32,3 +33,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     jobs.register_jobs(app)
+    demo.register_demo(app)
