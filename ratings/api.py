@@ -10,6 +10,7 @@ from bidding.policy import SECTION
 from market.api import api_blueprint
 from market.api.openapi import operation
 from market.api.problems import parse_body
+from market.validation import Invalid, Message, NotFound
 from market.web import acting_user, db, int_arg, policy_section, unit_of_work, viewer
 from ratings import ratings, serializers
 from ratings import schemas as s
@@ -61,9 +62,12 @@ def rate():
     actor = acting_user()
     values = {d: getattr(data, d) for d in DIMENSIONS}
     with unit_of_work():
-        row = ratings.rate(
-            db(), actor, data.contract_id, values, data.comment, policy_section(SECTION.name)
-        )
+        try:
+            row = ratings.rate(
+                db(), actor, data.contract_id, values, data.comment, policy_section(SECTION.name)
+            )
+        except NotFound:  # the contract is named in the body: a 404 is kept for paths
+            raise Invalid({"contract_id": [Message(ratings.NO_CONTRACT)]}) from None
         body = serializers.rating(db(), row, actor)
     return jsonify(body), 201
 

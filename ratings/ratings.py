@@ -54,6 +54,8 @@ STARS = N_("Give 1 to 5 stars (a whole number).")
 ONLY_RATED = N_("Only the rated organization replies to a rating.")
 NOT_PUBLISHED = N_("A rating is replied to once it is published.")
 ALREADY_REPLIED = N_("This rating already has its reply.")
+#: The API's answer to a contract it may not name (the same for one that does not exist).
+NO_CONTRACT = N_("Your organization is party to no contract with this id.")
 
 
 def side_of(user: User, contract: Contract) -> str | None:

@@ -243,7 +243,12 @@ def test_the_api_rates_lists_and_replies(app, accepted, world, db):
     assert [r["id"] for r in applicant.get(query).get_json()["ratings"]] == [body["id"]]
     other = client_of(app, accepted.others[0])
     refused = other.post("/api/v1/ratings", json=dict(GOOD, contract_id=contract.id))
-    assert refused.status_code == 404
+    assert (refused.status_code, refused.get_json()["errors"]) == (
+        422,
+        {"contract_id": ["Your organization is party to no contract with this id."]},
+    )
+    missing = other.post("/api/v1/ratings", json=dict(GOOD, contract_id=999_999))
+    assert missing.get_json() == refused.get_json()
     assert (
         agency.post("/api/v1/ratings", json=dict(GOOD, contract_id=contract.id)).status_code == 201
     )
@@ -294,3 +299,46 @@ def test_the_pages_keep_a_refused_rating_and_show_both_after_the_second(app, acc
     assert "评语保留" in text(app.test_client().get(f"/agencies/{contract.agency_id}"))
     record = text(app.test_client().get(f"/organizations/{contract.applicant_org_id}"))
     assert "付款及时" in record and "评语保留" not in record
+
+
+def test_the_rated_side_is_told_it_was_rated_but_not_how(accepted, db):
+    ratings.rate(db, accepted.applicant, accepted.contract.id, GOOD, "秘密评语", P)
+    db.commit()
+    told = db.exec(
+        select(Notification).where(
+            Notification.user_id == accepted.agency.id, Notification.kind == notifying.RATED
+        )
+    ).one()
+    assert set(told.data) == {"contract", "rater", "ends_at", "task", "title"}
+    assert "秘密评语" not in str(told.data)
+    assert db.exec(
+        select(Notification).where(Notification.user_id == accepted.applicant.id,
+                                   Notification.kind == notifying.RATED)
+    ).all() == []  # fmt: skip
+
+
+def test_the_reply_form_keeps_what_was_typed_and_publishes_once(app, accepted, db):
+    contract = accepted.contract
+    first = ratings.rate(db, accepted.applicant, contract.id, GOOD, "", P)
+    ratings.rate(db, accepted.agency, contract.id, GOOD, "", P)
+    db.commit()
+    agency = client_of(app, accepted.agency)
+    page = agency.get(f"/contracts/{contract.id}/ratings")
+    assert "Your public reply (once, at most 2000 characters)" in text(page)
+    long = "长" * 2001
+    refused = agency.post(f"/ratings/{first.id}/reply", data={f"rp{first.id}-reply": long})
+    assert refused.status_code == 422
+    assert "At most 2000 characters (you gave 2001)." in text(refused)
+    assert long in refused.get_data(as_text=True)
+    done = agency.post(
+        f"/ratings/{first.id}/reply", data={f"rp{first.id}-reply": "感谢"}, follow_redirects=True
+    )
+    assert "Your reply is published." in text(done)
+    assert "Your public reply" not in text(done)
+    db.refresh(first)
+    assert first.reply == "感谢"
+    applicant = client_of(app, accepted.applicant)
+    assert (
+        applicant.post(f"/ratings/{first.id}/reply", data={f"rp{first.id}-reply": "x"}).status_code
+        == 403
+    )
