@@ -93,7 +93,9 @@ def rating_refusal(
         return Message(NOT_ACCEPTED)
     end = ends_at(session, contract, policy)
     if now >= end:
-        return Message(WINDOW_CLOSED, {"date": shanghai_date(end).isoformat()})
+        # The last day of the period (it ends at 24:00 of that day, as the pages say).
+        last_day = shanghai_date(end - timedelta(microseconds=1))
+        return Message(WINDOW_CLOSED, {"date": last_day.isoformat()})
     if any(r.side == side for r in of_contract(session, contract.id)):
         return Message(ALREADY_RATED)
     return None

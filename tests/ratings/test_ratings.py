@@ -5,7 +5,7 @@ period's end (not a microsecond before), the agency's credit event written once,
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -102,13 +102,10 @@ def test_only_the_parties_of_an_accepted_contract_rate_within_the_period_once(ac
     world.frozen.set(end)
     with pytest.raises(Forbidden) as caught:
         ratings.rate(db, accepted.agency, contract.id, GOOD, "", P)
-    date = (end - timedelta(microseconds=1)).astimezone(delivery.SHANGHAI).date()
-    assert caught.value.message in (
-        Message(ratings.WINDOW_CLOSED, {"date": date.isoformat()}),
-        Message(
-            ratings.WINDOW_CLOSED, {"date": end.astimezone(delivery.SHANGHAI).date().isoformat()}
-        ),
-    )
+    # The period ends at 24:00 of its last day: the message names that day.
+    assert end.astimezone(delivery.SHANGHAI).time() == time(0, 0)
+    last_day = (end - timedelta(days=1)).astimezone(delivery.SHANGHAI).date()
+    assert caught.value.message == Message(ratings.WINDOW_CLOSED, {"date": last_day.isoformat()})
     db.rollback()
     assert [r.side for r in rows(db)] == [BY_APPLICANT]
 
