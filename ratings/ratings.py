@@ -324,6 +324,16 @@ def listing(
     return list(session.exec(query.order_by(*order).limit(LIST_MAX)))
 
 
+def prompt_payment(rows: list[Rating]) -> tuple[Fraction, int] | None:
+    """An applicant's prompt payment as agencies rated it: the mean of the timeliness and fees
+    stars over `rows` (its published ratings by agencies) not voided, and how many; None without
+    any."""
+    counted = [r for r in rows if r.side == BY_AGENCY and r.voided_at is None]
+    if not counted:
+        return None
+    return Fraction(sum(r.timeliness + r.fees for r in counted), 2 * len(counted)), len(counted)
+
+
 def organizations(session: Session, rows: list[Rating]) -> dict[int, Organization]:
     ids = {r.rater_org_id for r in rows} | {r.rated_org_id for r in rows}
     if not ids:

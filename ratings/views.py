@@ -73,18 +73,21 @@ def contract_section(contract: Contract, task: Task) -> Markup:
 def organization_section(org: Organization) -> Markup:
     """The published ratings an organization received (a `market.organization_sections` hook):
     an agency's from applicants, an applicant's (its prompt payment among them) from agencies."""
+    payment = None
     if org.kind == OrgKind.agency:
         rows = ratings.listing(db(), None, agency_id=org.id)
         side = BY_APPLICANT
     elif org.kind in (OrgKind.enterprise, OrgKind.department):
         rows = ratings.listing(db(), None, applicant_id=org.id)
         side = BY_AGENCY
+        payment = ratings.prompt_payment(rows)
     else:
         return Markup("")
     return Markup(
         render_template(
             "ratings/_organization_ratings.html",
             side=side,
+            payment=(f"{float(payment[0]):.1f}", payment[1]) if payment else None,
             rows=serializers.many(db(), rows, viewer()),
             dimensions=DIMENSIONS,
         )

@@ -290,12 +290,13 @@ def test_the_pages_keep_a_refused_rating_and_show_both_after_the_second(app, acc
     assert "评语保留" not in text(agency.get(f"/contracts/{contract.id}/ratings"))
     assert "The other side has rated" in text(agency.get(f"/contracts/{contract.id}"))
     assert "评语保留" not in text(app.test_client().get(f"/agencies/{contract.agency_id}"))
-    form["rt-comment"] = "付款及时"
+    form["rt-comment"] = "按约付款"
     agency.post(f"/contracts/{contract.id}/ratings", data=form)
     assert "评语保留" in text(agency.get(f"/contracts/{contract.id}/ratings"))
     assert "评语保留" in text(app.test_client().get(f"/agencies/{contract.agency_id}"))
     record = text(app.test_client().get(f"/organizations/{contract.applicant_org_id}"))
-    assert "付款及时" in record and "评语保留" not in record
+    assert "按约付款" in record and "评语保留" not in record
+    assert "付款及时：1 条评价平均 4.0 星。" in record  # the public reads it in Chinese
 
 
 def test_the_rated_side_is_told_it_was_rated_but_not_how(accepted, db):
