@@ -8,7 +8,7 @@ values and the messages next to their fields, answered with the failure's status
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from markupsafe import Markup
@@ -82,6 +82,9 @@ def _page(contract_id: int, failed: dict | None = None, status: int = 200):
         task=task,
         forms=forms,
         errors=errors,
+        sections=[
+            hook(row, task) for hook in current_app.extensions.get("bidding.contract_sections", [])
+        ],
     ), status
 
 

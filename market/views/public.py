@@ -113,6 +113,7 @@ def agency_profile(agency_id: int):
         card=card,
         agency=serializers.agency(card, audience),
         history=agencies.profile_history(db(), org.id),
+        sections=organization_sections(org),
     )
 
 
@@ -127,7 +128,14 @@ def organization_page(org_id: int):
         "market/organization.html",
         organization=serializers.organization(org),
         entries=records.describe(records.record(db(), org), translate),
+        sections=organization_sections(org),
     )
+
+
+def organization_sections(org) -> list:
+    """What upper packages add to an agency's profile and an organization's public page (each a
+    callable org -> HTML in `app.extensions["market.organization_sections"]`: ratings' ratings)."""
+    return [hook(org) for hook in current_app.extensions.get("market.organization_sections", [])]
 
 
 @bp.get("/policy")

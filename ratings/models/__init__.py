@@ -1,5 +1,14 @@
 """Ratings' tables. Importing this package registers them on the shared metadata."""
 
+from ratings.models.credit import Commendation, CreditEvent, MisconductRecord
 from ratings.models.misconduct import MisconductProposal
+from ratings.models.ratings import Rating, RatingAppeal
 
-__all__ = ["MisconductProposal"]
+__all__ = [
+    "Commendation",
+    "CreditEvent",
+    "MisconductProposal",
+    "MisconductRecord",
+    "Rating",
+    "RatingAppeal",
+]

@@ -27,6 +27,7 @@ from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
+from ratings import ratings
 from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import World
 
@@ -162,6 +163,17 @@ def closing_due(world: World, db: Session) -> datetime:
     return delivery.rating_ends_at(db, signed.contract, DEFAULT_POLICY)
 
 
+def ratings_due(world: World, db: Session) -> datetime:
+    """An accepted contract rated by its applicant only: published when the rating period ends."""
+    signed = signed_contract_for_tests(world, db, world.frozen)
+    row = deliver_for_tests(db, signed, _upload_dir(world))
+    delivery.accept(db, signed.applicant, row.id, "", DEFAULT_POLICY)
+    values = dict.fromkeys(("quality", "timeliness", "attitude", "fees", "conduct"), 4)
+    ratings.rate(db, signed.applicant, signed.contract.id, values, "", DEFAULT_POLICY)
+    db.commit()
+    return delivery.rating_ends_at(db, signed.contract, DEFAULT_POLICY)
+
+
 def mail_due(world: World, db: Session) -> datetime:
     """A task opened: its applicant and both bidders have a notification to mail."""
     task = world.post_task(min_bids=1)
@@ -258,6 +270,11 @@ SCENARIOS: dict[str, Scenario] = {
         },
     ),
     "bidding.close_accepted_tasks": Scenario(closing_due, {"audit": {"task.close": 1}, "rows": {}}),
+    # The rating published, the agency's credit event, the notice to both sides' members.
+    "ratings.publish_ratings": Scenario(
+        ratings_due,
+        {"audit": {"rating.publish": 1}, "rows": {"creditevent": 1, "notification": 2}},
+    ),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),

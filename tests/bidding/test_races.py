@@ -74,6 +74,8 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
+from ratings import ratings
+from ratings.models import CreditEvent, Rating
 from tests.bidding.contract_support import awarded, signed_contract_for_tests
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
@@ -1384,6 +1386,111 @@ def test_two_late_payment_sweeps_at_once_record_once(race, frozen):
             select(ApplicantRecord).where(ApplicantRecord.contract_id == contract_id)
         ).all()
         assert len(records) == 1 and records[0].at == due
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- ratings: two first ratings of one side, two publication sweeps ------------------------------
+
+
+def accepted_contract(race: Race, frozen) -> tuple[int, int, int]:
+    """An accepted private contract: (its id, the applicant's user id, the agency's user id)."""
+    world, setup = race.world(frozen)
+    try:
+        signed = signed_contract_for_tests(world, setup, frozen)
+        row = delivery.deliver(
+            setup,
+            signed.agency,
+            signed.contract.id,
+            "交付成果",
+            [("报告书.pdf", b"%PDF-1.4\n%%EOF\n")],
+            race.app.config["UPLOAD_DIR"],
+            AttachmentPolicy(),
+            DEFAULT_POLICY,
+        )
+        delivery.accept(setup, signed.applicant, row.id, "", DEFAULT_POLICY)
+        setup.commit()
+        return signed.contract.id, signed.applicant.id, signed.agency.id
+    finally:
+        setup.close()
+
+
+STARS = dict.fromkeys(("quality", "timeliness", "attitude", "fees", "conduct"), 4)
+RATINGS_READ = re.compile(r"\bFROM rating\b")
+
+
+def test_two_first_ratings_of_one_side_at_once_make_one_rating(race, frozen):
+    """Two members of the applicant rate at once (two tabs, a double click): the first holds the
+    task's lock having found no rating of its side; the second, waiting for the lock, must then
+    find it and be refused with the documented message: one rating, one audit event."""
+    contract_id, applicant_id, _ = accepted_contract(race, frozen)
+
+    def rate(comment: str):
+        return committed(
+            lambda s: (
+                ratings.rate(
+                    s, s.get(User, applicant_id), contract_id, STARS, comment, DEFAULT_POLICY
+                ).id
+            )
+        )
+
+    first_stop = Stop(RATINGS_READ, when="after")  # holds the lock, found no rating
+    first = Worker(race, rate("第一次"), first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, rate("第二次"), second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert first.error is None
+    assert type(second.error) is Forbidden
+    assert second.error.message.msgid == ratings.ALREADY_RATED
+    check = race.session()
+    try:
+        rows = check.exec(select(Rating).where(Rating.contract_id == contract_id)).all()
+        assert [(r.id, r.comment) for r in rows] == [(first.result, "第一次")]
+        assert count_events(check, "rating.rate", str(first.result)) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+def test_two_publication_sweeps_at_once_publish_a_rating_once(race, frozen):
+    """Two scheduler processes at the rating period's end: the first holds the task's lock while
+    publishing; the second picked the same contract up and waits: it must find nothing left."""
+    contract_id, applicant_id, _ = accepted_contract(race, frozen)
+    setup = race.session()
+    try:
+        ratings.rate(setup, setup.get(User, applicant_id), contract_id, STARS, "", DEFAULT_POLICY)
+        setup.commit()
+        end = delivery.rating_ends_at(setup, setup.get(Contract, contract_id), DEFAULT_POLICY)
+    finally:
+        setup.close()
+    frozen.set(end)
+    sweep = committed(lambda s: ratings.publish_ratings(s, DEFAULT_POLICY))
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, sweep, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+    check = race.session()
+    try:
+        rows = check.exec(select(Rating).where(Rating.contract_id == contract_id)).all()
+        assert [r.published_at for r in rows] == [end]
+        assert len(check.exec(select(CreditEvent)).all()) == 1
+        assert count_events(check, "rating.publish", str(rows[0].id)) == 1
         assert audit.verify(check) == []
     finally:
         check.close()
