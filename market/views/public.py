@@ -113,6 +113,7 @@ def agency_profile(agency_id: int):
         card=card,
         agency=serializers.agency(card, audience),
         history=agencies.profile_history(db(), org.id),
+        sections=[hook(org) for hook in current_app.extensions.get("market.agency_sections", [])],
     )
 
 
