@@ -12,6 +12,7 @@ from bidding import signals
 from market import policy as market_policy
 from ratings import (
     api,
+    demo_review,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
     review_views,
@@ -27,4 +28,5 @@ def init_app(app: Flask) -> None:
     signals.complaint_decided.connect(misconduct.on_complaint_decided, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     review_views.init_app(app)
+    demo_review.register_demo(app)
     api.init_app(app)
