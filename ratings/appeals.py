@@ -39,6 +39,17 @@ def row_by_id(session: Session, model: type, value: object):
     return session.get(model, wanted) if check.ok("id") else None
 
 
+def lock(session: Session, model: type, row_id: int):
+    """The row read again under its row lock (FOR UPDATE on PostgreSQL; SQLite's transactions
+    are IMMEDIATE), so two decisions of the same row never both pass the 'undecided' check."""
+    return session.exec(
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def get_published_rating(session: Session, rating_id: object) -> Rating:
     """A published rating; an unknown or still hidden one is `NotFound` (double-blind)."""
     row = row_by_id(session, Rating, rating_id)
@@ -86,7 +97,7 @@ def file_appeal(
     session: Session, actor: User, rating_id: object, reason: object, policy: RatingsPolicy
 ) -> RatingAppeal:
     """The rated side appeals a published rating, with a reason read by the regulators."""
-    rating = get_published_rating(session, rating_id)
+    rating = lock(session, Rating, get_published_rating(session, rating_id).id)
     org = session.get(Organization, actor.organization_id) if actor is not None else None
     now = clock.now()
     refusal = appeal_refusal(session, rating, org, now, policy)
@@ -178,7 +189,7 @@ def decide(
 ) -> RatingAppeal:
     """Uphold the rating or void it, with a written reason (shown with a voided rating). Voiding
     marks the rating voided and voids its credit event in the same transaction."""
-    appeal = get_appeal(session, appeal_id)
+    appeal = lock(session, RatingAppeal, get_appeal(session, appeal_id).id)
     rating = session.get(Rating, appeal.rating_id)
     task = _require_covering(session, regulator, rating)
     if appeal.decided_at is not None:

@@ -16,7 +16,7 @@ from market.models import Organization, OrgKind, User
 from market.permissions import is_regulator, regulator_covers
 from market.validation import N_, Checker, Forbidden, NotFound
 from ratings import credit_events, notifying
-from ratings.appeals import row_by_id
+from ratings.appeals import lock, row_by_id
 from ratings.models import Commendation, MisconductProposal, MisconductRecord
 from ratings.models.credit import (
     COMMENDATION,
@@ -169,7 +169,7 @@ def decide_proposal(
 ) -> MisconductProposal:
     """Decide a proposal: record it (severity, legal basis and facts, the proposal's facts
     when none are given) or dismiss it with a reason."""
-    proposal = get_proposal(session, proposal_id)
+    proposal = lock(session, MisconductProposal, get_proposal(session, proposal_id).id)
     agency = session.get(Organization, proposal.agency_id)
     _require_covering(session, regulator, agency)
     if proposal.decided_at is not None:
