@@ -11,6 +11,7 @@ from sqlmodel import select
 from ratings import records
 from ratings.models import CreditEvent
 from tests.ratings.review_support import rated_contract
+from tests.ratings.test_records import proposed
 
 API = "/api/v1"
 BASIS = "《中介服务管理办法》第二十条"
@@ -240,3 +241,42 @@ def test_the_agency_page_forms_keep_what_was_typed(world, db, as_):
         f"/agencies/{org_id}/commendations", data={"com-reason": "x"}
     )
     assert outsider.status_code == 403
+
+
+def test_proposals_are_decided_through_the_api_and_the_queue_page(world, db, as_, make):
+    proposal, agency = proposed(world, db)
+    regulator = as_(world.regulator)
+    queue = regulator.get(f"{API}/misconduct-proposals").get_json()
+    assert (queue["counts"], [p["id"] for p in queue["items"]]) == (
+        {"undecided": 1, "decided": 0},
+        [proposal.id],
+    )
+    assert as_(agency).get(f"{API}/misconduct-proposals").status_code == 403
+    url = f"{API}/misconduct-proposals/{proposal.id}/decision"
+    beijing = as_(make.staff("regulator", region_prefixes=["11"]))
+    refused = beijing.post(url, json={"decision": "dismissed", "reason": "证据不足"})
+    assert (refused.status_code, detail(refused)) == (
+        403,
+        "Only a regulator whose jurisdiction covers this agency's region may do this.",
+    )
+    page = regulator.post(
+        f"/regulator/misconduct-proposals/{proposal.id}/decision",
+        data={f"pr{proposal.id}-decision": "recorded", f"pr{proposal.id}-legal_basis": BASIS},
+    )
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "This field is required." in text and BASIS in text
+    decided = regulator.post(
+        url, json={"decision": "recorded", "severity": "general", "legal_basis": BASIS}
+    )
+    assert decided.status_code == 200, decided.get_data(as_text=True)
+    assert (decided.get_json()["decision"], decided.get_json()["facts"]) == ("recorded", "串通属实")
+    again = regulator.post(url, json={"decision": "dismissed", "reason": "x"})
+    assert (again.status_code, detail(again)) == (403, "This proposal has already been decided.")
+    public = as_().get(f"{API}/misconduct-records?agency_id={agency.organization_id}").get_json()
+    assert [(r["severity"], r["proposal_id"]) for r in public["items"]] == [
+        ("general", proposal.id)
+    ]
+    assert "串通属实" in regulator.get("/regulator/misconduct-proposals?state=decided").get_data(
+        as_text=True
+    )
