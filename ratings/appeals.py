@@ -126,6 +126,7 @@ def file_appeal(
         actor_user_id=actor.id,
         actor_org_id=org.id,
     )
+    notifying.appeal_filed(session, task, row, org.name)
     return row
 
 

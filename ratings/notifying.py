@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from market.models import Task
-from market.notifications import notify, register_kind
+from market.notifications import notify, notify_orgs, register_kind
+from market.suspensions import covering_regulators
 from market.validation import N_
 from ratings.models import Commendation, MisconductRecord, RatingAppeal
 
@@ -18,6 +19,7 @@ MISCONDUCT = {
     "serious": "ratings.misconduct_serious",
 }
 COMMENDED = "ratings.commended"
+APPEAL_FILED = "ratings.appeal_filed"
 
 
 def own_ratings_link(data: dict) -> tuple[str, dict]:
@@ -28,6 +30,16 @@ def agency_link(data: dict) -> tuple[str, dict]:
     return ("public.agency_profile", {"agency_id": data["agency_id"]})
 
 
+def appeal_link(data: dict) -> tuple[str, dict]:
+    return ("ratings_review.appeal_page", {"appeal_id": data["appeal_id"]})
+
+
+register_kind(
+    APPEAL_FILED,
+    subject=N_("A rating of task %(task)s is appealed"),
+    body=N_("%(appellant)s appealed a rating of task %(task)s, %(title)s; decide by %(due_at)s."),
+    link=appeal_link,
+)
 register_kind(
     APPEAL_UPHELD,
     subject=N_("Your appeal against a rating of task %(task)s is decided"),
@@ -73,6 +85,21 @@ register_kind(
     body=N_("A regulator commended your agency: %(reason)s"),
     link=agency_link,
 )
+
+
+def appeal_filed(session: Session, task: Task, appeal: RatingAppeal, appellant: str) -> None:
+    """Every regulator covering the task learns of the appeal it is to decide."""
+    notify_orgs(
+        session,
+        APPEAL_FILED,
+        covering_regulators(session, task),
+        task=task,
+        data={
+            "appeal_id": appeal.id,
+            "appellant": appellant,
+            "due_at": appeal.decide_by.isoformat(),
+        },
+    )
 
 
 def appeal_decided(session: Session, task: Task, appeal: RatingAppeal) -> None:

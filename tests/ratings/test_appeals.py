@@ -30,6 +30,7 @@ def errors_of(excinfo) -> dict:
 
 
 def test_the_rated_agency_appeals_within_the_period_and_the_boundary_refuses(world, db, frozen):
+    regulator = world.regulator  # covering the task when the appeal is filed: it is told
     signed, rating = rated_contract(world, db, frozen)
     due = appeals.appeal_due(db, rating, P)
     assert due == holidays.load(db).add_working_days(rating.published_at, 10)
@@ -47,6 +48,13 @@ def test_the_rated_agency_appeals_within_the_period_and_the_boundary_refuses(wor
     assert db.exec(
         select(AuditEvent.action).where(AuditEvent.action == "rating.appealed")
     ).all() == ["rating.appealed"]
+    told = db.exec(select(Notification).where(Notification.kind == "ratings.appeal_filed")).all()
+    assert [(n.user_id, n.data["appeal_id"]) for n in told] == [(regulator.id, row.id)]
+    assert not db.exec(
+        select(Notification).where(
+            Notification.kind == "ratings.appeal_filed", Notification.user_id == signed.agency.id
+        )
+    ).all()
 
 
 def test_a_rating_is_appealed_once(world, db, frozen):
