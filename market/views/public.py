@@ -113,7 +113,8 @@ def agency_profile(agency_id: int):
         card=card,
         agency=serializers.agency(card, audience),
         history=agencies.profile_history(db(), org.id),
-        sections=organization_sections(org),
+        sections=organization_sections(org)
+        + [hook(org) for hook in current_app.extensions.get("market.agency_sections", [])],
     )
 
 

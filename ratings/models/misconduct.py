@@ -13,6 +13,8 @@ from market.db import UTCDateTime
 
 #: `MisconductProposal.source`.
 COMPLAINT = "complaint"
+#: `MisconductProposal.decision`: recorded (a `MisconductRecord` names it) or dismissed.
+RECORDED, DISMISSED = "recorded", "dismissed"
 
 
 class MisconductProposal(SQLModel, table=True):
@@ -25,3 +27,7 @@ class MisconductProposal(SQLModel, table=True):
     facts: str = Field(sa_column=Column(Text, nullable=False))
     proposed_at: datetime = Field(sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision: str | None = Field(default=None, max_length=16)
+    #: Why a proposal was dismissed (required then).
+    dismissed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_by_user_id: int | None = Field(default=None, foreign_key="user.id")

@@ -206,6 +206,8 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:complaint_id": lambda f: [1],
     # No contract exists before an award is final, so every reader gets the same 404.
     "int:contract_id": lambda f: [1],
+    # No rating exists in the leak check's world, so no appeal: the same 404 (or 403) for each.
+    "int:appeal_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

@@ -116,7 +116,11 @@ def test_a_second_run_changes_nothing(app, db):
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
     published = select(func.count()).where(AuditEvent.action == "task.publish")
     assert db.exec(published).one() == len(demo.TITLES) + 2  # and the direct and surveying tasks
-    assert load_all(app, db) == ["demo data already loaded", "demo tasks already loaded"]
+    assert load_all(app, db) == [
+        "demo data already loaded",
+        "demo tasks already loaded",
+        "ratings review demo already loaded",
+    ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)
     assert db.exec(select(func.count()).select_from(AuditEvent)).one() == events

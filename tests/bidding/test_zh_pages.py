@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from bidding import marking, panel
 from bidding.contracts import services as contracts
+from bidding.models import Contract
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
 from bidding.questions import services as questions
@@ -24,6 +25,10 @@ from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
+from ratings import appeals, records
+from ratings.models import Rating, RatingAppeal
+from ratings.models.ratings import BY_APPLICANT, DIMENSIONS
+from ratings.policy import DEFAULT_POLICY as RATINGS_POLICY
 from tests.bidding.contract_support import delivery_pages, finalize_now
 from tests.bidding.helpers import World, task_data
 from tests.conftest import login
@@ -196,6 +201,8 @@ def town(world: World, make, db, frozen, app):
     contracts.sign(db, agency, contract_ids[1], DEFAULT_POLICY)
     contracts.sign(db, world.applicant, contract_ids[1], DEFAULT_POLICY)
     contracts.propose_termination(db, agency, contract_ids[1], "项目取消")
+    # A published rating of the agency on the signed contract, appealed; its records.
+    regulator_records(db, world, agency, contract_ids[1], regulator)
     draft = tasks.create_draft(db, world.applicant, task_data("lowest_price"))
     db.commit()
     users = {
@@ -246,7 +253,34 @@ def town(world: World, make, db, frozen, app):
     # A state-owned task's delivery awaiting the applicant's report, an overdue budget payment.
     values["contract_id"] = contract_ids + delivered
     values["edit"] = [draft.number]
+    values["appeal_id"] = list(db.exec(select(RatingAppeal.id)))
     return users, values
+
+
+def regulator_records(db, world, agency, contract_id, regulator) -> None:
+    """A published rating of `agency` appealed to the regulator, and a minor and a general
+    misconduct record and a commendation of it (ratings' pages and agency section)."""
+    contract = db.get(Contract, contract_id)
+    rating = Rating(
+        contract_id=contract.id,
+        task_id=contract.task_id,
+        side=BY_APPLICANT,
+        rater_org_id=world.applicant.organization_id,
+        rated_org_id=agency.organization_id,
+        rated_by_user_id=world.applicant.id,
+        **dict.fromkeys(DIMENSIONS, 3),
+        comment="报告质量一般",
+        created_at=world.frozen.now(),
+        published_at=world.frozen.now(),
+    )
+    db.add(rating)
+    db.flush()
+    appeals.file_appeal(db, agency, rating.id, "评价与事实不符", RATINGS_POLICY)
+    for severity in ("minor", "general"):
+        records.record_misconduct(
+            db, regulator, agency.organization_id, severity, "《管理办法》第二十条", "逾期提交报告"
+        )
+    records.commend(db, regulator, agency.organization_id, "服务质量突出")
 
 
 def _urls(app, values) -> list[str]:

@@ -22,9 +22,10 @@ from market.models import AuditEvent, PolicyVersion
 from market.policy import PolicyError, Registry, Section
 from market.tasks import TaskPolicy
 from market.validation import N_
+from ratings.policy import RatingsPolicy
 from tests.conftest import app_config
 
-SECTIONS = ["accounts", "tasks", "attachments", "bidding"]
+SECTIONS = ["accounts", "tasks", "attachments", "bidding", "ratings"]
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def test_without_configuration_every_section_holds_the_design_numbers(app):
     assert registry.section("tasks") == TaskPolicy()
     assert registry.section("attachments") == AttachmentPolicy()
     assert registry.section("bidding") == BiddingPolicy()
+    assert registry.section("ratings") == RatingsPolicy()
 
 
 def test_per_section_settings_and_the_original_flat_keys_configure_the_policy(new_app, tmp_path):

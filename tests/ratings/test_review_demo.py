@@ -1,0 +1,25 @@
+"""`seed demo` leaves a voided rating, a general misconduct record and a commendation
+(ratings/demo_review.py), made by the real services, and a second run changes nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from market.demo import load_all
+from ratings.models import Commendation, CreditEvent, MisconductRecord, Rating, RatingAppeal
+
+
+def test_the_demo_shows_a_voided_rating_a_record_and_a_commendation(app, db, frozen, bidding_keys):
+    lines = load_all(app, db)
+    db.commit()
+    assert "ratings review demo: a voided rating, a misconduct record, a commendation" in lines
+    rating = db.exec(select(Rating)).one()
+    appeal = db.exec(select(RatingAppeal)).one()
+    assert (appeal.decision, rating.voided_at is not None) == ("voided", True)
+    event = db.exec(select(CreditEvent).where(CreditEvent.source == f"rating:{rating.id}")).one()
+    assert event.voided_at == rating.voided_at
+    record = db.exec(select(MisconductRecord)).one()
+    commendation = db.exec(select(Commendation)).one()
+    assert record.severity == "general"
+    assert record.agency_id != commendation.agency_id
+    assert "ratings review demo already loaded" in load_all(app, db)
