@@ -50,15 +50,15 @@ def load_ratings_demo(session: Session, *, policy: BiddingPolicy) -> str:
     department = _member(session, contract.applicant_org_id)
     agency = _member(session, contract.agency_id)
     now = clock.now()
-    stars = {"quality": 5, "timeliness": 4, "attitude": 5, "fees": 5, "conduct": 5}
+    stars = {"quality": 4, "timeliness": 2, "attitude": 4, "fees": 5, "conduct": 4}
     with _at(now - timedelta(days=2)):
         first = ratings.rate(
             session, department, contract.id, stars,
-            "报告书内容扎实，按技术评估意见修改及时；送审稿比约定晚两天提交。", policy,
+            "报告书内容尚可，但送审稿比约定晚两天提交，影响了审批进度。", policy,
         )  # fmt: skip
     with _at(now - timedelta(days=1)):
         ratings.rate(
-            session, agency, contract.id, dict(stars, timeliness=5),
+            session, agency, contract.id, dict.fromkeys(stars, 5),
             "委托方资料提供完整，验收组织及时，付款按约定办理。", policy,
         )  # fmt: skip
     with _at(now - timedelta(hours=20)):

@@ -2,7 +2,7 @@
 accepted contract, its rating of the agency (published), appealed by the agency and voided by the
 demo regulator; a general misconduct record of one demo agency and a commendation of another.
 
-The rating is written directly (the rating services are not the review's); the appeal, the
+The rating is the department's, made by the ratings demo (`ratings/demo.py`); the appeal, the
 decision, the record and the commendation go through the real services with the clock moved back,
 so dates, the audit log, notifications and credit events are what the platform would have made.
 Idempotent: a second run finds the appeal and changes nothing."""
@@ -22,10 +22,9 @@ from bidding.models import Contract
 from market import clock, demo
 from market.models import Task, User
 from market.policy import registry_of
-from ratings import appeals, credit_events, records
+from ratings import appeals, records
 from ratings.models import Rating, RatingAppeal
-from ratings.models.credit import RATING
-from ratings.models.ratings import BY_APPLICANT, DIMENSIONS
+from ratings.models.ratings import BY_APPLICANT
 from ratings.policy import SECTION, RatingsPolicy
 
 REGULATOR = "regulator@demo.zjm"
@@ -60,28 +59,12 @@ def load_review_demo(session: Session, policy: RatingsPolicy) -> str:
         return "ratings review demo: skipped (no accepted demo contract)"
     now = clock.now()
     regulator = users[REGULATOR]
-    rating = Rating(
-        contract_id=contract.id,
-        task_id=task.id,
-        side=BY_APPLICANT,
-        rater_org_id=users[DEPARTMENT].organization_id,
-        rated_org_id=users[RATED].organization_id,
-        rated_by_user_id=users[DEPARTMENT].id,
-        **dict.fromkeys(DIMENSIONS, 2),
-        comment="报告书多次延期提交，沟通不及时。",
-        created_at=now - timedelta(days=2),
-        published_at=now - timedelta(days=2),
-    )
-    session.add(rating)
-    session.flush()
-    credit_events.record(
-        session,
-        rating.rated_org_id,
-        RATING,
-        rating.published_at,
-        appeals.rating_source(rating),
-        {"stars": "2/1", "contract": contract.id},
-    )
+    # The department's rating of the agency (ratings/demo.py, published when both had rated).
+    rating = session.exec(
+        select(Rating).where(Rating.contract_id == contract.id, Rating.side == BY_APPLICANT)
+    ).first()
+    if rating is None:
+        return "ratings review demo: skipped (the accepted demo contract is not rated)"
     with _at(now - timedelta(days=1)):
         appeal = appeals.file_appeal(
             session,

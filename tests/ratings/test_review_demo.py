@@ -7,13 +7,14 @@ from sqlmodel import select
 
 from market.demo import load_all
 from ratings.models import Commendation, CreditEvent, MisconductRecord, Rating, RatingAppeal
+from ratings.models.ratings import BY_APPLICANT
 
 
 def test_the_demo_shows_a_voided_rating_a_record_and_a_commendation(app, db, frozen, bidding_keys):
     lines = load_all(app, db)
     db.commit()
     assert "ratings review demo: a voided rating, a misconduct record, a commendation" in lines
-    rating = db.exec(select(Rating)).one()
+    rating = db.exec(select(Rating).where(Rating.side == BY_APPLICANT)).one()
     appeal = db.exec(select(RatingAppeal)).one()
     assert (appeal.decision, rating.voided_at is not None) == ("voided", True)
     event = db.exec(select(CreditEvent).where(CreditEvent.source == f"rating:{rating.id}")).one()
