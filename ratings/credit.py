@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import calendar
 import decimal
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -136,13 +137,18 @@ def ends_at(at: datetime, months: int) -> datetime:
 
 def weight(age_days: int, policy: CreditPolicy) -> Fraction:
     """0.5 ^ (age / half-life), rounded half to even to `weight_places` decimals, exactly."""
+    return _weight(age_days, policy.half_life_days, policy.weight_places)
+
+
+@functools.lru_cache(maxsize=8192)
+def _weight(age_days: int, half_life_days: int, places: int) -> Fraction:
     with decimal.localcontext() as ctx:
         ctx.prec = 40
         ctx.rounding = decimal.ROUND_HALF_EVEN
         exact = decimal.Decimal(1) / decimal.Decimal(2) ** (
-            decimal.Decimal(age_days) / decimal.Decimal(policy.half_life_days)
+            decimal.Decimal(age_days) / decimal.Decimal(half_life_days)
         )
-        return Fraction(exact.quantize(decimal.Decimal(1).scaleb(-policy.weight_places)))
+        return Fraction(exact.quantize(decimal.Decimal(1).scaleb(-places)))
 
 
 def grade_of(score_milli: int, policy: CreditPolicy) -> str:

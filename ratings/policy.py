@@ -73,21 +73,19 @@ SECTION = Section(
     N_("Credit score"),
     {
         "base_points": N_("Base score of every agency (points)"),
-        "rating_prior_mean": N_("Ratings: the prior's mean (stars)"),
-        "rating_prior_weight": N_("Ratings: the prior's weight (ratings)"),
-        "rating_points_per_star": N_("Ratings: points per star above or below the prior's mean"),
+        "rating_prior_mean": N_("Ratings: mean of the prior (stars)"),
+        "rating_prior_weight": N_("Ratings: weight of the prior (ratings)"),
+        "rating_points_per_star": N_("Ratings: points per star above or below the prior mean"),
         "rating_max_points": N_("Ratings: most points added"),
         "rating_max_penalty": N_("Ratings: most points taken off"),
-        "half_life_days": N_("Ratings: a rating's weight halves every (days)"),
-        "weight_places": N_("Ratings: decimal places of a rating's weight"),
+        "half_life_days": N_("Ratings: half-life of a rating weight (days)"),
+        "weight_places": N_("Ratings: decimal places of a rating weight"),
         "on_time_points": N_("Points per contract accepted on time"),
         "on_time_months": N_("Contracts accepted on time count for (months)"),
         "on_time_max_points": N_("Most points for contracts accepted on time"),
         "late_points": N_("Points off per late delivery"),
         "late_months": N_("Late deliveries count for (months)"),
-        "fault_points": N_(
-            "Points off per abandoned award or contract terminated for the agency's fault"
-        ),
+        "fault_points": N_("Points off per abandoned award or termination for fault of the agency"),
         "fault_months": N_("Abandoned awards and terminations count for (months)"),
         "minor_points": N_("Points off per minor misconduct record"),
         "minor_months": N_("Minor misconduct records count for (months)"),
@@ -104,7 +102,7 @@ SECTION = Section(
         "grade_c_from": N_("Grade C from (points)"),
         "min_contract_fen": N_("Contracts below this price earn no points (fen)"),
         "same_rater_months": N_(
-            "One applicant's rating of an agency is replaced by its later one within (months)"
+            "Ratings: a later rating by the same applicant replaces an earlier one within (months)"
         ),
     },
 )

@@ -27,6 +27,9 @@ from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
+from ratings import credit_events
+from ratings.credit import ends_at
+from ratings.models.credit import MISCONDUCT_MINOR, ON_TIME
 from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import World
 
@@ -171,6 +174,18 @@ def mail_due(world: World, db: Session) -> datetime:
     return world.frozen.now()
 
 
+def credit_due(world: World, db: Session) -> datetime:
+    """Two agencies with credit events: one's minor misconduct record stops counting (its score
+    goes back up), the other's on-time contract still counts (nothing to write)."""
+    now = world.frozen.now()
+    lapsing, steady = world.agency(), world.agency()
+    credit_events.record(db, lapsing.organization_id, MISCONDUCT_MINOR, now, "misconduct:test:1")
+    credit_events.record(
+        db, steady.organization_id, ON_TIME, now, "contract:test:1", {"price_fen": 500_000}
+    )
+    return ends_at(now, 3)
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -258,6 +273,8 @@ SCENARIOS: dict[str, Scenario] = {
         },
     ),
     "bidding.close_accepted_tasks": Scenario(closing_due, {"audit": {"task.close": 1}, "rows": {}}),
+    # The lapsing agency's new standing: one snapshot (and its search document, replaced).
+    "ratings.refresh_credit": Scenario(credit_due, {"audit": {}, "rows": {"creditsnapshot": 1}}),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),

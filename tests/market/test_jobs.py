@@ -33,6 +33,7 @@ SWEEPS = {
     "bidding.accept_silently": "interval",
     "bidding.record_late_payments": "interval",
     "bidding.close_accepted_tasks": "interval",
+    "ratings.refresh_credit": "cron",
 }
 
 

@@ -24,7 +24,7 @@ from market.tasks import TaskPolicy
 from market.validation import N_
 from tests.conftest import app_config
 
-SECTIONS = ["accounts", "tasks", "attachments", "bidding"]
+SECTIONS = ["accounts", "tasks", "attachments", "bidding", "credit"]
 
 
 @pytest.fixture
