@@ -74,6 +74,17 @@ def test_the_agency_sees_its_minor_record_in_full(world, db, frozen, as_):
     assert body["lines"][3]["source"] == "misconduct:1"
 
 
+def test_a_covering_regulator_sees_the_details_and_others_do_not(world, db, frozen, as_, make):
+    org = agency_with_a_history(world, db, frozen).organization_id
+    url = f"/api/v1/agencies/{org}/credit"
+    regulator = as_(world.regulator)
+    assert regulator.get(url).get_json()["lines"][3]["source"] == "misconduct:1"
+    elsewhere = as_(make.staff("regulator", region_prefixes=["11"]))
+    for client in (elsewhere, as_(world.applicant), as_(world.agency())):
+        body = client.get(url).get_json()
+        assert (body["detailed"], body["lines"][3]["source"]) == (False, None)
+
+
 def test_as_of_a_moment_before_and_bad_moments(world, db, frozen, as_):
     org = agency_with_a_history(world, db, frozen).organization_id
     client = as_(None, "en")
