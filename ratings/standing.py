@@ -174,22 +174,40 @@ def on_credit_event_changed(event: CreditEvent, *, session: Session, **_ignored)
     )
 
 
-def refresh_due(session: Session, registry: Registry) -> int:
-    """Sweep: recompute, as of now, every agency with a credit event; returns how many changed."""
+def refresh_due(session: Session, registry: Registry, chunk: int = 500) -> int:
+    """Sweep: recompute, as of now, every agency with a credit event; returns how many changed.
+
+    `each_due` leaves out the rows it already took by listing them in the query, which grows with
+    every row; the agencies are therefore taken `chunk` ids at a time (each chunk its own
+    `each_due`), so a run stays linear in the number of agencies."""
     policy = registry.section(SECTION.name)
     version = policy_version(session, registry)
-    due = select(Organization).where(
+    with_events = (
         Organization.kind == OrgKind.agency,
         exists().where(CreditEvent.agency_id == Organization.id),
     )
-    return each_due(
-        session,
-        due,
-        lambda s, org: refresh(s, org.id, policy, version),
-        key=Organization.id,
-        label="credit standing of agency",
-        log=log,
-    )
+    acted, low = 0, 0
+    while True:
+        ids = session.exec(
+            select(Organization.id)
+            .where(*with_events, Organization.id > low)
+            .order_by(Organization.id)
+            .limit(chunk)
+        ).all()
+        if not ids:
+            return acted
+        due = select(Organization).where(
+            *with_events, Organization.id > low, Organization.id <= ids[-1]
+        )
+        acted += each_due(
+            session,
+            due,
+            lambda s, org: refresh(s, org.id, policy, version),
+            key=Organization.id,
+            label="credit standing of agency",
+            log=log,
+        )
+        low = ids[-1]
 
 
 def _grouped(session: Session, batch: int) -> Iterator[tuple[int, tuple, list[Event]]]:

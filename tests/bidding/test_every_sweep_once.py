@@ -254,16 +254,28 @@ SCENARIOS: dict[str, Scenario] = {
                 "award.handed_over": 1,
                 "applicant.recorded": 1,
             },
-            # The next candidate, and notices to it and the applicant; the late applicant's record.
-            "rows": {"award": 1, "notification": 2, "applicantrecord": 1},
+            # The next candidate, and notices to it and the applicant; the late applicant's record;
+            # the abandoning agency's credit event and its new standing's snapshot.
+            "rows": {
+                "award": 1,
+                "notification": 2,
+                "applicantrecord": 1,
+                "creditevent": 1,
+                "creditsnapshot": 1,
+            },
         },
     ),
     # The agency and the applicant of the first contract, the applicant of the second.
     "bidding.signing_reminders": Scenario(
         reminders_due, {"audit": {}, "rows": {"notification": 3}}
     ),
+    # Delivered on time and accepted by silence: the agency's on-time credit event and snapshot.
     "bidding.accept_silently": Scenario(
-        silence_due, {"audit": {"task.accept": 1}, "rows": {"notification": 1}}
+        silence_due,
+        {
+            "audit": {"task.accept": 1},
+            "rows": {"notification": 1, "creditevent": 1, "creditsnapshot": 1},
+        },
     ),
     "bidding.record_late_payments": Scenario(
         late_payment_due,
