@@ -11,7 +11,9 @@ straight into the tables in batches. Then:
     and the search document written) **plus the commit**, `--reps` times: median and p95;
 (b) `ratings.standing.recompute_all` as `flask credit recompute` runs it, in a fresh process (so its
     peak RSS is its own, measured with `resource.getrusage`), with the time taken. The standing is
-    first cleared so that every agency is written, snapshotted and reindexed.
+    first cleared so that every agency is written, snapshotted and reindexed;
+(c) then the daily sweep `ratings.standing.refresh_due` at the same moment: every agency read and
+    scored again, nothing to write.
 """
 
 from __future__ import annotations
@@ -141,8 +143,9 @@ def recompute(url: str, batch: int) -> None:
     """Run in a process of its own: the peak RSS reported is the recomputation's."""
     from market import clock
     from market.models import Organization
+    from market.policy import registry_of
     from ratings.policy import DEFAULT_POLICY
-    from ratings.standing import recompute_all
+    from ratings.standing import recompute_all, refresh_due
 
     app = make_app(url)
     clock.use(clock.FrozenClock(START + timedelta(days=1)))
@@ -155,6 +158,10 @@ def recompute(url: str, batch: int) -> None:
         seen, changed = recompute_all(session, DEFAULT_POLICY, None, batch)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()  # (c) the daily sweep at the same moment: nothing to write
+    with app.app_context(), database.transaction() as session:
+        swept = refresh_due(session, registry_of(app))
+    sweep_seconds = time.perf_counter() - started
     print(
         json.dumps(
             {
@@ -163,6 +170,8 @@ def recompute(url: str, batch: int) -> None:
                 "seconds": elapsed,
                 "rss_before_kib": before,
                 "peak_rss_kib": peak,
+                "sweep_changed": swept,
+                "sweep_seconds": sweep_seconds,
             }
         )
     )
@@ -207,6 +216,10 @@ def main(argv: list[str] | None = None) -> None:
             f"(b) full recomputation: {result['seen']:,} agencies with events, "
             f"{result['changed']:,} written, {result['seconds']:.1f} s; peak RSS "
             f"{result['peak_rss_kib'] / 1024:.0f} MiB (before it: {result['rss_before_kib'] / 1024:.0f} MiB)"
+        )
+        print(
+            f"(c) the daily sweep right after it: {result['sweep_changed']:,} changed, "
+            f"{result['sweep_seconds']:.1f} s"
         )
 
 
