@@ -1,20 +1,32 @@
 """Ratings, appeals, the credit engine, lists and exit rules.
 
 Imports `bidding` and `market`; nothing imports it but the composition root. Its rooms so far:
-two-way double-blind ratings of an accepted contract's parties (`ratings.ratings`, with its
-pages, API and sweep), and misconduct-record proposals (`ratings.misconduct`), made from the
+two-way double-blind ratings of an accepted contract's parties (`ratings.ratings`, with its pages,
+API and sweep); appeals against ratings, misconduct records and commendations decided by
+regulators (`ratings.appeals`, `ratings.records`, with `review_views`, `review_api`); the credit
+engine (`ratings.credit`, a pure function of the credit events written through
+`ratings.credit_events`, the standing it writes on the organization, `ratings.standing`, and the
+credit file's pages and API); misconduct-record proposals (`ratings.misconduct`), made from the
 facts bidding announces.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Flask
 
 from bidding import signals
-from market import policy as market_policy
 from market.extensions import csrf
+from market.policy import register, registry_of
 from ratings import (
     api,
+    cli,
+    credit_api,
+    credit_events,
+    credit_handlers,
+    credit_policy,
+    credit_views,
     demo,
     demo_review,
     jobs,
@@ -22,25 +34,39 @@ from ratings import (
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
     review_api,
     review_views,
+    standing,
     views,
 )
 from ratings import policy as ratings_policy
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's policy section, signal handlers, page sections, pages, API and
-    sweeps."""
-    market_policy.register(app, ratings_policy.SECTION)
+    """Register this package's policy sections, commands, sweeps, signal handlers, page sections,
+    pages and API."""
+    register(app, ratings_policy.SECTION)
+    register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
+    # Handlers holding only a session find the app's policy through its database.
+    app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
+    cli.init_app(app)
+    jobs.register_jobs(app)
     # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
     signals.complaint_decided.connect(misconduct.on_complaint_decided, weak=False)
+    signals.delivered.connect(credit_handlers.on_delivered, weak=False)
+    signals.accepted.connect(credit_handlers.on_accepted, weak=False)
+    signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
+    signals.terminated.connect(credit_handlers.on_terminated, weak=False)
+    credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
+    app.extensions.setdefault("market.agency_sections", []).append(credit_views.agency_section)
+    app.extensions.setdefault("market.policy_sections", []).append(credit_views.policy_section)
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(credit_views.bp)
+    app.register_blueprint(credit_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
-    jobs.register_jobs(app)
     demo.register_demo(app)
     demo_review.register_demo(app)

@@ -1,5 +1,6 @@
-"""Ratings' scheduled sweeps (idempotent; the scheduler runs each in its own transaction), bound
-to the app's configured bidding policy (the rating period is its `rating_wd`)."""
+"""Ratings' scheduled sweeps (idempotent; the scheduler runs each in its own transaction): the
+publication of ratings whose period ended (bound to the bidding policy, whose `rating_wd` is the
+period) and the daily refresh of the credit standings that change with time alone."""
 
 from __future__ import annotations
 
@@ -11,16 +12,28 @@ from bidding.policy import SECTION
 from market.jobs import Sweep, register
 from market.policy import registry_of
 from ratings.ratings import publish_ratings
+from ratings.standing import refresh_due
 
 
 def register_jobs(app: Flask) -> None:
-    policy = registry_of(app).section(SECTION.name)
+    registry = registry_of(app)
     register(
         app,
         Sweep(
             "ratings.publish_ratings",
-            partial(publish_ratings, policy=policy),
+            partial(publish_ratings, policy=registry.section(SECTION.name)),
             "interval",
             {"seconds": 60},
+        ),
+    )
+    # Daily, just after midnight in Shanghai: ratings' weights change with the Shanghai date and
+    # events stop counting at 00:00 Shanghai.
+    register(
+        app,
+        Sweep(
+            "ratings.refresh_credit",
+            partial(refresh_due, registry=registry),
+            "cron",
+            {"hour": 0, "minute": 10, "timezone": "Asia/Shanghai"},
         ),
     )

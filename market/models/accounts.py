@@ -51,6 +51,9 @@ class Organization(SQLModel, table=True):
     # Standing (docs/rules.md §9): maintained by `ratings`, read by `bidding`.
     credit_score_milli: int | None = Field(default=None)
     grade: str | None = Field(default=None, max_length=1)
+    #: When the stored score was computed, and under which recorded policy version.
+    credit_computed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    credit_policy_version: int | None = Field(default=None)
     suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dishonest_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

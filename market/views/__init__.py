@@ -55,6 +55,12 @@ def task_panels(task) -> list:
     return [panel(task) for panel in current_app.extensions.get("market.task_panels", [])]
 
 
+def policy_sections() -> list:
+    """Sections other packages add to the policy page (callables: () -> HTML, in
+    ``app.extensions["market.policy_sections"]``): ratings' credit score and its examples."""
+    return [section() for section in current_app.extensions.get("market.policy_sections", [])]
+
+
 def nav_links(org) -> list:
     """Header links other packages add: callables (organization or None -> [(url, text)]) in
     ``app.extensions["market.nav_links"]``."""
@@ -113,6 +119,7 @@ def init_views(app: Flask) -> None:
         categories=CATEGORIES,
         translate=web.translate,
         task_panels=task_panels,
+        policy_sections=policy_sections,
         region_name=lambda code: regions.name(code) or code,
         nav_links=nav_links,
         unread_notifications=notifications.unread_badge,

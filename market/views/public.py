@@ -113,8 +113,7 @@ def agency_profile(agency_id: int):
         card=card,
         agency=serializers.agency(card, audience),
         history=agencies.profile_history(db(), org.id),
-        sections=organization_sections(org)
-        + [hook(org) for hook in current_app.extensions.get("market.agency_sections", [])],
+        sections=organization_sections(org) + agency_sections(org),
     )
 
 
@@ -131,6 +130,13 @@ def organization_page(org_id: int):
         entries=records.describe(records.record(db(), org), translate),
         sections=organization_sections(org),
     )
+
+
+def agency_sections(org) -> list:
+    """What upper packages add to an agency's profile only (callables org -> HTML in
+    `app.extensions["market.agency_sections"]`: ratings' credit, misconduct records and
+    commendations)."""
+    return [hook(org) for hook in current_app.extensions.get("market.agency_sections", [])]
 
 
 def organization_sections(org) -> list:

@@ -1,12 +1,13 @@
 """Ratings' tables. Importing this package registers them on the shared metadata."""
 
-from ratings.models.credit import Commendation, CreditEvent, MisconductRecord
+from ratings.models.credit import Commendation, CreditEvent, CreditSnapshot, MisconductRecord
 from ratings.models.misconduct import MisconductProposal
 from ratings.models.ratings import Rating, RatingAppeal
 
 __all__ = [
     "Commendation",
     "CreditEvent",
+    "CreditSnapshot",
     "MisconductProposal",
     "MisconductRecord",
     "Rating",

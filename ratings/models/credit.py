@@ -81,3 +81,16 @@ class Commendation(SQLModel, table=True):
     decided_at: datetime = Field(sa_type=UTCDateTime)
     decided_by_user_id: int = Field(foreign_key="user.id")
     decided_by_org_id: int = Field(foreign_key="organization.id")
+
+
+class CreditSnapshot(SQLModel, table=True):
+    """An agency's standing as one recomputation left it, written only when the score or the
+    grade changed: the grade history of its credit file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="organization.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    score_milli: int
+    grade: str = Field(max_length=1)
+    #: The recorded policy version it was computed under (None before any was recorded).
+    policy_version: int | None = Field(default=None)

@@ -27,7 +27,9 @@ from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.search.port import MeiliConfig
-from ratings import ratings
+from ratings import credit_events, ratings
+from ratings.credit import ends_at
+from ratings.models.credit import MISCONDUCT_MINOR, ON_TIME
 from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import World
 
@@ -183,6 +185,18 @@ def mail_due(world: World, db: Session) -> datetime:
     return world.frozen.now()
 
 
+def credit_due(world: World, db: Session) -> datetime:
+    """Two agencies with credit events: one's minor misconduct record stops counting (its score
+    goes back up), the other's on-time contract still counts (nothing to write)."""
+    now = world.frozen.now()
+    lapsing, steady = world.agency(), world.agency()
+    credit_events.record(db, lapsing.organization_id, MISCONDUCT_MINOR, now, "misconduct:test:1")
+    credit_events.record(
+        db, steady.organization_id, ON_TIME, now, "contract:test:1", {"price_fen": 500_000}
+    )
+    return ends_at(now, 3)
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -251,16 +265,28 @@ SCENARIOS: dict[str, Scenario] = {
                 "award.handed_over": 1,
                 "applicant.recorded": 1,
             },
-            # The next candidate, and notices to it and the applicant; the late applicant's record.
-            "rows": {"award": 1, "notification": 2, "applicantrecord": 1},
+            # The next candidate, and notices to it and the applicant; the late applicant's record;
+            # the abandoning agency's credit event and its new standing's snapshot.
+            "rows": {
+                "award": 1,
+                "notification": 2,
+                "applicantrecord": 1,
+                "creditevent": 1,
+                "creditsnapshot": 1,
+            },
         },
     ),
     # The agency and the applicant of the first contract, the applicant of the second.
     "bidding.signing_reminders": Scenario(
         reminders_due, {"audit": {}, "rows": {"notification": 3}}
     ),
+    # Delivered on time and accepted by silence: the agency's on-time credit event and snapshot.
     "bidding.accept_silently": Scenario(
-        silence_due, {"audit": {"task.accept": 1}, "rows": {"notification": 1}}
+        silence_due,
+        {
+            "audit": {"task.accept": 1},
+            "rows": {"notification": 1, "creditevent": 1, "creditsnapshot": 1},
+        },
     ),
     "bidding.record_late_payments": Scenario(
         late_payment_due,
@@ -275,6 +301,8 @@ SCENARIOS: dict[str, Scenario] = {
         ratings_due,
         {"audit": {"rating.publish": 1}, "rows": {"creditevent": 1, "notification": 2}},
     ),
+    # The lapsing agency's new standing: one snapshot (and its search document, replaced).
+    "ratings.refresh_credit": Scenario(credit_due, {"audit": {}, "rows": {"creditsnapshot": 1}}),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),

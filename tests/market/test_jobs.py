@@ -34,6 +34,7 @@ SWEEPS = {
     "bidding.record_late_payments": "interval",
     "bidding.close_accepted_tasks": "interval",
     "ratings.publish_ratings": "interval",
+    "ratings.refresh_credit": "cron",
 }
 
 
