@@ -205,7 +205,7 @@ def _publish(session: Session, contract: Contract, task, rows: list[Rating], now
                 data={
                     "stars": str(stars(row)),
                     "price_fen": contract.price_fen,
-                    "applicant_org_id": contract.applicant_org_id,
+                    "applicant_id": contract.applicant_org_id,
                     "contract_id": contract.id,
                 },
             )

@@ -16,6 +16,7 @@ from market.models import AuditEvent, Notification
 from market.validation import Forbidden, Invalid, Message, NotFound
 from ratings import notifying, ratings
 from ratings.models import CreditEvent, Rating
+from ratings.models.credit import RATING
 from ratings.models.ratings import BY_AGENCY, BY_APPLICANT
 from tests.bidding.contract_support import deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import text
@@ -129,7 +130,7 @@ def test_ratings_are_double_blind_until_the_second_side_rates(accepted, world, d
     # The agency is told it was rated, not how; the audit log (read by all) holds no stars.
     assert kinds(db, accepted.agency)[-1:] == [notifying.RATED]
     assert "rating.publish" not in actions(db)
-    assert db.exec(select(CreditEvent)).all() == []
+    assert db.exec(select(CreditEvent).where(CreditEvent.kind == RATING)).all() == []
 
     world.frozen.advance(hours=1)
     second = ratings.rate(db, accepted.agency, contract.id, dict(GOOD, fees=2), "付款及时", P)
@@ -143,7 +144,9 @@ def test_ratings_are_double_blind_until_the_second_side_rates(accepted, world, d
     assert actions(db).count("rating.publish") == 2
     assert kinds(db, accepted.applicant)[-1] == notifying.PUBLISHED
     assert kinds(db, accepted.agency)[-1] == notifying.PUBLISHED
-    event = db.exec(select(CreditEvent)).one()  # only the rating of the agency counts
+    event = db.exec(
+        select(CreditEvent).where(CreditEvent.kind == RATING)
+    ).one()  # only the rating of the agency counts
     assert (event.agency_id, event.kind, event.source, event.at) == (
         contract.agency_id,
         "rating",
@@ -153,7 +156,7 @@ def test_ratings_are_double_blind_until_the_second_side_rates(accepted, world, d
     assert event.data == {
         "stars": "21/5",
         "price_fen": contract.price_fen,
-        "applicant_org_id": contract.applicant_org_id,
+        "applicant_id": contract.applicant_org_id,
         "contract_id": contract.id,
     }
 
@@ -172,7 +175,7 @@ def test_the_sweep_publishes_at_the_period_end_and_not_a_microsecond_before(acce
     assert ratings.publish_ratings(db, P) == 0
     db.refresh(row)
     assert row.published_at == end
-    assert len(db.exec(select(CreditEvent)).all()) == 1
+    assert len(db.exec(select(CreditEvent).where(CreditEvent.kind == RATING)).all()) == 1
     assert ratings.listing(db, None, agency_id=contract.agency_id) == [row]
 
 
