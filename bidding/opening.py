@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, select
 
-from bidding import eligibility, notifying, panel, progress, sealed
+from bidding import eligibility, notifying, panel, progress, sealed, signals
 from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
@@ -174,6 +174,18 @@ def _related(
         )
 
 
+def _credit_at_deadline(session: Session, task: Task, bids: list[Bid]) -> dict[int, int]:
+    """The bidders' credit scores as they stood at the task's deadline (`signals.credit_as_of`:
+    `ratings` computes them from the credit events), for the `scoring` snapshot."""
+    found: dict[int, int] = {}
+    agency_ids = sorted({b.agency_id for b in bids})
+    for _handler, answer in signals.credit_as_of.send(
+        agency_ids, session=session, at=task.deadline_at
+    ):
+        found.update(answer or {})
+    return found
+
+
 def _judge(
     session: Session,
     task: Task,
@@ -194,9 +206,12 @@ def _judge(
         _low_tests_among(valid, task.price_cap_fen, policy) if task.method in PRICE_METHODS else {}
     )
     calendar = holidays.load(session)
+    as_of_deadline = (
+        _credit_at_deadline(session, task, bids) if task.method == Method.scoring else {}
+    )
     for b in bids:
         if task.method == Method.scoring:
-            score = agencies[b.agency_id].credit_score_milli
+            score = as_of_deadline.get(b.agency_id, agencies[b.agency_id].credit_score_milli)
             b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
             session.add(b)
         if found[b.id]:

@@ -33,3 +33,9 @@ terminated = _signals.signal("terminated")
 complaint_decided = _signals.signal("complaint-decided")
 #: sender=ApplicantRecord — a fact went on an applicant's record (late signing, late payment).
 applicant_recorded = _signals.signal("applicant-recorded")
+
+#: sender=list of agency organization ids, session=Session, at=aware datetime — a `scoring` task
+#: is opened and needs its bidders' credit scores as they stood at its deadline: each handler
+#: returns {agency id: score in milli-points} (`ratings`, from the credit events as of `at`); an
+#: agency no handler answers for keeps its stored standing (or the policy's base score).
+credit_as_of = _signals.signal("credit-as-of")

@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     signals.accepted.connect(credit_handlers.on_accepted, weak=False)
     signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
     signals.terminated.connect(credit_handlers.on_terminated, weak=False)
+    signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)

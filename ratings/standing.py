@@ -267,3 +267,15 @@ def _reindex(session: Session, agency_ids: list[int]) -> None:
         search.index_many(session, AGENCY_INDEX, agency_ids)
         session.expunge_all()  # what the index read is not kept: memory stays bounded
         agency_ids.clear()
+
+
+def on_credit_as_of(agency_ids: list[int], *, session: Session, at: datetime, **_ignored) -> dict:
+    """`bidding.signals.credit_as_of` handler: the score as of `at` (a `scoring` task's deadline)
+    of each agency that has credit events, computed from them under the app's credit policy; an
+    agency without any keeps its stored standing (the base score, unless set otherwise)."""
+    registry = registry_for(session)
+    policy = registry.section(SECTION.name) if registry is not None else DEFAULT_POLICY
+    with_events = session.exec(
+        select(CreditEvent.agency_id).where(CreditEvent.agency_id.in_(agency_ids)).distinct()
+    ).all()
+    return {a: file_of(session, a, at, policy).score_milli for a in sorted(with_events)}
