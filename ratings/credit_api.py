@@ -63,6 +63,9 @@ class CreditFileOut(BaseModel):
     counts: dict[str, int]
     stored: CreditStored = Field(description="the standing stored on the agency")
     history: list[CreditSnapshotOut] = Field(description="each recomputation that changed it")
+    voided_ratings: list[dict] = Field(
+        description="ratings voided on appeal by as_of (source, at, voided_at): shown, not counted"
+    )
 
 
 @operation(

@@ -29,6 +29,7 @@ from ratings.models.credit import (
     ON_TIME,
     RATING,
     TERMINATED_FAULT,
+    CreditEvent,
     CreditSnapshot,
 )
 from ratings.standing import file_of
@@ -186,7 +187,26 @@ def credit_file(
             "policy_version": org.credit_policy_version,
         },
         "history": history(session, org.id),
+        "voided_ratings": voided_ratings(session, org.id, moment),
     }
+
+
+def voided_ratings(session: Session, agency_id: int, as_of: datetime) -> list[dict]:
+    """The agency's ratings voided on appeal by `as_of`: shown as voided, no longer counted."""
+    rows = session.exec(
+        select(CreditEvent)
+        .where(
+            CreditEvent.agency_id == agency_id,
+            CreditEvent.kind == RATING,
+            CreditEvent.voided_at.is_not(None),
+            CreditEvent.voided_at <= as_of,
+        )
+        .order_by(CreditEvent.voided_at, CreditEvent.id)
+    ).all()
+    return [
+        {"source": r.source, "at": r.at.isoformat(), "voided_at": r.voided_at.isoformat()}
+        for r in rows
+    ]
 
 
 def worked_examples(policy: CreditPolicy, now: datetime) -> list[dict]:

@@ -12,17 +12,28 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from bidding import awards, opening, sealed
+from bidding.contracts import delivery
+from bidding.contracts import services as contracts
 from bidding.models import Contract
 from bidding.policy import DEFAULT_POLICY
 from market import accounts, clock
-from ratings.models import Rating
-from ratings.models.ratings import BY_APPLICANT, DIMENSIONS
+from market.attachments import AttachmentPolicy
+from ratings import ratings
+from ratings.models.ratings import DIMENSIONS
 from tests.e2e import people
+
+PDF = b"%PDF-1.4\n% the delivered report\n%%EOF\n"
+#: The agency's score: base 80, +0.5 for the contract accepted on time, and the rating line —
+#: R = (5·4 + 1·1) / (5 + 1) = 3.5, so 10 × (3.5 − 4) = −5 — until the rating is voided.
+BEFORE, AFTER = "75.500", "80.500"
 
 pytestmark = pytest.mark.e2e
 
 
-def test_the_regulator_voids_an_appealed_rating(browser, base_url, live_db, new_uscc, draw_keys):
+def test_the_regulator_voids_an_appealed_rating(
+    browser, base_url, live_app, live_db, new_uscc, draw_keys
+):
+    upload_dir = live_app.config["UPLOAD_DIR"]
     with live_db.transaction() as session:
         applicant = people.enterprise(
             session, new_uscc(), "owner@appeal.e2e", "长春评价示例有限公司"
@@ -63,22 +74,22 @@ def test_the_regulator_voids_an_appealed_rating(browser, base_url, live_db, new_
         session.flush()
         assert awards.finalize_if_due(session, task, DEFAULT_POLICY)
         contract = session.exec(select(Contract).where(Contract.task_id == task.id)).one()
-        # The applicant's rating of the agency, published (the rating pages are another room's).
-        session.add(
-            Rating(
-                contract_id=contract.id,
-                task_id=task.id,
-                side=BY_APPLICANT,
-                rater_org_id=applicant.organization_id,
-                rated_org_id=agency.organization_id,
-                rated_by_user_id=applicant.id,
-                **dict.fromkeys(DIMENSIONS, 1),
-                comment="报告书严重延期。",
-                created_at=now,
-                published_at=now,
-            )
-        )
+        # Signed, delivered on time and accepted, then rated by both sides through the services:
+        # the applicant's one-star rating of the agency is published and counts.
+        contracts.sign(session, agency, contract.id, DEFAULT_POLICY)
+        contracts.sign(session, applicant, contract.id, DEFAULT_POLICY)
+        work = delivery.deliver(
+            session, agency, contract.id, "报告书", [("报告书.pdf", PDF)], upload_dir,
+            AttachmentPolicy(), DEFAULT_POLICY,
+        )  # fmt: skip
+        delivery.accept(session, applicant, work.id, "", DEFAULT_POLICY)
+        ratings.rate(
+            session, applicant, contract.id, dict.fromkeys(DIMENSIONS, 1), "报告书严重延期。",
+            DEFAULT_POLICY,
+        )  # fmt: skip
+        ratings.rate(session, agency, contract.id, dict.fromkeys(DIMENSIONS, 5), "", DEFAULT_POLICY)
         number = task.number
+        agency_id = agency.organization_id
 
     def log_in(email: str, totp_secret: str | None = None) -> Page:
         context = browser.new_context(base_url=base_url, locale="zh-CN")
@@ -92,6 +103,10 @@ def test_the_regulator_voids_an_appealed_rating(browser, base_url, live_db, new_
         page.get_by_role("main").get_by_role("button", name="登录").click()
         expect(page.get_by_role("status")).to_contain_text("欢迎您")
         return page
+
+    public = browser.new_context(base_url=base_url, locale="zh-CN").new_page()
+    public.goto(f"/agencies/{agency_id}/credit")
+    expect(public.locator("#credit-score")).to_contain_text(BEFORE)
 
     page = log_in("agency@appeal.e2e")
     page.get_by_role("link", name="收到的评价").click()
@@ -121,3 +136,8 @@ def test_the_regulator_voids_an_appealed_rating(browser, base_url, live_db, new_
     expect(voided).to_contain_text("已撤销")
     expect(voided).to_contain_text("经核查，延期系申请人原因，评价与事实不符。")
     expect(voided.get_by_role("button", name="向监管部门申诉")).to_have_count(0)
+
+    # The public credit file: the voided rating no longer counts, and the score is back up.
+    public.reload()
+    expect(public.locator("#credit-score")).to_contain_text(AFTER)
+    expect(public.locator("#credit-voided")).to_contain_text("因申诉被撤销")
