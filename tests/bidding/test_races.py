@@ -284,6 +284,25 @@ def count_events(session: Session, action: str, object_id: str) -> int:
     ).one()
 
 
+def second_acts_on_nothing_after_the_first(race: Race, act) -> None:
+    """Run `act` twice at once: the first holds the task's row lock having decided nothing yet;
+    the second has read the same row as due and asks for the lock. Once the first commits, the
+    second, reading again under the lock, must act on nothing: (1, 0), and no error."""
+    first_stop = Stop(TASK_LOCK, when="after")
+    first = Worker(race, act, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)
+    second_stop = Stop(TASK_LOCK, when="before", hold=False)
+    second = Worker(race, act, second_stop)
+    second.start()
+    assert second_stop.reached.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 0)
+
+
 # --- abnormally low bids: the explanation and the expiry sweep ------------------------------------
 
 
@@ -367,19 +386,7 @@ def test_two_expiry_sweeps_at_once_rule_an_unexplained_bid_invalid_once(race, fr
     _, bid_id, receipt, due_at = flagged_bid(race, frozen, another_explained=True)
     frozen.set(due_at)
     expire = committed(lambda s: validity.expire_overdue_explanations(s, DEFAULT_POLICY))
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, expire, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)  # holds the task's lock, has decided nothing yet
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, expire, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)  # read the request, now asks for the lock
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, expire)
 
     check = race.session()
     try:
@@ -426,19 +433,7 @@ def test_two_lapse_sweeps_at_once_record_an_unanswered_objection_once(race, froz
     second picked the same objection up meanwhile and waits. It must find it recorded."""
     _, objection_id, number, due_at = unanswered_objection(race, frozen)
     frozen.set(due_at)
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, lapse_sweep, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, lapse_sweep, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)  # read the objection as due, now asks for the lock
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, lapse_sweep)
     check = race.session()
     try:
         row = check.get(Objection, objection_id)
@@ -1197,19 +1192,7 @@ def test_two_signing_limit_sweeps_at_once_abandon_the_award_once(race, frozen):
     contract_id, number, sign_by, _ = awarded_contract(race, frozen)
     frozen.set(sign_by)
     sweep = committed(lambda s: contracts.enforce_signing_limits(s, DEFAULT_POLICY))
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, sweep, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)  # holds the task's lock, has abandoned nothing yet
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, sweep, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)  # read the due contract, now asks for the lock
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, sweep)
 
     check = race.session()
     try:
@@ -1330,19 +1313,7 @@ def test_two_silence_sweeps_at_once_accept_once(race, frozen):
     _, contract_id, deliverable_id, decide_by = delivered(race, frozen)
     frozen.set(decide_by)
     accept = committed(lambda s: delivery.accept_due_silently(s, DEFAULT_POLICY))
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, accept, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, accept, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, accept)
     check = race.session()
     try:
         contract = check.get(Contract, contract_id)
@@ -1367,19 +1338,7 @@ def test_two_late_payment_sweeps_at_once_record_once(race, frozen):
         setup.close()
     frozen.set(due)
     record = committed(lambda s: delivery.record_late_payments(s, DEFAULT_POLICY))
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, record, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, record, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, record)
     check = race.session()
     try:
         records = check.exec(
@@ -1472,19 +1431,7 @@ def test_two_publication_sweeps_at_once_publish_a_rating_once(race, frozen):
         setup.close()
     frozen.set(end)
     sweep = committed(lambda s: ratings.publish_ratings(s, DEFAULT_POLICY))
-    first_stop = Stop(TASK_LOCK, when="after")
-    first = Worker(race, sweep, first_stop)
-    first.start()
-    assert first_stop.reached.wait(STEP_S)
-    second_stop = Stop(TASK_LOCK, when="before", hold=False)
-    second = Worker(race, sweep, second_stop)
-    second.start()
-    assert second_stop.reached.wait(STEP_S)
-    first_stop.release.set()
-    first.finish()
-    second.finish()
-    assert (first.error, second.error) == (None, None)
-    assert (first.result, second.result) == (1, 0)
+    second_acts_on_nothing_after_the_first(race, sweep)
     check = race.session()
     try:
         rows = check.exec(select(Rating).where(Rating.contract_id == contract_id)).all()
