@@ -16,7 +16,7 @@ from functools import partial
 
 from flask import Flask
 
-from bidding import signals
+from bidding import signals as bidding_signals
 from market.extensions import csrf
 from market.policy import register, registry_of
 from ratings import (
@@ -50,12 +50,12 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     jobs.register_jobs(app)
     # Handlers run inside the sender's transaction; weak=False keeps them connected for good.
-    signals.complaint_decided.connect(misconduct.on_complaint_decided, weak=False)
-    signals.delivered.connect(credit_handlers.on_delivered, weak=False)
-    signals.accepted.connect(credit_handlers.on_accepted, weak=False)
-    signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
-    signals.terminated.connect(credit_handlers.on_terminated, weak=False)
-    signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
+    bidding_signals.complaint_decided.connect(misconduct.on_complaint_decided, weak=False)
+    bidding_signals.delivered.connect(credit_handlers.on_delivered, weak=False)
+    bidding_signals.accepted.connect(credit_handlers.on_accepted, weak=False)
+    bidding_signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
+    bidding_signals.terminated.connect(credit_handlers.on_terminated, weak=False)
+    bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)

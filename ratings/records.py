@@ -29,6 +29,7 @@ from ratings.models.credit import (
     SERIOUS,
 )
 from ratings.models.misconduct import DISMISSED, RECORDED
+from ratings.signals import misconduct_recorded
 
 SEVERITIES = (MINOR, GENERAL, SERIOUS)
 #: The severities the public sees (a minor record's details are never published).
@@ -117,6 +118,7 @@ def _write_record(
         actor_org_id=regulator.organization_id,
     )
     notifying.misconduct_recorded(session, row)
+    misconduct_recorded.send(row, session=session)
     return row
 
 

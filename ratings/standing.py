@@ -32,6 +32,7 @@ from market.policy import Registry, latest
 from ratings.credit import CreditFile, Event, score
 from ratings.credit_policy import DEFAULT_POLICY, SECTION, CreditPolicy
 from ratings.models.credit import CreditEvent, CreditSnapshot
+from ratings.signals import standing_changed
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,10 @@ def _changed(stored: tuple, file: CreditFile, version: int | None) -> bool:
     )
 
 
-def _write(session: Session, agency_id: int, file: CreditFile, version, stored_version) -> None:
-    version = version if version is not None else stored_version
+def _write(session: Session, agency_id: int, file: CreditFile, version, stored) -> None:
+    """Store the new standing, append its snapshot and announce the change (`standing_changed`);
+    `stored` is the row's (score_milli, grade, policy version) until now."""
+    version = version if version is not None else stored[2]
     session.execute(
         update(Organization)
         .where(Organization.id == agency_id)
@@ -101,6 +104,13 @@ def _write(session: Session, agency_id: int, file: CreditFile, version, stored_v
             grade=file.grade,
             policy_version=version,
         )
+    )
+    standing_changed.send(
+        agency_id,
+        session=session,
+        before=(stored[0], stored[1]),
+        after=(file.score_milli, file.grade),
+        at=file.as_of,
     )
 
 
@@ -122,7 +132,7 @@ def refresh(
     file = file_of(session, agency_id, clock.now(), policy)
     if not _changed(tuple(stored), file, version):
         return False
-    _write(session, agency_id, file, version, stored[2])
+    _write(session, agency_id, file, version, tuple(stored))
     org = session.identity_map.get(session.identity_key(Organization, agency_id))
     if org is not None:
         session.expire(org, _STANDING)  # the copy this session holds is read again
@@ -253,7 +263,7 @@ def recompute_all(
         seen += 1
         file = score(events, now, policy)
         if _changed(stored, file, version):
-            _write(session, agency_id, file, version, stored[2])
+            _write(session, agency_id, file, version, tuple(stored))
             changed += 1
             pending.append(agency_id)
         if len(pending) >= batch:

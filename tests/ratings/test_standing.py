@@ -18,7 +18,7 @@ from market import clock, search
 from market.models import Organization
 from market.policy import registry_of
 from market.search.registry import Query
-from ratings import credit_events, standing
+from ratings import credit_events, signals, standing
 from ratings.credit import ends_at
 from ratings.credit_policy import DEFAULT_POLICY
 from ratings.models.credit import (
@@ -146,6 +146,28 @@ def test_the_sweep_writes_only_what_time_changed(app, world, db, frozen):
     frozen.set(ends_at(clock.now(), 3))
     assert standing.refresh_due(db, registry) == 1
     assert standing_of(db, agency) == (80_000, "B")
+
+
+def test_each_written_change_is_announced_with_the_standing_before_and_after(
+    app, world, db, frozen
+):
+    agency = world.agency().organization_id
+    heard = []
+
+    def listen(agency_id, *, before, after, at, **_ignored):
+        heard.append((agency_id, before, after, at))
+
+    with signals.standing_changed.connected_to(listen):
+        credit_events.record(db, agency, MISCONDUCT_MINOR, clock.now(), "misconduct:7")
+        db.commit()
+        assert standing.refresh_due(db, registry_of(app)) == 0  # nothing changed: nothing said
+        frozen.set(ends_at(clock.now(), 3))
+        standing.refresh_due(db, registry_of(app))
+    start = heard[0][3]
+    assert heard == [
+        (agency, (None, None), (75_000, "B"), start),  # never computed before
+        (agency, (75_000, "B"), (80_000, "B"), ends_at(start, 3)),
+    ]
 
 
 #: At least 10,000 (CREDIT_EVENTS makes a quicker run while developing).
