@@ -1,6 +1,6 @@
 """Bidding's tables: sealed bids and receipts, draw seeds and draws, validity, panels, results,
 questions, related-agency flags, invitations of a direct selection, objections and complaints,
-contracts, deliverables and applicants' records. Importing this package
+contracts, deliverables, contract payments and applicants' records. Importing this package
 registers them on the shared metadata.
 
 Money is integer fen in BigInteger columns; every number of a result is stored as the string of an
@@ -13,6 +13,7 @@ from bidding.models.draws import Draw, DrawSeed, Opening
 from bidding.models.invitations import Invitation
 from bidding.models.objections import Complaint, Objection
 from bidding.models.panels import PanelMark, PanelMember
+from bidding.models.payments import ContractPayment
 from bidding.models.questions import AnnouncementObjection, TaskQuestion
 from bidding.models.relations import RelationFlag
 from bidding.models.results import Award, RankingEntry
@@ -25,6 +26,7 @@ __all__ = [
     "BidVersion",
     "Complaint",
     "Contract",
+    "ContractPayment",
     "Deliverable",
     "Draw",
     "DrawSeed",

@@ -15,6 +15,7 @@ from market.models.attachments import Attachment
 from market.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.calendar import CalendarDay, CalendarYear
 from market.models.catalog import ServiceItem
+from market.models.ledger import LedgerEntry, LedgerTransaction
 from market.models.notifications import Notification
 from market.models.outages import OutageMove, OutageNotice
 from market.models.policy import PolicyVersion
@@ -43,6 +44,8 @@ __all__ = [
     "ExpertCategory",
     "Funding",
     "Jurisdiction",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Method",
     "Notification",
     "Organization",
