@@ -48,6 +48,11 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_local"),
+        # Escrow is a deployment's choice (holding funds can require a payment licence): on, the
+        # `private`/`state_owned` contracts up to the card limit (fen) are paid by card into escrow;
+        # off, and always for `budget` contracts and above the limit, payments are recorded.
+        "ESCROW_ENABLED": _env_bool("ESCROW_ENABLED", True),
+        "CARD_LIMIT_FEN": int(os.environ.get("CARD_LIMIT_FEN", "5000000")),
         # Draw seeds are encrypted with this key (kept outside the database).
         "DRAW_SEED_KEY": os.environ.get("DRAW_SEED_KEY", ""),
         "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH", str(instance / "signing_key.pem")),
