@@ -137,12 +137,11 @@ class Money:
 
 def agency_money(session: Session, org: Organization) -> dict:
     """The agency's money on the ledger, in total and per contract (those with entries)."""
-    contracts = session.exec(
-        select(Contract, Task)
-        .join(Task, Task.id == Contract.task_id)
-        .where(Contract.agency_id == org.id)
-        .order_by(Contract.id.desc())
-    ).all()
+    contracts = [
+        (contract, task)
+        for contract, task, side in visibility.own_contracts(session, org)
+        if side == visibility.AGENCY_SIDE
+    ]
     names = {
         ledger.account("payable", "org", org.id),
         ledger.account("received", "org", org.id),
