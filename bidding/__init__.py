@@ -32,12 +32,13 @@ from bidding import models  # noqa: F401  (registers bidding's tables on the sha
 def payments_init(app: Flask) -> None:
     """The contract payments' pages, API, sections and dashboard items (`bidding.payments`)."""
     from bidding.payments import api as payments_api
-    from bidding.payments import recorded_actions
+    from bidding.payments import recorded_actions, recorded_demo
     from bidding.payments import views as payments_views
     from market import signals
 
     payments_views.init_app(app)
     payments_api.init_app(app)
+    recorded_demo.register_demo(app)
     for kind in recorded_actions.kinds(app.config):
         signals.action_items.connect(kind, weak=False)
 

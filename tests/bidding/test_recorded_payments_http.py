@@ -272,3 +272,28 @@ def test_agencies_pay_nothing_to_register_list_or_bid(world, db, frozen, as_):
         "contracts": [],
     }
     assert delivery.contract_of(db, task) is None and DEFAULT_POLICY
+
+
+def test_the_demo_shows_a_confirmed_budget_payment_and_a_recorded_private_one(
+    app, db, frozen, bidding_keys, as_
+):
+    from bidding import demo
+    from bidding.payments.recorded_book import recorded_payment
+    from market.demo import load_all
+    from market.models import Task
+
+    assert "payments: budget payment confirmed, private payment recorded" in " ".join(
+        load_all(app, db)
+    )
+    db.commit()
+    states = {}
+    for title in (demo.ACCEPTED, demo.CONTRACTED):
+        task = db.exec(select(Task).where(Task.title == title)).one()
+        contract = delivery.contract_of(db, task)
+        states[title] = (recorded_payment(db, contract).state, task.funding)
+    assert states == {
+        demo.ACCEPTED: ("confirmed", "budget"),
+        demo.CONTRACTED: ("recorded", "private"),
+    }
+    assert contract.price_fen > app.config["CARD_LIMIT_FEN"]
+    assert "demo payments already loaded" in load_all(app, db)  # idempotent
