@@ -297,3 +297,39 @@ def test_the_demo_shows_a_confirmed_budget_payment_and_a_recorded_private_one(
     }
     assert contract.price_fen > app.config["CARD_LIMIT_FEN"]
     assert "demo payments already loaded" in load_all(app, db)  # idempotent
+
+
+def test_the_dashboards_ask_the_payer_and_the_agency_and_refused_pages_keep_the_text(
+    world, db, frozen, as_, escrow_off
+):
+    signed = signed_contract_for_tests(world, db, frozen, "state_owned")
+    cid = signed.contract.id
+    applicant, agency = as_(signed.applicant), as_(signed.agency)
+
+    def kinds(client):
+        return [i["kind"] for i in client.get(f"{API}/dashboard").get_json()["items"]]
+
+    assert "payments_record" in kinds(applicant)
+    assert "payments_confirm" not in kinds(agency)
+    applicant.post(
+        f"{API}/contracts/{cid}/payments/record",
+        json={"means": "budget_code", "paid_on": today(), "reference": "国资-9"},
+    )
+    assert "payments_record" not in kinds(applicant)
+    assert "payments_confirm" in kinds(agency)
+    refused = agency.post(f"/contracts/{cid}/payments/not-received", data={"nr-reason": "  "})
+    assert refused.status_code == 422
+    assert "This field is required." in text(refused)
+    too_long = "未" * 2001
+    refused = agency.post(f"/contracts/{cid}/payments/not-received", data={"nr-reason": too_long})
+    assert refused.status_code == 422 and too_long in text(refused)
+    agency.post(f"/contracts/{cid}/payments/not-received", data={"nr-reason": "查无此款"})
+    assert "payments_correct" in kinds(applicant)
+    assert "payments_confirm" not in kinds(agency)
+    wrong = applicant.post(
+        f"/contracts/{cid}/payments/correct",
+        data={"cor-means": "cash", "cor-paid_on": today(), "cor-reference": "国资-10"},
+    )
+    assert wrong.status_code == 422
+    body = text(wrong)
+    assert "Choose budget code or bank transfer." in body and 'value="国资-10"' in body
