@@ -20,7 +20,15 @@ from market.extensions import csrf
 from market.models import OrgKind
 from market.permissions import is_operator
 from market.validation import N_, Forbidden
-from market.web import acting_user, db, policy_section, unit_of_work, viewer, viewer_org
+from market.web import (
+    acting_user,
+    db,
+    policy_section,
+    translate,
+    unit_of_work,
+    viewer,
+    viewer_org,
+)
 
 bp = api_blueprint("contract_payments_api", __name__)
 
@@ -36,7 +44,10 @@ def init_app(app: Flask) -> None:
 
 def _state(contract_id: int) -> dict:
     contract, task, reader = delivery.readable(db(), viewer(), contract_id)
-    return recorded_money.contract_state(db(), contract, task, reader, current_app.config)
+    state = recorded_money.contract_state(db(), contract, task, reader, current_app.config)
+    if state["record_refusal"] is not None:
+        state["record_refusal"] = translate(state["record_refusal"])
+    return state
 
 
 @operation(

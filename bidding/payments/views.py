@@ -85,14 +85,13 @@ def contract_section(contract: Contract, task: Task) -> Markup:
     return Markup(render_template("bidding/payments/_contract_section.html", contract=contract))
 
 
-def _forms(state: dict) -> dict:
-    forms = {
+def _forms() -> dict:
+    return {
         "record": RecordForm(formdata=None, prefix="rec"),
         "correct": CorrectionForm(formdata=None, prefix="cor"),
         "confirm": ConfirmForm(formdata=None, prefix="cf"),
         "not_received": NotReceivedForm(formdata=None, prefix="nr"),
     }
-    return forms
 
 
 def _page(contract_id: int, failed: dict | None = None, errors: dict | None = None, status=200):
@@ -101,7 +100,7 @@ def _page(contract_id: int, failed: dict | None = None, errors: dict | None = No
     except NotFound:
         abort(404)
     state = recorded_money.contract_state(db(), contract, task, reader, current_app.config)
-    forms = _forms(state)
+    forms = _forms()
     forms.update(failed or {})
     budget = state["why"] == recorded.BUDGET
     for key in ("record", "correct"):

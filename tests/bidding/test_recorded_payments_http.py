@@ -333,3 +333,16 @@ def test_the_dashboards_ask_the_payer_and_the_agency_and_refused_pages_keep_the_
     assert wrong.status_code == 422
     body = text(wrong)
     assert "Choose budget code or bank transfer." in body and 'value="国资-10"' in body
+
+
+def test_the_api_says_why_the_payer_cannot_record_yet_in_its_language(world, db, frozen, as_):
+    signed = signed_contract_for_tests(world, db, frozen, "budget")
+    url = f"{API}/contracts/{signed.contract.id}/payments"
+    department = as_(signed.applicant)
+    assert department.get(url).get_json()["record_refusal"] == (
+        "A payment is recorded once the work is accepted."
+    )
+    department.get("/?lang=zh")
+    assert department.get(url).get_json()["record_refusal"] == "成果验收后才能登记付款。"
+    agency = as_(signed.agency).get(url).get_json()
+    assert (agency["can_record"], agency["record_refusal"]) == (False, None)  # not the payer
