@@ -29,6 +29,20 @@ from flask import Flask
 from bidding import models  # noqa: F401  (registers bidding's tables on the shared metadata)
 
 
+def payments_init(app: Flask) -> None:
+    """The contract payments' pages, API, sections and dashboard items (`bidding.payments`)."""
+    from bidding.payments import api as payments_api
+    from bidding.payments import recorded_actions, recorded_demo
+    from bidding.payments import views as payments_views
+    from market import signals
+
+    payments_views.init_app(app)
+    payments_api.init_app(app)
+    recorded_demo.register_demo(app)
+    for kind in recorded_actions.kinds(app.config):
+        signals.action_items.connect(kind, weak=False)
+
+
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
@@ -78,3 +92,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     views.init_views(app)
+    payments_init(app)

@@ -11,7 +11,8 @@ acceptance, the payment of `budget` contracts, closing (docs/rules.md §4).
   `budget` and `state_owned` tasks (the delivery was shown overdue meanwhile); a `private` one's
   period ends in acceptance by silence (`accept_silently_if_due`, swept).
 - `record_payment`: the department records the payment of an accepted `budget` contract (the
-  contract's price, a date and a treasury or budget reference); unpaid at `payment_due_at`, the
+  contract's price, a date and a treasury or budget reference; also its `ContractPayment` row and
+  ledger transaction, `bidding.payments.recorded_book`, for the agency to confirm); unpaid at `payment_due_at`, the
   late payment goes on its record once (`record_late_payment_if_due`, swept).
 - `close_if_due`: the accepted task closes once the rating period after acceptance is over and,
   for `budget`, once paid (swept).
@@ -32,6 +33,8 @@ from bidding import notifying, signals, visibility
 from bidding.locking import lock_task
 from bidding.models import ApplicantRecord, Contract, Deliverable
 from bidding.models.contracts import ACCEPTED, LATE_PAYMENT, REVISION
+from bidding.models.payments import BUDGET_CODE
+from bidding.payments import recorded_book
 from bidding.policy import BiddingPolicy
 from market import attachments, audit, clock, holidays, lifecycle
 from market.jobs import each_due
@@ -509,6 +512,9 @@ def record_payment(
         },
         actor_user_id=actor.id,
         actor_org_id=contract.applicant_org_id,
+    )
+    recorded_book.book(
+        session, actor, task, contract, means=BUDGET_CODE, reference=clean, paid_on=day
     )
     record_late_payment_if_due(session, contract, policy)
     return contract

@@ -119,6 +119,7 @@ def test_a_second_run_changes_nothing(app, db):
     assert load_all(app, db) == [
         "demo data already loaded",
         "demo tasks already loaded",
+        "demo payments already loaded",
         "demo ratings already loaded",
         "ratings review demo already loaded",
     ]

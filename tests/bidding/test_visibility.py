@@ -77,6 +77,12 @@ ACTING = {
         "payments_due",
         "questions_to_answer",
     },
+    # the payer's own contracts to pay and records to correct, the agency's payments to confirm
+    "bidding/payments/recorded_actions.py": {
+        "payments_to_correct",
+        "payments_to_confirm",
+        "payments_to_record",
+    },
 }
 
 

@@ -43,6 +43,7 @@ DOWNLOADS = {
     "bidding.award_notice_pdf",
     "bidding.result_notice_pdf",
     "bidding_delivery.download_file",
+    "settlement.settlement_csv",
 }
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (
