@@ -32,6 +32,11 @@ class RegulatorTerminationIn(Strict):
     fault_party: str | None = Field(
         None, description="The party at fault: agency, applicant or neither (required)"
     )
+    refund_fen: int | None = Field(
+        None,
+        description="A contract paid by card into escrow: what goes back to the payer, in fen, "
+        "0 to the price (absent: all that escrow holds; the rest is released to the agency)",
+    )
 
 
 class ContractDocument(BaseModel):

@@ -40,7 +40,7 @@ from market.attachments import AttachmentPolicy
 from market.jobs import each_due
 from market.models import Notification, Task, User
 from market.models.attachments import Attachment
-from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
+from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound, yuan_text
 from market.workdays import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ OWN_PROPOSAL = N_("The other side must confirm your proposal to end this contrac
 ONLY_REGULATOR = N_("Only a regulator whose jurisdiction covers this task may do this.")
 FAULT_PARTIES = (AGENCY, APPLICANT, NEITHER)
 BAD_FAULT = N_("Say which party is at fault: the agency, the applicant or neither.")
+BAD_REFUND = N_(
+    "The refund to the payer is an amount from 0 to the contract's price (%(price)s yuan)."
+)
 #: The reason the award is abandoned, as its public result shows it.
 ABANDONED_REASON = "中选机构未在签订期限内确认合同（%s）"
 
@@ -596,9 +599,16 @@ def confirm_termination(session: Session, user: User, contract_id: int) -> Contr
 
 
 def terminate_by_regulator(
-    session: Session, user: User, contract_id: int, reason: object, fault_party: object
+    session: Session,
+    user: User,
+    contract_id: int,
+    reason: object,
+    fault_party: object,
+    refund_fen: object = None,
 ) -> Contract:
-    """A regulator covering the task ends the contract, with its reason and the party at fault."""
+    """A regulator covering the task ends the contract, with its reason and the party at fault,
+    and — for a contract paid by card into escrow — what goes back to the payer (`refund_fen`,
+    0 to the price; None: all that escrow holds; docs/rules.md §7)."""
     contract, task = _locked(session, user, contract_id)
     if not suspensions.covers(session, user, task):
         raise Forbidden(ONLY_REGULATOR)
@@ -608,7 +618,12 @@ def terminate_by_regulator(
     reason = check.text("reason", reason, max_length=2000, multiline=True)
     if fault_party not in FAULT_PARTIES:
         check.add("fault_party", BAD_FAULT)
+    if refund_fen is not None and (
+        type(refund_fen) is not int or not 0 <= refund_fen <= contract.price_fen
+    ):
+        check.add("refund", BAD_REFUND, price=yuan_text(contract.price_fen))
     check.raise_if_any()
+    contract.termination_refund_fen = refund_fen
     _terminate(session, contract, task, user, reason, fault_party, "regulator")
     return contract
 

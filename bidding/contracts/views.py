@@ -26,6 +26,7 @@ from bidding.contracts.forms import (
 )
 from bidding.policy import SECTION
 from market import clock
+from market.forms import amounts_in_fen
 from market.models import OrgKind, Task
 from market.validation import NotFound
 from market.web import (
@@ -227,8 +228,9 @@ def withdraw_termination(contract_id: int):
 def terminate(contract_id: int):
     form = _checked(contract_id, "terminate")
     with unit_of_work(form) as work:
+        refund = amounts_in_fen({"refund": form.refund.data})["refund"]
         contracts.terminate_by_regulator(
-            db(), viewer(), contract_id, form.reason.data, form.fault_party.data
+            db(), viewer(), contract_id, form.reason.data, form.fault_party.data, refund
         )
     success = gettext("The contract is terminated.")
     return _outcome(contract_id, "terminate", form, work, success, "#termination")
