@@ -41,7 +41,7 @@ from market import audit, clock, ledger
 from market import signals as market_signals
 from market.models import Task, User
 from market.payments import CARD_PAYMENT, CARD_REFUND, CHARGEBACK
-from market.payments.adapter import Gateway, Intent, PaymentError
+from market.payments.adapter import REFUSED, UNREACHABLE, Gateway, Intent, PaymentError
 from market.validation import N_, Forbidden, Invalid, Message, NotFound
 
 log = logging.getLogger(__name__)
@@ -292,10 +292,19 @@ def confirm_card(
             payment.payment_intent_id, card_token.strip(), reference=reference(contract)
         )
     except PaymentError as error:
-        if error.kind == "unreachable":
+        if error.kind == UNREACHABLE:
             # Stripe may or may not have charged: the intent stays pending, read back later.
             payment.failure = error.message
             return Attempt(payment, None, error)
+        if error.kind == REFUSED:
+            # Refused because the intent is past confirming (a second submit, another tab)?
+            # What Stripe says of the intent decides.
+            try:
+                intent = gateway().retrieve_intent(payment.payment_intent_id)
+            except PaymentError:
+                return _failed(session, payment, user, error, "confirm")
+            if intent.succeeded:
+                return _after(session, user, contract, payment, intent)
         return _failed(session, payment, user, error, "confirm")
     return _after(session, user, contract, payment, intent)
 

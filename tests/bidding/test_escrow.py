@@ -197,6 +197,21 @@ def test_completed_authentication_pays(db, signed, settings, localstripe):
     assert balances(db, signed.contract) == {"stripe": PRICE, escrow_of(signed): -PRICE}
 
 
+def test_a_second_submit_after_stripe_charged_settles_instead_of_failing(
+    db, signed, settings, localstripe, stripe_gateway
+):
+    started = escrow.start(db, signed.applicant, signed.contract.id, settings)
+    stripe_gateway.confirm_with_card(
+        started.intent.id, card_token(localstripe), reference=f"contract:{signed.contract.id}"
+    )
+    again = escrow.confirm_card(
+        db, signed.applicant, signed.contract.id, card_token(localstripe), settings
+    )
+    assert again.error is None and again.payment.state == "succeeded"
+    assert balances(db, signed.contract) == {"stripe": PRICE, escrow_of(signed): -PRICE}
+    assert ledger.total(db) == 0
+
+
 def test_stripe_unreachable(app, as_, db, signed, settings, monkeypatch):
     closed = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setitem(app.config, "STRIPE_API_BASE", closed)
