@@ -26,6 +26,10 @@ class ProposeTerminationForm(FlaskForm):
         render_kw={"rows": 3},
         validators=NEEDED,
     )
+    refund = StringField(
+        _l("Refund to the payer, in yuan (a contract paid by card; empty: all that is held)"),
+        render_kw={"inputmode": "decimal"},
+    )
     submit = SubmitField(_l("Propose ending the contract"))
 
 

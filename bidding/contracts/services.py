@@ -523,15 +523,19 @@ def _require_terminable(task: Task, contract: Contract, now: datetime) -> None:
         raise Forbidden(NOT_TERMINABLE)
 
 
-def _reason(value: object) -> str:
-    check = Checker()
-    reason = check.text("reason", value, max_length=2000, multiline=True)
-    check.raise_if_any()
-    return reason
+def _check_refund(check: Checker, contract: Contract, refund_fen: object) -> None:
+    if refund_fen is not None and (
+        type(refund_fen) is not int or not 0 <= refund_fen <= contract.price_fen
+    ):
+        check.add("refund", BAD_REFUND, price=yuan_text(contract.price_fen))
 
 
-def propose_termination(session: Session, user: User, contract_id: int, reason: object) -> Contract:
-    """One side proposes ending the contract by agreement, with its reason."""
+def propose_termination(
+    session: Session, user: User, contract_id: int, reason: object, refund_fen: object = None
+) -> Contract:
+    """One side proposes ending the contract by agreement, with its reason and — for a contract
+    paid by card into escrow — what goes back to the payer (`refund_fen`; None: all that escrow
+    holds), which the other side's confirmation agrees to (docs/rules.md §7)."""
     contract, task, side = _party(session, user, contract_id)
     now = clock.now()
     _require_terminable(task, contract, now)
@@ -539,7 +543,11 @@ def propose_termination(session: Session, user: User, contract_id: int, reason: 
         raise Forbidden(
             ALREADY_PROPOSED if contract.termination_proposed_side == side else OTHER_PROPOSED
         )
-    reason = _reason(reason)
+    check = Checker()
+    reason = check.text("reason", reason, max_length=2000, multiline=True)
+    _check_refund(check, contract, refund_fen)
+    check.raise_if_any()
+    contract.termination_refund_fen = refund_fen
     contract.termination_proposed_at = now
     contract.termination_proposed_by_user_id = user.id
     contract.termination_proposed_side = side
@@ -551,7 +559,7 @@ def propose_termination(session: Session, user: User, contract_id: int, reason: 
         "contract.termination_proposed",
         "contract",
         contract.id,
-        {"task": task.number, "side": side, "reason": reason},
+        {"task": task.number, "side": side, "reason": reason, "refund_fen": refund_fen},
         actor_user_id=user.id,
         actor_org_id=user.organization_id,
     )
@@ -569,6 +577,7 @@ def withdraw_termination(session: Session, user: User, contract_id: int) -> Cont
     contract.termination_proposed_by_user_id = None
     contract.termination_proposed_side = None
     contract.termination_proposal_reason = None
+    contract.termination_refund_fen = None
     session.add(contract)
     session.flush()
     audit.record(
@@ -618,10 +627,7 @@ def terminate_by_regulator(
     reason = check.text("reason", reason, max_length=2000, multiline=True)
     if fault_party not in FAULT_PARTIES:
         check.add("fault_party", BAD_FAULT)
-    if refund_fen is not None and (
-        type(refund_fen) is not int or not 0 <= refund_fen <= contract.price_fen
-    ):
-        check.add("refund", BAD_REFUND, price=yuan_text(contract.price_fen))
+    _check_refund(check, contract, refund_fen)
     check.raise_if_any()
     contract.termination_refund_fen = refund_fen
     _terminate(session, contract, task, user, reason, fault_party, "regulator")

@@ -24,6 +24,7 @@ from bidding.contracts.forms import (
     UseGeneratedForm,
     WithdrawTerminationForm,
 )
+from bidding.payments import escrow
 from bidding.policy import SECTION
 from market import clock
 from market.forms import amounts_in_fen
@@ -86,6 +87,8 @@ def _page(contract_id: int, failed: dict | None = None, status: int = 200):
         sections=[
             hook(row, task) for hook in current_app.extensions.get("bidding.contract_sections", [])
         ],
+        # A contract paid by card into escrow: its termination names the refund to the payer.
+        card=escrow.by_card(task, row, escrow.Settings.from_config(current_app.config)),
     ), status
 
 
@@ -198,7 +201,8 @@ def document_file(contract_id: int):
 def propose_termination(contract_id: int):
     form = _checked(contract_id, "propose")
     with unit_of_work(form) as work:
-        contracts.propose_termination(db(), viewer(), contract_id, form.reason.data)
+        refund = amounts_in_fen({"refund": form.refund.data})["refund"]
+        contracts.propose_termination(db(), viewer(), contract_id, form.reason.data, refund)
     success = gettext("Your proposal to end the contract awaits the other side's agreement.")
     return _outcome(contract_id, "propose", form, work, success, "#termination")
 

@@ -482,3 +482,50 @@ def test_reconciliation_reports_every_difference(
     result = runner.invoke(args=["payments", "reconcile"])
     assert (result.exit_code, result.stdout) == (0, "The ledger and Stripe agree.\n")
     assert ledger.total(db) == 0
+
+
+def test_a_termination_by_agreement_refunds_what_its_proposal_names(
+    as_, db, signed, settings, localstripe
+):
+    pay(db, signed, settings, localstripe)
+    url = f"/api/v1/contracts/{signed.contract.id}/termination"
+    proposed = as_(signed.agency).post(
+        url, json={"reason": "双方协商一致。", "refund_fen": 600_000}
+    )
+    assert proposed.status_code == 200
+    assert proposed.get_json()["termination_proposal"]["refund_fen"] == 600_000
+    page = as_(signed.applicant, "zh").get(f"/contracts/{signed.contract.id}")
+    assert "退还付款方 6,000.00 元，托管中的其余款项支付给中介机构。" in page.get_data(as_text=True)
+    assert as_(signed.applicant).post(url + "/confirm").status_code == 200
+    assert balances(db, signed.contract) == {"stripe": 400_000, payable_of(signed): -400_000}
+    assert [r.amount_fen for r in escrow.refunds(db, signed.contract)] == [600_000]
+    assert ledger.total(db) == 0
+
+
+def test_the_refund_is_typed_in_yuan_on_the_regulators_form(
+    as_, db, world, signed, settings, localstripe
+):
+    pay(db, signed, settings, localstripe)
+    client = as_(world.regulator)
+    form = client.get(f"/contracts/{signed.contract.id}").get_data(as_text=True)
+    assert 'name="terminate-refund"' in form
+    url = f"/contracts/{signed.contract.id}/termination/regulator"
+    data = {"terminate-reason": "机构违约。", "terminate-fault_party": "agency"}
+    refused = client.post(url, data={**data, "terminate-refund": "10000.01"})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert (
+        "The refund to the payer is an amount from 0 to the contract&#39;s price (10,000.00 yuan)."
+        in text
+    )
+    assert 'value="10000.01"' in text
+    done = client.post(url, data={**data, "terminate-refund": "2,500.50"})
+    assert done.status_code == 302
+    assert balances(db, signed.contract) == {"stripe": 749_950, payable_of(signed): -749_950}
+    assert ledger.total(db) == 0
+
+
+def test_a_budget_contracts_termination_asks_no_refund(world, db, frozen, as_):
+    budget = signed_contract_for_tests(world, db, frozen, "budget")
+    form = as_(world.regulator).get(f"/contracts/{budget.contract.id}").get_data(as_text=True)
+    assert 'name="terminate-reason"' in form and 'name="terminate-refund"' not in form
