@@ -9,6 +9,10 @@ transactions, by their Stripe id (`external_ref`), each counted by its `stripe` 
 from __future__ import annotations
 
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 
 import click
@@ -107,6 +111,34 @@ def reconcile_command() -> None:
         click.echo(f"{len(differences)} difference(s).", err=True)
         sys.exit(1)
     click.echo("The ledger and Stripe agree.")
+
+
+#: How long `payments local-webhook` waits for localstripe to answer.
+LOCAL_WEBHOOK_WAIT_SECONDS = 30
+
+
+@payments_cli.command("local-webhook")
+@click.argument("url")
+def local_webhook_command(url: str) -> None:
+    """Tell localstripe (STRIPE_API_BASE, local runs only) to send its events to URL, signed with
+    STRIPE_WEBHOOK_SECRET; waits for it to start. `make run` calls it."""
+    config = current_app.config
+    if config.get("PRODUCTION"):
+        click.echo("local-webhook configures Stripe's local stand-in only.", err=True)
+        sys.exit(2)
+    target = config["STRIPE_API_BASE"].rstrip("/") + "/_config/webhooks/zjm"
+    body = urllib.parse.urlencode({"url": url, "secret": config["STRIPE_WEBHOOK_SECRET"]}).encode()
+    deadline = time.monotonic() + LOCAL_WEBHOOK_WAIT_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(target, data=body), timeout=2):
+                click.echo(f"localstripe sends its events to {url}")
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            if time.monotonic() > deadline:
+                click.echo(f"localstripe did not answer at {target}: {exc}", err=True)
+                sys.exit(1)
+            time.sleep(0.2)  # waiting for the process `make run` started beside this one
 
 
 def init_app(app) -> None:

@@ -529,3 +529,13 @@ def test_a_budget_contracts_termination_asks_no_refund(world, db, frozen, as_):
     budget = signed_contract_for_tests(world, db, frozen, "budget")
     form = as_(world.regulator).get(f"/contracts/{budget.contract.id}").get_data(as_text=True)
     assert 'name="terminate-reason"' in form and 'name="terminate-refund"' not in form
+
+
+def test_make_run_points_localstripes_webhooks_at_the_platform(app):
+    result = app.test_cli_runner().invoke(
+        args=["payments", "local-webhook", "http://127.0.0.1:5000/stripe/webhook"]
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "localstripe sends its events to http://127.0.0.1:5000/stripe/webhook\n",
+    )
