@@ -39,6 +39,7 @@ from bidding.payments import escrow_notifying as notifying
 from bidding.payments.options import method
 from market import audit, clock, ledger
 from market import signals as market_signals
+from market.jobs import each_due
 from market.models import Task, User
 from market.payments import CARD_PAYMENT, CARD_REFUND, CHARGEBACK
 from market.payments.adapter import REFUSED, UNREACHABLE, Gateway, Intent, PaymentError
@@ -571,7 +572,8 @@ def _ask_refund(session: Session, contract: Contract, row: EscrowRefund) -> Paym
 def on_terminated(contract: Contract, *, session: Session, **_) -> None:
     """`bidding.signals.terminated`: refund the payer what the termination decided (all that
     escrow holds unless it named less), and release the rest to the agency. Stripe unreachable:
-    the refund stays pending, asked again with `retry_refunds`."""
+    the refund stays pending, asked again by the sweep `escrow.retry_refunds` (every five
+    minutes) or a party's `retry_refunds`."""
     payment = paid_payment(session, contract)
     amount = held(session, contract)
     if payment is None or amount <= 0:
@@ -617,6 +619,30 @@ def _release_rest(session: Session, contract: Contract, amount: int) -> None:
     )
     if new:
         notifying.released(session, session.get(Task, contract.task_id), contract, amount)
+
+
+def _retry_refund(session: Session, row: EscrowRefund) -> bool:
+    """Ask Stripe again for one pending refund, under its task's lock (read again under it)."""
+    contract = session.get(Contract, row.contract_id)
+    lock_task(session, session.get(Task, contract.task_id).number)
+    session.refresh(row)
+    if row.state != REFUND_PENDING:
+        return False
+    return _ask_refund(session, contract, row) is None
+
+
+def retry_pending_refunds(session: Session) -> int:
+    """Sweep: ask Stripe again for every refund it could not be asked for (it was unreachable
+    when the contract was terminated); returns how many Stripe made. Stripe still unreachable:
+    the refund stays pending for the next run."""
+    return each_due(
+        session,
+        select(EscrowRefund).where(EscrowRefund.state == REFUND_PENDING),
+        _retry_refund,
+        key=EscrowRefund.id,
+        label="escrow refund",
+        log=log,
+    )
 
 
 def retry_refunds(session: Session, user: User, contract_id: int) -> list[PaymentError]:

@@ -539,3 +539,21 @@ def test_make_run_points_localstripes_webhooks_at_the_platform(app):
         0,
         "localstripe sends its events to http://127.0.0.1:5000/stripe/webhook\n",
     )
+
+
+def test_the_sweep_asks_stripe_again_for_pending_refunds(
+    db, world, signed, settings, localstripe, stripe_gateway
+):
+    pay(db, signed, settings, localstripe)
+    escrow.use(Gateway(f"http://127.0.0.1:{free_port()}", "sk_test_local"))
+    _regulator_terminates(db, world, signed)
+    assert escrow.retry_pending_refunds(db) == 0  # Stripe still unreachable: it waits
+    (row,) = escrow.refunds(db, signed.contract)
+    assert row.state == "pending"
+    escrow.use(stripe_gateway)
+    assert escrow.retry_pending_refunds(db) == 1
+    assert escrow.retry_pending_refunds(db) == 0
+    db.refresh(row)
+    assert row.state == "succeeded"
+    assert balances(db, signed.contract) == {}
+    assert ledger.total(db) == 0
