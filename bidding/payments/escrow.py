@@ -642,6 +642,7 @@ def retry_pending_refunds(session: Session) -> int:
         key=EscrowRefund.id,
         label="escrow refund",
         log=log,
+        skip_locked=False,  # `_retry_refund` takes the task's lock and reads the row again
     )
 
 
