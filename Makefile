@@ -43,6 +43,7 @@ run: deps
 	@trap 'kill 0' EXIT INT TERM; \
 	  export STRIPE_API_BASE="$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)}"; \
 	  $(VENV)/bin/localstripe --port $(STRIPE_PORT) >instance/localstripe.log 2>&1 & \
+	  $(FLASK) payments local-webhook "http://127.0.0.1:$(PORT)/stripe/webhook" >>instance/localstripe.log 2>&1 & \
 	  $(FLASK) scheduler run >instance/scheduler.log 2>&1 & \
 	  echo "Marketplace on http://127.0.0.1:$(PORT) (logins in README.md; Ctrl-C stops all three processes)"; \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
         views,
     )
     from bidding import policy as bidding_policy
+    from bidding import signals as bidding_signals
     from bidding.contracts import api as contract_api  # noqa: F401  (adds routes to api.bp)
     from bidding.contracts import delivery_api  # noqa: F401  (adds routes to api.bp)
     from bidding.contracts import services as contract_services
@@ -67,9 +68,11 @@ def init_app(app: Flask) -> None:
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
     from bidding.objections import api as objection_api  # noqa: F401  (adds routes to api.bp)
+    from bidding.payments import escrow, escrow_api, escrow_demo, escrow_views
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
     from market.extensions import csrf
+    from market.payments.adapter import Gateway
 
     policy.register(app, bidding_policy.SECTION)  # before the sweeps, which are bound to it
     keys.use(keys.Keys.from_config(app.config, app.instance_path))
@@ -85,11 +88,24 @@ def init_app(app: Flask) -> None:
     for kind in actions.KINDS:  # the dashboard's items (market.dashboard)
         signals.action_items.connect(kind, weak=False)
     signals.organization_record.connect(contract_services.on_organization_record, weak=False)
+    # Card payments into escrow (docs/rules.md §7): Stripe as configured, what Stripe says
+    # happened, and the contract's acceptance and termination.
+    escrow.use(Gateway.from_config(app.config))
+    signals.payment_succeeded.connect(escrow.on_payment_succeeded, weak=False)
+    signals.payment_refunded.connect(escrow.on_payment_refunded, weak=False)
+    signals.payment_disputed.connect(escrow.on_payment_disputed, weak=False)
+    bidding_signals.accepted.connect(escrow.on_accepted, weak=False)
+    bidding_signals.terminated.connect(escrow.on_terminated, weak=False)
+    app.extensions.setdefault("bidding.contract_sections", []).append(escrow_views.contract_section)
     jobs.register_bidding_jobs(app)
     demo.register_demo(app)
+    escrow_demo.register_escrow_demo(app)
     cli.init_app(app)
     # Like the core API: token clients skip CSRF, cookie sessions are checked by the blueprint.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+    csrf.exempt(escrow_api.bp)
+    app.register_blueprint(escrow_api.bp)
+    app.register_blueprint(escrow_views.bp)
     views.init_views(app)
     payments_init(app)

@@ -13,6 +13,7 @@ from bidding.contracts.services import enforce_signing_limits, remind_signing
 from bidding.invitations.services import lapse_due_invitations
 from bidding.objections.services import record_lapsed_objections
 from bidding.opening import open_due_tasks
+from bidding.payments.escrow import retry_pending_refunds
 from bidding.policy import SECTION
 from bidding.validity import expire_overdue_explanations
 from market.jobs import Sweep, register
@@ -37,3 +38,7 @@ def register_bidding_jobs(app: Flask) -> None:
     policy = registry_of(app).section(SECTION.name)
     for sweep_id, sweep in SWEEPS:
         register(app, Sweep(sweep_id, partial(sweep, policy=policy), "interval", {"seconds": 60}))
+    # Refunds Stripe could not be asked for when a card-paid contract was terminated.
+    register(
+        app, Sweep("escrow.retry_refunds", retry_pending_refunds, "interval", {"seconds": 300})
+    )

@@ -19,6 +19,7 @@ def create_core_app(config: dict | None = None) -> Flask:
     from market import cli, dashboard, identity, jobs, mail, passwords, policy, search, web
     from market.api import init_api
     from market.db import Database
+    from market.payments import reconciliation, webhooks
     from market.views import init_views
 
     app = Flask(
@@ -56,4 +57,6 @@ def create_core_app(config: dict | None = None) -> Flask:
     jobs.register_market_jobs(app)
     dashboard.init_app(app)
     search.init_app(app)
+    webhooks.init_app(app)  # POST /stripe/webhook (docs/rules.md §7)
+    reconciliation.init_app(app)  # flask payments reconcile
     return app

@@ -48,6 +48,14 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_local"),
+        # Stripe's signing secret of the webhook endpoint (POST /stripe/webhook), the key the
+        # browser's Stripe.js uses, and where Stripe.js is loaded from (localstripe's copy by
+        # default; https://js.stripe.com/v3/ in production). README, "Card payments".
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local"),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local"),
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", ""),
+        # Seconds a call to Stripe may take before it counts as "Stripe unreachable".
+        "STRIPE_TIMEOUT": float(os.environ.get("STRIPE_TIMEOUT", "10")),
         # Escrow is a deployment's choice (holding funds can require a payment licence): on, the
         # `private`/`state_owned` contracts up to the card limit (fen) are paid by card into escrow;
         # off, and always for `budget` contracts and above the limit, payments are recorded.

@@ -9,12 +9,14 @@ and an injected `<script>` or `onclick=` does not run.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g
 from flask_talisman import Talisman
 
-#: The pages' Content-Security-Policy. The payment page (docs/rules.md §7, planned) will load
-#: Stripe.js: it will need https://js.stripe.com in script-src and frame-src, and
-#: https://api.stripe.com in connect-src — added with that page, not before.
+#: The pages' Content-Security-Policy. The card payment page alone (docs/rules.md §7) loads
+#: Stripe.js: `allow_stripe` adds its origin to script-src and frame-src, and Stripe's API origin
+#: to connect-src, for that page's response only.
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -65,6 +67,34 @@ def keep_download_policy(response: Response) -> Response:
     return response
 
 
+def origin(url: str) -> str:
+    """The scheme, host and port of `url`: what a policy names."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allow_stripe(script_origin: str, api_origin: str) -> None:
+    """Open this response's policy for Stripe.js (docs/rules.md §7), on the card payment page
+    only: its script and frames from `script_origin`, its requests to `api_origin`."""
+    g.stripe_origins = (script_origin, api_origin)
+
+
+def stripe_policy(response: Response) -> Response:
+    """Talisman wrote the pages' policy; the card page's gets Stripe's origins added."""
+    origins = g.get("stripe_origins")
+    if origins is None or is_download(response):
+        return response
+    script_origin, api_origin = origins
+    policy = {**CONTENT_SECURITY_POLICY}
+    policy["script-src"] += f" {script_origin}"
+    policy["frame-src"] = f"'self' {script_origin}"
+    policy["connect-src"] += f" {api_origin}"
+    response.headers["Content-Security-Policy"] = "; ".join(
+        f"{name} {value}" for name, value in policy.items()
+    )
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Set the headers of every response. HTTPS is forced (a redirect, HSTS) only where the
     deployment says it runs on HTTPS, by SESSION_COOKIE_SECURE: development and tests run on
@@ -73,6 +103,7 @@ def init_app(app: Flask) -> None:
     # Registered before Talisman's hook, so it runs after it (Flask runs after_request hooks in
     # the reverse order of registration).
     app.after_request(keep_download_policy)
+    app.after_request(stripe_policy)
     # One Talisman per app, never a shared one: it keeps its settings on itself, so the last app
     # made (a test's HTTPS app) would set every app's headers and redirects.
     app.extensions["talisman"] = Talisman(

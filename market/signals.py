@@ -59,3 +59,16 @@ action_items = _signals.signal("action-items")
 #: "text": `market.validation.Message`} (bidding: an applicant's late signing and late payment;
 #: `market.records` gathers them, newest first).
 organization_record = _signals.signal("organization-record")
+#: sender=the payment's reference (``contract:7``), session=Session, amount_fen=int,
+#: external_ref=the PaymentIntent's id — Stripe says a card payment succeeded (captured). Sent by
+#: the payer's page after it read the intent back from Stripe, and by the webhook
+#: (`payment_intent.succeeded`, or a refund's or dispute's event that arrives first), so either
+#: first, then the other: the handler (bidding's escrow) posts once, keyed by the intent.
+payment_succeeded = _signals.signal("payment-succeeded")
+#: sender=reference or None, session=Session, amount_fen=int, external_ref=the refund's id,
+#: payment_ref=the PaymentIntent's id — Stripe refunded (part of) a card payment.
+payment_refunded = _signals.signal("payment-refunded")
+#: sender=reference or None, session=Session, amount_fen=int, external_ref=the dispute's id,
+#: payment_ref=the PaymentIntent's id, lost=bool or None (None: opened, not yet decided) — a
+#: cardholder disputed a card payment (a chargeback); `lost=True` is the money gone for good.
+payment_disputed = _signals.signal("payment-disputed")

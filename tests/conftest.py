@@ -5,7 +5,13 @@ per role."""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +51,72 @@ def database_url():
             yield f"sqlite:///{Path(tmp) / 'test.db'}"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+#: The webhook secret the tests' app verifies Stripe's events with (tests sign their own).
+STRIPE_WEBHOOK_SECRET = "whsec_test"
+#: How long localstripe may take to answer at start.
+LOCALSTRIPE_READY_SECONDS = 30
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """Stripe's stand-in for this test process (one per xdist worker): `localstripe` on a free
+    port, from scratch (it never reads the state another copy left in /tmp), stopped at the end.
+    Yields its base URL once it answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + LOCALSTRIPE_READY_SECONDS
+            while not _answers(base + "/js.stripe.com/v3/"):  # a bounded readiness loop
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"localstripe did not start: {log.read()[-2000:]!r}")
+                time.sleep(0.05)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(autouse=True)
+def stripe_gateway(request):
+    """Every test that has the app reaches the session's localstripe (an app created during a
+    test installs its own gateway, which would otherwise stay for the next tests)."""
+    if "app" not in request.fixturenames and "db" not in request.fixturenames:
+        yield None
+        return
+    from bidding.payments import escrow
+    from market.payments.adapter import Gateway
+
+    gateway = Gateway.from_config(request.getfixturevalue("app").config)
+    previous = escrow.use(gateway)
+    yield gateway
+    escrow.use(previous)
+
+
 def app_config(database_url: str, **extra) -> dict:
     config = {
         "TESTING": True,
@@ -61,7 +133,7 @@ def app_config(database_url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def app(database_url, tmp_path_factory, localstripe):
     from alembic import command
 
     from market import catalog, holidays
@@ -78,6 +150,8 @@ def app(database_url, tmp_path_factory):
             SIGNING_KEY_PATH=str(keys / "signing_key.pem"),
             UPLOAD_DIR=str(keys / "uploads"),
             MAIL_DIR=str(keys / "mail"),
+            STRIPE_API_BASE=localstripe,
+            STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
         )
     )
     db = app.extensions["market.db"]

@@ -161,7 +161,7 @@ def propose_termination(contract_id: int):
     data = parse_body(s.ProposeTerminationIn)
     actor = acting_user()
     with unit_of_work():
-        contracts.propose_termination(db(), actor, contract_id, data.reason)
+        contracts.propose_termination(db(), actor, contract_id, data.reason, data.refund_fen)
     return jsonify(_shown(contract_id))
 
 
@@ -212,5 +212,7 @@ def terminate_contract(contract_id: int):
     data = parse_body(s.RegulatorTerminationIn)
     actor = acting_user()
     with unit_of_work():
-        contracts.terminate_by_regulator(db(), actor, contract_id, data.reason, data.fault_party)
+        contracts.terminate_by_regulator(
+            db(), actor, contract_id, data.reason, data.fault_party, data.refund_fen
+        )
     return jsonify(_shown(contract_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 
 from market.forms import NEEDED
 
@@ -25,6 +25,10 @@ class ProposeTerminationForm(FlaskForm):
         _l("Why end the contract (read by the other side and the regulators)"),
         render_kw={"rows": 3},
         validators=NEEDED,
+    )
+    refund = StringField(
+        _l("Refund to the payer, in yuan (a contract paid by card; empty: all that is held)"),
+        render_kw={"inputmode": "decimal"},
     )
     submit = SubmitField(_l("Propose ending the contract"))
 
@@ -52,5 +56,9 @@ class RegulatorTerminationForm(FlaskForm):
         ],
         validate_choice=False,
         validators=NEEDED,
+    )
+    refund = StringField(
+        _l("Refund to the payer, in yuan (a contract paid by card; empty: all that is held)"),
+        render_kw={"inputmode": "decimal"},
     )
     submit = SubmitField(_l("Terminate the contract"))

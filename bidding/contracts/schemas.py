@@ -25,12 +25,22 @@ class SignIn(Strict):
 
 class ProposeTerminationIn(Strict):
     reason: str | None = Field(None, description="Why end the contract (required)")
+    refund_fen: int | None = Field(
+        None,
+        description="A contract paid by card into escrow: what goes back to the payer, in fen, "
+        "0 to the price (absent: all that escrow holds; the rest is released to the agency)",
+    )
 
 
 class RegulatorTerminationIn(Strict):
     reason: str | None = Field(None, description="Why the contract is terminated (required)")
     fault_party: str | None = Field(
         None, description="The party at fault: agency, applicant or neither (required)"
+    )
+    refund_fen: int | None = Field(
+        None,
+        description="A contract paid by card into escrow: what goes back to the payer, in fen, "
+        "0 to the price (absent: all that escrow holds; the rest is released to the agency)",
     )
 
 
@@ -45,6 +55,10 @@ class TerminationProposal(BaseModel):
     proposed_at: str
     side: Literal["agency", "applicant"]
     reason: str
+    refund_fen: int | None = Field(
+        description="A contract paid by card: what the proposal refunds to the payer, in fen "
+        "(null: all that escrow holds)"
+    )
 
 
 class Actions(BaseModel):
@@ -88,6 +102,10 @@ class Contract(BaseModel):
     termination_reason: str | None
     fault_party: str | None = Field(description="agency, applicant or neither")
     termination_proposal: TerminationProposal | None
+    termination_refund_fen: int | None = Field(
+        description="A contract paid by card: what its termination (proposed or decided) refunds "
+        "to the payer, in fen (null: all that escrow holds)"
+    )
     my_side: str | None = Field(description="agency, applicant, or none for a regulator")
     actions: Actions
 

@@ -109,7 +109,9 @@ def contract(
             "proposed_at": _iso(row.termination_proposed_at),
             "side": row.termination_proposed_side,
             "reason": row.termination_proposal_reason,
+            "refund_fen": row.termination_refund_fen,
         },
+        "termination_refund_fen": row.termination_refund_fen,
         "my_side": visibility.contract_side(reader, row),
         "actions": can,
     }

@@ -40,7 +40,7 @@ from market.attachments import AttachmentPolicy
 from market.jobs import each_due
 from market.models import Notification, Task, User
 from market.models.attachments import Attachment
-from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
+from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound, yuan_text
 from market.workdays import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ OWN_PROPOSAL = N_("The other side must confirm your proposal to end this contrac
 ONLY_REGULATOR = N_("Only a regulator whose jurisdiction covers this task may do this.")
 FAULT_PARTIES = (AGENCY, APPLICANT, NEITHER)
 BAD_FAULT = N_("Say which party is at fault: the agency, the applicant or neither.")
+BAD_REFUND = N_(
+    "The refund to the payer is an amount from 0 to the contract's price (%(price)s yuan)."
+)
 #: The reason the award is abandoned, as its public result shows it.
 ABANDONED_REASON = "中选机构未在签订期限内确认合同（%s）"
 
@@ -520,15 +523,19 @@ def _require_terminable(task: Task, contract: Contract, now: datetime) -> None:
         raise Forbidden(NOT_TERMINABLE)
 
 
-def _reason(value: object) -> str:
-    check = Checker()
-    reason = check.text("reason", value, max_length=2000, multiline=True)
-    check.raise_if_any()
-    return reason
+def _check_refund(check: Checker, contract: Contract, refund_fen: object) -> None:
+    if refund_fen is not None and (
+        type(refund_fen) is not int or not 0 <= refund_fen <= contract.price_fen
+    ):
+        check.add("refund", BAD_REFUND, price=yuan_text(contract.price_fen))
 
 
-def propose_termination(session: Session, user: User, contract_id: int, reason: object) -> Contract:
-    """One side proposes ending the contract by agreement, with its reason."""
+def propose_termination(
+    session: Session, user: User, contract_id: int, reason: object, refund_fen: object = None
+) -> Contract:
+    """One side proposes ending the contract by agreement, with its reason and — for a contract
+    paid by card into escrow — what goes back to the payer (`refund_fen`; None: all that escrow
+    holds), which the other side's confirmation agrees to (docs/rules.md §7)."""
     contract, task, side = _party(session, user, contract_id)
     now = clock.now()
     _require_terminable(task, contract, now)
@@ -536,7 +543,11 @@ def propose_termination(session: Session, user: User, contract_id: int, reason: 
         raise Forbidden(
             ALREADY_PROPOSED if contract.termination_proposed_side == side else OTHER_PROPOSED
         )
-    reason = _reason(reason)
+    check = Checker()
+    reason = check.text("reason", reason, max_length=2000, multiline=True)
+    _check_refund(check, contract, refund_fen)
+    check.raise_if_any()
+    contract.termination_refund_fen = refund_fen
     contract.termination_proposed_at = now
     contract.termination_proposed_by_user_id = user.id
     contract.termination_proposed_side = side
@@ -548,7 +559,7 @@ def propose_termination(session: Session, user: User, contract_id: int, reason: 
         "contract.termination_proposed",
         "contract",
         contract.id,
-        {"task": task.number, "side": side, "reason": reason},
+        {"task": task.number, "side": side, "reason": reason, "refund_fen": refund_fen},
         actor_user_id=user.id,
         actor_org_id=user.organization_id,
     )
@@ -566,6 +577,7 @@ def withdraw_termination(session: Session, user: User, contract_id: int) -> Cont
     contract.termination_proposed_by_user_id = None
     contract.termination_proposed_side = None
     contract.termination_proposal_reason = None
+    contract.termination_refund_fen = None
     session.add(contract)
     session.flush()
     audit.record(
@@ -596,9 +608,16 @@ def confirm_termination(session: Session, user: User, contract_id: int) -> Contr
 
 
 def terminate_by_regulator(
-    session: Session, user: User, contract_id: int, reason: object, fault_party: object
+    session: Session,
+    user: User,
+    contract_id: int,
+    reason: object,
+    fault_party: object,
+    refund_fen: object = None,
 ) -> Contract:
-    """A regulator covering the task ends the contract, with its reason and the party at fault."""
+    """A regulator covering the task ends the contract, with its reason and the party at fault,
+    and — for a contract paid by card into escrow — what goes back to the payer (`refund_fen`,
+    0 to the price; None: all that escrow holds; docs/rules.md §7)."""
     contract, task = _locked(session, user, contract_id)
     if not suspensions.covers(session, user, task):
         raise Forbidden(ONLY_REGULATOR)
@@ -608,7 +627,9 @@ def terminate_by_regulator(
     reason = check.text("reason", reason, max_length=2000, multiline=True)
     if fault_party not in FAULT_PARTIES:
         check.add("fault_party", BAD_FAULT)
+    _check_refund(check, contract, refund_fen)
     check.raise_if_any()
+    contract.termination_refund_fen = refund_fen
     _terminate(session, contract, task, user, reason, fault_party, "regulator")
     return contract
 

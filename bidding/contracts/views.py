@@ -24,8 +24,10 @@ from bidding.contracts.forms import (
     UseGeneratedForm,
     WithdrawTerminationForm,
 )
+from bidding.payments import escrow
 from bidding.policy import SECTION
 from market import clock
+from market.forms import amounts_in_fen
 from market.models import OrgKind, Task
 from market.validation import NotFound
 from market.web import (
@@ -85,6 +87,8 @@ def _page(contract_id: int, failed: dict | None = None, status: int = 200):
         sections=[
             hook(row, task) for hook in current_app.extensions.get("bidding.contract_sections", [])
         ],
+        # A contract paid by card into escrow: its termination names the refund to the payer.
+        card=escrow.by_card(task, row, escrow.Settings.from_config(current_app.config)),
     ), status
 
 
@@ -197,7 +201,8 @@ def document_file(contract_id: int):
 def propose_termination(contract_id: int):
     form = _checked(contract_id, "propose")
     with unit_of_work(form) as work:
-        contracts.propose_termination(db(), viewer(), contract_id, form.reason.data)
+        refund = amounts_in_fen({"refund": form.refund.data})["refund"]
+        contracts.propose_termination(db(), viewer(), contract_id, form.reason.data, refund)
     success = gettext("Your proposal to end the contract awaits the other side's agreement.")
     return _outcome(contract_id, "propose", form, work, success, "#termination")
 
@@ -227,8 +232,9 @@ def withdraw_termination(contract_id: int):
 def terminate(contract_id: int):
     form = _checked(contract_id, "terminate")
     with unit_of_work(form) as work:
+        refund = amounts_in_fen({"refund": form.refund.data})["refund"]
         contracts.terminate_by_regulator(
-            db(), viewer(), contract_id, form.reason.data, form.fault_party.data
+            db(), viewer(), contract_id, form.reason.data, form.fault_party.data, refund
         )
     success = gettext("The contract is terminated.")
     return _outcome(contract_id, "terminate", form, work, success, "#termination")

@@ -10,6 +10,7 @@ exact fraction (``str(Fraction)``, e.g. ``"1234/5"``), so a reader recomputes it
 from bidding.models.bids import Bid, BidVersion, ExplanationRequest, ValidityDecision
 from bidding.models.contracts import ApplicantRecord, Contract, Deliverable
 from bidding.models.draws import Draw, DrawSeed, Opening
+from bidding.models.escrow import EscrowRefund
 from bidding.models.invitations import Invitation
 from bidding.models.objections import Complaint, Objection
 from bidding.models.panels import PanelMark, PanelMember
@@ -29,6 +30,7 @@ __all__ = [
     "ContractPayment",
     "Deliverable",
     "Draw",
+    "EscrowRefund",
     "DrawSeed",
     "ExplanationRequest",
     "Invitation",

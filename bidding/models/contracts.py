@@ -72,6 +72,9 @@ class Contract(SQLModel, table=True):
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     payment_reference: str | None = Field(default=None, max_length=80)
     payment_overdue_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: A card payment in escrow: what the termination's decision refunds to the payer, in fen
+    #: (None: all that is held).
+    termination_refund_fen: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Deliverable(SQLModel, table=True):

@@ -30,6 +30,8 @@ ERRORS = {
     413: "The request body is beyond the size limit (MAX_CONTENT_LENGTH)",
     422: "Invalid input: errors names each field or query parameter with its messages",
     429: "Too many attempts: wait for Retry-After seconds",
+    503: "A service the operation needs (Stripe, for card payments) cannot be reached now: "
+    "nothing was charged or refunded; detail says so in the reader's language",
 }
 #: Headers an error status always carries.
 ERROR_HEADERS = {

@@ -21,6 +21,7 @@ from market.models.outages import OutageMove, OutageNotice
 from market.models.policy import PolicyVersion
 from market.models.relations import AgencyRelation, DeclarationFinding, RepresentativeIdentity
 from market.models.search import SearchOutbox
+from market.models.stripe_events import StripeEvent
 from market.models.tasks import (
     Funding,
     Method,
@@ -59,6 +60,7 @@ __all__ = [
     "RepresentativeIdentity",
     "Role",
     "SearchOutbox",
+    "StripeEvent",
     "ServiceItem",
     "Task",
     "TaskAmendment",

@@ -23,15 +23,19 @@ from bidding.contracts import delivery
 from bidding.contracts import services as contracts
 from bidding.models import Bid, ExplanationRequest
 from bidding.objections import services as objections
+from bidding.payments import escrow
 from bidding.policy import DEFAULT_POLICY
 from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
+from market.payments.adapter import Gateway
 from market.search.port import MeiliConfig
 from ratings import credit_events, ratings
 from ratings.credit import ends_at
 from ratings.models.credit import MISCONDUCT_MINOR, ON_TIME
 from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
+from tests.bidding.escrow_support import card_token
 from tests.bidding.helpers import World
+from tests.conftest import free_port
 
 LATE = timedelta(days=1)
 
@@ -197,6 +201,28 @@ def credit_due(world: World, db: Session) -> datetime:
     return ends_at(now, 3)
 
 
+def refunds_due(world: World, db: Session) -> datetime:
+    """A contract paid by card into escrow, terminated by its regulator while Stripe was
+    unreachable: its refund awaits Stripe, which answers again."""
+    signed = signed_contract_for_tests(world, db, world.frozen)
+    gateway = escrow.gateway()
+    settings = escrow.Settings(escrow_enabled=True, card_limit_fen=5_000_000)
+    escrow.start(db, signed.applicant, signed.contract.id, settings)
+    token = card_token(gateway.api_base)
+    assert (
+        escrow.confirm_card(db, signed.applicant, signed.contract.id, token, settings).error is None
+    )
+    escrow.use(Gateway(f"http://127.0.0.1:{free_port()}", gateway.secret_key))
+    try:
+        contracts.terminate_by_regulator(
+            db, world.regulator, signed.contract.id, "违约。", "agency"
+        )
+    finally:
+        escrow.use(gateway)
+    db.commit()
+    return world.frozen.now()
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -303,6 +329,14 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # The lapsing agency's new standing: one snapshot (and its search document, replaced).
     "ratings.refresh_credit": Scenario(credit_due, {"audit": {}, "rows": {"creditsnapshot": 1}}),
+    # The refund posted (Stripe debited, escrow credited back) and the agency told of it.
+    "escrow.retry_refunds": Scenario(
+        refunds_due,
+        {
+            "audit": {"ledger.posted": 1},
+            "rows": {"ledgertransaction": 1, "ledgerentry": 2, "notification": 1},
+        },
+    ),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),

@@ -49,6 +49,7 @@ from bidding.models import (
     BidVersion,
     Contract,
     Deliverable,
+    EscrowRefund,
     ExplanationRequest,
     Invitation,
     Objection,
@@ -56,8 +57,9 @@ from bidding.models import (
     ValidityDecision,
 )
 from bidding.objections import services as objections
+from bidding.payments import escrow
 from bidding.policy import DEFAULT_POLICY
-from market import audit, mail, notifications, outages, search, tasks
+from market import audit, ledger, mail, notifications, outages, search, tasks
 from market.attachments import AttachmentPolicy
 from market.db import make_engine
 from market.models import (
@@ -71,14 +73,16 @@ from market.models import (
     TaskAmendment,
     User,
 )
+from market.payments.adapter import Gateway
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
 from ratings import ratings
 from ratings.models import CreditEvent, Rating
 from tests.bidding.contract_support import awarded, signed_contract_for_tests
+from tests.bidding.escrow_support import card_token
 from tests.bidding.helpers import World
-from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
+from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config, free_port
 
 pytestmark = pytest.mark.skipif(
     TEST_DATABASE != "postgresql",
@@ -1441,3 +1445,49 @@ def test_two_publication_sweeps_at_once_publish_a_rating_once(race, frozen):
         assert audit.verify(check) == []
     finally:
         check.close()
+
+
+# --- card payments: two refund sweeps ---------------------------------------------------------
+
+
+def test_two_refund_sweeps_at_once_ask_stripe_for_a_pending_refund_once(race, frozen, localstripe):
+    """A card-paid contract terminated while Stripe was unreachable: its refund waits. Two
+    sweeps pick it up at once; the first asks Stripe under the task's lock, the second, reading
+    the refund again under it, finds it made: one refund at Stripe, posted once."""
+    gateway = Gateway(localstripe, "sk_test_local")
+    previous = escrow.use(gateway)
+    world, setup = race.world(frozen)
+    try:
+        signed = signed_contract_for_tests(world, setup, frozen)
+        settings = escrow.Settings(escrow_enabled=True, card_limit_fen=5_000_000)
+        escrow.start(setup, signed.applicant, signed.contract.id, settings)
+        token = card_token(localstripe)
+        assert (
+            escrow.confirm_card(setup, signed.applicant, signed.contract.id, token, settings).error
+            is None
+        )
+        escrow.use(Gateway(f"http://127.0.0.1:{free_port()}", "sk_test_local"))
+        contracts.terminate_by_regulator(
+            setup, world.regulator, signed.contract.id, "违约。", "agency"
+        )
+        setup.commit()
+        contract_id = signed.contract.id
+        escrow.use(gateway)
+        second_acts_on_nothing_after_the_first(race, committed(escrow.retry_pending_refunds))
+        check = race.session()
+        try:
+            (row,) = check.exec(select(EscrowRefund).where(EscrowRefund.contract_id == contract_id))
+            assert row.state == "succeeded"
+            refunds = [r for r in gateway.refunds() if r.reference == f"contract:{contract_id}"]
+            assert [r.id for r in refunds] == [row.refund_id]
+            assert ledger.balances(check, reference=f"contract:{contract_id}") == {
+                f"escrow:contract:{contract_id}": 0,
+                "stripe": 0,
+            }
+            assert ledger.total(check) == 0
+            assert audit.verify(check) == []
+        finally:
+            check.close()
+    finally:
+        setup.close()
+        escrow.use(previous)

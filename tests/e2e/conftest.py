@@ -38,8 +38,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_app():
-    """The composed app on its own migrated and seeded SQLite file, CSRF on."""
+def live_app(localstripe):
+    """The composed app on its own migrated and seeded SQLite file, CSRF on, paying by card
+    through the session's localstripe."""
     from alembic import command
 
     from market import catalog, holidays
@@ -61,6 +62,7 @@ def live_app():
                 "MAIL_DIR": str(Path(tmp) / "mail"),
                 "SIGNING_KEY_PATH": str(Path(tmp) / "signing_key.pem"),
                 "IDENTITY_HASH_KEY": "e2e identity hash key",
+                "STRIPE_API_BASE": localstripe,
             }
         )
         db = app.extensions["market.db"]
