@@ -115,10 +115,12 @@ def test_a_second_run_changes_nothing(app, db):
     db.commit()
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
     published = select(func.count()).where(AuditEvent.action == "task.publish")
-    assert db.exec(published).one() == len(demo.TITLES) + 2  # and the direct and surveying tasks
+    # and the direct, the surveying and the card-paid (escrow) tasks
+    assert db.exec(published).one() == len(demo.TITLES) + 3
     assert load_all(app, db) == [
         "demo data already loaded",
         "demo tasks already loaded",
+        "card payment demo already loaded",
         "demo payments already loaded",
         "demo ratings already loaded",
         "ratings review demo already loaded",

@@ -433,7 +433,7 @@ def test_no_card_for_a_budget_contract(world, db, frozen, as_, settings):
     assert refused.status_code == 422
     assert refused.get_json()["errors"] == {"": [NOT_CARD]}
     contract_page = client.get(f"/contracts/{budget.contract.id}").get_data(as_text=True)
-    assert f"/contracts/{budget.contract.id}/pay" not in contract_page
+    assert f'href="/contracts/{budget.contract.id}/pay"' not in contract_page
 
 
 def test_the_card_page(as_, db, signed, localstripe):
