@@ -17,6 +17,7 @@ from functools import partial
 from flask import Flask
 
 from bidding import signals as bidding_signals
+from market import signals as market_signals
 from market.accounts import REGISTRATION_CHECKS
 from market.extensions import csrf
 from market.policy import register, registry_of
@@ -29,9 +30,13 @@ from ratings import (
     credit_policy,
     credit_views,
     demo,
+    demo_exits,
     demo_review,
     exits,
+    exits_actions,
+    exits_api,
     exits_policy,
+    exits_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -69,6 +74,8 @@ def init_app(app: Flask) -> None:
     ratings_signals.dishonesty_lifted.connect(exits.on_dishonesty_lifted, weak=False)
     bidding_signals.complaint_decided.connect(exits.on_complaint_decided, weak=False)
     app.extensions.setdefault(REGISTRATION_CHECKS, []).append(exits.registration_check)
+    for kind in exits_actions.KINDS:  # the dashboard's items (market.dashboard)
+        market_signals.action_items.connect(kind, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
@@ -81,5 +88,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(credit_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
+    exits_api.init_app(app)
+    exits_views.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)
+    demo_exits.register_demo(app)

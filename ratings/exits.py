@@ -956,3 +956,94 @@ def queue(session: Session, regulator: User | None) -> dict:
         "proposals": [(a, o) for a, o in proposals if mine(o)],
         "appeals": [(p, a, o) for p, a, o in appeals if mine(o)],
     }
+
+
+# --- serializing (one shape for pages and the API) -------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def agency_ref(agency: Organization) -> dict:
+    return {"id": agency.id, "name": agency.name, "uscc": agency.uscc}
+
+
+def serialize_appeal(appeal: ExitAppeal, agency: Organization, now: datetime) -> dict:
+    return {
+        "id": appeal.id,
+        "action_id": appeal.action_id,
+        "agency": agency_ref(agency),
+        "reason": appeal.reason,
+        "filed_at": appeal.filed_at.isoformat(),
+        "decide_by": appeal.decide_by.isoformat(),
+        "overdue": is_overdue(appeal, now),
+        "decided_at": _iso(appeal.decided_at),
+        "decision": appeal.decision,
+        "decision_reason": appeal.decision_reason,
+    }
+
+
+def serialize_action(
+    session: Session,
+    action: ExitAction,
+    agency: Organization,
+    now: datetime,
+    full: bool,
+    policy: ExitsPolicy,
+) -> dict:
+    """An action as its audience reads it: `full` (the agency, its regulators) adds the appeal
+    period and the appeal."""
+    appeal = appeal_of(session, action.id) if full else None
+    return {
+        "id": action.id,
+        "agency": agency_ref(agency),
+        "kind": action.kind,
+        "cause": action.cause,
+        "state": action.state,
+        "in_force": in_force(action, now),
+        "details": action.details,
+        "started_at": action.started_at.isoformat(),
+        "until": _iso(action.until),
+        "decided_at": _iso(action.decided_at),
+        "decision_reason": action.decision_reason,
+        "ended_at": _iso(action.ended_at),
+        "end_reason": action.end_reason,
+        "appeal_by": appeal_due(session, action, policy).isoformat() if full else None,
+        "appeal": serialize_appeal(appeal, agency, now) if appeal is not None else None,
+    }
+
+
+def standing_file(
+    session: Session, viewer: User | None, agency: Organization, now: datetime, policy: ExitsPolicy
+) -> dict:
+    """The agency's standing and its exit actions, for `viewer` (`GET .../exit-actions`)."""
+    full = sees_all(session, viewer, agency)
+    rows = visible_actions(session, viewer, agency, now)
+    return {
+        "agency": agency_ref(agency),
+        "warned_since": _iso(agency.warned_since),
+        "suspended_until": _iso(agency.suspended_until)
+        if agency.suspended_until and now < agency.suspended_until
+        else None,
+        "removed_at": _iso(agency.removed_at),
+        "items": [serialize_action(session, a, agency, now, full, policy) for a in rows],
+    }
+
+
+def get_agency(session: Session, agency_id: object) -> Organization:
+    agency = row_by_id(session, Organization, agency_id)
+    if agency is None or agency.kind != OrgKind.agency:
+        raise NotFound()
+    return agency
+
+
+def flags(agency: Organization, now: datetime) -> dict:
+    """The public flags of an agency's standing at `now` (pages, serializers, the directory)."""
+    return {
+        "warned_since": agency.warned_since,
+        "suspended_until": agency.suspended_until
+        if agency.suspended_until is not None and now < agency.suspended_until
+        else None,
+        "removed_at": agency.removed_at,
+    }
