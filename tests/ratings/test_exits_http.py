@@ -9,10 +9,11 @@ from types import SimpleNamespace
 
 from sqlmodel import select
 
-from market import clock
+from market import clock, tasks
 from market.models import Organization
 from ratings import signals
 from ratings.models.exits import ExitAction
+from tests.bidding.helpers import task_data
 from tests.conftest import agency_payload
 from tests.market.test_agency_form import field_errors, form_data
 
@@ -223,3 +224,36 @@ def test_the_dashboard_lists_proposals_and_appeals_for_covering_regulators(world
     ]
     assert kinds(make.staff("regulator", region_prefixes=["11"])) == []
     assert kinds(agency) == []
+
+
+def test_a_suspended_agency_cannot_be_invited_web_or_api(world, db, as_):
+    suspended = world.agency()
+    suspend(db, suspended.organization_id)
+    expected = (
+        "This agency is suspended from selection until 2027-05-24 24:00 and may not be invited "
+        "before."
+    )
+    draft = tasks.create_draft(
+        db, world.applicant, task_data("direct", invited_agency_id=suspended.organization_id)
+    )
+    db.commit()
+    applicant = as_(world.applicant)
+    refused = applicant.post(f"{API}/tasks/{draft.number}/publish", json={})
+    assert (refused.status_code, detail(refused)) == (403, expected)
+    # After a decline, inviting the suspended agency is refused with the same reason and dates.
+    invited = world.agency()
+    task = world.post_task("direct", invited_agency_id=invited.organization_id)
+    answer = as_(invited).post(
+        f"{API}/tasks/{task.number}/invitations/decline", json={"reason": "人员已满"}
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    again = applicant.post(
+        f"{API}/tasks/{task.number}/invitations", json={"agency_id": suspended.organization_id}
+    )
+    assert (again.status_code, again.get_json()["errors"]) == (422, {"agency_id": [expected]})
+    page = applicant.post(
+        f"/tasks/{task.number}/invitations?lang=en",
+        data={"invite-agency_id": str(suspended.organization_id)},
+    )
+    assert page.status_code == 422
+    assert expected in page.get_data(as_text=True).replace("&#39;", "'")
