@@ -151,6 +151,23 @@ def test_the_api_confirms_a_removal_and_refuses_the_uscc(world, db, as_, client)
     assert page.status_code == 422
     assert field_errors(html, "uscc") == [LISTING_REFUSAL % until]
     assert 'value="again2@test.zjm"' in html  # what was typed is kept
+    # The listing lifted, the removal ends: the organization is back, and its USCC is answered
+    # as any registered organization's (its accounts sign in again; no second row is made).
+    signals.dishonesty_lifted.send(
+        agency.organization_id, session=db, entry=SimpleNamespace(id=3), at=clock.now()
+    )
+    db.commit()
+    after = as_().post(f"{API}/agencies", json=payload)
+    assert (after.status_code, after.get_json()["errors"]["uscc"]) == (
+        422,
+        ["An organization with this unified social credit code is already registered."],
+    )
+    assert (
+        as_(agency)
+        .get(f"{API}/agencies/{agency.organization_id}/exit-actions")
+        .get_json()["removed_at"]
+        is None
+    )
 
 
 def test_the_licence_cancellation_api(world, db, as_):
