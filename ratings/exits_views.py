@@ -42,7 +42,7 @@ def nav_links(org) -> list:
     if org is not None and org.kind == OrgKind.regulator:
         return [(url_for("exits.queue"), gettext("Exit actions"))]
     if org is not None and org.kind == OrgKind.agency:
-        return [(url_for("exits.standing", agency_id=org.id), gettext("Standing"))]
+        return [(url_for("exits.standing", agency_id=org.id), gettext("Standing and exit actions"))]
     return []
 
 
