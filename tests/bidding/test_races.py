@@ -57,7 +57,7 @@ from bidding.models import (
 )
 from bidding.objections import services as objections
 from bidding.policy import DEFAULT_POLICY
-from market import audit, mail, notifications, outages, search, tasks
+from market import audit, mail, notifications, outages, search, tasks, workdays
 from market.attachments import AttachmentPolicy
 from market.db import make_engine
 from market.models import (
@@ -74,8 +74,9 @@ from market.models import (
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
-from ratings import ratings
-from ratings.models import CreditEvent, Rating
+from ratings import exits, ratings
+from ratings.exits_policy import DEFAULT_POLICY as EXITS_POLICY
+from ratings.models import CreditEvent, ExitAction, Rating
 from tests.bidding.contract_support import awarded, signed_contract_for_tests
 from tests.bidding.helpers import World
 from tests.conftest import TEST_DATABASE, TEST_IDENTITY_HASH_KEY, Accounts, app_config
@@ -1438,6 +1439,73 @@ def test_two_publication_sweeps_at_once_publish_a_rating_once(race, frozen):
         assert [r.published_at for r in rows] == [end]
         assert len(check.exec(select(CreditEvent).where(CreditEvent.kind == "rating")).all()) == 1
         assert count_events(check, "rating.publish", str(rows[0].id)) == 1
+        assert audit.verify(check) == []
+    finally:
+        check.close()
+
+
+# --- the exit rules' daily sweep ---------------------------------------------------------------
+
+DUE_QUALIFICATION = re.compile(
+    r"\bFROM qualification\b.*\bFOR UPDATE OF qualification SKIP LOCKED\b", re.DOTALL
+)
+
+
+def test_two_exit_sweeps_at_once_propose_each_removal_once_without_waiting(race, frozen):
+    """Two scheduler processes run the exit rules' daily sweep together over two agencies whose
+    required surveying qualification expired. While the first holds the first qualification, the
+    second skips it (``SKIP LOCKED``), proposes the other agency's removal and finishes; the first
+    then proposes its own. One proposal per agency."""
+    world, setup = race.world(frozen)
+    try:
+        today = workdays.shanghai_date(frozen.now())
+        agency_ids = []
+        for n in range(2):
+            user = world.agency(
+                services=[
+                    {
+                        "service_item": "SURVEYING-MAPPING",
+                        "commitment_days": 30,
+                        "commitment_scope": "测绘",
+                        "price_min_fen": 100000,
+                        "price_max_fen": 2000000,
+                    }
+                ],
+                qualifications=[
+                    {
+                        "type": "surveying",
+                        "grade": "A",
+                        "scope": "工程测量",
+                        "certificate_no": f"甲测资字10{n}",
+                        "issuer": "自然资源部",
+                        "valid_until": today.isoformat(),
+                    }
+                ],
+            )
+            agency_ids.append(user.organization_id)
+    finally:
+        setup.close()
+    frozen.advance(days=1)
+    sweep = committed(lambda s: exits.daily_sweep(s, EXITS_POLICY))
+
+    first_stop = Stop(DUE_QUALIFICATION, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the first qualification, proposed nothing
+    second = Worker(race, sweep)
+    second.start()
+    finished_while_held = second.done.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert finished_while_held, "the second sweep waited for the first one's lock"
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 1)
+    check = race.session()
+    try:
+        rows = check.exec(select(ExitAction.agency_id, ExitAction.state)).all()
+        assert sorted(rows) == [(agency_ids[0], "proposed"), (agency_ids[1], "proposed")]
         assert audit.verify(check) == []
     finally:
         check.close()
