@@ -28,6 +28,7 @@ from market.models import (
     Task,
     TaskExclusion,
 )
+from market.notifications.services import shown_value
 from market.validation import N_, Message
 from market.workdays import shanghai_date
 
@@ -167,25 +168,33 @@ def _qualification_problems(
     return out
 
 
-def problems(session: Session, task: Task, agency: Organization, at: datetime) -> list[Problem]:
-    """Every reason `agency` may not bid on `task` at `at` (the submission time or the deadline)."""
-    if agency.kind != OrgKind.agency:
-        return [_problem("not_an_agency", N_("Only agencies may bid."))]
+def _shown(moment: datetime) -> str:
+    """A moment in a refusal: Asia/Shanghai, as every page shows times (24:00 ending a day)."""
+    return shown_value("until_at", moment.isoformat())
+
+
+def standing_problems(agency: Organization, at: datetime) -> list[Problem]:
+    """What the agency's standing (docs/rules.md §6) forbids at `at`: removed, suspended or on the
+    serious-dishonesty list, each with its dates in Asia/Shanghai. The same grounds refuse a bid,
+    an invitation and its acceptance."""
     out: list[Problem] = []
     if agency.removed_at is not None and agency.removed_at <= at:
         out.append(
             _problem(
-                "removed", N_("Your agency has been removed from the platform and may not bid.")
+                "removed",
+                N_(
+                    "Your agency was removed from the platform on %(since)s and may not bid or be "
+                    "invited while the cause lasts."
+                ),
+                since=_shown(agency.removed_at),
             )
         )
-    if agency.listed_at is None:
-        out.append(_problem("not_listed", N_("Your agency is not listed on the platform.")))
     if agency.suspended_until is not None and at < agency.suspended_until:
         out.append(
             _problem(
                 "suspended",
                 N_("Your agency is suspended from bidding until %(until)s."),
-                until=agency.suspended_until.isoformat(),
+                until=_shown(agency.suspended_until),
             )
         )
     if agency.dishonest_until is not None and at < agency.dishonest_until:
@@ -195,8 +204,44 @@ def problems(session: Session, task: Task, agency: Organization, at: datetime) -
                 N_(
                     "Your agency is on the serious-dishonesty list until %(until)s and may not bid."
                 ),
-                until=agency.dishonest_until.isoformat(),
+                until=_shown(agency.dishonest_until),
             )
+        )
+    return out
+
+
+#: What the applicant is told when the agency it invites is refused by its standing.
+_INVITE_REFUSALS = {
+    "removed": N_(
+        "This agency was removed from the platform on %(since)s and may not be invited while the "
+        "cause lasts."
+    ),
+    "suspended": N_(
+        "This agency is suspended from selection until %(until)s and may not be invited before."
+    ),
+    "dishonesty_list": N_(
+        "This agency is on the serious-dishonesty list until %(until)s and may not be invited."
+    ),
+}
+
+
+def invitation_refusal(agency: Organization, at: datetime) -> Message | None:
+    """Why `agency` may not be invited at `at` for its standing, in the applicant's words."""
+    found = standing_problems(agency, at)
+    if not found:
+        return None
+    return Message(_INVITE_REFUSALS[found[0].ground], found[0].message.params)
+
+
+def problems(session: Session, task: Task, agency: Organization, at: datetime) -> list[Problem]:
+    """Every reason `agency` may not bid on `task` at `at` (the submission time or the deadline)."""
+    if agency.kind != OrgKind.agency:
+        return [_problem("not_an_agency", N_("Only agencies may bid."))]
+    out = standing_problems(agency, at)
+    if agency.listed_at is None:
+        out.insert(
+            1 if out and out[0].ground == "removed" else 0,
+            _problem("not_listed", N_("Your agency is not listed on the platform.")),
         )
     out.extend(_qualification_problems(session, task, agency, at))
     exclusion = session.exec(

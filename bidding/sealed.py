@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bidding import eligibility, keys, receipts
 from bidding.locking import lock_task
@@ -298,6 +298,10 @@ def withdraw_bid(session: Session, actor: User, task_number: str) -> str:
     bid = _own_bid(session, task, agency)
     if bid is None or bid.withdrawn_at is not None:
         raise Forbidden(N_("Your agency has no bid on this task to withdraw."))
+    return _withdraw(session, bid, now)
+
+
+def _withdraw(session: Session, bid: Bid, now: datetime) -> str:
     version = session.exec(
         select(BidVersion).where(BidVersion.bid_id == bid.id, BidVersion.version == bid.version)
     ).one()
@@ -305,6 +309,26 @@ def withdraw_bid(session: Session, actor: User, task_number: str) -> str:
     session.add(bid)
     session.add(version)
     return bid.receipt
+
+
+def withdraw_all_open(session: Session, agency: Organization, now: datetime) -> int:
+    """Withdraw every standing bid of `agency` on a task still open for bids (an agency removed
+    from the platform, docs/rules.md §6), exactly as its bidder would; returns how many. Each
+    task is locked first, so a deadline passing meanwhile is seen; a withdrawal is part of the
+    bid's history, published when its task opens."""
+    bids = session.exec(
+        select(Bid, Task.number)
+        .join(Task, Task.id == Bid.task_id)
+        .where(Bid.agency_id == agency.id, col(Bid.withdrawn_at).is_(None))
+        .order_by(Bid.id)
+    ).all()
+    count = 0
+    for bid, number in bids:
+        task = lock_task(session, number)
+        if lifecycle.status(task, now) == lifecycle.OPEN:
+            _withdraw(session, bid, now)
+            count += 1
+    return count
 
 
 def own_bid(session: Session, actor: User, task_number: str) -> Bid | None:

@@ -54,7 +54,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def agency_ref(org: Organization) -> dict:
-    return {"id": org.id, "name": org.name, "uscc": org.uscc}
+    """An agency named on a task's pages: with its public credit warning (docs/rules.md §6), so
+    the applicant sees it where it chooses."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "uscc": org.uscc,
+        "warned_since": org.warned_since.isoformat() if org.warned_since else None,
+    }
 
 
 def messages(items: list[dict], tr: Translate = _plain) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyotp
@@ -106,6 +107,22 @@ def check_phone(checker: Checker, name: str, value: object, required: bool = Fal
     return raw
 
 
+#: The key of the registration checks' list in `app.extensions`.
+REGISTRATION_CHECKS = "market.registration_checks"
+
+
+def registration_refusal(session: Session, uscc: str, checks: Sequence[Callable]) -> Message | None:
+    """The first refusal of the registration checks other packages add to
+    `app.extensions["market.registration_checks"]` (callables `(session, uscc, at) -> Message or
+    None`: the exit rules refuse the USCC of a removed agency while the cause lasts), or None."""
+    now = clock.now()
+    for check in checks:
+        refusal = check(session, uscc, now)
+        if refusal is not None:
+            return refusal
+    return None
+
+
 def check_region(checker: Checker, name: str, value: object, required: bool = True) -> str | None:
     raw = checker.text(name, value, max_length=6, required=required)
     if raw is not None and (len(raw) != 6 or not raw.isdigit()):
@@ -154,12 +171,17 @@ def new_user(org: Organization, fields: dict, role: Role = Role.admin) -> User:
     )
 
 
-def register_enterprise(session: Session, data: dict, policy: Policy = Policy()) -> User:
+def register_enterprise(
+    session: Session, data: dict, policy: Policy = Policy(), checks: Sequence[Callable] = ()
+) -> User:
     """An enterprise registers itself with its USCC and an administrator account."""
     checker = Checker()
     name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
-    if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
+    refusal = registration_refusal(session, uscc, checks) if uscc else None
+    if refusal is not None:
+        checker.add("uscc", refusal.msgid, **refusal.params)
+    elif uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
             "uscc",
             N_("An organization with this unified social credit code is already registered."),

@@ -7,12 +7,20 @@ regulator verifies a qualification.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
 from market import audit, catalog, clock, identity, regions, relations, search
-from market.accounts import Policy, check_phone, check_region, check_user_fields, new_user
+from market.accounts import (
+    Policy,
+    check_phone,
+    check_region,
+    check_user_fields,
+    new_user,
+    registration_refusal,
+)
 from market.models import (
     AgencyService,
     AuditEvent,
@@ -213,12 +221,17 @@ def _check_profile(checker: Checker, data: dict) -> dict:
     }
 
 
-def register_agency(session: Session, data: dict, policy: Policy = Policy()) -> User:
+def register_agency(
+    session: Session, data: dict, policy: Policy = Policy(), checks: Sequence[Callable] = ()
+) -> User:
     """Register an agency and its administrator; listed at once. All or nothing."""
     checker = Checker()
     name = checker.text("name", data.get("name"), max_length=100, markup=False, identity=True)
     uscc = checker.uscc("uscc", data.get("uscc"))
-    if uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
+    refusal = registration_refusal(session, uscc, checks) if uscc else None
+    if refusal is not None:
+        checker.add("uscc", refusal.msgid, **refusal.params)
+    elif uscc and session.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         checker.add(
             "uscc",
             N_("An organization with this unified social credit code is already registered."),

@@ -66,6 +66,10 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
         "commitment_version": org.commitment_version,
         "grade": org.grade,
         "removed": org.removed_at is not None,
+        # The standing's public flags (docs/rules.md §6), each with its date.
+        "removed_at": org.removed_at.isoformat() if org.removed_at else None,
+        "suspended_until": org.suspended_until.isoformat() if org.suspended_until else None,
+        "warned_since": org.warned_since.isoformat() if org.warned_since else None,
     }
     if audience == PRIVATE:
         data.update(

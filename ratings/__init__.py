@@ -17,6 +17,8 @@ from functools import partial
 from flask import Flask
 
 from bidding import signals as bidding_signals
+from market import signals as market_signals
+from market.accounts import REGISTRATION_CHECKS
 from market.extensions import csrf
 from market.policy import register, registry_of
 from ratings import (
@@ -28,7 +30,13 @@ from ratings import (
     credit_policy,
     credit_views,
     demo,
+    demo_exits,
     demo_review,
+    exits,
+    exits_actions,
+    exits_api,
+    exits_policy,
+    exits_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -38,6 +46,7 @@ from ratings import (
     views,
 )
 from ratings import policy as ratings_policy
+from ratings import signals as ratings_signals
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +54,7 @@ def init_app(app: Flask) -> None:
     pages and API."""
     register(app, ratings_policy.SECTION)
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
+    register(app, exits_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -57,6 +67,15 @@ def init_app(app: Flask) -> None:
     bidding_signals.terminated.connect(credit_handlers.on_terminated, weak=False)
     bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
+    # The exit rules (ratings.exits): each fires when its condition is entered.
+    ratings_signals.standing_changed.connect(exits.on_standing_changed, weak=False)
+    ratings_signals.misconduct_recorded.connect(exits.on_misconduct_recorded, weak=False)
+    ratings_signals.dishonesty_listed.connect(exits.on_dishonesty_listed, weak=False)
+    ratings_signals.dishonesty_lifted.connect(exits.on_dishonesty_lifted, weak=False)
+    bidding_signals.complaint_decided.connect(exits.on_complaint_decided, weak=False)
+    app.extensions.setdefault(REGISTRATION_CHECKS, []).append(exits.registration_check)
+    for kind in exits_actions.KINDS:  # the dashboard's items (market.dashboard)
+        market_signals.action_items.connect(kind, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
@@ -69,5 +88,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(credit_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
+    exits_api.init_app(app)
+    exits_views.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)
+    demo_exits.register_demo(app)

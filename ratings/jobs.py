@@ -11,6 +11,8 @@ from flask import Flask
 from bidding.policy import SECTION
 from market.jobs import Sweep, register
 from market.policy import registry_of
+from ratings.exits import daily_sweep
+from ratings.exits_policy import SECTION as EXITS
 from ratings.ratings import publish_ratings
 from ratings.standing import refresh_due
 
@@ -35,5 +37,15 @@ def register_jobs(app: Flask) -> None:
             partial(refresh_due, registry=registry),
             "cron",
             {"hour": 0, "minute": 10, "timezone": "Asia/Shanghai"},
+        ),
+    )
+    # Daily, after the credit refresh: qualifications' notices and lapses, removals' ends.
+    register(
+        app,
+        Sweep(
+            "ratings.exits_daily",
+            partial(daily_sweep, policy=registry.section(EXITS.name)),
+            "cron",
+            {"hour": 0, "minute": 20, "timezone": "Asia/Shanghai"},
         ),
     )

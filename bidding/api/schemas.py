@@ -131,6 +131,9 @@ class AgencyRef(BaseModel):
     id: int
     name: str
     uscc: str | None
+    warned_since: str | None = Field(
+        None, description="A credit warning (grade D) in force since (docs/rules.md §6)"
+    )
 
 
 class BidEntry(BaseModel):

@@ -115,6 +115,9 @@ def on_task_published(task: Task, *, session: Session, **_ignored) -> None:
     if task.method != Method.direct or task.invited_agency_id is None:
         return
     agency = session.get(Organization, task.invited_agency_id)
+    refusal = eligibility.invitation_refusal(agency, clock.now())
+    if refusal is not None:  # the publication is refused with it (docs/rules.md §6)
+        raise Forbidden(refusal)
     _record_invitation(session, task, agency, task.deadline_at, task.created_by_user_id)
 
 
@@ -275,6 +278,8 @@ def invite(
     elif agency is not None:
         if any(i.agency_id == agency.id for i in invitations_of(session, task)):
             c.add("agency_id", N_("This agency was already invited to this task: invite another."))
+        elif (refusal := eligibility.invitation_refusal(agency, now)) is not None:
+            c.add("agency_id", refusal.msgid, **refusal.params)
         elif eligibility.problems(session, task, agency, now):
             c.add("agency_id", N_("This agency may not take part in this selection now."))
     c.raise_if_any()

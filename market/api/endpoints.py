@@ -466,7 +466,12 @@ def create_organization():
     with unit_of_work():
         if kind in (None, "enterprise"):
             data = parse_body(s.EnterpriseRegistrationIn)
-            user = accounts.register_enterprise(db(), data.model_dump(), policy())
+            user = accounts.register_enterprise(
+                db(),
+                data.model_dump(),
+                policy(),
+                current_app.extensions.get(accounts.REGISTRATION_CHECKS, ()),
+            )
             secret = None
         elif kind == "agency":
             raise Forbidden(N_("Agencies register at /api/v1/agencies."))
@@ -529,7 +534,12 @@ def organization_record(org_id: int):
 def register_agency():
     data = parse_body(s.AgencyIn)
     with unit_of_work():
-        user = agencies.register_agency(db(), data.model_dump(), policy())
+        user = agencies.register_agency(
+            db(),
+            data.model_dump(),
+            policy(),
+            current_app.extensions.get(accounts.REGISTRATION_CHECKS, ()),
+        )
     return jsonify({"id": user.organization_id}), 201
 
 

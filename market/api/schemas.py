@@ -375,6 +375,11 @@ class QualificationQueue(BaseModel):
 
 
 class Agency(Organization):
+    removed_at: str | None = Field(None, description="removed from the platform since (§6)")
+    suspended_until: str | None = Field(
+        None, description="suspended from selection until (a past moment: the suspension ended)"
+    )
+    warned_since: str | None = Field(None, description="a credit warning (grade D) since")
     services: list[AgencyService]
     qualifications: list[Qualification]
 

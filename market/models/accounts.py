@@ -57,6 +57,8 @@ class Organization(SQLModel, table=True):
     suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dishonest_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Since when a credit warning (信用警示, grade D) is in force; None when none is.
+    warned_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class User(UserMixin, SQLModel, table=True):

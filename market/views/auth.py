@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -116,7 +117,9 @@ def register_enterprise():
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
         with unit_of_work(form) as work:
-            user = accounts.register_enterprise(db(), data, policy())
+            user = accounts.register_enterprise(
+                db(), data, policy(), current_app.extensions.get(accounts.REGISTRATION_CHECKS, ())
+            )
         if not work.failed:
             _new_session(user)
             flash(gettext("Your enterprise is registered."), "success")
@@ -148,7 +151,12 @@ def register_agency():
                     "market/register_agency.html", form=form, errors=[], items=items
                 )
         with unit_of_work(form) as work:
-            user = agencies.register_agency(db(), form.to_data(), policy())
+            user = agencies.register_agency(
+                db(),
+                form.to_data(),
+                policy(),
+                current_app.extensions.get(accounts.REGISTRATION_CHECKS, ()),
+            )
         if not work.failed:
             _new_session(user)
             flash(gettext("Your agency is registered and listed in the directory."), "success")

@@ -95,6 +95,7 @@ def directory():
         items=items,
         regions=regions.prefix_choices(),
         errors=errors,
+        now=clock.now(),
     ), (422 if errors else 200)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 from bidding import sealed
 from market import clock, tasks
 from market.models import Qualification
+from market.notifications.services import shown_value
 from market.validation import Forbidden, Message
 from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 from tests.conftest import login
@@ -47,17 +48,21 @@ def lose_standing(world, task, agency, how: str) -> Message:
         org.suspended_until = clock.now() + UNTIL
         expected = Message(
             "Your agency is suspended from bidding until %(until)s.",
-            {"until": org.suspended_until.isoformat()},
+            {"until": shown_value("until_at", org.suspended_until.isoformat())},
         )
     elif how == "dishonesty_list":
         org.dishonest_until = clock.now() + UNTIL
         expected = Message(
             "Your agency is on the serious-dishonesty list until %(until)s and may not bid.",
-            {"until": org.dishonest_until.isoformat()},
+            {"until": shown_value("until_at", org.dishonest_until.isoformat())},
         )
     elif how == "removed":
         org.removed_at = clock.now()
-        expected = Message("Your agency has been removed from the platform and may not bid.")
+        expected = Message(
+            "Your agency was removed from the platform on %(since)s and may not bid or be "
+            "invited while the cause lasts.",
+            {"since": shown_value("since_at", org.removed_at.isoformat())},
+        )
     elif how == "excluded":
         exclude(world, task, agency)
         expected = Message(

@@ -124,6 +124,7 @@ def test_a_second_run_changes_nothing(app, db):
         "demo payments already loaded",
         "demo ratings already loaded",
         "ratings review demo already loaded",
+        "exit rules demo already loaded",
     ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)

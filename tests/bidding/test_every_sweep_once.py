@@ -29,6 +29,7 @@ from market import search
 from market.models import AuditEvent, Notification, SearchOutbox
 from market.payments.adapter import Gateway
 from market.search.port import MeiliConfig
+from market.workdays import shanghai_date
 from ratings import credit_events, ratings
 from ratings.credit import ends_at
 from ratings.models.credit import MISCONDUCT_MINOR, ON_TIME
@@ -223,6 +224,40 @@ def refunds_due(world: World, db: Session) -> datetime:
     return world.frozen.now()
 
 
+def _surveying_agency(world: World, valid_until) -> None:
+    """An agency offering surveying, whose firm qualification the law requires."""
+    world.agency(
+        services=[
+            {
+                "service_item": "SURVEYING-MAPPING",
+                "commitment_days": 30,
+                "commitment_scope": "测绘",
+                "price_min_fen": 100000,
+                "price_max_fen": 2000000,
+            }
+        ],
+        qualifications=[
+            {
+                "type": "surveying",
+                "grade": "A",
+                "scope": "工程测量",
+                "certificate_no": "甲测资字009",
+                "issuer": "自然资源部",
+                "valid_until": valid_until.isoformat(),
+            }
+        ],
+    )
+
+
+def exits_due(world: World, db: Session) -> datetime:
+    """Tomorrow one agency's required qualification expires in 30 days (its notice), another's
+    expired today (its removal proposed)."""
+    today = shanghai_date(world.frozen.now())
+    _surveying_agency(world, today + timedelta(days=31))
+    _surveying_agency(world, today)
+    return world.frozen.now() + timedelta(days=1)
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -335,6 +370,14 @@ SCENARIOS: dict[str, Scenario] = {
         {
             "audit": {"ledger.posted": 1},
             "rows": {"ledgertransaction": 1, "ledgerentry": 2, "notification": 1},
+        },
+    ),
+    # One notice ahead of expiry, one removal proposed; each agency's member told.
+    "ratings.exits_daily": Scenario(
+        exits_due,
+        {
+            "audit": {"exits.expiry_notice": 1, "exits.removal_proposed": 1},
+            "rows": {"exitnotice": 1, "exitaction": 1, "notification": 2},
         },
     ),
     "notifications.mail": Scenario(

@@ -118,7 +118,8 @@ def test_an_ineligible_agency_cannot_accept(world, db, frozen):
     with pytest.raises(Forbidden) as exc:
         invitations.accept(db, invited, task.number, 1_000_000, 30, DEFAULT_POLICY)
     assert exc.value.message.msgid == (
-        "Your agency has been removed from the platform and may not bid."
+        "Your agency was removed from the platform on %(since)s and may not bid or be invited "
+        "while the cause lasts."
     )
 
 

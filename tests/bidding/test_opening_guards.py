@@ -15,6 +15,7 @@ from bidding.models import Bid
 from bidding.policy import DEFAULT_POLICY
 from market import clock, lifecycle, tasks
 from market.models import Qualification
+from market.notifications.services import shown_value
 from market.validation import Forbidden
 from tests.bidding.helpers import EIA_NAME, EIA_QUALIFICATION
 
@@ -175,7 +176,10 @@ def test_a_removal_after_the_deadline_does_not_reach_back_to_it(world, db):
     assert decisions_by_agency(db, task) == {
         after.organization_id: VALID,
         at_deadline.organization_id: invalid(
-            "removed", "Your agency has been removed from the platform and may not bid."
+            "removed",
+            "Your agency was removed from the platform on %(since)s and may not bid or be "
+            "invited while the cause lasts.",
+            since=shown_value("since_at", deadline.isoformat()),
         ),
     }
 
@@ -192,7 +196,7 @@ def test_a_suspension_that_ended_after_the_deadline_still_counts(world, db):
         ended_after.organization_id: invalid(
             "suspended",
             "Your agency is suspended from bidding until %(until)s.",
-            until=until.isoformat(),
+            until=shown_value("until_at", until.isoformat()),
         ),
         ended_at.organization_id: VALID,
     }
@@ -210,7 +214,7 @@ def test_a_dishonesty_listing_that_ended_after_the_deadline_still_counts(world, 
         ended_after.organization_id: invalid(
             "dishonesty_list",
             "Your agency is on the serious-dishonesty list until %(until)s and may not bid.",
-            until=until.isoformat(),
+            until=shown_value("until_at", until.isoformat()),
         ),
         ended_at.organization_id: VALID,
     }

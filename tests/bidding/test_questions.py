@@ -274,7 +274,12 @@ def test_from_opening_on_the_applicant_and_regulators_learn_who_objected(world, 
     for user in (world.applicant, make.staff("regulator")):
         client = as_(user)
         [item] = client.get(f"{API}/tasks/{task.number}/objections").get_json()["items"]
-        assert item["objector"] == {"id": org.id, "name": org.name, "uscc": org.uscc}
+        assert item["objector"] == {
+            "id": org.id,
+            "name": org.name,
+            "uscc": org.uscc,
+            "warned_since": None,
+        }
         assert org.uscc in text(client.get(f"/tasks/{task.number}"))
     mine = as_(objector).get(f"{API}/tasks/{task.number}/objections").get_json()["items"][0]
     assert mine["mine"] is True and "objector" not in mine

@@ -59,7 +59,7 @@ from bidding.models import (
 from bidding.objections import services as objections
 from bidding.payments import escrow
 from bidding.policy import DEFAULT_POLICY
-from market import audit, ledger, mail, notifications, outages, search, tasks
+from market import audit, ledger, mail, notifications, outages, search, tasks, workdays
 from market.attachments import AttachmentPolicy
 from market.db import make_engine
 from market.models import (
@@ -77,8 +77,9 @@ from market.payments.adapter import Gateway
 from market.search import outbox
 from market.search.port import MeiliConfig
 from market.validation import Forbidden
-from ratings import ratings
-from ratings.models import CreditEvent, Rating
+from ratings import exits, ratings
+from ratings.exits_policy import DEFAULT_POLICY as EXITS_POLICY
+from ratings.models import CreditEvent, ExitAction, Rating
 from tests.bidding.contract_support import awarded, signed_contract_for_tests
 from tests.bidding.escrow_support import card_token
 from tests.bidding.helpers import World
@@ -1491,3 +1492,70 @@ def test_two_refund_sweeps_at_once_ask_stripe_for_a_pending_refund_once(race, fr
     finally:
         setup.close()
         escrow.use(previous)
+
+
+# --- the exit rules' daily sweep ---------------------------------------------------------------
+
+DUE_QUALIFICATION = re.compile(
+    r"\bFROM qualification\b.*\bFOR UPDATE OF qualification SKIP LOCKED\b", re.DOTALL
+)
+
+
+def test_two_exit_sweeps_at_once_propose_each_removal_once_without_waiting(race, frozen):
+    """Two scheduler processes run the exit rules' daily sweep together over two agencies whose
+    required surveying qualification expired. While the first holds the first qualification, the
+    second skips it (``SKIP LOCKED``), proposes the other agency's removal and finishes; the first
+    then proposes its own. One proposal per agency."""
+    world, setup = race.world(frozen)
+    try:
+        today = workdays.shanghai_date(frozen.now())
+        agency_ids = []
+        for n in range(2):
+            user = world.agency(
+                services=[
+                    {
+                        "service_item": "SURVEYING-MAPPING",
+                        "commitment_days": 30,
+                        "commitment_scope": "测绘",
+                        "price_min_fen": 100000,
+                        "price_max_fen": 2000000,
+                    }
+                ],
+                qualifications=[
+                    {
+                        "type": "surveying",
+                        "grade": "A",
+                        "scope": "工程测量",
+                        "certificate_no": f"甲测资字10{n}",
+                        "issuer": "自然资源部",
+                        "valid_until": today.isoformat(),
+                    }
+                ],
+            )
+            agency_ids.append(user.organization_id)
+    finally:
+        setup.close()
+    frozen.advance(days=1)
+    sweep = committed(lambda s: exits.daily_sweep(s, EXITS_POLICY))
+
+    first_stop = Stop(DUE_QUALIFICATION, when="after")
+    first = Worker(race, sweep, first_stop)
+    first.start()
+    assert first_stop.reached.wait(STEP_S)  # holds the first qualification, proposed nothing
+    second = Worker(race, sweep)
+    second.start()
+    finished_while_held = second.done.wait(STEP_S)
+    first_stop.release.set()
+    first.finish()
+    second.finish()
+
+    assert finished_while_held, "the second sweep waited for the first one's lock"
+    assert (first.error, second.error) == (None, None)
+    assert (first.result, second.result) == (1, 1)
+    check = race.session()
+    try:
+        rows = check.exec(select(ExitAction.agency_id, ExitAction.state)).all()
+        assert sorted(rows) == [(agency_ids[0], "proposed"), (agency_ids[1], "proposed")]
+        assert audit.verify(check) == []
+    finally:
+        check.close()

@@ -39,8 +39,9 @@ OWNER_ATTRIBUTES = {
 #: Services that compare the actor's organization with an owner to decide whether it may *act*,
 #: never what a reader sees (module → functions):
 ACTING = {
-    # the bidder submits, changes and withdraws its own bid
-    "bidding/sealed.py": {"_own_bid"},
+    # the bidder submits, changes and withdraws its own bid; a removed agency's open bids are
+    # withdrawn for it (docs/rules.md §6)
+    "bidding/sealed.py": {"_own_bid", "withdraw_all_open"},
     # only the bidder explains, only the applicant decides; `_request_for` checks the seal again
     # under the task's row lock, which a page or API handler cannot hold
     "bidding/validity.py": {"_request_for", "submit_explanation", "decide_explanation"},

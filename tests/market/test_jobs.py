@@ -36,6 +36,7 @@ SWEEPS = {
     "ratings.publish_ratings": "interval",
     "ratings.refresh_credit": "cron",
     "escrow.retry_refunds": "interval",
+    "ratings.exits_daily": "cron",
 }
 
 

@@ -53,9 +53,10 @@ def test_a_record_writes_its_credit_event_audit_and_notice(world, db, make, seve
         assert audit.data == {"record": row.id, "severity": "minor", "proposal": None}
     else:
         assert audit.data["facts"] == FACTS and audit.data["legal_basis"] == BASIS
-    assert db.exec(select(Notification.kind).where(Notification.user_id == agency.id)).all() == [
-        f"ratings.misconduct_{severity}"
-    ]
+    kinds = db.exec(select(Notification.kind).where(Notification.user_id == agency.id)).all()
+    # A serious record's −40 points also enter grade D and a score below 50 (ratings.exits).
+    exits = ["exits.warning", "exits.suspended_score"] if severity == "serious" else []
+    assert kinds == [*exits, f"ratings.misconduct_{severity}"]
 
 
 def test_minor_records_are_seen_only_by_the_agency_and_covering_regulators(world, db, make):
