@@ -29,6 +29,8 @@ from ratings import (
     credit_views,
     demo,
     demo_review,
+    dishonesty,
+    dishonesty_policy,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -38,6 +40,7 @@ from ratings import (
     views,
 )
 from ratings import policy as ratings_policy
+from ratings import signals as ratings_signals
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +48,7 @@ def init_app(app: Flask) -> None:
     pages and API."""
     register(app, ratings_policy.SECTION)
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
+    register(app, dishonesty_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -57,6 +61,10 @@ def init_app(app: Flask) -> None:
     bidding_signals.terminated.connect(credit_handlers.on_terminated, weak=False)
     bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
+    ratings_signals.misconduct_recorded.connect(dishonesty.on_misconduct_recorded, weak=False)
+    app.extensions.setdefault("market.registration_checks", []).append(
+        dishonesty.registration_check
+    )
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
