@@ -30,7 +30,9 @@ from ratings import (
     demo,
     demo_review,
     dishonesty,
+    dishonesty_api,
     dishonesty_policy,
+    dishonesty_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -77,5 +79,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(credit_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
+    dishonesty_views.init_app(app)
+    dishonesty_api.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)

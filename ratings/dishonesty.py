@@ -26,7 +26,7 @@ from market import audit, clock, holidays, search
 from market.models import Organization, OrgKind, User
 from market.permissions import is_operator, is_regulator, regulator_covers
 from market.validation import MAX_ID, N_, Checker, Forbidden, Message, NotFound
-from market.workdays import end_of_day, shanghai_date
+from market.workdays import SHANGHAI, end_of_day, shanghai_date
 from ratings import dishonesty_notifying as notifying
 from ratings.appeals import lock, row_by_id
 from ratings.dishonesty_policy import DishonestyPolicy
@@ -61,6 +61,19 @@ QUEUE_STATES = (TO_NOTIFY, NOTICE_PERIOD, TO_DECIDE, DECIDED)
 def start_of_day(d: date) -> datetime:
     """00:00 Asia/Shanghai of `d`, as aware UTC."""
     return end_of_day(d - timedelta(days=1))
+
+
+def shown_time(moment: datetime) -> str:
+    """A moment as messages show it: Asia/Shanghai, a midnight as 24:00 of the day it ends."""
+    local = moment.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return (local - timedelta(days=1)).strftime("%Y-%m-%d 24:00")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def start_date(starts_at: datetime) -> date:
+    """The first Shanghai day an entry applies."""
+    return shanghai_date(starts_at)
 
 
 def last_day(ends_at: datetime) -> date:
@@ -219,10 +232,17 @@ def in_force_count(session: Session, now: datetime) -> int:
     ).one()
 
 
-def all_in_force(session: Session, now: datetime) -> list[DishonestyEntry]:
-    return list(
-        session.exec(select(DishonestyEntry).where(in_force(now)).order_by(DishonestyEntry.id))
+def in_force_slice(
+    session: Session, now: datetime, *, offset: int = 0, limit: int | None = None
+) -> list[DishonestyEntry]:
+    """The entries in force at `now`, newest first (by id), `limit` from `offset`."""
+    query = (
+        select(DishonestyEntry)
+        .where(in_force(now))
+        .order_by(DishonestyEntry.id.desc())
+        .offset(offset)
     )
+    return list(session.exec(query if limit is None else query.limit(limit)))
 
 
 def registration_check(session: Session, uscc: str, at: datetime) -> Message | None:
@@ -432,8 +452,8 @@ def state_case(
     if now >= proposal.statement_due:
         raise Forbidden(
             Message(
-                N_("The period to state your case ended at %(due_at)s."),
-                {"due_at": proposal.statement_due.isoformat()},
+                N_("The period to state your case ended at %(due)s (Asia/Shanghai)."),
+                {"due": shown_time(proposal.statement_due)},
             )
         )
     check = Checker()
@@ -511,10 +531,10 @@ def decide(
         raise Forbidden(
             Message(
                 N_(
-                    "The agency may state its case until %(due_at)s; the proposal may be "
-                    "decided from then, or as soon as its statement is in."
+                    "The agency may state its case until %(due)s; the proposal may be "
+                    "decided from then, or as soon as its statement is in (Asia/Shanghai)."
                 ),
-                {"due_at": proposal.statement_due.isoformat()},
+                {"due": shown_time(proposal.statement_due)},
             )
         )
     check = Checker()

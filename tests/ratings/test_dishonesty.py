@@ -158,7 +158,7 @@ def test_the_statement_is_taken_strictly_before_the_deadline(world, db, moment, 
         with pytest.raises(Forbidden) as late:
             dishonesty.state_case(db, agency, proposal.id, "我方并无串通")
         assert message_of(late) == (
-            "The period to state your case ended at 2026-12-09T16:00:00+00:00."
+            "The period to state your case ended at 2026-12-09 24:00 (Asia/Shanghai)."
         )
         return
     dishonesty.state_case(db, agency, proposal.id, "我方并无串通")
@@ -193,8 +193,8 @@ def test_a_decision_waits_for_the_deadline(world, db, moment, allowed):
         with pytest.raises(Forbidden) as early:
             dishonesty.decide(db, world.regulator, proposal.id, "dismissed", DP, reason="证据不足")
         assert message_of(early) == (
-            "The agency may state its case until 2026-12-09T16:00:00+00:00; the proposal may "
-            "be decided from then, or as soon as its statement is in."
+            "The agency may state its case until 2026-12-09 24:00; the proposal may be decided "
+            "from then, or as soon as its statement is in (Asia/Shanghai)."
         )
         return
     dishonesty.decide(db, world.regulator, proposal.id, "dismissed", DP, reason="证据不足")
