@@ -17,6 +17,7 @@ from functools import partial
 from flask import Flask
 
 from bidding import signals as bidding_signals
+from market import signals as market_signals
 from market.extensions import csrf
 from market.policy import register, registry_of
 from ratings import (
@@ -30,6 +31,7 @@ from ratings import (
     demo,
     demo_review,
     dishonesty,
+    dishonesty_actions,
     dishonesty_api,
     dishonesty_policy,
     dishonesty_views,
@@ -64,6 +66,8 @@ def init_app(app: Flask) -> None:
     bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     ratings_signals.misconduct_recorded.connect(dishonesty.on_misconduct_recorded, weak=False)
+    for kind in dishonesty_actions.KINDS:
+        market_signals.action_items.connect(kind, weak=False)
     app.extensions.setdefault("market.registration_checks", []).append(
         dishonesty.registration_check
     )

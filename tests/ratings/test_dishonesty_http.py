@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 
-from ratings import dishonesty
+import pytest
+
+from ratings import dishonesty, records
 from ratings.dishonesty_policy import DEFAULT_POLICY as DP
 from tests.bidding.helpers import new_uscc
 from tests.ratings.test_dishonesty import BASIS, CONDITIONS, DUE, FACTS, LIST_BASIS, REASON
@@ -191,3 +193,72 @@ def test_the_import_page_and_api_report(world, db, as_, make):
 
 def agency_name(world, agency) -> str:
     return world.org(agency).name
+
+
+@pytest.fixture
+def dashboard(as_):
+    """`dashboard(user)`: the user's dishonesty items from the API (one login per user: a
+    second factor's code is accepted once)."""
+    clients = {}
+
+    def items(user) -> list[tuple]:
+        if user.id not in clients:
+            clients[user.id] = as_(user)
+        return dishonesty_items(clients[user.id].get(f"{API}/dashboard").get_json())
+
+    return items
+
+
+def dishonesty_items(body) -> list[tuple]:
+    return [
+        (i["kind"], i["action"], i["url"], i["due_at"], i["overdue"])
+        for i in body["items"]
+        if i["kind"].startswith("dishonesty_")
+    ]
+
+
+def test_the_dashboard_asks_the_agency_then_the_covering_regulator(world, db, dashboard, make):
+    agency = world.agency()
+    records.record_misconduct(
+        db, world.regulator, agency.organization_id, "general", BASIS, FACTS, True
+    )
+    db.commit()
+    [proposal] = dishonesty.queue(db, world.regulator, "to_notify", DUE)["rows"][0][:1]
+    name = world.org(agency).name
+    url = f"/regulator/dishonesty-proposals?state=to_notify#proposal-{proposal.id}"
+    assert dashboard(world.regulator) == [
+        (
+            "dishonesty_notice",
+            f"Issue the notice of the serious-dishonesty proposal about {name}",
+            url,
+            None,
+            False,
+        )
+    ]
+    assert dashboard(agency) == []
+    beijing = make.staff("regulator", region_prefixes=["11"])
+    assert dashboard(beijing) == []
+    dishonesty.issue_notice(db, world.regulator, proposal.id, REASON, None, None, DP)
+    db.commit()
+    assert dashboard(agency) == [
+        (
+            "dishonesty_statement",
+            "State your case against the proposed serious-dishonesty listing",
+            f"/account/dishonesty#proposal-{proposal.id}",
+            DUE.isoformat(),
+            False,
+        )
+    ]
+    assert dashboard(world.regulator) == []
+    world.frozen.set(DUE)
+    assert dashboard(agency) == []
+    assert dashboard(world.regulator) == [
+        (
+            "dishonesty_decide",
+            f"Decide the serious-dishonesty proposal about {name}",
+            f"/regulator/dishonesty-proposals?state=to_decide#proposal-{proposal.id}",
+            DUE.isoformat(),
+            True,
+        )
+    ]
+    assert dashboard(beijing) == []
