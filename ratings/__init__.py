@@ -29,6 +29,7 @@ from ratings import (
     credit_policy,
     credit_views,
     demo,
+    demo_dishonesty,
     demo_review,
     dishonesty,
     dishonesty_actions,
@@ -87,3 +88,4 @@ def init_app(app: Flask) -> None:
     dishonesty_api.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)
+    demo_dishonesty.register_demo(app)
