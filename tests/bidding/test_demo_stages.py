@@ -121,6 +121,7 @@ def test_a_second_run_changes_nothing(app, db):
         "demo tasks already loaded",
         "demo ratings already loaded",
         "ratings review demo already loaded",
+        "dishonesty demo already loaded",
     ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)
