@@ -320,6 +320,16 @@ def test_a_regulator_outside_the_region_is_refused(world, db, make):
         dishonesty.queue(db, agency, "to_decide", clock.now())
     assert message_of(queue) == "Only a regulator may do this."
     assert dishonesty.queue(db, beijing, "to_decide", clock.now())["rows"] == []
+    dishonesty.decide(
+        db, world.regulator, proposal.id, "listed", DP, legal_basis=LIST_BASIS,
+        starts_on="2026-12-10", ends_on="2027-12-09", removal_conditions=CONDITIONS,
+    )  # fmt: skip
+    entry = dishonesty.entry_of(db, proposal)
+    with pytest.raises(Forbidden) as lifting:
+        dishonesty.lift(db, beijing, entry.id, "已整改")
+    assert message_of(lifting) == expected
+    with pytest.raises(Forbidden):
+        dishonesty.lift(db, agency, entry.id, "已整改")
 
 
 def test_the_registration_check_names_the_end_and_the_authority(world, db):
