@@ -22,10 +22,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from market import audit, clock, holidays, search
+from market import attachments, audit, clock, holidays, search
+from market.attachments import AttachmentPolicy
 from market.models import Organization, OrgKind, User
 from market.permissions import is_operator, is_regulator, regulator_covers
-from market.validation import MAX_ID, N_, Checker, Forbidden, Message, NotFound
+from market.validation import MAX_ID, N_, Checker, Forbidden, Invalid, Message, NotFound
 from market.workdays import SHANGHAI, end_of_day, shanghai_date
 from ratings import dishonesty_notifying as notifying
 from ratings.appeals import lock, row_by_id
@@ -437,10 +438,40 @@ def issue_notice(
     return proposal
 
 
+def statement_file_checks(
+    check: Checker, files, policy: AttachmentPolicy
+) -> list[tuple[bytes, dict]]:
+    """The statement's files, each a PDF within the attachment limits: (bytes, description)."""
+    files = [(name, data) for name, data in files or () if name or data]
+    if len(files) > policy.attachment_max_files:
+        check.add("file", N_("At most %(max)d files."), max=policy.attachment_max_files)
+        return []
+    out = []
+    for name, data in files:
+        try:
+            content_type, clean = attachments.check_file(name, data, policy)
+        except Invalid as refused:
+            for message in refused.errors.get("file", []):
+                check.add("file", message.msgid, **dict(message.params))
+            continue
+        if content_type != "application/pdf":
+            check.add("file", N_("A statement's files are PDF files."))
+            continue
+        out.append((data, {"filename": clean, "size": len(data)}))
+    return out
+
+
 def state_case(
-    session: Session, actor: User, proposal_id: object, statement: object
+    session: Session,
+    actor: User,
+    proposal_id: object,
+    statement: object,
+    files=(),
+    upload_dir=None,
+    attachment_policy: AttachmentPolicy | None = None,
 ) -> DishonestyProposal:
-    """The agency states its case once, strictly before the deadline of its notice."""
+    """The agency states its case once, strictly before the deadline of its notice, with
+    optional PDF files."""
     proposal = lock(session, DishonestyProposal, get_proposal(session, proposal_id).id)
     if actor is None or actor.organization_id != proposal.agency_id or proposal.notice_at is None:
         raise NotFound()
@@ -458,8 +489,13 @@ def state_case(
         )
     check = Checker()
     text = check.text("statement", statement, max_length=MAX_FACTS, multiline=True)
+    checked = statement_file_checks(check, files, attachment_policy or AttachmentPolicy())
     check.raise_if_any()
+    stored = []
+    for data, described in checked:
+        stored.append({"sha256": attachments.store(upload_dir, data), **described})
     proposal.statement, proposal.statement_at, proposal.statement_by_user_id = text, now, actor.id
+    proposal.statement_files = stored
     session.add(proposal)
     session.flush()
     agency = session.get(Organization, proposal.agency_id)
@@ -468,12 +504,25 @@ def state_case(
         "dishonesty.statement",
         "organization",
         agency.id,
-        {"proposal": proposal.id},
+        {"proposal": proposal.id, "files": [f["sha256"] for f in stored]},
         actor_user_id=actor.id,
         actor_org_id=actor.organization_id,
     )
     notifying.statement_received(session, proposal, agency)
     return proposal
+
+
+def statement_file(
+    session: Session, user: User | None, proposal_id: object, sha256: str, upload_dir
+) -> tuple[dict, object]:
+    """One of a statement's files and its path, for the agency and the covering regulators."""
+    proposal = get_proposal(session, proposal_id)
+    if not sees_proposal(session, user, proposal):
+        raise NotFound()
+    for described in proposal.statement_files or []:
+        if described["sha256"] == sha256:
+            return described, attachments.path_for(upload_dir, sha256)
+    raise NotFound()
 
 
 def _check_period(check: Checker, starts_on, ends_on, today: date, max_years: int, *, earliest):

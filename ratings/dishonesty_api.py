@@ -14,7 +14,17 @@ from market.api.problems import parse_body
 from market.extensions import csrf
 from market.permissions import is_regulator
 from market.validation import NotFound
-from market.web import acting_user, db, int_arg, policy_section, unit_of_work, viewer
+from market.web import (
+    acting_user,
+    attachment_policy,
+    db,
+    int_arg,
+    policy_section,
+    unit_of_work,
+    upload_dir,
+    uploaded_files,
+    viewer,
+)
 from ratings import dishonesty
 from ratings import dishonesty_import as importing
 from ratings import dishonesty_schemas as s
@@ -217,17 +227,29 @@ def issue_notice(proposal_id: int):
     bp,
     "/dishonesty-proposals/<int:proposal_id>/statement",
     "POST",
-    summary="The agency states its case, once, before its statement deadline",
+    summary="The agency states its case, once, before its statement deadline "
+    "(multipart/form-data: a `statement` and optional PDF `file` parts)",
     tag="lists",
-    body=s.StatementIn,
     response=s.Proposal,
     auth=True,
+    upload=True,
+    upload_many=True,
+    form=s.StatementFields,
+    file_optional=True,
 )
 def state_case(proposal_id: int):
-    data = parse_body(s.StatementIn)
     actor = acting_user()
+    files = uploaded_files()
     with unit_of_work():
-        row = dishonesty.state_case(db(), actor, proposal_id, data.statement)
+        row = dishonesty.state_case(
+            db(),
+            actor,
+            proposal_id,
+            request.form.get("statement"),
+            files,
+            upload_dir(),
+            attachment_policy(),
+        )
     return jsonify(_proposal(row))
 
 

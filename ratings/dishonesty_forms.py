@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FileField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    FileField,
+    MultipleFileField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from market.forms import NEEDED
 
@@ -34,6 +41,7 @@ class StatementForm(FlaskForm):
     statement = TextAreaField(
         _l("Your statement (read by the regulators)"), render_kw={"rows": 5}, validators=NEEDED
     )
+    files = MultipleFileField(_l("Supporting PDF files (optional)"))
     submit = SubmitField(_l("State our case"))
 
 

@@ -46,8 +46,16 @@ class NoticeIn(Strict):
     facts: str | None = Field(None, description="The facts (the record's if omitted)")
 
 
-class StatementIn(Strict):
-    statement: str | None = Field(None, description="The agency's case (required, at most 5000)")
+class StatementFields(BaseModel):
+    """The text field of a statement (multipart, with optional PDF `file` parts)."""
+
+    statement: str = Field(description="The agency's case (required, at most 5000)")
+
+
+class StatementFile(BaseModel):
+    sha256: str
+    filename: str
+    size: int
 
 
 class DecisionIn(Strict):
@@ -86,6 +94,9 @@ class Proposal(BaseModel):
     decidable_from: str | None
     statement: str | None
     statement_at: str | None
+    statement_files: list[StatementFile] = Field(
+        description="The statement's PDF files (download: /dishonesty-proposals/{id}/files/{sha256})"
+    )
     decided_at: str | None
     decision: str | None = Field(description="listed or dismissed, once decided")
     dismissed_reason: str | None

@@ -75,6 +75,7 @@ def proposal(session: Session, row: DishonestyProposal, now: datetime) -> dict:
         "decidable_from": _iso(dishonesty.decidable_from(row)),
         "statement": row.statement,
         "statement_at": _iso(row.statement_at),
+        "statement_files": [dict(f) for f in row.statement_files or []],
         "decided_at": _iso(row.decided_at),
         "decision": row.decision,
         "dismissed_reason": row.dismissed_reason,

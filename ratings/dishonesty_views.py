@@ -25,19 +25,29 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext
 from flask_login import login_required
 from markupsafe import Markup
 
-from market import clock
+from market import clock, security_headers
 from market.accounts import organization_of
 from market.models import Organization, OrgKind
 from market.permissions import is_regulator
 from market.validation import Forbidden, Message, NotFound
 from market.views import public
-from market.web import db, int_arg, policy_section, translate, unit_of_work, viewer
+from market.web import (
+    attachment_policy,
+    db,
+    int_arg,
+    policy_section,
+    translate,
+    unit_of_work,
+    upload_dir,
+    viewer,
+)
 from ratings import dishonesty
 from ratings import dishonesty_import as importing
 from ratings import dishonesty_serializers as ser
@@ -166,13 +176,51 @@ def state_case(proposal_id: int):
     form = StatementForm(prefix=f"st{proposal_id}")
     if not form.validate_on_submit():
         abort(400)
+    files = [
+        (upload.filename, upload.read(attachment_policy().attachment_max_bytes + 1))
+        for upload in request.files.getlist(form.files.name)
+        if upload.filename
+    ]
     with unit_of_work(form) as work:
-        dishonesty.state_case(db(), viewer(), proposal_id, form.statement.data)
+        dishonesty.state_case(
+            db(),
+            viewer(),
+            proposal_id,
+            form.statement.data,
+            files,
+            upload_dir(),
+            attachment_policy(),
+        )
     if work.failed:
+        if work.status == 404:
+            abort(404)
         key = f"statement-{proposal_id}"
         return _my_page({key: form}, {key: work.messages}, work.status)
     flash(gettext("Your statement is sent to the regulator."), "success")
     return redirect(url_for("dishonesty.my_proposals") + f"#proposal-{proposal_id}")
+
+
+@bp.get("/dishonesty-proposals/<int:proposal_id>/files/<sha256>")
+@login_required
+def statement_file(proposal_id: int, sha256: str):
+    """A statement's PDF: for the agency and the regulators covering it."""
+    try:
+        described, path = dishonesty.statement_file(
+            db(), viewer(), proposal_id, sha256, upload_dir()
+        )
+    except NotFound:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=described["filename"],
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = security_headers.DOWNLOAD_POLICY
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- the regulator --------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(length=16), nullable=True),
         sa.Column("dismissed_reason", sa.Text(), nullable=True),
         sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("statement_files", sa.JSON(), nullable=False),
         _fk("dishonestyproposal", "agency_id", "organization"),
         _fk("dishonestyproposal", "record_id", "misconductrecord"),
         _fk("dishonestyproposal", "proposed_by_user_id", "user"),

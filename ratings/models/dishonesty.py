@@ -42,6 +42,9 @@ class DishonestyProposal(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=16)
     dismissed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     decided_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    #: The statement's PDF files: [{"sha256", "filename", "size"}], stored by their SHA-256
+    #: (`market.attachments.store`), read by the agency and the covering regulators only.
+    statement_files: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class DishonestyImport(SQLModel, table=True):

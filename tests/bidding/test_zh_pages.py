@@ -47,6 +47,7 @@ DOWNLOADS = {
     "bidding_delivery.download_file",
     "dishonesty.public_list_csv",
     "dishonesty.public_list_json",
+    "dishonesty.statement_file",
 }
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (

@@ -62,7 +62,11 @@ def test_the_api_flow_from_proposal_to_the_public_list(world, db, as_, make):
     mine = as_(agency)
     assert [p["id"] for p in mine.get(f"{API}/dishonesty-proposals").get_json()["items"]] == [pid]
     world.frozen.set(DUE)
-    late = mine.post(f"{API}/dishonesty-proposals/{pid}/statement", json={"statement": "迟到"})
+    late = mine.post(
+        f"{API}/dishonesty-proposals/{pid}/statement",
+        data={"statement": "迟到"},
+        content_type="multipart/form-data",
+    )
     assert (late.status_code, detail(late)) == (
         403,
         "The period to state your case ended at 2026-12-09 24:00 (Asia/Shanghai).",
@@ -262,3 +266,49 @@ def test_the_dashboard_asks_the_agency_then_the_covering_regulator(world, db, da
         )
     ]
     assert dashboard(beijing) == []
+
+
+PDF = b"%PDF-1.4\n% the agency's evidence\n%%EOF\n"
+
+
+def test_a_statement_with_its_pdfs_read_by_the_agency_and_the_covering_regulators(
+    world, db, as_, make
+):
+    agency = world.agency()
+    _a, proposal = (
+        agency,
+        dishonesty.propose(db, world.regulator, agency.organization_id, REASON, BASIS, FACTS, DP),
+    )
+    db.commit()
+    url = f"{API}/dishonesty-proposals/{proposal.id}/statement"
+    mine = as_(agency)
+    png = mine.post(
+        url,
+        data={
+            "statement": "附证据",
+            "file": [(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "a.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert (png.status_code, png.get_json()["errors"]) == (
+        422,
+        {"file": ["A statement's files are PDF files."]},
+    )
+    stated = mine.post(
+        url,
+        data={"statement": "附证据", "file": [(io.BytesIO(PDF), "情况说明.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert stated.status_code == 200, stated.get_data(as_text=True)
+    [described] = stated.get_json()["statement_files"]
+    assert (described["filename"], described["size"]) == ("情况说明.pdf", len(PDF))
+    download = f"/dishonesty-proposals/{proposal.id}/files/{described['sha256']}"
+    regulator = as_(world.regulator)
+    assert mine.get(download).data == PDF
+    assert regulator.get(download).data == PDF
+    assert as_(world.agency()).get(download).status_code == 404
+    beijing = as_(make.staff("regulator", region_prefixes=["11"]))
+    assert beijing.get(download).status_code == 404
+    assert as_().get(download).status_code == 302  # to the login page
+    queue = regulator.get("/regulator/dishonesty-proposals?state=to_decide")
+    assert "情况说明.pdf" in queue.get_data(as_text=True)
