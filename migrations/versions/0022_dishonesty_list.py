@@ -103,6 +103,12 @@ def upgrade() -> None:
         _fk("dishonestyentry", "import_id", "dishonestyimport"),
         _fk("dishonestyentry", "lifted_by_user_id", "user"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dishonestyentry")),
+        sa.UniqueConstraint(
+            "uscc",
+            "authority",
+            "decision_ref",
+            name=op.f("uq_dishonestyentry_uscc_authority_decision_ref"),
+        ),
     )
     with op.batch_alter_table("dishonestyentry", schema=None) as batch_op:
         batch_op.create_index(

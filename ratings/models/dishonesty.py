@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from market.db import UTCDateTime
@@ -62,8 +62,10 @@ class DishonestyImport(SQLModel, table=True):
 
 
 class DishonestyEntry(SQLModel, table=True):
-    """One listing: it applies from `starts_at` until `ends_at` unless lifted earlier."""
+    """One listing: it applies from `starts_at` until `ends_at` unless lifted earlier. An imported
+    decision (USCC, authority, reference) is imported once, even by two imports at once."""
 
+    __table_args__ = (UniqueConstraint("uscc", "authority", "decision_ref"),)
     id: int | None = Field(default=None, primary_key=True)
     #: The agency as matched by USCC (None for an imported entry whose USCC is not registered).
     agency_id: int | None = Field(default=None, foreign_key="organization.id", index=True)

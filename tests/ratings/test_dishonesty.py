@@ -18,6 +18,7 @@ from ratings import dishonesty, records
 from ratings.dishonesty_policy import DEFAULT_POLICY as DP
 from ratings.models import DishonestyEntry, DishonestyProposal
 from ratings.signals import dishonesty_lifted, dishonesty_listed
+from tests.ratings.test_records import proposed as complaint_proposal
 
 BASIS = "《中介服务管理办法》第二十条"
 LIST_BASIS = "《失信行为纠正后的信用信息修复管理办法》及本省社会信用条例第三十条"
@@ -358,3 +359,20 @@ def test_the_regulator_queue_is_by_state_oldest_first(world, db):
     assert found["counts"] == {"to_notify": 0, "notice_period": 1, "to_decide": 1, "decided": 0}
     found = dishonesty.queue(db, world.regulator, "to_decide", DUE)
     assert [p.id for p, _ in found["rows"]] == [first.id, second.id]
+
+
+def test_a_complaints_proposal_recorded_as_collusion_proposes_a_listing(world, db):
+    misconduct, agency = complaint_proposal(world, db)
+    records.decide_proposal(
+        db, world.regulator, misconduct.id, "recorded", severity="general", legal_basis=BASIS,
+        collusion=True,
+    )  # fmt: skip
+    db.commit()
+    record = records.record_of_proposal(db, misconduct)
+    assert record.collusion is True
+    [row] = db.exec(select(DishonestyProposal)).all()
+    assert (row.source, row.record_id, row.agency_id) == (
+        "collusion",
+        record.id,
+        agency.organization_id,
+    )
