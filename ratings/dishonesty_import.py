@@ -102,7 +102,7 @@ def parse(content: bytes, filename: str) -> tuple[str, list[dict]]:
     return fmt, rows
 
 
-def _check_row(raw: dict | None, today: date) -> tuple[dict | None, list[str]]:
+def check_row(raw: dict | None, today: date) -> tuple[dict | None, list[str]]:
     """The clean row, or the reasons it is refused (each 'field: message' as msgid texts)."""
     if raw is None:
         return None, [N_("The row is not an object.")]
@@ -163,7 +163,7 @@ def import_file(session: Session, actor: User, content: bytes, filename: str) ->
     seen: dict[tuple, int] = {}
     valid = []
     for number, raw in enumerate(raws, start=1):
-        clean, reasons = _check_row(raw, today)
+        clean, reasons = check_row(raw, today)
         if clean is None:
             report["refused"].append({"row": number, "reasons": reasons})
             continue

@@ -10,6 +10,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from market import clock
@@ -156,3 +158,42 @@ def test_an_imported_entry_lifted_by_a_regulator(world, db):
     dishonesty.lift(db, world.regulator, entry.id, "原决定机关已撤销")
     db.commit()
     assert org.dishonest_until is None
+
+
+# --- any file at all ------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+ROWS = st.lists(
+    st.dictionaries(
+        st.sampled_from(COLUMNS), st.one_of(st.none(), st.text(max_size=30), st.integers())
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+        ROWS.map(lambda rows: json.dumps(rows).encode()),
+    ),
+    st.sampled_from(["a.csv", "a.json", "a.CSV", "", "a.txt"]),
+)
+def test_any_file_is_parsed_into_rows_or_refused_whole(content, name):
+    try:
+        fmt, rows = imports.parse(content, name)
+    except Invalid as refused:
+        assert list(refused.errors) == ["file"] and refused.errors["file"][0].msgid
+        return
+    assert fmt in ("csv", "json")
+    today = datetime(2026, 11, 25, tzinfo=UTC).date()
+    for raw in rows:
+        clean, reasons = imports.check_row(raw, today)
+        assert (clean is None) == bool(reasons)
