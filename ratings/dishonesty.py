@@ -26,7 +26,7 @@ from market import attachments, audit, clock, holidays, search
 from market.attachments import AttachmentPolicy
 from market.models import Organization, OrgKind, User
 from market.permissions import is_operator, is_regulator, regulator_covers
-from market.validation import MAX_ID, N_, Checker, Forbidden, Invalid, Message, NotFound
+from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
 from market.workdays import SHANGHAI, end_of_day, shanghai_date
 from ratings import dishonesty_notifying as notifying
 from ratings.appeals import lock, row_by_id
@@ -710,9 +710,3 @@ def lift(session: Session, actor: User, entry_id: object, reason: object) -> Dis
         dishonesty_lifted.send(entry.agency_id, session=session, entry=entry, at=now)
         notifying.lifted(session, entry)
     return entry
-
-
-def cursor_arg(check: Checker, value: object) -> int | None:
-    if value in (None, ""):
-        return None
-    return check.integer("cursor", value, minimum=1, maximum=MAX_ID)
