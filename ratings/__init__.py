@@ -30,8 +30,14 @@ from ratings import (
     credit_policy,
     credit_views,
     demo,
+    demo_dishonesty,
     demo_exits,
     demo_review,
+    dishonesty,
+    dishonesty_actions,
+    dishonesty_api,
+    dishonesty_policy,
+    dishonesty_views,
     exits,
     exits_actions,
     exits_api,
@@ -55,6 +61,7 @@ def init_app(app: Flask) -> None:
     register(app, ratings_policy.SECTION)
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
     register(app, exits_policy.SECTION)
+    register(app, dishonesty_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -76,6 +83,11 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault(REGISTRATION_CHECKS, []).append(exits.registration_check)
     for kind in exits_actions.KINDS:  # the dashboard's items (market.dashboard)
         market_signals.action_items.connect(kind, weak=False)
+    # The serious-dishonesty list (ratings.dishonesty): serious or collusion records propose it.
+    ratings_signals.misconduct_recorded.connect(dishonesty.on_misconduct_recorded, weak=False)
+    app.extensions.setdefault(REGISTRATION_CHECKS, []).append(dishonesty.registration_check)
+    for kind in dishonesty_actions.KINDS:
+        market_signals.action_items.connect(kind, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
@@ -92,4 +104,7 @@ def init_app(app: Flask) -> None:
     exits_views.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)
+    dishonesty_views.init_app(app)
+    dishonesty_api.init_app(app)
     demo_exits.register_demo(app)
+    demo_dishonesty.register_demo(app)

@@ -82,6 +82,7 @@ def _write_record(
     basis: str,
     facts: str,
     proposal: MisconductProposal | None,
+    collusion: bool = False,
 ) -> MisconductRecord:
     now = clock.now()
     row = MisconductRecord(
@@ -93,6 +94,7 @@ def _write_record(
         decided_by_user_id=regulator.id,
         decided_by_org_id=regulator.organization_id,
         proposal_id=proposal.id if proposal is not None else None,
+        collusion=collusion,
     )
     session.add(row)
     session.flush()
@@ -106,6 +108,8 @@ def _write_record(
     )
     # The audit log is read by everyone: a minor record's basis and facts stay out of it.
     details = {"record": row.id, "severity": severity, "proposal": row.proposal_id}
+    if collusion:
+        details["collusion"] = True
     if severity in PUBLIC_SEVERITIES:
         details.update(legal_basis=basis, facts=facts)
     audit.record(
@@ -132,6 +136,15 @@ def _check_record(check: Checker, severity: object, basis: object, facts: object
     return clean_basis, clean_facts
 
 
+def _collusion(check: Checker, value: object) -> bool:
+    if value in (None, ""):
+        return False
+    if not isinstance(value, bool):
+        check.add("collusion", N_("Must be true or false."))
+        return False
+    return value
+
+
 def record_misconduct(
     session: Session,
     regulator: User,
@@ -139,8 +152,10 @@ def record_misconduct(
     severity: object,
     legal_basis: object,
     facts: object,
+    collusion: object = False,
 ) -> MisconductRecord:
-    """A regulator covering the agency records its misconduct: severity, legal basis, facts."""
+    """A regulator covering the agency records its misconduct: severity, legal basis, facts, and
+    whether it is confirmed collusion (which proposes a serious-dishonesty listing)."""
     if not is_regulator(session, regulator):
         raise Forbidden(N_("Only a regulator may do this."))
     check = Checker()
@@ -148,8 +163,9 @@ def record_misconduct(
     if agency is not None:
         _require_covering(session, regulator, agency)
     basis, text = _check_record(check, severity, legal_basis, facts)
+    colluded = _collusion(check, collusion)
     check.raise_if_any()
-    return _write_record(session, regulator, agency, severity, basis, text, None)
+    return _write_record(session, regulator, agency, severity, basis, text, None, colluded)
 
 
 def get_proposal(session: Session, proposal_id: object) -> MisconductProposal:
@@ -169,6 +185,7 @@ def decide_proposal(
     legal_basis: object = None,
     facts: object = None,
     reason: object = None,
+    collusion: object = False,
 ) -> MisconductProposal:
     """Decide a proposal: record it (severity, legal basis and facts, the proposal's facts
     when none are given) or dismiss it with a reason."""
@@ -193,13 +210,14 @@ def decide_proposal(
         if facts in (None, "") or (isinstance(facts, str) and not facts.strip()):
             facts = proposal.facts
         basis, clean_facts = _check_record(check, severity, legal_basis, facts)
+        colluded = _collusion(check, collusion)
         check.raise_if_any()
     proposal.decided_at, proposal.decision = now, decision
     proposal.decided_by_user_id = regulator.id
     session.add(proposal)
     session.flush()
     if decision == RECORDED:
-        _write_record(session, regulator, agency, severity, basis, clean_facts, proposal)
+        _write_record(session, regulator, agency, severity, basis, clean_facts, proposal, colluded)
     else:
         audit.record(
             session,

@@ -140,7 +140,13 @@ def record_misconduct():
     actor = acting_user()
     with unit_of_work():
         row = records.record_misconduct(
-            db(), actor, data.agency_id, data.severity, data.legal_basis, data.facts
+            db(),
+            actor,
+            data.agency_id,
+            data.severity,
+            data.legal_basis,
+            data.facts,
+            data.collusion,
         )
     return jsonify(ser.record(row)), 201
 
@@ -187,6 +193,7 @@ def decide_proposal(proposal_id: int):
             legal_basis=data.legal_basis,
             facts=data.facts,
             reason=data.reason,
+            collusion=data.collusion,
         )
     return jsonify(ser.proposal(db(), row))
 

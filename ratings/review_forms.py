@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 
 from market.forms import NEEDED
 
@@ -43,6 +43,9 @@ class MisconductForm(FlaskForm):
     )
     legal_basis = TextAreaField(_l("Legal basis"), render_kw={"rows": 2}, validators=NEEDED)
     facts = TextAreaField(_l("Facts found"), render_kw={"rows": 4}, validators=NEEDED)
+    collusion = BooleanField(
+        _l("Confirmed collusion (proposes a serious-dishonesty listing)"), default=False
+    )
     submit = SubmitField(_l("Record the misconduct"))
 
 
@@ -62,6 +65,10 @@ class ProposalDecisionForm(FlaskForm):
         render_kw={"rows": 3},
     )
     reason = TextAreaField(_l("Reason (when dismissed)"), render_kw={"rows": 3})
+    collusion = BooleanField(
+        _l("Confirmed collusion (when recorded; proposes a serious-dishonesty listing)"),
+        default=False,
+    )
     submit = SubmitField(_l("Decide the proposal"))
 
 

@@ -48,6 +48,11 @@ class MisconductRecordIn(Strict):
     severity: str | None = Field(None, description="minor, general or serious")
     legal_basis: str | None = Field(None, description="The legal basis (required, at most 1000)")
     facts: str | None = Field(None, description="The facts found (required, at most 5000)")
+    collusion: bool | None = Field(
+        None,
+        description="Confirmed collusion (串通): proposes a serious-dishonesty listing "
+        "(false if omitted)",
+    )
 
 
 class MisconductRecord(BaseModel):
@@ -58,6 +63,7 @@ class MisconductRecord(BaseModel):
     facts: str
     decided_at: str
     proposal_id: int | None
+    collusion: bool = Field(description="Confirmed collusion; proposes a dishonesty listing")
 
 
 class MisconductRecordList(BaseModel):
@@ -70,6 +76,9 @@ class ProposalDecisionIn(Strict):
     legal_basis: str | None = Field(None, description="Recorded: the legal basis (required)")
     facts: str | None = Field(None, description="Recorded: the facts (the proposal's if omitted)")
     reason: str | None = Field(None, description="Dismissed: why (required)")
+    collusion: bool | None = Field(
+        None, description="Recorded: confirmed collusion (false if omitted)"
+    )
 
 
 class MisconductProposal(BaseModel):

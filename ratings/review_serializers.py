@@ -88,6 +88,7 @@ def record(row: MisconductRecord) -> dict:
         "facts": row.facts,
         "decided_at": _iso(row.decided_at),
         "proposal_id": row.proposal_id,
+        "collusion": row.collusion,
     }
 
 

@@ -206,6 +206,7 @@ def decide_proposal(proposal_id: int):
             legal_basis=form.legal_basis.data,
             facts=form.facts.data,
             reason=form.reason.data,
+            collusion=bool(form.collusion.data),
         )
     if work.failed:
         if work.status == 404:
@@ -268,7 +269,13 @@ def record_misconduct(agency_id: int):
         "misconduct",
         form,
         lambda: records.record_misconduct(
-            db(), viewer(), agency_id, form.severity.data, form.legal_basis.data, form.facts.data
+            db(),
+            viewer(),
+            agency_id,
+            form.severity.data,
+            form.legal_basis.data,
+            form.facts.data,
+            bool(form.collusion.data),
         ),
         gettext("The misconduct record is made."),
     )

@@ -1,6 +1,7 @@
 """Ratings' tables. Importing this package registers them on the shared metadata."""
 
 from ratings.models.credit import Commendation, CreditEvent, CreditSnapshot, MisconductRecord
+from ratings.models.dishonesty import DishonestyEntry, DishonestyImport, DishonestyProposal
 from ratings.models.exits import ExitAction, ExitAppeal, ExitNotice
 from ratings.models.misconduct import MisconductProposal
 from ratings.models.ratings import Rating, RatingAppeal
@@ -12,6 +13,9 @@ __all__ = [
     "ExitAction",
     "ExitAppeal",
     "ExitNotice",
+    "DishonestyEntry",
+    "DishonestyImport",
+    "DishonestyProposal",
     "MisconductProposal",
     "MisconductRecord",
     "Rating",

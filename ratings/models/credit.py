@@ -70,6 +70,8 @@ class MisconductRecord(SQLModel, table=True):
     #: The proposal it decided, if any.
     proposal_id: int | None = Field(default=None, foreign_key="misconductproposal.id")
     repaired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The regulator confirmed collusion (串通): proposes a serious-dishonesty listing.
+    collusion: bool = Field(default=False)
 
 
 class Commendation(SQLModel, table=True):

@@ -208,6 +208,10 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:contract_id": lambda f: [1],
     # No rating exists in the leak check's world, so no appeal: the same 404 (or 403) for each.
     "int:appeal_id": lambda f: [1],
+    # No dishonesty proposal nor import exists in the leak check's world: the same 404 (or 403)
+    # for each reader.
+    "int:proposal_id": lambda f: [1],
+    "int:import_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

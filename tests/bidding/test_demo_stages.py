@@ -125,6 +125,7 @@ def test_a_second_run_changes_nothing(app, db):
         "demo ratings already loaded",
         "ratings review demo already loaded",
         "exit rules demo already loaded",
+        "dishonesty demo already loaded",
     ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)

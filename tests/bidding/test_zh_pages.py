@@ -25,13 +25,15 @@ from market import agencies, outages, tasks
 from market.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
-from ratings import appeals, records
-from ratings.models import Rating, RatingAppeal
+from ratings import appeals, dishonesty, dishonesty_import, records
+from ratings.dishonesty_policy import DEFAULT_POLICY as DP
+from ratings.models import DishonestyImport, Rating, RatingAppeal
 from ratings.models.ratings import BY_APPLICANT, DIMENSIONS
 from ratings.policy import DEFAULT_POLICY as RATINGS_POLICY
 from tests.bidding.contract_support import delivery_pages, finalize_now
-from tests.bidding.helpers import World, task_data
+from tests.bidding.helpers import World, new_uscc, task_data
 from tests.conftest import login
+from tests.ratings.test_dishonesty_import import as_csv, row
 
 CATALOG = Path(__file__).resolve().parents[2] / "market/translations/zh/LC_MESSAGES/messages.po"
 ROLES = ("public", "applicant", "agency", "regulator", "operator", "expert")
@@ -44,6 +46,9 @@ DOWNLOADS = {
     "bidding.result_notice_pdf",
     "bidding_delivery.download_file",
     "settlement.settlement_csv",
+    "dishonesty.public_list_csv",
+    "dishonesty.public_list_json",
+    "dishonesty.statement_file",
 }
 #: Codes stored in the database, which a Chinese page must show by their label.
 CODES = (
@@ -255,6 +260,7 @@ def town(world: World, make, db, frozen, app):
     values["contract_id"] = contract_ids + delivered
     values["edit"] = [draft.number]
     values["appeal_id"] = list(db.exec(select(RatingAppeal.id)))
+    values["import_id"] = list(db.exec(select(DishonestyImport.id)))
     return users, values
 
 
@@ -282,6 +288,19 @@ def regulator_records(db, world, agency, contract_id, regulator) -> None:
             db, regulator, agency.organization_id, severity, "《管理办法》第二十条", "逾期提交报告"
         )
     records.commend(db, regulator, agency.organization_id, "服务质量突出")
+    # A serious-dishonesty proposal in its notice period with the agency's statement, and an
+    # imported list with a matched, an unmatched and a refused row (the dishonesty pages).
+    proposal = dishonesty.propose(
+        db, regulator, agency.organization_id, "串通报价", "《管理办法》第三十条", "串通", DP
+    )
+    dishonesty.state_case(db, agency, proposal.id, "我方并无串通")
+    other = world.agency()
+    dishonesty_import.import_file(
+        db,
+        regulator,
+        as_csv([row(world.org(other).uscc), row(new_uscc(), decision_ref="另号"), row("bad")]),
+        "list.csv",
+    )
 
 
 def _urls(app, values) -> list[str]:

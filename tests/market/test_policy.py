@@ -25,7 +25,16 @@ from market.validation import N_
 from ratings.policy import RatingsPolicy
 from tests.conftest import app_config
 
-SECTIONS = ["accounts", "tasks", "attachments", "bidding", "ratings", "credit", "exits"]
+SECTIONS = [
+    "accounts",
+    "tasks",
+    "attachments",
+    "bidding",
+    "ratings",
+    "credit",
+    "exits",
+    "dishonesty",
+]
 
 
 @pytest.fixture
