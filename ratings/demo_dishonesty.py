@@ -59,11 +59,16 @@ def _csv(rows: list[dict]) -> bytes:
 
 
 def load_dishonesty_demo(session: Session, policy: DishonestyPolicy) -> str:
-    if session.exec(select(DishonestyProposal.id)).first() is not None:
-        return "dishonesty demo already loaded"
     regulator, listed, noticed = (_user(session, e) for e in (REGULATOR, LISTED, NOTICED))
     if None in (regulator, listed, noticed):
         return "dishonesty demo: skipped (no demo regulator or agencies)"
+    # Its own agency's proposal, not any: the exit rules' demo records a serious misconduct
+    # record, which proposes a listing of another agency by itself.
+    own = select(DishonestyProposal.id).where(
+        DishonestyProposal.agency_id == listed.organization_id
+    )
+    if session.exec(own).first() is not None:
+        return "dishonesty demo already loaded"
     now = clock.now()
     with _at(now - timedelta(days=20)):
         proposal = dishonesty.propose(

@@ -258,7 +258,8 @@ def test_a_listing_sets_dishonest_until_signals_audits_and_notifies(world, db, a
     audit = db.exec(select(AuditEvent).where(AuditEvent.action == "dishonesty.listed")).one()
     assert audit.data["legal_basis"] == LIST_BASIS and audit.data["ends_on"] == "2027-12-09"
     kinds = db.exec(select(Notification.kind).where(Notification.user_id == agency.id)).all()
-    assert kinds == ["dishonesty.notice", "dishonesty.listed"]
+    # the exit rules propose its removal for the listing's duration (ratings.exits)
+    assert kinds == ["dishonesty.notice", "exits.removal_proposed_dishonesty", "dishonesty.listed"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,11 @@ def test_the_demo_shows_a_listing_a_notice_period_and_an_import(app, db, frozen,
         in lines
     )
     now = clock.now()
-    listed, pending = db.exec(select(DishonestyProposal).order_by(DishonestyProposal.id)).all()
+    proposals = db.exec(select(DishonestyProposal).order_by(DishonestyProposal.id)).all()
+    # The exit rules' demo records a serious misconduct record first: its automatic proposal
+    # awaits a regulator's notice.
+    automatic, listed, pending = proposals
+    assert (automatic.source, automatic.notice_at) == ("serious_record", None)
     assert (listed.decision, listed.statement is not None) == ("listed", True)
     # Still within its statement period, its statement in: the regulator may decide it now.
     assert now < pending.statement_due and pending.statement and pending.decided_at is None
