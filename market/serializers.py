@@ -66,6 +66,9 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
         "commitment_version": org.commitment_version,
         "grade": org.grade,
         "removed": org.removed_at is not None,
+        "honour_roll_since": org.honour_roll_since.isoformat()[:7]
+        if org.honour_roll_since
+        else None,
     }
     if audience == PRIVATE:
         data.update(

@@ -29,6 +29,10 @@ from ratings import (
     credit_views,
     demo,
     demo_review,
+    honour,
+    honour_api,
+    honour_policy,
+    honour_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
@@ -45,6 +49,7 @@ def init_app(app: Flask) -> None:
     pages and API."""
     register(app, ratings_policy.SECTION)
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
+    register(app, honour_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -56,17 +61,22 @@ def init_app(app: Flask) -> None:
     bidding_signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
     bidding_signals.terminated.connect(credit_handlers.on_terminated, weak=False)
     bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
+    bidding_signals.honour_as_of.connect(honour.on_honour_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     app.extensions.setdefault("bidding.complaint_sections", []).append(views.complaint_section)
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
     app.extensions.setdefault("market.agency_sections", []).append(credit_views.agency_section)
+    app.extensions.setdefault("market.agency_sections", []).append(honour_views.agency_section)
+    app.extensions.setdefault("market.nav_links", []).append(honour_views.nav_links)
     app.extensions.setdefault("market.policy_sections", []).append(credit_views.policy_section)
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(credit_api.bp)
+    app.register_blueprint(honour_views.bp)
+    app.register_blueprint(honour_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
     demo.register_demo(app)

@@ -1,6 +1,7 @@
 """Ratings' tables. Importing this package registers them on the shared metadata."""
 
 from ratings.models.credit import Commendation, CreditEvent, CreditSnapshot, MisconductRecord
+from ratings.models.honour import HonourEntry, HonourGrade, HonourRoll
 from ratings.models.misconduct import MisconductProposal
 from ratings.models.ratings import Rating, RatingAppeal
 
@@ -8,6 +9,9 @@ __all__ = [
     "Commendation",
     "CreditEvent",
     "CreditSnapshot",
+    "HonourEntry",
+    "HonourGrade",
+    "HonourRoll",
     "MisconductProposal",
     "MisconductRecord",
     "Rating",

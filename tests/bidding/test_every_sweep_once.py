@@ -32,6 +32,7 @@ from ratings.credit import ends_at
 from ratings.models.credit import MISCONDUCT_MINOR, ON_TIME
 from tests.bidding.contract_support import awarded, deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import World
+from tests.ratings.honour_support import SWEEP_AT, Facts, qualified
 
 LATE = timedelta(days=1)
 
@@ -197,6 +198,14 @@ def credit_due(world: World, db: Session) -> datetime:
     return ends_at(now, 3)
 
 
+def honour_due(world: World, db: Session) -> datetime:
+    """An agency meeting every condition of December's honour roll (three other agencies, the
+    bidders of the task its contracts hang on, graded by the sweep)."""
+    facts = Facts(world, db)
+    qualified(facts, world.agency().organization_id)
+    return SWEEP_AT
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -303,6 +312,14 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # The lapsing agency's new standing: one snapshot (and its search document, replaced).
     "ratings.refresh_credit": Scenario(credit_due, {"audit": {}, "rows": {"creditsnapshot": 1}}),
+    # December's roll: its entry, the three other agencies' monthly grades, the notice of entry.
+    "ratings.honour_roll": Scenario(
+        honour_due,
+        {
+            "audit": {"honour.published": 1, "honour.entered": 1},
+            "rows": {"honourroll": 1, "honourentry": 1, "honourgrade": 3, "notification": 1},
+        },
+    ),
     "notifications.mail": Scenario(
         mail_due, {"audit": {}, "rows": {}, "notifications mailed": 6}, extra=mailed
     ),

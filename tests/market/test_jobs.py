@@ -35,6 +35,7 @@ SWEEPS = {
     "bidding.close_accepted_tasks": "interval",
     "ratings.publish_ratings": "interval",
     "ratings.refresh_credit": "cron",
+    "ratings.honour_roll": "cron",
 }
 
 
