@@ -17,6 +17,7 @@ from functools import partial
 from flask import Flask
 
 from bidding import signals as bidding_signals
+from market import signals as market_signals
 from market.extensions import csrf
 from market.policy import register, registry_of
 from ratings import (
@@ -31,11 +32,17 @@ from ratings import (
     demo_review,
     honour,
     honour_api,
+    honour_demo,
     honour_policy,
     honour_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
+    repair,
+    repair_api,
+    repair_demo,
+    repair_policy,
+    repair_views,
     review_api,
     review_views,
     standing,
@@ -50,6 +57,7 @@ def init_app(app: Flask) -> None:
     register(app, ratings_policy.SECTION)
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
     register(app, honour_policy.SECTION)
+    register(app, repair_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -69,6 +77,9 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("market.agency_sections", []).append(credit_views.agency_section)
     app.extensions.setdefault("market.agency_sections", []).append(honour_views.agency_section)
     app.extensions.setdefault("market.nav_links", []).append(honour_views.nav_links)
+    app.extensions.setdefault("market.agency_sections", []).append(repair_views.agency_section)
+    app.extensions.setdefault("market.nav_links", []).append(repair_views.nav_links)
+    market_signals.action_items.connect(repair.repair_items, weak=False)
     app.extensions.setdefault("market.policy_sections", []).append(credit_views.policy_section)
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
@@ -77,7 +88,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(credit_api.bp)
     app.register_blueprint(honour_views.bp)
     app.register_blueprint(honour_api.bp)
+    app.register_blueprint(repair_views.bp)
+    csrf.exempt(repair_api.bp)
+    app.register_blueprint(repair_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
     demo.register_demo(app)
     demo_review.register_demo(app)
+    repair_demo.register_demo(app)
+    honour_demo.register_demo(app)

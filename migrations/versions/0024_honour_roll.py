@@ -1,4 +1,5 @@
-"""honour roll: monthly grades, rolls and entries, the organization's run and the bid's snapshot
+"""honour roll and credit repair: monthly grades, rolls and entries, the organization's run, the
+bid's snapshot, and repair applications
 
 Revision ID: 0024
 Revises: 0020
@@ -62,9 +63,62 @@ def upgrade() -> None:
     with op.batch_alter_table("honourentry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_honourentry_agency_id"), ["agency_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_honourentry_roll_id"), ["roll_id"], unique=False)
+    op.create_table(
+        "repairapplication",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("commitment", sa.Text(), nullable=False),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("applied_by_user_id", sa.Integer(), nullable=False),
+        sa.Column("decide_by", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decision", sa.String(length=16), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by_org_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["agency_id"],
+            ["organization.id"],
+            name=op.f("fk_repairapplication_agency_id_organization"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["applied_by_user_id"],
+            ["user.id"],
+            name=op.f("fk_repairapplication_applied_by_user_id_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_org_id"],
+            ["organization.id"],
+            name=op.f("fk_repairapplication_decided_by_org_id_organization"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_user_id"],
+            ["user.id"],
+            name=op.f("fk_repairapplication_decided_by_user_id_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["misconductrecord.id"],
+            name=op.f("fk_repairapplication_record_id_misconductrecord"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_repairapplication")),
+    )
+    with op.batch_alter_table("repairapplication", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_repairapplication_agency_id"), ["agency_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_repairapplication_record_id"), ["record_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("repairapplication", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_repairapplication_record_id"))
+        batch_op.drop_index(batch_op.f("ix_repairapplication_agency_id"))
+    op.drop_table("repairapplication")
     with op.batch_alter_table("honourentry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_honourentry_roll_id"))
         batch_op.drop_index(batch_op.f("ix_honourentry_agency_id"))

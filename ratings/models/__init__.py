@@ -4,6 +4,7 @@ from ratings.models.credit import Commendation, CreditEvent, CreditSnapshot, Mis
 from ratings.models.honour import HonourEntry, HonourGrade, HonourRoll
 from ratings.models.misconduct import MisconductProposal
 from ratings.models.ratings import Rating, RatingAppeal
+from ratings.models.repair import RepairApplication
 
 __all__ = [
     "Commendation",
@@ -16,4 +17,5 @@ __all__ = [
     "MisconductRecord",
     "Rating",
     "RatingAppeal",
+    "RepairApplication",
 ]

@@ -208,6 +208,9 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     "int:contract_id": lambda f: [1],
     # No rating exists in the leak check's world, so no appeal: the same 404 (or 403) for each.
     "int:appeal_id": lambda f: [1],
+    # No misconduct record, so no repair application: the same 404 (or login) for each reader.
+    "int:application_id": lambda f: [1],
+    "int:record_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

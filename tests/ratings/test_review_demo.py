@@ -19,7 +19,11 @@ def test_the_demo_shows_a_voided_rating_a_record_and_a_commendation(app, db, fro
     assert (appeal.decision, rating.voided_at is not None) == ("voided", True)
     event = db.exec(select(CreditEvent).where(CreditEvent.source == f"rating:{rating.id}")).one()
     assert event.voided_at == rating.voided_at
-    record = db.exec(select(MisconductRecord)).one()
+    record = db.exec(
+        select(MisconductRecord).where(
+            MisconductRecord.facts == "在某项目中提交的业绩证明材料与实际不符。"
+        )
+    ).one()
     commendation = db.exec(select(Commendation)).one()
     assert record.severity == "general"
     assert record.agency_id != commendation.agency_id
