@@ -1,6 +1,6 @@
 """Credit repair's share of the demo (`seed demo`, after the review demo): a general misconduct
 record of the demo survey agency recorded four months ago, whose repair application waits for the
-demo regulator; and one of the demo agency recorded seven months ago, repaired three months ago
+demo regulator; and one of the demo geology agency recorded seven months ago, repaired three months ago
 (no longer counted nor published; its commitment published on the agency's page). Everything goes
 through the real services with the clock moved back. Idempotent: a second run finds the
 applications and changes nothing."""
@@ -26,7 +26,7 @@ from ratings.repair_policy import SECTION, RepairPolicy
 
 REGULATOR = "regulator@demo.zjm"
 PENDING_AGENCY = "survey@demo.zjm"
-REPAIRED_AGENCY = "agency@demo.zjm"
+REPAIRED_AGENCY = "geo@demo.zjm"
 
 
 @contextmanager

@@ -115,12 +115,15 @@ def test_a_second_run_changes_nothing(app, db):
     db.commit()
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
     published = select(func.count()).where(AuditEvent.action == "task.publish")
-    assert db.exec(published).one() == len(demo.TITLES) + 2  # and the direct and surveying tasks
+    # and the direct and surveying tasks, and the honour roll demo's six (five won, one scoring)
+    assert db.exec(published).one() == len(demo.TITLES) + 2 + 6
     assert load_all(app, db) == [
         "demo data already loaded",
         "demo tasks already loaded",
         "demo ratings already loaded",
         "ratings review demo already loaded",
+        "credit repair demo already loaded",
+        "honour roll demo already loaded",
     ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)

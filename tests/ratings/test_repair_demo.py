@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bidding import selection
+from bidding.models import Bid
 from market.demo import load_all
-from ratings.models import CreditEvent, HonourGrade, HonourRoll, MisconductRecord, RepairApplication
+from market.models import Organization, Task, User
+from ratings import honour_demo
+from ratings.models import (
+    CreditEvent,
+    HonourEntry,
+    HonourGrade,
+    HonourRoll,
+    MisconductRecord,
+    RepairApplication,
+)
 
 
 def test_the_demo_shows_repair_and_the_monthly_rolls(app, db, frozen, bidding_keys):
@@ -29,6 +40,14 @@ def test_the_demo_shows_repair_and_the_monthly_rolls(app, db, frozen, bidding_ke
         "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
     ]  # fmt: skip
     assert db.exec(select(HonourGrade)).all()
+    agency = db.exec(select(User).where(User.email == "agency@demo.zjm")).one()
+    org = db.get(Organization, agency.organization_id)
+    entry = db.exec(select(HonourEntry).where(HonourEntry.agency_id == org.id)).all()
+    assert [e.numbers["contracts_accepted"] for e in entry][-1] == 5
+    assert org.honour_roll_since is not None
+    task = db.exec(select(Task).where(Task.title == honour_demo.SCORING_TITLE)).one()
+    numbers = {db.get(Bid, e.bid_id).agency_id: e.numbers for e in selection.ranking_of(db, task)}
+    assert (numbers[org.id]["honour_roll"], numbers[org.id]["honour_bonus_points"]) == ("1", "2")
     again = load_all(app, db)
     assert "credit repair demo already loaded" in again
     assert "honour roll demo already loaded" in again
