@@ -7,7 +7,8 @@ regulators (`ratings.appeals`, `ratings.records`, with `review_views`, `review_a
 engine (`ratings.credit`, a pure function of the credit events written through
 `ratings.credit_events`, the standing it writes on the organization, `ratings.standing`, and the
 credit file's pages and API); misconduct-record proposals (`ratings.misconduct`), made from the
-facts bidding announces.
+facts bidding announces; the monthly honour roll with its badge and scoring bonus
+(`ratings.honour`, with its pages, API and sweep) and credit repair (`ratings.repair`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from bidding.models import Complaint, Contract
 from bidding.models.objections import UPHELD
-from market import audit, clock, regions
+from market import audit, clock, regions, search
 from market.models import Organization, OrgKind
 from market.policy import Registry
 from market.validation import N_, Checker
@@ -38,7 +38,7 @@ from ratings.credit_policy import SECTION as CREDIT_SECTION
 from ratings.credit_policy import CreditPolicy
 from ratings.honour_policy import SECTION, HonourPolicy
 from ratings.models import HonourEntry, HonourGrade, HonourRoll, MisconductRecord
-from ratings.standing import events_of
+from ratings.standing import AGENCY_INDEX, events_of
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +221,10 @@ def publish_roll(session: Session, registry: Registry) -> int:
     for org in left:
         audit.record(session, "honour.left", "organization", org.id, {"month": str(month)})
         honour_notifying.left(session, org, month)
+    # The badge in search results is part of the agency's search document.
+    changed = sorted({org.id for org in entered} | {org.id for org in left})
+    if changed:
+        search.index_many(session, AGENCY_INDEX, changed)
     log.info("honour roll %s: %d entries", month, len(on_roll))
     return 1
 

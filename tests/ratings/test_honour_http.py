@@ -78,3 +78,10 @@ def test_the_badge_on_the_profile_and_in_the_directory(app, world, db, frozen, c
     others = db.exec(select(Organization).where(Organization.id != org.id)).all()
     assert all(o.honour_roll_since is None for o in others)
     assert client.get(f"/api/v1/agencies/{org.id}").get_json()["honour_roll_since"] == "2026-12"
+    found = text(
+        client.get(
+            "/search?index=agencies&q=吉林守信咨询有限公司", headers={"Accept-Language": "zh"}
+        )
+    )
+    assert "吉林守信咨询有限公司" in found
+    assert 'title="自 2026-12 起列入守信典型名单">守信典型名单</span>' in found
