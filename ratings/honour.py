@@ -23,7 +23,7 @@ import logging
 import re
 from datetime import date, datetime, time
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from bidding.models import Complaint, Contract
@@ -159,9 +159,27 @@ def _candidates(session: Session, month: date, policy: HonourPolicy) -> list[int
     )
 
 
+#: The PostgreSQL advisory lock of the roll's computation (an arbitrary constant of this sweep).
+ROLL_LOCK = 0x484F4E52  # "HONR"
+
+
+def sole_publisher(session: Session) -> bool:
+    """Whether this transaction may compute the roll: on PostgreSQL it takes the transaction's
+    advisory lock of the roll, without waiting (a second scheduler finds it taken and does
+    nothing); SQLite's transactions begin IMMEDIATE, so the second waits and then finds the
+    roll."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ROLL_LOCK}).scalar()
+    )
+
+
 def publish_roll(session: Session, registry: Registry) -> int:
     """Sweep: compute and publish this month's roll unless it exists; returns 1 when it published
     one, else 0. The caller (the scheduler's runner) commits."""
+    if not sole_publisher(session):
+        return 0  # another scheduler is computing the roll right now
     now = clock.now()
     month = month_of(now)
     if session.exec(select(HonourRoll.id).where(HonourRoll.month == month)).first() is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from market.models import AuditEvent, Notification, Organization, User
 from market.policy import registry_of
@@ -205,3 +205,28 @@ def test_the_monthly_grade_is_computed_from_the_credit_events(app, world, db, fr
     }
     assert rows[graded_a] == (90_000, "A")  # 80 + 2 × 3 + 8 × 0.5
     assert rows[plain] == (80_000, "B")
+
+
+def test_a_second_scheduler_computing_at_once_does_nothing(app, world, db, frozen):
+    """On PostgreSQL the computation holds an advisory lock: a second scheduler's transaction
+    finds it taken and acts on nothing; on SQLite the second transaction waits (IMMEDIATE) and
+    then finds the roll, as `test_a_second_run_in_the_same_month_changes_nothing` shows."""
+    facts = Facts(world, db)
+    qualified(facts, world.agency().organization_id)
+    db.commit()
+    frozen.set(SWEEP_AT)
+    assert honour.publish_roll(db, registry_of(app)) == 1  # not committed: the lock is held
+    database = app.extensions["market.db"]
+    if database.dialect != "postgresql":
+        assert honour.sole_publisher(db) is True
+        return
+    with database.engine.connect() as other_connection:
+        other = Session(bind=other_connection)
+        try:
+            assert honour.publish_roll(other, registry_of(app)) == 0
+            assert other.exec(select(HonourRoll)).all() == []
+        finally:
+            other.rollback()
+            other.close()
+    db.commit()
+    assert len(db.exec(select(HonourRoll)).all()) == 1
