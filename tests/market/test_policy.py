@@ -25,7 +25,7 @@ from market.validation import N_
 from ratings.policy import RatingsPolicy
 from tests.conftest import app_config
 
-SECTIONS = ["accounts", "tasks", "attachments", "bidding", "ratings", "credit"]
+SECTIONS = ["accounts", "tasks", "attachments", "bidding", "ratings", "credit", "honour", "repair"]
 
 
 @pytest.fixture
