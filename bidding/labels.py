@@ -20,6 +20,8 @@ NUMBER_LABELS = {
     "price_score": N_("price score"),
     "credit_snapshot_milli": N_("credit score at opening (milli-points)"),
     "weight_credit": N_("credit weight"),
+    "honour_roll": N_("on the honour roll at the deadline (1 yes, 0 no)"),
+    "honour_bonus_points": N_("honour-roll bonus (credit points, capped at 100)"),
     "credit_score": N_("credit score"),
     "marks": N_("panel marks"),
     "mean_mark": N_("mean mark"),

@@ -186,6 +186,20 @@ def _credit_at_deadline(session: Session, task: Task, bids: list[Bid]) -> dict[i
     return found
 
 
+def _honour_at_deadline(
+    session: Session, task: Task, bids: list[Bid], agencies: dict[int, Organization]
+) -> dict[int, bool]:
+    """Whether each bidder was on the honour roll at the task's deadline (`signals.honour_as_of`:
+    `ratings` answers from the published rolls); the organization's standing otherwise."""
+    agency_ids = sorted({b.agency_id for b in bids})
+    found = {a: agencies[a].honour_roll_since is not None for a in agency_ids}
+    for _handler, answer in signals.honour_as_of.send(
+        agency_ids, session=session, at=task.deadline_at
+    ):
+        found.update(answer or {})
+    return found
+
+
 def _judge(
     session: Session,
     task: Task,
@@ -209,10 +223,14 @@ def _judge(
     as_of_deadline = (
         _credit_at_deadline(session, task, bids) if task.method == Method.scoring else {}
     )
+    honour = (
+        _honour_at_deadline(session, task, bids, agencies) if task.method == Method.scoring else {}
+    )
     for b in bids:
         if task.method == Method.scoring:
             score = as_of_deadline.get(b.agency_id, agencies[b.agency_id].credit_score_milli)
             b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
+            b.honour_at_deadline = honour[b.agency_id]
             session.add(b)
         if found[b.id]:
             session.add(

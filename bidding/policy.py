@@ -61,6 +61,9 @@ class BiddingPolicy:
     #: Working days after acceptance during which the parties rate each other; the task closes
     #: after them (a `budget` task once paid, too).
     rating_wd: int = 15
+    #: Credit points (0–100 scale) added to the credit score of a `scoring` bidder that was on the
+    #: honour roll at the deadline; the credit part never exceeds its weight (docs/rules.md §5).
+    honour_bonus_points: Fraction = Fraction(2)
 
 
 DEFAULT_POLICY = BiddingPolicy()
@@ -100,5 +103,8 @@ SECTION = Section(
         "max_revision_rounds": N_("Revision rounds an applicant may ask for"),
         "budget_payment_days": N_("Budget contracts: payment due after acceptance (days)"),
         "rating_wd": N_("Rating period after acceptance, before the task closes (working days)"),
+        "honour_bonus_points": N_(
+            "Scoring: credit points added for an agency on the honour roll (capped at the weight)"
+        ),
     },
 )

@@ -11,9 +11,11 @@ refuse to run before every bid's validity is final (`bidding.draws.records.make_
 - `lowest_price`: lowest price first.
 - `average_price`: reference = mean of the valid prices (one highest and one lowest dropped when
   there are ≥ 5) × the drawn factor (95–98 %); closest to the reference first, then lower price.
-- `scoring`: price score = w_price × lowest valid price / price; credit score = w_credit × the
-  credit snapshot taken at opening / 100; quality = w_quality × mean panel mark / 100. Highest
-  total first, then higher quality. (No honour-roll bonus yet: standing has no honour-roll field.)
+- `scoring`: price score = w_price × lowest valid price / price; credit score = w_credit ×
+  min(the credit snapshot taken at opening + bonus, 100) / 100, where bonus is
+  `honour_bonus_points` for a bidder on the honour roll at the deadline (0 otherwise), so the
+  credit part never exceeds w_credit; quality = w_quality × mean panel mark / 100. Highest total
+  first, then higher quality.
 """
 
 from __future__ import annotations
@@ -172,7 +174,10 @@ def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolic
             if b.credit_snapshot_milli is not None
             else policy.base_credit_milli
         )
-        credit_score = w_credit * Fraction(snapshot, 1000) / 100
+        honour = bool(b.honour_at_deadline)
+        bonus = Fraction(policy.honour_bonus_points) if honour else Fraction(0)
+        credited = min(Fraction(snapshot, 1000) + bonus, Fraction(100))
+        credit_score = w_credit * credited / 100
         given = marks.get(b.id, {})
         mean_mark = Fraction(sum(given.values()), len(given)) if given else Fraction(0)
         quality_score = w_quality * mean_mark / 100
@@ -187,6 +192,8 @@ def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolic
                     "weight_price": _f(w_price),
                     "price_score": _f(price_score),
                     "credit_snapshot_milli": _f(snapshot),
+                    "honour_roll": "1" if honour else "0",
+                    "honour_bonus_points": _f(credited - Fraction(snapshot, 1000)),
                     "weight_credit": _f(w_credit),
                     "credit_score": _f(credit_score),
                     "marks": {str(k): v for k, v in sorted(given.items())},

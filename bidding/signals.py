@@ -39,3 +39,8 @@ applicant_recorded = _signals.signal("applicant-recorded")
 #: returns {agency id: score in milli-points} (`ratings`, from the credit events as of `at`); an
 #: agency no handler answers for keeps its stored standing (or the policy's base score).
 credit_as_of = _signals.signal("credit-as-of")
+#: sender=list of agency organization ids, session=Session, at=aware datetime — the same moment,
+#: for the honour roll: each handler returns {agency id: whether it was on the roll in force at
+#: `at`} (`ratings`, from the published rolls); an agency no handler answers for is taken as its
+#: organization's standing says (`Organization.honour_roll_since` set).
+honour_as_of = _signals.signal("honour-as-of")

@@ -70,6 +70,9 @@ def organization(org: Organization, audience: str = PUBLIC) -> dict:
         "removed_at": org.removed_at.isoformat() if org.removed_at else None,
         "suspended_until": org.suspended_until.isoformat() if org.suspended_until else None,
         "warned_since": org.warned_since.isoformat() if org.warned_since else None,
+        "honour_roll_since": org.honour_roll_since.isoformat()[:7]
+        if org.honour_roll_since
+        else None,
     }
     if audience == PRIVATE:
         data.update(

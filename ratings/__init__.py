@@ -7,7 +7,8 @@ regulators (`ratings.appeals`, `ratings.records`, with `review_views`, `review_a
 engine (`ratings.credit`, a pure function of the credit events written through
 `ratings.credit_events`, the standing it writes on the organization, `ratings.standing`, and the
 credit file's pages and API); misconduct-record proposals (`ratings.misconduct`), made from the
-facts bidding announces.
+facts bidding announces; the monthly honour roll with its badge and scoring bonus
+(`ratings.honour`, with its pages, API and sweep) and credit repair (`ratings.repair`).
 """
 
 from __future__ import annotations
@@ -43,9 +44,19 @@ from ratings import (
     exits_api,
     exits_policy,
     exits_views,
+    honour,
+    honour_api,
+    honour_demo,
+    honour_policy,
+    honour_views,
     jobs,
     misconduct,
     models,  # noqa: F401  (registers ratings' tables on the shared metadata)
+    repair,
+    repair_api,
+    repair_demo,
+    repair_policy,
+    repair_views,
     review_api,
     review_views,
     standing,
@@ -62,6 +73,8 @@ def init_app(app: Flask) -> None:
     register(app, credit_policy.SECTION)  # before the sweeps, which are bound to it
     register(app, exits_policy.SECTION)
     register(app, dishonesty_policy.SECTION)
+    register(app, honour_policy.SECTION)
+    register(app, repair_policy.SECTION)
     # Handlers holding only a session find the app's policy through its database.
     app.extensions["market.db"].extensions[standing.REGISTRY_GETTER] = partial(registry_of, app)
     cli.init_app(app)
@@ -73,6 +86,7 @@ def init_app(app: Flask) -> None:
     bidding_signals.award_abandoned.connect(credit_handlers.on_award_abandoned, weak=False)
     bidding_signals.terminated.connect(credit_handlers.on_terminated, weak=False)
     bidding_signals.credit_as_of.connect(standing.on_credit_as_of, weak=False)
+    bidding_signals.honour_as_of.connect(honour.on_honour_as_of, weak=False)
     credit_events.credit_event_changed.connect(standing.on_credit_event_changed, weak=False)
     # The exit rules (ratings.exits): each fires when its condition is entered.
     ratings_signals.standing_changed.connect(exits.on_standing_changed, weak=False)
@@ -92,12 +106,22 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("bidding.contract_sections", []).append(views.contract_section)
     app.extensions.setdefault("market.organization_sections", []).append(views.organization_section)
     app.extensions.setdefault("market.agency_sections", []).append(credit_views.agency_section)
+    app.extensions.setdefault("market.agency_sections", []).append(honour_views.agency_section)
+    app.extensions.setdefault("market.nav_links", []).append(honour_views.nav_links)
+    app.extensions.setdefault("market.agency_sections", []).append(repair_views.agency_section)
+    app.extensions.setdefault("market.nav_links", []).append(repair_views.nav_links)
+    market_signals.action_items.connect(repair.repair_items, weak=False)
     app.extensions.setdefault("market.policy_sections", []).append(credit_views.policy_section)
     app.register_blueprint(views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(credit_api.bp)
+    app.register_blueprint(honour_views.bp)
+    app.register_blueprint(honour_api.bp)
+    app.register_blueprint(repair_views.bp)
+    csrf.exempt(repair_api.bp)
+    app.register_blueprint(repair_api.bp)
     review_views.init_app(app)
     review_api.init_app(app)
     exits_api.init_app(app)
@@ -108,3 +132,5 @@ def init_app(app: Flask) -> None:
     dishonesty_api.init_app(app)
     demo_exits.register_demo(app)
     demo_dishonesty.register_demo(app)
+    repair_demo.register_demo(app)
+    honour_demo.register_demo(app)

@@ -31,7 +31,9 @@ from ratings.models.credit import (
     TERMINATED_FAULT,
     CreditEvent,
     CreditSnapshot,
+    MisconductRecord,
 )
+from ratings.records import PUBLIC_SEVERITIES, is_published
 from ratings.standing import file_of
 
 #: What each line of the file is, in the reader's language.
@@ -108,11 +110,13 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def describe(file: CreditFile, detailed: bool) -> dict:
-    """The file as plain data (the page's and the API's); the lines add up to `score_milli`."""
+def describe(file: CreditFile, detailed: bool, unpublished: frozenset[str] = frozenset()) -> dict:
+    """The file as plain data (the page's and the API's); the lines add up to `score_milli`.
+    `unpublished` are the sources of records no longer published (repaired, or past their
+    maximum period): the public file shows their lines' points only, as a minor record's."""
     lines = []
     for line in file.lines:
-        hidden = line.kind == MISCONDUCT_MINOR and not detailed
+        hidden = (line.kind == MISCONDUCT_MINOR or line.source in unpublished) and not detailed
         lines.append(
             {
                 "kind": line.kind,
@@ -176,10 +180,13 @@ def credit_file(
     org = agencies.get_listed_agency(session, agency_id)
     moment = parse_as_of(as_of, now)
     file = file_of(session, org.id, moment, policy)
+    detailed = detailed_for(session, user, org)
     return {
         "agency_id": org.id,
         "name": org.name,
-        **describe(file, detailed_for(session, user, org)),
+        **describe(
+            file, detailed, frozenset() if detailed else unpublished(session, org, now, policy)
+        ),
         "stored": {
             "score_milli": org.credit_score_milli,
             "grade": org.grade,
@@ -189,6 +196,20 @@ def credit_file(
         "history": history(session, org.id),
         "voided_ratings": voided_ratings(session, org.id, moment),
     }
+
+
+def unpublished(
+    session: Session, org: Organization, now: datetime, policy: CreditPolicy
+) -> frozenset[str]:
+    """The credit-event sources of the agency's general and serious records that are no longer
+    published now (repaired, or past their maximum period: `ratings.records.is_published`)."""
+    rows = session.exec(
+        select(MisconductRecord).where(
+            MisconductRecord.agency_id == org.id,
+            MisconductRecord.severity.in_(PUBLIC_SEVERITIES),
+        )
+    ).all()
+    return frozenset(f"misconduct:{r.id}" for r in rows if not is_published(r, now, policy))
 
 
 def voided_ratings(session: Session, agency_id: int, as_of: datetime) -> list[dict]:

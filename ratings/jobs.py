@@ -13,6 +13,7 @@ from market.jobs import Sweep, register
 from market.policy import registry_of
 from ratings.exits import daily_sweep
 from ratings.exits_policy import SECTION as EXITS
+from ratings.honour import publish_roll
 from ratings.ratings import publish_ratings
 from ratings.standing import refresh_due
 
@@ -47,5 +48,16 @@ def register_jobs(app: Flask) -> None:
             partial(daily_sweep, policy=registry.section(EXITS.name)),
             "cron",
             {"hour": 0, "minute": 20, "timezone": "Asia/Shanghai"},
+        ),
+    )
+    # Monthly, just after the credit refresh of the 1st in Shanghai: the honour roll of the month
+    # (idempotent: a month's roll is computed once).
+    register(
+        app,
+        Sweep(
+            "ratings.honour_roll",
+            partial(publish_roll, registry=registry),
+            "cron",
+            {"day": 1, "hour": 0, "minute": 20, "timezone": "Asia/Shanghai"},
         ),
     )

@@ -9,6 +9,8 @@ commendations (`commendation:<id>`), are public. Who sees which is `visible_reco
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from market import audit, clock
@@ -18,6 +20,8 @@ from market.validation import N_, Checker, Forbidden, NotFound
 from ratings import credit_events
 from ratings import review_notifying as notifying
 from ratings.appeals import lock, row_by_id
+from ratings.credit import ends_at
+from ratings.credit_policy import CreditPolicy
 from ratings.models import Commendation, MisconductProposal, MisconductRecord
 from ratings.models.credit import (
     COMMENDATION,
@@ -263,17 +267,35 @@ def sees_all_records(session: Session, user: User | None, agency: Organization) 
     return user.organization_id == agency.id or covers_agency(session, user, agency)
 
 
+def published_until(record: MisconductRecord, credit: CreditPolicy) -> datetime | None:
+    """When a general or serious record stops being published by itself: the end of its maximum
+    period (`general_months`, `serious_months`); None for a minor record, never published."""
+    months = {GENERAL: credit.general_months, SERIOUS: credit.serious_months}.get(record.severity)
+    return ends_at(record.decided_at, months) if months is not None else None
+
+
+def is_published(record: MisconductRecord, now: datetime, credit: CreditPolicy) -> bool:
+    """Whether the public sees the record now: general or serious, not repaired (credit repair,
+    `ratings.repair`), and within its maximum period."""
+    if record.severity not in PUBLIC_SEVERITIES or record.repaired_at is not None:
+        return False
+    return now < published_until(record, credit)
+
+
 def visible_records(
-    session: Session, user: User | None, agency: Organization
+    session: Session, user: User | None, agency: Organization, credit: CreditPolicy
 ) -> list[MisconductRecord]:
     """The agency's misconduct records the reader may see, newest first: general and serious
-    for everyone; minor ones only for the agency itself and the regulators covering it."""
+    ones while published (`is_published`) for everyone; every record for the agency itself and
+    the regulators covering it."""
     query = select(MisconductRecord).where(MisconductRecord.agency_id == agency.id)
-    if not sees_all_records(session, user, agency):
-        query = query.where(MisconductRecord.severity.in_(PUBLIC_SEVERITIES))
-    return list(
+    rows = list(
         session.exec(query.order_by(MisconductRecord.decided_at.desc(), MisconductRecord.id.desc()))
     )
+    if sees_all_records(session, user, agency):
+        return rows
+    now = clock.now()
+    return [r for r in rows if is_published(r, now, credit)]
 
 
 def commend(session: Session, regulator: User, agency_id: object, reason: object) -> Commendation:

@@ -19,6 +19,7 @@ from market.web import acting_user, db, policy_section, unit_of_work, viewer
 from ratings import appeals, records
 from ratings import review_schemas as s
 from ratings import review_serializers as ser
+from ratings.credit_policy import SECTION as CREDIT
 from ratings.models import Rating
 from ratings.policy import SECTION
 
@@ -119,7 +120,7 @@ def decide_appeal(appeal_id: int):
 )
 def list_misconduct_records():
     agency = _agency_arg()
-    rows = records.visible_records(db(), viewer(), agency)
+    rows = records.visible_records(db(), viewer(), agency, policy_section(CREDIT.name))
     return jsonify({"items": [ser.record(r) for r in rows]})
 
 

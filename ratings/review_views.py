@@ -23,6 +23,7 @@ from market.views import public
 from market.web import Work, db, policy_section, unit_of_work, viewer, viewer_org
 from ratings import appeals, records
 from ratings import review_serializers as ser
+from ratings.credit_policy import SECTION as CREDIT
 from ratings.models import Rating
 from ratings.policy import SECTION
 from ratings.review_forms import (
@@ -234,7 +235,10 @@ def agency_section(org: Organization) -> Markup:
         render_template(
             "ratings/_agency_review.html",
             agency=org,
-            records=[ser.record(r) for r in records.visible_records(db(), user, org)],
+            records=[
+                ser.record(r)
+                for r in records.visible_records(db(), user, org, policy_section(CREDIT.name))
+            ],
             commendations=[ser.commendation(r) for r in records.commendations_of(db(), org)],
             covering=covering,
             forms=forms,

@@ -31,6 +31,9 @@ class Bid(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: Credit score (milli-points) taken at opening for `scoring`; 80 000 when the agency had none.
     credit_snapshot_milli: int | None = Field(default=None)
+    #: Whether the agency was on the honour roll at the deadline, taken at opening for `scoring`
+    #: with the credit snapshot (`bidding.signals.honour_as_of`); the ranking adds the bonus.
+    honour_at_deadline: bool | None = Field(default=None)
 
 
 class BidVersion(SQLModel, table=True):

@@ -261,6 +261,9 @@ class Organization(BaseModel):
         description="the division's official name, province first (吉林省 长春市 南关区)"
     )
     listed_at: str | None
+    honour_roll_since: str | None = Field(
+        None, description="YYYY-MM: the first month of its current run on the honour roll"
+    )
     contact_phone: str | None = None
     contact_email: str | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -59,6 +59,9 @@ class Organization(SQLModel, table=True):
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: Since when a credit warning (信用警示, grade D) is in force; None when none is.
     warned_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The first month of its current run on the honour roll (守信典型名单); None when the latest
+    #: roll omits it. Maintained by `ratings.honour`, read by bidding and the pages.
+    honour_roll_since: date | None = Field(default=None)
 
 
 class User(UserMixin, SQLModel, table=True):

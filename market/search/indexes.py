@@ -60,6 +60,10 @@ def build_agency(session: Session, doc_id: str) -> Document | None:
             "services_en": "; ".join(i.name_en for i in items),
             "qualifications": "；".join(q.name for q in quals),
             "description": org.description or "",
+            # Stored, not searched: the honour-roll badge of a hit (the first month of its run).
+            "honour_roll_since": org.honour_roll_since.isoformat()[:7]
+            if org.honour_roll_since
+            else "",
         },
         terms={
             "service_item": [i.code for i in items],

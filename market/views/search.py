@@ -54,6 +54,8 @@ def hit_view(spec: IndexSpec, hit) -> dict:
         "url": url_for(endpoint, **args) if endpoint else None,
         "title": hit.highlights.get(title_field) or hit.data.get(title_field, ""),
         "snippets": [s for s in snippets if s],
+        # An agency's honour-roll badge (a stored field of its document), None for anything else.
+        "honour_roll_since": hit.data.get("honour_roll_since") or None,
     }
 
 

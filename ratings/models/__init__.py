@@ -3,8 +3,10 @@
 from ratings.models.credit import Commendation, CreditEvent, CreditSnapshot, MisconductRecord
 from ratings.models.dishonesty import DishonestyEntry, DishonestyImport, DishonestyProposal
 from ratings.models.exits import ExitAction, ExitAppeal, ExitNotice
+from ratings.models.honour import HonourEntry, HonourGrade, HonourRoll
 from ratings.models.misconduct import MisconductProposal
 from ratings.models.ratings import Rating, RatingAppeal
+from ratings.models.repair import RepairApplication
 
 __all__ = [
     "Commendation",
@@ -16,8 +18,12 @@ __all__ = [
     "DishonestyEntry",
     "DishonestyImport",
     "DishonestyProposal",
+    "HonourEntry",
+    "HonourGrade",
+    "HonourRoll",
     "MisconductProposal",
     "MisconductRecord",
     "Rating",
     "RatingAppeal",
+    "RepairApplication",
 ]

@@ -212,6 +212,9 @@ RESOLVERS: dict[str, Callable[[Facts], Iterable[object]]] = {
     # for each reader.
     "int:proposal_id": lambda f: [1],
     "int:import_id": lambda f: [1],
+    # No misconduct record, so no repair application: the same 404 (or login) for each reader.
+    "int:application_id": lambda f: [1],
+    "int:record_id": lambda f: [1],
     # A password-reset link: a forged token gets the page that refuses it, the same for everyone.
     "string:token": lambda f: ["forged-reset-token"],
 }

@@ -115,8 +115,9 @@ def test_a_second_run_changes_nothing(app, db):
     db.commit()
     events = db.exec(select(func.count()).select_from(AuditEvent)).one()
     published = select(func.count()).where(AuditEvent.action == "task.publish")
-    # and the direct, the surveying and the card-paid (escrow) tasks
-    assert db.exec(published).one() == len(demo.TITLES) + 3
+    # and the direct, the surveying and the card-paid (escrow) tasks, and the honour roll demo's
+    # six (five won, one scoring)
+    assert db.exec(published).one() == len(demo.TITLES) + 3 + 6
     assert load_all(app, db) == [
         "demo data already loaded",
         "demo tasks already loaded",
@@ -126,6 +127,8 @@ def test_a_second_run_changes_nothing(app, db):
         "ratings review demo already loaded",
         "exit rules demo already loaded",
         "dishonesty demo already loaded",
+        "credit repair demo already loaded",
+        "honour roll demo already loaded",
     ]
     db.commit()
     assert len(by_title(db)) == len(demo.TITLES)

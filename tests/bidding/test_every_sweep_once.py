@@ -37,6 +37,7 @@ from tests.bidding.contract_support import awarded, deliver_for_tests, signed_co
 from tests.bidding.escrow_support import card_token
 from tests.bidding.helpers import World
 from tests.conftest import free_port
+from tests.ratings.honour_support import SWEEP_AT, Facts, qualified
 
 LATE = timedelta(days=1)
 
@@ -258,6 +259,14 @@ def exits_due(world: World, db: Session) -> datetime:
     return world.frozen.now() + timedelta(days=1)
 
 
+def honour_due(world: World, db: Session) -> datetime:
+    """An agency meeting every condition of December's honour roll (three other agencies, the
+    bidders of the task its contracts hang on, graded by the sweep)."""
+    facts = Facts(world, db)
+    qualified(facts, world.agency().organization_id)
+    return SWEEP_AT
+
+
 def mailed(db: Session) -> dict:
     sent = db.exec(
         select(func.count())
@@ -378,6 +387,14 @@ SCENARIOS: dict[str, Scenario] = {
         {
             "audit": {"exits.expiry_notice": 1, "exits.removal_proposed": 1},
             "rows": {"exitnotice": 1, "exitaction": 1, "notification": 2},
+        },
+    ),
+    # December's roll: its entry, the three other agencies' monthly grades, the notice of entry.
+    "ratings.honour_roll": Scenario(
+        honour_due,
+        {
+            "audit": {"honour.published": 1, "honour.entered": 1},
+            "rows": {"honourroll": 1, "honourentry": 1, "honourgrade": 3, "notification": 1},
         },
     ),
     "notifications.mail": Scenario(

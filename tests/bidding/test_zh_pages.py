@@ -27,7 +27,7 @@ from market.models import Qualification, ServiceItem
 from market.models.tasks import EXCLUSION_GROUNDS, Funding, Method
 from ratings import appeals, dishonesty, dishonesty_import, records
 from ratings.dishonesty_policy import DEFAULT_POLICY as DP
-from ratings.models import DishonestyImport, Rating, RatingAppeal
+from ratings.models import DishonestyImport, Rating, RatingAppeal, RepairApplication
 from ratings.models.ratings import BY_APPLICANT, DIMENSIONS
 from ratings.policy import DEFAULT_POLICY as RATINGS_POLICY
 from tests.bidding.contract_support import delivery_pages, finalize_now
@@ -261,6 +261,7 @@ def town(world: World, make, db, frozen, app):
     values["edit"] = [draft.number]
     values["appeal_id"] = list(db.exec(select(RatingAppeal.id)))
     values["import_id"] = list(db.exec(select(DishonestyImport.id)))
+    values["application_id"] = list(db.exec(select(RepairApplication.id)))
     return users, values
 
 
@@ -284,9 +285,22 @@ def regulator_records(db, world, agency, contract_id, regulator) -> None:
     db.flush()
     appeals.file_appeal(db, agency, rating.id, "评价与事实不符", RATINGS_POLICY)
     for severity in ("minor", "general"):
-        records.record_misconduct(
+        record = records.record_misconduct(
             db, regulator, agency.organization_id, severity, "《管理办法》第二十条", "逾期提交报告"
         )
+    # The general record's repair application, waiting for the regulator (made directly: its
+    # three months have not passed in this world).
+    db.add(
+        RepairApplication(
+            record_id=record.id,
+            agency_id=agency.organization_id,
+            evidence="已完成整改。",
+            commitment="本机构承诺按时提交报告。",
+            applied_at=world.frozen.now(),
+            applied_by_user_id=agency.id,
+            decide_by=world.frozen.now() + timedelta(days=14),
+        )
+    )
     records.commend(db, regulator, agency.organization_id, "服务质量突出")
     # A serious-dishonesty proposal in its notice period with the agency's statement, and an
     # imported list with a matched, an unmatched and a refused row (the dishonesty pages).

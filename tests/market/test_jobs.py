@@ -37,6 +37,7 @@ SWEEPS = {
     "ratings.refresh_credit": "cron",
     "escrow.retry_refunds": "interval",
     "ratings.exits_daily": "cron",
+    "ratings.honour_roll": "cron",
 }
 
 

@@ -34,6 +34,8 @@ SECTIONS = [
     "credit",
     "exits",
     "dishonesty",
+    "honour",
+    "repair",
 ]
 
 

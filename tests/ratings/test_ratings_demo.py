@@ -22,10 +22,13 @@ def test_the_demo_contract_is_rated_by_both_sides_with_a_reply(app, db, frozen, 
     assert [r.side for r in rows] == [BY_APPLICANT, BY_AGENCY]
     assert rows[0].published_at == rows[1].published_at is not None
     assert rows[0].reply.startswith("感谢评价")
-    events = db.exec(select(CreditEvent).where(CreditEvent.kind == "rating")).all()
+    sources = {f"rating:{r.id}" for r in rows}
+    events = db.exec(
+        select(CreditEvent).where(CreditEvent.kind == "rating", CreditEvent.source.in_(sources))
+    ).all()
     assert [e.source for e in events] == [f"rating:{rows[0].id}"]
     page = text(app.test_client().get(f"/agencies/{rows[0].rated_org_id}?lang=zh"))
     assert "委托方的评价" in page and "感谢评价" in page
     load_all(app, db)
     db.commit()
-    assert len(db.exec(select(Rating)).all()) == 2
+    assert len(db.exec(select(Rating).where(Rating.task_id == task.id)).all()) == 2

@@ -13,6 +13,7 @@ from market import clock
 from market.models import AuditEvent, Notification, Organization
 from market.validation import Forbidden, Invalid, NotFound
 from ratings import records
+from ratings.credit_policy import DEFAULT_POLICY as CREDIT
 from ratings.models import CreditEvent, MisconductProposal
 from tests.bidding.test_awards import in_publicity
 
@@ -65,13 +66,13 @@ def test_minor_records_are_seen_only_by_the_agency_and_covering_regulators(world
     minor = records.record_misconduct(db, world.regulator, org.id, "minor", BASIS, FACTS)
     general = records.record_misconduct(db, world.regulator, org.id, "general", BASIS, FACTS)
     db.commit()
-    assert records.visible_records(db, None, org) == [general]
-    assert records.visible_records(db, world.applicant, org) == [general]
-    assert records.visible_records(db, world.agency(), org) == [general]
+    assert records.visible_records(db, None, org, CREDIT) == [general]
+    assert records.visible_records(db, world.applicant, org, CREDIT) == [general]
+    assert records.visible_records(db, world.agency(), org, CREDIT) == [general]
     beijing = make.staff("regulator", region_prefixes=["11"])
-    assert records.visible_records(db, beijing, org) == [general]
-    assert records.visible_records(db, agency, org) == [general, minor]
-    assert records.visible_records(db, world.regulator, org) == [general, minor]
+    assert records.visible_records(db, beijing, org, CREDIT) == [general]
+    assert records.visible_records(db, agency, org, CREDIT) == [general, minor]
+    assert records.visible_records(db, world.regulator, org, CREDIT) == [general, minor]
 
 
 def test_a_regulator_outside_the_region_is_refused(world, db, make):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bidding.demo import ACCEPTED
 from market.demo import load_all
+from market.models import Task
 from ratings.models import Commendation, CreditEvent, MisconductRecord, Rating, RatingAppeal
 from ratings.models.ratings import BY_APPLICANT
 
@@ -14,7 +16,11 @@ def test_the_demo_shows_a_voided_rating_a_record_and_a_commendation(app, db, fro
     lines = load_all(app, db)
     db.commit()
     assert "ratings review demo: a voided rating, a misconduct record, a commendation" in lines
-    rating = db.exec(select(Rating).where(Rating.side == BY_APPLICANT)).one()
+    rating = db.exec(
+        select(Rating)
+        .join(Task, Task.id == Rating.task_id)
+        .where(Rating.side == BY_APPLICANT, Task.title == ACCEPTED)
+    ).one()
     appeal = db.exec(select(RatingAppeal)).one()
     assert (appeal.decision, rating.voided_at is not None) == ("voided", True)
     event = db.exec(select(CreditEvent).where(CreditEvent.source == f"rating:{rating.id}")).one()
@@ -25,7 +31,11 @@ def test_the_demo_shows_a_voided_rating_a_record_and_a_commendation(app, db, fro
             MisconductRecord.facts == "在某项目中提交的业绩证明材料与实际不符。"
         )
     ).one()
-    commendation = db.exec(select(Commendation)).one()
+    commendation = db.exec(
+        select(Commendation).where(
+            Commendation.reason == "在重点项目环评中主动压缩服务时限，质量优良。"
+        )
+    ).one()
     assert record.severity == "general"
     assert record.agency_id != commendation.agency_id
     assert "ratings review demo already loaded" in load_all(app, db)
