@@ -29,20 +29,6 @@ from flask import Flask
 from bidding import models  # noqa: F401  (registers bidding's tables on the shared metadata)
 
 
-def payments_init(app: Flask) -> None:
-    """The contract payments' pages, API, sections and dashboard items (`bidding.payments`)."""
-    from bidding.payments import api as payments_api
-    from bidding.payments import recorded_actions, recorded_demo
-    from bidding.payments import views as payments_views
-    from market import signals
-
-    payments_views.init_app(app)
-    payments_api.init_app(app)
-    recorded_demo.register_demo(app)
-    for kind in recorded_actions.kinds(app.config):
-        signals.action_items.connect(kind, weak=False)
-
-
 def init_app(app: Flask) -> None:
     """Register this package's policy section, commands, sweeps, signal handlers and keys."""
     # Deferred: every `import bidding.x` runs this package first; only composing the app loads all.
@@ -68,7 +54,16 @@ def init_app(app: Flask) -> None:
     from bidding.invitations import api as invitation_api  # noqa: F401  (adds routes to api.bp)
     from bidding.invitations import services as invitations
     from bidding.objections import api as objection_api  # noqa: F401  (adds routes to api.bp)
-    from bidding.payments import escrow, escrow_api, escrow_demo, escrow_views
+    from bidding.payments import api as payments_api
+    from bidding.payments import (
+        escrow,
+        escrow_api,
+        escrow_demo,
+        escrow_views,
+        recorded_actions,
+        recorded_demo,
+    )
+    from bidding.payments import views as payments_views
     from bidding.questions import api as question_api  # noqa: F401  (question_api adds routes to api.bp)
     from market import policy, signals
     from market.extensions import csrf
@@ -108,4 +103,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(escrow_api.bp)
     app.register_blueprint(escrow_views.bp)
     views.init_views(app)
-    payments_init(app)
+    # Recorded payments, the contract's payments page and API, the money view, the settlement.
+    payments_views.init_app(app)
+    payments_api.init_app(app)
+    recorded_demo.register_demo(app)
+    for kind in recorded_actions.kinds(app.config):
+        signals.action_items.connect(kind, weak=False)
