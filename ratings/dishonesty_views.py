@@ -72,11 +72,11 @@ def init_app(app: Flask) -> None:
 
 
 def nav_links(org) -> list:
-    """The public list for everyone signed in; a regulator's queue and the imports; an agency's
-    notices."""
-    if org is None:
-        return []
+    """The public list for everyone (`org` is None for a visitor); a regulator's queue and the
+    imports; an agency's notices."""
     links = [(url_for("dishonesty.public_list"), gettext("Dishonesty list"))]
+    if org is None:
+        return links
     if org.kind == OrgKind.regulator:
         links.append((url_for("dishonesty.queue"), gettext("Dishonesty proposals")))
     if org.kind in (OrgKind.regulator, OrgKind.operator):

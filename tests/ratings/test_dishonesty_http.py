@@ -125,6 +125,12 @@ def test_the_public_list_pages_and_downloads(world, db, as_):
     assert [e["ends_on"] for e in downloaded["items"]] == ["2027-12-09"] * 3
     profile = public.get(f"/agencies/{agencies[0].organization_id}").get_data(as_text=True)
     assert "On the serious-dishonesty list until 2027-12-09" in profile
+    # A visitor reaches both public lists from the header, and the directory flags the listed.
+    header = public.get("/tasks").get_data(as_text=True)
+    assert '<a href="/lists/dishonest">Dishonesty list</a>' in header
+    assert '<a href="/lists/honour">Honour roll</a>' in header
+    directory = public.get("/agencies").get_data(as_text=True)
+    assert directory.count("On the serious-dishonesty list until 2027-12-09 24:00") == 3
     zh = as_(lang="zh").get("/lists/dishonest")
     assert zh.status_code == 200 and "严重失信主体名单" in zh.get_data(as_text=True)
 
