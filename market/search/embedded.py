@@ -58,8 +58,9 @@ COUNT_LIMIT = 1000
 #: A sorted search matching more than COUNT_LIMIT walks the sort's index this many rows at a
 #: time, and gives up for the full sort after WALK_LIMIT rows (a sparse match).
 WALK_CHUNK, WALK_LIMIT = 256, 20_000
-#: A search by relevance matching more than COUNT_LIMIT ranks its newest RANK_WINDOW matches.
-RANK_WINDOW = 2 * COUNT_LIMIT
+#: A search by relevance matching more than COUNT_LIMIT ranks its newest RANK_WINDOW matches
+#: (paging reaches COUNT_LIMIT results: the window holds all of them).
+RANK_WINDOW = COUNT_LIMIT
 #: FTS5 bm25 column weights (ix, f, a, b, c, d), mirroring PostgreSQL's ts_rank weights for A–D.
 BM25 = "bm25(search_fts, 0.0, 0.0, 1.0, 0.4, 0.2, 0.1)"
 _FIELD_SEP, _VALUE_SEP = "\x1e", "\x1f"
@@ -528,9 +529,19 @@ class EmbeddedEngine:
     def _page_newest(
         self, source: str, where: str, key: str, params: dict, limit: int, offset: int
     ) -> list[int]:
-        order = "search_fts.rowid" if self.sqlite else key  # the same order, as the index has it
-        sql = f"SELECT {key} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT :l OFFSET :o"
+        where, order = self._newest_first(where, key)
+        sql = f"SELECT {key} FROM {source} WHERE {where} ORDER BY {order} LIMIT :l OFFSET :o"
         return list(self.session.execute(text(sql), {**params, "l": limit, "o": offset}).scalars())
+
+    def _newest_first(self, where: str, key: str) -> tuple[str, str]:
+        """WHERE and ORDER BY reading matches newest first in the order an index has them:
+        FTS5's rowids (base + id); on PostgreSQL the (index_name, id) index — its name given as
+        a range, or the planner, taking it for a constant, walks the primary key over every
+        other index's documents."""
+        if self.sqlite:
+            return where, "search_fts.rowid DESC"
+        where = where.replace("d.index_name = :ix", "d.index_name BETWEEN :ix AND :ix", 1)
+        return where, "d.index_name DESC, d.id DESC"
 
     def _page_by_tiers(
         self,
@@ -547,8 +558,8 @@ class EmbeddedEngine:
         matches (read in id order from the full-text index, which stops there) are bucket-sorted
         as by Meilisearch's "attribute" rule: first those whose every word is in a weight-A field,
         then A or B, then A–C, then anywhere; newest first within a bucket. Only COUNT_LIMIT
-        results are reachable by paging, so the window holds more than can be shown."""
-        order = "search_fts.rowid" if self.sqlite else key
+        results are reachable by paging, so the window holds all that can be shown."""
+        order = "search_fts.rowid"
         window = {**params, "w": RANK_WINDOW}
         if self.sqlite:
             # The window's oldest rowid, then each bucket read inside the window by the
@@ -588,10 +599,11 @@ class EmbeddedEngine:
         for i in range(len(WEIGHTS) - 1):
             window[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
             cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
+        where, order = self._newest_first(where, key)
         sql = (
             f"SELECT m.rid, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
             f"FROM (SELECT {key} AS rid FROM {source} WHERE {where} "
-            f"ORDER BY {order} DESC LIMIT :w) m JOIN search_document d ON d.id = m.rid"
+            f"ORDER BY {order} LIMIT :w) m JOIN search_document d ON d.id = m.rid"
         )
         ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
         ranked.sort()

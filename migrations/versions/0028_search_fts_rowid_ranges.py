@@ -4,8 +4,8 @@ Revision ID: 0028
 Revises: 0025
 Create Date: 2026-11-29
 
-SQLite only (PostgreSQL keeps its tsvector in search_document and has nothing to change).
-`search_fts` is rebuilt from its own rows:
+PostgreSQL: an index on (index_name, id), so one index's newest documents are read in order
+without stepping over every other index's. SQLite: `search_fts` is rebuilt from its own rows:
 
 - rowid = the index's base + search_document.id (`market.search.embedded.rowid_base`), so a
   query restricts itself to one index by a rowid range instead of intersecting every word with
@@ -56,8 +56,12 @@ def _rebuild(options: str, sign: int) -> None:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index("ix_search_document_index_id", "search_document", ["index_name", "id"])
     _rebuild(f"{TOKENIZE}, prefix = '1 2 3'", +1)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_search_document_index_id", table_name="search_document")
     _rebuild(TOKENIZE, -1)
