@@ -180,6 +180,15 @@ class EmbeddedEngine:
 
     # --- writing ---------------------------------------------------------------------------------
 
+    def _executemany(self, sql: str, rows: list[dict]) -> None:
+        """`sql` (named parameters, `:name`) once for each row, straight through the driver's
+        executemany: SQLAlchemy's per-row parameter processing cost as much as the insert."""
+        if not rows:
+            return
+        if not self.sqlite:  # psycopg's named style
+            sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+        self.session.connection().exec_driver_sql(sql, rows)
+
     def put(self, spec: IndexSpec, doc: Document) -> None:
         self.put_many(spec, [doc])
 
@@ -234,12 +243,10 @@ class EmbeddedEngine:
             )
         # executemany: one statement prepared once (SQLite's loop is in C; psycopg pipelines);
         # then one look-up of the ids.
-        execute(
-            text(
-                f"INSERT INTO search_document ({columns}) VALUES {values} "
-                f"ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
-                f"facets = excluded.facets{tsv}"
-            ),
+        self._executemany(
+            f"INSERT INTO search_document ({columns}) VALUES {values} "
+            f"ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
+            f"facets = excluded.facets{tsv}",
             rows,
         )
         ids = dict(
@@ -269,11 +276,9 @@ class EmbeddedEngine:
                     key = weight.lower()
                     row[key] = (row[key] + " " + " ".join(tokens)).strip()
                 fts_rows.append(row)
-            execute(
-                text(
-                    "INSERT INTO search_fts (rowid, ix, f, a, b, c, d) "
-                    "VALUES (:rowid, :ix, :f, :a, :b, :c, :d)"
-                ),
+            self._executemany(
+                "INSERT INTO search_fts (rowid, ix, f, a, b, c, d) "
+                "VALUES (:rowid, :ix, :f, :a, :b, :c, :d)",
                 fts_rows,
             )
         numbers = [
@@ -282,14 +287,11 @@ class EmbeddedEngine:
             for name in spec.numbers
             if d.numbers.get(name) is not None
         ]
-        if numbers:
-            execute(
-                text(
-                    "INSERT INTO search_number (document_id, index_name, field, value) "
-                    "VALUES (:id, :ix, :f, :v)"
-                ),
-                numbers,
-            )
+        self._executemany(
+            "INSERT INTO search_number (document_id, index_name, field, value) "
+            "VALUES (:id, :ix, :f, :v)",
+            numbers,
+        )
 
     def _delete_rows(self, spec: IndexSpec, ids: list[int], documents: bool) -> None:
         if not ids:
@@ -428,6 +430,11 @@ class EmbeddedEngine:
         return sorted(where, key=lambda sql: "EXISTS" in sql)
 
     def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime) -> Results:
+        if not self.sqlite:
+            # psycopg prepares a statement run five times; PostgreSQL's generic plan for it
+            # cannot see how many documents a tsquery matches and reads every match (a bitmap
+            # scan, then a sort) where the walk of an index stops after a page. Plan each time.
+            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         source, where, key, params = self._matched(spec, query, parsed, now)
         # 1. Count the matches, and their facet values, up to COUNT_LIMIT + 1: one bounded pass
         #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
