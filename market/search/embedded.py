@@ -440,7 +440,12 @@ class EmbeddedEngine:
         #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
         #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
         params["cap"] = COUNT_LIMIT + 1
-        if query.facets:
+        if query.facets and not self.sqlite:  # the matches are search_document's own rows
+            sql = (
+                f"SELECT facets, count(*) FROM (SELECT d.facets FROM {source} "
+                f"WHERE {where} LIMIT :cap) m GROUP BY facets"
+            )
+        elif query.facets:
             sql = (
                 f"SELECT d.facets, count(*) FROM (SELECT {key} AS rid FROM {source} "
                 f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid "
@@ -608,9 +613,8 @@ class EmbeddedEngine:
             cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
         where, order = self._newest_first(where, key)
         sql = (
-            f"SELECT m.rid, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
-            f"FROM (SELECT {key} AS rid FROM {source} WHERE {where} "
-            f"ORDER BY {order} LIMIT :w) m JOIN search_document d ON d.id = m.rid"
+            f"SELECT {key}, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
+            f"FROM {source} WHERE {where} ORDER BY {order} LIMIT :w"
         )
         ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
         ranked.sort()
