@@ -412,10 +412,20 @@ class AgencyHistory(BaseModel):
     items: list[HistoryEntry]
 
 
+#: A search's count when too many documents match to count them all (docs/rules.md §8).
+TOTAL_ESTIMATED = Field(
+    default=False,
+    description="with q: true when more documents match than are counted (1,000): total is "
+    "then a lower bound ('more than total'), and so are the facet counts, counted over the "
+    "first matches only; false: total and the facet counts are exact",
+)
+
+
 class AgencyPage(BaseModel):
     items: list[Agency]
     total: int
     next_cursor: str | None
+    total_estimated: bool = TOTAL_ESTIMATED
 
 
 class RepresentativeIdentity(BaseModel):
@@ -498,6 +508,9 @@ class ServiceItem(BaseModel):
 
 class ServiceItemList(BaseModel):
     items: list[ServiceItem]
+    #: With q: how many service items match.
+    total: int | None = None
+    total_estimated: bool = TOTAL_ESTIMATED
 
 
 class Created(BaseModel):
@@ -694,6 +707,7 @@ class TaskPage(BaseModel):
     next_cursor: str | None
     #: How many tasks the whole filtered list holds (a full-text search with q leaves it out).
     total: int | None = None
+    total_estimated: bool = TOTAL_ESTIMATED
 
 
 class MyTask(Task):

@@ -78,6 +78,7 @@ def search_page(name: str, serialize) -> tuple:
         {
             "items": items,
             "total": found.total,
+            "total_estimated": found.estimated,
             "page": found.page,
             "next_cursor": str(found.page + 1) if more else None,
             "facets": {

@@ -134,8 +134,8 @@ def reindex(
     count = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        docs = [d for d in (spec.build(session, i) for i in chunk) if d is not None]
-        embedded.put_many(spec, docs)
+        docs = [d for d in spec.build_all(session, chunk) if d is not None]
+        embedded.put_many(spec, docs, fresh=True)
         if meili is not None:
             try:
                 meili.put_many(spec, docs)

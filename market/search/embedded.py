@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +31,7 @@ from sqlmodel import Session
 
 from market.search.registry import (
     RELEVANCE,
+    WEIGHTS,
     Condition,
     Document,
     Hit,
@@ -49,9 +52,33 @@ from market.search.text import (
 )
 
 BATCH = 500
+#: Matches counted exactly (and their facet values); a search matching more says "more than
+#: COUNT_LIMIT" and counts its facets over its first COUNT_LIMIT + 1 matches (docs/rules.md §8).
+COUNT_LIMIT = 1000
+#: A sorted search matching more than COUNT_LIMIT walks the sort's index this many rows at a
+#: time, and gives up for the full sort after WALK_LIMIT rows (a sparse match).
+WALK_CHUNK, WALK_LIMIT = 256, 20_000
+#: A search by relevance matching more than COUNT_LIMIT ranks its newest RANK_WINDOW matches
+#: (paging reaches COUNT_LIMIT results: the window holds all of them).
+RANK_WINDOW = COUNT_LIMIT
 #: FTS5 bm25 column weights (ix, f, a, b, c, d), mirroring PostgreSQL's ts_rank weights for A–D.
 BM25 = "bm25(search_fts, 0.0, 0.0, 1.0, 0.4, 0.2, 0.1)"
 _FIELD_SEP, _VALUE_SEP = "\x1e", "\x1f"
+
+
+#: Each index's rows of search_fts have rowids base + search_document.id, its own range, so a
+#: query reads one index's part of the full-text index as a rowid range (FTS5 restricts its
+#: scans to it), instead of intersecting every word with a marker every document holds.
+_ROWID_BITS = 40
+_bases: dict[int, str] = {}
+
+
+def rowid_base(name: str) -> int:
+    """The start of index `name`'s rowid range in search_fts (stable: from the name)."""
+    slot = zlib.crc32(name.encode()) & 0x3FFFFF
+    if _bases.setdefault(slot, name) != name:
+        raise ValueError(f"indexes {name} and {_bases[slot]} share a full-text rowid range")
+    return slot << _ROWID_BITS
 
 
 def index_token(name: str) -> str:
@@ -77,25 +104,66 @@ def _facets_string(spec: IndexSpec, doc: Document) -> str:
     return _FIELD_SEP.join(f"{n}{_VALUE_SEP}{v}" for n, v in pairs)
 
 
-def _multi_values(template: str, rows: list[dict]) -> tuple[str, dict]:
-    """`(:a, :b), (:a, :b)…` with the parameters of each row renamed `a_0`, `b_0`…"""
-    groups, params = [], {}
-    for i, row in enumerate(rows):
-        groups.append(re.sub(r":(\w+)", rf":\1_{i}", template))
-        params.update({f"{k}_{i}": v for k, v in row.items()})
-    return ", ".join(groups), params
-
-
 def _condition_sql(c: Condition, key: str, i: int) -> tuple[str, dict]:
+    """A condition on the clock. Those whose exceptions are few — "after now" (open until a
+    future moment), "missing or before/after now" (not suspended or removed now, an optional
+    timestamp) — test membership of one set read once from the numbers' index; the others look
+    each document's number up."""
     sub = f"SELECT 1 FROM search_number n WHERE n.document_id = {key} AND n.field = :cf{i}"
+    later = (
+        "SELECT n.document_id FROM search_number n WHERE n.index_name = :ix "
+        f"AND n.field = :cf{i} AND n.value > :now"
+    )
+    earlier = later.replace("n.value > :now", "n.value <= :now")
     sql = {
         "before_now": f"EXISTS ({sub} AND n.value <= :now)",
-        "after_now": f"EXISTS ({sub} AND n.value > :now)",
+        "after_now": f"{key} IN ({later})",
         "missing": f"NOT EXISTS ({sub})",
-        "missing_or_before_now": f"NOT EXISTS ({sub} AND n.value > :now)",
-        "missing_or_after_now": f"NOT EXISTS ({sub} AND n.value <= :now)",
+        "missing_or_before_now": f"{key} NOT IN ({later})",
+        "missing_or_after_now": f"{key} NOT IN ({earlier})",
     }[c.op]
     return sql, {f"cf{i}": c.field}
+
+
+_ACCENTED = re.compile("[\u0080-\u1fff]")
+
+
+def _fold(text: str) -> str:
+    """Text as FTS5's unicode61 tokenizer (remove_diacritics 2) compares it."""
+    text = text.lower()
+    if not _ACCENTED.search(text):
+        return text
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFD", text)
+        if not (unicodedata.combining(c) and ord(c) < 0x2000)
+    )
+
+
+class _RowTest:
+    """Whether one document's indexed columns (f, a, b, c, d of search_fts: tokens joined by
+    spaces) match a query — the MATCH expression of `EmbeddedEngine._fts_where` evaluated on
+    the text: " token " is a token, " token" the start of one (the word being typed)."""
+
+    def __init__(self, parsed: ParsedQuery, keyword: list[list[str]]):
+        self.keyword = [[f" {t} " for t in group] for group in keyword]
+        self.terms = [
+            [
+                [f" {_fold(t)}" + ("" if term.is_prefix(f, k) else " ") for k, t in enumerate(form)]
+                for f, form in enumerate(term.forms)
+            ]
+            for term in parsed.terms
+        ]
+
+    def __call__(self, f: str, *columns: str) -> bool:
+        if self.keyword:
+            held = f" {f} "
+            if not all(any(t in held for t in group) for group in self.keyword):
+                return False
+        return self.words(f" {_fold(' '.join(columns))} ")
+
+    def words(self, text: str) -> bool:
+        return all(any(all(t in text for t in form) for form in forms) for forms in self.terms)
 
 
 class EmbeddedEngine:
@@ -112,15 +180,26 @@ class EmbeddedEngine:
 
     # --- writing ---------------------------------------------------------------------------------
 
+    def _executemany(self, sql: str, rows: list[dict]) -> None:
+        """`sql` (named parameters, `:name`) once for each row, straight through the driver's
+        executemany: SQLAlchemy's per-row parameter processing cost as much as the insert."""
+        if not rows:
+            return
+        if not self.sqlite:  # psycopg's named style
+            sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+        self.session.connection().exec_driver_sql(sql, rows)
+
     def put(self, spec: IndexSpec, doc: Document) -> None:
         self.put_many(spec, [doc])
 
-    def put_many(self, spec: IndexSpec, docs: list[Document]) -> None:
+    def put_many(self, spec: IndexSpec, docs: list[Document], fresh: bool = False) -> None:
+        """Write `docs` (replacing what the index held of them); `fresh`: the index was just
+        cleared in this transaction, so there is nothing of theirs to delete first."""
         docs = list({d.id: d for d in docs}.values())  # one upsert may touch a row only once
         for start in range(0, len(docs), BATCH):
-            self._put_batch(spec, docs[start : start + BATCH])
+            self._put_batch(spec, docs[start : start + BATCH], fresh)
 
-    def _put_batch(self, spec: IndexSpec, docs: list[Document]) -> None:
+    def _put_batch(self, spec: IndexSpec, docs: list[Document], fresh: bool = False) -> None:
         if not docs:
             return
         execute = self.session.execute
@@ -162,24 +241,30 @@ class EmbeddedEngine:
                 "(:ix, :doc_id, :data, :facets, CAST(:tsv AS tsvector))",
                 ", tsv = excluded.tsv",
             )
-        # One multi-row upsert that returns the ids (no second look-up, no executemany).
-        sql, params = _multi_values(values, rows)
+        # executemany: one statement prepared once (SQLite's loop is in C; psycopg pipelines);
+        # then one look-up of the ids.
+        self._executemany(
+            f"INSERT INTO search_document ({columns}) VALUES {values} "
+            f"ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
+            f"facets = excluded.facets{tsv}",
+            rows,
+        )
         ids = dict(
             execute(
                 text(
-                    f"INSERT INTO search_document ({columns}) VALUES {sql} "
-                    f"ON CONFLICT (index_name, doc_id) DO UPDATE SET data = excluded.data, "
-                    f"facets = excluded.facets{tsv} RETURNING doc_id, id"
-                ),
-                params,
+                    "SELECT doc_id, id FROM search_document "
+                    "WHERE index_name = :ix AND doc_id IN :doc_ids"
+                ).bindparams(bindparam("doc_ids", expanding=True)),
+                {"ix": spec.name, "doc_ids": [d.id for d in docs]},
             ).all()
         )
-        self._delete_rows(list(ids.values()), documents=False)
+        if not fresh:
+            self._delete_rows(spec, list(ids.values()), documents=False)
         if self.sqlite:
-            fts_rows = []
+            base, fts_rows = rowid_base(spec.name), []
             for d in docs:
                 row = {
-                    "rowid": ids[d.id],
+                    "rowid": base + ids[d.id],
                     "ix": index_token(spec.name),
                     "f": " ".join(filters[d.id]),
                     "a": "",
@@ -191,35 +276,39 @@ class EmbeddedEngine:
                     key = weight.lower()
                     row[key] = (row[key] + " " + " ".join(tokens)).strip()
                 fts_rows.append(row)
-            sql, params = _multi_values("(:rowid, :ix, :f, :a, :b, :c, :d)", fts_rows)
-            execute(text(f"INSERT INTO search_fts (rowid, ix, f, a, b, c, d) VALUES {sql}"), params)
+            self._executemany(
+                "INSERT INTO search_fts (rowid, ix, f, a, b, c, d) "
+                "VALUES (:rowid, :ix, :f, :a, :b, :c, :d)",
+                fts_rows,
+            )
         numbers = [
             {"id": ids[d.id], "ix": spec.name, "f": name, "v": int(d.numbers[name])}
             for d in docs
             for name in spec.numbers
             if d.numbers.get(name) is not None
         ]
-        for start in range(0, len(numbers), BATCH):
-            sql, params = _multi_values("(:id, :ix, :f, :v)", numbers[start : start + BATCH])
-            execute(
-                text(
-                    "INSERT INTO search_number (document_id, index_name, field, value) "
-                    f"VALUES {sql}"
-                ),
-                params,
-            )
+        self._executemany(
+            "INSERT INTO search_number (document_id, index_name, field, value) "
+            "VALUES (:id, :ix, :f, :v)",
+            numbers,
+        )
 
-    def _delete_rows(self, ids: list[int], documents: bool) -> None:
+    def _delete_rows(self, spec: IndexSpec, ids: list[int], documents: bool) -> None:
         if not ids:
             return
+        execute = self.session.execute
         statements = ["DELETE FROM search_number WHERE document_id IN :ids"]
-        if self.sqlite:
-            statements.append("DELETE FROM search_fts WHERE rowid IN :ids")
         if documents:
             statements.append("DELETE FROM search_document WHERE id IN :ids")
         for sql in statements:
-            self.session.execute(
-                text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+            execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+        if self.sqlite:
+            base = rowid_base(spec.name)
+            execute(
+                text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": [base + i for i in ids]},
             )
 
     def delete(self, spec: IndexSpec, doc_id: str) -> None:
@@ -231,19 +320,17 @@ class EmbeddedEngine:
             .scalars()
             .all()
         )
-        self._delete_rows(list(ids), documents=True)
+        self._delete_rows(spec, list(ids), documents=True)
 
     def clear(self, spec: IndexSpec) -> None:
         execute = self.session.execute
         params = {"ix": spec.name}
         execute(text("DELETE FROM search_number WHERE index_name = :ix"), params)
         if self.sqlite:
+            base = rowid_base(spec.name)
             execute(
-                text(
-                    "DELETE FROM search_fts WHERE rowid IN "
-                    "(SELECT id FROM search_document WHERE index_name = :ix)"
-                ),
-                params,
+                text("DELETE FROM search_fts WHERE rowid BETWEEN :lo AND :hi"),
+                {"lo": base, "hi": base + (1 << _ROWID_BITS) - 1},
             )
         execute(text("DELETE FROM search_document WHERE index_name = :ix"), params)
 
@@ -255,33 +342,71 @@ class EmbeddedEngine:
         """The matching documents: FROM, WHERE, the expression of their search_document.id,
         and the parameters."""
         params: dict = {"ix": spec.name, "now": epoch(now)}
-        keyword = [
+        if self.sqlite:
+            source, key, where = (
+                "search_fts",
+                "(search_fts.rowid - :base)",
+                self._fts_where(spec, query, parsed, params),
+            )
+        else:
+            source, key, where = "search_document d", "d.id", ["d.index_name = :ix"]
+            tsq = self._tsquery(spec, query, parsed, params)
+            if tsq:
+                where.append("d.tsv @@ CAST(:tsq AS tsquery)")
+                params["tsq"] = tsq
+        where += self._conditions(spec, query, key, params)
+        return source, " AND ".join(where), key, params
+
+    @staticmethod
+    def _keyword_tokens(spec: IndexSpec, query: Query) -> list[list[str]]:
+        return [
             [filter_token(name, v) for v in values]
             for name, values in sorted(query.filters.items())
             if name not in spec.states
         ]
-        if self.sqlite:
-            # Always through the full-text index: the index marker, then filters, then words.
-            match = [f"ix : {fts5_string(index_token(spec.name))}"]
-            match += [
-                "f : (" + " OR ".join(fts5_string(t) for t in group) + ")" for group in keyword
-            ]
-            if not parsed.empty:
-                match.append(f"{{a b c d}} : ({fts5_text(parsed)})")
+
+    def _fts_where(
+        self,
+        spec: IndexSpec,
+        query: Query,
+        parsed: ParsedQuery,
+        params: dict,
+        words: str | None = None,
+    ) -> list[str]:
+        """The index's rowid range, and the FTS5 MATCH of filters and words (`words`: the words'
+        own expression instead of every column's), if any."""
+        base = rowid_base(spec.name)
+        params.update(base=base, lo=base, hi=base + (1 << _ROWID_BITS) - 1)
+        where = ["search_fts.rowid BETWEEN :lo AND :hi"]
+        match = [
+            "f : (" + " OR ".join(fts5_string(t) for t in group) + ")"
+            for group in self._keyword_tokens(spec, query)
+        ]
+        if words is not None:
+            match.append(words)
+        elif not parsed.empty:
+            match.append(f"{{a b c d}} : ({fts5_text(parsed)})")
+        if match:
             params["match"] = " AND ".join(match)
-            source, key, where = "search_fts", "search_fts.rowid", ["search_fts MATCH :match"]
-        else:
-            source, key, where = "search_document d", "d.id", ["d.index_name = :ix"]
-            clauses = [
-                "(" + " | ".join(tsquery_lexeme("~" + t) for t in group) + ")" for group in keyword
-            ]
-            if not parsed.empty:
-                params["words"] = pg_tsquery(parsed)
-                clauses.append("(" + params["words"] + ")")
-            if clauses:
-                where.append("d.tsv @@ CAST(:tsq AS tsquery)")
-                params["tsq"] = " & ".join(clauses)
-        n = 0
+            where.append("search_fts MATCH :match")
+        return where
+
+    def _tsquery(
+        self, spec: IndexSpec, query: Query, parsed: ParsedQuery, params: dict, weights: str = ""
+    ) -> str:
+        clauses = [
+            "(" + " | ".join(tsquery_lexeme("~" + t) for t in group) + ")"
+            for group in self._keyword_tokens(spec, query)
+        ]
+        if not parsed.empty:
+            params["words"] = pg_tsquery(parsed)
+            clauses.append("(" + pg_tsquery(parsed, weights) + ")")
+        return " & ".join(clauses)
+
+    @staticmethod
+    def _conditions(spec: IndexSpec, query: Query, key: str, params: dict) -> list[str]:
+        """The states asked for and the index's standing conditions, on the clock."""
+        where, n = [], 0
         for name, values in sorted(query.filters.items()):
             if name not in spec.states:
                 continue
@@ -293,6 +418,7 @@ class EmbeddedEngine:
                     n += 1
                     parts.append(sql)
                     params.update(p)
+                parts.sort(key=lambda sql: "EXISTS" in sql)
                 options.append("(" + " AND ".join(parts or ["1 = 1"]) + ")")
             where.append("(" + " OR ".join(options) + ")")
         for c in spec.always:
@@ -300,34 +426,39 @@ class EmbeddedEngine:
             n += 1
             where.append(sql)
             params.update(p)
-        return source, " AND ".join(where), key, params
+        # The set-membership tests first: SQLite evaluates its terms in the order written.
+        return sorted(where, key=lambda sql: "EXISTS" in sql)
 
     def search(self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime) -> Results:
+        if not self.sqlite:
+            # psycopg prepares a statement run five times; PostgreSQL's generic plan for it
+            # cannot see how many documents a tsquery matches and reads every match (a bitmap
+            # scan, then a sort) where the walk of an index stops after a page. Plan each time.
+            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         source, where, key, params = self._matched(spec, query, parsed, now)
-        score, order, python_order = self._order(spec, query, parsed, key, params)
-        params.update(limit=query.per_page, offset=(query.page - 1) * query.per_page)
-        join = f" {self.join} search_document d ON d.id = {key}" if self.sqlite else ""
-        facets_sql = "d.facets"
-        if not query.facets:  # then no need to read the documents' rows at all
-            join, facets_sql = "", "CAST(NULL AS TEXT)"
-        # One pass over the matches: each document's facet values (one group per combination)
-        # give the total and every facet count; the same rows, ranked, give the page.
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT {key} AS rid, {facets_sql} AS facets, "
-            f"{score} AS score FROM {source}{join} WHERE {where}) "
-            f"SELECT 0, facets, count(*), CAST(NULL AS INTEGER), "
-            f"CAST(NULL AS DOUBLE PRECISION) FROM m GROUP BY facets "
-            f"UNION ALL SELECT * FROM (SELECT 1, CAST(NULL AS TEXT), CAST(NULL AS BIGINT), "
-            f"rid, CAST(score AS DOUBLE PRECISION) FROM m "
-            f"ORDER BY {order.format(score='score', rid='rid')} "
-            f"LIMIT :limit OFFSET :offset) p"
-        )
+        # 1. Count the matches, and their facet values, up to COUNT_LIMIT + 1: one bounded pass
+        #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
+        #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
+        params["cap"] = COUNT_LIMIT + 1
+        if query.facets and not self.sqlite:  # the matches are search_document's own rows
+            sql = (
+                f"SELECT facets, count(*) FROM (SELECT d.facets FROM {source} "
+                f"WHERE {where} LIMIT :cap) m GROUP BY facets"
+            )
+        elif query.facets:
+            sql = (
+                f"SELECT d.facets, count(*) FROM (SELECT {key} AS rid FROM {source} "
+                f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid "
+                f"GROUP BY d.facets"
+            )
+        else:
+            sql = (
+                f"SELECT CAST(NULL AS TEXT), count(*) FROM (SELECT 1 FROM {source} "
+                f"WHERE {where} LIMIT :cap) m"
+            )
         counts: Counter = Counter()
-        total, page = 0, []
-        for part, facets, count, rid, rank in self.session.execute(text(sql), params):
-            if part == 1:
-                page.append((rid, rank))
-                continue
+        total = 0
+        for facets, count in self.session.execute(text(sql), params):
             total += count
             if not facets:
                 continue
@@ -336,12 +467,27 @@ class EmbeddedEngine:
             else:
                 for pair in facets.split(_FIELD_SEP):
                     counts[pair] += count
+        estimated = total > COUNT_LIMIT
+        if estimated:
+            total = COUNT_LIMIT
         facet_counts: dict[str, dict[str, int]] = {name: {} for name in spec.filters}
         for pair, count in counts.items():
             name, _sep, value = pair.partition(_VALUE_SEP)
             if name in facet_counts:
                 facet_counts[name][value] = count
-        page.sort(key=python_order)
+        # 2. The page. Few matches: rank them all. Many: take the page in an order an index
+        #    gives and stop once it is filled.
+        offset = (query.page - 1) * query.per_page
+        page = None
+        if estimated:
+            if query.sort != RELEVANCE:
+                page = self._page_by_number(spec, query, parsed, now, offset)
+            elif not parsed.empty:
+                page = self._page_by_tiers(spec, query, parsed, source, where, key, params, offset)
+            else:
+                page = self._page_newest(source, where, key, params, query.per_page, offset)
+        if page is None:
+            page = self._page_ranked(spec, query, parsed, source, where, key, params, offset)
         rows = {}
         if page:
             rows = {
@@ -350,18 +496,198 @@ class EmbeddedEngine:
                     text(
                         "SELECT id, doc_id, data FROM search_document WHERE id IN :ids"
                     ).bindparams(bindparam("ids", expanding=True)),
-                    {"ids": [r for r, _s in page]},
+                    {"ids": page},
                 )
             }
         marks = parsed.marks()
         hits = [
             self._hit(spec, str(rows[rid][0]), json.loads(rows[rid][1]), marks)
-            for rid, _score in page
+            for rid in page
             if rid in rows
         ]
         return Results(
-            hits, total, query.page, query.per_page, sorted_facets(facet_counts), engine=self.name
+            hits,
+            total,
+            query.page,
+            query.per_page,
+            sorted_facets(facet_counts),
+            engine=self.name,
+            estimated=estimated,
         )
+
+    def _page_ranked(
+        self,
+        spec: IndexSpec,
+        query: Query,
+        parsed: ParsedQuery,
+        source: str,
+        where: str,
+        key: str,
+        params: dict,
+        offset: int,
+    ) -> list[int]:
+        """Every match scored and sorted (bm25 or ts_rank, or the sort's number): the page."""
+        score, order, python_order = self._order(spec, query, parsed, key, params)
+        sql = (
+            f"SELECT rid, score FROM (SELECT {key} AS rid, CAST({score} AS DOUBLE PRECISION) "
+            f"AS score FROM {source} WHERE {where}) m "
+            f"ORDER BY {order.format(score='score', rid='rid')} LIMIT :limit OFFSET :offset"
+        )
+        found = self.session.execute(
+            text(sql), {**params, "limit": query.per_page, "offset": offset}
+        ).all()
+        return [rid for rid, _score in sorted(found, key=python_order)]
+
+    def _page_newest(
+        self, source: str, where: str, key: str, params: dict, limit: int, offset: int
+    ) -> list[int]:
+        where, order = self._newest_first(where, key)
+        sql = f"SELECT {key} FROM {source} WHERE {where} ORDER BY {order} LIMIT :l OFFSET :o"
+        return list(self.session.execute(text(sql), {**params, "l": limit, "o": offset}).scalars())
+
+    def _newest_first(self, where: str, key: str) -> tuple[str, str]:
+        """WHERE and ORDER BY reading matches newest first in the order an index has them:
+        FTS5's rowids (base + id); on PostgreSQL the (index_name, id) index — its name given as
+        a range, or the planner, taking it for a constant, walks the primary key over every
+        other index's documents."""
+        if self.sqlite:
+            return where, "search_fts.rowid DESC"
+        where = where.replace("d.index_name = :ix", "d.index_name BETWEEN :ix AND :ix", 1)
+        return where, "d.index_name DESC, d.id DESC"
+
+    def _page_by_tiers(
+        self,
+        spec: IndexSpec,
+        query: Query,
+        parsed: ParsedQuery,
+        source: str,
+        where: str,
+        key: str,
+        params: dict,
+        offset: int,
+    ) -> list[int]:
+        """Relevance when too many documents match to score them all. The newest RANK_WINDOW
+        matches (read in id order from the full-text index, which stops there) are bucket-sorted
+        as by Meilisearch's "attribute" rule: first those whose every word is in a weight-A field,
+        then A or B, then A–C, then anywhere; newest first within a bucket. Only COUNT_LIMIT
+        results are reachable by paging, so the window holds all that can be shown."""
+        order = "search_fts.rowid"
+        window = {**params, "w": RANK_WINDOW}
+        if self.sqlite:
+            # The window's oldest rowid, then each bucket read inside the window by the
+            # full-text index itself (column filters), newest first, until the page is full.
+            floor = self.session.execute(
+                text(
+                    f"SELECT min(r) FROM (SELECT {order} AS r FROM {source} WHERE {where} "
+                    f"ORDER BY {order} DESC LIMIT :w)"
+                ),
+                window,
+            ).scalar_one()
+            if floor is None:
+                return []
+            wanted, ranked = offset + query.per_page, []
+            words = fts5_text(parsed)
+            for i in range(len(WEIGHTS)):
+                columns = " ".join(w.lower() for w in WEIGHTS[: i + 1])
+                bucket = f"{{{columns}}} : ({words})"
+                if i:
+                    earlier = " ".join(w.lower() for w in WEIGHTS[:i])
+                    bucket = f"({bucket} NOT {{{earlier}}} : ({words}))"
+                tier: dict = {"now": params["now"], "ix": spec.name}
+                fts = self._fts_where(spec, query, parsed, tier, bucket)
+                fts[0] = "search_fts.rowid BETWEEN :floor AND :hi"
+                tier["floor"] = floor
+                conditions = self._conditions(spec, query, key, tier)
+                # Ascending: FTS5 reads a list backwards only by loading all of it.
+                found = self.session.execute(
+                    text(f"SELECT {key} FROM search_fts WHERE {' AND '.join(fts + conditions)}"),
+                    tier,
+                ).scalars()
+                ranked += sorted(found, reverse=True)
+                if len(ranked) >= wanted:
+                    break
+            return ranked[offset:wanted]
+        cases = []
+        for i in range(len(WEIGHTS) - 1):
+            window[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
+            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
+        where, order = self._newest_first(where, key)
+        sql = (
+            f"SELECT {key}, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
+            f"FROM {source} WHERE {where} ORDER BY {order} LIMIT :w"
+        )
+        ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
+        ranked.sort()
+        return [-negative for _tier, negative in ranked[offset : offset + query.per_page]]
+
+    def _page_by_number(
+        self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime, offset: int
+    ) -> list[int] | None:
+        """A sort on a number when many documents match: walk the numbers' index in the sort's
+        order, keeping the matching documents, until the page is full (ties complete, then in
+        the full sort's order). None when the walk runs out or grows too long first (documents
+        without the number come last: the full sort places them)."""
+        option = spec.sorts[query.sort]
+        params: dict = {"ix": spec.name, "now": epoch(now), "sort_field": option.field}
+        where = ["n.index_name = :ix", "n.field = :sort_field"]
+        direction = "DESC" if option.descending else "ASC"
+        wanted = offset + query.per_page
+        if not self.sqlite:
+            tsq = self._tsquery(spec, query, parsed, params)
+            if tsq:
+                where.append("d.tsv @@ CAST(:tsq AS tsquery)")
+                params["tsq"] = tsq
+            where += self._conditions(spec, query, "n.document_id", params)
+            sql = (
+                "SELECT n.document_id FROM search_number n JOIN search_document d "
+                f"ON d.id = n.document_id WHERE {' AND '.join(where)} "
+                f"ORDER BY n.value {direction}, n.document_id DESC LIMIT :l OFFSET :o"
+            )
+            page = list(
+                self.session.execute(
+                    text(sql), {**params, "l": query.per_page, "o": offset}
+                ).scalars()
+            )
+            return page if len(page) == query.per_page else None
+        # SQLite: FTS5 sets a query up anew for each lookup of one rowid (a prefix word merges
+        # every matching token's list), so the walk reads the candidates' indexed tokens by
+        # rowid, a chunk at a time, and tests them here, exactly as MATCH would.
+        where += self._conditions(spec, query, "n.document_id", params)
+        test = _RowTest(parsed, self._keyword_tokens(spec, query))
+        base = rowid_base(spec.name)
+        result = self.session.execute(
+            text(
+                f"SELECT n.document_id, n.value FROM search_number n "
+                f"WHERE {' AND '.join(where)} ORDER BY n.value {direction}"
+            ),
+            params,
+        )
+        found: list[tuple[int, int]] = []
+        seen = 0
+        try:
+            while True:
+                chunk = result.fetchmany(WALK_CHUNK)
+                if not chunk:
+                    return None
+                seen += len(chunk)
+                rows = self.session.execute(
+                    text(
+                        "SELECT rowid, f, a, b, c, d FROM search_fts WHERE rowid IN :ids"
+                    ).bindparams(bindparam("ids", expanding=True)),
+                    {"ids": [base + doc for doc, _v in chunk]},
+                ).all()
+                ok = {rowid - base for rowid, *columns in rows if test(*columns)}
+                for doc, value in chunk:
+                    if len(found) >= wanted and value != found[wanted - 1][1]:
+                        sign = -1 if option.descending else 1
+                        found.sort(key=lambda r: (sign * r[1], -r[0]))
+                        return [doc for doc, _v in found[offset:wanted]]
+                    if doc in ok:
+                        found.append((doc, value))
+                if seen >= WALK_LIMIT:
+                    return None
+        finally:
+            result.close()
 
     def _order(
         self, spec: IndexSpec, query: Query, parsed: ParsedQuery, key: str, params: dict

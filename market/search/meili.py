@@ -175,8 +175,19 @@ class MeiliEngine:
         hits = [self.hit(spec, h, marks) for h in answer.get("hits", [])]
         distribution = answer.get("facetDistribution") or {}
         facets = sorted_facets({name: dict(distribution.get(name) or {}) for name in spec.filters})
+        # With page/hitsPerPage Meilisearch counts exhaustively (totalHits); with offset/limit it
+        # estimates (estimatedTotalHits), which the results then say.
+        estimated = "totalHits" not in answer
         total = answer.get("totalHits", answer.get("estimatedTotalHits", len(hits)))
-        return Results(hits, int(total), query.page, query.per_page, facets, engine=self.name)
+        return Results(
+            hits,
+            int(total),
+            query.page,
+            query.per_page,
+            facets,
+            engine=self.name,
+            estimated=estimated and "estimatedTotalHits" in answer,
+        )
 
     @staticmethod
     def hit(spec: IndexSpec, found: dict, marks: set[str]) -> Hit:

@@ -113,6 +113,14 @@ class IndexSpec:
     link: Callable[[Hit], tuple[str, dict]] | None = None
     #: Label msgid of the index itself (tabs of the results page).
     label: str = ""
+    #: The documents of many records at once, in the order of the ids (None where `build` gives
+    #: None) — reindexing uses it when given; `build` one by one otherwise.
+    build_many: Callable[[Session, list[str]], list[Document | None]] | None = None
+
+    def build_all(self, session: Session, doc_ids: list[str]) -> list[Document | None]:
+        if self.build_many is not None:
+            return self.build_many(session, doc_ids)
+        return [self.build(session, i) for i in doc_ids]
 
     @property
     def highlighted(self) -> tuple[str, ...]:
@@ -255,6 +263,9 @@ class Results:
     fallback: bool = False
     #: The query had text but no searchable word (only punctuation, say).
     no_terms: bool = False
+    #: More documents match than were counted: `total` and the facet counts are lower bounds
+    #: ("1000+"), counted over the first matches only.
+    estimated: bool = False
 
     @property
     def pages(self) -> int:

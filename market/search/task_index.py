@@ -8,6 +8,9 @@ says the task stops being open (`lifecycle.open_until`), so the two never disagr
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from market import lifecycle
@@ -28,10 +31,55 @@ from market.validation import N_
 
 def build_task(session: Session, doc_id: str) -> Document | None:
     task = session.get(Task, int(doc_id)) if str(doc_id).isdigit() else None
-    if task is None or task.published_at is None:
-        return None  # drafts are their applicant's alone
+    if task is None:
+        return None
     item = session.get(ServiceItem, task.service_item_id)
     applicant = session.get(Organization, task.applicant_org_id)
+    return _task_document(task, item, applicant)
+
+
+def build_tasks(session: Session, doc_ids: list[str]) -> list[Document | None]:
+    """The documents of many tasks from one query of plain rows (reindexing builds thousands at
+    a time; loading them as ORM objects costs more than segmenting their text). A row has the
+    task's columns as attributes, as the lifecycle's `open_until` reads them."""
+    wanted = [int(i) for i in doc_ids if str(i).isdigit()]
+    if not wanted:
+        return [None for _ in doc_ids]
+    items, orgs = ServiceItem.__table__.c, Organization.__table__.c
+    rows = session.execute(
+        core_select(
+            Task.__table__,
+            items.code.label("item_code"),
+            items.name_zh.label("item_name_zh"),
+            items.name_en.label("item_name_en"),
+            items.category.label("item_category"),
+            orgs.name.label("applicant_name"),
+        )
+        .join_from(
+            Task.__table__, ServiceItem.__table__, items.id == Task.__table__.c.service_item_id
+        )
+        .join(Organization.__table__, orgs.id == Task.__table__.c.applicant_org_id)
+        .where(Task.__table__.c.id.in_(wanted))
+    ).all()
+    found = {
+        str(row.id): _task_document(
+            row,
+            SimpleNamespace(
+                code=row.item_code,
+                name_zh=row.item_name_zh,
+                name_en=row.item_name_en,
+                category=row.item_category,
+            ),
+            SimpleNamespace(name=row.applicant_name),
+        )
+        for row in rows
+    }
+    return [found.get(str(i)) for i in doc_ids]
+
+
+def _task_document(task: Task, item: ServiceItem, applicant: Organization) -> Document | None:
+    if task.published_at is None:
+        return None  # drafts are their applicant's alone
     return Document(
         id=str(task.id),
         text={
@@ -68,6 +116,7 @@ TASKS = IndexSpec(
     name="tasks",
     label=N_("Tasks"),
     build=build_task,
+    build_many=build_tasks,
     ids=task_ids,
     searchable=(
         SearchField("number", "A"),

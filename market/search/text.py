@@ -134,17 +134,42 @@ def cut_for_index(text: str):
     tk = tokenizer()
     tk.check_initialized()
     for word in tk.cut(text):
-        n = len(word)
-        for size in range(2, n):
-            for start in range(n - size + 1):
-                if tk.FREQ.get(word[start : start + size]):
-                    yield word[start : start + size]
-        yield word
+        yield from _inner_words(word)
+
+
+@lru_cache(maxsize=65_536)
+def _inner_words(word: str) -> tuple[str, ...]:
+    """`word` preceded by every dictionary word inside it."""
+    freq = tokenizer().FREQ
+    n = len(word)
+    inner = [
+        word[start : start + size]
+        for size in range(2, n)
+        for start in range(n - size + 1)
+        if freq.get(word[start : start + size])
+    ]
+    return (*inner, word)
+
+
+#: A run that jieba cuts on its own: it splits text at these (`jieba.re_han_default`) and cuts
+#: each run independently, so cutting run by run gives exactly the cut of the whole text.
+_RUN = jieba.re_han_default
+
+
+@lru_cache(maxsize=65_536)
+def _run_tokens(run: str) -> tuple[str, ...]:
+    return tuple(_words(cut_for_index(run)))
 
 
 def index_tokens(text: str) -> list[str]:
-    """The tokens a document field is indexed under (with inner words)."""
-    return _words(cut_for_index(normalize(text)))
+    """The tokens a document field is indexed under (with inner words). Segmentation is most of
+    the cost of indexing, and documents repeat their phrases (service names, boilerplate): each
+    run of text between punctuation is segmented once and remembered (bounded LRU caches)."""
+    out: list[str] = []
+    for run in _RUN.split(normalize(text)):
+        if run:
+            out.extend(_run_tokens(run) if len(run) <= 200 else _words(cut_for_index(run)))
+    return out
 
 
 def query_words(text: str) -> list[str]:
@@ -227,14 +252,16 @@ def tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def pg_tsquery(query: ParsedQuery) -> str:
-    """The words as a tsquery (every term, any of its forms)."""
+def pg_tsquery(query: ParsedQuery, weights: str = "") -> str:
+    """The words as a tsquery (every term, any of its forms); `weights` ("AB"): found only in
+    fields of these weights."""
     clauses = []
     for term in query.terms:
         alternatives = []
         for f, form in enumerate(term.forms):
             tokens = [
-                tsquery_lexeme(t) + (":*" if term.is_prefix(f, k) else "")
+                tsquery_lexeme(t)
+                + (":*" + weights if term.is_prefix(f, k) else (":" + weights if weights else ""))
                 for k, t in enumerate(form)
             ]
             alternatives.append(tokens[0] if len(tokens) == 1 else "(" + " & ".join(tokens) + ")")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
@@ -114,3 +115,24 @@ def test_a_meilisearch_hit_shows_the_text_as_written_with_the_embedded_engines_h
     # A document sent before the text as written was kept shows what it has.
     old = MeiliEngine.hit(spec, {"id": 8, "name": "吉林测绘有限公司"}, parse_query("测绘").marks())
     assert old.highlights["name"] == "吉林<mark>测绘</mark>有限公司"
+
+
+@pytest.mark.parametrize(
+    "answer, total, estimated",
+    [
+        ({"totalHits": 1234}, 1234, False),  # page/hitsPerPage: counted exhaustively
+        ({"estimatedTotalHits": 1000}, 1000, True),  # offset/limit: Meilisearch's estimate
+    ],
+)
+def test_meilisearch_says_when_its_count_is_an_estimate(monkeypatch, answer, total, estimated):
+    spec = search.get_index("agencies")
+
+    class Index:
+        def search(self, words, params):
+            return {"hits": [], "facetDistribution": {}, **answer}
+
+    engine = MeiliEngine("http://127.0.0.1:9")
+    monkeypatch.setattr(engine, "index", lambda _spec: Index())
+    query = search.Query(text="环评").cleaned(spec)
+    found = engine.search(spec, query, parse_query("环评"), datetime.now(UTC))
+    assert (found.total, found.estimated) == (total, estimated)

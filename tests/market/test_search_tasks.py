@@ -94,3 +94,22 @@ def test_the_open_state_agrees_with_the_lifecycle_for_a_task_in_every_status(db,
         assert {h.id for h in found.hits} == expected, moment
         seen |= {lifecycle.status(t, moment) for t in made}
     assert seen == set(STATUS_LABELS)
+
+
+def test_reindexing_builds_the_same_documents_in_batches_as_one_by_one(db, make):
+    from market.search.task_index import build_task, build_tasks
+
+    applicant = make.enterprise()
+    draft = tasks.create_draft(db, applicant, task_data(title="长春市测绘项目"))
+    published = [
+        tasks.publish(
+            db, applicant, tasks.create_draft(db, applicant, task_data(title=title)).number
+        )
+        for title in ("吉林市水土保持方案", "環境影響評價")
+    ]
+    ids = [str(published[0].id), str(draft.id), "999999", "x", str(published[1].id)]
+    assert build_tasks(db, ids) == [build_task(db, i) for i in ids]
+    assert [d is None for d in build_tasks(db, ids)] == [False, True, True, True, False]
+    report = search.reindex(db, "tasks")
+    assert report.documents == 2
+    assert [h.id for h in find(db, "水土保持").hits] == [str(published[0].id)]
