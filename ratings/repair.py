@@ -121,13 +121,6 @@ def refusal(
     return None
 
 
-def get_record(session: Session, record_id: object) -> MisconductRecord:
-    row = row_by_id(session, MisconductRecord, record_id)
-    if row is None:
-        raise NotFound()
-    return row
-
-
 def apply(
     session: Session,
     actor: User,
@@ -138,14 +131,16 @@ def apply(
     credit: CreditPolicy,
 ) -> RepairApplication:
     """The record's agency applies to repair it, with evidence of correction and a public credit
-    commitment. A record of another organization is not found."""
+    commitment. A record of another organization is "no such record" (a field error)."""
     check = Checker()
     if record_id in (None, ""):
         check.add("record_id", N_("This field is required."))
         check.raise_if_any()
-    record = get_record(session, record_id)
-    if actor is None or actor.organization_id != record.agency_id:
-        raise NotFound()
+    record = row_by_id(session, MisconductRecord, record_id)
+    if record is None or actor is None or actor.organization_id != record.agency_id:
+        # A field of the body, not the path: the API's rule is 422 (the page's path says 404).
+        check.add("record_id", N_("No such misconduct record of your agency."))
+        check.raise_if_any()
     record = lock(session, MisconductRecord, record.id)
     now = clock.now()
     why = refusal(session, record, now, policy, credit)

@@ -78,6 +78,9 @@ def my_repairs():
 @bp.post("/account/credit-repair/<int:record_id>")
 @login_required
 def apply(record_id: int):
+    own = db().get(MisconductRecord, record_id)
+    if own is None or own.agency_id != viewer().organization_id:
+        abort(404)
     form = RepairApplyForm(prefix=f"rp{record_id}")
     if not form.validate_on_submit():
         abort(400)

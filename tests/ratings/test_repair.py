@@ -13,7 +13,7 @@ from sqlmodel import select
 from market import clock, holidays
 from market.dashboard import Item
 from market.models import AuditEvent, Notification, Organization, User
-from market.validation import Forbidden, Invalid, NotFound
+from market.validation import Forbidden, Invalid
 from ratings import credit_file, records, repair
 from ratings.credit import ends_at
 from ratings.credit_policy import DEFAULT_POLICY as CREDIT
@@ -101,8 +101,9 @@ def test_one_pending_application_and_what_is_required(world, db, frozen):
         "evidence": ["This field is required."],
         "commitment": ["This field is required."],
     }
-    with pytest.raises(NotFound):
-        apply(db, world.agency(), record)  # another agency's record is not found
+    with pytest.raises(Invalid) as foreign:
+        apply(db, world.agency(), record)  # another agency's record is no record of its own
+    assert errors_of(foreign) == {"record_id": ["No such misconduct record of your agency."]}
     apply(db, agency, record)
     with pytest.raises(Forbidden) as twice:
         apply(db, agency, record)

@@ -40,7 +40,15 @@ def test_the_api_application_and_its_decision(world, db, frozen, as_, make):
         {"evidence": ["This field is required."], "commitment": ["This field is required."]},
     )
     other = as_(world.agency()).post(f"{API}/repair-applications", json=body)
-    assert other.status_code == 404
+    assert (other.status_code, other.get_json()["errors"]) == (
+        422,
+        {"record_id": ["No such misconduct record of your agency."]},
+    )
+    unknown = client.post(f"{API}/repair-applications", json={**body, "record_id": 10**9})
+    assert unknown.get_json()["errors"] == {
+        "record_id": ["No such misconduct record of your agency."]
+    }
+    assert as_(world.agency()).post(f"/account/credit-repair/{record.id}").status_code == 404
     made = client.post(f"{API}/repair-applications", json=body)
     assert made.status_code == 201, made.get_data(as_text=True)
     application = made.get_json()
