@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bidding import awards, notifying, panel
@@ -228,19 +229,22 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
         raise NotReady(f"task {task.number}: the panel has not finished marking")
     placed = METHODS[task.method](session, task, bids, policy)
     now = clock.now()
-    entries = [
-        RankingEntry(
-            task_id=task.id,
-            bid_id=p.bid.id,
-            rank=rank,
-            numbers=p.numbers,
-            tie_purpose=p.tie_purpose,
-            created_at=now,
-        )
-        for rank, p in enumerate(placed, start=1)
-    ]
-    session.add_all(entries)
-    session.flush()
+    # One executemany, then one read back in rank order (not one INSERT … RETURNING per bid).
+    session.execute(
+        insert(RankingEntry).execution_options(render_nulls=True),
+        [
+            {
+                "task_id": task.id,
+                "bid_id": p.bid.id,
+                "rank": rank,
+                "numbers": p.numbers,
+                "tie_purpose": p.tie_purpose,
+                "created_at": now,
+            }
+            for rank, p in enumerate(placed, start=1)
+        ],
+    )
+    entries = ranking_of(session, task)
     awards.name_candidate(session, task, entries[0], policy, now)
     agencies = {
         o.id: o
