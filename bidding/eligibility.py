@@ -148,10 +148,11 @@ def _requirement_problems(
 @dataclass
 class _Facts:
     """What eligibility reads of an agency besides its row: its declared qualifications (in id
-    order), its professionals, and its exclusion from the task, if any."""
+    order) and its professionals, as rows of the columns the checks read, and its exclusion from
+    the task, if any."""
 
-    declared: list[Qualification]
-    professionals: list[Professional]
+    declared: list  # rows: Qualification's organization_id, type_code, grade, rejected_at, …
+    professionals: list  # rows: Professional's organization_id, certificate
     exclusion: TaskExclusion | None
 
 
@@ -161,14 +162,24 @@ def _facts(session: Session, task: Task, agency_ids: list[int]) -> dict[int, _Fa
     if not agency_ids:
         return facts
     if task.required_qualifications:
+        # Only the columns the checks read (rows, not entities: a thousand bidders' rows are
+        # read at opening).
         for q in session.exec(
-            select(Qualification)
+            select(
+                Qualification.organization_id,
+                Qualification.type_code,
+                Qualification.grade,
+                Qualification.rejected_at,
+                Qualification.rejection_reason,
+                Qualification.valid_from,
+                Qualification.valid_until,
+            )
             .where(Qualification.organization_id.in_(agency_ids))
             .order_by(Qualification.id)
         ):
             facts[q.organization_id].declared.append(q)
         for p in session.exec(
-            select(Professional)
+            select(Professional.organization_id, Professional.certificate)
             .where(Professional.organization_id.in_(agency_ids))
             .order_by(Professional.id)
         ):
