@@ -31,7 +31,9 @@ import logging
 import multiprocessing
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -45,7 +47,7 @@ from sqlmodel import Session, select
 from stdnum.cn import uscc as stdnum_uscc
 
 ROOT = Path(__file__).resolve().parent.parent
-EIA_QUALIFICATION = "环境影响评价工程师职业资格证书（编制主持人）"
+EIA_TYPE = "eia-engineer"  # 环境影响评价工程师职业资格证书（编制主持人）, tied to a person
 PASSWORD = "bench password 12345"
 CAP_FEN, FIXED_FEE_FEN = 2_000_000, 1_000_000
 METHODS = ("lowest_price", "average_price", "random")
@@ -158,12 +160,12 @@ class Registry:
                                 "name": "李四",
                                 "certificate": "环境影响评价工程师",
                                 "certificate_no": f"HP{self.n:06d}",
-                                "id_number": "220102199001011234",
+                                "id_number": "220102199001011239",
                             }
                         ],
                         "qualifications": [
                             {
-                                "name": EIA_QUALIFICATION,
+                                "type": EIA_TYPE,
                                 "certificate_no": "HP-1",
                                 "issuer": "生态环境部",
                                 "valid_until": "2030-12-31",
@@ -195,7 +197,7 @@ def post_task(session: Session, applicant, method: str):
         "min_bids": 3,
         "service_days": 60,
         "bidding_wd": 5,
-        "required_qualifications": [EIA_QUALIFICATION],
+        "required_qualifications": [EIA_TYPE],
     }
     if method == "random":
         data["fixed_fee_fen"] = FIXED_FEE_FEN
@@ -280,7 +282,8 @@ def ms(seconds: float) -> str:
 # --- (a) opening and selection --------------------------------------------------------------------
 
 
-def bench_opening(app, bids: int, reps: int) -> None:
+def bench_opening(app, bids: int, reps: int) -> list[dict]:
+    """Part (a); prints its table and returns its rows (see `row`)."""
     from bidding import opening, progress, sealed, selection
     from bidding.models import Bid
     from market import clock, lifecycle
@@ -418,6 +421,17 @@ def bench_opening(app, bids: int, reps: int) -> None:
         "(validity final and published, draws, ranking, award candidate, publicity); "
         "× = median / baseline median."
     )
+    return [
+        row(
+            f"(a) open {bids:,} bids: {method} ÷ {bids:,} PK reads",
+            statistics.median(totals),
+            read_med,
+            "<=",
+            0.25,
+            "s",
+        )
+        for method, (totals, _advances, _commits) in results.items()
+    ]
 
 
 # --- (b) bid submission over HTTP -----------------------------------------------------------------
@@ -436,12 +450,54 @@ def _serve(config: dict, pool: int, ready, stop) -> None:
     server.serve_forever()
 
 
-class Server:
-    """The app under werkzeug's threaded server on loopback, in a child process or a thread."""
+def _free_port() -> int:
+    """A loopback port nothing listens on now (the kernel's pick for port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    def __init__(self, url: str, tmp: Path, pool: int, mode: str):
-        self.mode = mode
-        if mode == "process":
+
+class Server:
+    """The app on 127.0.0.1: under gunicorn with the project's `gunicorn.conf.py` (the
+    production server; by default), or under werkzeug's threaded server in a child process or a
+    thread (what the benchmark measured before)."""
+
+    def __init__(self, url: str, tmp: Path, pool: int, mode: str, workers: int = 0):
+        self.mode, self.workers = mode, workers
+        if mode == "gunicorn":
+            self.port = _free_port()
+            env = dict(os.environ)
+            env.update(
+                {k: str(v) for k, v in app_config(url, tmp).items() if k != "WTF_CSRF_ENABLED"}
+            )
+            env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+            env["GUNICORN_LOG_LEVEL"] = "warning"
+            if workers:
+                env["WEB_CONCURRENCY"] = str(workers)
+            self.workers = int(env.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1)
+            self._log = open(tmp / "gunicorn.log", "w+b")  # noqa: SIM115 - closed in stop()
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+            )
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                    conn.request("GET", "/api/v1/health")
+                    if conn.getresponse().status == 200:
+                        conn.close()
+                        break
+                except OSError:
+                    pass
+                if self._proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("gunicorn did not start:\n" + self.log()[-3000:])
+                time.sleep(0.2)
+        elif mode == "process":
             ctx = multiprocessing.get_context("spawn")
             ready, self._stop = ctx.Queue(), ctx.Event()
             # By its module's name, which the child can import also when this runs as __main__.
@@ -460,8 +516,20 @@ class Server:
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
             self._thread.start()
 
+    def log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
     def stop(self) -> None:
-        if self.mode == "process":
+        if self.mode == "gunicorn":
+            if self._proc.poll() is None:
+                self._proc.terminate()  # our own child, by its handle: gunicorn stops its workers
+                try:
+                    self._proc.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait(timeout=10)
+        elif self.mode == "process":
             self._stop.set()
             self._proc.join(timeout=30)
             if self._proc.is_alive():
@@ -473,7 +541,10 @@ class Server:
 
 
 def _phase(
-    port: int, plans: list[list[tuple[str, str, bytes | None]]], tokens: list[str], seconds: float
+    port: int,
+    plans: list[list[tuple[str, str, bytes | None]]],
+    tokens: list[str | None],
+    seconds: float,
 ) -> dict:
     """Run one phase: client i sends plans[i] in order on its own keep-alive connection, all
     starting together; stops early at `seconds`. Returns latencies, statuses and wall time."""
@@ -486,7 +557,9 @@ def _phase(
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json"}
+        if tokens[i] is not None:
+            headers["Authorization"] = f"Bearer {tokens[i]}"
         try:
             barrier.wait(timeout=60)
             for method, path, body in plans[i]:
@@ -525,8 +598,16 @@ def _phase(
 
 
 def bench_http(
-    url: str, tmp: Path, clients: int, per_client: int, seconds: float, pool: int, mode: str
-) -> None:
+    url: str,
+    tmp: Path,
+    clients: int,
+    per_client: int,
+    seconds: float,
+    pool: int,
+    mode: str,
+    workers: int = 0,
+) -> list[dict]:
+    """Part (b); prints its table and returns its rows (see `row`)."""
     from bidding.models import Bid
     from market import accounts, audit
 
@@ -541,12 +622,14 @@ def bench_http(
             tokens.append(accounts.create_token(session, user, "bench")[1])
         session.commit()
         tasks = [post_task(session, applicant, "lowest_price").number for _ in range(per_client)]
-    server = Server(url, tmp, pool, mode)
+    db.engine.dispose()  # the server's processes open their own connections
+    server = Server(url, tmp, pool, mode, workers)
     try:
         session_plan = [("GET", "/api/v1/session", None)] * per_client
-        warmup = _phase(
-            server.port, [[("GET", "/api/v1/session", None)] * 3] * clients, tokens, seconds
-        )
+        health_plan = [("GET", "/api/v1/health", None)] * per_client
+        _phase(server.port, [[("GET", "/api/v1/session", None)] * 3] * clients, tokens, seconds)
+        warmup = _phase(server.port, [health_plan[:3]] * clients, [None] * clients, seconds)
+        health = _phase(server.port, [health_plan] * clients, [None] * clients, seconds)
         baseline = _phase(server.port, [session_plan] * clients, tokens, seconds)
         rng = random.Random(7)
         bid_plans = []
@@ -566,6 +649,12 @@ def bench_http(
         bidding = _phase(server.port, bid_plans, tokens, seconds)
     finally:
         server.stop()
+        if mode == "gunicorn":
+            errors = [line for line in server.log().splitlines() if "Traceback" in line]
+            if errors:
+                print(
+                    f"gunicorn logged {len(errors)} tracebacks; see its log:\n{server.log()[-3000:]}"
+                )
 
     with db.session() as session:
         from market.models import Task
@@ -576,17 +665,34 @@ def bench_http(
             .join(Task, Task.id == Bid.task_id)
             .where(Task.number.in_(tasks))
         ).one()
+        # Every (task, agency) at most once: a doubled bid would be a second row.
+        doubled = session.exec(
+            select(func.count()).select_from(
+                select(Bid.task_id, Bid.agency_id)
+                .join(Task, Task.id == Bid.task_id)
+                .where(Task.number.in_(tasks))
+                .group_by(Bid.task_id, Bid.agency_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).one()
         chain = audit.verify(session)
     db.engine.dispose()
 
+    where = (
+        f"gunicorn (gunicorn.conf.py: {server.workers} gthread workers)"
+        if mode == "gunicorn"
+        else f"werkzeug threaded server in a {mode}"
+    )
     print(
         f"\n(b) bid submission over HTTP, {db.dialect}: {clients} clients (own agency, token "
-        f"and keep-alive connection each), werkzeug threaded server in a {mode}, up to "
+        f"and keep-alive connection each), {where}, up to "
         f"{per_client} requests per client or {seconds:.0f} s per phase\n"
     )
     header = f"{'':<40}{'requests':>9}{'seconds':>9}{'req/s':>9}{'median':>12}{'p95':>12}  statuses"
     print(header + "\n" + "-" * (len(header) + 12))
     for label, r in (
+        ("floor: GET /api/v1/health (no login)", health),
         ("baseline: GET /api/v1/session", baseline),
         ("POST /api/v1/tasks/{number}/bids", bidding),
     ):
@@ -596,20 +702,65 @@ def bench_http(
             f"{ms(statistics.median(r['latencies'])):>12}{ms(p95(r['latencies'])):>12}"
             f"  {dict(sorted(r['statuses'].items()))}"
         )
-    b_lat, s_lat = bidding["latencies"], baseline["latencies"]
-    rate = len(b_lat) / bidding["wall"] / (len(s_lat) / baseline["wall"])
-    median = statistics.median(b_lat) / statistics.median(s_lat)
+    b_lat, s_lat, h_lat = bidding["latencies"], baseline["latencies"], health["latencies"]
+    bid_rate = len(b_lat) / bidding["wall"]
+    noop_rate = len(s_lat) / baseline["wall"]
+    health_rate = len(h_lat) / health["wall"]
     print(
-        f"\nratio bids / baseline: throughput {rate:.2f}×, median latency {median:.1f}×, "
-        f"p95 latency {p95(b_lat) / p95(s_lat):.1f}×"
+        f"\nratio bids / baseline: throughput {bid_rate / noop_rate:.2f}×, median latency "
+        f"{statistics.median(b_lat) / statistics.median(s_lat):.1f}×, "
+        f"p95 latency {p95(b_lat) / p95(s_lat):.1f}×; baseline / floor: throughput "
+        f"{noop_rate / health_rate:.2f}×"
     )
     print(
-        f"bids stored: {stored} (201 responses: {bidding['statuses'][201]}); audit chain "
-        f"{'intact' if not chain else f'BROKEN: {chain[:3]}'}"
+        f"bids stored: {stored} (201 responses: {bidding['statuses'][201]}, doubled: {doubled}); "
+        f"audit chain {'intact' if not chain else f'BROKEN: {chain[:3]}'}"
     )
     for name, r in (("warm-up", warmup), ("baseline", baseline), ("bids", bidding)):
         if r["failures"] or r["hung"]:
             print(f"{name}: {r['hung']} clients hung; first failures: {r['failures']}")
+    lost = abs(stored - bidding["statuses"][201]) + doubled
+    return [
+        row("(b) bids/s ÷ no-op req/s", bid_rate, noop_rate, ">=", 0.3, "req/s"),
+        row("(b) bid p95 ÷ no-op p95", p95(b_lat), p95(s_lat), "<=", 3.0, "s"),
+        row("(b) no-op req/s ÷ /health req/s", noop_rate, health_rate, ">=", 0.5, "req/s"),
+        {
+            "figure": "(b) bids lost or doubled (stored vs 201s) + audit chain",
+            "value": lost + len(chain),
+            "baseline": 0,
+            "ratio": None,
+            "target": "= 0",
+            "ok": lost == 0 and not chain,
+        },
+    ]
+
+
+def row(figure: str, value: float, baseline: float, sense: str, target: float, unit: str) -> dict:
+    """One line of the benchmark table `make bench` prints: the figure measured, its value and
+    its baseline (in `unit`, rounded), their ratio and the target it must meet."""
+    ratio = value / baseline if baseline else None
+    ok = ratio is not None and (ratio <= target if sense == "<=" else ratio >= target)
+    scale, digits = (1000, 1) if unit == "s" else (1, 1)
+    return {
+        "figure": figure + (" (ms)" if unit == "s" else f" ({unit})"),
+        "value": round(value * scale, digits),
+        "baseline": round(baseline * scale, digits),
+        "ratio": None if ratio is None else round(ratio, 3),
+        "target": f"{'≤' if sense == '<=' else '≥'} {target}",
+        "ok": ok,
+    }
+
+
+def print_rows(rows: list[dict]) -> None:
+    """The rows of every part run, as one table."""
+    print(f"\n{'figure':<58}{'value':>12}{'baseline':>12}{'ratio':>9}{'target':>9}  ok")
+    print("-" * 104)
+    for r in rows:
+        ratio = "" if r["ratio"] is None else f"{r['ratio']:.3f}"
+        print(
+            f"{r['figure']:<58}{r['value']:>12}{r['baseline']:>12}{ratio:>9}{r['target']:>9}"
+            f"  {'yes' if r['ok'] else 'NO'}"
+        )
 
 
 # --- entry point ----------------------------------------------------------------------------------
@@ -624,20 +775,30 @@ def load_average() -> str:
     return f"{one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
-def run(url: str, args) -> None:
+def run(url: str, args) -> list[dict]:
     print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="zjm-bidbench-") as tmp:
         app = make_app(url, Path(tmp), args.pool)
         print(f"migrating {app.extensions['market.db'].dialect}…", file=sys.stderr)
         migrate_and_seed(app)
+        rows: list[dict] = []
         if args.part in ("all", "opening"):
-            bench_opening(app, args.bids, args.reps)
+            rows += bench_opening(app, args.bids, args.reps)
         app.extensions["market.db"].engine.dispose()
         if args.part in ("all", "http"):
-            bench_http(
-                url, Path(tmp), args.clients, args.requests, args.seconds, args.pool, args.server
+            rows += bench_http(
+                url,
+                Path(tmp),
+                args.clients,
+                args.requests,
+                args.seconds,
+                args.pool,
+                args.server,
+                args.workers,
             )
+    print_rows(rows)
     print(f"\nload average at end: {load_average()}")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -656,9 +817,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=120.0, help="(b) time limit of each phase")
     parser.add_argument(
         "--server",
-        choices=["process", "thread"],
-        default="process",
-        help="(b) run the server in a child process or in a thread",
+        choices=["gunicorn", "process", "thread"],
+        default="gunicorn",
+        help="(b) gunicorn with gunicorn.conf.py (production), or werkzeug in a child process "
+        "or in a thread",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="(b) gunicorn workers (0: gunicorn.conf.py's, twice the cores plus one)",
     )
     parser.add_argument(
         "--pool",

@@ -24,6 +24,7 @@ import logging
 from datetime import datetime
 from fractions import Fraction
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bidding import eligibility, notifying, panel, progress, sealed, signals
@@ -209,11 +210,13 @@ def _judge(
 ) -> None:
     """Write each standing bid's validity: valid, invalid with its grounds, or pending."""
     now = clock.now()
-    found = {
-        b.id: eligibility.problems(session, task, agencies[b.agency_id], task.deadline_at)
-        + _price_problems(task, b)
-        for b in bids
-    }
+    eligible = eligibility.problems_of_many(
+        session,
+        task,
+        [agencies[a] for a in dict.fromkeys(b.agency_id for b in bids)],
+        task.deadline_at,
+    )
+    found = {b.id: eligible[b.agency_id] + _price_problems(task, b) for b in bids}
     _related(session, task, bids, found, now)
     valid = [b for b in bids if not found[b.id]]
     low = (
@@ -226,6 +229,7 @@ def _judge(
     honour = (
         _honour_at_deadline(session, task, bids, agencies) if task.method == Method.scoring else {}
     )
+    decisions: list[dict] = []
     for b in bids:
         if task.method == Method.scoring:
             score = as_of_deadline.get(b.agency_id, agencies[b.agency_id].credit_score_milli)
@@ -233,33 +237,22 @@ def _judge(
             b.honour_at_deadline = honour[b.agency_id]
             session.add(b)
         if found[b.id]:
-            session.add(
-                ValidityDecision(
-                    task_id=task.id,
-                    bid_id=b.id,
-                    valid=False,
-                    ground=found[b.id][0].ground,
-                    messages=_messages(found[b.id]),
-                    decided_at=now,
-                )
+            decisions.append(
+                _decision(task, b, False, found[b.id][0].ground, _messages(found[b.id]), now)
             )
             continue
         tests = low.get(b.id, [])
         if not tests:
-            session.add(
-                ValidityDecision(
-                    task_id=task.id, bid_id=b.id, valid=True, ground="eligible", decided_at=now
-                )
-            )
+            decisions.append(_decision(task, b, True, "eligible", [], now))
             continue
         due_at = calendar.add_working_days(now, policy.explanation_wd)
-        session.add(
-            ValidityDecision(
-                task_id=task.id,
-                bid_id=b.id,
-                valid=None,
-                ground="abnormally_low",
-                messages=[
+        decisions.append(
+            _decision(
+                task,
+                b,
+                None,
+                "abnormally_low",
+                [
                     {
                         "msgid": N_(
                             "The price is abnormally low and must be explained in writing."
@@ -267,6 +260,7 @@ def _judge(
                         "params": {},
                     }
                 ],
+                None,
             )
         )
         session.add(
@@ -281,7 +275,25 @@ def _judge(
             b.receipt,
             {"task": task.number, "tests": tests, "due_at": due_at.isoformat()},
         )
+    if decisions:  # one executemany, not one INSERT per bid
+        session.execute(insert(ValidityDecision).execution_options(render_nulls=True), decisions)
     session.flush()
+
+
+def _decision(
+    task: Task, bid: Bid, valid: bool | None, ground: str, messages: list, at: datetime | None
+) -> dict:
+    """A `ValidityDecision` row as `_judge` bulk-inserts it."""
+    return {
+        "task_id": task.id,
+        "bid_id": bid.id,
+        "valid": valid,
+        "ground": ground,
+        "messages": messages,
+        "reason": None,
+        "decided_at": at,
+        "decided_by_user_id": None,
+    }
 
 
 def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:

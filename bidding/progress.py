@@ -52,13 +52,13 @@ def decisions_of(session: Session, task: Task) -> list[ValidityDecision]:
     )
 
 
-def _publish_decisions(session: Session, task: Task, decisions: list[ValidityDecision]) -> None:
+def _publish_decisions(session: Session, task: Task, decisions: list) -> None:
     rows = session.exec(
-        select(Bid, Organization)
+        select(Bid.id, Bid.receipt, Organization.uscc)
         .join(Organization, Organization.id == Bid.agency_id)
         .where(Bid.task_id == task.id)
     )
-    by_bid = {bid.id: (bid, org) for bid, org in rows}
+    by_bid = {bid_id: (receipt, uscc) for bid_id, receipt, uscc in rows}
     audit.record(
         session,
         "bid.validity_final",
@@ -67,8 +67,8 @@ def _publish_decisions(session: Session, task: Task, decisions: list[ValidityDec
         {
             "decisions": [
                 {
-                    "receipt": by_bid[d.bid_id][0].receipt,
-                    "agency": by_bid[d.bid_id][1].uscc,
+                    "receipt": by_bid[d.bid_id][0],
+                    "agency": by_bid[d.bid_id][1],
                     "valid": d.valid,
                     "ground": d.ground,
                     "messages": d.messages,
@@ -87,7 +87,20 @@ def finalize_validity(session: Session, task: Task) -> bool:
         return False
     if opening.validity_final_at is not None:
         return True
-    decisions = decisions_of(session, task)
+    # The columns published, as rows: an opening makes validity final for every bid at once.
+    decisions = list(
+        session.exec(
+            select(
+                ValidityDecision.bid_id,
+                ValidityDecision.valid,
+                ValidityDecision.ground,
+                ValidityDecision.messages,
+                ValidityDecision.reason,
+            )
+            .where(ValidityDecision.task_id == task.id)
+            .order_by(ValidityDecision.bid_id)
+        )
+    )
     if any(d.valid is None for d in decisions):
         return False
     opening.validity_final_at = clock.now()

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bidding import awards, notifying, panel
@@ -216,15 +217,14 @@ METHODS: dict[str, Callable[[Session, Task, list[Bid], BiddingPolicy], list[Plac
 }
 
 
-def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[RankingEntry]:
+def select_result(session: Session, task: Task, policy: BiddingPolicy) -> None:
     """Rank the valid bids, name the award candidate and start the publicity period (idempotent).
 
     Called by `bidding.progress.advance` once validity is final, there are enough valid bids and
     (for `scoring`) the panel has marked. Runs in the caller's transaction, under the task's lock.
     """
-    existing = ranking_of(session, task)
-    if existing:
-        return existing
+    if session.exec(select(RankingEntry.id).where(RankingEntry.task_id == task.id)).first():
+        return
     opening = records.opening_of(session, task)
     if opening is None or opening.validity_final_at is None:
         raise NotReady(f"task {task.number}: validity is not final")
@@ -235,20 +235,20 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
         raise NotReady(f"task {task.number}: the panel has not finished marking")
     placed = METHODS[task.method](session, task, bids, policy)
     now = clock.now()
-    entries = [
-        RankingEntry(
-            task_id=task.id,
-            bid_id=p.bid.id,
-            rank=rank,
-            numbers=p.numbers,
-            tie_purpose=p.tie_purpose,
-            created_at=now,
-        )
+    rows = [
+        {
+            "task_id": task.id,
+            "bid_id": p.bid.id,
+            "rank": rank,
+            "numbers": p.numbers,
+            "tie_purpose": p.tie_purpose,
+            "created_at": now,
+        }
         for rank, p in enumerate(placed, start=1)
     ]
-    session.add_all(entries)
-    session.flush()
-    awards.name_candidate(session, task, entries[0], policy, now)
+    # One executemany (not one INSERT … RETURNING per bid); what follows reads the rows' values.
+    session.execute(insert(RankingEntry).execution_options(render_nulls=True), rows)
+    awards.name_candidate(session, task, RankingEntry(**rows[0]), policy, now)
     agencies = {
         o.id: o
         for o in session.exec(
@@ -257,13 +257,13 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
     }
     ranking = [
         {
-            "rank": e.rank,
+            "rank": e["rank"],
             "receipt": p.bid.receipt,
             "agency": agencies[p.bid.agency_id].uscc,
-            "numbers": e.numbers,
-            "tie_purpose": e.tie_purpose,
+            "numbers": e["numbers"],
+            "tie_purpose": e["tie_purpose"],
         }
-        for e, p in zip(entries, placed, strict=True)
+        for e, p in zip(rows, placed, strict=True)
     ]
     audit.record(
         session,
@@ -284,4 +284,3 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> list[R
         },
     )
     notifying.result_published(session, task, placed[0].bid)
-    return entries

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import rfc8785
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlmodel import Session, select
 
 from market import clock
@@ -97,8 +97,10 @@ def _append_pending(session: Session) -> None:
     for item in pending:
         item["seq"] = head.seq + 1
         digest = chain_hash(head.hash, canonical(item))
-        session.add(AuditEvent(prev_hash=head.hash, hash=digest, **item))
+        item["prev_hash"], item["hash"] = head.hash, digest
         head.seq, head.hash = item["seq"], digest
+    # One executemany for the whole transaction's events (an opening appends one per bid).
+    session.execute(insert(AuditEvent).execution_options(render_nulls=True), pending)
     session.add(head)
     session.flush()
 

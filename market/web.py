@@ -30,7 +30,7 @@ from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from market import login_limits, mail, security_headers, task_queries
-from market.accounts import request_password_reset, user_by_email, user_for_token
+from market.accounts import request_password_reset, token_login, user_by_email
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
 from market.labels import is_label, label
@@ -200,8 +200,16 @@ def load_from_token() -> None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return
-    with unit_of_work():  # records the token's last_used_at
-        user = user_for_token(db(), header.removeprefix("Bearer ").strip())
+    session = db()
+    found = token_login(session, header.removeprefix("Bearer ").strip())
+    user = found[0] if found else None
+    # Held for the request, so that `viewer_org()` finds it in the session without a read.
+    g.token_organization = found[1] if found else None
+    if session.dirty:  # the token's last_used_at, written once a minute at most
+        with unit_of_work():
+            pass
+    # Otherwise nothing was written: the read's transaction goes on with the request, on the
+    # connection already checked out (no second checkout, no second pre-ping).
     login_manager._update_request_context_with_user(user)
 
 

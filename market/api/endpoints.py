@@ -48,6 +48,21 @@ def _cursor_limit(default: int = 20) -> tuple[int | None, int]:
 
 @operation(
     api,
+    "/health",
+    "GET",
+    summary=(
+        "Liveness: the server answers, without a database or a login (for the load balancer, "
+        "and the floor the benchmarks compare requests with)"
+    ),
+    tag="session",
+    response=s.Health,
+)
+def get_health():
+    return jsonify({"status": "ok"})
+
+
+@operation(
+    api,
     "/session",
     "GET",
     summary="The current user, and a CSRF token for writes",

@@ -824,3 +824,9 @@ class OutageNotice(OutageNoticeSummary):
 
 class OutageNoticeList(BaseModel):
     items: list[OutageNoticeSummary]
+
+
+class Health(BaseModel):
+    """The process serves requests (nothing else is checked: no database, no login)."""
+
+    status: Literal["ok"]
