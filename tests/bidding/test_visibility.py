@@ -45,8 +45,6 @@ ACTING = {
     # only the bidder explains, only the applicant decides; `_request_for` checks the seal again
     # under the task's row lock, which a page or API handler cannot hold
     "bidding/validity.py": {"_request_for", "submit_explanation", "decide_explanation"},
-    # an exclusion bars the agency it names from bidding
-    "bidding/eligibility.py": {"problems"},
     # only the applicant answers questions and replies to objections
     "bidding/questions/services.py": {"_applicant"},
     # only the invited agency answers its invitation; the applicant invites an agency not
