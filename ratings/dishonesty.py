@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from market import attachments, audit, clock, holidays, search
 from market.attachments import AttachmentPolicy
 from market.models import Organization, OrgKind, User
-from market.permissions import is_operator, is_regulator, regulator_covers
+from market.permissions import is_operator, is_regulator
 from market.validation import N_, Checker, Forbidden, Invalid, Message, NotFound
 from market.workdays import SHANGHAI, end_of_day, shanghai_date
 from ratings import dishonesty_notifying as notifying
@@ -41,6 +41,7 @@ from ratings.models.dishonesty import (
     LISTED,
     SERIOUS_RECORD,
 )
+from ratings.records import covers_agency, require_covering
 from ratings.signals import dishonesty_lifted, dishonesty_listed
 from ratings.standing import AGENCY_INDEX
 
@@ -101,24 +102,6 @@ def in_force(now: datetime):
 
 def is_in_force(entry: DishonestyEntry, now: datetime) -> bool:
     return entry.lifted_at is None and entry.starts_at <= now < entry.ends_at
-
-
-def get_agency(session: Session, agency_id: object) -> Organization:
-    org = row_by_id(session, Organization, agency_id)
-    if org is None or org.kind != OrgKind.agency:
-        raise NotFound()
-    return org
-
-
-def covers_agency(session: Session, user: User | None, agency: Organization) -> bool:
-    return regulator_covers(session, user, region_code=agency.region_code)
-
-
-def _require_covering(session: Session, regulator: User | None, agency: Organization) -> None:
-    if not covers_agency(session, regulator, agency):
-        raise Forbidden(
-            N_("Only a regulator whose jurisdiction covers this agency's region may do this.")
-        )
 
 
 def get_proposal(session: Session, proposal_id: object) -> DishonestyProposal:
@@ -381,7 +364,7 @@ def propose(
             check.add("agency_id", N_("No such agency."))
             agency = None
     if agency is not None:
-        _require_covering(session, regulator, agency)
+        require_covering(session, regulator, agency)
     clean = _check_notice(check, reason, legal_basis, facts)
     check.raise_if_any()
     now = clock.now()
@@ -422,7 +405,7 @@ def issue_notice(
     the legal basis and the facts (the record's unless given)."""
     proposal = lock(session, DishonestyProposal, get_proposal(session, proposal_id).id)
     agency = session.get(Organization, proposal.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     if proposal.decided_at is not None:
         raise Forbidden(N_("This proposal has already been decided."))
     if proposal.notice_at is not None:
@@ -570,7 +553,7 @@ def decide(
     start and end dates, removal conditions) or dismissed with a reason."""
     proposal = lock(session, DishonestyProposal, get_proposal(session, proposal_id).id)
     agency = session.get(Organization, proposal.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     if proposal.decided_at is not None:
         raise Forbidden(N_("This proposal has already been decided."))
     if proposal.notice_at is None:

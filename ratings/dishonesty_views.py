@@ -48,7 +48,7 @@ from market.web import (
     upload_dir,
     viewer,
 )
-from ratings import dishonesty
+from ratings import dishonesty, records
 from ratings import dishonesty_import as importing
 from ratings import dishonesty_serializers as ser
 from ratings.dishonesty_forms import (
@@ -379,7 +379,7 @@ def agency_section(org: Organization) -> Markup:
     forms to propose a listing and to lift one (a `market.agency_sections` hook)."""
     user = viewer()
     now = clock.now()
-    covering = dishonesty.covers_agency(db(), user, org)
+    covering = records.covers_agency(db(), user, org)
     entries = dishonesty.entries_of_agency(db(), org.id)
     forms = g.get("dishonesty_forms", {})
     shown = []

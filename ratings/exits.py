@@ -86,6 +86,7 @@ from ratings.models.exits import (
     ExitAppeal,
     ExitNotice,
 )
+from ratings.records import require_covering
 from ratings.standing import registry_for
 
 log = logging.getLogger(__name__)
@@ -578,13 +579,6 @@ def _day(c: Checker, name: str, value: object) -> date | None:
         return None
 
 
-def _require_covering(session: Session, user: User | None, agency: Organization) -> None:
-    if not regulator_covers(session, user, region_code=agency.region_code):
-        raise Forbidden(
-            N_("Only a regulator whose jurisdiction covers this agency's region may do this.")
-        )
-
-
 def _reason(c: Checker, value: object) -> str | None:
     return c.text("reason", value, max_length=MAX_REASON, multiline=True)
 
@@ -598,7 +592,7 @@ def confirm(
     agency bid on is sealed until opening)."""
     action = get_action(session, action_id)
     agency = session.get(Organization, action.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     c = Checker()
     clean = _reason(c, reason)
     c.raise_if_any()
@@ -629,7 +623,7 @@ def dismiss(
 ) -> ExitAction:
     action = get_action(session, action_id)
     agency = session.get(Organization, action.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     c = Checker()
     clean = _reason(c, reason)
     c.raise_if_any()
@@ -662,7 +656,7 @@ def reinstate(
     qualification renewed before the sweep saw it), with its reason: the agency is reinstated."""
     action = get_action(session, action_id)
     agency = session.get(Organization, action.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     c = Checker()
     clean = _reason(c, reason)
     c.raise_if_any()
@@ -892,7 +886,7 @@ def decide_appeal(
     flags are cleared as far as no other action holds them), with a written reason."""
     appeal = get_appeal(session, appeal_id)
     agency = session.get(Organization, appeal.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     c = Checker()
     if decision not in APPEAL_DECISIONS:
         c.add("decision", N_("Choose a decision."))
@@ -1029,13 +1023,6 @@ def standing_file(
         "removed_at": _iso(agency.removed_at),
         "items": [serialize_action(session, a, agency, now, full, policy) for a in rows],
     }
-
-
-def get_agency(session: Session, agency_id: object) -> Organization:
-    agency = row_by_id(session, Organization, agency_id)
-    if agency is None or agency.kind != OrgKind.agency:
-        raise NotFound()
-    return agency
 
 
 def flags(agency: Organization, now: datetime) -> dict:

@@ -11,7 +11,7 @@ from market.api.problems import parse_body
 from market.extensions import csrf
 from market.models import Organization
 from market.web import acting_user, db, policy_section, unit_of_work, viewer
-from ratings import exits
+from ratings import exits, records
 from ratings import exits_schemas as s
 from ratings.exits_policy import SECTION
 
@@ -40,7 +40,7 @@ def _action(row) -> dict:
     response=s.ExitActionList,
 )
 def list_actions(agency_id: int):
-    agency = exits.get_agency(db(), agency_id)
+    agency = records.get_agency(db(), agency_id)
     policy = policy_section(SECTION.name)
     return jsonify(exits.standing_file(db(), viewer(), agency, clock.now(), policy))
 

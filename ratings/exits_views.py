@@ -19,7 +19,7 @@ from market.models import Organization, OrgKind
 from market.permissions import is_operator, is_regulator, regulator_covers
 from market.validation import NotFound
 from market.web import db, policy_section, unit_of_work, viewer
-from ratings import exits
+from ratings import exits, records
 from ratings.exits_forms import (
     ExitAppealDecisionForm,
     ExitAppealForm,
@@ -52,7 +52,7 @@ def _policy():
 
 def _agency(agency_id: int) -> Organization:
     try:
-        return exits.get_agency(db(), agency_id)
+        return records.get_agency(db(), agency_id)
     except NotFound:
         abort(404)
 

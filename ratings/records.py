@@ -60,7 +60,7 @@ def covers_agency(session: Session, user: User | None, agency: Organization) -> 
     return regulator_covers(session, user, region_code=agency.region_code)
 
 
-def _require_covering(session: Session, regulator: User | None, agency: Organization) -> None:
+def require_covering(session: Session, regulator: User | None, agency: Organization) -> None:
     if not covers_agency(session, regulator, agency):
         raise Forbidden(
             N_("Only a regulator whose jurisdiction covers this agency's region may do this.")
@@ -165,7 +165,7 @@ def record_misconduct(
     check = Checker()
     agency = _agency_field(session, check, agency_id)
     if agency is not None:
-        _require_covering(session, regulator, agency)
+        require_covering(session, regulator, agency)
     basis, text = _check_record(check, severity, legal_basis, facts)
     colluded = _collusion(check, collusion)
     check.raise_if_any()
@@ -195,7 +195,7 @@ def decide_proposal(
     when none are given) or dismiss it with a reason."""
     proposal = lock(session, MisconductProposal, get_proposal(session, proposal_id).id)
     agency = session.get(Organization, proposal.agency_id)
-    _require_covering(session, regulator, agency)
+    require_covering(session, regulator, agency)
     if proposal.decided_at is not None:
         raise Forbidden(N_("This proposal has already been decided."))
     check = Checker()
@@ -305,7 +305,7 @@ def commend(session: Session, regulator: User, agency_id: object, reason: object
     check = Checker()
     agency = _agency_field(session, check, agency_id)
     if agency is not None:
-        _require_covering(session, regulator, agency)
+        require_covering(session, regulator, agency)
     text = check.text("reason", reason, max_length=MAX_TEXT, multiline=True)
     check.raise_if_any()
     now = clock.now()
