@@ -583,13 +583,11 @@ def _reason(c: Checker, value: object) -> str | None:
     return c.text("reason", value, max_length=MAX_REASON, multiline=True)
 
 
-def confirm(
+def _pending_removal(
     session: Session, regulator: User | None, action_id: object, reason: object
-) -> ExitAction:
-    """A covering regulator confirms a proposed removal: `removed_at` is set and every open bid of
-    the agency is withdrawn (bidding's withdrawal; each bid's history, withdrawal included, is
-    published when its task opens — the audit log records only how many, since which tasks an
-    agency bid on is sealed until opening)."""
+) -> tuple[ExitAction, Organization, str | None]:
+    """The removal proposal a covering regulator decides, locked, its agency and the clean reason;
+    refused unless it is still pending."""
     action = get_action(session, action_id)
     agency = session.get(Organization, action.agency_id)
     require_covering(session, regulator, agency)
@@ -599,6 +597,17 @@ def confirm(
     action = lock(session, ExitAction, action.id)
     if action.kind != REMOVAL or action.state != PROPOSED or action.ended_at is not None:
         raise Forbidden(N_("Only a pending removal proposal can be confirmed or dismissed."))
+    return action, agency, clean
+
+
+def confirm(
+    session: Session, regulator: User | None, action_id: object, reason: object
+) -> ExitAction:
+    """A covering regulator confirms a proposed removal: `removed_at` is set and every open bid of
+    the agency is withdrawn (bidding's withdrawal; each bid's history, withdrawal included, is
+    published when its task opens — the audit log records only how many, since which tasks an
+    agency bid on is sealed until opening)."""
+    action, agency, clean = _pending_removal(session, regulator, action_id, reason)
     now = clock.now()
     action.state, action.decided_at = CONFIRMED, now
     action.decided_by_user_id, action.decision_reason = regulator.id, clean
@@ -621,15 +630,7 @@ def confirm(
 def dismiss(
     session: Session, regulator: User | None, action_id: object, reason: object
 ) -> ExitAction:
-    action = get_action(session, action_id)
-    agency = session.get(Organization, action.agency_id)
-    require_covering(session, regulator, agency)
-    c = Checker()
-    clean = _reason(c, reason)
-    c.raise_if_any()
-    action = lock(session, ExitAction, action.id)
-    if action.kind != REMOVAL or action.state != PROPOSED or action.ended_at is not None:
-        raise Forbidden(N_("Only a pending removal proposal can be confirmed or dismissed."))
+    action, agency, clean = _pending_removal(session, regulator, action_id, reason)
     now = clock.now()
     action.state, action.decided_at = DISMISSED, now
     action.decided_by_user_id, action.decision_reason = regulator.id, clean
