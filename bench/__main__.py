@@ -19,6 +19,7 @@ import shlex
 import sys
 import time
 import traceback
+import unicodedata
 
 #: Each benchmark's options for `make bench`: small enough to finish in ~15 minutes in all.
 SMALL = {
@@ -75,15 +76,25 @@ def cell(value) -> str:
     return str(value)
 
 
+def columns(text: str) -> int:
+    """The columns `text` takes on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - columns(text))
+
+
 def print_table(rows: list[dict]) -> None:
     """One table of every benchmark's rows."""
-    width = max([len("figure"), *(len(r["figure"]) for r in rows)]) + 2
-    header = f"{'figure':<{width}}{'value':>12}{'baseline':>12}{'ratio':>9}  {'target':<26}ok"
+    width = max([len("figure"), *(columns(r["figure"]) for r in rows)]) + 2
+    target = max([len("target"), *(columns(str(r["target"])) for r in rows)]) + 2
+    header = f"{pad('figure', width)}{'value':>12}{'baseline':>12}{'ratio':>9}  {pad('target', target)}ok"
     print("\n" + header + "\n" + "-" * len(header))
     for r in rows:
         print(
-            f"{r['figure']:<{width}}{cell(r['value']):>12}{cell(r['baseline']):>12}"
-            f"{cell(r['ratio']):>9}  {str(r['target']):<26}{'✓' if r['ok'] else '✗'}"
+            f"{pad(r['figure'], width)}{cell(r['value']):>12}{cell(r['baseline']):>12}"
+            f"{cell(r['ratio']):>9}  {pad(str(r['target']), target)}{'✓' if r['ok'] else '✗'}"
         )
     met = sum(1 for r in rows if r["ok"])
     print(f"\n{met} of {len(rows)} targets met")
