@@ -141,7 +141,10 @@ def run_locust(port: int, path: str, users: int, seconds: float, tmp: Path) -> d
         timeout=seconds + 120,
         check=True,
     )
-    (stats,) = json.loads(done.stdout)
+    entries = json.loads(done.stdout)
+    if not entries:  # locust stopped before any request was made (a run of a second or so)
+        return {"requests": 0, "failures": 0, "rps": 0.0, "median": 0.0, "p95": 0.0}
+    (stats,) = entries
     elapsed = max(stats["last_request_timestamp"] - stats["start_time"], 1e-9)
     return {
         "requests": stats["num_requests"],
