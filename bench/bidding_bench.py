@@ -801,7 +801,8 @@ def run(url: str, args) -> list[dict]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Run the parts the options choose; print and return their rows."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--part", choices=["all", "opening", "http"], default="all")
@@ -842,12 +843,11 @@ def main(argv: list[str] | None = None) -> None:
 
         server = PostgresServer()
         try:
-            run(server.start(), args)
+            return run(server.start(), args)
         finally:
             server.stop()
-    else:
-        with tempfile.TemporaryDirectory(prefix="zjm-bidbench-") as tmp:
-            run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
+    with tempfile.TemporaryDirectory(prefix="zjm-bidbench-") as tmp:
+        return run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
 
 
 if __name__ == "__main__":

@@ -225,6 +225,21 @@ def measure(url: str, tasks: int, batch: int, fresh: bool = True) -> list[dict]:
     return rows(result)
 
 
+def bench_rows(db: str = "sqlite", tasks: int = 100_000, batch: int = 1000) -> list[dict]:
+    """Generate and reindex on a throw-away database; the rows for a table of every benchmark."""
+    if db == "postgresql":
+        sys.path.insert(0, str(ROOT))
+        from tests.pgserver import PostgresServer
+
+        server = PostgresServer()
+        try:
+            return measure(server.start(), tasks, batch)
+        finally:
+            server.stop()
+    with tempfile.TemporaryDirectory(prefix="zjm-bench-") as tmp:
+        return measure(f"sqlite:///{Path(tmp) / 'reindex.db'}", tasks, batch)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -238,18 +253,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.url:
         print_table(measure(args.url, args.tasks, args.batch, fresh=False))
-    elif args.db == "postgresql":
-        sys.path.insert(0, str(ROOT))
-        from tests.pgserver import PostgresServer
-
-        server = PostgresServer()
-        try:
-            print_table(measure(server.start(), args.tasks, args.batch))
-        finally:
-            server.stop()
     else:
-        with tempfile.TemporaryDirectory(prefix="zjm-bench-") as tmp:
-            print_table(measure(f"sqlite:///{Path(tmp) / 'reindex.db'}", args.tasks, args.batch))
+        print_table(bench_rows(args.db, args.tasks, args.batch))
 
 
 if __name__ == "__main__":

@@ -12,16 +12,31 @@ from market.models import CalendarDay, CalendarYear, OrgKind, User
 from market.validation import N_, Checker, NotFound
 from market.workdays import WorkCalendar, official_exceptions
 
+#: Where `load` keeps the calendar it built, in `session.info`, with the transaction it is for.
+_LOADED = "market.holidays.loaded"
+
 
 def load(session: Session) -> WorkCalendar:
-    """The calendar in force, built from the table."""
+    """The calendar in force, built from the table: once per transaction (a task page asks
+    several times); this module's writes forget it, and the next transaction reads it again."""
+    transaction = session.get_transaction()
+    loaded = session.info.get(_LOADED)
+    if transaction is not None and loaded is not None and loaded[0] is transaction:
+        return loaded[1]
     exceptions = {d.day: d.is_workday for d in session.exec(select(CalendarDay))}
     years = frozenset(session.exec(select(CalendarYear.year)))
-    return WorkCalendar(exceptions=exceptions, known_years=years)
+    calendar = WorkCalendar(exceptions=exceptions, known_years=years)
+    session.info[_LOADED] = (session.get_transaction(), calendar)
+    return calendar
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_LOADED, None)
 
 
 def import_official(session: Session, years: list[int] | None = None) -> list[int]:
     """Store the official arrangement of the years the package knows; operator edits are kept."""
+    _forget(session)
     years = years or list(range(clock.now().year - 1, clock.now().year + 2))
     exceptions, known = official_exceptions(years)
     now = clock.now()
@@ -68,6 +83,7 @@ def set_day(session: Session, actor: User | None, data: dict) -> CalendarDay:
     if kind not in (True, False):
         checker.add("is_workday", N_("Say whether the day is a working day."))
     checker.raise_if_any()
+    _forget(session)
     row = session.get(CalendarDay, day) or CalendarDay(day=day, is_workday=kind)
     old = None if row.updated_at is None else {"is_workday": row.is_workday, "name": row.name}
     row.is_workday, row.name, row.source, row.updated_at = kind, name or "", "operator", clock.now()

@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 from sqlmodel import Session
@@ -29,7 +29,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from market import login_limits, mail, security_headers, task_queries
+from market import login_limits, mail, security_headers, static_files, task_queries
 from market.accounts import request_password_reset, token_login, user_by_email
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
@@ -62,6 +62,18 @@ class IdConverter(IntegerConverter):
     regex = r"\d{1,10}"
 
 
+def template_translations():
+    """The translations of the request's locale, for templates: Flask-Babel's own callables find
+    them through three lookups of its context for each of a page's hundreds of messages; this
+    keeps them on `g` with the locale they are for, so `force_locale` still switches them."""
+    locale = get_locale()
+    cached = g.get("_template_translations")
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        g._template_translations = cached
+    return cached[1]
+
+
 def refuse_ids_out_of_range(_endpoint: str | None, values: dict | None) -> None:
     """404 for a routed id no row can have (see `IdConverter`)."""
     if values and any(type(v) is int and v > MAX_ID for v in values.values()):
@@ -87,6 +99,13 @@ def init_app(app: Flask) -> None:
     )
     app.url_value_preprocessor(refuse_ids_out_of_range)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: template_translations().ugettext(s),
+        ngettext=lambda s, p, n: template_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
+    )
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
@@ -99,6 +118,7 @@ def init_app(app: Flask) -> None:
     app.before_request(load_from_token)
     app.teardown_appcontext(close_db)
     security_headers.init_app(app)
+    static_files.init_app(app)
 
 
 #: Query parameters left to their handler whatever they hold: the words to search, which the

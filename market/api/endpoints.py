@@ -593,7 +593,7 @@ def list_agencies():
     orgs = orgs[:limit]
     return jsonify(
         {
-            "items": [serializers.agency(agencies.load_card(db(), o)) for o in orgs],
+            "items": [serializers.agency(card) for card in agencies.load_cards(db(), orgs)],
             "total": total,
             "next_cursor": str(orgs[-1].id) if more else None,
         }

@@ -94,7 +94,7 @@ def search_page(name: str, serialize) -> tuple:
 
 def agencies_by_id(ids: list[str]) -> dict[str, dict]:
     orgs = db().exec(select(Organization).where(Organization.id.in_([int(i) for i in ids]))).all()
-    return {str(o.id): serializers.agency(agencies.load_card(db(), o)) for o in orgs}
+    return {str(c.org.id): serializers.agency(c) for c in agencies.load_cards(db(), list(orgs))}
 
 
 def service_items_by_id(ids: list[str]) -> dict[str, dict]:

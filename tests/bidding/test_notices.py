@@ -223,7 +223,8 @@ def test_html_escapes_what_users_typed(app):
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "To A &amp; B &#34;&lt;b&gt;&#34;:" in page
-    assert '<link rel="stylesheet" href="/static/notice.css">' in page
+    digest = app.extensions["market.static_hashes"]["notice.css"]
+    assert f'<link rel="stylesheet" href="/static/notice.css?v={digest}">' in page
 
 
 def test_html_notice_in_both_languages(app):

@@ -369,3 +369,35 @@ def test_public_calendar_defaults_to_this_shanghai_year(client, frozen):
 def test_public_calendar_refuses_absurd_years(client):
     assert client.get("/calendar/1999").status_code == 404
     assert client.get("/calendar/2101").status_code == 404
+
+
+# --- read once per transaction --------------------------------------------------------------------
+
+
+def test_calendar_is_read_once_per_transaction_and_forgotten_on_a_write(app, db):
+    from sqlalchemy import event
+
+    holidays.import_official(db, [2026])
+    db.commit()
+    engine = db.get_bind()
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM calendarday" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = holidays.load(db)
+        assert holidays.load(db) is first
+        assert len(reads) == 1
+        assert first.is_workday(date(2026, 10, 1)) is False
+        holidays.set_day(db, None, {"day": "2026-10-01", "is_workday": True, "name": "试"})
+        after_write = holidays.load(db)
+        assert after_write is not first and after_write.is_workday(date(2026, 10, 1)) is True
+        db.rollback()
+        again = holidays.load(db)  # a new transaction reads the table again
+        assert again is not after_write and again.is_workday(date(2026, 10, 1)) is False
+        assert len(reads) == 4  # first, set_day's own read of 2026-10-01, after the write, again
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -257,9 +257,11 @@ def test_an_https_app_leaves_the_other_apps_alone(secure_app, client):
     assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
 
 
-def test_every_page_links_the_svg_favicon_served_from_static(client):
+def test_every_page_links_the_svg_favicon_served_from_static(app, client):
     page = client.get("/").get_data(as_text=True)
-    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    digest = app.extensions["market.static_hashes"]["favicon.svg"]
+    href = f"/static/favicon.svg?v={digest}"
+    assert f'<link rel="icon" href="{href}" type="image/svg+xml">' in page
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     svg = icon.get_data(as_text=True)
