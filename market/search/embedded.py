@@ -441,32 +441,23 @@ class EmbeddedEngine:
         #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
         params["cap"] = COUNT_LIMIT + 1
         if query.facets and not self.sqlite:  # the matches are search_document's own rows
-            sql = (
-                f"SELECT facets, count(*) FROM (SELECT d.facets FROM {source} "
-                f"WHERE {where} LIMIT :cap) m GROUP BY facets"
-            )
+            sql = f"SELECT d.id, d.facets FROM {source} WHERE {where} LIMIT :cap"
         elif query.facets:
             sql = (
-                f"SELECT d.facets, count(*) FROM (SELECT {key} AS rid FROM {source} "
-                f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid "
-                f"GROUP BY d.facets"
+                f"SELECT m.rid, d.facets FROM (SELECT {key} AS rid FROM {source} "
+                f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid"
             )
         else:
-            sql = (
-                f"SELECT CAST(NULL AS TEXT), count(*) FROM (SELECT 1 FROM {source} "
-                f"WHERE {where} LIMIT :cap) m"
-            )
+            sql = f"SELECT {key}, CAST(NULL AS TEXT) FROM {source} WHERE {where} LIMIT :cap"
+        # The matches' ids come back too: when they are all there (at most COUNT_LIMIT), a page
+        # sorted by a number or newest first is sorted from them, not found by a second search.
+        matches: list[int] = []
         counts: Counter = Counter()
-        total = 0
-        for facets, count in self.session.execute(text(sql), params):
-            total += count
-            if not facets:
-                continue
-            if count == 1:  # the common case for multi-valued fields: Counter's C loop
+        for rid, facets in self.session.execute(text(sql), params):
+            matches.append(rid)
+            if facets:
                 counts.update(facets.split(_FIELD_SEP))
-            else:
-                for pair in facets.split(_FIELD_SEP):
-                    counts[pair] += count
+        total = len(matches)
         estimated = total > COUNT_LIMIT
         if estimated:
             total = COUNT_LIMIT
@@ -486,6 +477,8 @@ class EmbeddedEngine:
                 page = self._page_by_tiers(spec, query, parsed, source, where, key, params, offset)
             else:
                 page = self._page_newest(source, where, key, params, query.per_page, offset)
+        elif query.sort != RELEVANCE or parsed.empty:
+            page = self._page_sorted(spec, query, matches, offset)
         if page is None:
             page = self._page_ranked(spec, query, parsed, source, where, key, params, offset)
         rows = {}
@@ -537,6 +530,33 @@ class EmbeddedEngine:
             text(sql), {**params, "limit": query.per_page, "offset": offset}
         ).all()
         return [rid for rid, _score in sorted(found, key=python_order)]
+
+    def _page_sorted(
+        self, spec: IndexSpec, query: Query, matches: list[int], offset: int
+    ) -> list[int]:
+        """Every match known (at most COUNT_LIMIT): the page in the sort's order — a number's
+        (documents without it last), or newest first — without searching again."""
+        if query.sort == RELEVANCE:
+            ordered = sorted(matches, reverse=True)
+        else:
+            option = spec.sorts[query.sort]
+            values: dict[int, int] = {}
+            for start in range(0, len(matches), 500):
+                values.update(
+                    self.session.execute(
+                        text(
+                            "SELECT document_id, value FROM search_number "
+                            "WHERE field = :f AND document_id IN :ids"
+                        ).bindparams(bindparam("ids", expanding=True)),
+                        {"f": option.field, "ids": matches[start : start + 500]},
+                    ).all()
+                )
+            sign = -1 if option.descending else 1
+            ordered = sorted(
+                matches,
+                key=lambda rid: (rid not in values, sign * values.get(rid, 0), -rid),
+            )
+        return ordered[offset : offset + query.per_page]
 
     def _page_newest(
         self, source: str, where: str, key: str, params: dict, limit: int, offset: int
