@@ -451,7 +451,25 @@ class EmbeddedEngine:
             sql = f"SELECT {key}, CAST(NULL AS TEXT) FROM {source} WHERE {where} LIMIT :cap"
         # The matches' ids come back too: when they are all there (at most COUNT_LIMIT), a page
         # sorted by a number or newest first is sorted from them, not found by a second search.
-        found = self.session.execute(text(sql), params).all()
+        window = None
+        if not self.sqlite and query.sort == RELEVANCE and not parsed.empty:
+            # PostgreSQL: one read of the newest matches gives the count, the facets and, when
+            # there are more than COUNT_LIMIT, the relevance window's buckets — not two reads
+            # of the same full-text index.
+            params["w"] = max(COUNT_LIMIT + 1, RANK_WINDOW)
+            newest, order = self._newest_first(where, key)
+            facets = "d.facets" if query.facets else "CAST(NULL AS TEXT)"
+            rows = self.session.execute(
+                text(
+                    f"SELECT {key}, {facets}, {self._pg_bucket(parsed, params)} FROM {source} "
+                    f"WHERE {newest} ORDER BY {order} LIMIT :w"
+                ),
+                params,
+            ).all()
+            found = [(rid, f) for rid, f, _bucket in rows[: COUNT_LIMIT + 1]]
+            window = [(bucket, -rid) for rid, _f, bucket in rows[:RANK_WINDOW]]
+        else:
+            found = self.session.execute(text(sql), params).all()
         matches = [rid for rid, _facets in found]
         counts: Counter = Counter()
         # Many matches share their facet values: count each distinct string once (C loops).
@@ -479,6 +497,9 @@ class EmbeddedEngine:
         if estimated:
             if query.sort != RELEVANCE:
                 page = self._page_by_number(spec, query, parsed, now, offset)
+            elif window is not None:
+                window.sort()
+                page = [-negative for _b, negative in window[offset : offset + query.per_page]]
             elif not parsed.empty:
                 page = self._page_by_tiers(spec, query, parsed, source, where, key, params, offset)
             else:
@@ -633,18 +654,23 @@ class EmbeddedEngine:
                 if len(ranked) >= wanted:
                     break
             return ranked[offset:wanted]
-        cases = []
-        for i in range(len(WEIGHTS) - 1):
-            window[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
-            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
         where, order = self._newest_first(where, key)
         sql = (
-            f"SELECT {key}, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
+            f"SELECT {key}, {self._pg_bucket(parsed, window)} "
             f"FROM {source} WHERE {where} ORDER BY {order} LIMIT :w"
         )
         ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
         ranked.sort()
         return [-negative for _tier, negative in ranked[offset : offset + query.per_page]]
+
+    @staticmethod
+    def _pg_bucket(parsed: ParsedQuery, params: dict) -> str:
+        """A match's relevance bucket (0: every word in a weight-A field, … last: anywhere)."""
+        cases = []
+        for i in range(len(WEIGHTS) - 1):
+            params[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
+            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
+        return f"CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END"
 
     def _page_by_number(
         self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime, offset: int
