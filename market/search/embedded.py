@@ -623,18 +623,28 @@ class EmbeddedEngine:
         if self.sqlite:
             # The window's oldest rowid, then each bucket read inside the window by the
             # full-text index itself (column filters), newest first, until the page is full.
-            floor = self.session.execute(
-                text(
-                    f"SELECT min(r) FROM (SELECT {order} AS r FROM {source} WHERE {where} "
-                    f"ORDER BY {order} DESC LIMIT :w)"
-                ),
-                window,
-            ).scalar_one()
-            if floor is None:
+            newest = (
+                self.session.execute(
+                    text(
+                        f"SELECT {order} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT :w"
+                    ),
+                    window,
+                )
+                .scalars()
+                .all()
+            )
+            if not newest:
                 return []
+            floor = newest[-1]
             wanted, ranked = offset + query.per_page, []
             words = fts5_text(parsed)
             for i in range(len(WEIGHTS)):
+                if i == len(WEIGHTS) - 1:
+                    # The last bucket, anywhere, is the rest of the window: no query.
+                    base = params["base"]
+                    rest = {rowid - base for rowid in newest}.difference(ranked)
+                    ranked += sorted(rest, reverse=True)
+                    break
                 columns = " ".join(w.lower() for w in WEIGHTS[: i + 1])
                 bucket = f"{{{columns}}} : ({words})"
                 if i:
