@@ -726,9 +726,13 @@ class EmbeddedEngine:
         )
         found: list[tuple[int, int]] = []
         seen = 0
+        # A word in most documents fills the page from the first few candidates: start with a
+        # chunk of twice the page and grow it fourfold up to WALK_CHUNK for sparser matches.
+        size = min(WALK_CHUNK, 2 * wanted)
         try:
             while True:
-                chunk = result.fetchmany(WALK_CHUNK)
+                chunk = result.fetchmany(size)
+                size = min(WALK_CHUNK, 4 * size)
                 if not chunk:
                     return None
                 seen += len(chunk)
