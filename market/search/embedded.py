@@ -440,15 +440,19 @@ class EmbeddedEngine:
         #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
         #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
         params["cap"] = COUNT_LIMIT + 1
+        # SQLite, by relevance: the newest matches, which are the relevance window above the
+        # limit (FTS5 reads a list backwards by loading it: once, not for the count and again).
+        newest = self.sqlite and query.sort == RELEVANCE and not parsed.empty
+        limit = "ORDER BY search_fts.rowid DESC LIMIT :cap" if newest else "LIMIT :cap"
         if query.facets and not self.sqlite:  # the matches are search_document's own rows
             sql = f"SELECT d.id, d.facets FROM {source} WHERE {where} LIMIT :cap"
         elif query.facets:
             sql = (
                 f"SELECT m.rid, d.facets FROM (SELECT {key} AS rid FROM {source} "
-                f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid"
+                f"WHERE {where} {limit}) m {self.join} search_document d ON d.id = m.rid"
             )
         else:
-            sql = f"SELECT {key}, CAST(NULL AS TEXT) FROM {source} WHERE {where} LIMIT :cap"
+            sql = f"SELECT {key}, CAST(NULL AS TEXT) FROM {source} WHERE {where} {limit}"
         # The matches' ids come back too: when they are all there (at most COUNT_LIMIT), a page
         # sorted by a number or newest first is sorted from them, not found by a second search.
         window = None
@@ -501,7 +505,10 @@ class EmbeddedEngine:
                 window.sort()
                 page = [-negative for _b, negative in window[offset : offset + query.per_page]]
             elif not parsed.empty:
-                page = self._page_by_tiers(spec, query, parsed, source, where, key, params, offset)
+                known = sorted(matches, reverse=True)[:RANK_WINDOW] if newest else None
+                page = self._page_by_tiers(
+                    spec, query, parsed, source, where, key, params, offset, known
+                )
             else:
                 page = self._page_newest(source, where, key, params, query.per_page, offset)
         elif query.sort != RELEVANCE or parsed.empty:
@@ -612,6 +619,7 @@ class EmbeddedEngine:
         key: str,
         params: dict,
         offset: int,
+        known: list[int] | None = None,
     ) -> list[int]:
         """Relevance when too many documents match to score them all. The newest RANK_WINDOW
         matches (read in id order from the full-text index, which stops there) are bucket-sorted
@@ -623,16 +631,18 @@ class EmbeddedEngine:
         if self.sqlite:
             # The window's oldest rowid, then each bucket read inside the window by the
             # full-text index itself (column filters), newest first, until the page is full.
-            newest = (
-                self.session.execute(
-                    text(
-                        f"SELECT {order} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT :w"
-                    ),
-                    window,
+            newest = [params["base"] + rid for rid in known or ()]
+            if len(newest) < RANK_WINDOW:  # not read by the count (or COUNT_LIMIT < RANK_WINDOW)
+                newest = (
+                    self.session.execute(
+                        text(
+                            f"SELECT {order} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT :w"
+                        ),
+                        window,
+                    )
+                    .scalars()
+                    .all()
                 )
-                .scalars()
-                .all()
-            )
             if not newest:
                 return []
             floor = newest[-1]
