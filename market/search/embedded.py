@@ -438,7 +438,7 @@ class EmbeddedEngine:
         source, where, key, params = self._matched(spec, query, parsed, now)
         # 1. Count the matches, and their facet values, up to COUNT_LIMIT + 1: one bounded pass
         #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
-        #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
+        #    they are what the COUNT_LIMIT + 1 matches read hold: lower bounds.
         params["cap"] = COUNT_LIMIT + 1
         # SQLite, by relevance: the newest matches, which are the relevance window above the
         # limit (FTS5 reads a list backwards by loading it: once, not for the count and again).
@@ -461,12 +461,12 @@ class EmbeddedEngine:
             # there are more than COUNT_LIMIT, the relevance window's buckets — not two reads
             # of the same full-text index.
             params["w"] = max(COUNT_LIMIT + 1, RANK_WINDOW)
-            newest, order = self._newest_first(where, key)
+            newest_where, order = self._newest_first(where, key)
             facets = "d.facets" if query.facets else "CAST(NULL AS TEXT)"
             rows = self.session.execute(
                 text(
                     f"SELECT {key}, {facets}, {self._pg_bucket(parsed, params)} FROM {source} "
-                    f"WHERE {newest} ORDER BY {order} LIMIT :w"
+                    f"WHERE {newest_where} ORDER BY {order} LIMIT :w"
                 ),
                 params,
             ).all()
