@@ -438,35 +438,54 @@ class EmbeddedEngine:
         source, where, key, params = self._matched(spec, query, parsed, now)
         # 1. Count the matches, and their facet values, up to COUNT_LIMIT + 1: one bounded pass
         #    (like Elasticsearch's track_total_hits). Up to the limit both are exact; beyond it
-        #    they are what the first COUNT_LIMIT + 1 matches hold: lower bounds.
+        #    they are what the COUNT_LIMIT + 1 matches read hold: lower bounds.
         params["cap"] = COUNT_LIMIT + 1
+        # SQLite, by relevance: the newest matches, which are the relevance window above the
+        # limit (FTS5 reads a list backwards by loading it: once, not for the count and again).
+        newest = self.sqlite and query.sort == RELEVANCE and not parsed.empty
+        limit = "ORDER BY search_fts.rowid DESC LIMIT :cap" if newest else "LIMIT :cap"
         if query.facets and not self.sqlite:  # the matches are search_document's own rows
-            sql = (
-                f"SELECT facets, count(*) FROM (SELECT d.facets FROM {source} "
-                f"WHERE {where} LIMIT :cap) m GROUP BY facets"
-            )
+            sql = f"SELECT d.id, d.facets FROM {source} WHERE {where} LIMIT :cap"
         elif query.facets:
             sql = (
-                f"SELECT d.facets, count(*) FROM (SELECT {key} AS rid FROM {source} "
-                f"WHERE {where} LIMIT :cap) m {self.join} search_document d ON d.id = m.rid "
-                f"GROUP BY d.facets"
+                f"SELECT m.rid, d.facets FROM (SELECT {key} AS rid FROM {source} "
+                f"WHERE {where} {limit}) m {self.join} search_document d ON d.id = m.rid"
             )
         else:
-            sql = (
-                f"SELECT CAST(NULL AS TEXT), count(*) FROM (SELECT 1 FROM {source} "
-                f"WHERE {where} LIMIT :cap) m"
-            )
+            sql = f"SELECT {key}, CAST(NULL AS TEXT) FROM {source} WHERE {where} {limit}"
+        # The matches' ids come back too: when they are all there (at most COUNT_LIMIT), a page
+        # sorted by a number or newest first is sorted from them, not found by a second search.
+        window = None
+        if not self.sqlite and query.sort == RELEVANCE and not parsed.empty:
+            # PostgreSQL: one read of the newest matches gives the count, the facets and, when
+            # there are more than COUNT_LIMIT, the relevance window's buckets — not two reads
+            # of the same full-text index.
+            params["w"] = max(COUNT_LIMIT + 1, RANK_WINDOW)
+            newest_where, order = self._newest_first(where, key)
+            facets = "d.facets" if query.facets else "CAST(NULL AS TEXT)"
+            rows = self.session.execute(
+                text(
+                    f"SELECT {key}, {facets}, {self._pg_bucket(parsed, params)} FROM {source} "
+                    f"WHERE {newest_where} ORDER BY {order} LIMIT :w"
+                ),
+                params,
+            ).all()
+            found = [(rid, f) for rid, f, _bucket in rows[: COUNT_LIMIT + 1]]
+            window = [(bucket, -rid) for rid, _f, bucket in rows[:RANK_WINDOW]]
+        else:
+            found = self.session.execute(text(sql), params).all()
+        matches = [rid for rid, _facets in found]
         counts: Counter = Counter()
-        total = 0
-        for facets, count in self.session.execute(text(sql), params):
-            total += count
+        # Many matches share their facet values: count each distinct string once (C loops).
+        for facets, count in Counter(facets for _rid, facets in found).items():
             if not facets:
                 continue
-            if count == 1:  # the common case for multi-valued fields: Counter's C loop
+            if count == 1:  # the common case for multi-valued fields
                 counts.update(facets.split(_FIELD_SEP))
             else:
                 for pair in facets.split(_FIELD_SEP):
                     counts[pair] += count
+        total = len(matches)
         estimated = total > COUNT_LIMIT
         if estimated:
             total = COUNT_LIMIT
@@ -482,10 +501,18 @@ class EmbeddedEngine:
         if estimated:
             if query.sort != RELEVANCE:
                 page = self._page_by_number(spec, query, parsed, now, offset)
+            elif window is not None:
+                window.sort()
+                page = [-negative for _b, negative in window[offset : offset + query.per_page]]
             elif not parsed.empty:
-                page = self._page_by_tiers(spec, query, parsed, source, where, key, params, offset)
+                known = sorted(matches, reverse=True)[:RANK_WINDOW] if newest else None
+                page = self._page_by_tiers(
+                    spec, query, parsed, source, where, key, params, offset, known
+                )
             else:
                 page = self._page_newest(source, where, key, params, query.per_page, offset)
+        elif query.sort != RELEVANCE or parsed.empty:
+            page = self._page_sorted(spec, query, matches, offset)
         if page is None:
             page = self._page_ranked(spec, query, parsed, source, where, key, params, offset)
         rows = {}
@@ -538,6 +565,33 @@ class EmbeddedEngine:
         ).all()
         return [rid for rid, _score in sorted(found, key=python_order)]
 
+    def _page_sorted(
+        self, spec: IndexSpec, query: Query, matches: list[int], offset: int
+    ) -> list[int]:
+        """Every match known (at most COUNT_LIMIT): the page in the sort's order — a number's
+        (documents without it last), or newest first — without searching again."""
+        if query.sort == RELEVANCE:
+            ordered = sorted(matches, reverse=True)
+        else:
+            option = spec.sorts[query.sort]
+            values: dict[int, int] = {}
+            for start in range(0, len(matches), 500):
+                values.update(
+                    self.session.execute(
+                        text(
+                            "SELECT document_id, value FROM search_number "
+                            "WHERE field = :f AND document_id IN :ids"
+                        ).bindparams(bindparam("ids", expanding=True)),
+                        {"f": option.field, "ids": matches[start : start + 500]},
+                    ).all()
+                )
+            sign = -1 if option.descending else 1
+            ordered = sorted(
+                matches,
+                key=lambda rid: (rid not in values, sign * values.get(rid, 0), -rid),
+            )
+        return ordered[offset : offset + query.per_page]
+
     def _page_newest(
         self, source: str, where: str, key: str, params: dict, limit: int, offset: int
     ) -> list[int]:
@@ -565,6 +619,7 @@ class EmbeddedEngine:
         key: str,
         params: dict,
         offset: int,
+        known: list[int] | None = None,
     ) -> list[int]:
         """Relevance when too many documents match to score them all. The newest RANK_WINDOW
         matches (read in id order from the full-text index, which stops there) are bucket-sorted
@@ -576,18 +631,30 @@ class EmbeddedEngine:
         if self.sqlite:
             # The window's oldest rowid, then each bucket read inside the window by the
             # full-text index itself (column filters), newest first, until the page is full.
-            floor = self.session.execute(
-                text(
-                    f"SELECT min(r) FROM (SELECT {order} AS r FROM {source} WHERE {where} "
-                    f"ORDER BY {order} DESC LIMIT :w)"
-                ),
-                window,
-            ).scalar_one()
-            if floor is None:
+            newest = [params["base"] + rid for rid in known or ()]
+            if len(newest) < RANK_WINDOW:  # not read by the count (or COUNT_LIMIT < RANK_WINDOW)
+                newest = (
+                    self.session.execute(
+                        text(
+                            f"SELECT {order} FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT :w"
+                        ),
+                        window,
+                    )
+                    .scalars()
+                    .all()
+                )
+            if not newest:
                 return []
+            floor = newest[-1]
             wanted, ranked = offset + query.per_page, []
             words = fts5_text(parsed)
             for i in range(len(WEIGHTS)):
+                if i == len(WEIGHTS) - 1:
+                    # The last bucket, anywhere, is the rest of the window: no query.
+                    base = params["base"]
+                    rest = {rowid - base for rowid in newest}.difference(ranked)
+                    ranked += sorted(rest, reverse=True)
+                    break
                 columns = " ".join(w.lower() for w in WEIGHTS[: i + 1])
                 bucket = f"{{{columns}}} : ({words})"
                 if i:
@@ -607,18 +674,23 @@ class EmbeddedEngine:
                 if len(ranked) >= wanted:
                     break
             return ranked[offset:wanted]
-        cases = []
-        for i in range(len(WEIGHTS) - 1):
-            window[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
-            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
         where, order = self._newest_first(where, key)
         sql = (
-            f"SELECT {key}, CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END "
+            f"SELECT {key}, {self._pg_bucket(parsed, window)} "
             f"FROM {source} WHERE {where} ORDER BY {order} LIMIT :w"
         )
         ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
         ranked.sort()
         return [-negative for _tier, negative in ranked[offset : offset + query.per_page]]
+
+    @staticmethod
+    def _pg_bucket(parsed: ParsedQuery, params: dict) -> str:
+        """A match's relevance bucket (0: every word in a weight-A field, … last: anywhere)."""
+        cases = []
+        for i in range(len(WEIGHTS) - 1):
+            params[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
+            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
+        return f"CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END"
 
     def _page_by_number(
         self, spec: IndexSpec, query: Query, parsed: ParsedQuery, now: datetime, offset: int
@@ -664,9 +736,13 @@ class EmbeddedEngine:
         )
         found: list[tuple[int, int]] = []
         seen = 0
+        # A word in most documents fills the page from the first few candidates: start with a
+        # chunk of twice the page and grow it fourfold up to WALK_CHUNK for sparser matches.
+        size = min(WALK_CHUNK, 2 * wanted)
         try:
             while True:
-                chunk = result.fetchmany(WALK_CHUNK)
+                chunk = result.fetchmany(size)
+                size = min(WALK_CHUNK, 4 * size)
                 if not chunk:
                     return None
                 seen += len(chunk)
