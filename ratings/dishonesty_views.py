@@ -386,7 +386,10 @@ def agency_section(org: Organization) -> Markup:
     for e in entries:
         data = ser.entry(e)
         data["in_force"] = dishonesty.is_in_force(e, now)
-        data["lift_form"] = forms.get(f"lift-{e.id}") or LiftForm(formdata=None, prefix=f"li{e.id}")
+        if covering:  # a form made for a visitor would put a CSRF token in its session
+            data["lift_form"] = forms.get(f"lift-{e.id}") or LiftForm(
+                formdata=None, prefix=f"li{e.id}"
+            )
         shown.append(data)
     return Markup(
         render_template(
@@ -395,7 +398,9 @@ def agency_section(org: Organization) -> Markup:
             entries=shown,
             in_force=[e for e in shown if e["in_force"]],
             covering=covering,
-            propose_form=forms.get("propose") or ProposeForm(formdata=None, prefix="dp"),
+            propose_form=(forms.get("propose") or ProposeForm(formdata=None, prefix="dp"))
+            if covering
+            else None,
             errors=g.get("dishonesty_errors", {}),
         )
     )

@@ -69,6 +69,21 @@ def _standing_page(
     forms, errors = forms or {}, errors or {}
     for item in file["items"]:
         n = item["id"]
+        item["errors"] = (
+            errors.get(f"appeal-{n}", [])
+            + errors.get(f"decide-{n}", [])
+            + errors.get(f"reinstate-{n}", [])
+        )
+        item["can_appeal"] = (
+            own
+            and item["appeal"] is None
+            and item["state"] != "dismissed"
+            and now < exits.appeal_due(db(), db().get(exits.ExitAction, n), _policy())
+        )
+        if (
+            user is None
+        ):  # a visitor may do nothing here: a form would put a CSRF token in its session
+            continue
         item["appeal_form"] = forms.get(f"appeal-{n}") or ExitAppealForm(
             formdata=None, prefix=f"ap{n}"
         )
@@ -84,18 +99,11 @@ def _standing_page(
                 f"appeal-decision-{appeal['id']}"
             ) or ExitAppealDecisionForm(formdata=None, prefix=f"ad{appeal['id']}")
             item["appeal_errors"] = errors.get(f"appeal-decision-{appeal['id']}", [])
-        item["errors"] = (
-            errors.get(f"appeal-{n}", [])
-            + errors.get(f"decide-{n}", [])
-            + errors.get(f"reinstate-{n}", [])
-        )
-        item["can_appeal"] = (
-            own
-            and item["appeal"] is None
-            and item["state"] != "dismissed"
-            and now < exits.appeal_due(db(), db().get(exits.ExitAction, n), _policy())
-        )
-    licence_form = forms.get("licence") or LicenceCancellationForm(formdata=None, prefix="lc")
+    licence_form = (
+        forms.get("licence") or LicenceCancellationForm(formdata=None, prefix="lc")
+        if user is not None
+        else None
+    )
     return render_template(
         "ratings/exits/standing.html",
         agency=agency,

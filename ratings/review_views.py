@@ -226,11 +226,17 @@ def agency_section(org: Organization) -> Markup:
     regulator covering it the forms to record either (a `market.agency_sections` hook)."""
     user = viewer()
     covering = records.covers_agency(db(), user, org)
-    forms = {
-        "misconduct": MisconductForm(formdata=None, prefix="mis"),
-        "commend": CommendationForm(formdata=None, prefix="com"),
-        **g.get("review_forms", {}),
-    }
+    # The forms for a covering regulator only: one made for a visitor would put a CSRF token in
+    # the visitor's session (and keep the page from the public's page cache).
+    forms = (
+        {
+            "misconduct": MisconductForm(formdata=None, prefix="mis"),
+            "commend": CommendationForm(formdata=None, prefix="com"),
+            **g.get("review_forms", {}),
+        }
+        if covering
+        else {}
+    )
     return Markup(
         render_template(
             "ratings/_agency_review.html",

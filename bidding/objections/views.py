@@ -56,12 +56,17 @@ def context(task: Task) -> dict:
     do, replaced by a failed form from this request (`g.objection_forms`)."""
     reader = visibility.reader_of(db(), viewer(), task)
     data = serializers.task_objections(db(), task, reader, clock.now(), _policy(), translate)
-    forms: dict = {"object": AwardObjectionForm(formdata=None, prefix="obj")}
-    for item in data["items"]:
-        forms[f"answer-{item['id']}"] = ObjectionAnswerForm(
-            formdata=None, prefix=f"ans{item['id']}"
-        )
-        forms[f"complain-{item['id']}"] = ComplaintForm(formdata=None, prefix=f"cmp{item['id']}")
+    forms: dict = {}
+    # None for a visitor, who may do nothing here: a form would put a CSRF token in its session.
+    if viewer() is not None:
+        forms["object"] = AwardObjectionForm(formdata=None, prefix="obj")
+        for item in data["items"]:
+            forms[f"answer-{item['id']}"] = ObjectionAnswerForm(
+                formdata=None, prefix=f"ans{item['id']}"
+            )
+            forms[f"complain-{item['id']}"] = ComplaintForm(
+                formdata=None, prefix=f"cmp{item['id']}"
+            )
     forms.update(g.get("objection_forms", {}))
     return {**data, "forms": forms, "errors": g.get("objection_errors", {})}
 

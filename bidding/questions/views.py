@@ -32,14 +32,19 @@ def context(task: Task) -> dict:
     own_applicant = visibility.is_applicant(reader)
     items = qa_serializers.questions(questions.task_questions(db(), task), reader)
     objections = qa_serializers.objections(db(), questions.task_objections(db(), task), reader)
-    forms: dict = {
-        "ask": QuestionForm(formdata=None, prefix="ask"),
-        "object": ObjectionForm(formdata=None, prefix="obj"),
-    }
-    for q in items:
-        forms[f"answer-{q['id']}"] = AnswerForm(formdata=None, prefix=f"a{q['id']}")
-    for o in objections:
-        forms[f"reply-{o['id']}"] = ReplyForm(formdata=None, prefix=f"r{o['id']}")
+    can_answer = own_applicant and lifecycle.status(task, now) == lifecycle.OPEN
+    # Forms only for what the reader may do: one made for a visitor would put a CSRF token in
+    # the visitor's session (and keep the page from the public's page cache).
+    forms: dict = {}
+    if agency:
+        forms["ask"] = QuestionForm(formdata=None, prefix="ask")
+        forms["object"] = ObjectionForm(formdata=None, prefix="obj")
+    if can_answer:
+        for q in items:
+            forms[f"answer-{q['id']}"] = AnswerForm(formdata=None, prefix=f"a{q['id']}")
+    if own_applicant:
+        for o in objections:
+            forms[f"reply-{o['id']}"] = ReplyForm(formdata=None, prefix=f"r{o['id']}")
     forms.update(g.get("bidding_forms", {}))
     last_day = (
         questions.last_question_day(calendar, task.deadline_at)
@@ -54,7 +59,7 @@ def context(task: Task) -> dict:
         "can_ask": agency and ask_refusal is None,
         "ask_refusal": translate(ask_refusal) if ask_refusal else None,
         "can_object": agency and object_refusal is None,
-        "can_answer": own_applicant and lifecycle.status(task, now) == lifecycle.OPEN,
+        "can_answer": can_answer,
         "can_reply": own_applicant,
         "is_agency": agency,
         "errors": g.get("bidding_errors", {}),

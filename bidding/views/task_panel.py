@@ -20,8 +20,9 @@ from market.views import fen_to_yuan
 from market.web import db, translate, viewer, viewer_org
 
 
-def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
-    """Blank forms for what the reader may do, replaced by a failed form from this request.
+def _forms_for(task: Task, mine: dict | None, bids: dict, actions: dict) -> dict:
+    """Blank forms for what the reader may do (none for a visitor: a form would put a CSRF
+    token in the visitor's session), replaced by a failed form from this request.
 
     The bid form holds the standing version, and lists the files the agency uploaded for the
     task that no version of its bid attached yet (with no standing bid: all its files), so that
@@ -41,9 +42,11 @@ def _forms_for(task: Task, mine: dict | None, bids: dict) -> dict:
         forms["bid"] = form
         forms["withdraw"] = WithdrawForm(formdata=None, prefix="withdraw")
     for item in bids.get("items", []):
-        key = item["receipt"][:16]
-        forms[f"explain-{key}"] = ExplanationForm(formdata=None, prefix=f"x{key}")
-        forms[f"decide-{key}"] = ValidityForm(formdata=None, prefix=f"v{key}")
+        key, may = item["receipt"][:16], actions[item["receipt"]]
+        if may["explain"]:
+            forms[f"explain-{key}"] = ExplanationForm(formdata=None, prefix=f"x{key}")
+        if may["decide"]:
+            forms[f"decide-{key}"] = ValidityForm(formdata=None, prefix=f"v{key}")
     forms.update(g.get("bidding_forms", {}))
     if "withdraw" in forms and task.method == Method.random:  # a sign-up, not a sealed price
         forms["withdraw"].confirm.label.text = gettext(
@@ -73,6 +76,7 @@ def task_panel(task: Task) -> Markup:
     result = serializers.result(db(), task)
     own_applicant = visibility.is_applicant(reader)
     stage = _stage(task, bids, result)
+    actions = _actions(task, bids, own_applicant)
     return Markup(
         render_template(
             "bidding/_task_panel.html",
@@ -84,12 +88,12 @@ def task_panel(task: Task) -> Markup:
             own_applicant=own_applicant,
             on_panel=on_panel,
             stage=stage,
-            forms=_forms_for(task, mine, bids),
+            forms=_forms_for(task, mine, bids, actions),
             errors=g.get("bidding_errors", {}),
             number_labels=NUMBER_LABELS,
             ground_labels=GROUND_LABELS,
             state_labels=STATE_LABELS,
-            actions=_actions(task, bids, own_applicant),
+            actions=actions,
             qa=question_views.context(task),
             inv=invitation_views.context(task),
             delivery_url=delivery_views.delivery_link(task),

@@ -93,7 +93,8 @@ def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str
         amend_errors=list(amend_errors),
         field_labels=TASK_FIELD_LABELS | DEADLINE_LABELS,
         allows=partial(lifecycle.allowed, task),
-        cancel_form=ReasonForm(formdata=None),
+        # Only the applicant cancels: a form made for a visitor would put a CSRF token in its session.
+        cancel_form=ReasonForm(formdata=None) if own else None,
         regulator=is_regulator(db(), viewer()),
     )
 

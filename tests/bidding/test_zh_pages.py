@@ -366,3 +366,28 @@ def test_every_page_in_chinese_is_chinese(app, town, db):
             for problem in problems_of(visible_texts(response.get_data(as_text=True)), catalog):
                 found.setdefault(problem, set()).add(url)
     assert not found, "\n".join(f"{p}  @ {sorted(u)[:2]}" for p, u in sorted(found.items()))
+
+
+def test_a_visitor_reading_the_public_pages_is_given_no_session(app, town, db):
+    """A page without a form to post sets no cookie for a visitor, with CSRF protection on as in
+    production: a form object made for nobody would put a CSRF token in the visitor's session,
+    give every reader a cookie and keep the page from the public's page cache
+    (market/page_cache.py)."""
+    _users, values = town
+    client = app.test_client()
+    previous = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        given = []
+        for url in _urls(app, values):
+            client.delete_cookie("session")  # a page with a form gave it one
+            response = client.get(url)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            if re.search(r"<form[^>]*method=\"post\"", response.get_data(as_text=True), re.I):
+                continue
+            if "Set-Cookie" in response.headers:
+                given.append(url)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = previous
+    assert given == [], given
