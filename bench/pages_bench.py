@@ -166,35 +166,45 @@ def fetch_once(port: int, path: str) -> int:
         conn.close()
 
 
-def bench(url: str, args) -> list[dict]:
-    from bench.bidding_bench import Server, load_average, make_app
+def measure(url: str, tmp: Path, paths: dict[str, str], args, cache_seconds: float) -> dict:
+    """One gunicorn with PUBLIC_PAGE_CACHE_SECONDS=`cache_seconds`; locust on every path."""
+    from bench.bidding_bench import Server
 
-    print(f"load average at start: {load_average()}")
-    rows: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="zjm-pagesbench-") as tmp_name:
-        tmp = Path(tmp_name)
-        app = make_app(url, tmp, 0)
-        print(f"seeding {app.extensions['market.db'].dialect}…", file=sys.stderr)
-        paths = seed(app, args.tasks)
-        app.extensions["market.db"].engine.dispose()
+    previous = os.environ.get("PUBLIC_PAGE_CACHE_SECONDS")
+    os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = f"{cache_seconds:g}"
+    try:
         server = Server(url, tmp, 0, "gunicorn", args.workers)
-        try:
-            results = {}
-            for name, path in paths.items():
-                status = fetch_once(server.port, path)
-                if status != 200:
-                    raise RuntimeError(f"{name}: GET {path} answered {status}")
-                print(f"locust: {name} ({path}) …", file=sys.stderr)
-                if args.warmup > 0:  # every worker compiles its templates, fills its caches
-                    run_locust(server.port, path, args.users, args.warmup, tmp)
-                results[name] = run_locust(server.port, path, args.users, args.seconds, tmp)
-                time.sleep(1)  # let the last run's connections close
-            tracebacks = server.log().count("Traceback")
-        finally:
-            server.stop()
+    finally:
+        if previous is None:
+            del os.environ["PUBLIC_PAGE_CACHE_SECONDS"]
+        else:
+            os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = previous
+    try:
+        results = {}
+        for name, path in paths.items():
+            status = fetch_once(server.port, path)
+            if status != 200:
+                raise RuntimeError(f"{name}: GET {path} answered {status}")
+            print(f"locust, page cache {cache_seconds:g} s: {name} ({path}) …", file=sys.stderr)
+            if args.warmup > 0:  # every worker compiles its templates, fills its caches
+                run_locust(server.port, path, args.users, args.warmup, tmp)
+            results[name] = run_locust(server.port, path, args.users, args.seconds, tmp)
+            time.sleep(1)  # let the last run's connections close
+        results["tracebacks"] = server.log().count("Traceback")
+    finally:
+        server.stop()
+    results["workers"] = server.workers
+    return results
+
+
+def table(results: dict, label: str, args, url: str, target: bool) -> list[dict]:
+    """Print one pass's results and return its rows: throughput against /health's (the target
+    when `target`, else for information) and the failed requests."""
+    results = dict(results)
+    workers, tracebacks = results.pop("workers"), results.pop("tracebacks")
     base = results.pop("health (baseline)")
     print(
-        f"\ngunicorn (gunicorn.conf.py: {server.workers} gthread workers), locust: "
+        f"\n{label}: gunicorn (gunicorn.conf.py: {workers} gthread workers), locust: "
         f"{args.users} users, {args.seconds:g} s a path, database {url.split(':')[0]}"
     )
     print(f"{'path':<20}{'requests':>10}{'failed':>8}{'req/s':>9}{'median ms':>11}{'p95 ms':>8}")
@@ -203,15 +213,17 @@ def bench(url: str, args) -> list[dict]:
             f"{name:<20}{r['requests']:>10}{r['failures']:>8}{r['rps']:>9.1f}"
             f"{r['median']:>11.0f}{r['p95']:>8.0f}"
         )
+    rows = []
+    prefix = "pages" if target else f"pages, {label}"
     for name, r in results.items():
         ratio = r["rps"] / base["rps"] if base["rps"] else None
         rows.append(
             {
-                "figure": f"pages: {name} throughput (req/s)",
+                "figure": f"{prefix}: {name} throughput (req/s)",
                 "value": round(r["rps"], 1),
                 "baseline": round(base["rps"], 1),
                 "ratio": None if ratio is None else round(ratio, 3),
-                "target": f"≥ {TARGET_RATIO}",
+                "target": f"≥ {TARGET_RATIO}" if target else "(info)",
                 "ok": ratio is not None and ratio >= TARGET_RATIO,
             }
         )
@@ -219,7 +231,7 @@ def bench(url: str, args) -> list[dict]:
     total = sum(r["requests"] for r in (base, *results.values()))
     rows.append(
         {
-            "figure": "pages: failed requests (of all)",
+            "figure": f"{prefix}: failed requests (of all)",
             "value": failed,
             "baseline": total,
             "ratio": round(failed / total, 3) if total else None,
@@ -229,6 +241,27 @@ def bench(url: str, args) -> list[dict]:
     )
     if tracebacks:
         print(f"gunicorn logged {tracebacks} tracebacks")
+    return rows
+
+
+def bench(url: str, args) -> list[dict]:
+    """The pages with the production settings (the public's page cache on, `--page-cache`
+    seconds), then, unless `--uncached 0`, again with the cache off: what a page costs
+    when it is rendered for every request (a logged-in user's case), for information."""
+    from bench.bidding_bench import load_average, make_app
+
+    print(f"load average at start: {load_average()}")
+    with tempfile.TemporaryDirectory(prefix="zjm-pagesbench-") as tmp_name:
+        tmp = Path(tmp_name)
+        app = make_app(url, tmp, 0)
+        print(f"seeding {app.extensions['market.db'].dialect}…", file=sys.stderr)
+        paths = seed(app, args.tasks)
+        app.extensions["market.db"].engine.dispose()
+        cached = measure(url, tmp, paths, args, args.page_cache)
+        rendered = measure(url, tmp, paths, args, 0) if args.uncached else None
+    rows = table(cached, f"page cache {args.page_cache:g} s", args, url, target=True)
+    if rendered is not None:
+        rows += table(rendered, "page cache off", args, url, target=False)
     print(f"load average at end: {load_average()}")
     return rows
 
@@ -247,6 +280,18 @@ def rows(argv: list[str] | None = None) -> list[dict]:
     )
     parser.add_argument(
         "--workers", type=int, default=0, help="gunicorn workers (0: gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--page-cache",
+        type=float,
+        default=2.0,
+        help="PUBLIC_PAGE_CACHE_SECONDS of the measured run (the production default: 2)",
+    )
+    parser.add_argument(
+        "--uncached",
+        type=int,
+        default=1,
+        help="1: a second run with the page cache off, for information (0: skip it)",
     )
     args = parser.parse_args(argv)
     if args.db == "postgresql":

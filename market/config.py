@@ -85,6 +85,9 @@ def from_environment() -> dict:
         # The demo clock ("+3d", "-2h", "+1d12h"): the platform's time runs this far from the real
         # time (market/clock.py); refused when PRODUCTION is on.
         "DEMO_CLOCK_OFFSET": os.environ.get("DEMO_CLOCK_OFFSET", ""),
+        # Seconds a web process answers anonymous visitors with the same rendering of a public
+        # page (market/page_cache.py); 0 turns the cache off.
+        "PUBLIC_PAGE_CACHE_SECONDS": float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "2")),
     }
 
 

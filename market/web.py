@@ -29,7 +29,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from market import login_limits, mail, security_headers, static_files, task_queries
+from market import login_limits, mail, page_cache, security_headers, static_files, task_queries
 from market.accounts import request_password_reset, token_login, user_by_email
 from market.extensions import babel, csrf, limiter, login_manager
 from market.forms import attach_errors
@@ -119,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     security_headers.init_app(app)
     static_files.init_app(app)
+    page_cache.init_app(app)
 
 
 #: Query parameters left to their handler whatever they hold: the words to search, which the

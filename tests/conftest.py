@@ -127,6 +127,9 @@ def app_config(database_url: str, **extra) -> dict:
         "PASSWORD_HASH_MEMORY_KIB": 8,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MEILISEARCH_URL": "",
+        # Tests read their own writes at once, across rolled-back transactions and frozen clocks;
+        # tests/market/test_page_cache.py turns the cache on.
+        "PUBLIC_PAGE_CACHE_SECONDS": 0,
     }
     config.update(extra)
     return config
