@@ -464,7 +464,10 @@ class EmbeddedEngine:
             newest_where, order = self._newest_first(where, key)
             facets = "d.facets" if query.facets else "CAST(NULL AS TEXT)"
             rows = self.session.execute(
-                text(self._pg_window(parsed, params, facets, source, newest_where, order)),
+                text(
+                    f"SELECT {key}, {facets}, {self._pg_bucket(parsed, params)} FROM {source} "
+                    f"WHERE {newest_where} ORDER BY {order} LIMIT :w"
+                ),
                 params,
             ).all()
             found = [(rid, f) for rid, f, _bucket in rows[: COUNT_LIMIT + 1]]
@@ -672,32 +675,21 @@ class EmbeddedEngine:
                     break
             return ranked[offset:wanted]
         where, order = self._newest_first(where, key)
-        sql = self._pg_window(parsed, window, "CAST(NULL AS TEXT)", source, where, order)
-        ranked = [(tier, -rid) for rid, _f, tier in self.session.execute(text(sql), window)]
+        sql = (
+            f"SELECT {key}, {self._pg_bucket(parsed, window)} "
+            f"FROM {source} WHERE {where} ORDER BY {order} LIMIT :w"
+        )
+        ranked = [(tier, -rid) for rid, tier in self.session.execute(text(sql), window)]
         ranked.sort()
         return [-negative for _tier, negative in ranked[offset : offset + query.per_page]]
 
-    @classmethod
-    def _pg_window(
-        cls, parsed: ParsedQuery, params: dict, facets: str, source: str, where: str, order: str
-    ) -> str:
-        """The newest :w matches (id, facets, relevance bucket), newest first. The buckets are
-        computed outside the LIMIT: read through the full-text index, the matches are all
-        fetched and sorted before the limit applies, and their tsvectors tested against the
-        buckets' tsqueries only for the rows kept."""
-        return (
-            f"SELECT w.rid, w.facets, {cls._pg_bucket(parsed, params, 'w.tsv')} FROM "
-            f"(SELECT d.id AS rid, {facets} AS facets, d.tsv FROM {source} WHERE {where} "
-            f"ORDER BY {order} LIMIT :w) w ORDER BY w.rid DESC"
-        )
-
     @staticmethod
-    def _pg_bucket(parsed: ParsedQuery, params: dict, tsv: str = "d.tsv") -> str:
+    def _pg_bucket(parsed: ParsedQuery, params: dict) -> str:
         """A match's relevance bucket (0: every word in a weight-A field, … last: anywhere)."""
         cases = []
         for i in range(len(WEIGHTS) - 1):
             params[f"t{i}"] = pg_tsquery(parsed, "".join(WEIGHTS[: i + 1]))
-            cases.append(f"WHEN {tsv} @@ CAST(:t{i} AS tsquery) THEN {i}")
+            cases.append(f"WHEN d.tsv @@ CAST(:t{i} AS tsquery) THEN {i}")
         return f"CASE {' '.join(cases)} ELSE {len(WEIGHTS) - 1} END"
 
     def _page_by_number(
