@@ -707,7 +707,8 @@ class EmbeddedEngine:
         if not self.sqlite:
             tsq = self._tsquery(spec, query, parsed, params)
             if tsq:
-                where.append("d.tsv @@ CAST(:tsq AS tsquery)")
+                # The index named for the planner: its own partial GIN index (migration 0029).
+                where += ["d.index_name = :ix", "d.tsv @@ CAST(:tsq AS tsquery)"]
                 params["tsq"] = tsq
             where += self._conditions(spec, query, "n.document_id", params)
             sql = (
