@@ -85,6 +85,10 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns(text))
 
 
+#: A row's `ok`: met, missed, or None for a row given for information (no target).
+MARK = {True: "✓", False: "✗", None: "·"}
+
+
 def print_table(rows: list[dict]) -> None:
     """One table of every benchmark's rows."""
     width = max([len("figure"), *(columns(r["figure"]) for r in rows)]) + 2
@@ -94,10 +98,13 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         print(
             f"{pad(r['figure'], width)}{cell(r['value']):>12}{cell(r['baseline']):>12}"
-            f"{cell(r['ratio']):>9}  {pad(str(r['target']), target)}{'✓' if r['ok'] else '✗'}"
+            f"{cell(r['ratio']):>9}  {pad(str(r['target']), target)}{MARK[r['ok']]}"
         )
-    met = sum(1 for r in rows if r["ok"])
-    print(f"\n{met} of {len(rows)} targets met")
+    targets = [r for r in rows if r["ok"] is not None]
+    met = sum(1 for r in targets if r["ok"])
+    print(
+        f"\n{met} of {len(targets)} targets met ({len(rows) - len(targets)} rows for information)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -759,7 +759,7 @@ def print_rows(rows: list[dict]) -> None:
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.3f}"
         print(
             f"{r['figure']:<58}{r['value']:>12}{r['baseline']:>12}{ratio:>9}{r['target']:>9}"
-            f"  {'yes' if r['ok'] else 'NO'}"
+            f"  {({True: 'yes', False: 'NO', None: '(info)'})[r['ok']]}"
         )
 
 

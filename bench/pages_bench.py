@@ -224,7 +224,7 @@ def table(results: dict, label: str, args, url: str, target: bool) -> list[dict]
                 "baseline": round(base["rps"], 1),
                 "ratio": None if ratio is None else round(ratio, 3),
                 "target": f"≥ {TARGET_RATIO}" if target else "(info)",
-                "ok": ratio is not None and ratio >= TARGET_RATIO,
+                "ok": (ratio is not None and ratio >= TARGET_RATIO) if target else None,
             }
         )
     failed = sum(r["failures"] for r in (base, *results.values()))

@@ -470,9 +470,9 @@ def run(url: str, tasks: int, agency_count: int, repeat: int, fresh: bool = True
                     f"{db.dialect} all queries: CPU median (ms)",
                     c_med,
                     n_cmed,
-                    "≥ 10× faster than LIKE",
+                    "(info: ≥ 10×)",
                 ),
-                row(f"{db.dialect} all queries: CPU p95 (ms)", c_p95, n_cp95, "≤ 20 ms"),
+                row(f"{db.dialect} all queries: CPU p95 (ms)", c_p95, n_cp95, "(info: ≤ 20 ms)"),
             ]
         table = [
             row(f"{db.dialect} all queries: median (ms)", s_med, n_med, "≥ 10× faster than LIKE"),
@@ -487,7 +487,9 @@ def run(url: str, tasks: int, agency_count: int, repeat: int, fresh: bool = True
 def row(figure: str, value: float, baseline: float, target: str) -> dict:
     """One row of the common benchmark table: search time against the LIKE scan's."""
     ratio = baseline / value
-    if target.startswith("≥ 10×"):
+    if target.startswith("(info"):  # shown beside the targets, not one of them
+        ok = None
+    elif target.startswith("≥ 10×"):
         ok = ratio >= 10
     elif target.startswith("≤ 20 ms"):
         ok = value <= 20
@@ -510,7 +512,7 @@ def print_table(table: list[dict]) -> None:
     for r in table:
         print(
             f"{r['figure']:<52}{r['value']:>9}{r['baseline']:>10}{r['ratio']:>7}x  "
-            f"{r['target']:<24}{'✓' if r['ok'] else '✗'}"
+            f"{r['target']:<24}{({True: '✓', False: '✗', None: '·'})[r['ok']]}"
         )
 
 
