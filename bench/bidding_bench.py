@@ -24,6 +24,7 @@ Everything is bounded in count and time and stays on loopback. Not part of `make
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
 import importlib
 import json
@@ -282,8 +283,10 @@ def ms(seconds: float) -> str:
 # --- (a) opening and selection --------------------------------------------------------------------
 
 
-def bench_opening(app, bids: int, reps: int) -> list[dict]:
-    """Part (a); prints its table and returns its rows (see `row`)."""
+def bench_opening(app, bids: int, reps: int, profile: str | None = None) -> list[dict]:
+    """Part (a); prints its table and returns its rows (see `row`). With `profile`, the timed
+    openings (not the warm-ups) run under cProfile and its statistics are dumped to that file
+    (`python -m pstats FILE`): the times are then the profiler's, not comparable."""
     from bidding import opening, progress, sealed, selection
     from bidding.models import Bid
     from market import clock, lifecycle
@@ -369,21 +372,28 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
             results = {}
             try:
                 frozen.set(tasks[METHODS[0]][0].deadline_at + timedelta(seconds=1))
+                profiler = cProfile.Profile() if profile else None
                 for method in METHODS:
                     totals, advances, commits = [], [], []
-                    for task in tasks[method]:
+                    for n, task in enumerate(tasks[method]):
                         session.rollback()
+                        if profiler is not None and n:
+                            profiler.enable()
                         t0 = time.perf_counter()
                         assert opening.open_if_due(session, task, policy)
                         t1 = time.perf_counter()
                         session.commit()
                         t2 = time.perf_counter()
+                        if profiler is not None and n:
+                            profiler.disable()
                         totals.append(t2 - t0)
                         advances.append(advance_seconds[-1])
                         commits.append(t2 - t1)
                         assert lifecycle.status(task) == lifecycle.PUBLICITY, lifecycle.status(task)
                         assert len(selection.ranking_of(session, task)) == bids
                     results[method] = (totals[1:], advances[1:], commits[1:])
+                if profiler is not None:
+                    profiler.dump_stats(profile)
             finally:
                 progress.advance = real_advance
     finally:
@@ -783,7 +793,7 @@ def run(url: str, args) -> list[dict]:
         migrate_and_seed(app)
         rows: list[dict] = []
         if args.part in ("all", "opening"):
-            rows += bench_opening(app, args.bids, args.reps)
+            rows += bench_opening(app, args.bids, args.reps, args.profile)
         app.extensions["market.db"].engine.dispose()
         if args.part in ("all", "http"):
             rows += bench_http(
@@ -834,6 +844,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
         type=int,
         default=60,
         help="PostgreSQL connection pool size of the app (0: the app's default)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="(a) run the timed openings under cProfile and dump its statistics to FILE",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
