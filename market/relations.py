@@ -621,7 +621,13 @@ def related_pairs(
     ids = sorted(set(org_ids))
     if len(ids) < 2:
         return [], []
-    orgs = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_(ids)))}
+    # Names are all a pair's message reads: rows of two columns (an opening passes a thousand).
+    orgs = {
+        o.id: o
+        for o in session.exec(
+            select(Organization.id, Organization.name).where(Organization.id.in_(ids))
+        )
+    }
     pairs: list[RelatedPair] = []
     by_digest: dict[tuple[str, str], list[RepresentativeIdentity]] = defaultdict(list)
     for row in session.exec(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from market import clock
@@ -177,8 +177,8 @@ def notify_orgs(
         ).all()
     )
     now = clock.now()
-    session.execute(
-        insert(Notification).execution_options(render_nulls=True),
+    session.execute(  # the table's Core insert: no ORM bulk pass over every row
+        Notification.__table__.insert(),
         [
             {
                 "user_id": user_id,
