@@ -31,6 +31,7 @@ from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
 from market import audit, clock, holidays, lifecycle, relations
+from market.db import in_ids
 from market.jobs import each_due
 from market.models import Organization, Task
 from market.models.tasks import Method
@@ -250,7 +251,7 @@ def _judge(
     if task.method == Method.scoring:
         # The snapshot is written on the entities (`bids` are rows), so that any of them the
         # session already holds shows it to the ranking later in this transaction.
-        for b in session.exec(select(Bid).where(Bid.id.in_([b.id for b in bids]))):
+        for b in session.exec(select(Bid).where(in_ids(session, Bid.id, [b.id for b in bids]))):
             score = as_of_deadline.get(b.agency_id, agencies[b.agency_id].credit_score_milli)
             b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
             b.honour_at_deadline = honour[b.agency_id]
@@ -380,7 +381,7 @@ def _bidders(session: Session, agency_ids: list[int]) -> dict:
                 Organization.dishonest_until,
                 Organization.honour_roll_since,
                 Organization.credit_score_milli,
-            ).where(Organization.id.in_(agency_ids))
+            ).where(in_ids(session, Organization.id, agency_ids))
         )
     }
 

@@ -32,6 +32,7 @@ from bidding.draws import records, spec
 from bidding.models import Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
 from market import audit, clock, lifecycle
+from market.db import in_ids
 from market.models import Organization, Task
 from market.models.tasks import Method
 
@@ -290,7 +291,7 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> None:
     uscc = dict(
         session.exec(
             select(Organization.id, Organization.uscc).where(
-                Organization.id.in_([p.bid.agency_id for p in placed])
+                in_ids(session, Organization.id, [p.bid.agency_id for p in placed])
             )
         ).all()
     )
