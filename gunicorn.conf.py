@@ -30,3 +30,11 @@ preload_app = False
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has built the app: its start-up heap out of the garbage collector's
+    way (`market.heap.freeze`)."""
+    from market import heap
+
+    heap.freeze()

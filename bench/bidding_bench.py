@@ -24,6 +24,8 @@ Everything is bounded in count and time and stays on loopback. Not part of `make
 from __future__ import annotations
 
 import argparse
+import cProfile
+import gc
 import http.client
 import importlib
 import json
@@ -282,8 +284,10 @@ def ms(seconds: float) -> str:
 # --- (a) opening and selection --------------------------------------------------------------------
 
 
-def bench_opening(app, bids: int, reps: int) -> list[dict]:
-    """Part (a); prints its table and returns its rows (see `row`)."""
+def bench_opening(app, bids: int, reps: int, profile: str | None = None) -> list[dict]:
+    """Part (a); prints its table and returns its rows (see `row`). With `profile`, the timed
+    openings (not the warm-ups) run under cProfile and its statistics are dumped to that file
+    (`python -m pstats FILE`): the times are then the profiler's, not comparable."""
     from bidding import opening, progress, sealed, selection
     from bidding.models import Bid
     from market import clock, lifecycle
@@ -366,26 +370,47 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
                     advance_seconds.append(time.perf_counter() - t0)
 
             progress.advance = timed_advance
+            # The garbage collector's time inside the measured openings (`gc.callbacks`): it
+            # grows with every container the process holds, not with what the opening does.
+            gc_seconds, gc_started = [0.0], [0.0]
+
+            def collecting(phase: str, _info: dict) -> None:
+                if phase == "start":
+                    gc_started[0] = time.perf_counter()
+                else:
+                    gc_seconds[0] += time.perf_counter() - gc_started[0]
+
             results = {}
             try:
                 frozen.set(tasks[METHODS[0]][0].deadline_at + timedelta(seconds=1))
+                profiler = cProfile.Profile() if profile else None
+                gc.callbacks.append(collecting)
                 for method in METHODS:
-                    totals, advances, commits = [], [], []
-                    for task in tasks[method]:
+                    totals, advances, commits, collected = [], [], [], []
+                    for n, task in enumerate(tasks[method]):
                         session.rollback()
+                        if profiler is not None and n:
+                            profiler.enable()
+                        gc_seconds[0] = 0.0
                         t0 = time.perf_counter()
                         assert opening.open_if_due(session, task, policy)
                         t1 = time.perf_counter()
                         session.commit()
                         t2 = time.perf_counter()
+                        if profiler is not None and n:
+                            profiler.disable()
                         totals.append(t2 - t0)
                         advances.append(advance_seconds[-1])
                         commits.append(t2 - t1)
+                        collected.append(gc_seconds[0])
                         assert lifecycle.status(task) == lifecycle.PUBLICITY, lifecycle.status(task)
                         assert len(selection.ranking_of(session, task)) == bids
-                    results[method] = (totals[1:], advances[1:], commits[1:])
+                    results[method] = (totals[1:], advances[1:], commits[1:], collected[1:])
+                if profiler is not None:
+                    profiler.dump_stats(profile)
             finally:
                 progress.advance = real_advance
+                gc.callbacks.remove(collecting)
     finally:
         clock.use(previous)
 
@@ -395,7 +420,7 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
     )
     header = (
         f"{'':<46}{'median':>13}{'p95':>13}{'judge':>13}{'rank':>12}{'commit':>11}"
-        f"{'× reads':>9}{'× submit':>10}"
+        f"{'gc':>10}{'× reads':>9}{'× submit':>10}"
     )
     print(header + "\n" + "-" * len(header))
     read_med, submit_med = statistics.median(reads), statistics.median(submits)
@@ -404,7 +429,7 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
         f"{f'baseline: submit 1 bid (the {bids:,}th) + commit':<46}{ms(submit_med):>13}"
         f"{ms(p95(submits)):>13}"
     )
-    for method, (totals, advances, commits) in results.items():
+    for method, (totals, advances, commits, collected) in results.items():
         total = statistics.median(totals)
         judge = statistics.median(
             [t - a - c for t, a, c in zip(totals, advances, commits, strict=True)]
@@ -412,13 +437,15 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
         print(
             f"{f'open_if_due + ranking + commit: {method}':<46}{ms(total):>13}"
             f"{ms(p95(totals)):>13}{ms(judge):>13}{ms(statistics.median(advances)):>12}"
-            f"{ms(statistics.median(commits)):>11}{total / read_med:>8.1f}x"
+            f"{ms(statistics.median(commits)):>11}{ms(statistics.median(collected)):>10}"
+            f"{total / read_med:>8.1f}x"
             f"{total / submit_med:>9.1f}x"
         )
     print(
         "\njudge = open_if_due without the advance it calls (lock, receipts published, "
         "eligibility as at the deadline, abnormally-low tests); rank = progress.advance "
         "(validity final and published, draws, ranking, award candidate, publicity); "
+        "gc = median time in the garbage collector; "
         "× = median / baseline median."
     )
     return [
@@ -430,7 +457,7 @@ def bench_opening(app, bids: int, reps: int) -> list[dict]:
             0.25,
             "s",
         )
-        for method, (totals, _advances, _commits) in results.items()
+        for method, (totals, _advances, _commits, _collected) in results.items()
     ]
 
 
@@ -776,14 +803,19 @@ def load_average() -> str:
 
 
 def run(url: str, args) -> list[dict]:
+    from market import heap
+
     print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="zjm-bidbench-") as tmp:
         app = make_app(url, Path(tmp), args.pool)
+        if not args.no_freeze:
+            # As the server's workers and the scheduler do once the app is built (market.heap).
+            heap.freeze()
         print(f"migrating {app.extensions['market.db'].dialect}…", file=sys.stderr)
         migrate_and_seed(app)
         rows: list[dict] = []
         if args.part in ("all", "opening"):
-            rows += bench_opening(app, args.bids, args.reps)
+            rows += bench_opening(app, args.bids, args.reps, args.profile)
         app.extensions["market.db"].engine.dispose()
         if args.part in ("all", "http"):
             rows += bench_http(
@@ -834,6 +866,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
         type=int,
         default=60,
         help="PostgreSQL connection pool size of the app (0: the app's default)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="(a) run the timed openings under cProfile and dump its statistics to FILE",
+    )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="(a) leave the app's start-up heap to the garbage collector (market.heap.freeze "
+        "is what the server's workers and the scheduler do)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

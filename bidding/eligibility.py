@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from market import catalog
+from market.db import in_ids
 from market.models import (
     Organization,
     OrgKind,
@@ -175,19 +176,21 @@ def _facts(session: Session, task: Task, agency_ids: list[int]) -> dict[int, _Fa
                 Qualification.valid_from,
                 Qualification.valid_until,
             )
-            .where(Qualification.organization_id.in_(agency_ids))
+            .where(in_ids(session, Qualification.organization_id, agency_ids))
             .order_by(Qualification.id)
         ):
             facts[q.organization_id].declared.append(q)
         for p in session.exec(
             select(Professional.organization_id, Professional.certificate)
-            .where(Professional.organization_id.in_(agency_ids))
+            .where(in_ids(session, Professional.organization_id, agency_ids))
             .order_by(Professional.id)
         ):
             facts[p.organization_id].professionals.append(p)
     for e in session.exec(
         select(TaskExclusion)
-        .where(TaskExclusion.task_id == task.id, TaskExclusion.agency_id.in_(agency_ids))
+        .where(
+            TaskExclusion.task_id == task.id, in_ids(session, TaskExclusion.agency_id, agency_ids)
+        )
         .order_by(TaskExclusion.id)
     ):
         if facts[e.agency_id].exclusion is None:

@@ -172,7 +172,7 @@ def result_published(session: Session, task: Task, candidate: Bid) -> None:
     data = {"publicity_ends_at": task.publicity_ends_at.isoformat()}
     notify(session, RESULT_APPLICANT, org_id=task.applicant_org_id, task=task, data=data)
     notify(session, RESULT_CANDIDATE, org_id=candidate.agency_id, task=task, data=data)
-    bidders = dict.fromkeys(b.agency_id for b in sealed.standing_bids(session, task))
+    bidders = sealed.standing_bidders(session, task)
     others = [a for a in bidders if a not in {candidate.agency_id}]
     notify_orgs(session, RESULT_BIDDER, others, task=task, data=data)
 

@@ -24,7 +24,6 @@ import logging
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bidding import eligibility, notifying, panel, progress, sealed, signals
@@ -32,6 +31,7 @@ from bidding.locking import lock_task
 from bidding.models import Bid, ExplanationRequest, Opening, RelationFlag, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, SECTION, BiddingPolicy
 from market import audit, clock, holidays, lifecycle, relations
+from market.db import in_ids
 from market.jobs import each_due
 from market.models import Organization, Task
 from market.models.tasks import Method
@@ -101,14 +101,33 @@ def _low_tests_among(
     next-lowest price come from one sorted list and one sum instead of a list per bid."""
     prices = sorted(b.price_fen for b in valid)
     total, n = sum(prices), len(prices)
+    # Each test `price < share × x` as integers, `price × den × d < num × x × d` for the share
+    # num/den and x = a fraction over d: the same answer as the Fractions' without normalizing
+    # one per bid; `_low_tests` then writes the exact numbers of the rare bid that fails one.
+    mean_num, mean_den = _ratio(policy.low_share_of_mean)
+    next_num, next_den = _ratio(policy.low_share_of_next)
+    cap_num, cap_den = _ratio(policy.low_share_of_cap)
     out = {}
     for b in valid:
-        mean = Fraction(total - b.price_fen, n - 1) if n > 1 else None
+        price = b.price_fen
         # Leaving out one occurrence of this price, the next price up is the one after it.
-        i = bisect.bisect_left(prices, b.price_fen)
+        i = bisect.bisect_left(prices, price)
         next_lowest = prices[i + 1] if i + 1 < n else None
-        out[b.id] = _low_tests(b.price_fen, mean, next_lowest, cap_fen, policy)
+        if (
+            (n > 1 and price * mean_den * (n - 1) < mean_num * (total - price))
+            or (next_lowest is not None and price * next_den < next_num * next_lowest)
+            or (cap_fen is not None and price * cap_den < cap_num * cap_fen)
+        ):
+            mean = Fraction(total - price, n - 1) if n > 1 else None
+            out[b.id] = _low_tests(price, mean, next_lowest, cap_fen, policy)
+        else:
+            out[b.id] = []
     return out
+
+
+def _ratio(share: Fraction | int) -> tuple[int, int]:
+    share = Fraction(share)
+    return share.numerator, share.denominator
 
 
 def _price_problems(task: Task, bid: Bid) -> list[eligibility.Problem]:
@@ -229,13 +248,16 @@ def _judge(
     honour = (
         _honour_at_deadline(session, task, bids, agencies) if task.method == Method.scoring else {}
     )
-    decisions: list[dict] = []
-    for b in bids:
-        if task.method == Method.scoring:
+    if task.method == Method.scoring:
+        # The snapshot is written on the entities (`bids` are rows), so that any of them the
+        # session already holds shows it to the ranking later in this transaction.
+        for b in session.exec(select(Bid).where(in_ids(session, Bid.id, [b.id for b in bids]))):
             score = as_of_deadline.get(b.agency_id, agencies[b.agency_id].credit_score_milli)
             b.credit_snapshot_milli = policy.base_credit_milli if score is None else score
             b.honour_at_deadline = honour[b.agency_id]
             session.add(b)
+    decisions: list[dict] = []
+    for b in bids:
         if found[b.id]:
             decisions.append(
                 _decision(task, b, False, found[b.id][0].ground, _messages(found[b.id]), now)
@@ -275,8 +297,8 @@ def _judge(
             b.receipt,
             {"task": task.number, "tests": tests, "due_at": due_at.isoformat()},
         )
-    if decisions:  # one executemany, not one INSERT per bid
-        session.execute(insert(ValidityDecision).execution_options(render_nulls=True), decisions)
+    if decisions:  # one executemany of the table (Core: no ORM bulk pass over every row)
+        session.execute(ValidityDecision.__table__.insert(), decisions)
     session.flush()
 
 
@@ -305,13 +327,8 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
     now = clock.now()
     if not lifecycle.allowed(task, "open", now):
         return False
-    bids = sealed.standing_bids(session, task)
-    agencies = {
-        o.id: o
-        for o in session.exec(
-            select(Organization).where(Organization.id.in_([b.agency_id for b in bids]))
-        )
-    }
+    bids = sealed.standing_bid_rows(session, task)
+    agencies = _bidders(session, [b.agency_id for b in bids])
     published = [
         {
             "receipt": b.receipt,
@@ -344,6 +361,29 @@ def open_if_due(session: Session, task: Task, policy: BiddingPolicy) -> bool:
     _judge(session, task, bids, agencies, policy)
     progress.advance(session, task, policy)
     return True
+
+
+def _bidders(session: Session, agency_ids: list[int]) -> dict:
+    """The bidders by id, as rows of the columns opening reads — published with the receipts
+    (uscc, name), re-checked by `eligibility` (kind, listed, removed, suspended, dishonest) and
+    the `scoring` snapshot's fallbacks — not as entities (see `sealed.standing_bid_rows`)."""
+    return {
+        o.id: o
+        for o in session.exec(
+            select(
+                Organization.id,
+                Organization.uscc,
+                Organization.name,
+                Organization.kind,
+                Organization.listed_at,
+                Organization.removed_at,
+                Organization.suspended_until,
+                Organization.dishonest_until,
+                Organization.honour_roll_since,
+                Organization.credit_score_milli,
+            ).where(in_ids(session, Organization.id, agency_ids))
+        )
+    }
 
 
 def on_task_due(task: Task, *, session: Session, policy: Registry, **_ignored) -> None:

@@ -118,7 +118,7 @@ def advance(session: Session, task: Task, policy: BiddingPolicy) -> str:
         return status
     if not finalize_validity(session, task):
         return VALIDITY_PENDING
-    valid = selection.valid_bids(session, task)
+    valid = selection.valid_bid_rows(session, task)
     if len(valid) < task.min_bids:
         lifecycle.transition(
             session, task, "fail", data={"valid_bids": len(valid), "min_bids": task.min_bids}

@@ -359,12 +359,42 @@ def standing_bids(session: Session, task: Task) -> list[Bid]:
     )
 
 
+def standing_bid_rows(session: Session, task: Task) -> list:
+    """`standing_bids` as rows of the columns opening reads — id, agency_id, receipt, price_fen,
+    duration_days — not entities: a thousand bids are read at opening, and an entity costs more
+    to build (its proposal text and attachments decoded, every column converted, the identity
+    map) than everything opening then does with it."""
+    return list(
+        session.exec(
+            select(Bid.id, Bid.agency_id, Bid.receipt, Bid.price_fen, Bid.duration_days)
+            .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
+            .order_by(Bid.id)
+        )
+    )
+
+
+def standing_bidders(session: Session, task: Task) -> list[int]:
+    """The agencies whose bids stand, each once, in the order of `standing_bids`."""
+    return list(
+        dict.fromkeys(
+            session.exec(
+                select(Bid.agency_id)
+                .where(Bid.task_id == task.id, Bid.withdrawn_at.is_(None))
+                .order_by(Bid.id)
+            )
+        )
+    )
+
+
 def publish_history(session: Session, task: Task) -> int:
     """At opening, append the task's bid history to the audit log (see the module docstring):
     each version's receipt issued, and each withdrawal, in the order they happened, by receipt,
     with the task and the time, without actor. Returns how many events were appended."""
+    # The four columns used, as rows: a version's content and signature are not needed here.
     versions = session.exec(
-        select(BidVersion).where(BidVersion.task_id == task.id).order_by(BidVersion.id)
+        select(BidVersion.id, BidVersion.submitted_at, BidVersion.withdrawn_at, BidVersion.receipt)
+        .where(BidVersion.task_id == task.id)
+        .order_by(BidVersion.id)
     ).all()
     history = [(v.submitted_at, v.id, 0, RECEIPT_ISSUED, v.receipt) for v in versions]
     history += [

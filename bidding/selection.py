@@ -20,11 +20,11 @@ refuse to run before every bid's validity is final (`bidding.draws.records.make_
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bidding import awards, notifying, panel
@@ -32,6 +32,7 @@ from bidding.draws import records, spec
 from bidding.models import Bid, RankingEntry, ValidityDecision
 from bidding.policy import DEFAULT_POLICY, BiddingPolicy
 from market import audit, clock, lifecycle
+from market.db import in_ids
 from market.models import Organization, Task
 from market.models.tasks import Method
 
@@ -55,6 +56,26 @@ def valid_bids(session: Session, task: Task) -> list[Bid]:
     return list(
         session.exec(
             select(Bid)
+            .join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
+            .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True))
+            .order_by(Bid.id)
+        )
+    )
+
+
+def valid_bid_rows(session: Session, task: Task) -> list:
+    """`valid_bids` as rows of the columns the ranking reads (id, agency_id, receipt, price_fen
+    and the `scoring` snapshot), not entities: a thousand are ranked at once."""
+    return list(
+        session.exec(
+            select(
+                Bid.id,
+                Bid.agency_id,
+                Bid.receipt,
+                Bid.price_fen,
+                Bid.credit_snapshot_milli,
+                Bid.honour_at_deadline,
+            )
             .join(ValidityDecision, ValidityDecision.bid_id == Bid.id)
             .where(Bid.task_id == task.id, ValidityDecision.valid.is_(True))
             .order_by(Bid.id)
@@ -118,10 +139,11 @@ def _direct(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
 def _lowest_price(
     session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy
 ) -> list[Placed]:
+    # Integer prices sort and tie as their Fractions do; str(Fraction(n)) is str(n).
     return _break_ties(
         session,
         task,
-        [Placed(b, (Fraction(b.price_fen),), {"price_fen": _f(b.price_fen)}) for b in bids],
+        [Placed(b, (b.price_fen,), {"price_fen": str(b.price_fen)}) for b in bids],
     )
 
 
@@ -153,13 +175,29 @@ def _average_price(
         "factor": _f(factor),
         "reference_fen": _f(reference),
     }
+    # `average_price_key` in integers: with reference = r/d (lowest terms, d > 0), the distance
+    # |price − r/d| is |price·d − r| / d, so (|price·d − r|, price) sorts and ties as the
+    # Fractions do, and the distance's string is that fraction reduced once, as Fraction's str.
+    r, d = reference.numerator, reference.denominator
     placed = []
     for b in bids:
-        key = average_price_key(b.price_fen, reference)
+        price = b.price_fen
+        distance = abs(price * d - r)
         placed.append(
-            Placed(b, key, {"price_fen": _f(b.price_fen), "distance_fen": _f(key[0]), **common})
+            Placed(
+                b,
+                (distance, price),
+                {"price_fen": str(price), "distance_fen": _fraction_str(distance, d), **common},
+            )
         )
     return _break_ties(session, task, placed)
+
+
+def _fraction_str(numerator: int, denominator: int) -> str:
+    """`str(Fraction(numerator, denominator))` for numerator ≥ 0 and denominator > 0."""
+    g = math.gcd(numerator, denominator)
+    numerator, denominator = numerator // g, denominator // g
+    return str(numerator) if denominator == 1 else f"{numerator}/{denominator}"
 
 
 def _scoring(session: Session, task: Task, bids: list[Bid], policy: BiddingPolicy) -> list[Placed]:
@@ -228,7 +266,7 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> None:
     opening = records.opening_of(session, task)
     if opening is None or opening.validity_final_at is None:
         raise NotReady(f"task {task.number}: validity is not final")
-    bids = valid_bids(session, task)
+    bids = valid_bid_rows(session, task)
     if not bids:
         raise NotReady(f"task {task.number}: no valid bid")
     if panel.needs_panel(task) and not panel.is_complete(session, task, bids, policy):
@@ -246,20 +284,22 @@ def select_result(session: Session, task: Task, policy: BiddingPolicy) -> None:
         }
         for rank, p in enumerate(placed, start=1)
     ]
-    # One executemany (not one INSERT … RETURNING per bid); what follows reads the rows' values.
-    session.execute(insert(RankingEntry).execution_options(render_nulls=True), rows)
+    # One executemany of the table (not one INSERT … RETURNING per bid, nor the ORM's bulk pass
+    # over every row); what follows reads the rows' values.
+    session.execute(RankingEntry.__table__.insert(), rows)
     awards.name_candidate(session, task, RankingEntry(**rows[0]), policy, now)
-    agencies = {
-        o.id: o
-        for o in session.exec(
-            select(Organization).where(Organization.id.in_([p.bid.agency_id for p in placed]))
-        )
-    }
+    uscc = dict(
+        session.exec(
+            select(Organization.id, Organization.uscc).where(
+                in_ids(session, Organization.id, [p.bid.agency_id for p in placed])
+            )
+        ).all()
+    )
     ranking = [
         {
             "rank": e["rank"],
             "receipt": p.bid.receipt,
-            "agency": agencies[p.bid.agency_id].uscc,
+            "agency": uscc[p.bid.agency_id],
             "numbers": e["numbers"],
             "tie_purpose": e["tie_purpose"],
         }

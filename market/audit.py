@@ -24,11 +24,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import rfc8785
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlmodel import Session, select
 
-from market import clock
+from market import clock, jcs
 from market.models import AuditCheckpoint, AuditEvent, AuditHead
 from market.models.audit import GENESIS_HASH
 from market.workdays import SHANGHAI
@@ -61,10 +60,11 @@ def record(
 
 
 def canonical(ev: AuditEvent | dict) -> bytes:
-    """The bytes hashed for an event: RFC 8785 JSON of every field but the hashes."""
+    """The bytes hashed for an event: RFC 8785 JSON of every field but the hashes (`market.jcs`:
+    the same bytes as `rfc8785.dumps`, through the C encoder where that is provably so)."""
     get = ev.get if isinstance(ev, dict) else lambda k: getattr(ev, k)
     at: datetime = get("at")
-    return rfc8785.dumps(
+    return jcs.dumps(
         {
             "seq": get("seq"),
             "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -94,13 +94,18 @@ def _append_pending(session: Session) -> None:
     if not pending:
         return
     head = _lock_head(session)
-    for item in pending:
-        item["seq"] = head.seq + 1
-        digest = chain_hash(head.hash, canonical(item))
-        item["prev_hash"], item["hash"] = head.hash, digest
-        head.seq, head.hash = item["seq"], digest
-    # One executemany for the whole transaction's events (an opening appends one per bid).
-    session.execute(insert(AuditEvent).execution_options(render_nulls=True), pending)
+    seq, prev = head.seq, head.hash
+    sha256, fromhex = hashlib.sha256, bytes.fromhex
+    for item in pending:  # `chain_hash(prev, canonical(item))`, in one pass
+        seq += 1
+        item["seq"] = seq
+        digest = sha256(fromhex(prev) + canonical(item)).hexdigest()
+        item["prev_hash"], item["hash"] = prev, digest
+        prev = digest
+    head.seq, head.hash = seq, prev
+    # One executemany for the whole transaction's events (an opening appends one per bid), as a
+    # Core insert of the table: the ORM's bulk path would inspect every row's dict again.
+    session.execute(AuditEvent.__table__.insert(), pending)
     session.add(head)
     session.flush()
 

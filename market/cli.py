@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
-from market import accounts, audit, catalog, holidays, policy
+from market import accounts, audit, catalog, heap, holidays, policy
 from market.config import ROOT
 from market.demo import load_all
 from market.jobs import run_scheduler
@@ -218,6 +218,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 @scheduler_cli.command("run")
 def scheduler_run():
     """Run the sweeps (its own process; never inside web workers)."""
+    heap.freeze()  # the app is built: its start-up heap out of the collector's way
     run_scheduler(current_app._get_current_object())
 
 

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy import DateTime, Integer, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -144,3 +146,15 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+
+def in_ids(session: Session, column, ids) -> ColumnElement[bool]:
+    """`column IN ids` for a list of integer ids that may be long (an opening passes its
+    thousand bidders): on PostgreSQL `column = ANY(:ids)` with the list as ONE array parameter,
+    elsewhere the usual `IN (…)`. An expanded `IN` of 1,000 values renders 1,000 bound
+    parameters, each with its cast, which psycopg must then find again in the SQL text, not
+    cached for a text that long: a few milliseconds of Python per statement."""
+    ids = list(ids)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)

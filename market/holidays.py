@@ -23,7 +23,7 @@ def load(session: Session) -> WorkCalendar:
     loaded = session.info.get(_LOADED)
     if transaction is not None and loaded is not None and loaded[0] is transaction:
         return loaded[1]
-    exceptions = {d.day: d.is_workday for d in session.exec(select(CalendarDay))}
+    exceptions = dict(session.exec(select(CalendarDay.day, CalendarDay.is_workday)).all())
     years = frozenset(session.exec(select(CalendarYear.year)))
     calendar = WorkCalendar(exceptions=exceptions, known_years=years)
     session.info[_LOADED] = (session.get_transaction(), calendar)

@@ -30,6 +30,7 @@ from itertools import combinations
 from sqlmodel import Session, or_, select
 
 from market import audit, clock, identity, signals
+from market.db import in_ids
 from market.models import (
     AgencyRelation,
     DeclarationFinding,
@@ -621,13 +622,19 @@ def related_pairs(
     ids = sorted(set(org_ids))
     if len(ids) < 2:
         return [], []
-    orgs = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_(ids)))}
+    # Names are all a pair's message reads: rows of two columns (an opening passes a thousand).
+    orgs = {
+        o.id: o
+        for o in session.exec(
+            select(Organization.id, Organization.name).where(in_ids(session, Organization.id, ids))
+        )
+    }
     pairs: list[RelatedPair] = []
     by_digest: dict[tuple[str, str], list[RepresentativeIdentity]] = defaultdict(list)
     for row in session.exec(
         select(RepresentativeIdentity)
         .where(
-            RepresentativeIdentity.organization_id.in_(ids),
+            in_ids(session, RepresentativeIdentity.organization_id, ids),
             RepresentativeIdentity.found_false_at.is_(None),
         )
         .order_by(RepresentativeIdentity.organization_id)
@@ -638,8 +645,8 @@ def related_pairs(
     for row in session.exec(
         select(AgencyRelation)
         .where(
-            AgencyRelation.first_org_id.in_(ids),
-            AgencyRelation.second_org_id.in_(ids),
+            in_ids(session, AgencyRelation.first_org_id, ids),
+            in_ids(session, AgencyRelation.second_org_id, ids),
             AgencyRelation.revoked_at.is_(None),
         )
         .order_by(AgencyRelation.id)

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import JSON, Integer, String, func, literal, update
 from sqlmodel import Session, col, select
 
 from market import clock
+from market.db import UTCDateTime, in_ids
 from market.models import Notification, Task, User
 from market.validation import NotFound
 from market.workdays import SHANGHAI
@@ -159,7 +160,7 @@ def notify_orgs(
     recipients = list(
         session.exec(
             select(User.id, User.organization_id)
-            .where(col(User.organization_id).in_(orgs), col(User.disabled_at).is_(None))
+            .where(in_ids(session, User.organization_id, orgs), col(User.disabled_at).is_(None))
             .order_by(User.id)
             .with_for_update()
         )
@@ -167,31 +168,40 @@ def notify_orgs(
     if not recipients:
         return 0
     ids = [user_id for user_id, _org in recipients]
-    numbers = dict(
-        session.execute(
-            update(User)
-            .where(col(User.id).in_(ids))
-            .values(notifications_made=User.notifications_made + 1)
-            .returning(User.id, User.notifications_made)
-            .execution_options(synchronize_session=False)
-        ).all()
-    )
-    now = clock.now()
     session.execute(
-        insert(Notification).execution_options(render_nulls=True),
-        [
-            {
-                "user_id": user_id,
-                "number": numbers[user_id],
-                "org_id": org_id,
-                "kind": kind,
-                "task_id": task.id if task is not None else None,
-                "data": values,
-                "created_at": now,
-                "mail_attempts": 0,
-            }
-            for user_id, org_id in recipients
-        ],
+        update(User)
+        .where(in_ids(session, User.id, ids))
+        .values(notifications_made=User.notifications_made + 1)
+        .execution_options(synchronize_session=False)
+    )
+    # Each row is its user's row as just counted: one INSERT … SELECT, in user id order (the
+    # rows' ids follow it), with the kind, task, data and time bound once, not once per row.
+    users = User.__table__
+    session.execute(
+        Notification.__table__.insert().from_select(
+            [
+                "user_id",
+                "number",
+                "org_id",
+                "kind",
+                "task_id",
+                "data",
+                "created_at",
+                "mail_attempts",
+            ],
+            select(
+                users.c.id,
+                users.c.notifications_made,
+                users.c.organization_id,
+                literal(kind, String),
+                literal(task.id if task is not None else None, Integer),
+                literal(values, JSON),
+                literal(clock.now(), UTCDateTime),
+                literal(0, Integer),
+            )
+            .where(in_ids(session, users.c.id, ids))
+            .order_by(users.c.id),
+        )
     )
     return len(recipients)
 
