@@ -6,7 +6,7 @@ from flask import Flask
 
 import bidding
 import ratings
-from market import create_core_app, policy
+from market import create_core_app, policy, web
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     bidding.init_app(app)
     ratings.init_app(app)
     policy.seal(app)  # every section is registered: a POLICY key none of them took is an error
+    web.drop_idle_rate_limiter(app)  # every route, and any limit one declares, is known
     return app
 
 

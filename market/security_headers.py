@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from flask_talisman import Talisman
 
 #: The pages' Content-Security-Policy. The card payment page alone (docs/rules.md §7) loads
@@ -122,3 +122,46 @@ def init_app(app: Flask) -> None:
         session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
     )
+    fix_headers_once(app, app.extensions["talisman"], secure)
+
+
+def fix_headers_once(app: Flask, talisman: Talisman, secure: bool) -> None:
+    """Talisman works out every header again for each response (the policies joined into
+    strings, each view's options looked up four times) and runs two hooks before each request
+    that do nothing here: no page has options of its own (`talisman(...)` on a view) and no
+    policy takes a nonce. So its headers are worked out once, by Talisman itself on a blank
+    response, and each response gets them as they are; HSTS still depends on the request
+    (HTTPS only), and the HTTPS redirect stays Talisman's own, where the deployment forces it."""
+    assert not talisman.content_security_policy_nonce_in, "a nonce differs per request"
+    with app.test_request_context("/"):
+        blank = Response()
+        talisman._set_response_headers(blank)
+    fixed = [
+        (name, value)
+        for name, value in blank.headers.items()
+        if name not in ("Content-Type", "Content-Length", "Strict-Transport-Security")
+    ]
+    hsts = None
+    if talisman.strict_transport_security:
+        hsts = f"max-age={talisman.strict_transport_security_max_age}"
+        if talisman.strict_transport_security_include_subdomains:
+            hsts += "; includeSubDomains"
+        if talisman.strict_transport_security_preload:
+            hsts += "; preload"
+
+    def set_security_headers(response: Response) -> Response:
+        headers = response.headers
+        for name, value in fixed:
+            headers[name] = value
+        if hsts and (
+            request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https"
+        ):
+            headers["Strict-Transport-Security"] = hsts
+        return response
+
+    after = app.after_request_funcs[None]
+    after[after.index(talisman._set_response_headers)] = set_security_headers
+    before = app.before_request_funcs[None]
+    before.remove(talisman._make_nonce)
+    if not secure:
+        before.remove(talisman._force_https)

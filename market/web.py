@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from types import MappingProxyType
 
 from flask import (
@@ -21,9 +22,11 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale, get_translations, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
+from itsdangerous import URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -90,6 +93,22 @@ class SegmentConverter(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, with their signer made once for the app's keys instead of
+    for every request (Flask builds it again in each `open_session` and `save_session`, cookie or
+    not). A new key (or fallback list) makes a new one."""
+
+    def __init__(self) -> None:
+        self._signer: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = self._signer
+        if cached is None or cached[0] != keys:
+            cached = self._signer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
 def init_app(app: Flask) -> None:
     """Set up the app's extensions: languages, CSRF, rate limits, logins (by session or by token),
     security headers, and the request's session closed at teardown; and the bounded path
@@ -98,6 +117,7 @@ def init_app(app: Flask) -> None:
         int=IdConverter, default=SegmentConverter, string=SegmentConverter
     )
     app.url_value_preprocessor(refuse_ids_out_of_range)
+    app.session_interface = CookieSessions()
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: template_translations().ugettext(s),
@@ -120,6 +140,33 @@ def init_app(app: Flask) -> None:
     security_headers.init_app(app)
     static_files.init_app(app)
     page_cache.init_app(app)
+
+
+def drop_idle_rate_limiter(app: Flask, rate_limiter=limiter) -> bool:
+    """Take the rate limiter's request hooks out of `app` when no limit is declared (no default,
+    application, route or blueprint limit): the platform keeps its only limits, the login and
+    reset-mail counters of `market.login_limits`, in the limiter's storage and counts them
+    itself, so the hooks found nothing to count on every request and still cost a tenth of a
+    millisecond each. Called once the app is composed (every route and its limits are known); a
+    limit declared later with `limiter.limit` keeps them. True when they were taken out."""
+    manager = rate_limiter.limit_manager
+    if (
+        manager._default_limits
+        or manager._application_limits
+        or manager._decorated_limits
+        or manager._blueprint_limits
+        or rate_limiter._meta_limits
+    ):
+        return False
+
+    def ours(hook) -> bool:
+        owner = hook.args[0] if isinstance(hook, partial) and hook.args else None
+        return getattr(hook, "__self__", owner) is rate_limiter
+
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        if None in hooks:
+            hooks[None] = [hook for hook in hooks[None] if not ours(hook)]
+    return True
 
 
 #: Query parameters left to their handler whatever they hold: the words to search, which the
@@ -213,14 +260,20 @@ def load_user(user_id: str) -> User | None:
     return user if str(user.session_generation) == generation else None
 
 
+def token_request() -> bool:
+    """Whether the request authenticates with a Bearer token (a script), not a session cookie:
+    it is exempt from CSRF checks, and gets no CSRF token."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
 def load_from_token() -> None:
     """A Bearer token alone decides the user of its request, ahead of any session cookie:
     Flask-Login's strong session protection would otherwise turn a token request that also carries
     an anonymous session cookie (a CSRF token, a language) into an anonymous one, and a request
     with a token header, which skips the CSRF check, must never act as the cookie's user."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    if not token_request():
         return
+    header = request.headers["Authorization"]
     session = db()
     found = token_login(session, header.removeprefix("Bearer ").strip())
     user = found[0] if found else None

@@ -9,7 +9,7 @@ from market.api.openapi import API_PREFIX, build_spec, requires_login
 from market.api.problems import http_problem, register_handlers
 from market.extensions import csrf
 from market.views.errors import render_error
-from market.web import acting_user
+from market.web import acting_user, token_request
 
 api = Blueprint("api", __name__, url_prefix=API_PREFIX)
 register_handlers(api)
@@ -29,7 +29,7 @@ def _csrf_for_cookie_sessions():
     """Token clients are exempt; a browser using its session cookie must send X-CSRFToken."""
     if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config["WTF_CSRF_ENABLED"]:
         return None
-    if request.headers.get("Authorization", "").startswith("Bearer "):
+    if token_request():
         return None
     csrf.protect()
     return None

@@ -32,6 +32,7 @@ from market.web import (
     send_reset_mail,
     signing_keys,
     stay_logged_in,
+    token_request,
     translate,
     unit_of_work,
     viewer,
@@ -65,13 +66,15 @@ def get_health():
     api,
     "/session",
     "GET",
-    summary="The current user, and a CSRF token for writes",
+    summary="The current user, and a CSRF token for a browser's writes (null with a token)",
     tag="session",
     response=s.SessionState,
 )
 def get_session():
     user = viewer()
-    body = {"csrf_token": generate_csrf(), "user": None}
+    # A token request needs no CSRF token, and making one would write it into a session cookie
+    # (signed, sent back) that a script never returns.
+    body = {"csrf_token": None if token_request() else generate_csrf(), "user": None}
     if user is not None:
         body["user"] = serializers.user_self(user, db().get(Organization, user.organization_id))
     return jsonify(body)

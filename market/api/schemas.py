@@ -278,7 +278,12 @@ class Me(BaseModel):
 
 
 class SessionState(BaseModel):
-    csrf_token: str
+    csrf_token: str | None = Field(
+        description=(
+            "the token a browser's session sends as X-CSRFToken with its writes; null for a "
+            "request with a Bearer token, which needs none"
+        )
+    )
     user: Me | None
 
 

@@ -91,3 +91,20 @@ def test_a_public_operation_answers_with_or_without_login(client, make):
     assert client.get("/api/v1/agencies").status_code == 200
     login(client, make.enterprise())
     assert client.get("/api/v1/agencies").status_code == 200
+
+
+def test_a_token_request_gets_no_csrf_token_and_no_cookie(app, db, make, csrf_on):
+    user = make.enterprise()
+    _, plain = accounts.create_token(db, user, "script")
+    db.commit()
+    script = app.test_client(use_cookies=False)
+    response = script.get("/api/v1/session", headers={"Authorization": f"Bearer {plain}"})
+    assert response.status_code == 200
+    assert response.get_json()["csrf_token"] is None
+    assert response.get_json()["user"]["id"] == user.id
+    assert "Set-Cookie" not in response.headers
+    # A browser still gets its token, in its session cookie, and needs it for its writes.
+    browser = app.test_client()
+    token = browser.get("/api/v1/session").get_json()["csrf_token"]
+    assert isinstance(token, str) and len(token) > 20
+    assert browser.get_cookie("session") is not None

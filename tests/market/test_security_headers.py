@@ -266,3 +266,48 @@ def test_every_page_links_the_svg_favicon_served_from_static(app, client):
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     svg = icon.get_data(as_text=True)
     assert svg.startswith("<svg ") and "<script" not in svg
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Strict-Transport-Security",
+)
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_the_headers_worked_out_once_are_those_talisman_sets_itself(app, secure_app, https):
+    """`security_headers.fix_headers_once`: each response gets exactly what Talisman's own hook
+    would have set, on HTTP and on HTTPS, and no view has options of its own that would differ."""
+    from flask import Response
+    from flask_talisman import Talisman
+
+    from market.security_headers import fix_headers_once
+
+    target = secure_app if https else app
+    base = "https://localhost" if https else "http://localhost"
+    # The HTTPS app has no session on the test's transaction: paths that read no database.
+    for path in ("/api/v1/health", "/static/style.css") + (() if https else ("/policy",)):
+        got = target.test_client().get(path, base_url=base)
+        assert got.status_code == 200, path
+        talisman = target.extensions["talisman"]
+        with target.test_request_context(path, base_url=base):
+            expected = talisman._set_response_headers(Response())
+        for name in SECURITY_HEADERS:
+            assert got.headers.get(name) == expected.headers.get(name), (path, name)
+    assert "Strict-Transport-Security" in got.headers if https else True
+    assert not [v for v in target.view_functions.values() if hasattr(v, "talisman_view_options")]
+    # Talisman's own hooks no longer run: the fixed headers replaced them.
+    assert talisman._set_response_headers not in target.after_request_funcs[None]
+    assert talisman._make_nonce not in target.before_request_funcs[None]
+    assert (talisman._force_https in target.before_request_funcs[None]) is https
+    with pytest.raises(AssertionError, match="a nonce differs per request"):
+        from flask import Flask
+
+        other = Flask("nonce")
+        fix_headers_once(
+            other, Talisman(other, content_security_policy_nonce_in=["script-src"]), False
+        )
