@@ -42,6 +42,7 @@ from market.search.registry import (
     get_index,
     register_index,
 )
+from market.search.segmenting import Segmenter, pool_size
 from market.search.text import parse_query
 
 __all__ = [
@@ -114,11 +115,17 @@ class ReindexReport:
 
 
 def reindex(
-    session: Session, name: str, on_progress: Callable[[int], None] | None = None, batch: int = 500
+    session: Session,
+    name: str,
+    on_progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+    workers: int | None = None,
 ) -> ReindexReport:
     """Rebuild index `name` from the database: the embedded index in this transaction, and
     Meilisearch (settings first) when configured. A Meilisearch failure is reported, not raised,
-    so the embedded index is rebuilt whatever happens."""
+    so the embedded index is rebuilt whatever happens. The text is cut in `workers` processes
+    (default: one per core for a large index; 0: in this process) while this one reads and
+    writes, a few batches ahead at most (`market.search.segmenting`)."""
     spec = get_index(name)
     ids = [str(i) for i in spec.ids(session)]
     embedded = EmbeddedEngine(session)
@@ -132,18 +139,22 @@ def reindex(
         except ENGINE_ERRORS as exc:
             meili, error = None, f"{type(exc).__name__}: {exc}"
     count = 0
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        docs = [d for d in spec.build_all(session, chunk) if d is not None]
-        embedded.put_many(spec, docs, fresh=True)
-        if meili is not None:
-            try:
-                meili.put_many(spec, docs)
-            except ENGINE_ERRORS as exc:
-                meili, error = None, f"{type(exc).__name__}: {exc}"
-        count += len(docs)
-        if on_progress:
-            on_progress(len(chunk))
+    chunks = (ids[start : start + batch] for start in range(0, len(ids), batch))
+
+    def build(chunk: list[str]) -> list[Document]:
+        return [d for d in spec.build_all(session, chunk) if d is not None]
+
+    with Segmenter(spec, pool_size(len(ids), workers)) as segmenter:
+        for chunk, docs, weighted in segmenter.map(chunks, build):
+            embedded.put_many(spec, docs, fresh=True, weighted=weighted)
+            if meili is not None:
+                try:
+                    meili.put_many(spec, docs)
+                except ENGINE_ERRORS as exc:
+                    meili, error = None, f"{type(exc).__name__}: {exc}"
+            count += len(docs)
+            if on_progress:
+                on_progress(len(chunk))
     return ReindexReport(name, count, error)
 
 

@@ -192,21 +192,35 @@ class EmbeddedEngine:
     def put(self, spec: IndexSpec, doc: Document) -> None:
         self.put_many(spec, [doc])
 
-    def put_many(self, spec: IndexSpec, docs: list[Document], fresh: bool = False) -> None:
+    def put_many(
+        self,
+        spec: IndexSpec,
+        docs: list[Document],
+        fresh: bool = False,
+        weighted: dict[str, list[tuple[str, list[str]]]] | None = None,
+    ) -> None:
         """Write `docs` (replacing what the index held of them); `fresh`: the index was just
-        cleared in this transaction, so there is nothing of theirs to delete first."""
+        cleared in this transaction, so there is nothing of theirs to delete first; `weighted`:
+        their tokens already cut (`market.search.segmenting`), by document id."""
         docs = list({d.id: d for d in docs}.values())  # one upsert may touch a row only once
         for start in range(0, len(docs), BATCH):
-            self._put_batch(spec, docs[start : start + BATCH], fresh)
+            self._put_batch(spec, docs[start : start + BATCH], fresh, weighted)
 
-    def _put_batch(self, spec: IndexSpec, docs: list[Document], fresh: bool = False) -> None:
+    def _put_batch(
+        self,
+        spec: IndexSpec,
+        docs: list[Document],
+        fresh: bool = False,
+        weighted: dict[str, list[tuple[str, list[str]]]] | None = None,
+    ) -> None:
         if not docs:
             return
         execute = self.session.execute
-        weighted = {
-            d.id: [(f.weight, index_tokens(d.text.get(f.name) or "")) for f in spec.searchable]
-            for d in docs
-        }
+        if weighted is None:
+            weighted = {
+                d.id: [(f.weight, index_tokens(d.text.get(f.name) or "")) for f in spec.searchable]
+                for d in docs
+            }
         filters = {
             d.id: [
                 filter_token(name, str(v))
