@@ -7,7 +7,7 @@ from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from market.validation import N_, Forbidden, Invalid, Message, NotFound
+from market.validation import MAX_ID, N_, Forbidden, Invalid, Message, NotFound
 from market.web import status_for, translate, translated_errors
 
 
@@ -56,6 +56,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise Invalid({"": [_msg("The request body must be a JSON object.")]})
     errors: dict[str, list] = {}
     _check_text(data, (), errors)
+    _check_ids(data, (), errors)
     if errors:
         raise Invalid(errors)
     try:
@@ -81,6 +82,31 @@ def _check_text(value: object, path: tuple, errors: dict) -> None:
             _check_text(item, (*path, i), errors)
     elif isinstance(value, str) and (message := _text_problem(value)) is not None:
         errors.setdefault(".".join(str(p) for p in path), []).append(_msg(message))
+
+
+#: A body's `…_id` beyond any row.
+NO_SUCH_ROW = N_("No record has this number.")
+
+
+def _check_ids(value: object, path: tuple, errors: dict) -> None:
+    """A row's number named in a body (`…_id`) that no row can have, refused as a path's is
+    (`market.web.IdConverter`): the database would refuse it as out of its integer's range (a
+    500) before any service could say the row does not exist."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = (*path, key)
+            if (
+                isinstance(key, str)
+                and key.endswith("_id")
+                and type(item) is int
+                and not 0 <= item <= MAX_ID
+            ):
+                errors.setdefault(".".join(str(p) for p in where), []).append(_msg(NO_SUCH_ROW))
+            else:
+                _check_ids(item, where, errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_ids(item, (*path, i), errors)
 
 
 def _text_problem(text: str) -> str | None:

@@ -80,3 +80,15 @@ def test_an_id_out_of_range_is_a_404_whatever_other_methods_the_path_has(client,
     response = client.open(path, method=method.upper(), json={})
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, -1])
+def test_a_row_number_in_a_body_beyond_any_row_is_a_field_error(client, make, number):
+    """Named in a body, a reference is a field error (422), checked before the database, whose
+    integer column would refuse the number with an error of its own (a 500)."""
+    login(client, make.enterprise())
+    response = client.post(
+        "/api/v1/ratings?lang=en", json={"contract_id": number, "quality": 5, "conduct": 5}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"contract_id": ["No record has this number."]}
