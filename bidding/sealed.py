@@ -340,7 +340,11 @@ def own_bid(session: Session, actor: User, task_number: str) -> Bid | None:
 def own_versions(session: Session, actor: User, task_number: str) -> list[BidVersion]:
     """Every version the actor's agency submitted on the task, oldest first, with receipts and
     signatures, so the bidder can prove what the platform acknowledged."""
-    bid = own_bid(session, actor, task_number)
+    return versions_of(session, own_bid(session, actor, task_number))
+
+
+def versions_of(session: Session, bid: Bid | None) -> list[BidVersion]:
+    """Every version of `bid` (the one `own_bid` returned: the actor's own), oldest first."""
     if bid is None:
         return []
     return list(

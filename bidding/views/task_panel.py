@@ -67,7 +67,7 @@ def task_panel(task: Task) -> Markup:
     mine = None
     if org is not None and org.kind == OrgKind.agency:
         own = sealed.own_bid(db(), user, task.number)
-        versions = sealed.own_versions(db(), user, task.number)
+        versions = sealed.versions_of(db(), own)
         mine = serializers.own_bid(
             db(), task, org, own, versions, sealed.platform_public_key_pem(), translate
         )
