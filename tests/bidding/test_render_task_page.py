@@ -14,7 +14,7 @@ TABLE = re.compile(r"\bFROM (\w+)")
 
 
 def page_reads(world, db, frozen, as_, bidders: int) -> tuple[int, Counter]:
-    """Statements, and statements per table read first, for the winner's view of a contracted
+    """Statements, and statements per table read first (of those reading one), for the winner's view of a contracted
     task with `bidders` bids."""
     agencies = [world.qualified_agency() for _ in range(bidders)]
     signed = signed_contract_for_tests(world, db, frozen, bidders=agencies)
@@ -25,7 +25,7 @@ def page_reads(world, db, frozen, as_, bidders: int) -> tuple[int, Counter]:
         response = client.get(path)
     assert response.status_code == 200
     assert signed.task.number in response.get_data(as_text=True)
-    return len(seen), Counter(TABLE.search(s).group(1) for s in seen)
+    return len(seen), Counter(m.group(1) for s in seen if (m := TABLE.search(s)))
 
 
 def test_the_task_page_reads_as_much_for_one_bid_as_for_four(world, db, frozen, as_):
