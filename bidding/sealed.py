@@ -333,8 +333,13 @@ def withdraw_all_open(session: Session, agency: Organization, now: datetime) -> 
 
 def own_bid(session: Session, actor: User, task_number: str) -> Bid | None:
     """The actor's agency's bid on the task (standing or withdrawn), for the bidder's own eyes."""
+    return own_bid_on(session, actor, get_task(session, task_number))
+
+
+def own_bid_on(session: Session, actor: User, task: Task) -> Bid | None:
+    """`own_bid` for a task the caller has loaded already (the task page)."""
     agency = require_kind(session, actor, OrgKind.agency)
-    return _own_bid(session, get_task(session, task_number), agency)
+    return _own_bid(session, task, agency)
 
 
 def own_versions(session: Session, actor: User, task_number: str) -> list[BidVersion]:

@@ -40,10 +40,12 @@ def test_the_task_pages_sections_share_the_rows_they_all_show(world, db, frozen,
     # The opening: the timeline's grouped read of every listed task's, and the bids section's
     # one (its bid list and the bids standing at opening share it).
     assert tables["opening"] == 2
-    # The task: loaded once by number, and once more by the bidder's own bid (which the API
-    # shares); its versions follow from that bid, not from a second look-up of it.
-    assert tables["task"] == 2
+    # The task: loaded once by number, and the bidder's own bid and its versions found from it.
+    assert tables["task"] == 1
     assert tables["bidversion"] == 1
     # The contracts: the timeline's grouped read, the delivery link's current one, and the
     # contracts section's list (its own and its public parts share it).
     assert tables["contract"] == 3
+    # Organizations: the reader's once (the page holds it for its menu and its regulator check),
+    # the applicant's, the ranked agencies', and a signed contract's party.
+    assert tables["organization"] == 4
