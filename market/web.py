@@ -329,13 +329,15 @@ def localized(obj: object, field: str) -> str:
 
 
 def translate(message: Message | str) -> str:
+    # Flask-Babel's gettext without variables, through the translations templates use.
+    ugettext = template_translations().ugettext
     if isinstance(message, str):
-        return gettext(message)
-    text = gettext(message.msgid)
+        return ugettext(message)
+    text = ugettext(message.msgid)
     if not message.params:
         return text
     # Codes in parameters (a status, a category) are shown by their translated labels.
-    return text % {k: gettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
+    return text % {k: ugettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
 
 
 def demo_clock_offset() -> timedelta:
