@@ -367,12 +367,14 @@ def own_bid(
             "withdrawn_at": _iso(bid.withdrawn_at),
         }
         if visibility.opened(task):
-            decision = session.exec(
-                select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
-            ).first()
-            request = session.exec(
-                select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)
-            ).first()
+            # One of each at most per bid (unique bid_id): both in one read.
+            decision, request = session.exec(
+                select(ValidityDecision, ExplanationRequest)
+                .select_from(Bid)
+                .outerjoin(ValidityDecision, ValidityDecision.bid_id == Bid.id)
+                .outerjoin(ExplanationRequest, ExplanationRequest.bid_id == Bid.id)
+                .where(Bid.id == bid.id)
+            ).one()
             data["bid"]["validity"] = _validity(decision, tr) if decision else None
             data["bid"]["explanation"] = _explanation(request, True, True)
     return data

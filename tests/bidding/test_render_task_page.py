@@ -46,6 +46,10 @@ def test_the_task_pages_sections_share_the_rows_they_all_show(world, db, frozen,
     # The contracts: the timeline's grouped read, the delivery link's current one, and the
     # contracts section's list (its own and its public parts share it).
     assert tables["contract"] == 3
+    # Validity decisions and explanation requests: the bid list's read of the task's; the own
+    # bid part reads its bid's two in one statement (from bid, counted there).
+    assert tables["validitydecision"] == 1
+    assert tables["explanationrequest"] == 1
     # Organizations: the reader's once (the page holds it for its menu and its regulator check),
     # the applicant's, the ranked agencies', and a signed contract's party.
     assert tables["organization"] == 4
