@@ -333,14 +333,23 @@ def withdraw_all_open(session: Session, agency: Organization, now: datetime) -> 
 
 def own_bid(session: Session, actor: User, task_number: str) -> Bid | None:
     """The actor's agency's bid on the task (standing or withdrawn), for the bidder's own eyes."""
+    return own_bid_on(session, actor, get_task(session, task_number))
+
+
+def own_bid_on(session: Session, actor: User, task: Task) -> Bid | None:
+    """`own_bid` for a task the caller has loaded already (the task page)."""
     agency = require_kind(session, actor, OrgKind.agency)
-    return _own_bid(session, get_task(session, task_number), agency)
+    return _own_bid(session, task, agency)
 
 
 def own_versions(session: Session, actor: User, task_number: str) -> list[BidVersion]:
     """Every version the actor's agency submitted on the task, oldest first, with receipts and
     signatures, so the bidder can prove what the platform acknowledged."""
-    bid = own_bid(session, actor, task_number)
+    return versions_of(session, own_bid(session, actor, task_number))
+
+
+def versions_of(session: Session, bid: Bid | None) -> list[BidVersion]:
+    """Every version of `bid` (the one `own_bid` returned: the actor's own), oldest first."""
     if bid is None:
         return []
     return list(

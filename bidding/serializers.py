@@ -30,6 +30,7 @@ from bidding.models import (
     Bid,
     BidVersion,
     ExplanationRequest,
+    Opening,
     PanelMark,
     PanelMember,
     RankingEntry,
@@ -43,6 +44,10 @@ from market.validation import N_, Message
 
 #: Turns an untranslated message into text (the web layer passes `market.web.translate`).
 Translate = Callable[[Message], str]
+
+
+#: "Not read yet": an argument a caller leaves out when it has not read the row itself.
+_UNREAD = object()
 
 
 def _plain(message: Message) -> str:
@@ -163,10 +168,12 @@ def bid_entry(
 
 
 def opened_bids(
-    session: Session, task: Task
+    session: Session, task: Task, opening: Opening | None | object = _UNREAD
 ) -> list[tuple[Bid, Organization, ValidityDecision | None, ExplanationRequest | None]]:
-    """The bids standing at the deadline (the receipts fixed at opening), sorted by receipt."""
-    opening = records.opening_of(session, task)
+    """The bids standing at the deadline (the receipts fixed at opening), sorted by receipt.
+    `opening`: the task's opening when the caller has just read it (saves reading it again)."""
+    if opening is _UNREAD:
+        opening = records.opening_of(session, task)
     if opening is None:
         return []
     fixed = set(opening.standing_receipts)
@@ -205,7 +212,8 @@ def task_bids(
         "prices_public": visibility.prices_public(task),
         "audience": reader.audience,
         "items": [
-            bid_entry(b, o, d, r, reader, task, tr) for b, o, d, r in opened_bids(session, task)
+            bid_entry(b, o, d, r, reader, task, tr)
+            for b, o, d, r in opened_bids(session, task, opening)
         ],
     }
 
@@ -359,12 +367,14 @@ def own_bid(
             "withdrawn_at": _iso(bid.withdrawn_at),
         }
         if visibility.opened(task):
-            decision = session.exec(
-                select(ValidityDecision).where(ValidityDecision.bid_id == bid.id)
-            ).first()
-            request = session.exec(
-                select(ExplanationRequest).where(ExplanationRequest.bid_id == bid.id)
-            ).first()
+            # One of each at most per bid (unique bid_id): both in one read.
+            decision, request = session.exec(
+                select(ValidityDecision, ExplanationRequest)
+                .select_from(Bid)
+                .outerjoin(ValidityDecision, ValidityDecision.bid_id == Bid.id)
+                .outerjoin(ExplanationRequest, ExplanationRequest.bid_id == Bid.id)
+                .where(Bid.id == bid.id)
+            ).one()
             data["bid"]["validity"] = _validity(decision, tr) if decision else None
             data["bid"]["explanation"] = _explanation(request, True, True)
     return data

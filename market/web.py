@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.globals import _cv_app
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale, get_translations, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
@@ -68,12 +69,23 @@ class IdConverter(IntegerConverter):
 def template_translations():
     """The translations of the request's locale, for templates: Flask-Babel's own callables find
     them through three lookups of its context for each of a page's hundreds of messages; this
-    keeps them on `g` with the locale they are for, so `force_locale` still switches them."""
+    keeps them on `g` with the locale they are for, so `force_locale` still switches them.
+
+    The per-message path reads the app context's `g` straight from its context variable and the
+    locale Flask-Babel keeps there (`babel_locale`, which `force_locale` replaces and restores),
+    without the proxies; only a new or switched locale goes through `get_locale`."""
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return get_translations()
+    state = app_ctx.g.__dict__
+    cached = state.get("_template_translations")
+    if cached is not None:
+        babel_ctx = state.get("_flask_babel")
+        if babel_ctx is not None and cached[0] is babel_ctx.__dict__.get("babel_locale"):
+            return cached[1]
     locale = get_locale()
-    cached = g.get("_template_translations")
-    if cached is None or cached[0] is not locale:
-        cached = (locale, get_translations())
-        g._template_translations = cached
+    cached = (locale, get_translations())
+    state["_template_translations"] = cached
     return cached[1]
 
 
@@ -317,13 +329,15 @@ def localized(obj: object, field: str) -> str:
 
 
 def translate(message: Message | str) -> str:
+    # Flask-Babel's gettext without variables, through the translations templates use.
+    ugettext = template_translations().ugettext
     if isinstance(message, str):
-        return gettext(message)
-    text = gettext(message.msgid)
+        return ugettext(message)
+    text = ugettext(message.msgid)
     if not message.params:
         return text
     # Codes in parameters (a status, a category) are shown by their translated labels.
-    return text % {k: gettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
+    return text % {k: ugettext(label(v)) if is_label(v) else v for k, v in message.params.items()}
 
 
 def demo_clock_offset() -> timedelta:

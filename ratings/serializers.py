@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from market.models import Organization, Task, User
 from ratings import ratings
@@ -18,9 +18,15 @@ def _org(org: Organization) -> dict:
     return {"id": org.id, "name": org.name}
 
 
-def rating(session: Session, row: Rating, viewer: User | None, orgs: dict | None = None) -> dict:
+def rating(
+    session: Session,
+    row: Rating,
+    viewer: User | None,
+    orgs: dict | None = None,
+    tasks: dict[int, Task] | None = None,
+) -> dict:
     orgs = orgs if orgs is not None else ratings.organizations(session, [row])
-    task = session.get(Task, row.task_id)
+    task = tasks[row.task_id] if tasks is not None else session.get(Task, row.task_id)
     return {
         "id": row.id,
         "contract_id": row.contract_id,
@@ -48,5 +54,9 @@ def rating(session: Session, row: Rating, viewer: User | None, orgs: dict | None
 
 
 def many(session: Session, rows: list[Rating], viewer: User | None) -> list[dict]:
+    """`rating` of each row, their organizations and tasks read in one statement each (not one
+    task per rating)."""
     orgs = ratings.organizations(session, rows)
-    return [rating(session, r, viewer, orgs) for r in rows]
+    ids = {r.task_id for r in rows}
+    tasks = {t.id: t for t in session.exec(select(Task).where(Task.id.in_(ids)))} if ids else {}
+    return [rating(session, r, viewer, orgs, tasks) for r in rows]

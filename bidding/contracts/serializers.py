@@ -135,11 +135,17 @@ def own_contracts(session: Session, org: Organization, now: datetime) -> list[di
     return [listed(c, t, side, now) for c, t, side in visibility.own_contracts(session, org)]
 
 
-def public_signed(session: Session, task: Task) -> list[dict]:
-    """What everyone sees of the task's signed contracts: date, price, parties."""
-    rows = session.exec(
-        select(Contract).where(Contract.task_id == task.id).order_by(Contract.id)
-    ).all()
+def _task_rows(session: Session, task: Task) -> list[Contract]:
+    return list(
+        session.exec(select(Contract).where(Contract.task_id == task.id).order_by(Contract.id))
+    )
+
+
+def public_signed(session: Session, task: Task, rows: list[Contract] | None = None) -> list[dict]:
+    """What everyone sees of the task's signed contracts: date, price, parties. `rows`: the
+    task's contracts in id order when the caller has just read them."""
+    if rows is None:
+        rows = _task_rows(session, task)
     return [
         {
             "signed_at": _iso(c.signed_at),
@@ -156,14 +162,12 @@ def public_signed(session: Session, task: Task) -> list[dict]:
 def task_contracts(session: Session, task: Task, reader: visibility.Reader, now: datetime) -> dict:
     """The task page's contracts section: those the reader may read in full (with their state),
     and what everyone sees of the signed ones."""
-    rows = session.exec(
-        select(Contract).where(Contract.task_id == task.id).order_by(Contract.id)
-    ).all()
+    rows = _task_rows(session, task)
     return {
         "own": [
             {"id": c.id, "state": state(c, now), "sign_by": _iso(c.sign_by)}
             for c in rows
             if visibility.sees_contract(reader, c)
         ],
-        "signed": public_signed(session, task),
+        "signed": public_signed(session, task, rows),
     }

@@ -66,8 +66,8 @@ def task_panel(task: Task) -> Markup:
     flags = serializers.relation_flags(db(), task, reader, translate)
     mine = None
     if org is not None and org.kind == OrgKind.agency:
-        own = sealed.own_bid(db(), user, task.number)
-        versions = sealed.own_versions(db(), user, task.number)
+        own = sealed.own_bid_on(db(), user, task)
+        versions = sealed.versions_of(db(), own)
         mine = serializers.own_bid(
             db(), task, org, own, versions, sealed.platform_public_key_pem(), translate
         )

@@ -12,6 +12,7 @@ from flask_login import login_required
 from market import attachments, catalog, lifecycle, task_queries, tasks
 from market.forms import AmendForm, ReasonForm, TaskForm
 from market.labels import DEADLINE_LABELS, TASK_FIELD_LABELS
+from market.models import OrgKind
 from market.permissions import is_regulator
 from market.views import fen_to_yuan, list_options
 from market.web import (
@@ -80,6 +81,9 @@ def task_detail(number: str):
 def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str] = ()) -> str:
     """The task page; with a failed amendment, its form as typed and its messages."""
     own = viewer() is not None and viewer().organization_id == task.applicant_org_id
+    # The reader's organization, held while the page renders so that the page's own look-ups of
+    # it (the menu's) find it in the session instead of reading it again.
+    org = viewer_org()
     if amend_form is None and own and lifecycle.allowed(task, "amend"):
         amend_form = AmendForm(formdata=None)
         _choices(amend_form)
@@ -95,7 +99,7 @@ def _task_page(task, amend_form: AmendForm | None = None, amend_errors: list[str
         allows=partial(lifecycle.allowed, task),
         # Only the applicant cancels: a form made for a visitor would put a CSRF token in its session.
         cancel_form=ReasonForm(formdata=None) if own else None,
-        regulator=is_regulator(db(), viewer()),
+        regulator=org is not None and org.kind == OrgKind.regulator,
     )
 
 

@@ -241,6 +241,19 @@ def test_after_opening_each_audience_sees_what_it_is_entitled_to(world, as_, mak
     assert all("price_fen" not in i for i in as_bidder if not i["own"])
 
 
+def test_my_bid_after_opening_carries_its_own_validity_and_explanation(world, as_, flagged):
+    task, low, a, receipt = flagged
+    public = as_().get(f"{API}/tasks/{task.number}/bids").get_json()["items"]
+    states = {i["receipt"]: i["validity"]["state"] for i in public}
+    mine = as_(low).get(f"{API}/tasks/{task.number}/bids/mine").get_json()["bid"]
+    assert mine["receipt"] == receipt
+    assert mine["validity"]["state"] == states[receipt] == "pending"
+    assert mine["explanation"]["explained"] is False
+    other = as_(a).get(f"{API}/tasks/{task.number}/bids/mine").get_json()["bid"]
+    assert other["explanation"] is None
+    assert other["validity"]["state"] == states[other["receipt"]]
+
+
 def test_an_abnormally_low_bid_is_explained_and_decided_then_prices_are_published(
     world, as_, flagged
 ):

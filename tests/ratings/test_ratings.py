@@ -14,12 +14,13 @@ from bidding.contracts import delivery
 from bidding.policy import DEFAULT_POLICY as P
 from market.models import AuditEvent, Notification
 from market.validation import Forbidden, Invalid, Message, NotFound
-from ratings import notifying, ratings
+from ratings import notifying, ratings, serializers
 from ratings.models import CreditEvent, Rating
 from ratings.models.credit import RATING
 from ratings.models.ratings import BY_AGENCY, BY_APPLICANT
 from tests.bidding.contract_support import deliver_for_tests, signed_contract_for_tests
 from tests.bidding.helpers import text
+from tests.bidding.test_lists import statements
 from tests.conftest import login
 
 GOOD = {"quality": 5, "timeliness": 4, "attitude": 5, "fees": 4, "conduct": 3}
@@ -343,3 +344,19 @@ def test_the_reply_form_keeps_what_was_typed_and_publishes_once(app, accepted, d
         applicant.post(f"/ratings/{first.id}/reply", data={f"rp{first.id}-reply": "x"}).status_code
         == 403
     )
+
+
+def test_a_list_of_ratings_reads_their_organizations_and_tasks_once(accepted, db):
+    contract = accepted.contract
+    ratings.rate(db, accepted.applicant, contract.id, GOOD, "按时交付", P)
+    ratings.rate(db, accepted.agency, contract.id, dict(GOOD, fees=2), "付款及时", P)
+    db.commit()
+    listed = rows(db)
+    one_by_one = [serializers.rating(db, r, accepted.agency) for r in listed]
+    db.expunge_all()
+    listed = rows(db)
+    with statements(db) as seen:
+        together = serializers.many(db, listed, accepted.agency)
+    assert together == one_by_one
+    assert len(together) == 2
+    assert len(seen) == 2  # the organizations, the tasks
