@@ -17,12 +17,12 @@ from flask import (
     current_app,
     flash,
     g,
+    has_app_context,
     request,
     send_file,
     session,
     url_for,
 )
-from flask.globals import _cv_app
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale, get_translations, gettext, lazy_gettext, ngettext
 from flask_limiter.util import get_remote_address
@@ -71,13 +71,12 @@ def template_translations():
     them through three lookups of its context for each of a page's hundreds of messages; this
     keeps them on `g` with the locale they are for, so `force_locale` still switches them.
 
-    The per-message path reads the app context's `g` straight from its context variable and the
-    locale Flask-Babel keeps there (`babel_locale`, which `force_locale` replaces and restores),
-    without the proxies; only a new or switched locale goes through `get_locale`."""
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
+    The per-message path reads the app context's `g` once through its proxy and the locale
+    Flask-Babel keeps there (`babel_locale`, which `force_locale` replaces and restores), without
+    Flask-Babel's own lookups; only a new or switched locale goes through `get_locale`."""
+    if not has_app_context():
         return get_translations()
-    state = app_ctx.g.__dict__
+    state = g._get_current_object().__dict__
     cached = state.get("_template_translations")
     if cached is not None:
         babel_ctx = state.get("_flask_babel")
